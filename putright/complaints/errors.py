@@ -1,0 +1,23 @@
+"""Named errors the complaint services raise; views and the API turn them into messages."""
+
+
+class ComplaintError(Exception):
+    """A refused change. Nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None, provision: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.provision = provision
+
+
+class InvalidInput(ComplaintError):
+    """The input itself is wrong (a missing reason, a date in the future): a 400."""
+
+
+class RuleBroken(ComplaintError):
+    """The input is well formed but the Code or the workflow forbids it: a 409."""
+
+
+class TransitionRefused(RuleBroken):
+    """The action is not allowed from the complaint's current state."""

@@ -1,0 +1,111 @@
+"""A stage response: decisions per point, remedies and outstanding actions."""
+
+from django.conf import settings
+from django.db import models
+
+from putright.complaints.constants import Outcome
+from putright.complaints.models.complaint import Complaint, ComplaintPoint
+from putright.complaints.models.stage import Stage
+
+
+class Response(models.Model):
+    """The landlord's response at a stage (Code 6.9 / 6.19); early resolution is a stage 1 one."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="response")
+    issued_on = models.DateField()
+    summary = models.TextField(help_text="The overall answer, in plain language.")
+    learning = models.TextField(blank=True, help_text="What the landlord has learned (Code 9.1).")
+    early_resolution = models.BooleanField(default=False)
+    no_remedy_reason = models.TextField(
+        blank=True, help_text="Why no remedy is offered, when none is."
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Response to {self.stage}"
+
+
+class Decision(models.Model):
+    """The decision on one point of the definition, with reasons (Code 6.7 / 6.18)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="decisions")
+    point = models.ForeignKey(ComplaintPoint, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    reasons = models.TextField()
+
+    class Meta:
+        ordering = ["response", "point__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "point"], name="one_decision_per_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point.number}: {self.get_outcome_display()}"
+
+
+class FollowUp(models.Model):
+    """What makes remedies and outstanding actions alike: a promise with a date, tracked."""
+
+    description = models.TextField()
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completion_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["due_on", "id"]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_on is not None
+
+
+class Remedy(FollowUp):
+    """Something the landlord will do to put things right (Code 7.1-7.3), by a date."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="remedies")
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="remedies"
+    )
+    remedy_type = models.CharField(max_length=32)
+    amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+
+    class Meta(FollowUp.Meta):
+        verbose_name_plural = "remedies"
+        indexes = [models.Index(fields=["completed_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.remedy_type}: {self.description[:60]}"
+
+
+class OutstandingAction(FollowUp):
+    """Work still to do after the response is sent (Code 6.6 / 6.17), with an owner."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="outstanding_actions"
+    )
+    response = models.ForeignKey(
+        Response,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outstanding_actions",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_owned",
+    )
+    owner_name = models.CharField(max_length=200, blank=True, help_text="Team or contractor.")
+
+    class Meta(FollowUp.Meta):
+        indexes = [models.Index(fields=["completed_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.description[:60]

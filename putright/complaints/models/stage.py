@@ -1,0 +1,73 @@
+"""A stage of a complaint, with its definition, deadlines and extensions."""
+
+from django.conf import settings
+from django.db import models
+
+from putright.complaints.models.complaint import Complaint
+
+
+class Stage(models.Model):
+    """Stage 1 or stage 2 of a complaint: its clocks, its handler and its definition."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField()
+    # Stage 1: the day the complaint was received; stage 2: the day escalation was requested.
+    requested_on = models.DateField()
+    ack_due = models.DateField()
+    acknowledged_on = models.DateField(null=True, blank=True)
+    response_due_original = models.DateField(null=True, blank=True)
+    response_due = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stages_handled",
+    )
+    # The complaint definition (Code 5.6-5.7), set when the stage is acknowledged.
+    outcomes_sought = models.TextField(blank=True)
+    responsible_for = models.TextField("what the landlord is responsible for", blank=True)
+    not_responsible_for = models.TextField("what the landlord is not responsible for", blank=True)
+    to_clarify = models.TextField("anything to clarify with the resident", blank=True)
+    # Stage 2 only; never required (Code 6.12).
+    escalation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["complaint", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "number"], name="unique_stage_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} stage {self.number}"
+
+    @property
+    def is_extended(self) -> bool:
+        return self.response_due is not None and self.response_due != self.response_due_original
+
+
+class Extension(models.Model):
+    """An extension of a stage's response deadline (Code 6.4 / 6.15, 5.9, 6.5 / 6.16)."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="extensions")
+    previous_due = models.DateField()
+    new_due = models.DateField()
+    working_days = models.PositiveSmallIntegerField(
+        help_text="Total extension from the original due date, in working days."
+    )
+    reason = models.TextField()
+    resident_informed_on = models.DateField()
+    update_interval_days = models.PositiveSmallIntegerField(
+        help_text="Agreed interval for keeping the resident informed, in working days (Code 5.9)."
+    )
+    beyond_cap = models.BooleanField(default=False)
+    good_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.stage}: extended to {self.new_due:%d %b %Y}"

@@ -1,0 +1,319 @@
+"""Receiving complaints, refusing them with evidence, and adding points (Code 1-2, 6.8)."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import DEFAULT_PROFILE, PASSED_ON_CHANNELS, Channel
+from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintPoint,
+    Exclusion,
+    ReferenceCounter,
+    Stage,
+)
+from putright.complaints.services.common import (
+    REQUIRED,
+    ack_due,
+    current_stage,
+    guard,
+    profile_for,
+    record_event,
+    refresh_next_due,
+    require_past_or_today,
+    require_text,
+    today,
+)
+from putright.people.models import Property, Resident
+from putright.rules.clocks import pass_on_delay, within_time_limit
+from putright.rules.profile import get_profile
+from putright.rules.workflow import Action, State
+
+UNKNOWN_CHANNEL = "Choose how the complaint was made."
+UNKNOWN_GROUND = "Choose a reason from the list."
+EXCLUSION_NEEDS_REASONING = (
+    "Explain, for this complaint, the evidence and reasoning for not accepting it (Code 2.1)."
+)
+DISCRETION_NOT_CONSIDERED = (
+    "Record whether discretion was considered: the Code requires it for complaints made "
+    "more than 12 months after the issue (Code 2.3)."
+)
+WITHIN_TIME_LIMIT = (
+    "The complaint was made within 12 months of the issue or of the resident becoming aware "
+    "of it, so the 12-month exclusion does not apply (Code 2.3)."
+)
+AWARE_BEFORE_ISSUE = "The resident cannot have become aware before the issue started."
+NO_POINTS = "Give at least one point."
+REINSTATE_NEEDS_REASON = "Say why the complaint is now accepted."
+
+
+@dataclass(frozen=True)
+class ReceiveResult:
+    complaint: Complaint
+    passed_on_late_by: int  # working days beyond the pass-on limit; 0 when on time
+
+
+def _next_reference(year: int) -> str:
+    ReferenceCounter.objects.get_or_create(year=year)
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.get(year=year).last
+    return f"CMP-{year}-{number:06d}"
+
+
+@transaction.atomic
+def complaint_receive(
+    *,
+    resident: Resident,
+    channel: str,
+    received_on: date,
+    description: str,
+    actor: Any,
+    issue_started_on: date | None = None,
+    became_aware_on: date | None = None,
+    spoken_to: str = "",
+    outcome_wanted: str = "",
+    category: Category | None = None,
+    home: Property | None = None,
+    heard_by: str = "",
+    linked_to: Complaint | None = None,
+    profile_code: str = DEFAULT_PROFILE,
+    actor_label: str = "",
+    logged_on: date | None = None,
+) -> ReceiveResult:
+    """Log a complaint from any channel; the clock starts the day anyone received it."""
+    if channel not in Channel.values:
+        raise InvalidInput(UNKNOWN_CHANNEL, field="channel")
+    description = require_text(description, "description")
+    require_past_or_today(received_on, "received_on")
+    if issue_started_on:
+        require_past_or_today(issue_started_on, "issue_started_on")
+    if became_aware_on:
+        require_past_or_today(became_aware_on, "became_aware_on")
+        if issue_started_on and became_aware_on < issue_started_on:
+            raise InvalidInput(AWARE_BEFORE_ISSUE, field="became_aware_on")
+    profile = get_profile(profile_code)
+    cal = landlord_calendar()
+    logged_on = logged_on or today()
+    delay = pass_on_delay(heard_on=received_on, logged_on=logged_on, calendar=cal)
+    late_by = max(0, delay - profile.pass_on_working_days) if channel in PASSED_ON_CHANNELS else 0
+
+    complaint = Complaint.objects.create(
+        reference=_next_reference(received_on.year),
+        profile_code=profile.code,
+        resident=resident,
+        home=home or resident.home,
+        category=category,
+        channel=channel,
+        received_on=received_on,
+        heard_by=heard_by.strip(),
+        description=description,
+        issue_started_on=issue_started_on,
+        became_aware_on=became_aware_on,
+        spoken_to=spoken_to.strip(),
+        outcome_wanted=outcome_wanted.strip(),
+        status=State.RECEIVED,
+        current_stage=1,
+        linked_to=linked_to,
+        logged_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    stage = Stage.objects.create(
+        complaint=complaint,
+        number=1,
+        requested_on=received_on,
+        ack_due=ack_due(received_on, profile=profile, number=1, cal=cal),
+    )
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["next_due"])
+    record_event(
+        complaint,
+        "complaint.received",
+        f"Complaint received by {Channel(channel).label.lower()}",
+        actor=actor,
+        actor_label=actor_label,
+        stage=1,
+        happened_on=received_on,
+        data={
+            "channel": channel,
+            "received_on": received_on,
+            "description": description,
+            "issue_started_on": issue_started_on,
+            "became_aware_on": became_aware_on,
+            "spoken_to": complaint.spoken_to,
+            "outcome_wanted": complaint.outcome_wanted,
+            "heard_by": complaint.heard_by,
+            "ack_due": stage.ack_due,
+            "pass_on_working_days": delay,
+            "passed_on_late_by": late_by,
+            "linked_to": linked_to.reference if linked_to else None,
+        },
+    )
+    return ReceiveResult(complaint=complaint, passed_on_late_by=late_by)
+
+
+@transaction.atomic
+def complaint_exclude(
+    *,
+    complaint: Complaint,
+    ground: str,
+    reasoning: str,
+    discretion_considered: bool,
+    actor: Any,
+    discretion_notes: str = "",
+    decided_on: date | None = None,
+) -> Exclusion:
+    """Decide not to accept (or not to escalate) a complaint, case by case (Code 2.1-2.5)."""
+    new_state = guard(complaint, Action.EXCLUDE)
+    profile = profile_for(complaint)
+    try:
+        chosen = profile.exclusion_ground(ground)
+    except ValueError:
+        raise InvalidInput(UNKNOWN_GROUND, field="ground") from None
+    reasoning = require_text(reasoning, "reasoning", EXCLUSION_NEEDS_REASONING)
+    decided_on = require_past_or_today(decided_on or today(), "decided_on")
+    if chosen.discretion:
+        if not discretion_considered:
+            raise RuleBroken(DISCRETION_NOT_CONSIDERED, field="discretion_considered",
+                             provision="2.3")
+        if within_time_limit(
+            issue_date=complaint.issue_started_on,
+            became_aware=complaint.became_aware_on,
+            received=complaint.received_on,
+            months=profile.time_limit_months,
+        ) and (complaint.issue_started_on or complaint.became_aware_on):
+            raise RuleBroken(WITHIN_TIME_LIMIT, field="ground", provision="2.3")
+
+    exclusion = Exclusion.objects.create(
+        complaint=complaint,
+        stage=complaint.current_stage,
+        ground=chosen.code,
+        reasoning=reasoning,
+        discretion_considered=discretion_considered,
+        discretion_notes=discretion_notes.strip(),
+        decided_on=decided_on,
+        decided_by=actor,
+    )
+    complaint.status = new_state
+    complaint.closed_on = decided_on
+    stage = current_stage(complaint)
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["status", "closed_on", "next_due"])
+    record_event(
+        complaint,
+        "complaint.excluded",
+        f"Not accepted at stage {exclusion.stage}: {chosen.label}",
+        actor=actor,
+        stage=exclusion.stage,
+        happened_on=decided_on,
+        data={
+            "ground": chosen.code,
+            "ground_label": chosen.label,
+            "source": chosen.source,
+            "reasoning": reasoning,
+            "discretion_considered": discretion_considered,
+            "discretion_notes": exclusion.discretion_notes,
+        },
+    )
+    return exclusion
+
+
+@transaction.atomic
+def complaint_reinstate(*, complaint: Complaint, reason: str, actor: Any) -> Complaint:
+    """Take on a complaint that was not accepted, e.g. when the Ombudsman says so (Code 2.4)."""
+    new_state = guard(complaint, Action.REINSTATE)
+    reason = require_text(reason, "reason", REINSTATE_NEEDS_REASON)
+    exclusion = complaint.exclusions.filter(reinstated_on__isnull=True).first()
+    if exclusion:
+        exclusion.reinstated_on = today()
+        exclusion.save(update_fields=["reinstated_on"])
+    stage = current_stage(complaint)
+    # The workflow table returns to stage 1 intake; a refused escalation returns to stage 2.
+    complaint.status = new_state if stage.number == 1 else State.STAGE2_REQUESTED
+    complaint.closed_on = None
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["status", "closed_on", "next_due"])
+    record_event(
+        complaint, "complaint.reinstated", "Complaint accepted after all", actor=actor,
+        stage=stage.number, data={"reason": reason},
+    )
+    return complaint
+
+
+def _clean_points(points: list[str]) -> list[str]:
+    cleaned = [p.strip() for p in points if p and p.strip()]
+    if not cleaned:
+        raise InvalidInput(NO_POINTS, field="points")
+    return cleaned
+
+
+def add_definition_points(complaint: Complaint, points: list[str], *, stage: int) -> list[str]:
+    """Number and store new points of the complaint definition."""
+    start = complaint.points.count()
+    ComplaintPoint.objects.bulk_create(
+        ComplaintPoint(
+            complaint=complaint, number=start + i, text=text, added_at_stage=stage,
+            added_on=today(),
+        )
+        for i, text in enumerate(points, start=1)
+    )
+    return points
+
+
+@dataclass(frozen=True)
+class AddPointsResult:
+    complaint: Complaint  # the same complaint when merged, the new linked one otherwise
+    merged: bool
+
+
+@transaction.atomic
+def complaint_add_points(
+    *,
+    complaint: Complaint,
+    points: list[str],
+    related: bool,
+    actor: Any,
+    would_delay: bool = False,
+    received_on: date | None = None,
+) -> AddPointsResult:
+    """New points: into the stage 1 definition if related and not yet answered (Code 6.8),
+    otherwise logged as a new complaint linked to this one."""
+    points = _clean_points(points)
+    received_on = require_past_or_today(received_on or today(), "received_on")
+    if related and not would_delay and complaint.state == State.STAGE1_OPEN:
+        guard(complaint, Action.ADD_POINTS)
+        add_definition_points(complaint, points, stage=1)
+        record_event(
+            complaint, "definition.points_added",
+            f"{len(points)} related point(s) added to the stage 1 definition",
+            actor=actor, stage=1, happened_on=received_on, data={"points": points},
+        )
+        return AddPointsResult(complaint=complaint, merged=True)
+
+    why = (
+        "unrelated" if not related
+        else "would unreasonably delay the response" if would_delay
+        else "the stage 1 response has been issued or the complaint is not at stage 1"
+    )
+    result = complaint_receive(
+        resident=complaint.resident,
+        channel=complaint.channel,
+        received_on=received_on,
+        description="\n".join(points),
+        actor=actor,
+        category=complaint.category,
+        home=complaint.home,
+        linked_to=complaint,
+        profile_code=complaint.profile_code,
+    )
+    record_event(
+        complaint, "complaint.linked",
+        f"New points logged as linked complaint {result.complaint.reference} ({why})",
+        actor=actor, stage=complaint.current_stage, happened_on=received_on,
+        data={"points": points, "new_complaint": result.complaint.reference, "why": why},
+    )
+    return AddPointsResult(complaint=result.complaint, merged=False)

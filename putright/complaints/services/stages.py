@@ -1,0 +1,482 @@
+"""Stage work: acknowledge and define, extend, respond, escalate, assign (Code 5-7)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import Outcome
+from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.complaints.models import (
+    Complaint,
+    ComplaintPoint,
+    Decision,
+    Extension,
+    OutstandingAction,
+    Remedy,
+    Response,
+    Stage,
+)
+from putright.complaints.services.common import (
+    ack_due,
+    guard,
+    profile_for,
+    record_event,
+    refresh_next_due,
+    require_past_or_today,
+    require_text,
+    today,
+)
+from putright.complaints.services.intake import add_definition_points
+from putright.rules.calendar import add_working_days
+from putright.rules.clocks import check_extension
+from putright.rules.workflow import Action, State
+
+NOT_CURRENT_STAGE = "This is not the complaint's current stage."
+BEFORE_REQUEST = "The acknowledgement cannot be dated before the complaint was received."
+NO_DEFINITION_POINTS = "The complaint definition needs at least one point (Code 5.6)."
+NO_OUTCOMES = "Record the outcomes the resident is seeking (Code 5.6)."
+NO_RESPONSIBILITY = "Say which aspects the landlord is responsible for (Code 5.7)."
+EXTENSION_NEEDS_REASON = "Give the reason for the extension; it is explained to the resident."
+RESIDENT_NOT_INFORMED = (
+    "Record when the resident was told of the extension, with the Ombudsman's details "
+    "(Code 6.5 / 6.16)."
+)
+NO_UPDATE_INTERVAL = "Agree how often the resident will be kept informed (Code 5.9)."
+BEYOND_CAP = (
+    "This extension is {days} working days; the Code allows {cap} at stage {stage} "
+    "without a good reason (Code {provision}). Record the good reason to go further."
+)
+RESPONSE_BEFORE_ACK = "The response cannot be dated before the acknowledgement."
+POINT_WITHOUT_DECISION = "Give a decision on every point of the definition (Code {provision})."
+UNKNOWN_POINT = "A decision refers to a point that is not in this complaint's definition."
+DUPLICATE_DECISION = "Give one decision per point."
+UNKNOWN_OUTCOME = "Choose upheld, partly upheld or not upheld."
+DECISION_NEEDS_REASONS = "Give the reasons for each decision (Code 6.7 / 6.18)."
+NO_SUMMARY = "Write the overall answer to the complaint."
+UNKNOWN_REMEDY_TYPE = "Choose a type of remedy from the list."
+REMEDY_NEEDS_WHAT = "Say what will happen to put things right (Code 7.3)."
+FOLLOW_UP_NEEDS_DATE = "Say by when (Code 7.3 / 6.6)."
+FINANCIAL_NEEDS_AMOUNT = "A financial remedy needs an amount greater than zero."
+AMOUNT_ONLY_FINANCIAL = "Only a financial remedy has an amount."
+NO_REMEDY_REASON = "Offer a remedy or explain why none is offered."
+ACTION_NEEDS_OWNER = "Give each outstanding action an owner."
+EARLY_RESOLUTION_STAGE_ONE = "Early resolution is a stage 1 outcome (Code 5.2)."
+ALREADY_ESCALATED = "This complaint has already been through stage 2; it can go to the Ombudsman."
+SAME_HANDLER = (
+    "The stage 2 handler must not be the person who handled stage 1 (Code 6.13): "
+    "choose someone else."
+)
+NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can handle a stage."
+
+
+def _stage_of(complaint: Complaint, stage: Stage) -> None:
+    if stage.complaint_id != complaint.pk or stage.number != complaint.current_stage:
+        raise RuleBroken(NOT_CURRENT_STAGE)
+
+
+def _check_handler(stage: Stage, handler: Any) -> None:
+    if not getattr(handler, "can_handle_cases", False):
+        raise InvalidInput(NOT_A_CASE_WORKER, field="handler")
+    if stage.number == 2:
+        stage_one = stage.complaint.stages.get(number=1)
+        if stage_one.handler_id == handler.pk:
+            raise RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
+
+
+@transaction.atomic
+def stage_acknowledge(
+    *,
+    stage: Stage,
+    points: list[str],
+    outcomes_sought: str,
+    responsible_for: str,
+    actor: Any,
+    not_responsible_for: str = "",
+    to_clarify: str = "",
+    acknowledged_on: date | None = None,
+    handler: Any = None,
+) -> Stage:
+    """Acknowledge, define and log a stage (Code 5.6-5.7, 6.2 / 6.11); starts the response clock."""
+    complaint = stage.complaint
+    new_state = guard(complaint, Action.ACKNOWLEDGE)
+    _stage_of(complaint, stage)
+    acknowledged_on = require_past_or_today(acknowledged_on or today(), "acknowledged_on")
+    if acknowledged_on < stage.requested_on:
+        raise InvalidInput(BEFORE_REQUEST, field="acknowledged_on")
+    cleaned = [p.strip() for p in points if p and p.strip()]
+    if not cleaned and not complaint.points.exists():
+        raise InvalidInput(NO_DEFINITION_POINTS, field="points")
+    outcomes_sought = require_text(outcomes_sought, "outcomes_sought", NO_OUTCOMES)
+    responsible_for = require_text(responsible_for, "responsible_for", NO_RESPONSIBILITY)
+    if handler is not None:
+        _check_handler(stage, handler)
+
+    profile = profile_for(complaint)
+    cal = landlord_calendar()
+    if cleaned:
+        add_definition_points(complaint, cleaned, stage=stage.number)
+    due = add_working_days(
+        acknowledged_on, profile.stage(stage.number).response_limit, calendar=cal
+    )
+    stage.acknowledged_on = acknowledged_on
+    stage.response_due_original = due
+    stage.response_due = due
+    stage.outcomes_sought = outcomes_sought
+    stage.responsible_for = responsible_for
+    stage.not_responsible_for = not_responsible_for.strip()
+    stage.to_clarify = to_clarify.strip()
+    if handler is not None:
+        stage.handler = handler
+    elif stage.handler_id is None and stage.number == 1 and getattr(actor, "can_handle_cases", False):
+        stage.handler = actor
+    stage.save()
+    complaint.status = new_state
+    complaint.handler = stage.handler
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["status", "handler", "next_due"])
+    record_event(
+        complaint,
+        "stage.acknowledged",
+        f"Stage {stage.number} acknowledged and defined; response due {due:%d %b %Y}",
+        actor=actor,
+        stage=stage.number,
+        happened_on=acknowledged_on,
+        data={
+            "points": cleaned,
+            "outcomes_sought": outcomes_sought,
+            "responsible_for": responsible_for,
+            "not_responsible_for": stage.not_responsible_for,
+            "to_clarify": stage.to_clarify,
+            "ack_due": stage.ack_due,
+            "on_time": acknowledged_on <= stage.ack_due,
+            "response_due": due,
+            "handler": stage.handler.get_username() if stage.handler else None,
+        },
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_extend(
+    *,
+    stage: Stage,
+    new_due: date,
+    reason: str,
+    resident_informed_on: date | None,
+    update_interval_days: int | None,
+    actor: Any,
+    good_reason: str = "",
+) -> Extension:
+    """Extend a stage's response deadline, within the Code's cap unless a good reason is given."""
+    complaint = stage.complaint
+    guard(complaint, Action.EXTEND)
+    _stage_of(complaint, stage)
+    reason = require_text(reason, "reason", EXTENSION_NEEDS_REASON)
+    if resident_informed_on is None:
+        raise InvalidInput(RESIDENT_NOT_INFORMED, field="resident_informed_on")
+    require_past_or_today(resident_informed_on, "resident_informed_on")
+    if not update_interval_days or update_interval_days < 1:
+        raise InvalidInput(NO_UPDATE_INTERVAL, field="update_interval_days")
+    rule = profile_for(complaint).stage(stage.number)
+    cal = landlord_calendar()
+    assert stage.response_due_original and stage.response_due  # acknowledged: guard above
+    try:
+        check = check_extension(
+            original_due=stage.response_due_original,
+            current_due=stage.response_due,
+            new_due=new_due,
+            cap=rule.extension_cap,
+            calendar=cal,
+        )
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="new_due") from None
+    good_reason = good_reason.strip()
+    if not check.within_cap and not good_reason:
+        raise RuleBroken(
+            BEYOND_CAP.format(
+                days=check.working_days, cap=rule.extension_cap, stage=stage.number,
+                provision=rule.extension_provision,
+            ),
+            field="good_reason",
+            provision=rule.extension_provision,
+        )
+    extension = Extension.objects.create(
+        stage=stage,
+        previous_due=stage.response_due,
+        new_due=new_due,
+        working_days=check.working_days,
+        reason=reason,
+        resident_informed_on=resident_informed_on,
+        update_interval_days=update_interval_days,
+        beyond_cap=not check.within_cap,
+        good_reason=good_reason if not check.within_cap else "",
+        created_by=actor,
+    )
+    stage.response_due = new_due
+    stage.save(update_fields=["response_due"])
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["next_due"])
+    record_event(
+        complaint,
+        "stage.extended",
+        f"Stage {stage.number} extended to {new_due:%d %b %Y}"
+        + (" – beyond the Code's cap, good reason recorded" if extension.beyond_cap else ""),
+        actor=actor,
+        stage=stage.number,
+        data={
+            "original_due": stage.response_due_original,
+            "previous_due": extension.previous_due,
+            "new_due": new_due,
+            "working_days": check.working_days,
+            "cap": rule.extension_cap,
+            "cap_due": check.cap_due,
+            "beyond_cap": extension.beyond_cap,
+            "reason": reason,
+            "good_reason": extension.good_reason,
+            "resident_informed_on": resident_informed_on,
+            "update_interval_days": update_interval_days,
+        },
+    )
+    return extension
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    point: int  # the point's number in the definition
+    outcome: str
+    reasons: str
+
+
+@dataclass(frozen=True)
+class RemedyInput:
+    remedy_type: str
+    description: str
+    due_on: date | None
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    description: str
+    due_on: date | None
+    owner: Any = None
+    owner_name: str = ""
+
+
+@dataclass(frozen=True)
+class ResponseInput:
+    summary: str
+    decisions: list[DecisionInput]
+    remedies: list[RemedyInput] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+    learning: str = ""
+    no_remedy_reason: str = ""
+    early_resolution: bool = False
+
+
+def _validate_decisions(
+    points: dict[int, ComplaintPoint], decisions: list[DecisionInput], provision: str
+) -> None:
+    seen: set[int] = set()
+    for i, d in enumerate(decisions):
+        if d.point not in points:
+            raise InvalidInput(UNKNOWN_POINT, field=f"decisions[{i}].point")
+        if d.point in seen:
+            raise InvalidInput(DUPLICATE_DECISION, field=f"decisions[{i}].point")
+        seen.add(d.point)
+        if d.outcome not in Outcome.values:
+            raise InvalidInput(UNKNOWN_OUTCOME, field=f"decisions[{i}].outcome")
+        require_text(d.reasons, f"decisions[{i}].reasons", DECISION_NEEDS_REASONS)
+    missing = sorted(set(points) - seen)
+    if missing:
+        raise RuleBroken(
+            POINT_WITHOUT_DECISION.format(provision=provision)
+            + f" Missing: point {', '.join(map(str, missing))}.",
+            field="decisions",
+            provision=provision,
+        )
+
+
+def _validate_follow_ups(complaint: Complaint, data: ResponseInput) -> None:
+    profile = profile_for(complaint)
+    for i, r in enumerate(data.remedies):
+        try:
+            kind = profile.remedy_type(r.remedy_type)
+        except ValueError:
+            raise InvalidInput(UNKNOWN_REMEDY_TYPE, field=f"remedies[{i}].remedy_type") from None
+        require_text(r.description, f"remedies[{i}].description", REMEDY_NEEDS_WHAT)
+        if r.due_on is None:
+            raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"remedies[{i}].due_on")
+        if kind.financial and (r.amount is None or r.amount <= 0):
+            raise InvalidInput(FINANCIAL_NEEDS_AMOUNT, field=f"remedies[{i}].amount")
+        if not kind.financial and r.amount is not None:
+            raise InvalidInput(AMOUNT_ONLY_FINANCIAL, field=f"remedies[{i}].amount")
+    if not data.remedies and not data.no_remedy_reason.strip():
+        raise InvalidInput(NO_REMEDY_REASON, field="no_remedy_reason")
+    for i, a in enumerate(data.actions):
+        require_text(a.description, f"actions[{i}].description")
+        if a.due_on is None:
+            raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"actions[{i}].due_on")
+        if a.owner is None and not a.owner_name.strip():
+            raise InvalidInput(ACTION_NEEDS_OWNER, field=f"actions[{i}].owner")
+
+
+@transaction.atomic
+def stage_respond(
+    *, stage: Stage, data: ResponseInput, actor: Any, issued_on: date | None = None
+) -> Response:
+    """Issue the stage's response: a decision and reasons on every point, remedies, actions."""
+    complaint = stage.complaint
+    new_state = guard(complaint, Action.RESPOND)
+    _stage_of(complaint, stage)
+    issued_on = require_past_or_today(issued_on or today(), "issued_on")
+    assert stage.acknowledged_on  # guard: RESPOND only from an acknowledged stage
+    if issued_on < stage.acknowledged_on:
+        raise InvalidInput(RESPONSE_BEFORE_ACK, field="issued_on")
+    if data.early_resolution and stage.number != 1:
+        raise InvalidInput(EARLY_RESOLUTION_STAGE_ONE, field="early_resolution")
+    summary = require_text(data.summary, "summary", NO_SUMMARY)
+    rule = profile_for(complaint).stage(stage.number)
+    points = {p.number: p for p in complaint.points.all()}
+    provision = "6.7" if stage.number == 1 else "6.18"
+    _validate_decisions(points, data.decisions, provision)
+    _validate_follow_ups(complaint, data)
+
+    response = Response.objects.create(
+        stage=stage,
+        issued_on=issued_on,
+        summary=summary,
+        learning=data.learning.strip(),
+        early_resolution=data.early_resolution,
+        no_remedy_reason="" if data.remedies else data.no_remedy_reason.strip(),
+        author=actor,
+    )
+    Decision.objects.bulk_create(
+        Decision(response=response, point=points[d.point], outcome=d.outcome,
+                 reasons=d.reasons.strip())
+        for d in data.decisions
+    )
+    Remedy.objects.bulk_create(
+        Remedy(complaint=complaint, response=response, remedy_type=r.remedy_type,
+               description=r.description.strip(), due_on=r.due_on, amount=r.amount)
+        for r in data.remedies
+    )
+    OutstandingAction.objects.bulk_create(
+        OutstandingAction(complaint=complaint, response=response,
+                          description=a.description.strip(), due_on=a.due_on, owner=a.owner,
+                          owner_name=a.owner_name.strip())
+        for a in data.actions
+    )
+    stage.responded_on = issued_on
+    stage.save(update_fields=["responded_on"])
+    complaint.status = new_state
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["status", "next_due"])
+    record_event(
+        complaint,
+        "stage.responded",
+        ("Early resolution" if data.early_resolution else f"Stage {stage.number} response")
+        + (" – final response" if rule.is_final else "")
+        + f" issued {issued_on:%d %b %Y}",
+        actor=actor,
+        stage=stage.number,
+        happened_on=issued_on,
+        data={
+            "summary": summary,
+            "decisions": [
+                {"point": d.point, "outcome": d.outcome, "reasons": d.reasons.strip()}
+                for d in data.decisions
+            ],
+            "remedies": [
+                {"type": r.remedy_type, "description": r.description.strip(), "due_on": r.due_on,
+                 "amount": r.amount}
+                for r in data.remedies
+            ],
+            "actions": [
+                {"description": a.description.strip(), "due_on": a.due_on,
+                 "owner": a.owner.get_username() if a.owner else a.owner_name.strip()}
+                for a in data.actions
+            ],
+            "no_remedy_reason": response.no_remedy_reason,
+            "learning": response.learning,
+            "early_resolution": data.early_resolution,
+            "response_due": stage.response_due,
+            "on_time": stage.response_due is not None and issued_on <= stage.response_due,
+        },
+    )
+    return response
+
+
+@transaction.atomic
+def complaint_escalate(
+    *,
+    complaint: Complaint,
+    actor: Any,
+    requested_on: date | None = None,
+    reason: str = "",
+    actor_label: str = "",
+) -> Stage:
+    """Escalate to stage 2 at the resident's request; no reason is needed (Code 6.12)."""
+    new_state = guard(complaint, Action.ESCALATE)
+    profile = profile_for(complaint)
+    if complaint.current_stage >= profile.last_stage:
+        raise RuleBroken(ALREADY_ESCALATED)
+    requested_on = require_past_or_today(requested_on or today(), "requested_on")
+    number = complaint.current_stage + 1
+    stage = Stage.objects.create(
+        complaint=complaint,
+        number=number,
+        requested_on=requested_on,
+        ack_due=ack_due(requested_on, profile=profile, number=number, cal=landlord_calendar()),
+        escalation_reason=reason.strip(),
+    )
+    complaint.status = new_state
+    complaint.current_stage = number
+    complaint.closed_on = None
+    # Stage 2 must go to someone else (Code 6.13): it starts unassigned.
+    complaint.handler = None
+    refresh_next_due(complaint, stage)
+    complaint.save(update_fields=["status", "current_stage", "closed_on", "handler", "next_due"])
+    record_event(
+        complaint,
+        "complaint.escalated",
+        f"Escalation to stage {number} requested; acknowledgement due {stage.ack_due:%d %b %Y}",
+        actor=actor,
+        actor_label=actor_label,
+        stage=number,
+        happened_on=requested_on,
+        data={"requested_on": requested_on, "reason": stage.escalation_reason,
+              "ack_due": stage.ack_due},
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_assign(*, stage: Stage, handler: Any, actor: Any) -> Stage:
+    """Give a stage to a handler; stage 2 refuses whoever handled stage 1 (Code 6.13)."""
+    complaint = stage.complaint
+    guard(complaint, Action.ASSIGN)
+    _stage_of(complaint, stage)
+    _check_handler(stage, handler)
+    previous = stage.handler
+    stage.handler = handler
+    stage.save(update_fields=["handler"])
+    complaint.handler = handler
+    complaint.save(update_fields=["handler"])
+    name = handler.get_full_name() or handler.get_username()
+    record_event(
+        complaint,
+        "stage.assigned",
+        f"Stage {stage.number} assigned to {name}",
+        actor=actor,
+        stage=stage.number,
+        data={
+            "handler": handler.get_username(),
+            "previous": previous.get_username() if previous else None,
+        },
+    )
+    return stage

@@ -1,0 +1,87 @@
+"""Residents, their homes and tenancies: who complains, and about which home."""
+
+from django.db import models
+
+
+class Tenure(models.TextChoices):
+    # The regulator's TSM split (CH01) counts low-cost rental and low-cost home ownership apart.
+    LOW_COST_RENTAL = "lcra", "Low-cost rental"
+    LOW_COST_HOME_OWNERSHIP = "lcho", "Low-cost home ownership"
+    LEASEHOLD = "leasehold", "Leasehold"
+    OTHER = "other", "Other"
+
+
+class Property(models.Model):
+    """A home the landlord owns or manages."""
+
+    uprn = models.CharField("property reference", max_length=32, blank=True, db_index=True)
+    address_line_1 = models.CharField(max_length=200)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+    block = models.CharField(max_length=100, blank=True, db_index=True)
+    estate = models.CharField(max_length=100, blank=True, db_index=True)
+    high_rise = models.BooleanField(
+        default=False, help_text="18m+ or 7+ storeys: Building Safety Regulator route (policy 5.3)."
+    )
+
+    class Meta:
+        verbose_name_plural = "properties"
+        ordering = ["postcode", "address_line_1"]
+
+    def __str__(self) -> str:
+        return self.one_line
+
+    @property
+    def one_line(self) -> str:
+        parts = [self.address_line_1, self.address_line_2, self.town, self.postcode]
+        return ", ".join(p for p in parts if p)
+
+
+class Resident(models.Model):
+    """A person who complains: a tenant, leaseholder, shared owner or a non-customer."""
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    home = models.ForeignKey(
+        Property, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
+    )
+    correspondence_address = models.TextField(
+        blank=True, help_text="Only when letters should not go to the home address."
+    )
+    is_customer = models.BooleanField(
+        default=True,
+        help_text="Non-customers can complain too but may not reach the Ombudsman (policy 5.5).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def postal_address(self) -> str:
+        if self.correspondence_address:
+            return self.correspondence_address
+        return self.home.one_line if self.home else ""
+
+
+class Tenancy(models.Model):
+    """A resident's tenancy or lease of a home, with its tenure type."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tenancies")
+    home = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="tenancies")
+    tenure = models.CharField(max_length=16, choices=Tenure.choices)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "tenancies"
+        ordering = ["-start_on"]
+
+    def __str__(self) -> str:
+        return f"{self.resident} – {self.home} ({self.get_tenure_display()})"

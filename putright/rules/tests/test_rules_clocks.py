@@ -1,0 +1,314 @@
+"""Deadlines, their status on a given day, extensions, the 12-month limit and passing on."""
+
+from datetime import date
+
+import pytest
+
+from putright.rules.calendar import WorkingCalendar
+from putright.rules.clocks import (
+    EXTENSION_NOT_LATER,
+    ClockStatus,
+    Deadline,
+    Timeliness,
+    add_months,
+    check_extension,
+    deadline,
+    pass_on_delay,
+    within_time_limit,
+)
+from putright.rules.profile import HOUSING_OMBUDSMAN_2024
+
+ENGLAND = WorkingCalendar.england_and_wales()
+STAGE_1 = HOUSING_OMBUDSMAN_2024.stage(1)
+DUE_SOON = HOUSING_OMBUDSMAN_2024.due_soon_working_days
+
+RECEIVED = date(2026, 3, 6)  # a Friday
+ACKNOWLEDGED = date(2026, 3, 9)  # the Monday after
+RESPONSE_DUE = date(2026, 3, 23)  # 10 working days after acknowledgement
+CAP_DUE = date(2026, 4, 8)  # 10 more, skipping Good Friday and Easter Monday
+
+
+def response_clock(
+    *,
+    today: date,
+    done_on: date | None = None,
+    extended_due: date | None = None,
+    cap_due: date | None = CAP_DUE,
+) -> Deadline:
+    return deadline(
+        starts=ACKNOWLEDGED,
+        limit=STAGE_1.response_limit,
+        done_on=done_on,
+        today=today,
+        calendar=ENGLAND,
+        due_soon=DUE_SOON,
+        extended_due=extended_due,
+        cap_due=cap_due,
+    )
+
+
+def test_stage_one_acknowledgement_due_five_working_days_after_receipt() -> None:
+    clock = deadline(
+        starts=RECEIVED,
+        limit=STAGE_1.ack_limit,
+        done_on=None,
+        today=RECEIVED,
+        calendar=ENGLAND,
+        due_soon=DUE_SOON,
+    )
+    assert clock.due == clock.original_due == date(2026, 3, 13)
+
+
+def test_stage_one_response_due_ten_working_days_after_acknowledgement() -> None:
+    clock = response_clock(today=ACKNOWLEDGED)
+    assert clock.original_due == clock.due == RESPONSE_DUE
+    assert clock.status is ClockStatus.ON_TRACK
+    assert clock.working_days_left == 10
+    assert clock.timeliness is None
+    assert clock.closures == ()
+
+
+def test_a_clock_that_has_not_started_has_no_due_date() -> None:
+    clock = deadline(
+        starts=None, limit=10, done_on=None, today=RECEIVED, calendar=ENGLAND, due_soon=DUE_SOON
+    )
+    assert clock.status is ClockStatus.NOT_STARTED
+    assert clock.due is None
+    assert clock.original_due is None
+    assert clock.working_days_left is None
+    assert clock.timeliness is None
+
+
+def test_a_deadline_is_due_soon_with_two_working_days_left_but_not_with_three() -> None:
+    assert response_clock(today=date(2026, 3, 18)).working_days_left == 3
+    assert response_clock(today=date(2026, 3, 18)).status is ClockStatus.ON_TRACK
+    assert response_clock(today=date(2026, 3, 19)).working_days_left == 2
+    assert response_clock(today=date(2026, 3, 19)).status is ClockStatus.DUE_SOON
+
+
+def test_a_deadline_is_due_soon_not_overdue_on_the_due_date_itself() -> None:
+    clock = response_clock(today=RESPONSE_DUE)
+    assert clock.status is ClockStatus.DUE_SOON
+    assert clock.working_days_left == 0
+
+
+def test_a_deadline_is_overdue_the_day_after_with_negative_days_left() -> None:
+    assert response_clock(today=date(2026, 3, 24)).status is ClockStatus.OVERDUE
+    assert response_clock(today=date(2026, 3, 24)).working_days_left == -1
+    assert response_clock(today=date(2026, 3, 26)).working_days_left == -3
+
+
+def test_the_weekend_after_a_friday_deadline_is_already_overdue() -> None:
+    clock = deadline(
+        starts=RECEIVED,
+        limit=5,
+        done_on=None,
+        today=date(2026, 3, 14),
+        calendar=ENGLAND,
+        due_soon=DUE_SOON,
+    )
+    assert clock.due == date(2026, 3, 13)
+    assert clock.status is ClockStatus.OVERDUE
+    assert clock.working_days_left == -1
+
+
+def test_a_response_sent_on_the_due_date_is_met_within_the_original_time() -> None:
+    clock = response_clock(today=date(2026, 4, 30), done_on=RESPONSE_DUE)
+    assert clock.status is ClockStatus.MET
+    assert clock.timeliness is Timeliness.ORIGINAL
+    assert clock.working_days_left is None
+
+
+def test_a_response_sent_after_the_due_date_without_extension_is_missed_and_late() -> None:
+    clock = response_clock(today=date(2026, 4, 30), done_on=date(2026, 3, 24))
+    assert clock.status is ClockStatus.MISSED
+    assert clock.timeliness is Timeliness.LATE
+
+
+def test_a_response_sent_by_an_extended_date_within_the_cap_is_within_extension() -> None:
+    clock = response_clock(
+        today=date(2026, 4, 30), done_on=date(2026, 3, 30), extended_due=date(2026, 4, 1)
+    )
+    assert clock.due == date(2026, 4, 1)
+    assert clock.original_due == RESPONSE_DUE
+    assert clock.status is ClockStatus.MET
+    assert clock.timeliness is Timeliness.EXTENDED
+
+
+def test_a_response_sent_by_an_extended_date_beyond_the_cap_is_reported_as_such() -> None:
+    clock = response_clock(
+        today=date(2026, 4, 30), done_on=date(2026, 4, 14), extended_due=date(2026, 4, 15)
+    )
+    assert clock.status is ClockStatus.MET
+    assert clock.timeliness is Timeliness.BEYOND_CAP
+
+
+def test_an_extension_without_a_known_cap_is_never_reported_beyond_it() -> None:
+    clock = response_clock(
+        today=date(2026, 4, 30),
+        done_on=date(2026, 4, 14),
+        extended_due=date(2026, 4, 15),
+        cap_due=None,
+    )
+    assert clock.timeliness is Timeliness.EXTENDED
+
+
+def test_a_response_sent_after_the_extended_date_is_missed_and_late() -> None:
+    clock = response_clock(
+        today=date(2026, 4, 30), done_on=date(2026, 4, 2), extended_due=date(2026, 4, 1)
+    )
+    assert clock.status is ClockStatus.MISSED
+    assert clock.timeliness is Timeliness.LATE
+
+
+def test_an_open_extended_clock_counts_down_to_the_extended_date() -> None:
+    clock = response_clock(today=date(2026, 3, 24), extended_due=date(2026, 4, 1))
+    assert clock.status is ClockStatus.ON_TRACK
+    assert clock.working_days_left == 6
+
+
+def test_a_deadline_lists_the_bank_holidays_that_pushed_it() -> None:
+    clock = deadline(
+        starts=date(2026, 12, 18),
+        limit=5,
+        done_on=None,
+        today=date(2026, 12, 18),
+        calendar=ENGLAND,
+        due_soon=DUE_SOON,
+    )
+    assert clock.due == date(2026, 12, 29)
+    assert [c.day for c in clock.closures] == [date(2026, 12, 25), date(2026, 12, 28)]
+
+
+def test_an_extension_up_to_the_cap_is_within_it() -> None:
+    check = check_extension(
+        original_due=RESPONSE_DUE,
+        current_due=RESPONSE_DUE,
+        new_due=CAP_DUE,
+        cap=STAGE_1.extension_cap,
+        calendar=ENGLAND,
+    )
+    assert check.working_days == 10
+    assert check.cap == 10
+    assert check.cap_due == CAP_DUE
+    assert check.within_cap
+
+
+def test_an_extension_one_working_day_past_the_cap_needs_a_good_reason() -> None:
+    check = check_extension(
+        original_due=RESPONSE_DUE,
+        current_due=RESPONSE_DUE,
+        new_due=date(2026, 4, 9),
+        cap=STAGE_1.extension_cap,
+        calendar=ENGLAND,
+    )
+    assert check.working_days == 11
+    assert not check.within_cap
+
+
+def test_a_second_extension_is_measured_from_the_original_due_date() -> None:
+    check = check_extension(
+        original_due=RESPONSE_DUE,
+        current_due=date(2026, 3, 27),
+        new_due=date(2026, 4, 2),
+        cap=STAGE_1.extension_cap,
+        calendar=ENGLAND,
+    )
+    assert check.working_days == 8
+    assert check.within_cap
+
+
+@pytest.mark.parametrize("new_due", [date(2026, 3, 27), date(2026, 3, 26)])
+def test_an_extension_must_move_the_date_later(new_due: date) -> None:
+    with pytest.raises(ValueError, match="must be later") as caught:
+        check_extension(
+            original_due=RESPONSE_DUE,
+            current_due=date(2026, 3, 27),
+            new_due=new_due,
+            cap=10,
+            calendar=ENGLAND,
+        )
+    assert str(caught.value) == EXTENSION_NOT_LATER
+
+
+def test_a_complaint_made_twelve_months_to_the_day_after_the_issue_is_in_time() -> None:
+    issue = date(2025, 3, 10)
+    assert within_time_limit(
+        issue_date=issue, became_aware=None, received=date(2026, 3, 10), months=12
+    )
+    assert not within_time_limit(
+        issue_date=issue, became_aware=None, received=date(2026, 3, 11), months=12
+    )
+
+
+def test_a_resident_who_became_aware_of_an_old_issue_recently_is_in_time() -> None:
+    assert within_time_limit(
+        issue_date=date(2023, 1, 5),
+        became_aware=date(2025, 9, 1),
+        received=date(2026, 3, 10),
+        months=12,
+    )
+    assert within_time_limit(
+        issue_date=None, became_aware=date(2025, 9, 1), received=date(2026, 3, 10), months=12
+    )
+
+
+def test_the_later_of_issue_and_awareness_counts_whichever_is_given_first() -> None:
+    assert within_time_limit(
+        issue_date=date(2025, 9, 1),
+        became_aware=date(2023, 1, 5),
+        received=date(2026, 3, 10),
+        months=12,
+    )
+
+
+def test_an_unknown_issue_date_is_not_a_ground_to_exclude_on_its_own() -> None:
+    assert within_time_limit(
+        issue_date=None, became_aware=None, received=date(2026, 3, 10), months=12
+    )
+
+
+def test_an_issue_on_29_february_runs_out_on_28_february_the_next_year() -> None:
+    assert within_time_limit(
+        issue_date=date(2024, 2, 29), became_aware=None, received=date(2025, 2, 28), months=12
+    )
+    assert not within_time_limit(
+        issue_date=date(2024, 2, 29), became_aware=None, received=date(2025, 3, 1), months=12
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2025, 12, 31), 1, date(2026, 1, 31)),
+        (date(2025, 11, 30), 2, date(2026, 1, 30)),
+        (date(2024, 3, 31), -1, date(2024, 2, 29)),
+        (date(2025, 3, 10), 0, date(2025, 3, 10)),
+    ],
+)
+def test_adding_calendar_months_clamps_to_the_end_of_a_short_month(
+    day: date, months: int, expected: date
+) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_a_complaint_heard_on_friday_and_logged_on_monday_was_passed_on_in_time() -> None:
+    delay = pass_on_delay(heard_on=RECEIVED, logged_on=ACKNOWLEDGED, calendar=ENGLAND)
+    assert delay == 1
+    assert delay <= HOUSING_OMBUDSMAN_2024.pass_on_working_days
+
+
+def test_a_complaint_logged_two_working_days_after_it_was_heard_breaches_the_policy() -> None:
+    delay = pass_on_delay(heard_on=RECEIVED, logged_on=date(2026, 3, 10), calendar=ENGLAND)
+    assert delay == 2
+    assert delay > HOUSING_OMBUDSMAN_2024.pass_on_working_days
+
+
+def test_pass_on_delay_skips_the_easter_bank_holidays_and_same_day_is_zero() -> None:
+    assert (
+        pass_on_delay(heard_on=date(2026, 4, 2), logged_on=date(2026, 4, 7), calendar=ENGLAND) == 1
+    )
+    assert pass_on_delay(heard_on=RECEIVED, logged_on=RECEIVED, calendar=ENGLAND) == 0

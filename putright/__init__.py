@@ -1,0 +1,1 @@
+"""PutRight: complaint case management for social landlords in England."""

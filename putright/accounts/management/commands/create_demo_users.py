@@ -1,0 +1,49 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from putright.accounts.models import User
+
+DEMO_PASSWORD = "putright-demo"
+
+# username, first name, last name, role, team
+DEMO_STAFF = [
+    ("olivia", "Olivia", "Okafor", User.Role.OFFICER, "Complaints"),
+    ("hamid", "Hamid", "Shah", User.Role.HANDLER, "Complaints"),
+    ("hannah", "Hannah", "Lee", User.Role.HANDLER, "Repairs"),
+    ("harry", "Harry", "Jones", User.Role.HANDLER, "Housing management"),
+    (
+        "vera",
+        "Vera",
+        "Mills",
+        User.Role.VIEWER,
+        "Governing body (Member Responsible for Complaints)",
+    ),
+    ("admin", "System", "Administrator", User.Role.ADMIN, ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or reset the demo staff accounts (idempotent) and print their logins."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        for username, first, last, role, team in DEMO_STAFF:
+            user, created = User.objects.get_or_create(username=username)
+            user.first_name = first
+            user.last_name = last
+            user.email = f"{username}@thrive.example"
+            user.role = role
+            user.team = team
+            user.is_active = True
+            # Only the administrator gets Django admin access; everyone else works in PutRight.
+            user.is_staff = user.is_superuser = role == User.Role.ADMIN
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            verb = "Created" if created else "Updated"
+            self.stdout.write(f"{verb} {username}", self.style.SUCCESS)
+
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(f"  {'username':<10} {'name':<22} role")
+        for username, first, last, role, _team in DEMO_STAFF:
+            self.stdout.write(f"  {username:<10} {first + ' ' + last:<22} {role.label}")

@@ -1,0 +1,37 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from putright.accounts.models import User
+
+
+@pytest.mark.django_db
+def test_create_demo_users_is_idempotent_and_prints_the_logins():
+    out = StringIO()
+    call_command("create_demo_users", stdout=out)
+    call_command("create_demo_users", stdout=out)
+
+    assert User.objects.count() == 6
+    olivia = User.objects.get(username="olivia")
+    assert olivia.get_full_name() == "Olivia Okafor"
+    assert olivia.is_officer
+    assert olivia.check_password("putright-demo")
+    assert User.objects.get(username="vera").is_read_only
+    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.get(username="hamid").is_staff
+    assert "Demo logins (password for all: putright-demo)" in out.getvalue()
+    assert "Senior lead / governing body (read-only)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_create_demo_users_resets_a_changed_demo_password():
+    call_command("create_demo_users", stdout=StringIO())
+    hamid = User.objects.get(username="hamid")
+    hamid.set_password("something-else")
+    hamid.save()
+
+    call_command("create_demo_users", stdout=StringIO())
+
+    hamid.refresh_from_db()
+    assert hamid.check_password("putright-demo")

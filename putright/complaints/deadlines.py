@@ -41,8 +41,12 @@ def stage_clocks(
     # A stopped clock is measured on the day it stopped, so it neither ticks on nor goes overdue.
     measured_on = on if running else min(on, stage.complaint.closed_on or on)
     ack = deadline(
-        starts=stage.requested_on, limit=rule.ack_limit, done_on=stage.acknowledged_on,
-        today=measured_on, calendar=calendar, due_soon=soon,
+        starts=stage.requested_on,
+        limit=rule.ack_limit,
+        done_on=stage.acknowledged_on,
+        today=measured_on,
+        calendar=calendar,
+        due_soon=soon,
     )
     cap_due = (
         add_working_days(stage.response_due_original, rule.extension_cap, calendar=calendar)
@@ -50,13 +54,21 @@ def stage_clocks(
         else None
     )
     response = deadline(
-        starts=stage.acknowledged_on, limit=rule.response_limit, done_on=stage.responded_on,
-        today=measured_on, calendar=calendar, due_soon=soon,
-        extended_due=stage.response_due if stage.is_extended else None, cap_due=cap_due,
+        starts=stage.acknowledged_on,
+        limit=rule.response_limit,
+        done_on=stage.responded_on,
+        today=measured_on,
+        calendar=calendar,
+        due_soon=soon,
+        extended_due=stage.response_due if stage.is_extended else None,
+        cap_due=cap_due,
     )
     return StageClocks(
-        number=stage.number, acknowledgement=ack, response=response,
-        extended=stage.is_extended, running=running,
+        number=stage.number,
+        acknowledgement=ack,
+        response=response,
+        extended=stage.is_extended,
+        running=running,
     )
 
 

@@ -11,7 +11,7 @@ RECORD_IS_APPEND_ONLY = "The case record is append-only: record a correction as 
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003 - same signature as QuerySet.update
+    def update(self, **kwargs):
         raise PermissionError(RECORD_IS_APPEND_ONLY)
 
     def delete(self):
@@ -26,12 +26,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError(RECORD_IS_APPEND_ONLY)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def delete(self, *args, **kwargs):
         raise PermissionError(RECORD_IS_APPEND_ONLY)
 
 

@@ -19,7 +19,6 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services.common import (
-    REQUIRED,
     ack_due,
     current_stage,
     guard,
@@ -178,8 +177,9 @@ def complaint_exclude(
     decided_on = require_past_or_today(decided_on or today(), "decided_on")
     if chosen.discretion:
         if not discretion_considered:
-            raise RuleBroken(DISCRETION_NOT_CONSIDERED, field="discretion_considered",
-                             provision="2.3")
+            raise RuleBroken(
+                DISCRETION_NOT_CONSIDERED, field="discretion_considered", provision="2.3"
+            )
         if within_time_limit(
             issue_date=complaint.issue_started_on,
             became_aware=complaint.became_aware_on,
@@ -238,8 +238,12 @@ def complaint_reinstate(*, complaint: Complaint, reason: str, actor: Any) -> Com
     refresh_next_due(complaint, stage)
     complaint.save(update_fields=["status", "closed_on", "next_due"])
     record_event(
-        complaint, "complaint.reinstated", "Complaint accepted after all", actor=actor,
-        stage=stage.number, data={"reason": reason},
+        complaint,
+        "complaint.reinstated",
+        "Complaint accepted after all",
+        actor=actor,
+        stage=stage.number,
+        data={"reason": reason},
     )
     return complaint
 
@@ -256,7 +260,10 @@ def add_definition_points(complaint: Complaint, points: list[str], *, stage: int
     start = complaint.points.count()
     ComplaintPoint.objects.bulk_create(
         ComplaintPoint(
-            complaint=complaint, number=start + i, text=text, added_at_stage=stage,
+            complaint=complaint,
+            number=start + i,
+            text=text,
+            added_at_stage=stage,
             added_on=today(),
         )
         for i, text in enumerate(points, start=1)
@@ -288,15 +295,21 @@ def complaint_add_points(
         guard(complaint, Action.ADD_POINTS)
         add_definition_points(complaint, points, stage=1)
         record_event(
-            complaint, "definition.points_added",
+            complaint,
+            "definition.points_added",
             f"{len(points)} related point(s) added to the stage 1 definition",
-            actor=actor, stage=1, happened_on=received_on, data={"points": points},
+            actor=actor,
+            stage=1,
+            happened_on=received_on,
+            data={"points": points},
         )
         return AddPointsResult(complaint=complaint, merged=True)
 
     why = (
-        "unrelated" if not related
-        else "would unreasonably delay the response" if would_delay
+        "unrelated"
+        if not related
+        else "would unreasonably delay the response"
+        if would_delay
         else "the stage 1 response has been issued or the complaint is not at stage 1"
     )
     result = complaint_receive(
@@ -311,9 +324,12 @@ def complaint_add_points(
         profile_code=complaint.profile_code,
     )
     record_event(
-        complaint, "complaint.linked",
+        complaint,
+        "complaint.linked",
         f"New points logged as linked complaint {result.complaint.reference} ({why})",
-        actor=actor, stage=complaint.current_stage, happened_on=received_on,
+        actor=actor,
+        stage=complaint.current_stage,
+        happened_on=received_on,
         data={"points": points, "new_complaint": result.complaint.reference, "why": why},
     )
     return AddPointsResult(complaint=result.complaint, merged=False)

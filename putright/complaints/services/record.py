@@ -70,8 +70,12 @@ def complaint_close(
         + complaint.outstanding_actions.filter(completed_on__isnull=True).count()
     )
     record_event(
-        complaint, "complaint.closed", "Complaint closed", actor=actor,
-        stage=complaint.current_stage, happened_on=closed_on,
+        complaint,
+        "complaint.closed",
+        "Complaint closed",
+        actor=actor,
+        stage=complaint.current_stage,
+        happened_on=closed_on,
         data={"reason": reason, "open_follow_ups": open_follow_ups},
     )
     return complaint
@@ -79,7 +83,11 @@ def complaint_close(
 
 @transaction.atomic
 def complaint_withdraw(
-    *, complaint: Complaint, reason: str, actor: Any, withdrawn_on: date | None = None,
+    *,
+    complaint: Complaint,
+    reason: str,
+    actor: Any,
+    withdrawn_on: date | None = None,
     actor_label: str = "",
 ) -> Complaint:
     """The resident withdraws the complaint; the record says what they said."""
@@ -91,8 +99,13 @@ def complaint_withdraw(
     refresh_next_due(complaint, current_stage(complaint))
     complaint.save(update_fields=["status", "closed_on", "next_due"])
     record_event(
-        complaint, "complaint.withdrawn", "Complaint withdrawn by the resident", actor=actor,
-        actor_label=actor_label, stage=complaint.current_stage, happened_on=withdrawn_on,
+        complaint,
+        "complaint.withdrawn",
+        "Complaint withdrawn by the resident",
+        actor=actor,
+        actor_label=actor_label,
+        stage=complaint.current_stage,
+        happened_on=withdrawn_on,
         data={"reason": reason},
     )
     return complaint
@@ -100,21 +113,34 @@ def complaint_withdraw(
 
 @transaction.atomic
 def ombudsman_referral_record(
-    *, complaint: Complaint, referred_on: date, actor: Any, ombudsman_reference: str = "",
+    *,
+    complaint: Complaint,
+    referred_on: date,
+    actor: Any,
+    ombudsman_reference: str = "",
     notes: str = "",
 ) -> OmbudsmanReferral:
     """Record that the resident took the complaint to the Housing Ombudsman."""
     guard(complaint, Action.REFER_TO_OMBUDSMAN)
     require_past_or_today(referred_on, "referred_on")
     referral = OmbudsmanReferral.objects.create(
-        complaint=complaint, referred_on=referred_on,
-        ombudsman_reference=ombudsman_reference.strip(), notes=notes.strip(), recorded_by=actor,
+        complaint=complaint,
+        referred_on=referred_on,
+        ombudsman_reference=ombudsman_reference.strip(),
+        notes=notes.strip(),
+        recorded_by=actor,
     )
     record_event(
-        complaint, "ombudsman.referred", "Referred to the Housing Ombudsman", actor=actor,
+        complaint,
+        "ombudsman.referred",
+        "Referred to the Housing Ombudsman",
+        actor=actor,
         happened_on=referred_on,
-        data={"referral": referral.pk, "ombudsman_reference": referral.ombudsman_reference,
-              "notes": referral.notes},
+        data={
+            "referral": referral.pk,
+            "ombudsman_reference": referral.ombudsman_reference,
+            "notes": referral.notes,
+        },
     )
     return referral
 
@@ -135,8 +161,10 @@ def ombudsman_outcome_record(
         referral.notes = f"{referral.notes}\n{notes.strip()}".strip()
     referral.save(update_fields=["outcome", "outcome_on", "notes"])
     record_event(
-        referral.complaint, "ombudsman.outcome",
-        f"Ombudsman outcome: {ReferralOutcome(outcome).label}", actor=actor,
+        referral.complaint,
+        "ombudsman.outcome",
+        f"Ombudsman outcome: {ReferralOutcome(outcome).label}",
+        actor=actor,
         happened_on=outcome_on,
         data={"referral": referral.pk, "outcome": outcome, "notes": notes.strip()},
     )
@@ -149,8 +177,12 @@ def note_add(*, complaint: Complaint, text: str, actor: Any) -> CaseEvent:
     guard(complaint, Action.ADD_NOTE)
     text = require_text(text, "text", NOTE_EMPTY)
     return record_event(
-        complaint, "note.added", text.splitlines()[0][:120], actor=actor,
-        stage=complaint.current_stage, data={"text": text},
+        complaint,
+        "note.added",
+        text.splitlines()[0][:120],
+        actor=actor,
+        stage=complaint.current_stage,
+        data={"text": text},
     )
 
 
@@ -159,8 +191,12 @@ def record_correct(*, event: CaseEvent, text: str, actor: Any) -> CaseEvent:
     """Correct an earlier entry: the original stays, the correction is a new entry."""
     text = require_text(text, "text", NOTE_EMPTY)
     return record_event(
-        event.complaint, "record.corrected", f"Correction to: {event.summary}"[:300],
-        actor=actor, stage=event.stage, corrects=event,
+        event.complaint,
+        "record.corrected",
+        f"Correction to: {event.summary}"[:300],
+        actor=actor,
+        stage=event.stage,
+        corrects=event,
         data={"text": text, "corrects": event.pk},
     )
 
@@ -184,22 +220,28 @@ def check_upload(upload: UploadedFile) -> str:
         raise InvalidInput(FILE_TYPE_NOT_ALLOWED, field="files")
     if ext in {".jpg", ".jpeg"} and not head.startswith(b"\xff\xd8"):
         raise InvalidInput(FILE_TYPE_NOT_ALLOWED, field="files")
-    if head.startswith(b"MZ") or head.startswith(b"\x7fELF"):
+    if head.startswith((b"MZ", b"\x7fELF")):
         raise InvalidInput(FILE_TYPE_NOT_ALLOWED, field="files")
     return ALLOWED_ATTACHMENT_TYPES[ext]
 
 
 def _store_attachments(
-    complaint: Complaint, files: list[UploadedFile], actor: Any,
+    complaint: Complaint,
+    files: list[UploadedFile],
+    actor: Any,
     correspondence: Correspondence | None = None,
 ) -> list[Attachment]:
     types = [check_upload(f) for f in files]  # all checked before any is stored
     user = actor if getattr(actor, "is_authenticated", False) else None
     return [
         Attachment.objects.create(
-            complaint=complaint, correspondence=correspondence, file=f,
-            original_name=os.path.basename(f.name or "file")[:255], content_type=ctype,
-            size=f.size or 0, uploaded_by=user,
+            complaint=complaint,
+            correspondence=correspondence,
+            file=f,
+            original_name=os.path.basename(f.name or "file")[:255],
+            content_type=ctype,
+            size=f.size or 0,
+            uploaded_by=user,
         )
         for f, ctype in zip(files, types, strict=True)
     ]
@@ -234,17 +276,25 @@ def correspondence_add(
         raise InvalidInput("The date cannot be in the future.", field="occurred_at")
     user = actor if getattr(actor, "is_authenticated", False) else None
     item = Correspondence.objects.create(
-        complaint=complaint, direction=direction, channel=channel, counterpart=counterpart,
-        subject=subject.strip()[:300], body=body.strip(), occurred_at=occurred_at,
+        complaint=complaint,
+        direction=direction,
+        channel=channel,
+        counterpart=counterpart,
+        subject=subject.strip()[:300],
+        body=body.strip(),
+        occurred_at=occurred_at,
         recorded_by=user,
     )
     stored = _store_attachments(complaint, files, actor, correspondence=item)
     verb = "received from" if direction == Direction.INCOMING else "sent to"
     record_event(
-        complaint, f"correspondence.{'received' if direction == Direction.INCOMING else 'sent'}",
+        complaint,
+        f"correspondence.{'received' if direction == Direction.INCOMING else 'sent'}",
         f"{Channel(channel).label} {verb} {counterpart}"
         + (f": {item.subject}" if item.subject else ""),
-        actor=actor, actor_label=actor_label, stage=complaint.current_stage,
+        actor=actor,
+        actor_label=actor_label,
+        stage=complaint.current_stage,
         happened_on=timezone.localdate(occurred_at),
         data={"correspondence": item.pk, "attachments": [a.original_name for a in stored]},
     )
@@ -253,7 +303,11 @@ def correspondence_add(
 
 @transaction.atomic
 def attachment_add(
-    *, complaint: Complaint, files: list[UploadedFile], actor: Any, description: str = "",
+    *,
+    complaint: Complaint,
+    files: list[UploadedFile],
+    actor: Any,
+    description: str = "",
     actor_label: str = "",
 ) -> list[Attachment]:
     """Add documents (reports, photos, surveys) to the record."""
@@ -262,16 +316,20 @@ def attachment_add(
         raise InvalidInput("Choose a file.", field="files")
     stored = _store_attachments(complaint, files, actor)
     record_event(
-        complaint, "document.added",
+        complaint,
+        "document.added",
         f"{len(stored)} document(s) added" + (f": {description.strip()}" if description else ""),
-        actor=actor, actor_label=actor_label, stage=complaint.current_stage,
+        actor=actor,
+        actor_label=actor_label,
+        stage=complaint.current_stage,
         data={"attachments": [a.original_name for a in stored], "description": description},
     )
     return stored
 
 
-def _complete(item: Remedy | OutstandingAction, completed_on: date | None, note: str,
-              actor: Any) -> date:
+def _complete(
+    item: Remedy | OutstandingAction, completed_on: date | None, note: str, actor: Any
+) -> date:
     if item.completed_on is not None:
         raise RuleBroken(ALREADY_COMPLETE)
     completed_on = require_past_or_today(completed_on or today(), "completed_on")
@@ -292,10 +350,17 @@ def remedy_complete(
     guard(remedy.complaint, Action.COMPLETE_REMEDY)
     done = _complete(remedy, completed_on, note, actor)
     record_event(
-        remedy.complaint, "remedy.completed", f"Remedy completed: {remedy.description[:100]}",
-        actor=actor, happened_on=done,
-        data={"remedy": remedy.pk, "due_on": remedy.due_on, "on_time": done <= remedy.due_on,
-              "note": remedy.completion_note},
+        remedy.complaint,
+        "remedy.completed",
+        f"Remedy completed: {remedy.description[:100]}",
+        actor=actor,
+        happened_on=done,
+        data={
+            "remedy": remedy.pk,
+            "due_on": remedy.due_on,
+            "on_time": done <= remedy.due_on,
+            "note": remedy.completion_note,
+        },
     )
     return remedy
 
@@ -308,9 +373,16 @@ def action_complete(
     guard(action.complaint, Action.COMPLETE_REMEDY)
     done = _complete(action, completed_on, note, actor)
     record_event(
-        action.complaint, "action.completed", f"Action completed: {action.description[:100]}",
-        actor=actor, happened_on=done,
-        data={"action": action.pk, "due_on": action.due_on, "on_time": done <= action.due_on,
-              "note": action.completion_note},
+        action.complaint,
+        "action.completed",
+        f"Action completed: {action.description[:100]}",
+        actor=actor,
+        happened_on=done,
+        data={
+            "action": action.pk,
+            "due_on": action.due_on,
+            "on_time": done <= action.due_on,
+            "note": action.completion_note,
+        },
     )
     return action

@@ -33,9 +33,10 @@ from putright.complaints.services.common import (
 from putright.complaints.services.intake import add_definition_points
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
-from putright.rules.workflow import Action, State
+from putright.rules.workflow import Action
 
 NOT_CURRENT_STAGE = "This is not the complaint's current stage."
+NOT_ACKNOWLEDGED = "Acknowledge and define the stage first."
 BEFORE_REQUEST = "The acknowledgement cannot be dated before the complaint was received."
 NO_DEFINITION_POINTS = "The complaint definition needs at least one point (Code 5.6)."
 NO_OUTCOMES = "Record the outcomes the resident is seeking (Code 5.6)."
@@ -131,7 +132,9 @@ def stage_acknowledge(
     stage.to_clarify = to_clarify.strip()
     if handler is not None:
         stage.handler = handler
-    elif stage.handler_id is None and stage.number == 1 and getattr(actor, "can_handle_cases", False):
+    elif (
+        stage.handler_id is None and stage.number == 1 and getattr(actor, "can_handle_cases", False)
+    ):
         stage.handler = actor
     stage.save()
     complaint.status = new_state
@@ -183,7 +186,8 @@ def stage_extend(
         raise InvalidInput(NO_UPDATE_INTERVAL, field="update_interval_days")
     rule = profile_for(complaint).stage(stage.number)
     cal = landlord_calendar()
-    assert stage.response_due_original and stage.response_due  # acknowledged: guard above
+    if stage.response_due_original is None or stage.response_due is None:
+        raise RuleBroken(NOT_ACKNOWLEDGED)
     try:
         check = check_extension(
             original_due=stage.response_due_original,
@@ -198,7 +202,9 @@ def stage_extend(
     if not check.within_cap and not good_reason:
         raise RuleBroken(
             BEYOND_CAP.format(
-                days=check.working_days, cap=rule.extension_cap, stage=stage.number,
+                days=check.working_days,
+                cap=rule.extension_cap,
+                stage=stage.number,
                 provision=rule.extension_provision,
             ),
             field="good_reason",
@@ -334,7 +340,8 @@ def stage_respond(
     new_state = guard(complaint, Action.RESPOND)
     _stage_of(complaint, stage)
     issued_on = require_past_or_today(issued_on or today(), "issued_on")
-    assert stage.acknowledged_on  # guard: RESPOND only from an acknowledged stage
+    if stage.acknowledged_on is None:
+        raise RuleBroken(NOT_ACKNOWLEDGED)
     if issued_on < stage.acknowledged_on:
         raise InvalidInput(RESPONSE_BEFORE_ACK, field="issued_on")
     if data.early_resolution and stage.number != 1:
@@ -356,19 +363,31 @@ def stage_respond(
         author=actor,
     )
     Decision.objects.bulk_create(
-        Decision(response=response, point=points[d.point], outcome=d.outcome,
-                 reasons=d.reasons.strip())
+        Decision(
+            response=response, point=points[d.point], outcome=d.outcome, reasons=d.reasons.strip()
+        )
         for d in data.decisions
     )
     Remedy.objects.bulk_create(
-        Remedy(complaint=complaint, response=response, remedy_type=r.remedy_type,
-               description=r.description.strip(), due_on=r.due_on, amount=r.amount)
+        Remedy(
+            complaint=complaint,
+            response=response,
+            remedy_type=r.remedy_type,
+            description=r.description.strip(),
+            due_on=r.due_on,
+            amount=r.amount,
+        )
         for r in data.remedies
     )
     OutstandingAction.objects.bulk_create(
-        OutstandingAction(complaint=complaint, response=response,
-                          description=a.description.strip(), due_on=a.due_on, owner=a.owner,
-                          owner_name=a.owner_name.strip())
+        OutstandingAction(
+            complaint=complaint,
+            response=response,
+            description=a.description.strip(),
+            due_on=a.due_on,
+            owner=a.owner,
+            owner_name=a.owner_name.strip(),
+        )
         for a in data.actions
     )
     stage.responded_on = issued_on
@@ -392,13 +411,20 @@ def stage_respond(
                 for d in data.decisions
             ],
             "remedies": [
-                {"type": r.remedy_type, "description": r.description.strip(), "due_on": r.due_on,
-                 "amount": r.amount}
+                {
+                    "type": r.remedy_type,
+                    "description": r.description.strip(),
+                    "due_on": r.due_on,
+                    "amount": r.amount,
+                }
                 for r in data.remedies
             ],
             "actions": [
-                {"description": a.description.strip(), "due_on": a.due_on,
-                 "owner": a.owner.get_username() if a.owner else a.owner_name.strip()}
+                {
+                    "description": a.description.strip(),
+                    "due_on": a.due_on,
+                    "owner": a.owner.get_username() if a.owner else a.owner_name.strip(),
+                }
                 for a in data.actions
             ],
             "no_remedy_reason": response.no_remedy_reason,
@@ -449,8 +475,11 @@ def complaint_escalate(
         actor_label=actor_label,
         stage=number,
         happened_on=requested_on,
-        data={"requested_on": requested_on, "reason": stage.escalation_reason,
-              "ack_due": stage.ack_due},
+        data={
+            "requested_on": requested_on,
+            "reason": stage.escalation_reason,
+            "ack_due": stage.ack_due,
+        },
     )
     return stage
 

@@ -1,0 +1,495 @@
+"""The JSON API: every lifecycle action, each a thin call to one service.
+
+400 = bad input (field errors); 409 = the Code or the workflow forbids it (the rule broken).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from putright.accounts.permissions import IsCaseWorker
+from putright.complaints import selectors, services
+from putright.complaints import serializers as s
+from putright.complaints.calendar import landlord_calendar
+from putright.complaints.deadlines import stage_clocks
+from putright.complaints.errors import ComplaintError, InvalidInput
+from putright.complaints.models import (
+    CaseEvent,
+    Category,
+    Complaint,
+    OmbudsmanReferral,
+    OutstandingAction,
+    Remedy,
+)
+from putright.people.models import Resident
+from putright.rules.profile import get_profile
+from putright.rules.workflow import State
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """One error shape for the whole API: {error, detail, field, provision, fields}."""
+    if isinstance(exc, ComplaintError):
+        invalid = isinstance(exc, InvalidInput)
+        body = {
+            "error": "invalid_input" if invalid else _error_code(exc),
+            "detail": exc.message,
+            "field": exc.field,
+            "provision": exc.provision,
+            "fields": {exc.field: [exc.message]} if exc.field else {},
+        }
+        code = status.HTTP_400_BAD_REQUEST if invalid else status.HTTP_409_CONFLICT
+        return Response(body, status=code)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        fields = response.data if isinstance(response.data, dict) else {}
+        response.data = {
+            "error": "invalid_input",
+            "detail": "Check the fields listed.",
+            "field": next(iter(fields), None),
+            "provision": "",
+            "fields": fields or {"non_field_errors": response.data},
+        }
+    return response
+
+
+def _error_code(exc: ComplaintError) -> str:
+    from putright.complaints.errors import TransitionRefused
+
+    return "transition_refused" if isinstance(exc, TransitionRefused) else "rule_broken"
+
+
+ERRORS = {400: s.ErrorOut, 409: s.ErrorOut}
+
+
+def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Complaints: receive, read, and every step of the Code's two stages."""
+
+    permission_classes = [IsCaseWorker]
+    lookup_field = "reference"
+    lookup_value_regex = r"CMP-\d{4}-\d{6}"
+    serializer_class = s.ComplaintSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.complaint_list(
+            status=params.get("status") or None,
+            stage=int(params["stage"]) if params.get("stage", "").isdigit() else None,
+            unassigned=params.get("unassigned") == "true",
+            open_only=params.get("open") == "true",
+            overdue_on=timezone.localdate() if params.get("overdue") == "true" else None,
+            search=params.get("q", ""),
+        )
+
+    def get_serializer_class(self):
+        return s.ComplaintSummarySerializer if self.action == "list" else s.ComplaintSerializer
+
+    def _complaint(self, reference: str) -> Complaint:
+        try:
+            return selectors.complaint_detail(reference)
+        except Complaint.DoesNotExist:
+            from django.http import Http404
+
+            raise Http404 from None
+
+    def _document(self, complaint: Complaint, code: int = status.HTTP_200_OK) -> Response:
+        complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
+        cal = landlord_calendar()
+        profile = get_profile(complaint.profile_code)
+        on = timezone.localdate()
+        clocks = {
+            st.number: stage_clocks(
+                st, state=State(complaint.status), on=on, calendar=cal, profile=profile
+            )
+            for st in complaint.stages.all()
+        }
+        data = s.ComplaintSerializer(complaint, context={"clocks": clocks}).data
+        return Response(data, status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="A workflow state"),
+            OpenApiParameter("stage", int),
+            OpenApiParameter("open", bool),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("unassigned", bool),
+            OpenApiParameter("q", str, description="Reference, resident name or text"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, reference: str = "", **kwargs: Any) -> Response:
+        return self._document(self._complaint(reference))
+
+    @extend_schema(request=s.ReceiveIn, responses={201: s.ComplaintSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        """Receive a complaint from any channel, with the date it was actually received."""
+        data = _parse(s.ReceiveIn, request)
+        result = services.complaint_receive(actor=request.user, **data)
+        return self._document(result.complaint, status.HTTP_201_CREATED)
+
+    def _act(
+        self,
+        reference: str,
+        serializer_class: type[serializers.Serializer] | None,
+        request: Request,
+        call: Any,
+    ) -> Response:
+        data = _parse(serializer_class, request) if serializer_class else {}
+        with transaction.atomic():
+            complaint = get_object_or_404(
+                Complaint.objects.select_for_update(), reference=reference
+            )
+            call(complaint, data)
+        return self._document(complaint)
+
+    @extend_schema(request=s.ExcludeIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def exclude(self, request: Request, reference: str) -> Response:
+        """Do not accept the complaint (or the escalation), with evidence (Code 2)."""
+        return self._act(
+            reference,
+            s.ExcludeIn,
+            request,
+            lambda c, d: services.complaint_exclude(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.ReasonIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request: Request, reference: str) -> Response:
+        """Accept a complaint that was not accepted (Code 2.4)."""
+        return self._act(
+            reference,
+            s.ReasonIn,
+            request,
+            lambda c, d: services.complaint_reinstate(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.AcknowledgeIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, reference: str) -> Response:
+        """Acknowledge and define the current stage (Code 5.6-5.7, 6.2, 6.11)."""
+        return self._act(
+            reference,
+            s.AcknowledgeIn,
+            request,
+            lambda c, d: services.stage_acknowledge(
+                stage=c.stages.get(number=c.current_stage), actor=request.user, **d
+            ),
+        )
+
+    @extend_schema(
+        request=s.AddPointsIn,
+        responses={200: s.ComplaintSerializer, 201: s.ComplaintSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def points(self, request: Request, reference: str) -> Response:
+        """Add points: merged into stage 1 if related, else a new linked complaint (Code 6.8).
+        Returns the complaint that holds the points: 201 when it is a new one."""
+        data = _parse(s.AddPointsIn, request)
+        with transaction.atomic():
+            complaint = get_object_or_404(
+                Complaint.objects.select_for_update(), reference=reference
+            )
+            result = services.complaint_add_points(complaint=complaint, actor=request.user, **data)
+        return self._document(
+            result.complaint, status.HTTP_200_OK if result.merged else status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.ExtendIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, reference: str) -> Response:
+        """Extend the current stage (Code 6.4 / 6.15; 5.9; 6.5 / 6.16)."""
+        return self._act(
+            reference,
+            s.ExtendIn,
+            request,
+            lambda c, d: services.stage_extend(
+                stage=c.stages.get(number=c.current_stage), actor=request.user, **d
+            ),
+        )
+
+    @extend_schema(request=s.RespondIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, reference: str) -> Response:
+        """Issue the current stage's response (Code 6.6-6.9, 6.17-6.19, 7)."""
+
+        def call(c: Complaint, d: dict[str, Any]) -> None:
+            data = services.ResponseInput(
+                summary=d["summary"],
+                decisions=[services.DecisionInput(**x) for x in d["decisions"]],
+                remedies=[services.RemedyInput(**x) for x in d["remedies"]],
+                actions=[services.ActionInput(**x) for x in d["actions"]],
+                learning=d["learning"],
+                no_remedy_reason=d["no_remedy_reason"],
+                early_resolution=d["early_resolution"],
+            )
+            services.stage_respond(
+                stage=c.stages.get(number=c.current_stage),
+                data=data,
+                actor=request.user,
+                issued_on=d.get("issued_on"),
+            )
+
+        return self._act(reference, s.RespondIn, request, call)
+
+    @extend_schema(request=s.EscalateIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: Request, reference: str) -> Response:
+        """Escalate to stage 2; no reason required (Code 6.12)."""
+        return self._act(
+            reference,
+            s.EscalateIn,
+            request,
+            lambda c, d: services.complaint_escalate(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.AssignIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, reference: str) -> Response:
+        """Assign the current stage; stage 2 refuses the stage 1 handler (Code 6.13)."""
+        return self._act(
+            reference,
+            s.AssignIn,
+            request,
+            lambda c, d: services.stage_assign(
+                stage=c.stages.get(number=c.current_stage), actor=request.user, **d
+            ),
+        )
+
+    @extend_schema(request=s.CloseIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, reference: str) -> Response:
+        """Close the complaint after a response."""
+        return self._act(
+            reference,
+            s.CloseIn,
+            request,
+            lambda c, d: services.complaint_close(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.ReasonIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, reference: str) -> Response:
+        """Record that the resident withdrew the complaint."""
+        return self._act(
+            reference,
+            s.ReasonIn,
+            request,
+            lambda c, d: services.complaint_withdraw(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.NoteIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, reference: str) -> Response:
+        """Add an internal note to the case record."""
+        return self._act(
+            reference,
+            s.NoteIn,
+            request,
+            lambda c, d: services.note_add(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.CorrectionIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def corrections(self, request: Request, reference: str) -> Response:
+        """Correct an entry of the record; the original stays (append-only, Code 5.12)."""
+
+        def call(c: Complaint, d: dict[str, Any]) -> None:
+            event = get_object_or_404(CaseEvent, pk=d["event"], complaint=c)
+            services.record_correct(event=event, text=d["text"], actor=request.user)
+
+        return self._act(reference, s.CorrectionIn, request, call)
+
+    @extend_schema(
+        request={"multipart/form-data": s.CorrespondenceIn},
+        responses={200: s.ComplaintSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def correspondence(self, request: Request, reference: str) -> Response:
+        """Keep correspondence in or out, with attachments (Code 5.12)."""
+        return self._act(
+            reference,
+            s.CorrespondenceIn,
+            request,
+            lambda c, d: services.correspondence_add(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentIn},
+        responses={200: s.ComplaintSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def attachments(self, request: Request, reference: str) -> Response:
+        """Add documents to the record (reports, photos, surveys)."""
+        return self._act(
+            reference,
+            s.AttachmentIn,
+            request,
+            lambda c, d: services.attachment_add(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(request=s.ReferralIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def referrals(self, request: Request, reference: str) -> Response:
+        """Record a referral to the Housing Ombudsman."""
+        return self._act(
+            reference,
+            s.ReferralIn,
+            request,
+            lambda c, d: services.ombudsman_referral_record(complaint=c, actor=request.user, **d),
+        )
+
+    @extend_schema(responses={200: s.EventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def record(self, request: Request, reference: str) -> Response:
+        """The full case record, newest first."""
+        complaint = get_object_or_404(Complaint, reference=reference)
+        page = self.paginate_queryset(selectors.complaint_record(complaint))
+        return self.get_paginated_response(s.EventSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: s.CorrespondenceSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="correspondence-list")
+    def correspondence_list(self, request: Request, reference: str) -> Response:
+        """Correspondence in and out, with attachments."""
+        complaint = get_object_or_404(Complaint, reference=reference)
+        items = selectors.complaint_correspondence(complaint)
+        return Response(s.CorrespondenceSerializer(items, many=True).data)
+
+
+class FollowUpViewSet(viewsets.GenericViewSet):
+    """Complete remedies and outstanding actions (Code 7.3, 6.6 / 6.17)."""
+
+    permission_classes = [IsCaseWorker]
+    model: type[Remedy] | type[OutstandingAction]
+
+    def _complete(self, request: Request, pk: str, call: Any) -> Response:
+        data = _parse(s.CompleteIn, request)
+        with transaction.atomic():
+            item = get_object_or_404(self.model.objects.select_for_update(), pk=pk)
+            call(item, data)
+        return Response(self.output(item).data)
+
+
+class RemedyViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
+    model = Remedy
+    queryset = Remedy.objects.all()
+    serializer_class = s.RemedySerializer
+    output = s.RemedySerializer
+
+    @extend_schema(request=s.CompleteIn, responses={200: s.RemedySerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """Mark a remedy delivered."""
+        return self._complete(
+            request, pk, lambda r, d: services.remedy_complete(remedy=r, actor=request.user, **d)
+        )
+
+
+class ActionViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
+    model = OutstandingAction
+    queryset = OutstandingAction.objects.select_related("owner")
+    serializer_class = s.ActionSerializer
+    output = s.ActionSerializer
+
+    @extend_schema(request=s.CompleteIn, responses={200: s.ActionSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """Mark an outstanding action done."""
+        return self._complete(
+            request, pk, lambda a, d: services.action_complete(action=a, actor=request.user, **d)
+        )
+
+
+class ReferralViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
+    """Ombudsman referrals and their outcomes."""
+
+    permission_classes = [IsCaseWorker]
+    queryset = OmbudsmanReferral.objects.all()
+    serializer_class = s.ReferralSerializer
+
+    @extend_schema(request=s.ReferralOutcomeIn, responses={200: s.ReferralSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def outcome(self, request: Request, pk: str) -> Response:
+        """Record the Ombudsman's finding."""
+        data = _parse(s.ReferralOutcomeIn, request)
+        with transaction.atomic():
+            referral = get_object_or_404(OmbudsmanReferral.objects.select_for_update(), pk=pk)
+            services.ombudsman_outcome_record(referral=referral, actor=request.user, **data)
+        return Response(s.ReferralSerializer(referral).data)
+
+
+class ResidentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Residents (and non-customers) who complain."""
+
+    permission_classes = [IsCaseWorker]
+    serializer_class = s.ResidentSerializer
+
+    def get_queryset(self):
+        qs = Resident.objects.order_by("full_name", "id")
+        q = self.request.query_params.get("q", "").strip()
+        return qs.filter(full_name__icontains=q) if q else qs
+
+    def get_serializer_class(self):
+        return s.ResidentIn if self.action == "create" else s.ResidentSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _parse(s.ResidentIn, request)
+        resident = Resident.objects.create(**data)
+        return Response(s.ResidentSerializer(resident).data, status=status.HTTP_201_CREATED)
+
+
+class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Complaint categories (reference data, edited in the admin)."""
+
+    permission_classes = [IsCaseWorker]
+    serializer_class = s.CategorySerializer
+    queryset = Category.objects.filter(active=True)
+    pagination_class = None
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "CodeProfile",
+        {
+            "code": serializers.CharField(),
+            "name": serializers.CharField(),
+            "stages": serializers.ListField(child=serializers.DictField()),
+            "exclusion_grounds": serializers.ListField(child=serializers.DictField()),
+            "remedy_types": serializers.ListField(child=serializers.DictField()),
+            "decision_outcomes": serializers.ListField(child=serializers.DictField()),
+            "ombudsman": serializers.DictField(),
+        },
+    )
+)
+class ProfileViewSet(viewsets.ViewSet):
+    """The Code profile in force: stages, limits, caps, grounds, remedy types."""
+
+    permission_classes = [IsCaseWorker]
+
+    def list(self, request: Request) -> Response:
+        from dataclasses import asdict
+
+        from django.conf import settings
+
+        return Response(asdict(get_profile(settings.PUTRIGHT_CODE_PROFILE)))

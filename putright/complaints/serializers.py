@@ -1,0 +1,489 @@
+"""API input and output shapes. Inputs only parse; the services decide."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from putright.complaints.constants import Channel, Direction, Outcome, ReferralOutcome
+from putright.complaints.deadlines import StageClocks
+from putright.complaints.models import (
+    Attachment,
+    CaseEvent,
+    Category,
+    Complaint,
+    ComplaintPoint,
+    Correspondence,
+    Exclusion,
+    Extension,
+    OmbudsmanReferral,
+    OutstandingAction,
+    Remedy,
+    Stage,
+)
+from putright.people.models import Property, Resident
+from putright.rules.clocks import Deadline
+from putright.rules.workflow import STATE_LABELS, State, allowed_actions
+
+User = get_user_model()
+
+
+# ---------------------------------------------------------------- output
+
+
+class ClosureSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    reason = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    starts = serializers.DateField(allow_null=True)
+    limit_working_days = serializers.IntegerField(source="limit")
+    original_due = serializers.DateField(allow_null=True)
+    due = serializers.DateField(allow_null=True)
+    done_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    working_days_left = serializers.IntegerField(allow_null=True)
+    timeliness = serializers.CharField(allow_null=True)
+    closures = ClosureSerializer(many=True, help_text="Bank holidays and closures that moved it.")
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Extension
+        fields = [
+            "previous_due",
+            "new_due",
+            "working_days",
+            "reason",
+            "resident_informed_on",
+            "update_interval_days",
+            "beyond_cap",
+            "good_reason",
+            "created_by",
+            "created_at",
+        ]
+
+
+class DecisionOutSerializer(serializers.Serializer):
+    point = serializers.IntegerField(source="point.number")
+    outcome = serializers.CharField()
+    reasons = serializers.CharField()
+
+
+class ResponseOutSerializer(serializers.Serializer):
+    issued_on = serializers.DateField()
+    summary = serializers.CharField()
+    learning = serializers.CharField()
+    early_resolution = serializers.BooleanField()
+    no_remedy_reason = serializers.CharField()
+    author = serializers.CharField(source="author.username")
+    decisions = DecisionOutSerializer(many=True)
+
+
+class StageSerializer(serializers.ModelSerializer):
+    handler = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    response = serializers.SerializerMethodField()
+    acknowledgement_deadline = serializers.SerializerMethodField()
+    response_deadline = serializers.SerializerMethodField()
+    clock_running = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Stage
+        fields = [
+            "number",
+            "requested_on",
+            "ack_due",
+            "acknowledged_on",
+            "response_due_original",
+            "response_due",
+            "responded_on",
+            "handler",
+            "outcomes_sought",
+            "responsible_for",
+            "not_responsible_for",
+            "to_clarify",
+            "escalation_reason",
+            "clock_running",
+            "acknowledgement_deadline",
+            "response_deadline",
+            "extensions",
+            "response",
+        ]
+
+    def _clocks(self, stage: Stage) -> StageClocks:
+        return self.context["clocks"][stage.number]
+
+    def _deadline(self, d: Deadline) -> dict:
+        return DeadlineSerializer(d).data
+
+    def get_acknowledgement_deadline(self, stage: Stage) -> dict:
+        return self._deadline(self._clocks(stage).acknowledgement)
+
+    def get_response_deadline(self, stage: Stage) -> dict:
+        return self._deadline(self._clocks(stage).response)
+
+    def get_clock_running(self, stage: Stage) -> bool:
+        return self._clocks(stage).running
+
+    def get_response(self, stage: Stage) -> dict | None:
+        response = getattr(stage, "response", None)
+        return ResponseOutSerializer(response).data if response else None
+
+
+class PointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ComplaintPoint
+        fields = ["number", "text", "added_at_stage", "added_on"]
+
+
+class RemedySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Remedy
+        fields = [
+            "id",
+            "remedy_type",
+            "description",
+            "due_on",
+            "amount",
+            "completed_on",
+            "completion_note",
+        ]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = OutstandingAction
+        fields = [
+            "id",
+            "description",
+            "due_on",
+            "owner",
+            "owner_name",
+            "completed_on",
+            "completion_note",
+        ]
+
+
+class ExclusionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exclusion
+        fields = [
+            "stage",
+            "ground",
+            "reasoning",
+            "discretion_considered",
+            "discretion_notes",
+            "decided_on",
+            "reinstated_on",
+        ]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OmbudsmanReferral
+        fields = ["id", "referred_on", "ombudsman_reference", "outcome", "outcome_on", "notes"]
+
+
+class ResidentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Resident
+        fields = ["id", "full_name", "email", "phone", "home", "is_customer"]
+
+
+class ComplaintSummarySerializer(serializers.ModelSerializer):
+    resident = serializers.CharField(source="resident.full_name")
+    handler = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "reference",
+            "status",
+            "status_label",
+            "current_stage",
+            "resident",
+            "category",
+            "channel",
+            "received_on",
+            "next_due",
+            "handler",
+        ]
+
+    def get_status_label(self, complaint: Complaint) -> str:
+        return STATE_LABELS[State(complaint.status)]
+
+
+class ComplaintSerializer(ComplaintSummarySerializer):
+    resident = ResidentSerializer()
+    stages = StageSerializer(many=True)
+    points = PointSerializer(many=True)
+    remedies = RemedySerializer(many=True)
+    outstanding_actions = ActionSerializer(many=True)
+    exclusions = ExclusionSerializer(many=True)
+    ombudsman_referrals = ReferralSerializer(many=True)
+    linked_to = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    linked_complaints = serializers.SlugRelatedField(
+        slug_field="reference", many=True, read_only=True
+    )
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintSummarySerializer.Meta):
+        fields = [
+            *ComplaintSummarySerializer.Meta.fields,
+            "profile_code",
+            "home",
+            "heard_by",
+            "description",
+            "issue_started_on",
+            "became_aware_on",
+            "spoken_to",
+            "outcome_wanted",
+            "closed_on",
+            "linked_to",
+            "linked_complaints",
+            "allowed_actions",
+            "points",
+            "stages",
+            "remedies",
+            "outstanding_actions",
+            "exclusions",
+            "ombudsman_referrals",
+        ]
+
+    def get_allowed_actions(self, complaint: Complaint) -> list[str]:
+        return sorted(a.value for a in allowed_actions(State(complaint.status)))
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="who")
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "code",
+            "stage",
+            "summary",
+            "data",
+            "actor",
+            "happened_on",
+            "recorded_at",
+            "corrects",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+
+
+class CorrespondenceSerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Correspondence
+        fields = [
+            "id",
+            "direction",
+            "channel",
+            "counterpart",
+            "subject",
+            "body",
+            "occurred_at",
+            "attachments",
+        ]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "active"]
+
+
+# ---------------------------------------------------------------- input
+
+
+class ReceiveIn(serializers.Serializer):
+    resident = serializers.PrimaryKeyRelatedField(queryset=Resident.objects.all())
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_on = serializers.DateField()
+    description = serializers.CharField()
+    issue_started_on = serializers.DateField(required=False, allow_null=True)
+    became_aware_on = serializers.DateField(required=False, allow_null=True)
+    spoken_to = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome_wanted = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+    )
+    home = serializers.PrimaryKeyRelatedField(
+        queryset=Property.objects.all(), required=False, allow_null=True
+    )
+    heard_by = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResidentIn(serializers.ModelSerializer):
+    class Meta:
+        model = Resident
+        fields = ["full_name", "email", "phone", "home", "is_customer"]
+
+
+class ExcludeIn(serializers.Serializer):
+    ground = serializers.CharField()
+    reasoning = serializers.CharField()
+    discretion_considered = serializers.BooleanField()
+    discretion_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    decided_on = serializers.DateField(required=False)
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AcknowledgeIn(serializers.Serializer):
+    points = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    outcomes_sought = serializers.CharField()
+    responsible_for = serializers.CharField()
+    not_responsible_for = serializers.CharField(required=False, allow_blank=True, default="")
+    to_clarify = serializers.CharField(required=False, allow_blank=True, default="")
+    acknowledged_on = serializers.DateField(required=False)
+    handler = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True), required=False
+    )
+
+
+class AddPointsIn(serializers.Serializer):
+    points = serializers.ListField(child=serializers.CharField(), min_length=1)
+    related = serializers.BooleanField()
+    would_delay = serializers.BooleanField(required=False, default=False)
+    received_on = serializers.DateField(required=False)
+
+
+class ExtendIn(serializers.Serializer):
+    new_due = serializers.DateField()
+    reason = serializers.CharField()
+    resident_informed_on = serializers.DateField()
+    update_interval_days = serializers.IntegerField(min_value=1, max_value=20)
+    good_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionIn(serializers.Serializer):
+    point = serializers.IntegerField(min_value=1)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reasons = serializers.CharField()
+
+
+class RemedyIn(serializers.Serializer):
+    remedy_type = serializers.CharField()
+    description = serializers.CharField()
+    due_on = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+
+
+class ActionIn(serializers.Serializer):
+    description = serializers.CharField()
+    due_on = serializers.DateField()
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    owner_name = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RespondIn(serializers.Serializer):
+    summary = serializers.CharField()
+    decisions = DecisionIn(many=True)
+    remedies = RemedyIn(many=True, required=False, default=list)
+    actions = ActionIn(many=True, required=False, default=list)
+    learning = serializers.CharField(required=False, allow_blank=True, default="")
+    no_remedy_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    early_resolution = serializers.BooleanField(required=False, default=False)
+    issued_on = serializers.DateField(required=False)
+
+
+class EscalateIn(serializers.Serializer):
+    requested_on = serializers.DateField(required=False)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional: the resident never has to give a reason (Code 6.12).",
+    )
+
+
+class AssignIn(serializers.Serializer):
+    handler = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True)
+    )
+
+
+class CloseIn(serializers.Serializer):
+    reason = serializers.CharField()
+    closed_on = serializers.DateField(required=False)
+
+
+class NoteIn(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class CorrectionIn(serializers.Serializer):
+    event = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class CorrespondenceIn(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    counterpart = serializers.CharField()
+    subject = serializers.CharField(required=False, allow_blank=True, default="")
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    occurred_at = serializers.DateTimeField(required=False)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class AttachmentIn(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReferralIn(serializers.Serializer):
+    referred_on = serializers.DateField()
+    ombudsman_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReferralOutcomeIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING]
+    )
+    outcome_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompleteIn(serializers.Serializer):
+    completed_on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ErrorOut(serializers.Serializer):
+    """A refused change: 400 for bad input (with the field), 409 for a broken rule."""
+
+    error = serializers.CharField(help_text="invalid_input, rule_broken or transition_refused")
+    detail = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    provision = serializers.CharField(help_text="The Code provision, when one applies.")

@@ -1,0 +1,22 @@
+.PHONY: setup demo test lint ci
+
+# Create .venv, install Python and Debian packages, build the front end (quick when up to date).
+setup:
+	scripts/setup.sh
+
+# Run PutRight at http://127.0.0.1:8000 with demo data; prints the demo logins.
+demo:
+	scripts/demo.sh
+
+# Lint, types, migrations, checks and the whole test suite (SQLite, or DATABASE_URL's database).
+test:
+	scripts/test.sh
+
+# Lint and format check only.
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+# What CI runs: make test on SQLite and then on PostgreSQL.
+ci:
+	bash .ci/run

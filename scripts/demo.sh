@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs PutRight locally with demo staff (and demo cases, once seed_demo exists) at
+# http://127.0.0.1:8000, with the task worker in the background. SQLite unless DATABASE_URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+export PUTRIGHT_DEBUG=true
+
+python manage.py migrate --noinput
+logins="$(python manage.py create_demo_users)"
+if python manage.py help seed_demo >/dev/null 2>&1; then
+  python manage.py seed_demo
+else
+  echo "demo: no seed_demo command yet; starting with staff accounts only"
+fi
+python manage.py collectstatic --noinput --verbosity 0
+
+# Background tasks (emails, letters, reminders) run in a database-queue worker.
+python manage.py db_worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT
+
+echo
+echo "$logins" | sed -n '/^Demo logins/,$p'
+echo
+echo "PutRight is at http://127.0.0.1:8000  (admin: /admin/, API docs: /api/docs/)"
+echo "Press Ctrl-C to stop."
+python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test run: lint, format, types, migrations, Django checks, then the test suite.
+# Runs on SQLite by default, or on PostgreSQL when DATABASE_URL is set. Extra arguments go
+# to pytest (e.g. scripts/test.sh -k calendar).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+
+step() { echo; echo "==> $*"; }
+
+step "ruff check"
+ruff check .
+step "ruff format --check"
+ruff format --check .
+
+step "mypy (putright/rules, strict)"
+if find putright/rules -name '*.py' 2>/dev/null | grep -q .; then
+  mypy
+else
+  echo "skipped: putright/rules has no Python files yet"
+fi
+
+step "migrations are up to date"
+python manage.py makemigrations --check --dry-run
+
+step "manage.py check"
+python manage.py check --fail-level WARNING
+
+step "manage.py check --deploy with production settings"
+SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  ALLOWED_HOSTS=complaints.thrive.example EMAIL_HOST=smtp.thrive.example PUTRIGHT_DEBUG=false \
+  python manage.py check --deploy --fail-level WARNING
+
+step "pytest on ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}"
+pytest -n 2 "$@"

@@ -85,3 +85,50 @@ class Tenancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} – {self.home} ({self.get_tenure_display()})"
+
+
+class Adjustment(models.Model):
+    """A reasonable adjustment agreed with a resident (Code 5.10, Equality Act 2010)."""
+
+    class Kind(models.TextChoices):
+        LARGE_PRINT = "large_print", "Large print"
+        EASY_READ = "easy_read", "Easy read"
+        INTERPRETER = "interpreter", "Interpreter or translation"
+        PREFERRED_CHANNEL = "preferred_channel", "Preferred way of contact"
+        CALL_BACK_TIMES = "call_back_times", "Call-back times"
+        BRAILLE = "braille", "Braille"
+        BSL = "bsl", "British Sign Language"
+        OTHER = "other", "Other"
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    consent_given = models.BooleanField(default=False)
+    review_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    recorded_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resident", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.detail}".rstrip(": ")
+
+
+class Vulnerability(models.Model):
+    """A disclosed disability or risk, considered at triage (Code 5.10, 6.1)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="vulnerabilities")
+    description = models.CharField(max_length=300)
+    is_disability = models.BooleanField(default=False)
+    consent_given = models.BooleanField(default=False)
+    review_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    recorded_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "vulnerabilities"
+        ordering = ["resident", "-recorded_on"]
+
+    def __str__(self) -> str:
+        return self.description

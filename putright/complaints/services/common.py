@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from putright.complaints.errors import InvalidInput, TransitionRefused
+from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
 from putright.rules.calendar import WorkingCalendar, add_working_days
 from putright.rules.profile import CodeProfile, get_profile
@@ -58,7 +59,7 @@ def record_event(
 ) -> CaseEvent:
     """Append one event to the case record. Staff actors are users; others give a label."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         complaint=complaint,
         code=code,
         stage=stage,
@@ -69,6 +70,8 @@ def record_event(
         happened_on=happened_on or today(),
         corrects=corrects,
     )
+    publish(event)
+    return event
 
 
 def current_stage(complaint: Complaint) -> Stage:

@@ -1,0 +1,39 @@
+"""After-commit listeners for case-record events, so other apps (letters, reporting) react to
+the lifecycle without the complaint services knowing about them.
+
+A listener runs only once the change it reacts to is committed, in its own transaction:
+if it fails, the complaint and its record are already safe (Django logs the failure).
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from putright.complaints.models import CaseEvent
+
+Listener = Callable[[CaseEvent], None]
+_listeners: list[tuple[str, Listener]] = []
+
+
+def subscribe(prefix: str) -> Callable[[Listener], Listener]:
+    """Register `fn` for events whose code starts with `prefix` ("" for all)."""
+
+    def register(fn: Listener) -> Listener:
+        if (prefix, fn) not in _listeners:
+            _listeners.append((prefix, fn))
+        return fn
+
+    return register
+
+
+def publish(event: CaseEvent) -> None:
+    """Call the listeners for `event` after the surrounding transaction commits."""
+    for prefix, fn in list(_listeners):
+        if event.code.startswith(prefix):
+            transaction.on_commit(lambda fn=fn: _run(fn, event), robust=True)
+
+
+def _run(fn: Listener, event: CaseEvent) -> None:
+    # robust=True above: a failing listener is logged by Django and never undoes the change.
+    with transaction.atomic():
+        fn(event)

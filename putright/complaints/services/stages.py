@@ -66,6 +66,7 @@ AMOUNT_ONLY_FINANCIAL = "Only a financial remedy has an amount."
 NO_REMEDY_REASON = "Offer a remedy or explain why none is offered."
 ACTION_NEEDS_OWNER = "Give each outstanding action an owner."
 EARLY_RESOLUTION_STAGE_ONE = "Early resolution is a stage 1 outcome (Code 5.2)."
+ESCALATION_BEFORE_RESPONSE = "The escalation cannot be dated before the stage 1 response."
 ALREADY_ESCALATED = "This complaint has already been through stage 2; it can go to the Ombudsman."
 SAME_HANDLER = (
     "The stage 2 handler must not be the person who handled stage 1 (Code 6.13): "
@@ -84,7 +85,11 @@ def _check_handler(stage: Stage, handler: Any) -> None:
         raise InvalidInput(NOT_A_CASE_WORKER, field="handler")
     if stage.number == 2:
         stage_one = stage.complaint.stages.get(number=1)
-        if stage_one.handler_id == handler.pk:
+        # Whoever wrote the stage 1 response handled it, even if stage 1 was reassigned after.
+        handled_stage_one = {stage_one.handler_id} | set(
+            Response.objects.filter(stage=stage_one).values_list("author_id", flat=True)
+        )
+        if handler.pk in handled_stage_one:
             raise RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
 
 
@@ -452,6 +457,9 @@ def complaint_escalate(
     if complaint.current_stage >= profile.last_stage:
         raise RuleBroken(ALREADY_ESCALATED)
     requested_on = require_past_or_today(requested_on or today(), "requested_on")
+    answered = complaint.stages.get(number=complaint.current_stage).responded_on
+    if answered and requested_on < answered:
+        raise InvalidInput(ESCALATION_BEFORE_RESPONSE, field="requested_on")
     number = complaint.current_stage + 1
     stage = Stage.objects.create(
         complaint=complaint,

@@ -61,7 +61,7 @@ def sign_in(page: Any, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/")
+    page.wait_for_selector("h1:has-text('Work queue')")
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

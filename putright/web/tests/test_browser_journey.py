@@ -115,7 +115,7 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     page.fill("#id_no_remedy_reason", "The stage 1 remedy put things right.")
     page.click("button:has-text('Send the response')")
     expect_success(page, "stage 2 response")
-    assert "final response sent" in page.inner_text("h1")
+    assert "final response sent" in page.inner_text(".govuk-tag >> nth=0")
     assert_accessible(page)
     screenshot(page, "case-page")
 

@@ -47,7 +47,9 @@ def page(browser, live_server, settings) -> Iterator[Any]:
     # The live server speaks plain HTTP, so cookies must not be HTTPS-only here.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -175,7 +175,10 @@ def test_the_case_page_reads_at_200_percent_zoom_without_sideways_scrolling(
     fresh, _ = cases
     # 200% zoom of a 1280px window: half the CSS pixels across, each drawn twice as big.
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 640, "height": 800}, device_scale_factor=2
+        base_url=live_server.url,
+        viewport={"width": 640, "height": 800},
+        device_scale_factor=2,
+        locale="en-GB",
     )
     page = context.new_page()
     sign_in(page, "olivia")

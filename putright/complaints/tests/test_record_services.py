@@ -12,6 +12,7 @@ from putright.complaints.models import Attachment, CaseEvent, OutstandingAction,
 from putright.complaints.services.common import DATE_IN_FUTURE
 from putright.complaints.services.record import (
     ALREADY_COMPLETE,
+    CLOSE_BEFORE_RESPONSE,
     CLOSE_NEEDS_REASON,
     COMPLETION_BEFORE_RESPONSE,
     CORRESPONDENCE_EMPTY,
@@ -87,6 +88,19 @@ def test_closing_needs_a_reason(open_complaint, handler):
     assert_refused(
         lambda: services.complaint_close(complaint=complaint, reason=" ", actor=handler),
         CLOSE_NEEDS_REASON,
+        complaint=complaint,
+        error=InvalidInput,
+    )
+
+
+def test_a_complaint_cannot_be_closed_before_the_day_it_was_answered(open_complaint, handler):
+    complaint = answered(open_complaint, handler)
+
+    assert_refused(
+        lambda: services.complaint_close(
+            complaint=complaint, reason="Done.", actor=handler, closed_on=date(2026, 2, 27)
+        ),
+        CLOSE_BEFORE_RESPONSE,
         complaint=complaint,
         error=InvalidInput,
     )

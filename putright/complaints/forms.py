@@ -16,6 +16,9 @@ from putright.complaints.constants import Channel, Direction, ReferralOutcome
 from putright.complaints.errors import ComplaintError
 from putright.complaints.models import Category, Complaint, OutstandingAction, Remedy, Stage
 from putright.complaints.selectors import queue_handlers
+from putright.complaints.services import intake as intake_rules
+from putright.complaints.services import record as record_rules
+from putright.complaints.services import stages as stage_rules
 from putright.complaints.services.common import profile_for, today
 from putright.rules.workflow import OPEN_STATES, Action, State, allowed_actions
 
@@ -33,13 +36,15 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-def text_area(label: str, *, required: bool = True, help_text: str = "", rows: int = 4):
+def text_area(
+    label: str, *, required: bool = True, help_text: str = "", rows: int = 4, message: str = ""
+):
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": f"Enter {label[0].lower() + label[1:]}."},
+        error_messages={"required": message or f"Enter {label[0].lower() + label[1:]}."},
     )
 
 
@@ -131,8 +136,10 @@ class AcknowledgeForm(CaseActionForm):
         help_text="One point per line. Each gets its own decision in the response.",
         rows=5,
     )
-    outcomes_sought = text_area("Outcomes the resident wants")
-    responsible_for = text_area("What we are responsible for")
+    outcomes_sought = text_area("Outcomes the resident wants", message=stage_rules.NO_OUTCOMES)
+    responsible_for = text_area(
+        "What we are responsible for", message=stage_rules.NO_RESPONSIBILITY
+    )
     not_responsible_for = text_area("What we are not responsible for", required=False)
     to_clarify = text_area("Anything to clarify with the resident", required=False)
     acknowledged_on = date_field("Date acknowledged")
@@ -175,7 +182,9 @@ class AddPointsForm(CaseActionForm):
         "linked complaint (Code 6.8)."
     )
 
-    points = text_area("New points", help_text="One point per line.")
+    points = text_area(
+        "New points", help_text="One point per line.", message=intake_rules.NO_POINTS
+    )
     related = forms.TypedChoiceField(
         label="Are the new points related to this complaint?",
         choices=YES_NO,
@@ -219,7 +228,11 @@ class ExtendForm(CaseActionForm):
     template = "complaints/extend.html"
 
     new_due = date_field("New response date")
-    reason = text_area("Reason for the extension", help_text="This is explained to the resident.")
+    reason = text_area(
+        "Reason for the extension",
+        help_text="This is explained to the resident.",
+        message=stage_rules.EXTENSION_NEEDS_REASON,
+    )
     resident_informed_on = date_field(
         "Date the resident was told",
         help_text="They must be told with the Housing Ombudsman's contact details (Code 6.5 / 6.16).",
@@ -326,7 +339,9 @@ class ExcludeForm(CaseActionForm):
     ground = forms.ChoiceField(
         label="Reason", error_messages={"required": "Choose a reason from the list."}
     )
-    reasoning = text_area("Evidence and reasoning for this complaint")
+    reasoning = text_area(
+        "Evidence and reasoning for this complaint", message=intake_rules.EXCLUSION_NEEDS_REASONING
+    )
     discretion_considered = forms.BooleanField(
         label="I considered using discretion to accept it", required=False
     )
@@ -377,7 +392,7 @@ class WithdrawForm(CaseActionForm):
     workflow_action = Action.WITHDRAW
     confirm = "Record that the resident withdrew this complaint? Its clocks stop."
 
-    reason = text_area("What the resident said")
+    reason = text_area("What the resident said", message=record_rules.WITHDRAW_NEEDS_REASON)
     withdrawn_on = date_field("Date withdrawn")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -402,7 +417,7 @@ class CloseForm(CaseActionForm):
     workflow_action = Action.CLOSE
     confirm = "Close this complaint? Outstanding remedies and actions stay on the work list."
 
-    reason = text_area("Why it is being closed")
+    reason = text_area("Why it is being closed", message=record_rules.CLOSE_NEEDS_REASON)
     closed_on = date_field("Date closed")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -491,7 +506,7 @@ class NoteForm(CaseActionForm):
     button = "Add the note"
     workflow_action = Action.ADD_NOTE
 
-    text = text_area("Note", rows=6)
+    text = text_area("Note", rows=6, message=record_rules.NOTE_EMPTY)
 
     def run(self, *, actor: Any) -> str:
         services.note_add(complaint=self.complaint, text=self.cleaned_data["text"], actor=actor)

@@ -15,6 +15,7 @@ from putright.complaints.errors import ComplaintError
 from putright.complaints.forms import CaseActionForm, date_field, staff_choice, text_area
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
 from putright.complaints.services.common import profile_for, today
+from putright.complaints.services.stages import NO_SUMMARY
 from putright.rules.workflow import Action
 
 REMEDY_ROWS = 4
@@ -29,7 +30,7 @@ class RespondForm(CaseActionForm):
     workflow_action = Action.RESPOND
     template = "complaints/respond.html"
 
-    summary = text_area("The overall answer, in plain language", rows=5)
+    summary = text_area("The overall answer, in plain language", rows=5, message=NO_SUMMARY)
     early_resolution = forms.BooleanField(
         label="This is an early resolution (stage 1 only)", required=False
     )
@@ -52,7 +53,9 @@ class RespondForm(CaseActionForm):
                 error_messages={"required": f"Choose a decision on point {n}."},
             )
             self.fields[f"reasons_{n}"] = text_area(
-                f"Reasons for the decision on point {n}", rows=3
+                f"Reasons for the decision on point {n}",
+                rows=3,
+                message=f"Give the reasons for the decision on point {n} (Code 6.7 / 6.18).",
             )
         remedy_types = [("", "No remedy in this row")] + [
             (r.code, r.label) for r in profile_for(self.complaint).remedy_types

@@ -77,7 +77,7 @@ def test_acknowledging_without_outcomes_is_refused(client, hamid, complaint, mon
         complaint,
         "acknowledge",
         {"points": "The leak.", "responsible_for": "The roof.", "acknowledged_on": "2026-03-02"},
-        "Enter outcomes the resident wants.",
+        "Record the outcomes the resident is seeking (Code 5.6).",
     )
 
 
@@ -120,7 +120,7 @@ def test_adding_no_points_is_refused(client, hamid, open_complaint, monday):
         open_complaint,
         "add-points",
         {"points": "", "related": "yes", "received_on": monday.isoformat()},
-        "Enter new points.",
+        "Give at least one point.",
     )
 
 
@@ -208,7 +208,7 @@ def test_a_response_missing_reasons_on_a_point_is_refused(client, hamid, open_co
         open_complaint,
         "respond",
         respond_data(reasons_2=""),
-        "Enter reasons for the decision on point 2.",
+        "Give the reasons for the decision on point 2 (Code 6.7 / 6.18).",
     )
 
 
@@ -300,7 +300,7 @@ def test_not_accepting_a_complaint_needs_reasoning(client, hamid, complaint, mon
         complaint,
         "exclude",
         {"ground": "legal_proceedings", "reasoning": "", "decided_on": monday.isoformat()},
-        "Enter evidence and reasoning for this complaint.",
+        "Explain, for this complaint, the evidence and reasoning for not accepting it (Code 2.1).",
     )
 
 
@@ -333,7 +333,7 @@ def test_withdrawing_without_what_the_resident_said_is_refused(client, hamid, op
         open_complaint,
         "withdraw",
         {"reason": "", "withdrawn_on": "2026-03-02"},
-        "Enter what the resident said.",
+        "Record what the resident said when withdrawing.",
     )
 
 
@@ -390,7 +390,7 @@ def test_a_note_goes_on_the_record(client, hamid, open_complaint):
 
 
 def test_an_empty_note_is_refused(client, hamid, open_complaint):
-    assert_refused(client, open_complaint, "note", {"text": "  "}, "Enter note.")
+    assert_refused(client, open_complaint, "note", {"text": "  "}, "Write the note.")
 
 
 def test_correspondence_with_an_attachment_goes_on_the_record(client, hamid, open_complaint):

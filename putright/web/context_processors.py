@@ -11,11 +11,31 @@ from putright.accounts.permissions import can_manage, can_view_cases, can_work_c
 # A colour is written into a <style> element, so only a plain hex colour is accepted.
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 FALLBACK_BRAND_COLOUR = "#00703c"
+# White header text on the brand colour must reach WCAG AA for normal text (1.4.3).
+MIN_CONTRAST_WITH_WHITE = 4.5
+
+
+def _luminance(hex_colour: str) -> float:
+    digits = hex_colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    return 1.05 / (_luminance(hex_colour) + 0.05)
 
 
 def brand_colour(value: str) -> str:
-    """The configured colour if it is a hex colour, else a safe dark green."""
-    return value if _HEX_COLOUR.match(value or "") else FALLBACK_BRAND_COLOUR
+    """The configured colour if it is a hex colour dark enough for white text, else a safe
+    dark green (a pale brand colour would make the header unreadable)."""
+    if not _HEX_COLOUR.match(value or ""):
+        return FALLBACK_BRAND_COLOUR
+    if contrast_with_white(value) < MIN_CONTRAST_WITH_WHITE:
+        return FALLBACK_BRAND_COLOUR
+    return value
 
 
 def landlord(request: HttpRequest) -> dict[str, Any]:

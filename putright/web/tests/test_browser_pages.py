@@ -123,6 +123,20 @@ def test_forms_with_errors_and_confirmations_have_no_wcag_violations(page, cases
     assert_accessible(page)
 
 
+def test_the_timeline_filter_updates_in_place(page, cases):
+    _, answered = cases
+    sign_in(page, "olivia")
+    page.goto(f"/complaints/{answered.reference}/")
+    assert "Complaint received by" in page.inner_text("#timeline")
+    page.select_option("#show", "notes")
+    page.click("button:has-text('Show')")
+    page.wait_for_function(
+        "!document.querySelector('#timeline').innerText.includes('Complaint received by')"
+    )
+    assert "Rang the resident." in page.inner_text("#timeline")
+    assert_accessible(page)
+
+
 def test_a_viewer_reads_without_any_way_to_change(page, cases):
     fresh, _ = cases
     sign_in(page, "vera")

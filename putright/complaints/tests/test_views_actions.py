@@ -410,7 +410,6 @@ def test_correspondence_with_an_attachment_goes_on_the_record(client, hamid, ope
     download = client.get(f"/complaints/{open_complaint.reference}/documents/{attachment.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
-    download.close()
 
 
 def test_an_executable_disguised_as_a_pdf_is_refused(client, hamid, open_complaint):

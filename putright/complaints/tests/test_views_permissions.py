@@ -103,8 +103,9 @@ def test_documents_are_only_served_through_their_own_complaint(
     )
     client.force_login(handler)
     download = client.get(f"/complaints/{complaint.reference}/documents/{doc.pk}/")
-    download.close()
     assert download.status_code == 200
+    # Reading the stream to the end closes the file the way a real server would.
+    assert b"".join(download.streaming_content) == b"hello"
     assert client.get(f"/complaints/{other.reference}/documents/{doc.pk}/").status_code == 404
 
 

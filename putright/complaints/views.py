@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -105,7 +106,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         ids = list(ids[:SEARCH_LIMIT])
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = landlord_calendar()
-    due_soon = get_profile("hos-2024").due_soon_working_days
+    due_soon = get_profile(settings.PUTRIGHT_CODE_PROFILE).due_soon_working_days
     rows = [
         (c, display.queue_marker(c, today=on, calendar=calendar, due_soon=due_soon))
         for c in work_queue_rows(list(page_obj.object_list))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from putright.complaints.tests.stories import extended, received, responded
+from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Vulnerability
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,61 @@ def test_the_work_queue_lists_open_complaints_by_next_deadline_with_days_left(
     assert page.index(sooner.reference) < page.index(later.reference)
     assert "Overdue" in page  # sooner was due Monday 2 March... minus a week + 5 working days
     assert "5 working days left" in page
+
+
+def test_a_deadline_two_working_days_away_is_marked_due_soon_in_words(
+    client, handler, resident, monday
+):
+    received(resident=resident, actor=handler, on=monday - timedelta(days=5))  # due Wednesday
+    client.force_login(handler)
+    page = client.get("/?scope=all").content.decode()
+    assert "Due soon" in page
+    assert "2 working days left" in page
+
+
+def test_my_cases_team_and_unassigned_narrow_the_queue(
+    client, handler, second_handler, officer, resident, monday
+):
+    from putright.complaints import services
+
+    mine = received(resident=resident, actor=handler)
+    theirs = received(resident=resident, actor=handler)
+    nobodys = received(resident=resident, actor=handler)
+    services.stage_assign(stage=mine.stages.get(), handler=handler, actor=officer)
+    services.stage_assign(stage=theirs.stages.get(), handler=second_handler, actor=officer)
+    client.force_login(handler)
+    my_page = client.get("/").content.decode()  # a handler starts on "My cases"
+    assert mine.reference in my_page
+    assert theirs.reference not in my_page
+    team = client.get("/?scope=team").content.decode()  # both are in the Complaints team
+    assert mine.reference in team
+    assert theirs.reference in team
+    unassigned = client.get("/?scope=unassigned").content.decode()
+    assert nobodys.reference in unassigned
+    assert mine.reference not in unassigned
+
+
+def test_the_queue_finds_a_complaint_by_reference_name_or_address(
+    client, handler, resident, monday
+):
+    complaint = received(resident=resident, actor=handler)
+    other = received(resident=ResidentFactory(full_name="Sam Khan"), actor=handler)
+    client.force_login(handler)
+    for query in (complaint.reference.lower(), "rosa bel", resident.home.address_line_1):
+        page = client.get("/", {"scope": "all", "q": query}).content.decode()
+        assert complaint.reference in page, query
+        assert other.reference not in page, query
+
+
+def test_the_queue_pages_25_at_a_time(client, handler, resident, monday):
+    for _ in range(27):
+        received(resident=resident, actor=handler)
+    client.force_login(handler)
+    first = client.get("/?scope=all").content.decode()
+    assert "Page 1 of 2" in first
+    assert "CMP-2026-000026" not in first
+    second = client.get("/?scope=all&page=2").content.decode()
+    assert "CMP-2026-000026" in second
 
 
 def test_the_case_page_shows_adjustments_and_vulnerabilities_prominently(

@@ -113,6 +113,17 @@ class RespondForm(CaseActionForm):
             for i in range(ACTION_ROWS)
         ]
 
+    @staticmethod
+    def _any_filled(rows: list[list[Any]]) -> bool:
+        return any(bf.errors or bf.value() not in (None, "") for row in rows for bf in row)
+
+    def more_remedies_open(self) -> bool:
+        """Show the extra remedy rows unfolded when they hold something or an error."""
+        return self._any_filled(self.remedy_rows()[1:])
+
+    def more_actions_open(self) -> bool:
+        return self._any_filled(self.action_rows()[1:])
+
     # -- building the service input --------------------------------------------------------
 
     def _remedy_rows_used(self) -> list[int]:

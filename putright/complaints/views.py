@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.accounts.permissions import can_view_cases, can_work_cases
+from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
 from putright.complaints import display
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.deadlines import stage_clocks
@@ -81,8 +81,11 @@ case_workers_only = _guard(can_work_cases)
 @staff_may_read
 def queue(request: HttpRequest) -> HttpResponse:
     """Open complaints, the next deadline first, with due-soon and overdue markers."""
+    # Handlers start on their own cases; officers (who allocate) and viewers on everything.
     scope_value = request.GET.get("scope") or (
-        QueueScope.MINE if can_work_cases(request.user) else QueueScope.ALL
+        QueueScope.MINE
+        if can_work_cases(request.user) and not can_manage(request.user)
+        else QueueScope.ALL
     )
     scope = QueueScope(scope_value) if scope_value in QueueScope else QueueScope.ALL
     form = QueueFilterForm(request.GET or None)

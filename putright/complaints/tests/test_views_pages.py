@@ -53,6 +53,10 @@ def test_my_cases_team_and_unassigned_narrow_the_queue(
     unassigned = client.get("/?scope=unassigned").content.decode()
     assert nobodys.reference in unassigned
     assert mine.reference not in unassigned
+    client.force_login(officer)  # the officer allocates, so starts on every open complaint
+    everything = client.get("/").content.decode()
+    assert nobodys.reference in everything
+    assert theirs.reference in everything
 
 
 def test_the_queue_finds_a_complaint_by_reference_name_or_address(

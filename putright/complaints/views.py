@@ -128,6 +128,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query_string": params.urlencode(),
         "scope_query_string": scope_params.urlencode(),
         "filtered": any(v for k, v in request.GET.items() if k not in {"scope", "page"}),
+        "filters_applied": any(
+            v for k, v in request.GET.items() if k not in {"scope", "page", "q"}
+        ),
         "today": on,
     }
     template = "complaints/_queue_results.html" if request.htmx else "complaints/queue.html"

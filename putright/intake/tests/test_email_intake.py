@@ -92,7 +92,8 @@ def test_an_email_quoting_a_reference_joins_that_case(monday, rosa, rosas_compla
 def test_importing_the_same_message_twice_imports_it_once(monday, rosa):
     first, new = email_import(raw=message(), source="test")
     again, new_again = email_import(raw=message(), source="test")
-    assert new and not new_again
+    assert new
+    assert not new_again
     assert again.pk == first.pk
     assert Complaint.objects.count() == 1
     assert InboundEmail.objects.count() == 1
@@ -154,7 +155,9 @@ def test_a_message_that_cannot_be_imported_is_quarantined_with_the_reason_never_
 
 def test_a_quarantined_message_is_resolved_by_a_person(monday, rosa, handler):
     inbound, _ = email_import(raw=b"", source="test")
-    email_intake.inbound_resolve(inbound=inbound, resolution="Blank message; ignored.", actor=handler)
+    email_intake.inbound_resolve(
+        inbound=inbound, resolution="Blank message; ignored.", actor=handler
+    )
     inbound.refresh_from_db()
     assert inbound.resolved_by == handler
 

@@ -30,7 +30,11 @@ ANSWERS = {
         "spoken_to": "The repairs line on 10 February.",
     },
     "put-right": {"outcome_wanted": "Fix the lift and tell us when."},
-    "contact": {"contact_preference": "phone", "adjustments": ["large_print"], "adjustment_detail": ""},
+    "contact": {
+        "contact_preference": "phone",
+        "adjustments": ["large_print"],
+        "adjustment_detail": "",
+    },
 }
 
 
@@ -103,14 +107,22 @@ def test_someone_complaining_for_another_person_is_recorded_as_an_unauthorised_r
 ):
     answers = {
         **ANSWERS,
-        "someone-else": {"on_behalf": "yes", "resident_name": "Joan Khan", "relationship": "relative"},
+        "someone-else": {
+            "on_behalf": "yes",
+            "resident_name": "Joan Khan",
+            "relationship": "relative",
+        },
     }
     answer_all(client, answers)
     client.post("/complain/check-your-answers/")
     complaint = Complaint.objects.get()
     assert complaint.resident.full_name == "Joan Khan"
     rep = Representative.objects.get()
-    assert (rep.full_name, rep.email, rep.complaint) == ("Amira Khan", "amira.khan@example.org", complaint)
+    assert (rep.full_name, rep.email, rep.complaint) == (
+        "Amira Khan",
+        "amira.khan@example.org",
+        complaint,
+    )
     assert not rep.form_received  # staff ask for the authorisation form (policy 5.4)
 
 
@@ -130,7 +142,11 @@ def test_a_non_customer_can_complain_and_is_flagged(client, monday):
             {**ANSWERS["about-you"], "email": "amira"},
             "Enter an email address in the correct format, like name@example.com",
         ),
-        ("someone-else", {"on_behalf": "yes"}, "Enter the full name of the person you are complaining for"),
+        (
+            "someone-else",
+            {"on_behalf": "yes"},
+            "Enter the full name of the person you are complaining for",
+        ),
         ("what-happened", {"description": ""}, "Enter what has gone wrong"),
         (
             "what-happened",
@@ -150,7 +166,9 @@ def test_a_non_customer_can_complain_and_is_flagged(client, monday):
         ("contact", {}, "Select how you would like us to contact you"),
     ],
 )
-def test_each_question_page_says_what_is_wrong_and_keeps_nothing(client, monday, step, data, message):
+def test_each_question_page_says_what_is_wrong_and_keeps_nothing(
+    client, monday, step, data, message
+):
     steps = list(ANSWERS)
     answer_all(client, {s: ANSWERS[s] for s in steps[: steps.index(step)]})
     response = client.post(f"/complain/{step}/", data)
@@ -216,12 +234,12 @@ def test_the_rate_limit_window_passes(client, monday, time_machine):
     assert not online.rate_limited(online.client_key("127.0.0.1"))
 
 
-def test_an_oversized_upload_is_refused_by_the_field_and_nothing_is_written(client, monday, settings):
+def test_an_oversized_upload_is_refused_by_the_field_and_nothing_is_written(
+    client, monday, settings
+):
     settings.PUTRIGHT_MAX_ATTACHMENT_MB = 1
     answer_all(client)
-    response = client.post(
-        "/complain/check-your-answers/", {"files": [pdf(size=1024 * 1024 + 1)]}
-    )
+    response = client.post("/complain/check-your-answers/", {"files": [pdf(size=1024 * 1024 + 1)]})
     assert response.status_code == 400
     page = response.content.decode()
     assert "The file must be smaller than 1 MB." in page

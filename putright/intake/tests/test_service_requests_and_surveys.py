@@ -43,10 +43,15 @@ def test_a_service_request_is_not_a_complaint(boiler_request):
     [
         ({"summary": " "}, sr.SUMMARY_REQUIRED),
         ({"due_on": date(2026, 2, 1)}, sr.DUE_BEFORE_REQUEST),
-        ({"requested_on": date(2026, 3, 3), "due_on": date(2026, 3, 9)}, "The date cannot be in the future."),
+        (
+            {"requested_on": date(2026, 3, 3), "due_on": date(2026, 3, 9)},
+            "The date cannot be in the future.",
+        ),
     ],
 )
-def test_a_bad_service_request_is_refused_and_nothing_is_written(monday, rosa, handler, overrides, message):
+def test_a_bad_service_request_is_refused_and_nothing_is_written(
+    monday, rosa, handler, overrides, message
+):
     values = {
         "resident": rosa,
         "summary": "Fence down",
@@ -129,7 +134,9 @@ R3,2026-02-22,2,,unknown@example.org,Pat Jones,"Slow"
 def test_dissatisfied_survey_answers_get_a_follow_up_to_tell_them_how_to_complain(
     monday, rosa, handler
 ):
-    result = surveys.survey_import_csv(text=CSV.format(rosa=rosa.pk), survey="Repairs Q4", actor=handler)
+    result = surveys.survey_import_csv(
+        text=CSV.format(rosa=rosa.pk), survey="Repairs Q4", actor=handler
+    )
     assert (result.created, result.follow_ups, result.errors) == (3, 2, [])
     # Dissatisfaction in a survey is not a complaint (Code 1.6).
     assert Complaint.objects.count() == 0
@@ -146,7 +153,9 @@ def test_a_follow_up_is_tracked_to_done(monday, rosa, handler):
     with pytest.raises(InvalidInput) as exc:
         surveys.follow_up_complete(task=task, how_told="", actor=handler)
     assert exc.value.message == surveys.HOW_TOLD_REQUIRED
-    surveys.follow_up_complete(task=task, how_told="Phoned; sent the complaints leaflet", actor=handler)
+    surveys.follow_up_complete(
+        task=task, how_told="Phoned; sent the complaints leaflet", actor=handler
+    )
     task.refresh_from_db()
     assert (task.status, task.done_on, task.done_by) == ("done", monday, handler)
     with pytest.raises(InvalidInput, match="already done"):
@@ -186,7 +195,9 @@ def test_a_survey_file_without_the_right_columns_is_refused(monday, handler, tex
 
 def test_a_survey_row_for_an_unknown_resident_is_refused(monday, handler):
     result = surveys.survey_import_csv(
-        text="response_id,responded_on,score,resident_id\nR1,2026-02-01,1,99999\n", survey="Q", actor=handler
+        text="response_id,responded_on,score,resident_id\nR1,2026-02-01,1,99999\n",
+        survey="Q",
+        actor=handler,
     )
     assert result.errors == ["No resident with id 99999."]
     assert SurveyResponse.objects.count() == 0

@@ -32,7 +32,10 @@ def test_an_issue_more_than_twelve_months_old_prompts_discretion(monday, rosa, h
 
 def test_becoming_aware_recently_keeps_an_old_issue_within_the_limit(monday, rosa, handler):
     complaint = received(
-        resident=rosa, actor=handler, issue_started_on=date(2024, 1, 1), became_aware_on=date(2026, 1, 5)
+        resident=rosa,
+        actor=handler,
+        issue_started_on=date(2024, 1, 1),
+        became_aware_on=date(2026, 1, 5),
     )
     assert "time_limit" not in codes(complaint)
 
@@ -60,7 +63,9 @@ def test_a_previous_final_response_on_the_same_category_is_flagged(
     earlier = received(resident=rosa, actor=handler, category=category)
     earlier = responded(acknowledged(earlier, actor=handler), actor=handler)
     earlier = escalated(earlier, actor=handler)
-    earlier = responded(acknowledged(earlier, actor=second_handler, handler=second_handler), actor=second_handler)
+    earlier = responded(
+        acknowledged(earlier, actor=second_handler, handler=second_handler), actor=second_handler
+    )
     assert earlier.status == "stage2_responded"
     later = received(resident=rosa, actor=handler, category=category)
     [prompt] = triage_prompts(later)
@@ -70,7 +75,9 @@ def test_a_previous_final_response_on_the_same_category_is_flagged(
 
 
 def test_vulnerability_and_restrictions_are_shown_at_triage(monday, rosa, handler):
-    Vulnerability.objects.create(resident=rosa, description="Lives alone; recent stroke", consent_given=True)
+    Vulnerability.objects.create(
+        resident=rosa, description="Lives alone; recent stroke", consent_given=True
+    )
     ContactRestriction.objects.create(
         resident=rosa,
         reason="r",

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def boiler(monday, rosa, handler):
     return sr.service_request_create(
-        resident=rosa, summary="Boiler", requested_on=monday, due_on=monday + timedelta(days=5),
-        owner=handler, actor=handler,
+        resident=rosa,
+        summary="Boiler",
+        requested_on=monday,
+        due_on=monday + timedelta(days=5),
+        owner=handler,
+        actor=handler,
     )
 
 
@@ -85,7 +89,8 @@ def test_a_handler_adds_a_representative_from_the_resident_page(client, rosa, ha
     )
     assert response.status_code == 302
     rep = Representative.objects.get()
-    assert rep.is_authorised_on(monday) and not rep.copy_to_resident
+    assert rep.is_authorised_on(monday)
+    assert not rep.copy_to_resident
 
 
 def test_a_representative_form_error_is_shown_by_the_field(client, rosa, handler, monday):
@@ -116,7 +121,9 @@ def test_a_handler_records_a_restriction_and_it_is_shown_prominently(client, ros
         "res-starts_on": "2026-03-02",
         "res-review_on": "2026-06-01",
     }
-    missing = client.post(f"/people/{rosa.pk}/restrictions/", {**data, "res-equality_act_considered": ""})
+    missing = client.post(
+        f"/people/{rosa.pk}/restrictions/", {**data, "res-equality_act_considered": ""}
+    )
     assert missing.status_code == 400
     assert "Record the Equality Act consideration" in missing.content.decode()
     assert ContactRestriction.objects.count() == 0
@@ -140,8 +147,12 @@ def test_service_request_pages_record_update_and_raise_a_complaint(client, rosa,
     )
     item = ServiceRequest.objects.get()
     assert response["Location"] == f"/intake/service-requests/{item.pk}/"
-    client.post(f"/intake/service-requests/{item.pk}/update/", {"status": "in_progress", "note": "Booked"})
-    client.post(f"/intake/service-requests/{item.pk}/dissatisfied/", {"what_is_wrong": "Nobody came"})
+    client.post(
+        f"/intake/service-requests/{item.pk}/update/", {"status": "in_progress", "note": "Booked"}
+    )
+    client.post(
+        f"/intake/service-requests/{item.pk}/dissatisfied/", {"what_is_wrong": "Nobody came"}
+    )
     item.refresh_from_db()
     assert item.status == "in_progress"
     assert item.complaints.count() == 1
@@ -156,7 +167,10 @@ def test_survey_import_page_creates_follow_ups_and_marks_them_done(client, rosa,
     assert response.status_code == 200
     assert "1 follow-up created" in response.content.decode()
     task = FollowUpTask.objects.get()
-    assert client.post(f"/intake/follow-ups/{task.pk}/done/", {"how_told": "Phoned"}).status_code == 302
+    assert (
+        client.post(f"/intake/follow-ups/{task.pk}/done/", {"how_told": "Phoned"}).status_code
+        == 302
+    )
     task.refresh_from_db()
     assert task.status == "done"
 
@@ -164,7 +178,8 @@ def test_survey_import_page_creates_follow_ups_and_marks_them_done(client, rosa,
 def test_a_survey_file_that_is_not_utf8_is_refused(client, handler, monday):
     client.force_login(handler)
     response = client.post(
-        "/intake/surveys/", {"survey": "Q1", "file": SimpleUploadedFile("q.csv", b"\xff\xfe\x00bad")}
+        "/intake/surveys/",
+        {"survey": "Q1", "file": SimpleUploadedFile("q.csv", b"\xff\xfe\x00bad")},
     )
     assert response.status_code == 400
     assert "saved as UTF-8" in response.content.decode()
@@ -187,13 +202,25 @@ def test_the_triage_page_shows_prompts_never_a_refusal(client, rosa, handler, mo
 
 
 def test_staff_pages_take_a_fixed_number_of_queries(
-    client, rosa, boiler, rosas_complaint, handler, monday, rosas_daughter, django_assert_max_num_queries
+    client,
+    rosa,
+    boiler,
+    rosas_complaint,
+    handler,
+    monday,
+    rosas_daughter,
+    django_assert_max_num_queries,
 ):
     for _ in range(10):
         other = ResidentFactory()
         received(resident=other, actor=handler)
         sr.service_request_create(
-            resident=other, summary="x", requested_on=monday, due_on=monday, owner=handler, actor=handler
+            resident=other,
+            summary="x",
+            requested_on=monday,
+            due_on=monday,
+            owner=handler,
+            actor=handler,
         )
     for n in range(5):
         email_import(raw=f"junk {n}".encode(), source="test")

@@ -107,7 +107,7 @@ def seed(*, seed: int = 2024, log: Callable[[str], None] = print) -> dict[str, i
     if SurveyResponse.objects.filter(survey=DEMO_SURVEY).exists():
         log("People and intake demo data already present; nothing added.")
         return {}
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (demo data, not security)
     today = timezone.localdate()
     User = get_user_model()
     actor = (

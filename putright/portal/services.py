@@ -110,7 +110,7 @@ def _principal_for(link: SignInLink) -> Principal:
 def sign_in_link_redeem(*, token: str) -> Principal:
     """Use a link once, within its lifetime; returns who it signs in."""
     link = (
-        SignInLink.objects.select_for_update()
+        SignInLink.objects.select_for_update(of=("self",))
         .select_related("resident", "representative")
         .filter(token_hash=_hash(token or ""))
         .first()

@@ -110,8 +110,15 @@ def _complaint_from(answers: dict) -> OnlineComplaint:
 
 
 def _client_address(request: HttpRequest) -> str:
-    # Behind a trusted proxy the proxy sets REMOTE_ADDR via the WSGI server; never trust
-    # X-Forwarded-For here, or one client could rotate it to dodge the limit.
+    """The visitor's address for the rate limit.
+
+    Behind the trusted TLS proxy (PUTRIGHT_BEHIND_TLS_PROXY) every request comes from the
+    proxy, so the last X-Forwarded-For entry — the one our proxy appended — is used. Earlier
+    entries are set by the client and could be rotated to dodge the limit, so never those.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

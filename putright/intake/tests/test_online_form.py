@@ -272,3 +272,18 @@ def test_the_form_needs_no_login_and_keeps_csrf(monday):
     strict = Client(enforce_csrf_checks=True)
     assert strict.get("/complain/about-you/").status_code == 200
     assert strict.post("/complain/about-you/", ANSWERS["about-you"]).status_code == 403
+
+
+def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(monday, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for n in range(FORM_RATE_LIMIT):
+        # The client rotates the part of the header it controls; the proxy's entry stays.
+        spoofing = Client(HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7")
+        answer_all(spoofing)
+        assert spoofing.post("/complain/check-your-answers/").status_code == 302
+    blocked = Client(HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7")
+    answer_all(blocked)
+    assert blocked.post("/complain/check-your-answers/").status_code == 429
+    neighbour = Client(HTTP_X_FORWARDED_FOR="198.51.100.8")
+    answer_all(neighbour)
+    assert neighbour.post("/complain/check-your-answers/").status_code == 302

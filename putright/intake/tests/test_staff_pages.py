@@ -66,6 +66,12 @@ def test_a_viewer_cannot_change_anything(client, rosa, boiler, rosas_complaint, 
         "/intake/surveys/",
         "/intake/follow-ups/1/done/",
         "/intake/mailbox/1/resolve/",
+        f"/people/{rosa.pk}/adjustments/",
+        f"/people/{rosa.pk}/vulnerabilities/",
+        "/people/adjustment/1/review/",
+        "/people/restrictions/1/review/",
+        "/people/representatives/1/authorise/",
+        "/people/representatives/1/end/",
     ]
     for path in posts:
         assert client.post(path, {}).status_code == 403, path
@@ -238,3 +244,99 @@ def test_staff_pages_take_a_fixed_number_of_queries(
     for path, limit in limits.items():
         with django_assert_max_num_queries(limit):
             assert client.get(path).status_code == 200
+
+
+def test_a_handler_records_an_adjustment_and_a_vulnerability_with_consent(
+    client, rosa, handler, monday
+):
+    client.force_login(handler)
+    no_consent = client.post(
+        f"/people/{rosa.pk}/adjustments/",
+        {"adj-kind": "large_print", "adj-review_on": "2026-09-01"},
+    )
+    assert no_consent.status_code == 400
+    assert "Record only with the resident" in no_consent.content.decode()
+    ok = client.post(
+        f"/people/{rosa.pk}/adjustments/",
+        {"adj-kind": "large_print", "adj-consent_given": "on", "adj-review_on": "2026-09-01"},
+    )
+    assert ok.status_code == 302
+    client.post(
+        f"/people/{rosa.pk}/vulnerabilities/",
+        {
+            "vul-description": "Recent stroke",
+            "vul-consent_given": "on",
+            "vul-review_on": "2026-06-01",
+        },
+    )
+    page = client.get(f"/people/{rosa.pk}/").content.decode()
+    assert "Large print" in page
+    assert "Recent stroke" in page
+    assert "Needs and adjustments" in page
+
+
+def test_reviews_are_recorded_from_the_resident_page(client, rosa, handler, monday):
+    from putright.people import services
+    from putright.people.models import Adjustment
+
+    item = services.adjustment_add(
+        resident=rosa,
+        kind="easy_read",
+        consent_given=True,
+        review_on=date(2026, 3, 10),
+        actor=handler,
+    )
+    client.force_login(handler)
+    bad = client.post(f"/people/adjustment/{item.pk}/review/", {"keep": "yes"})
+    assert bad.status_code == 400
+    assert "Enter the date this will next be reviewed." in bad.content.decode()
+    client.post(
+        f"/people/adjustment/{item.pk}/review/", {"keep": "yes", "next_review_on": "2026-12-01"}
+    )
+    assert Adjustment.objects.get().review_on == date(2026, 12, 1)
+    client.post(f"/people/adjustment/{item.pk}/review/", {"keep": "no"})
+    assert not Adjustment.objects.get().active
+    assert client.post("/people/nonsense/1/review/", {"keep": "no"}).status_code == 404
+
+
+def test_a_representative_is_authorised_then_ended_from_the_resident_page(
+    client, rosa, handler, monday
+):
+    from putright.people import services
+
+    rep = services.representative_add(
+        resident=rosa,
+        full_name="Cllr Shah",
+        relationship="councillor",
+        email="c@example.org",
+        actor=handler,
+    )
+    client.force_login(handler)
+    client.post(f"/people/representatives/{rep.pk}/authorise/", {"authorised_on": "2026-03-01"})
+    rep.refresh_from_db()
+    assert rep.is_authorised_on(monday)
+    client.post(f"/people/representatives/{rep.pk}/end/")
+    rep.refresh_from_db()
+    assert rep.ended_on == monday
+    again = client.post(f"/people/representatives/{rep.pk}/end/")
+    assert again.status_code == 400
+
+
+def test_a_restriction_review_from_the_page(client, rosa, handler, monday):
+    from putright.people import services
+
+    x = services.restriction_add(
+        resident=rosa,
+        reason="r",
+        evidence="e",
+        restricts="written_only",
+        starts_on=monday,
+        review_on=date(2026, 4, 1),
+        proportionality="p",
+        equality_act_considered="q",
+        actor=handler,
+    )
+    client.force_login(handler)
+    client.post(f"/people/restrictions/{x.pk}/review/", {"keep": "no"})
+    x.refresh_from_db()
+    assert x.ended_on == monday

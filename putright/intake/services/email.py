@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -38,6 +39,11 @@ NO_CONTENT = "The message has no text and no attachments."
 UNKNOWN_REFERENCE = "The subject quotes {reference}, which is not a complaint we hold."
 BAD_ATTACHMENT = "Attachment “{name}” was not accepted: {reason}"
 REFUSED_BY_CASE = "The message could not be added to {reference}: {reason}"
+AUTOMATIC_REPLY = (
+    "This is an automatic message (out-of-office, bounce or bulk mail), so it was not logged "
+    "as a complaint and no reply was sent."
+)
+FROM_OURSELVES = "The message came from our own complaints address, so it was not logged."
 
 
 class Quarantine(Exception):
@@ -96,6 +102,17 @@ def parse(raw: bytes) -> ParsedEmail:
         raise Quarantine(f"The message could not be read: {exc}") from exc
     if not address or "@" not in address:
         raise Quarantine(NO_SENDER)
+    # Replying to an auto-responder or a bounce would start a mail loop (RFC 3834).
+    auto = str(message.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    if (
+        auto != "no"
+        or precedence in {"bulk", "junk", "list", "auto_reply"}
+        or address.lower().startswith(("mailer-daemon@", "postmaster@"))
+    ):
+        raise Quarantine(AUTOMATIC_REPLY)
+    if address.strip().lower() == settings.PUTRIGHT_COMPLAINTS_EMAIL.strip().lower():
+        raise Quarantine(FROM_OURSELVES)
     if not body and not attachments:
         raise Quarantine(NO_CONTENT)
     sent_at = None

@@ -153,6 +153,51 @@ def test_a_message_that_cannot_be_imported_is_quarantined_with_the_reason_never_
     assert InboundEmail.objects.count() == 1
 
 
+def automatic(header: str, value: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Rosa Bell <rosa.bell@example.org>"
+    msg["Subject"] = "Out of office"
+    msg["Message-ID"] = f"<auto-{header}@x>"
+    msg[header] = value
+    msg.set_content("I am away until Monday.")
+    return bytes(msg)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        automatic("Auto-Submitted", "auto-replied"),
+        automatic("Precedence", "bulk"),
+        message(sender="MAILER-DAEMON@mail.example.org", message_id="<bounce@x>"),
+    ],
+    ids=["auto-submitted", "bulk", "bounce"],
+)
+def test_automatic_replies_are_quarantined_and_never_answered(
+    monday, rosa, raw, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound, _ = email_import(raw=raw, source="test")
+    assert inbound.status == InboundStatus.QUARANTINED
+    assert inbound.reason == email_intake.AUTOMATIC_REPLY
+    assert Complaint.objects.count() == 0
+    assert mail.outbox == []  # no reply, so no mail loop
+
+
+def test_mail_from_our_own_address_is_not_logged(monday, db):
+    inbound, _ = email_import(raw=message(sender="complaints@thrive.example"), source="test")
+    assert inbound.reason == email_intake.FROM_OURSELVES
+
+
+def test_an_html_only_email_is_read_as_text(monday, rosa):
+    msg = EmailMessage()
+    msg["From"] = "rosa.bell@example.org"
+    msg["Subject"] = "Damp"
+    msg["Message-ID"] = "<html@x>"
+    msg.set_content("<p>The <b>damp</b> is back.</p>", subtype="html")
+    inbound, _ = email_import(raw=bytes(msg), source="test")
+    assert inbound.complaint.description == "The damp is back."
+
+
 def test_a_quarantined_message_is_resolved_by_a_person(monday, rosa, handler):
     inbound, _ = email_import(raw=b"", source="test")
     email_intake.inbound_resolve(

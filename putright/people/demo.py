@@ -54,17 +54,17 @@ RESTRICTIONS = [
     (
         ContactRestriction.Restricts.SINGLE_POINT_OF_CONTACT,
         "Repeated abusive calls to the repairs team over two weeks.",
-        "Call recordings 3, 5 and 9 February; notes by two call handlers.",
+        "Call recordings of five calls in one week; notes by two call handlers.",
     ),
     (
         ContactRestriction.Restricts.WRITTEN_ONLY,
         "Threatening language at the office reception.",
-        "Incident report 14 January; CCTV retained.",
+        "Incident report by the reception manager; CCTV retained.",
     ),
     (
         ContactRestriction.Restricts.PHONE_TIMES,
         "Up to 30 calls a day to different teams about the same repair.",
-        "Telephony log January–February.",
+        "Telephony log for the last two months.",
     ),
 ]
 REQUESTS = [

@@ -24,6 +24,8 @@ from putright.portal.models import SignInLink
 LINK_LIFETIME = timedelta(minutes=30)
 SESSION_KEY = "portal_principal"
 SESSION_AGE_SECONDS = 60 * 60  # signed out after an hour of inactivity
+# At most this many links to one address an hour, so the page cannot flood someone's inbox.
+LINKS_PER_HOUR = 5
 
 LINK_UNKNOWN = "This sign-in link is not valid. Ask for a new one."
 LINK_USED = "This sign-in link has already been used. Ask for a new one."
@@ -60,6 +62,11 @@ def sign_in_link_request(*, email: str, base_url: str) -> int:
     email = (email or "").strip().lower()
     if not email or "@" not in email:
         raise InvalidInput(EMAIL_REQUIRED, field="email")
+    recent = SignInLink.objects.filter(
+        email=email, created_at__gte=timezone.now() - timedelta(hours=1)
+    ).count()
+    if recent >= LINKS_PER_HOUR:
+        return 0
     today = timezone.localdate()
     people: list[Resident | Representative] = list(
         Resident.objects.filter(email__iexact=email, complaints__isnull=False).distinct()

@@ -355,3 +355,14 @@ def test_signing_in_asks_for_an_email_address_and_never_a_password(client, db):
     page = client.get("/portal/").content.decode()
     assert 'type="email"' in page
     assert 'type="password"' not in page
+
+
+def test_links_to_one_address_are_limited_so_an_inbox_cannot_be_flooded(
+    client, rosas_complaint, django_capture_on_commit_callbacks, time_machine
+):
+    for _ in range(services.LINKS_PER_HOUR):
+        assert request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks)
+    # The page says the same thing, but no more mail goes out this hour.
+    assert request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks) is None
+    time_machine.shift(timedelta(minutes=61))
+    assert request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks)

@@ -1,0 +1,1 @@
+"""Letters services: producing letters, delivering them, and reviewing responses."""

@@ -118,7 +118,7 @@ def refusal_context(exclusion: Exclusion) -> dict[str, Any]:
     return {
         "stage": _stage(profile, exclusion.stage),
         "ground": ground,
-        "reasons": exclusion.reasoning,
+        "explanation": exclusion.reasoning,
         "ombudsman_right": ombudsman_contact(profile),
     }
 

@@ -41,7 +41,7 @@ def required_elements(
         )
     if kind == LetterKind.REFUSAL:
         return (
-            _element("a", "reasons", "Why the matter is not suitable for the process", "2.4"),
+            _element("a", "explanation", "Why the matter is not suitable for the process", "2.4"),
             _element(
                 "b", "ombudsman_right", "The right to take the decision to the Ombudsman", "2.4"
             ),

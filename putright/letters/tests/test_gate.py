@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from putright.complaints.errors import InvalidInput
+from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.letters.constants import LetterKind
 from putright.letters.gate import LetterIncomplete, missing_from_data, rendered_sections
 from putright.letters.models import LetterTemplate
@@ -247,7 +247,7 @@ def test_a_template_syntax_error_is_reported_not_saved(administrator):
 
 
 def test_only_an_administrator_may_edit_templates(officer):
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(RuleBroken) as refused:
         letter_template_save(kind="update", subject="S", body=default_body("update"), actor=officer)
     assert refused.value.message == ADMINISTRATORS_ONLY
 

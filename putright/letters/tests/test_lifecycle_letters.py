@@ -116,9 +116,9 @@ def test_the_stage_one_response_answers_every_point_and_explains_stage_two(
     assert "2. Nobody called back" in text
     assert text.count("Upheld") == 2
     assert "Point 1 We did not do it. Point 2 We did not do it." in text
-    assert "Apology: A written apology from the repairs manager. – by 9 March 2026." in text
+    assert "Apology: A written apology from the repairs manager. By 9 March 2026." in text
     assert (
-        "Replace the cracked roof tiles above the kitchen. – Roofing contractor, by 23 March"
+        "Replace the cracked roof tiles above the kitchen. Who: Roofing contractor. By 23 March"
         in text
     )
     assert "look at your complaint again at stage 2. You do not need to give a reason." in text
@@ -187,7 +187,7 @@ def test_an_update_without_progress_is_refused_and_nothing_is_sent(open_complain
 # --- adjustments ---------------------------------------------------------------------------
 
 
-def word_heights(pdf_path: str, word: str) -> list[float]:
+def word_heights(pdf_path: str, word: str = r"[^<]+") -> list[float]:
     html = subprocess.run(  # noqa: S603
         ["pdftotext", "-bbox", pdf_path, "-"],  # noqa: S607
         check=True,
@@ -200,7 +200,7 @@ def word_heights(pdf_path: str, word: str) -> list[float]:
         float(m.group(2)) - float(m.group(1))
         for m in re.finditer(
             r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
-            + re.escape(word)
+            + (word if word.startswith("[") else re.escape(word))
             + "</word>",
             html,
         )
@@ -218,6 +218,8 @@ def test_a_resident_with_a_large_print_adjustment_gets_16pt_letters(
     assert "font-size: 16pt" in letter.html
     # "Dear" is body text: its glyph box is at least 16pt tall (11pt letters measure ~12.6).
     assert min(word_heights(letter.pdf.path, "Dear")) >= 16
+    # Every word on every page, footer and letterhead included, is large print.
+    assert min(word_heights(letter.pdf.path)) >= 16
 
 
 def test_standard_letters_use_11pt(open_complaint):

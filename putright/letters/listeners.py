@@ -1,12 +1,18 @@
 """Letters produced when the lifecycle moves (contract 2: case-record events, after commit).
 
-Each listener runs in its own transaction after the change is committed. If a letter cannot
-be produced (the gate refuses it, or rendering fails) the case record says so, for staff to
-act on; the complaint's own change is never undone.
+A listener only queues the work (``produce_letters`` task), so a request never waits for a
+PDF and a bulk import is not slowed down; the task builds the letters in its own
+transaction. If a letter cannot be produced (the gate refuses it, or rendering fails) the
+case record says so, for staff to act on; the complaint's own change is never undone.
+Set PUTRIGHT_LETTERS_AUTOMATIC=False (a Django setting) to stop automatic letters, e.g. while
+replaying history.
 """
 
 import logging
 from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
 
 from putright.complaints.events import subscribe
 from putright.complaints.models import CaseEvent, Exclusion, Extension, OutstandingAction, Remedy
@@ -48,7 +54,6 @@ def _not_produced(kind: str, event: CaseEvent, reason: str, missing: list[str]) 
     )
 
 
-@subscribe("stage.acknowledged")
 def acknowledgement_letter(event: CaseEvent) -> None:
     stage = event.complaint.stages.get(number=event.stage)
     _safely(
@@ -64,7 +69,6 @@ def acknowledgement_letter(event: CaseEvent) -> None:
     )
 
 
-@subscribe("stage.extended")
 def extension_letter(event: CaseEvent) -> None:
     extension = (
         Extension.objects.filter(stage__complaint=event.complaint, stage__number=event.stage)
@@ -84,7 +88,6 @@ def extension_letter(event: CaseEvent) -> None:
     )
 
 
-@subscribe("complaint.excluded")
 def refusal_letter(event: CaseEvent) -> None:
     exclusion = Exclusion.objects.filter(complaint=event.complaint).latest("decided_on", "id")
     _safely(
@@ -100,7 +103,6 @@ def refusal_letter(event: CaseEvent) -> None:
     )
 
 
-@subscribe("stage.responded")
 def response_letter(event: CaseEvent) -> None:
     stage = event.complaint.stages.select_related("response").get(number=event.stage)
     response = stage.response
@@ -119,13 +121,11 @@ def response_letter(event: CaseEvent) -> None:
     )
 
 
-@subscribe("remedy.completed")
 def remedy_completion_letter(event: CaseEvent) -> None:
     remedy = Remedy.objects.get(pk=event.data["remedy"])
     _completion(event, remedy)
 
 
-@subscribe("action.completed")
 def action_completion_letter(event: CaseEvent) -> None:
     action = OutstandingAction.objects.get(pk=event.data["action"])
     _completion(event, action)
@@ -143,3 +143,33 @@ def _completion(event: CaseEvent, item: Remedy | OutstandingAction) -> None:
             stage=event.stage,
         ),
     )
+
+
+PRODUCERS: dict[str, Callable[[CaseEvent], None]] = {
+    "stage.acknowledged": acknowledgement_letter,
+    "stage.extended": extension_letter,
+    "complaint.excluded": refusal_letter,
+    "stage.responded": response_letter,
+    "remedy.completed": remedy_completion_letter,
+    "action.completed": action_completion_letter,
+}
+
+
+def produce_letters_for(event: CaseEvent) -> None:
+    """Build and queue the letters an event calls for (run by the ``produce_letters`` task)."""
+    producer = PRODUCERS.get(event.code)
+    if producer is not None:
+        with transaction.atomic():
+            producer(event)
+
+
+def _queue(event: CaseEvent) -> None:
+    if not getattr(settings, "PUTRIGHT_LETTERS_AUTOMATIC", True):
+        return
+    from putright.letters.tasks import produce_letters
+
+    produce_letters.enqueue(event.pk)
+
+
+for _code in PRODUCERS:
+    subscribe(_code)(_queue)

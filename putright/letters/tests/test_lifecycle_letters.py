@@ -285,3 +285,31 @@ def test_a_letter_that_fails_the_gate_is_not_sent_and_the_record_says_why(
     ]
     # The extension itself stands: the record is never undone by a letter.
     assert open_complaint.stages.get(number=1).extensions.count() == 1
+
+
+def test_automatic_letters_can_be_paused_while_replaying_history(
+    complaint, handler, settings, django_capture_on_commit_callbacks
+):
+    settings.PUTRIGHT_LETTERS_AUTOMATIC = False
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
+    assert not Letter.objects.exists()
+
+
+def test_the_listener_only_queues_the_work_for_the_database_worker(
+    complaint, handler, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from putright.letters import tasks
+
+    queued = tasks.produce_letters.using(backend="database")
+    monkeypatch.setattr(tasks, "produce_letters", queued)
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
+    assert not Letter.objects.exists()
+    (job,) = DBTaskResult.objects.all()
+    assert job.task_path == "putright.letters.tasks.produce_letters"
+    # What the worker then does:
+    tasks.produce_letters.call(*job.args_kwargs["args"])
+    assert Letter.objects.get().kind == LetterKind.ACKNOWLEDGEMENT

@@ -48,9 +48,14 @@ def base_context(
     }
 
 
+def _stage_points(complaint: Complaint, stage: Stage) -> list[Any]:
+    # The definition as it stood at this stage: points added at a later stage belong there.
+    return [p for p in complaint.points.all() if p.added_at_stage <= stage.number]
+
+
 def _definition(complaint: Complaint, stage: Stage) -> dict[str, Any]:
     return {
-        "points": [{"number": p.number, "text": p.text} for p in complaint.points.all()],
+        "points": [{"number": p.number, "text": p.text} for p in _stage_points(complaint, stage)],
         "outcomes_sought": stage.outcomes_sought,
         "responsible_for": stage.responsible_for,
         "not_responsible_for": stage.not_responsible_for,
@@ -154,7 +159,7 @@ def response_context(
     """A stage response's elements (a)–(g) from the response data and the definition."""
     complaint = stage.complaint
     profile = _profile(complaint)
-    points = {p.number: p.text for p in complaint.points.all()}
+    points = {p.number: p.text for p in _stage_points(complaint, stage)}
     return {
         "stage": _stage(profile, stage.number),
         "definition": _definition(complaint, stage),

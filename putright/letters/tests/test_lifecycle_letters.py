@@ -313,3 +313,18 @@ def test_the_listener_only_queues_the_work_for_the_database_worker(
     # What the worker then does:
     tasks.produce_letters.call(*job.args_kwargs["args"])
     assert Letter.objects.get().kind == LetterKind.ACKNOWLEDGEMENT
+
+
+def test_a_stage_one_letter_built_late_shows_the_stage_one_definition(
+    open_complaint, handler, second_handler, django_capture_on_commit_callbacks
+):
+    from putright.letters.context import response_context, response_input_from_record
+
+    complaint = responded(open_complaint, actor=handler)
+    complaint = escalated(complaint, actor=handler)
+    acknowledged(
+        complaint, actor=second_handler, handler=second_handler, points=["A new stage 2 point."]
+    )
+    stage_one = complaint.stages.get(number=1)
+    context = response_context(stage_one, response_input_from_record(stage_one.response))
+    assert [p["number"] for p in context["definition"]["points"]] == [1, 2]

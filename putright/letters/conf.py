@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-from putright.env import env_str
+from putright.env import env_bool, env_str
 from putright.rules.profile import CodeProfile
 
 
@@ -50,3 +50,9 @@ def notify_api_key() -> str:
 def notify_email_template_id() -> str:
     """A Notify email template with ((subject)) and ((body)) placeholders."""
     return _setting("PUTRIGHT_NOTIFY_EMAIL_TEMPLATE_ID", "")
+
+
+def letters_automatic() -> bool:
+    """Whether lifecycle events produce letters (off while replaying history, say)."""
+    value = getattr(settings, "PUTRIGHT_LETTERS_AUTOMATIC", None)
+    return bool(value) if value is not None else env_bool("PUTRIGHT_LETTERS_AUTOMATIC", True)

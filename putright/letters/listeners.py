@@ -4,19 +4,19 @@ A listener only queues the work (``produce_letters`` task), so a request never w
 PDF and a bulk import is not slowed down; the task builds the letters in its own
 transaction. If a letter cannot be produced (the gate refuses it, or rendering fails) the
 case record says so, for staff to act on; the complaint's own change is never undone.
-Set PUTRIGHT_LETTERS_AUTOMATIC=False (a Django setting) to stop automatic letters, e.g. while
+Set PUTRIGHT_LETTERS_AUTOMATIC=false (environment or setting) to stop automatic letters, e.g. while
 replaying history.
 """
 
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 
 from putright.complaints.events import subscribe
 from putright.complaints.models import CaseEvent, Exclusion, Extension, OutstandingAction, Remedy
 from putright.complaints.services.common import record_event
+from putright.letters.conf import letters_automatic
 from putright.letters.constants import LetterKind
 from putright.letters.context import (
     acknowledgement_context,
@@ -164,7 +164,7 @@ def produce_letters_for(event: CaseEvent) -> None:
 
 
 def _queue(event: CaseEvent) -> None:
-    if not getattr(settings, "PUTRIGHT_LETTERS_AUTOMATIC", True):
+    if not letters_automatic():
         return
     from putright.letters.tasks import produce_letters
 

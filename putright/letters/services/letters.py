@@ -15,10 +15,15 @@ from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event, require_text
 from putright.letters import conf
 from putright.letters.constants import DeliveryChannel, LetterKind, OutboxStatus
-from putright.letters.context import base_context, update_context
+from putright.letters.context import (
+    base_context,
+    portal_link_context,
+    survey_follow_up_context,
+    update_context,
+)
 from putright.letters.gate import LetterIncomplete, missing_from_data, missing_from_rendered
 from putright.letters.models import Letter, OutboxItem
-from putright.letters.recipients import Recipient, recipients_for
+from putright.letters.recipients import Recipient, recipients_for, resident_recipient
 from putright.letters.rendering import RenderedLetter, render_letter, render_pdf
 from putright.letters.requirements import required_elements
 from putright.letters.templating import current_template
@@ -30,6 +35,7 @@ logger = logging.getLogger(__name__)
 UPDATE_NEEDS_PROGRESS = "Say what has happened since the resident was last told (Code 5.9)."
 UPDATE_NEEDS_DATE = "Say when the resident will next hear from us (Code 5.9)."
 UPDATE_DATE_PAST = "The next update must be after today."
+PORTAL_LINK_NEEDS_EMAIL = "The resident has no email address to send a sign-in link to."
 
 
 def _profile_code(complaint: Complaint | None) -> str:
@@ -191,4 +197,35 @@ def update_send(
         context=update_context(complaint, progress=progress, next_update=next_update),
         actor=actor,
         stage=complaint.current_stage,
+    )
+
+
+def survey_follow_up_send(*, resident: Resident, actor: Any) -> Letter:
+    """After dissatisfaction in a survey, tell the resident how to complain (Code 1.6)."""
+    return letter_issue(
+        kind=LetterKind.SURVEY_FOLLOW_UP,
+        resident=resident,
+        recipient=resident_recipient(resident),
+        context=survey_follow_up_context(),
+        actor=actor,
+    )
+
+
+def portal_link_send(*, resident: Resident, link: str, expires_in_minutes: int) -> Letter:
+    """Email a one-time portal sign-in link (by email only: a posted link would expire)."""
+    recipient = resident_recipient(resident)
+    if not resident.email:
+        raise InvalidInput(PORTAL_LINK_NEEDS_EMAIL, field="email")
+    return letter_issue(
+        kind=LetterKind.PORTAL_LINK,
+        resident=resident,
+        recipient=Recipient(
+            name=recipient.name,
+            role=recipient.role,
+            channel=DeliveryChannel.EMAIL,
+            email=resident.email,
+            large_print=recipient.large_print,
+        ),
+        context=portal_link_context(link=link, expires_in_minutes=expires_in_minutes),
+        actor=None,
     )

@@ -328,3 +328,33 @@ def test_a_stage_one_letter_built_late_shows_the_stage_one_definition(
     stage_one = complaint.stages.get(number=1)
     context = response_context(stage_one, response_input_from_record(stage_one.response))
     assert [p["number"] for p in context["definition"]["points"]] == [1, 2]
+
+
+def test_a_survey_follow_up_tells_the_resident_how_to_complain(
+    resident, handler, mailoutbox, django_capture_on_commit_callbacks
+):
+    from putright.letters.services.letters import survey_follow_up_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = survey_follow_up_send(resident=resident, actor=handler)
+    text = pdf_text(letter.pdf.path)
+    assert "How to make a complaint" in text
+    assert "by email to complaints@thrive.example" in text
+    assert mailoutbox[0].subject == "How to make a complaint"
+    assert OutboxItem.objects.get(letter=letter).status == OutboxStatus.SENT
+
+
+def test_a_portal_sign_in_link_goes_by_email_only(
+    resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    from putright.letters.services.letters import PORTAL_LINK_NEEDS_EMAIL, portal_link_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_link_send(
+            resident=resident, link="https://putright.example/portal/s/abc", expires_in_minutes=30
+        )
+    assert "https://putright.example/portal/s/abc" in mailoutbox[0].body
+    resident.email = ""
+    with pytest.raises(InvalidInput) as refused:
+        portal_link_send(resident=resident, link="https://x.example/", expires_in_minutes=30)
+    assert refused.value.message == PORTAL_LINK_NEEDS_EMAIL

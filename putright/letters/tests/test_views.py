@@ -152,8 +152,10 @@ def test_a_colleague_reviews_the_letter_preview_and_approves(
 ):
     signed_in(client, officer)
     page = client.get(reverse("letters:review", args=[draft.pk])).content.decode()
-    assert "srcdoc=" in page
+    # The letter is escaped into the sandboxed frame's srcdoc, never into the page itself.
+    assert 'sandbox="" srcdoc="&lt;!DOCTYPE html&gt;' in page
     assert "Our decision on each point" in page
+    assert "<h2>Our decision on each point</h2>" not in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("letters:review", args=[draft.pk]), {"decision": "approve", "comments": ""}
@@ -179,7 +181,7 @@ def test_an_administrator_previews_then_saves_a_template(client, administrator, 
     url = reverse("letters:template_edit", args=["update"])
     body = default_body("update").replace("We promised", "As promised, we")
     preview = client.post(url, {"subject": "Update {{ reference }}", "body": body, "preview": "1"})
-    assert "srcdoc=" in preview.content.decode()
+    assert 'srcdoc="&lt;!DOCTYPE html&gt;' in preview.content.decode()
     assert not LetterTemplate.objects.exists()
     client.post(url, {"subject": "Update {{ reference }}", "body": body, "save": "1"})
     assert LetterTemplate.objects.get(kind="update").body == body.strip()

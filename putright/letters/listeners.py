@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from putright.complaints.errors import ComplaintError
 from putright.complaints.events import subscribe
 from putright.complaints.models import CaseEvent, Exclusion, Extension, OutstandingAction, Remedy
 from putright.complaints.services.common import record_event
@@ -35,8 +36,9 @@ logger = logging.getLogger(__name__)
 def _safely(kind: str, event: CaseEvent, produce: Callable[[], object]) -> None:
     try:
         produce()
-    except LetterIncomplete as exc:
-        _not_produced(kind, event, exc.message, [str(m) for m in exc.missing])
+    except ComplaintError as exc:  # the gate (LetterIncomplete) or a refusal such as no address
+        missing = exc.missing if isinstance(exc, LetterIncomplete) else []
+        _not_produced(kind, event, exc.message, [str(m) for m in missing])
     except Exception as exc:
         logger.exception("The %s letter for %s was not produced", kind, event.complaint)
         _not_produced(kind, event, f"{type(exc).__name__}: {exc}", [])

@@ -1,6 +1,6 @@
 """Sample data for previewing a letter template before it is saved (no case needed)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -137,7 +137,3 @@ def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
 
         data["escalation"] = _escalation(profile, stage)
     return data
-
-
-def sample_day() -> date:
-    return timezone.localdate()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from putright.complaints.errors import InvalidInput
+from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event, require_text
 from putright.letters import conf
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 UPDATE_NEEDS_PROGRESS = "Say what has happened since the resident was last told (Code 5.9)."
 UPDATE_NEEDS_DATE = "Say when the resident will next hear from us (Code 5.9)."
 UPDATE_DATE_PAST = "The next update must be after today."
+NO_ADDRESS = "There is no email or postal address for {name}: add one so the letter can go."
 PORTAL_LINK_NEEDS_EMAIL = "The resident has no email address to send a sign-in link to."
 
 
@@ -94,6 +95,8 @@ def letter_issue(
     stage: int | None = None,
 ) -> Letter:
     """Gate and render one letter, keep it (data, HTML, text, PDF) and queue its delivery."""
+    if not recipient.to_address.strip():
+        raise RuleBroken(NO_ADDRESS.format(name=recipient.name), field="recipient")
     started = timezone.now()
     clock = time.perf_counter()
     full, rendered, version = letter_prepare(

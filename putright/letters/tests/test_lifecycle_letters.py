@@ -358,3 +358,18 @@ def test_a_portal_sign_in_link_goes_by_email_only(
     with pytest.raises(InvalidInput) as refused:
         portal_link_send(resident=resident, link="https://x.example/", expires_in_minutes=30)
     assert refused.value.message == PORTAL_LINK_NEEDS_EMAIL
+
+
+def test_a_resident_with_no_address_at_all_gets_no_letter_and_the_record_says_why(
+    complaint, resident, handler, django_capture_on_commit_callbacks
+):
+    resident.email = ""
+    resident.home = None
+    resident.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
+    assert not Letter.objects.exists()
+    event = complaint.events.get(code="letter.not_produced")
+    assert event.data["reason"] == (
+        "There is no email or postal address for Rosa Bell: add one so the letter can go."
+    )

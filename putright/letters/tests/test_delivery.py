@@ -216,3 +216,25 @@ def test_with_an_api_key_post_goes_to_notify_as_the_exact_pdf(
     with item.letter.pdf.open("rb") as pdf:
         assert client.letters[0]["pdf"] == pdf.read()
     assert Correspondence.objects.get().channel == "letter"
+
+
+def test_on_the_database_queue_a_retry_is_queued_for_its_backoff_time(
+    open_complaint, smtp_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from putright.letters import tasks
+    from putright.letters.services.outbox import outbox_retry
+
+    monkeypatch.setattr(tasks, "deliver_letter", tasks.deliver_letter.using(backend="database"))
+    item = OutboxItem.objects.get()
+    OutboxItem.objects.filter(pk=item.pk).update(status=OutboxStatus.FAILED, attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_retry(item=item, actor=open_complaint.handler)
+    (queued,) = DBTaskResult.objects.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.deliver_letter.call(*queued.args_kwargs["args"])  # what the worker does
+    item.refresh_from_db()
+    assert item.status == OutboxStatus.RETRYING  # the server still refuses
+    retry = DBTaskResult.objects.exclude(pk=queued.pk).get()
+    assert retry.run_after == item.next_attempt_at == timezone.now() + timedelta(minutes=5)

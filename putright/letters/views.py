@@ -21,7 +21,7 @@ from putright.letters import selectors
 from putright.letters.constants import LetterKind
 from putright.letters.context import response_context
 from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
-from putright.letters.models import Letter, OutboxItem, ResponseDraft
+from putright.letters.models import Letter, LetterTemplate, OutboxItem, ResponseDraft
 from putright.letters.recipients import recipients_for
 from putright.letters.services.letters import letter_prepare
 from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
@@ -185,8 +185,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allowed(is_template_editor)
 def templates(request: HttpRequest) -> HttpResponse:
+    edited = dict(LetterTemplate.objects.values_list("kind", "version"))
     rows = [
-        {"kind": kind, "label": label, "version": current_template(kind)[2]}
+        {"kind": kind, "label": label, "version": edited.get(kind, 0)}
         for kind, label in LetterKind.choices
     ]
     return render(request, "letters/pages/templates.html", {"rows": rows})

@@ -238,3 +238,14 @@ def test_the_review_page_uses_a_bounded_number_of_queries(
     signed_in(client, officer)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("letters:review", args=[draft.pk])).status_code == 200
+
+
+def test_the_letter_page_and_template_list_use_few_queries(
+    client, administrator, open_complaint, django_assert_max_num_queries
+):
+    signed_in(client, administrator)
+    letter = Letter.objects.get()
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("letters:letter", args=[letter.pk])).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("letters:templates")).status_code == 200

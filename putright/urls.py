@@ -15,4 +15,5 @@ urlpatterns = [
     path("intake/", include("putright.intake.urls")),
     path("people/", include("putright.people.urls")),
     path("portal/", include("putright.portal.urls")),
+    path("letters/", include("putright.letters.urls")),
 ]

@@ -26,7 +26,9 @@ def portal_complaint(principal: Principal, reference: str) -> Complaint:
     )
     return (
         visible_complaints(principal)
-        .prefetch_related("stages", Prefetch("correspondence", queryset=letters, to_attr="letters"))
+        .prefetch_related(
+            "stages", Prefetch("correspondence", queryset=letters, to_attr="letters_sent")
+        )
         .get(reference=reference)
     )
 

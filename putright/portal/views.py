@@ -153,7 +153,7 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             complaint=complaint,
             status_label=PORTAL_STATUS.get(complaint.status, complaint.get_status_display()),
             clocks=clocks,
-            letters=complaint.letters,
+            letters=complaint.letters_sent,
             can_escalate=can_escalate(complaint),
             added=request.GET.get("added"),
         ),

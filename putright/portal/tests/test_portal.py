@@ -366,3 +366,19 @@ def test_links_to_one_address_are_limited_so_an_inbox_cannot_be_flooded(
     assert request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks) is None
     time_machine.shift(timedelta(minutes=61))
     assert request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks)
+
+
+def test_the_acknowledgement_letter_the_letters_app_sends_appears_in_the_portal(
+    client, rosas_complaint, handler, sign_in, django_capture_on_commit_callbacks
+):
+    from putright.complaints.tests.stories import acknowledged
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(rosas_complaint, actor=handler)
+    sent = Correspondence.objects.filter(complaint=rosas_complaint, direction="out")
+    assert sent.exists(), "the letters app recorded no outgoing letter"
+    sign_in(client, "rosa.bell@example.org")
+    page = client.get(f"/portal/complaints/{rosas_complaint.reference}/").content.decode()
+    letter = sent.first()
+    assert letter.subject in page
+    assert letter.attachments.first().original_name in page

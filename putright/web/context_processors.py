@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
 
@@ -38,6 +39,24 @@ def brand_colour(value: str) -> str:
     return value
 
 
+# Other areas' staff pages, linked from the staff menu when their app is installed.
+STAFF_SECTIONS = (
+    ("people:list", "Residents"),
+    ("intake:home", "Intake"),
+    ("letters:outbox", "Letters"),
+)
+
+
+def staff_sections() -> list[tuple[str, str]]:
+    found = []
+    for name, label in STAFF_SECTIONS:
+        try:
+            found.append((reverse(name), label))
+        except NoReverseMatch:
+            continue
+    return found
+
+
 def landlord(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
@@ -49,4 +68,5 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "is_staff_member": can_view_cases(user),
         "can_work_cases": can_work_cases(user),
         "can_manage": can_manage(user),
+        "staff_sections": staff_sections() if can_work_cases(user) else [],
     }

@@ -47,7 +47,9 @@ def test_staff_navigation_shows_only_to_signed_in_staff(client, handler, viewer)
     page = client.get("/").content.decode()
     assert "Staff menu" in page
     assert "Log a complaint" in page
+    assert 'href="/people/"' in page  # other areas' staff pages
     client.force_login(viewer)
     page = client.get("/").content.decode()
     assert "Staff menu" in page
     assert "Log a complaint" not in page
+    assert 'href="/people/"' not in page

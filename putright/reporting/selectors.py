@@ -1,0 +1,295 @@
+"""Queries that turn the case record into report facts, and the lists behind each figure."""
+
+from datetime import date
+from functools import lru_cache
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import Outcome
+from putright.complaints.deadlines import stage_clocks
+from putright.complaints.models import (
+    Complaint,
+    Exclusion,
+    Extension,
+    OmbudsmanReferral,
+    Remedy,
+    Response,
+    Stage,
+)
+from putright.people.models import Tenancy
+from putright.reporting.figures import ExtensionFact, Period, RemedyFact, StageFact
+from putright.reporting.models import (
+    HomesCount,
+    OmbudsmanFinding,
+    OmbudsmanOrder,
+    SelfAssessment,
+    ServiceImprovement,
+)
+from putright.rules.profile import CodeProfile, get_profile
+from putright.rules.workflow import State
+
+UNCATEGORISED = "Uncategorised"
+
+
+@lru_cache(maxsize=8)
+def _profile(code: str) -> CodeProfile:
+    return get_profile(code)
+
+
+def _overall_outcome(upheld: int, partly: int, not_upheld: int) -> str:
+    if upheld + partly + not_upheld == 0:
+        return ""
+    if partly or (upheld and not_upheld):
+        return Outcome.PARTLY_UPHELD
+    return Outcome.UPHELD if upheld else Outcome.NOT_UPHELD
+
+
+def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
+    """Every stage that started, was acknowledged or was answered in the period.
+
+    Timeliness comes from `stage_clocks`, the rules the case page shows, measured on `on`.
+    """
+    on = on or timezone.localdate()
+    calendar = landlord_calendar()
+    in_period = (
+        Q(requested_on__range=(period.start, period.end))
+        | Q(acknowledged_on__range=(period.start, period.end))
+        | Q(responded_on__range=(period.start, period.end))
+    )
+    tenure = (
+        Tenancy.objects.filter(
+            resident=OuterRef("complaint__resident"),
+            start_on__lte=OuterRef("complaint__received_on"),
+        )
+        .order_by("-start_on", "-id")
+        .values("tenure")[:1]
+    )
+    stage_one_handler = Stage.objects.filter(complaint=OuterRef("complaint"), number=1).values(
+        "handler"
+    )[:1]
+    refused = Exclusion.objects.filter(
+        complaint=OuterRef("complaint"), stage=OuterRef("number"), reinstated_on__isnull=True
+    )
+    stages = (
+        Stage.objects.filter(in_period)
+        .select_related("complaint", "complaint__category", "complaint__home")
+        .only(
+            "number",
+            "requested_on",
+            "ack_due",
+            "acknowledged_on",
+            "response_due_original",
+            "response_due",
+            "responded_on",
+            "handler_id",
+            "complaint__reference",
+            "complaint__status",
+            "complaint__closed_on",
+            "complaint__profile_code",
+            "complaint__resident_id",
+            "complaint__received_on",
+            "complaint__category__name",
+            "complaint__home__estate",
+            "complaint__home__block",
+        )
+        .annotate(
+            tenure=Subquery(tenure),
+            stage_one_handler=Subquery(stage_one_handler),
+            excluded=Exists(refused),
+            upheld=Count(
+                "response__decisions", filter=Q(response__decisions__outcome=Outcome.UPHELD)
+            ),
+            partly=Count(
+                "response__decisions", filter=Q(response__decisions__outcome=Outcome.PARTLY_UPHELD)
+            ),
+            not_upheld=Count(
+                "response__decisions", filter=Q(response__decisions__outcome=Outcome.NOT_UPHELD)
+            ),
+            early=Count("response", filter=Q(response__early_resolution=True)),
+        )
+        .order_by("id")
+    )
+    facts = []
+    for stage in stages.iterator(chunk_size=2000):
+        complaint = stage.complaint
+        clocks = stage_clocks(
+            stage,
+            state=State(complaint.status),
+            on=on,
+            calendar=calendar,
+            profile=_profile(complaint.profile_code),
+        )
+        home = complaint.home
+        facts.append(
+            StageFact(
+                complaint_id=complaint.pk,
+                reference=complaint.reference,
+                stage=stage.number,
+                requested_on=stage.requested_on,
+                acknowledged_on=stage.acknowledged_on,
+                responded_on=stage.responded_on,
+                ack_timeliness=clocks.acknowledgement.timeliness,
+                response_timeliness=clocks.response.timeliness,
+                extended=clocks.extended,
+                excluded=stage.excluded,
+                tenure=stage.tenure or "",
+                category=complaint.category.name if complaint.category else UNCATEGORISED,
+                outcome=_overall_outcome(stage.upheld, stage.partly, stage.not_upheld),
+                handler_id=stage.handler_id,
+                stage_one_handler_id=stage.stage_one_handler if stage.number > 1 else None,
+                resident_id=complaint.resident_id,
+                estate=home.estate if home else "",
+                block=home.block if home else "",
+                early_resolution=bool(stage.early),
+            )
+        )
+    return facts
+
+
+def extension_facts(period: Period) -> list[ExtensionFact]:
+    rows = (
+        Extension.objects.filter(created_at__date__range=(period.start, period.end))
+        .values_list(
+            "stage__complaint_id",
+            "stage__complaint__reference",
+            "stage__number",
+            "created_at",
+            "previous_due",
+            "resident_informed_on",
+            "beyond_cap",
+            "good_reason",
+        )
+        .order_by("id")
+    )
+    return [
+        ExtensionFact(cid, ref, number, timezone.localdate(created), prev, informed, beyond, good)
+        for cid, ref, number, created, prev, informed, beyond, good in rows
+    ]
+
+
+def remedy_facts(period: Period) -> list[RemedyFact]:
+    """Remedies due or offered in the period (offered = the response's issue date)."""
+    rows = (
+        Remedy.objects.filter(
+            Q(due_on__range=(period.start, period.end))
+            | Q(response__issued_on__range=(period.start, period.end))
+        )
+        .values_list(
+            "complaint_id",
+            "complaint__reference",
+            "remedy_type",
+            "due_on",
+            "completed_on",
+            "amount",
+            "response__issued_on",
+        )
+        .order_by("id")
+    )
+    return [
+        RemedyFact(cid, ref, kind, due, done, amount, offered or due)
+        for cid, ref, kind, due, done, amount, offered in rows
+    ]
+
+
+def homes_for(year: int) -> HomesCount | None:
+    return HomesCount.objects.filter(year=year).first()
+
+
+def homes_counts() -> QuerySet[HomesCount]:
+    return HomesCount.objects.select_related("recorded_by").order_by("-year")
+
+
+def complaints_in(ids: list[int] | tuple[int, ...]) -> QuerySet[Complaint]:
+    """The complaints behind a figure, for its drill-down list."""
+    return (
+        Complaint.objects.filter(pk__in=ids)
+        .select_related("resident", "category", "handler")
+        .order_by("received_on", "id")
+    )
+
+
+def exclusions_in(period: Period) -> list[tuple[str, int]]:
+    """Complaints refused in the period, by ground (Code 8.1c)."""
+    rows = (
+        Exclusion.objects.filter(decided_on__range=(period.start, period.end))
+        .values("ground")
+        .annotate(n=Count("id"))
+        .order_by("-n", "ground")
+    )
+    return [(row["ground"], row["n"]) for row in rows]
+
+
+def referrals() -> QuerySet[OmbudsmanReferral]:
+    return OmbudsmanReferral.objects.select_related("complaint", "complaint__resident").annotate(
+        open_orders=Count("orders", filter=Q(orders__completed_on__isnull=True), distinct=True),
+        open_requests=Count(
+            "information_requests",
+            filter=Q(information_requests__sent_on__isnull=True),
+            distinct=True,
+        ),
+    )
+
+
+def referral_detail(pk: int) -> OmbudsmanReferral:
+    return (
+        OmbudsmanReferral.objects.select_related("complaint", "complaint__resident", "recorded_by")
+        .prefetch_related("information_requests", "findings", "orders")
+        .get(pk=pk)
+    )
+
+
+def findings_in(period: Period) -> QuerySet[OmbudsmanFinding]:
+    return (
+        OmbudsmanFinding.objects.filter(determined_on__range=(period.start, period.end))
+        .select_related("referral", "referral__complaint")
+        .order_by("determined_on", "id")
+    )
+
+
+def orders_open_or_due(period: Period) -> QuerySet[OmbudsmanOrder]:
+    return (
+        OmbudsmanOrder.objects.filter(
+            Q(completed_on__isnull=True) | Q(due_on__range=(period.start, period.end))
+        )
+        .select_related("referral", "referral__complaint")
+        .order_by("due_on", "id")
+    )
+
+
+def improvements(period: Period | None = None) -> QuerySet[ServiceImprovement]:
+    qs = ServiceImprovement.objects.select_related("owner").annotate(driving=Count("complaints"))
+    if period is not None:
+        qs = qs.filter(
+            Q(created_at__date__range=(period.start, period.end))
+            | Q(completed_on__range=(period.start, period.end))
+            | Q(completed_on__isnull=True)
+        )
+    return qs
+
+
+def learning_in(period: Period) -> QuerySet[Response]:
+    """Responses in the period that recorded learning (Code 9.1), newest first."""
+    return (
+        Response.objects.filter(issued_on__range=(period.start, period.end))
+        .exclude(learning="")
+        .select_related("stage", "stage__complaint", "stage__complaint__category")
+        .order_by("-issued_on", "-id")
+    )
+
+
+def self_assessments() -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.select_related("created_by", "approved_by").annotate(
+        contradicted=Count("rows", filter=Q(rows__shortfall=True, rows__comply="yes")),
+        answered=Count("rows", filter=~Q(rows__comply="")),
+        total=Count("rows"),
+    )
+
+
+def self_assessment_detail(pk: int) -> SelfAssessment:
+    return (
+        SelfAssessment.objects.select_related("created_by", "approved_by")
+        .prefetch_related("rows")
+        .get(pk=pk)
+    )

@@ -222,13 +222,17 @@ def exclusions_in(period: Period) -> list[tuple[str, int]]:
 
 
 def referrals() -> QuerySet[OmbudsmanReferral]:
-    return OmbudsmanReferral.objects.select_related("complaint", "complaint__resident").annotate(
-        open_orders=Count("orders", filter=Q(orders__completed_on__isnull=True), distinct=True),
-        open_requests=Count(
-            "information_requests",
-            filter=Q(information_requests__sent_on__isnull=True),
-            distinct=True,
-        ),
+    return (
+        OmbudsmanReferral.objects.select_related("complaint", "complaint__resident")
+        .annotate(
+            open_orders=Count("orders", filter=Q(orders__completed_on__isnull=True), distinct=True),
+            open_requests=Count(
+                "information_requests",
+                filter=Q(information_requests__sent_on__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-referred_on", "-id")
     )
 
 
@@ -293,3 +297,23 @@ def self_assessment_detail(pk: int) -> SelfAssessment:
         .prefetch_related("rows")
         .get(pk=pk)
     )
+
+
+def annual_note(year: int):
+    from putright.reporting.models import AnnualReportNote
+
+    return AnnualReportNote.objects.filter(year=year).first()
+
+
+def latest_approved_assessment(year: int) -> SelfAssessment | None:
+    return (
+        SelfAssessment.objects.filter(year=year, approved_on__isnull=False)
+        .order_by("-approved_on", "-version")
+        .first()
+    )
+
+
+def residents_named(ids: list[int]) -> dict[int, str]:
+    from putright.people.models import Resident
+
+    return dict(Resident.objects.filter(pk__in=ids).values_list("id", "full_name"))

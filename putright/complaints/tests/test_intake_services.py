@@ -12,6 +12,7 @@ from putright.complaints.services.common import DATE_IN_FUTURE, REQUIRED
 from putright.complaints.services.intake import (
     AWARE_BEFORE_ISSUE,
     DISCRETION_NOT_CONSIDERED,
+    EXCLUSION_BEFORE_REQUEST,
     EXCLUSION_NEEDS_REASONING,
     NO_POINTS,
     REINSTATE_NEEDS_REASON,
@@ -213,6 +214,15 @@ def test_an_exclusion_needs_reasoning_for_this_case(complaint, officer):
     assert_refused(
         lambda: exclude(complaint, officer, reasoning=" "),
         EXCLUSION_NEEDS_REASONING,
+        complaint=complaint,
+        error=InvalidInput,
+    )
+
+
+def test_an_exclusion_cannot_be_dated_before_the_complaint_was_received(complaint, officer):
+    assert_refused(
+        lambda: exclude(complaint, officer, decided_on=date(2026, 2, 27)),
+        EXCLUSION_BEFORE_REQUEST,
         complaint=complaint,
         error=InvalidInput,
     )

@@ -33,7 +33,7 @@ def test_the_annual_report_compares_categories_with_last_year(year_2025):
     report = reports.annual_report(2025, on=REPORT_DAY)
     # Repairs: A and C this year, H last year. Damp and mould: B and G this year.
     assert report.categories == [("Repairs", 2, 1), ("Damp and mould", 2, 0)]
-    june = dict((month, (one, two)) for month, one, two in report.monthly)["Jun 2025"]
+    june = {month: (one, two) for month, one, two in report.monthly}["Jun 2025"]
     assert june == (4, 1)
     assert len(report.monthly) == 12
 

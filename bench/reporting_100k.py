@@ -146,7 +146,7 @@ def _populate(count: int, rng: random.Random) -> None:
                     decided_by=officer,
                 )
             )
-            complaint.status = "not_accepted"
+            complaint.status = "excluded"
             stages.append(
                 Stage(
                     complaint=complaint,
@@ -267,7 +267,7 @@ def _populate(count: int, rng: random.Random) -> None:
 def _timed(label: str, call):
     began = time.perf_counter()
     result = call()
-    say(f"{label:<48} {time.perf_counter() - began:7.2f} s", flush=True)
+    say(f"{label:<48} {time.perf_counter() - began:7.2f} s")
     return result
 
 

@@ -244,7 +244,7 @@ def ch02(facts: Sequence[StageFact], year: int) -> list[Figure]:
                 denominator=len(answered),
                 value=percentage(len(answered) - len(compliant), len(answered)),
                 unit="%",
-                complaint_ids=_ids(f for f in answered if f not in compliant),
+                complaint_ids=_ids(f for f in answered if f.response_timeliness not in COMPLIANT),
                 explanation="Late, or within an extension beyond the Code's cap.",
             )
         )

@@ -3,7 +3,7 @@
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from putright.complaints.calendar import landlord_calendar
@@ -74,7 +74,7 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
     )
     stages = (
         Stage.objects.filter(in_period)
-        .select_related("complaint", "complaint__category", "complaint__home")
+        .select_related("complaint")
         .only(
             "number",
             "requested_on",
@@ -95,6 +95,9 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
             "complaint__home__block",
         )
         .annotate(
+            category_name=F("complaint__category__name"),
+            estate=F("complaint__home__estate"),
+            block=F("complaint__home__block"),
             tenure=Subquery(tenure),
             stage_one_handler=Subquery(stage_one_handler),
             excluded=Exists(refused),
@@ -121,7 +124,6 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
             calendar=calendar,
             profile=_profile(complaint.profile_code),
         )
-        home = complaint.home
         facts.append(
             StageFact(
                 complaint_id=complaint.pk,
@@ -135,13 +137,13 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
                 extended=clocks.extended,
                 excluded=stage.excluded,
                 tenure=stage.tenure or "",
-                category=complaint.category.name if complaint.category else UNCATEGORISED,
+                category=stage.category_name or UNCATEGORISED,
                 outcome=_overall_outcome(stage.upheld, stage.partly, stage.not_upheld),
                 handler_id=stage.handler_id,
                 stage_one_handler_id=stage.stage_one_handler if stage.number > 1 else None,
                 resident_id=complaint.resident_id,
-                estate=home.estate if home else "",
-                block=home.block if home else "",
+                estate=stage.estate or "",
+                block=stage.block or "",
                 early_resolution=bool(stage.early),
             )
         )

@@ -280,8 +280,7 @@ def mrc_pack(year: int, number: int, *, on: date | None = None) -> MrcPack:
         category_months=theme["category_months"],
         repeats=theme["repeats"],
         hotspots=theme["hotspots"],
-        referrals=list(selectors.referrals().filter(outcome_on__isnull=True))
-        + list(selectors.referrals().filter(outcome_on__range=(period.start, period.end))),
+        referrals=list(selectors.referrals_during(period)),
         orders=list(selectors.orders_open_or_due(period)),
         improvements=list(selectors.improvements(period)),
     )

@@ -238,6 +238,13 @@ def referrals() -> QuerySet[OmbudsmanReferral]:
     )
 
 
+def referrals_during(period: Period) -> QuerySet[OmbudsmanReferral]:
+    """Referrals open at some point in the period: made by its end, not decided before it."""
+    return referrals().filter(
+        Q(outcome_on__isnull=True) | Q(outcome_on__gte=period.start), referred_on__lte=period.end
+    )
+
+
 def referral_detail(pk: int) -> OmbudsmanReferral:
     return (
         OmbudsmanReferral.objects.select_related("complaint", "complaint__resident", "recorded_by")

@@ -309,11 +309,11 @@ def _annual_context(year: int) -> dict[str, Any]:
     report = reports.annual_report(year)
     monthly = report.monthly
     categories = report.categories[:10]
+    ch02 = {f.key: f for f in report.tsm.ch02}
     timeliness = [
-        f
+        (f"Stage {s}: {basis}", ch02[f"ch02-stage{s}-{key}"].value)
         for s in (1, 2)
-        for f in report.tsm.ch02
-        if f.key.endswith(("-original", "-extension")) and f"stage{s}" in f.key
+        for key, basis in (("original", "original limit"), ("extension", "with extensions"))
     ]
     return {
         "report": report,
@@ -333,7 +333,7 @@ def _annual_context(year: int) -> dict[str, Any]:
                 [a for _c, a, _b in categories],
                 [b for _c, _a, b in categories],
                 (report.period.label, report.previous.label),
-                "Stage 1 complaints by category",
+                "Stage 1 complaints by category (the ten largest)",
                 horizontal=True,
             )
         )
@@ -341,8 +341,8 @@ def _annual_context(year: int) -> dict[str, Any]:
         else "",
         "chart_timeliness": charts.data_uri(
             charts.percentage_bars(
-                [f.label.replace("CH02 ", "").replace(" responses", "") for f in timeliness],
-                [f.value for f in timeliness],
+                [label for label, _ in timeliness],
+                [value for _, value in timeliness],
                 "Responses within the Code's timescales",
             )
         ),

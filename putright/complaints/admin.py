@@ -24,6 +24,7 @@ from putright.complaints.models import (
     Response,
     Stage,
 )
+from putright.complaints.services import closures
 from putright.rules.profile import get_profile
 
 
@@ -70,6 +71,17 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
     list_display = ("day", "reason")
     date_hierarchy = "day"
     search_fields = ("reason",)
+    actions = None  # bulk delete would skip moving the deadlines
+
+    def has_change_permission(self, request, obj=None):
+        return False  # remove and add again, so the deadlines move with it
+
+    def save_model(self, request, obj, form, change):
+        closure = closures.closure_add(day=obj.day, reason=obj.reason, actor=request.user)
+        obj.pk = closure.pk
+
+    def delete_model(self, request, obj):
+        closures.closure_remove(closure=obj, actor=request.user)
 
 
 # --- The case, read-only ----------------------------------------------------------------------

@@ -297,7 +297,7 @@ def complaint_add_points(
     otherwise logged as a new complaint linked to this one."""
     points = _clean_points(points)
     received_on = require_past_or_today(received_on or today(), "received_on")
-    if related and not would_delay and complaint.state == State.STAGE1_OPEN:
+    if related and not would_delay and complaint.state in {State.RECEIVED, State.STAGE1_OPEN}:
         guard(complaint, Action.ADD_POINTS)
         add_definition_points(complaint, points, stage=1)
         record_event(

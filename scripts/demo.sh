@@ -12,6 +12,7 @@ python manage.py migrate --noinput
 logins="$(python manage.py create_demo_users)"
 if python manage.py help seed_demo >/dev/null 2>&1; then
   python manage.py seed_demo
+  python manage.py seed_reports_demo
 else
   echo "demo: no seed_demo command yet; starting with staff accounts only"
 fi

@@ -322,3 +322,92 @@ def test_ombudsman_casework_is_recorded_by_an_officer(client, officer, viewer, r
     page = client.get(url).content.decode()
     assert "Service failure" in page
     assert "Payment confirmation sent" in page
+
+
+@pytest.fixture
+def casework(referral, officer):
+    request = services.ombudsman_information_request_add(
+        referral=referral,
+        requested_on=date(2025, 7, 30),
+        due_on=date(2025, 8, 13),
+        description="The repair log",
+        actor=officer,
+    )
+    order = services.ombudsman_order_add(
+        referral=referral,
+        kind=OrderKind.ORDER,
+        description="Pay £200",
+        due_on=date(2025, 8, 29),
+        actor=officer,
+    )
+    improvement = services.improvement_create(
+        data=services.ImprovementInput(title="Call-backs", description="Call back in a day"),
+        actor=officer,
+    )
+    return request, order, improvement
+
+
+def _editor_posts(casework, assessment):
+    request, order, improvement = casework
+    return [
+        (
+            reverse("reporting:ombudsman_request_sent", kwargs={"pk": request.pk}),
+            {"sent_on": "2025-08-01"},
+        ),
+        (
+            reverse("reporting:ombudsman_order_complete", kwargs={"pk": order.pk}),
+            {"completed_on": "2025-08-01", "evidence": "Receipt"},
+        ),
+        (
+            reverse("reporting:improvement_edit", kwargs={"pk": improvement.pk}),
+            {
+                "title": "Call-backs",
+                "description": "Within a day",
+                "status": "done",
+                "completed_on": "2025-08-01",
+            },
+        ),
+        (reverse("reporting:self_assessment_measure", kwargs={"pk": assessment.pk}), {}),
+        (
+            reverse("reporting:annual_notes", kwargs={"year": 2025}),
+            {"commentary": "Fewer repairs complaints"},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["viewer", "handler"])
+def test_only_officers_and_admins_change_reporting_records(
+    client, request, persona, casework, assessment
+):
+    client.force_login(request.getfixturevalue(persona))
+    for url, data in _editor_posts(casework, assessment):
+        assert client.post(url, data).status_code == 403, url
+    information, order, improvement = casework
+    information.refresh_from_db()
+    order.refresh_from_db()
+    improvement.refresh_from_db()
+    assert (information.sent_on, order.completed_on, improvement.status) == (None, None, "proposed")
+
+
+def test_an_officer_records_information_sent_and_improvements_done(
+    client, officer, casework, assessment
+):
+    client.force_login(officer)
+    for url, data in _editor_posts(casework, assessment):
+        assert client.post(url, data).status_code == 302, url
+    information, _order, improvement = casework
+    information.refresh_from_db()
+    improvement.refresh_from_db()
+    assert information.sent_on == date(2025, 8, 1)
+    assert (improvement.status, improvement.completed_on) == ("done", date(2025, 8, 1))
+
+
+def test_a_future_date_sent_is_refused(client, officer, casework):
+    client.force_login(officer)
+    information = casework[0]
+    url = reverse("reporting:ombudsman_request_sent", kwargs={"pk": information.pk})
+    response = client.post(url, {"sent_on": "2030-01-01"})
+    assert response.status_code == 400
+    assert response.content.decode() == services.DATE_IN_FUTURE
+    information.refresh_from_db()
+    assert information.sent_on is None

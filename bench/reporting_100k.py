@@ -314,14 +314,14 @@ def main() -> None:
     _timed("self-assessment DOCX", lambda: exports.self_assessment_docx(assessment, "Bench Homes"))
     report = _timed("annual report data (two years)", lambda: reports.annual_report(YEAR, on=on))
     del report
-    from putright.reporting import views
+    from putright.reporting import documents
 
-    context = _timed("annual report data + charts", lambda: views._annual_context(YEAR))
+    context = _timed("annual report data + charts", lambda: documents.annual_document(YEAR))
     _timed(
         "annual report PDF (WeasyPrint)",
         lambda: exports.pdf("reporting/pdf/annual.html", {"year": YEAR, **context}),
     )
-    mrc = _timed("MRC pack data + charts (Q4)", lambda: views._mrc_context(YEAR, 4))
+    mrc = _timed("MRC pack data + charts (Q4)", lambda: documents.mrc_document(YEAR, 4))
     _timed("MRC pack PDF (WeasyPrint)", lambda: exports.pdf("reporting/pdf/mrc.html", mrc))
 
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from putright.complaints.errors import ComplaintError
 from putright.complaints.models import OmbudsmanReferral
-from putright.reporting import charts, exports, reports, selectors, services
+from putright.reporting import documents, exports, reports, selectors, services
 from putright.reporting.figures import reporting_year, reporting_year_of
 from putright.reporting.forms import (
     AnnualNoteForm,
@@ -70,10 +69,6 @@ def _allowed(rule: Callable[[Any], bool]) -> Callable[[View], View]:
 reader = _allowed(can_read_reports)
 editor = _allowed(can_edit_reports)
 approver = _allowed(can_approve_for_governing_body)
-
-
-def _landlord() -> str:
-    return getattr(settings, "PUTRIGHT_LANDLORD_NAME", "") or "Your landlord"
 
 
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -293,11 +288,17 @@ def self_assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     name = f"self-assessment-{assessment.year}-{assessment.trigger}-v{assessment.version}"
     if fmt == "docx":
         return _file(
-            exports.self_assessment_docx(assessment, _landlord()), exports.DOCX_TYPE, f"{name}.docx"
+            exports.self_assessment_docx(assessment, documents.landlord_name()),
+            exports.DOCX_TYPE,
+            f"{name}.docx",
         )
     content = exports.pdf(
         "reporting/pdf/self_assessment.html",
-        {"assessment": assessment, "sections": _sections(assessment), "landlord": _landlord()},
+        {
+            "assessment": assessment,
+            "sections": _sections(assessment),
+            "landlord": documents.landlord_name(),
+        },
     )
     return _file(content, exports.PDF_TYPE, f"{name}.pdf")
 
@@ -305,60 +306,20 @@ def self_assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
 # --- annual report and MRC pack -----------------------------------------------------------------
 
 
-def _annual_context(year: int) -> dict[str, Any]:
-    report = reports.annual_report(year)
-    monthly = report.monthly
-    categories = report.categories[:10]
-    ch02 = {f.key: f for f in report.tsm.ch02}
-    timeliness = [
-        (f"Stage {s}: {basis}", ch02[f"ch02-stage{s}-{key}"].value)
-        for s in (1, 2)
-        for key, basis in (("original", "original limit"), ("extension", "with extensions"))
-    ]
-    return {
-        "report": report,
-        "landlord": _landlord(),
-        "chart_monthly": charts.data_uri(
-            charts.grouped_bars(
-                [m for m, _a, _b in monthly],
-                [a for _m, a, _b in monthly],
-                [b for _m, _a, b in monthly],
-                ("Stage 1", "Stage 2"),
-                "Complaints received by month",
-            )
-        ),
-        "chart_categories": charts.data_uri(
-            charts.grouped_bars(
-                [c for c, _a, _b in categories],
-                [a for _c, a, _b in categories],
-                [b for _c, _a, b in categories],
-                (report.period.label, report.previous.label),
-                "Stage 1 complaints by category (the ten largest)",
-                horizontal=True,
-            )
-        )
-        if categories
-        else "",
-        "chart_timeliness": charts.data_uri(
-            charts.percentage_bars(
-                [label for label, _ in timeliness],
-                [value for _, value in timeliness],
-                "Responses within the Code's timescales",
-            )
-        ),
-    }
-
-
 @reader
 def annual(request: HttpRequest, year: int) -> HttpResponse:
     return render(
-        request, "reporting/annual.html", _base(request, year=year, **_annual_context(year))
+        request,
+        "reporting/annual.html",
+        _base(request, year=year, **documents.annual_document(year)),
     )
 
 
 @reader
 def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    content = exports.pdf("reporting/pdf/annual.html", {"year": year, **_annual_context(year)})
+    content = exports.pdf(
+        "reporting/pdf/annual.html", {"year": year, **documents.annual_document(year)}
+    )
     return _file(content, exports.PDF_TYPE, f"complaints-annual-report-{year}.pdf")
 
 
@@ -395,41 +356,18 @@ def _quarter_or_404(number: int) -> None:
         raise Http404("A quarter is 1 to 4.")
 
 
-def _mrc_context(year: int, number: int) -> dict[str, Any]:
-    pack = reports.mrc_pack(year, number)
-    columns = pack.columns
-    return {
-        "pack": pack,
-        "landlord": _landlord(),
-        "chart_volumes": charts.data_uri(
-            charts.grouped_bars(
-                [c.period.label for c in columns],
-                [c.received[1] for c in columns],
-                [c.received[2] for c in columns],
-                ("Stage 1", "Stage 2"),
-                "Complaints received, this quarter and the three before",
-            )
-        ),
-        "chart_timeliness": charts.data_uri(
-            charts.percentage_bars(
-                [c.period.label for c in columns],
-                [c.on_time[1] for c in columns],
-                "Stage 1 responses within the Code's timescales",
-            )
-        ),
-    }
-
-
 @reader
 def mrc(request: HttpRequest, year: int, number: int) -> HttpResponse:
     _quarter_or_404(number)
-    return render(request, "reporting/mrc.html", _base(request, **_mrc_context(year, number)))
+    return render(
+        request, "reporting/mrc.html", _base(request, **documents.mrc_document(year, number))
+    )
 
 
 @reader
 def mrc_pdf(request: HttpRequest, year: int, number: int) -> HttpResponse:
     _quarter_or_404(number)
-    content = exports.pdf("reporting/pdf/mrc.html", _mrc_context(year, number))
+    content = exports.pdf("reporting/pdf/mrc.html", documents.mrc_document(year, number))
     return _file(content, exports.PDF_TYPE, f"mrc-pack-{year}-q{number}.pdf")
 
 

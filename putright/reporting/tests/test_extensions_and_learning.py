@@ -136,12 +136,12 @@ def test_the_docx_has_a_table_per_section_with_the_forms_columns(year_2025, offi
 def test_the_annual_report_pdf_embeds_its_charts(year_2025, viewer, client):
     import base64
 
-    from putright.reporting.views import _annual_context
+    from putright.reporting.documents import annual_document
 
     client.force_login(viewer)
     response = client.get(reverse("reporting:annual_pdf", kwargs={"year": 2025}))
     assert response.content.startswith(b"%PDF")
-    context = _annual_context(2025)
+    context = annual_document(2025)
     for key in ("chart_monthly", "chart_categories", "chart_timeliness"):
         assert context[key].startswith("data:image/svg+xml;base64,")
     svg = base64.b64decode(context["chart_monthly"].split(",", 1)[1]).decode()

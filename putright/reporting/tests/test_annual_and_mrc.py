@@ -119,3 +119,29 @@ def test_a_resident_who_complains_twice_in_a_quarter_is_a_repeat_complainant(
     again = received(resident=year_2025.A.resident, actor=handler)
     pack = reports.mrc_pack(2025, 1, on=REPORT_DAY)
     assert pack.repeats == [("Rosa Bell", (year_2025.A.pk, again.pk))]
+
+
+def test_financial_remedies_are_totalled_for_the_year(db, time_machine, handler):
+    from putright.complaints.tests.stories import (
+        acknowledged,
+        apology,
+        compensation,
+        received,
+        responded,
+        travel,
+    )
+    from putright.people.factories import ResidentFactory
+
+    travel(time_machine, date(2025, 6, 2))
+    first = acknowledged(received(resident=ResidentFactory(), actor=handler), actor=handler)
+    second = acknowledged(received(resident=ResidentFactory(), actor=handler), actor=handler)
+    travel(time_machine, date(2025, 6, 9))
+    responded(first, actor=handler, remedies=[apology(), compensation("150.00")])
+    responded(second, actor=handler, remedies=[compensation("75.50")])
+    report = reports.annual_report(2025, on=date(2025, 8, 1))
+    # Two financial remedies (£150.00 + £75.50 = £225.50) and one apology.
+    assert report.remedies == [("Financial remedy", 2), ("Apology", 1)]
+    assert str(report.compensation) == "225.50"
+    # Both answered within 10 working days of 2 June (due 16 June): 6.3 met in 2 of 2.
+    six_three = next(m for m in report.measures if m.provision == "6.3")
+    assert (six_three.figure.numerator, six_three.figure.denominator) == (2, 2)

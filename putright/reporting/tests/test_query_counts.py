@@ -1,4 +1,7 @@
-"""Each report page runs a fixed, small number of queries however many complaints there are."""
+"""Each report page runs a fixed, small number of queries however many complaints there are.
+
+Loading a period's stage facts is seven queries (stages, stage 1 handlers, refusals, outcomes,
+early resolutions, tenancies, closures), whatever the number of stages."""
 
 from datetime import date
 
@@ -12,13 +15,13 @@ from putright.reporting.services import ImprovementInput
 
 PAGES = [
     ("reporting:index", {}, 4),
-    ("reporting:tsm", {"year": 2025}, 8),
-    ("reporting:figure", {"year": 2025, "key": "y2025-s1-received"}, 14),
+    ("reporting:tsm", {"year": 2025}, 13),
+    ("reporting:figure", {"year": 2025, "key": "y2025-s1-received"}, 20),
     ("reporting:homes", {}, 5),
     ("reporting:self_assessments", {}, 5),
-    ("reporting:annual", {"year": 2025}, 20),
-    ("reporting:mrc", {"year": 2025, "number": 1}, 14),
-    ("reporting:themes", {"year": 2025, "number": 1}, 14),
+    ("reporting:annual", {"year": 2025}, 30),
+    ("reporting:mrc", {"year": 2025, "number": 1}, 20),
+    ("reporting:themes", {"year": 2025, "number": 1}, 20),
     ("reporting:learning", {}, 7),
     ("reporting:ombudsman_cases", {}, 6),
 ]

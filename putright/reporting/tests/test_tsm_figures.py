@@ -1,5 +1,7 @@
 """TSM CH01 and CH02 on a hand-built year: every expected value worked out in the comments."""
 
+from datetime import date
+
 from putright.reporting import selectors
 from putright.reporting.figures import ch01, ch02, reporting_year
 from putright.reporting.tests.conftest import REPORT_DAY
@@ -67,3 +69,30 @@ def test_a_year_with_no_responses_reports_no_percentage(year_2025):
     # 2024/25 ended 31 Mar 2025: H was received then, but nothing was answered in that year.
     assert figures["ch02-stage1-original"].denominator == 0
     assert figures["ch02-stage1-original"].display == "not available"
+
+
+def test_report_timeliness_is_the_case_pages_timeliness_for_every_stage(year_2025):
+    from putright.complaints.calendar import landlord_calendar
+    from putright.complaints.deadlines import stage_clocks
+    from putright.complaints.models import Stage
+    from putright.rules.profile import get_profile
+    from putright.rules.workflow import State
+
+    facts = {
+        (f.complaint_id, f.stage): f
+        for f in selectors.stage_facts(reporting_year(2025), on=REPORT_DAY)
+    }
+    calendar, profile = landlord_calendar(), get_profile("hos-2024")
+    stages = Stage.objects.select_related("complaint").filter(requested_on__gte=date(2025, 4, 1))
+    assert stages.count() == 6  # A (two stages), B, C, D, G
+    for stage in stages:
+        clocks = stage_clocks(
+            stage,
+            state=State(stage.complaint.status),
+            on=REPORT_DAY,
+            calendar=calendar,
+            profile=profile,
+        )
+        fact = facts[(stage.complaint_id, stage.number)]
+        assert fact.ack_timeliness == clocks.acknowledgement.timeliness
+        assert fact.response_timeliness == clocks.response.timeliness

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "putright.people",
     "putright.complaints",
     "putright.reporting",
+    "putright.letters",
     "putright.web",
 ]
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("putright.complaints.api_urls")),
     path("reports/", include("putright.reporting.urls")),
+    path("letters/", include("putright.letters.urls")),
 ]

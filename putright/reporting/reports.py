@@ -254,7 +254,8 @@ def themes(facts: list[StageFact], period: Period) -> dict:
     """Quarterly themes: category × month, repeat complainants, hotspots by estate/block."""
     month_labels, rows = category_by_month(facts, period)
     repeats = repeat_complainants(facts, period)
-    residents = selectors.residents_named([rid for rid, _ in repeats])
+    # Only the most frequent are listed by name; the rest are counted.
+    residents = selectors.residents_named([rid for rid, _ in repeats[:50]])
     return {
         "months": month_labels,
         "category_months": rows,

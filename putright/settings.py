@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "putright.complaints",
     "putright.intake",
     "putright.portal",
+    "putright.reporting",
     "putright.letters",
     "putright.web",
 ]

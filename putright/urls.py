@@ -15,6 +15,7 @@ urlpatterns = [
     path("intake/", include("putright.intake.urls")),
     path("people/", include("putright.people.urls")),
     path("portal/", include("putright.portal.urls")),
+    path("reports/", include("putright.reporting.urls")),
     path("letters/", include("putright.letters.urls")),
     path("", include("putright.complaints.urls")),
 ]

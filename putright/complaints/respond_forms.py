@@ -1,7 +1,8 @@
 """The respond form: a decision and reasons on every point, remedies, actions, learning.
 
-It builds a ResponseInput and makes ONE service call (`RespondForm.run`). The letters app's
-review step (contract 1) replaces that call with `response_draft_submit` at merge.
+It builds a ResponseInput and makes ONE service call (`RespondForm.run`): the draft goes to a
+colleague for review (policy 6.4), and only an approved draft is issued with its letter. A
+draft returned with comments comes back into this form for the author to change.
 """
 
 import re
@@ -9,13 +10,16 @@ from typing import Any
 
 from django import forms
 
-from putright.complaints import services
 from putright.complaints.constants import Outcome
 from putright.complaints.errors import ComplaintError
 from putright.complaints.forms import CaseActionForm, date_field, staff_choice, text_area
+from putright.complaints.models import Complaint
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
-from putright.complaints.services.common import profile_for, today
+from putright.complaints.services.common import profile_for
 from putright.complaints.services.stages import NO_SUMMARY
+from putright.letters.constants import DraftStatus
+from putright.letters.models import ResponseDraft
+from putright.letters.services import response_draft_input, response_draft_submit
 from putright.rules.workflow import Action
 
 REMEDY_ROWS = 4
@@ -25,10 +29,22 @@ _INDEXED = re.compile(r"^(decisions|remedies|actions)\[(\d+)\]\.(\w+)$")
 
 class RespondForm(CaseActionForm):
     slug = "respond"
-    title = "Send the response"
-    button = "Send the response"
+    title = "Draft the response"
+    button = "Send for review"
     workflow_action = Action.RESPOND
     template = "complaints/respond.html"
+
+    @classmethod
+    def available(cls, complaint: Complaint, user: Any) -> bool:
+        # One version at a time: while a draft waits for review there is nothing to draft.
+        return (
+            super().available(complaint, user)
+            and not ResponseDraft.objects.filter(
+                stage__complaint=complaint,
+                stage__number=complaint.current_stage,
+                status=DraftStatus.IN_REVIEW,
+            ).exists()
+        )
 
     summary = text_area("The overall answer, in plain language", rows=5, message=NO_SUMMARY)
     early_resolution = forms.BooleanField(
@@ -36,11 +52,15 @@ class RespondForm(CaseActionForm):
     )
     no_remedy_reason = text_area("If no remedy is offered, why not", required=False, rows=3)
     learning = text_area("What we have learned (Code 9.1)", required=False, rows=3)
-    issued_on = date_field("Date the response is sent")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issued_on"].initial = today()
+        self.returned_draft = (
+            ResponseDraft.objects.filter(stage=self.stage, status=DraftStatus.RETURNED)
+            .select_related("reviewer")
+            .order_by("-version")
+            .first()
+        )
         if self.complaint.current_stage != 1:
             del self.fields["early_resolution"]
         self.points = list(self.complaint.points.order_by("number"))
@@ -92,6 +112,9 @@ class RespondForm(CaseActionForm):
             self.fields[f"action_{i}_owner_name"] = forms.CharField(
                 label=f"Action {i + 1}: or team / contractor", required=False, max_length=200
             )
+
+        if self.returned_draft is not None and not self.is_bound:
+            self.initial.update(initial_from(response_draft_input(self.returned_draft)))
 
     # -- grouping for the template ---------------------------------------------------------
 
@@ -206,12 +229,40 @@ class RespondForm(CaseActionForm):
         super().add_service_error(exc)
 
     def run(self, *, actor: Any) -> str:
-        # The ONE service call of the respond flow (contract 1: the letters app's review step
-        # replaces it with response_draft_submit(stage=..., data=..., actor=...) at merge).
-        response = services.stage_respond(
-            stage=self.stage,
-            data=self.response_input(),
-            actor=actor,
-            issued_on=self.cleaned_data["issued_on"],
+        draft = response_draft_submit(stage=self.stage, data=self.response_input(), actor=actor)
+        return (
+            f"Version {draft.version} of the stage {draft.stage.number} response is waiting for "
+            "review by a colleague. It is sent once they approve it."
         )
-        return f"The stage {response.stage.number} response is recorded as sent."
+
+
+def initial_from(data: ResponseInput) -> dict[str, Any]:
+    """The form's initial values for a draft being changed after review."""
+    initial: dict[str, Any] = {
+        "summary": data.summary,
+        "learning": data.learning,
+        "no_remedy_reason": data.no_remedy_reason,
+        "early_resolution": data.early_resolution,
+    }
+    for d in data.decisions:
+        initial[f"outcome_{d.point}"] = d.outcome
+        initial[f"reasons_{d.point}"] = d.reasons
+    for i, r in enumerate(data.remedies[:REMEDY_ROWS]):
+        initial.update(
+            {
+                f"remedy_{i}_type": r.remedy_type,
+                f"remedy_{i}_description": r.description,
+                f"remedy_{i}_due_on": r.due_on,
+                f"remedy_{i}_amount": r.amount,
+            }
+        )
+    for i, a in enumerate(data.actions[:ACTION_ROWS]):
+        initial.update(
+            {
+                f"action_{i}_description": a.description,
+                f"action_{i}_due_on": a.due_on,
+                f"action_{i}_owner": a.owner.pk if a.owner else None,
+                f"action_{i}_owner_name": a.owner_name,
+            }
+        )
+    return initial

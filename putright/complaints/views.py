@@ -39,10 +39,17 @@ from putright.complaints.selectors import (
     work_queue_rows,
 )
 from putright.complaints.services.common import profile_for, today
+from putright.intake.triage import triage_prompts
+from putright.letters.constants import DraftStatus
+from putright.letters.models import ResponseDraft
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
 from putright.rules.profile import get_profile
+from putright.rules.workflow import State
+
+# Triage prompts help decide whether to accept: at receipt and at an escalation request.
+TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 
 QUEUE_PAGE_SIZE = 25
 SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
@@ -173,8 +180,21 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         for form in CASE_ACTIONS.values()
         if can_work_cases(request.user) and form.available(complaint, request.user)
     ]
+    resident = complaint.resident
     return {
         "complaint": complaint,
+        "triage": triage_prompts(complaint) if complaint.state in TRIAGE_STATES else [],
+        "representatives": [
+            r
+            for r in resident.representatives.all()
+            if r.ended_on is None and r.covers(complaint.pk)
+        ],
+        "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
+        "drafts_in_review": list(
+            ResponseDraft.objects.filter(
+                stage__complaint=complaint, status=DraftStatus.IN_REVIEW
+            ).select_related("author", "stage")
+        ),
         "stages": stages,
         "follow_ups": follow_ups,
         "actions": actions,

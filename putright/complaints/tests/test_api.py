@@ -136,7 +136,8 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
         "no_remedy_reason": "Stage 1 remedies were fair.",
         "decisions": decisions("upheld", "upheld"),
     }
-    doc = api.post(f"/api/v1/complaints/{ref}/respond/", final, format="json").json()
+    hannah = client_for(second_handler)
+    doc = hannah.post(f"/api/v1/complaints/{ref}/respond/", final, format="json").json()
     assert doc["status"] == "stage2_responded"
 
     doc = api.post(

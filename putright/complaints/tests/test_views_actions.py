@@ -17,6 +17,7 @@ from putright.complaints.tests.stories import (
     snapshot,
     stage_of,
 )
+from putright.letters.models import ResponseDraft
 
 pytestmark = pytest.mark.django_db
 
@@ -184,22 +185,62 @@ def respond_data(**extra):
         "action_0_due_on": "2026-03-20",
         "action_0_owner_name": "Roofing contractor",
         "learning": "Book roofers sooner.",
-        "issued_on": "2026-03-02",
     }
     data.update(extra)
     return data
 
 
-def test_responding_records_decisions_remedies_actions_and_learning(client, hamid, open_complaint):
+def test_a_drafted_response_waits_for_a_colleague_then_is_issued(
+    client, hamid, open_complaint, officer
+):
     response = post(client, open_complaint, "respond", respond_data())
     assert response.status_code == 302
     complaint = reload(open_complaint)
+    assert complaint.status == "stage1_open"  # nothing is sent before review (policy 6.4)
+    draft = ResponseDraft.objects.get(stage__complaint=complaint)
+    page = client.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "waiting for review by a colleague" in page
+    assert url(complaint, "respond") not in page  # one version at a time
+
+    client.force_login(officer)
+    approved = client.post(f"/letters/reviews/{draft.pk}/", {"decision": "approve"})
+    assert approved.status_code == 302
+
+    complaint = reload(open_complaint)
     assert complaint.status == "stage1_responded"
     answer = stage_of(complaint, 1).response
+    assert answer.author == hamid
     assert [d.outcome for d in answer.decisions.all()] == ["upheld", "not_upheld"]
     assert answer.remedies.get().description == "A written apology."
     assert answer.outstanding_actions.get().owner_name == "Roofing contractor"
     assert answer.learning == "Book roofers sooner."
+
+
+def test_a_returned_draft_comes_back_into_the_form_with_the_reviewers_comments(
+    client, hamid, open_complaint, officer
+):
+    post(client, open_complaint, "respond", respond_data())
+    draft = ResponseDraft.objects.get()
+    client.force_login(officer)
+    client.post(
+        f"/letters/reviews/{draft.pk}/",
+        {"decision": "return", "comments": "Say when the tiles will be replaced."},
+    )
+
+    client.force_login(hamid)
+    page = client.get(url(open_complaint, "respond"))
+    form = page.context["form"]
+    assert "Say when the tiles will be replaced." in page.content.decode()
+    assert form["summary"].value() == "We are sorry."
+    assert form["outcome_2"].value() == "not_upheld"
+    assert form["action_0_owner_name"].value() == "Roofing contractor"
+
+    resubmitted = post(client, open_complaint, "respond", respond_data(learning="Book sooner."))
+    assert resubmitted.status_code == 302
+    assert list(ResponseDraft.objects.values_list("version", "status")) == [
+        (2, "in_review"),
+        (1, "superseded"),
+    ]
 
 
 def test_a_response_missing_reasons_on_a_point_is_refused(client, hamid, open_complaint):

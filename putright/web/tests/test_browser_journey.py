@@ -1,5 +1,6 @@
-"""The main journey in a real browser: log → acknowledge → extend → respond → escalate →
-reassign → final response, with axe-core on every page on the way."""
+"""The main journey in a real browser: log → acknowledge → extend → respond (reviewed by a
+colleague before it is sent) → escalate → reassign → final response (reviewed too), with
+axe-core on every page on the way."""
 
 import re
 
@@ -27,9 +28,23 @@ def open_action(page, title: str) -> None:
     assert_accessible(page)
 
 
+def review_and_approve(page, reviewer: str, reference: str) -> None:
+    """A colleague who did not draft the response approves it (policy 6.4)."""
+    sign_in(page, reviewer)
+    page.goto(f"/complaints/{reference}/")
+    page.click("a:has-text('Review the response')")
+    page.wait_for_selector("h1")
+    assert_accessible(page)
+    page.check("input[name=decision][value=approve]")
+    page.click("button:has-text('Confirm')")
+    expect_success(page, "Approved")
+    page.goto(f"/complaints/{reference}/")
+
+
 def test_a_complaint_goes_from_logging_to_final_response(page):
     staff.officer(username="olivia", first_name="Olivia", last_name="Okafor")
     staff.handler(username="hannah", first_name="Hannah", last_name="Lee")
+    staff.handler(username="harry", first_name="Harry", last_name="Jones")
     ResidentFactory(full_name="Rosa Bell")
 
     sign_in(page, "olivia")
@@ -70,7 +85,7 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     expect_success(page, f"{new_due:%-d %B %Y}")
 
     # Respond: a decision with reasons on each point, and a remedy.
-    open_action(page, "Send the response")
+    open_action(page, "Draft the response")
     page.fill("#id_summary", "We are sorry: the leak should have been fixed.")
     for n in (1, 2):
         page.check(f"#id_outcome_{n}")
@@ -78,8 +93,11 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     page.select_option("#id_remedy_0_type", "apology")
     page.fill("#id_remedy_0_description", "A written apology.")
     page.fill("#id_remedy_0_due_on", new_due.isoformat())
-    page.click("button:has-text('Send the response')")
-    expect_success(page, "stage 1 response")
+    page.click("button:has-text('Send for review')")
+    expect_success(page, "waiting for review")
+    review_and_approve(page, "harry", reference)
+    sign_in(page, "olivia")
+    page.goto(f"/complaints/{reference}/")
 
     # Escalate, with the confirmation step.
     open_action(page, "Escalate to stage 2")
@@ -101,20 +119,23 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     page.click("button:has-text('Assign')")
     expect_success(page, "Hannah Lee")
 
-    # Stage 2: acknowledge, then the final response.
+    # Stage 2: Hannah acknowledges and drafts the final response; Harry reviews it.
+    sign_in(page, "hannah")
+    page.goto(f"/complaints/{reference}/")
     open_action(page, "Acknowledge and define")
     page.fill("#id_outcomes_sought", "Fix the leak; compensation.")
     page.fill("#id_responsible_for", "The roof.")
     page.click("button:has-text('Acknowledge and start')")
     expect_success(page, "Stage 2 acknowledged")
-    open_action(page, "Send the response")
+    open_action(page, "Draft the response")
     page.fill("#id_summary", "Our final response.")
     for n in (1, 2):
         page.check(f"#id_outcome_{n}")
         page.fill(f"#id_reasons_{n}", "Reviewed afresh.")
     page.fill("#id_no_remedy_reason", "The stage 1 remedy put things right.")
-    page.click("button:has-text('Send the response')")
-    expect_success(page, "stage 2 response")
+    page.click("button:has-text('Send for review')")
+    expect_success(page, "waiting for review")
+    review_and_approve(page, "harry", reference)
     assert "final response sent" in page.inner_text(".govuk-tag >> nth=0")
     assert_accessible(page)
     screenshot(page, "case-page")

@@ -113,7 +113,7 @@ def test_forms_with_errors_and_confirmations_have_no_wcag_violations(page, cases
     acknowledged(fresh, actor=answered.logged_by)
     page.goto(f"/complaints/{fresh.reference}/respond/")
     assert_accessible(page)
-    page.click("button:has-text('Send the response')")
+    page.click("button:has-text('Send for review')")
     page.wait_for_selector(".govuk-error-summary")
     assert_accessible(page)
     page.goto(f"/complaints/{fresh.reference}/extend/")

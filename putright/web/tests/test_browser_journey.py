@@ -11,7 +11,7 @@ from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import Complaint
 from putright.people.factories import ResidentFactory
 from putright.rules.calendar import add_working_days
-from putright.web.tests.conftest import assert_accessible, screenshot, sign_in
+from putright.web.tests.browser import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

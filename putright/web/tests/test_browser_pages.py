@@ -14,7 +14,7 @@ from putright.complaints.tests.stories import (
 )
 from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Vulnerability
-from putright.web.tests.conftest import assert_accessible, axe_violations, screenshot, sign_in
+from putright.web.tests.browser import assert_accessible, axe_violations, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from putright.complaints.constants import ReferralOutcome
+
 
 class Trigger(models.TextChoices):
     """Why a self-assessment was carried out (Code 8.3)."""
@@ -22,17 +24,12 @@ class ImprovementStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class Finding(models.TextChoices):
-    """The Ombudsman's determination on one element of a complaint."""
-
-    NO_MALADMINISTRATION = "no_maladministration", "No maladministration"
-    SERVICE_FAILURE = "service_failure", "Service failure"
-    MALADMINISTRATION = "maladministration", "Maladministration"
-    SEVERE_MALADMINISTRATION = "severe_maladministration", "Severe maladministration"
-    REASONABLE_REDRESS = "reasonable_redress", "Reasonable redress"
-    OUTSIDE_JURISDICTION = "outside_jurisdiction", "Outside jurisdiction"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    MEDIATION = "mediation", "Mediation"
+# The Ombudsman's determination on one element of a complaint: the same findings a referral's
+# outcome is recorded with, less "awaiting".
+Finding = models.TextChoices(
+    "Finding",
+    [(o.name, (o.value, o.label)) for o in ReferralOutcome if o != ReferralOutcome.PENDING],
+)
 
 
 # Findings that count as the Ombudsman finding the landlord at fault (Code 8.1d).

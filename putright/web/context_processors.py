@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
+from putright.reporting.permissions import can_read_reports
 
 # A colour is written into a <style> element, so only a plain hex colour is accepted.
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -69,4 +70,5 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "can_work_cases": can_work_cases(user),
         "can_manage": can_manage(user),
         "staff_sections": staff_sections() if can_work_cases(user) else [],
+        "can_read_reports": can_read_reports(user),
     }

@@ -53,3 +53,10 @@ def test_staff_navigation_shows_only_to_signed_in_staff(client, handler, viewer)
     assert "Staff menu" in page
     assert "Log a complaint" not in page
     assert 'href="/people/"' not in page
+
+
+def test_the_menu_links_reports_for_those_who_may_read_them(client, officer, viewer, handler):
+    for user, shown in ((officer, True), (viewer, True), (handler, False)):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        assert ('href="/reports/"' in page) is shown, user.role

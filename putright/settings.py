@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "putright.people",
     "putright.complaints",
     "putright.web",
+    "putright.imports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,488 @@
+"""Importing a landlord's past complaints: check every row, then replay each through the
+complaint services at its historical dates, in one transaction.
+
+Re-importing a file changes nothing; a corrected file adds later steps to a case (a response
+that has since been sent) and records any other change as a correction, never rewriting
+the append-only record. docs/import.md describes the rules.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from putright.complaints import services as complaint_services
+from putright.complaints.calendar import calendar_pinned
+from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
+from putright.complaints.errors import ComplaintError
+from putright.complaints.models import Complaint, Correspondence
+from putright.complaints.services.common import record_event
+from putright.imports.checks import (
+    DUPLICATE_REFERENCE,
+    MISSING,
+    NOT_A_DATE,
+    UNKNOWN_CHANNEL,
+    ComplaintPlan,
+    Issue,
+    Lookups,
+    _key,
+    _parse_date,
+    check_row,
+)
+from putright.imports.models import ImportBatch, ImportedComplaint
+from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
+from putright.imports.steps import STEP_COLUMNS, People, apply_step
+from putright.rules.profile import get_profile
+
+SYSTEM_USERNAME = "putright-import"
+CHUNK = 500
+# Fields that describe the complaint rather than a dated step: a correction updates them.
+APPLIED_IN_PLACE = {"category": "category", "description": "description"}
+NOT_IMPORTED_INVALID = (
+    "Nothing was imported: correct the rows listed, or import the valid rows only."
+)
+UNKNOWN_COMPLAINT = "No complaint with the reference '{value}' in this file or already imported."
+UNKNOWN_DIRECTION = "Write in (received) or out (sent), not '{value}'."
+SERVICE_REFUSED = "PutRight refused this step ({step}): {message}"
+
+
+class ImportRefused(Exception):
+    """The file had problems and nothing was written; the report says what and where."""
+
+    def __init__(self, report: "ImportReport") -> None:
+        super().__init__(NOT_IMPORTED_INVALID)
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    dry_run: bool
+    skip_invalid: bool
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    correspondence: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    @property
+    def written(self) -> bool:
+        return self.batch is not None
+
+    @property
+    def invalid_rows(self) -> list[int]:
+        return sorted({i.row for i in self.issues if i.row})
+
+
+def system_user() -> Any:
+    """The account historical steps are attributed to when the sheet names no handler."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={
+            "first_name": "Previous",
+            "last_name": "system (imported)",
+            "role": "viewer",  # never picked as a handler; cannot sign in
+            "is_active": False,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def import_complaints(
+    *,
+    data: bytes,
+    file_name: str,
+    actor: Any = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportReport:
+    """Check then import a file of past complaints; ImportRefused when invalid and not skipping.
+
+    A dry run does everything inside a transaction that is rolled back, so it reports exactly
+    what an import would do (including refusals by the services) and writes nothing.
+    """
+    report = ImportReport(file_name=file_name, dry_run=dry_run, skip_invalid=skip_invalid)
+    table = open_table(data, file_name)
+    report.warnings = list(table.warnings)
+    problems = table.problems or correspondence_header_problems(table)
+    if problems:
+        report.issues = [Issue(0, "(file)", p) for p in problems]
+        raise ImportRefused(report)
+
+    with calendar_pinned() as calendar:
+        lookups = Lookups.load(
+            today=timezone.localdate(), calendar=calendar, profile=get_profile(DEFAULT_PROFILE)
+        )
+        valid_refs = _check_all(table, lookups, report, progress)
+        if report.issues and not skip_invalid:
+            raise ImportRefused(report)
+        try:
+            with transaction.atomic():
+                _import_all(table, lookups, report, valid_refs, data, actor, progress)
+                if dry_run:
+                    raise _DryRunDone
+        except _DryRunDone:
+            report.batch = None
+        except ImportRefused:
+            report.batch = None  # rolled back with everything else
+            raise
+    return report
+
+
+class _DryRunDone(Exception):
+    pass
+
+
+def _check_all(
+    table: Table, lookups: Lookups, report: ImportReport, progress: Callable | None
+) -> set[str]:
+    seen: dict[str, int] = {}
+    valid: set[str] = set()
+    for raw in table.rows():
+        report.rows_total += 1
+        plan, issues = check_row(raw, lookups)
+        ref = raw.values.get("legacy_reference", "")
+        if ref and ref in seen:
+            issues.append(
+                Issue(
+                    raw.number,
+                    "legacy_reference",
+                    DUPLICATE_REFERENCE.format(value=ref, other=seen[ref]),
+                )
+            )
+        elif ref:
+            seen[ref] = raw.number
+        if issues:
+            report.issues.extend(issues)
+        elif plan is not None:
+            valid.add(plan.legacy_reference)
+        if progress and report.rows_total % 1000 == 0:
+            progress("checked", report.rows_total)
+    report.invalid = len(report.invalid_rows)
+    _check_correspondence(table, report, seen, valid)
+    return valid
+
+
+def _check_correspondence(table: Table, report: ImportReport, seen: dict, valid: set) -> None:
+    channels = {_key(c): c for pair in Channel.choices for c in pair}
+    for raw in table.correspondence():
+        sheet_row = f"Correspondence row {raw.number}"
+        issues: list[Issue] = []
+        v = raw.values
+        ref = v.get("legacy_reference", "")
+        for column in ("legacy_reference", "date", "direction", "channel", "counterpart"):
+            if not v.get(column):
+                issues.append(Issue(raw.number, f"{sheet_row}: {column}", MISSING))
+        if (
+            ref
+            and ref not in seen
+            and not ImportedComplaint.objects.filter(legacy_reference=ref).exists()
+        ):
+            issues.append(
+                Issue(
+                    raw.number,
+                    f"{sheet_row}: legacy_reference",
+                    UNKNOWN_COMPLAINT.format(value=ref),
+                )
+            )
+        if v.get("date"):
+            day = _parse_date(v["date"])
+            if day is None or day > timezone.localdate():
+                issues.append(
+                    Issue(raw.number, f"{sheet_row}: date", NOT_A_DATE.format(value=v["date"]))
+                )
+        if v.get("direction") and _direction(v["direction"]) is None:
+            issues.append(
+                Issue(
+                    raw.number,
+                    f"{sheet_row}: direction",
+                    UNKNOWN_DIRECTION.format(value=v["direction"]),
+                )
+            )
+        if v.get("channel") and _key(v["channel"]) not in channels:
+            known = ", ".join(Channel.values)
+            issues.append(
+                Issue(
+                    raw.number,
+                    f"{sheet_row}: channel",
+                    UNKNOWN_CHANNEL.format(value=v["channel"], known=known),
+                )
+            )
+        report.issues.extend(issues)
+
+
+def _direction(text: str) -> str | None:
+    return {
+        "in": Direction.INCOMING,
+        "received": Direction.INCOMING,
+        "out": Direction.OUTGOING,
+        "sent": Direction.OUTGOING,
+    }.get(text.strip().lower())
+
+
+def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _import_all(
+    table: Table,
+    lookups: Lookups,
+    report: ImportReport,
+    valid_refs: set[str],
+    data: bytes,
+    actor: Any,
+    progress: Callable | None,
+) -> None:
+    system = system_user()
+    runner = actor if actor is not None else system
+    batch = ImportBatch.objects.create(
+        file_name=table.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        run_by=actor,
+        skip_invalid=report.skip_invalid,
+        rows_total=report.rows_total,
+    )
+    report.batch = batch
+    invalid_rows = set(report.invalid_rows)
+    people = People()
+    done = 0
+    for chunk in _chunks(table.rows(), CHUNK):
+        plans = []
+        for raw in chunk:
+            if raw.number in invalid_rows:
+                continue
+            plan, _ = check_row(raw, lookups)
+            if plan is not None and plan.legacy_reference in valid_refs:
+                plans.append(plan)
+        existing = {
+            m.legacy_reference: m
+            for m in ImportedComplaint.objects.filter(
+                legacy_reference__in=[p.legacy_reference for p in plans]
+            ).select_related("complaint", "import_event")
+        }
+        people.prefetch({p.resident.legacy_id for p in plans})
+        for plan in plans:
+            _import_one(
+                plan,
+                existing.get(plan.legacy_reference),
+                batch,
+                report,
+                lookups,
+                people,
+                system,
+                runner,
+            )
+            done += 1
+            if progress and done % 1000 == 0:
+                progress("imported", done)
+    report.correspondence = _import_correspondence(table, runner)
+    batch.finished_at = timezone.now()
+    batch.created, batch.updated = report.created, report.updated
+    batch.unchanged, batch.invalid = report.unchanged, report.invalid
+    batch.issues = [i.as_dict() for i in report.issues]
+    batch.outcomes = [o for o in report.outcomes if o["what"] != "unchanged"][:5000]
+    batch.save()
+
+
+def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -> None:
+    try:
+        with transaction.atomic():
+            if mapping is None:
+                what, complaint = "created", _create(plan, batch, lookups, people, system, runner)
+                report.created += 1
+            elif mapping.values == plan.values:
+                what, complaint = "unchanged", mapping.complaint
+                report.unchanged += 1
+            else:
+                what, complaint = _correct(plan, mapping, batch, lookups, system, runner)
+                report.updated += 1
+    except ComplaintError as exc:
+        if not report.skip_invalid:
+            report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
+            raise ImportRefused(report) from exc
+        report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
+        report.invalid += 1
+        return
+    report.outcomes.append(
+        {
+            "row": plan.row,
+            "legacy_reference": plan.legacy_reference,
+            "reference": complaint.reference,
+            "what": what,
+        }
+    )
+
+
+def _run_steps(steps, complaint, plan, lookups, system) -> None:
+    for step in steps:
+        try:
+            apply_step(step, complaint, plan, actor=system, profile=lookups.profile)
+        except ComplaintError as exc:
+            exc.step = step  # type: ignore[attr-defined]
+            exc.message = SERVICE_REFUSED.format(step=step.replace("_", " "), message=exc.message)
+            raise
+
+
+def _create(plan: ComplaintPlan, batch, lookups, people: People, system, runner) -> Complaint:
+    resident, home = people.resident_for(plan)
+    result = complaint_services.complaint_receive(
+        resident=resident,
+        channel=plan.channel,
+        received_on=plan.received_on,
+        description=plan.description,
+        actor=system,
+        outcome_wanted=plan.outcome_wanted,
+        category=plan.category,
+        home=home,
+        logged_on=plan.logged_on or plan.received_on,
+    )
+    complaint = result.complaint
+    event = record_event(
+        complaint,
+        "import.row",
+        f"Imported from {batch.file_name}, row {plan.row} (old reference {plan.legacy_reference})",
+        actor=runner,
+        stage=1,
+        happened_on=plan.received_on,
+        data={
+            "file": batch.file_name,
+            "row": plan.row,
+            "legacy_reference": plan.legacy_reference,
+            "batch": batch.pk,
+            "imported_on": lookups.today,
+        },
+    )
+    steps = plan.steps()[1:] + plan.ombudsman_steps()
+    _run_steps(steps, complaint, plan, lookups, system)
+    ImportedComplaint.objects.create(
+        legacy_reference=plan.legacy_reference,
+        complaint=complaint,
+        first_batch=batch,
+        last_batch=batch,
+        file_name=batch.file_name,
+        row_number=plan.row,
+        values=plan.values,
+        steps=["receive", *steps],
+        import_event=event,
+    )
+    return complaint
+
+
+def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, system, runner):
+    """Apply what a corrected row adds; record (not apply) changes to history already kept."""
+    complaint = mapping.complaint
+    old, new = mapping.values, plan.values
+    changed = sorted(c for c in set(old) | set(new) if old.get(c) != new.get(c))
+    done = list(mapping.steps)
+    lifecycle, ombudsman = plan.steps(), plan.ombudsman_steps()
+    done_omb = [s for s in done if s in ("refer", "ombudsman_outcome")]
+    done_life = [s for s in done if s not in done_omb]
+    to_apply: list[str] = []
+    if lifecycle[: len(done_life)] == done_life:
+        to_apply += lifecycle[len(done_life) :]
+    if ombudsman[: len(done_omb)] == done_omb:
+        to_apply += ombudsman[len(done_omb) :]
+    step_columns = {c for s in to_apply for c in STEP_COLUMNS.get(s, ())}
+    applied, recorded = [], []
+    for column in changed:
+        # New values for steps now appended, or descriptive fields: applied. The rest: recorded.
+        if (column in step_columns and not old.get(column)) or column in APPLIED_IN_PLACE:
+            applied.append(column)
+        else:
+            recorded.append(column)
+    # A step whose columns were all already there (only now valid) still runs.
+    if to_apply:
+        _run_steps(to_apply, complaint, plan, lookups, system)
+    in_place = [c for c in applied if c in APPLIED_IN_PLACE]
+    if in_place:
+        complaint.refresh_from_db()
+        if "category" in in_place:
+            complaint.category = plan.category
+        if "description" in in_place:
+            complaint.description = plan.description
+        complaint.save(update_fields=[APPLIED_IN_PLACE[c] for c in in_place])
+    changes = {c: {"was": old.get(c, ""), "now": new.get(c, "")} for c in changed}
+    summary = f"Updated from {batch.file_name}, row {plan.row}"
+    record_event(
+        complaint,
+        "import.updated",
+        summary,
+        actor=runner,
+        stage=complaint.current_stage,
+        data={
+            "file": batch.file_name,
+            "row": plan.row,
+            "batch": batch.pk,
+            "changes": changes,
+            "applied": applied,
+            "steps_added": to_apply,
+            "not_applied": recorded,
+        },
+    )
+    if recorded or in_place:
+        lines = [f"{summary}: the previous system's records changed."]
+        lines += [f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (updated)" for c in in_place]
+        lines += [
+            f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (not applied: the dated history "
+            "stays as first recorded; review the case if it matters)"
+            for c in recorded
+        ]
+        complaint_services.record_correct(
+            event=mapping.import_event, text="\n".join(lines), actor=runner
+        )
+    mapping.values = new
+    mapping.steps = done + to_apply
+    mapping.last_batch = batch
+    mapping.file_name = batch.file_name
+    mapping.row_number = plan.row
+    mapping.save(update_fields=["values", "steps", "last_batch", "file_name", "row_number"])
+    return "updated", complaint
+
+
+def _import_correspondence(table: Table, runner: Any) -> int:
+    channels = {_key(c): code for code, label in Channel.choices for c in (code, label)}
+    count = 0
+    for raw in table.correspondence():
+        v = raw.values
+        mapping = (
+            ImportedComplaint.objects.select_related("complaint")
+            .filter(legacy_reference=v.get("legacy_reference", ""))
+            .first()
+        )
+        if mapping is None:  # its complaint row was invalid and skipped
+            continue
+        day: date = _parse_date(v["date"])  # type: ignore[assignment]
+        occurred_at = min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
+        fields = {
+            "direction": _direction(v["direction"]),
+            "channel": channels[_key(v["channel"])],
+            "counterpart": v["counterpart"],
+            "subject": v.get("subject", "")[:300],
+            "body": v.get("summary", ""),
+        }
+        complaint = mapping.complaint
+        if Correspondence.objects.filter(
+            complaint=complaint, occurred_at__date=day, **fields
+        ).exists():
+            continue
+        complaint_services.correspondence_add(
+            complaint=complaint, actor=runner, occurred_at=occurred_at, **fields
+        )
+        count += 1
+    return count

@@ -55,7 +55,9 @@ class Command(BaseCommand):
             )
         except ImportRefused as refused:
             self._issues(refused.report)
-            raise CommandError(f"{refused} ({refused.report.invalid} row(s) with problems)") from None
+            raise CommandError(
+                f"{refused} ({refused.report.invalid} row(s) with problems)"
+            ) from None
         self._issues(report)
         verb = "Would import" if report.dry_run else "Imported"
         self.stdout.write(

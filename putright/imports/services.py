@@ -42,6 +42,7 @@ from putright.rules.profile import get_profile
 
 SYSTEM_USERNAME = "putright-import"
 CHUNK = 500
+PROGRESS_EVERY = 1000  # rows between progress lines on the command line
 # Fields that describe the complaint rather than a dated step: a correction updates them.
 APPLIED_IN_PLACE = {"category": "category", "description": "description"}
 NOT_IMPORTED_INVALID = (
@@ -171,7 +172,7 @@ def _check_all(
             report.issues.extend(issues)
         elif plan is not None:
             valid.add(plan.legacy_reference)
-        if progress and report.rows_total % 1000 == 0:
+        if progress and report.rows_total % PROGRESS_EVERY == 0:
             progress("checked", report.rows_total)
     report.invalid = len(report.invalid_rows)
     _check_correspondence(table, report, seen, valid)
@@ -289,7 +290,7 @@ def _import_all(
                 runner,
             )
             done += 1
-            if progress and done % 1000 == 0:
+            if progress and done % PROGRESS_EVERY == 0:
                 progress("imported", done)
     report.correspondence = _import_correspondence(table, runner)
     batch.finished_at = timezone.now()

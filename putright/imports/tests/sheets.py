@@ -66,8 +66,15 @@ def xlsx_bytes(*rows: dict[str, str], correspondence: list[dict[str, str]] | Non
         ws.append([r.get(c, None) for c in COLUMN_NAMES])
     if correspondence is not None:
         corr = wb.create_sheet("Correspondence")
-        names = ["legacy_reference", "date", "direction", "channel", "counterpart", "subject",
-                 "summary"]
+        names = [
+            "legacy_reference",
+            "date",
+            "direction",
+            "channel",
+            "counterpart",
+            "subject",
+            "summary",
+        ]
         corr.append(names)
         for item in correspondence:
             corr.append([item.get(c) for c in names])

@@ -58,8 +58,13 @@ RULES = [
         id="response-before-acknowledgement",
     ),
     pytest.param(
-        {"s1_responded_on": "", "s1_decision": "", "s1_remedies": "", "closed_on": "",
-         "s2_requested_on": "2025-05-01"},
+        {
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "s2_requested_on": "2025-05-01",
+        },
         ("s2_requested_on", checks.STAGE2_WITHOUT_STAGE1),
         id="stage-2-without-stage-1",
     ),
@@ -74,9 +79,16 @@ RULES = [
         id="not-a-date",
     ),
     pytest.param(
-        {"s1_acknowledged_on": "", "s1_responded_on": "", "s1_decision": "", "s1_remedies": "",
-         "closed_on": "", "excluded_on": "2025-04-08", "exclusion_ground": "too late",
-         "exclusion_reasoning": "Issue from 2022."},
+        {
+            "s1_acknowledged_on": "",
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "excluded_on": "2025-04-08",
+            "exclusion_ground": "too late",
+            "exclusion_reasoning": "Issue from 2022.",
+        },
         ("exclusion_ground", checks.UNKNOWN_GROUND.format(value="too late", known=GROUNDS)),
         id="unknown-exclusion-ground",
     ),
@@ -102,18 +114,27 @@ RULES = [
     ),
     pytest.param(
         {"channel": "carrier pigeon"},
-        ("channel", checks.UNKNOWN_CHANNEL.format(
-            value="carrier pigeon",
-            known=", ".join(sorted(c.value for c in checks.Channel)))),
+        (
+            "channel",
+            checks.UNKNOWN_CHANNEL.format(
+                value="carrier pigeon", known=", ".join(sorted(c.value for c in checks.Channel))
+            ),
+        ),
         id="unknown-channel",
     ),
     pytest.param(
         {"tenure": "freehold"},
-        ("tenure", checks.UNKNOWN_TENURE.format(
-            value="freehold", known="lcho, lcra, leasehold, non_customer, other")),
+        (
+            "tenure",
+            checks.UNKNOWN_TENURE.format(
+                value="freehold", known="lcho, lcra, leasehold, non_customer, other"
+            ),
+        ),
         id="unknown-tenure",
     ),
-    pytest.param({"property_ref": ""}, ("property_ref", checks.PROPERTY_NEEDED), id="tenancy-needs-home"),
+    pytest.param(
+        {"property_ref": ""}, ("property_ref", checks.PROPERTY_NEEDED), id="tenancy-needs-home"
+    ),
     pytest.param(
         {"s1_handler": "zoe"},
         ("s1_handler", checks.UNKNOWN_HANDLER.format(value="zoe")),
@@ -129,24 +150,41 @@ RULES = [
     ),
     pytest.param(
         {"s1_acknowledged_on": "2025-04-04"},
-        ("s1_acknowledged_on", checks.DATED_BEFORE.format(
-            what="stage 1 acknowledgement", value="2025-04-04", other="receipt",
-            other_value="2025-04-07")),
+        (
+            "s1_acknowledged_on",
+            checks.DATED_BEFORE.format(
+                what="stage 1 acknowledgement",
+                value="2025-04-04",
+                other="receipt",
+                other_value="2025-04-07",
+            ),
+        ),
         id="acknowledged-before-received",
     ),
     pytest.param(
         {"s1_acknowledged_on": "", "s1_decision": "", "s1_remedies": "", "closed_on": ""},
-        ("s1_responded_on", checks.NEEDS.format(
-            what="A stage 1 response", other="the acknowledgement date",
-            column="s1_acknowledged_on")),
+        (
+            "s1_responded_on",
+            checks.NEEDS.format(
+                what="A stage 1 response",
+                other="the acknowledgement date",
+                column="s1_acknowledged_on",
+            ),
+        ),
         id="response-without-acknowledgement",
     ),
     pytest.param(
         # Due 25 April; the cap is 10 working days (9 May); 16 May is 14 (5 May is a holiday).
-        {"s1_extended_to": "2025-05-16", "s1_extension_reason": "Survey",
-         "s1_responded_on": "2025-05-15", "closed_on": "2025-05-16"},
-        ("s1_extension_good_reason", checks.BEYOND_CAP.format(
-            value="2025-05-16", days=14, cap=10, n=1, provision="6.4")),
+        {
+            "s1_extended_to": "2025-05-16",
+            "s1_extension_reason": "Survey",
+            "s1_responded_on": "2025-05-15",
+            "closed_on": "2025-05-16",
+        },
+        (
+            "s1_extension_good_reason",
+            checks.BEYOND_CAP.format(value="2025-05-16", days=14, cap=10, n=1, provision="6.4"),
+        ),
         id="extension-beyond-cap-without-good-reason",
     ),
     pytest.param(
@@ -175,21 +213,42 @@ RULES = [
         id="closed-and-withdrawn",
     ),
     pytest.param(
-        {"s1_responded_on": "", "s1_decision": "", "s1_remedies": "", "closed_on": "",
-         "excluded_on": "2025-04-10", "exclusion_ground": "asb", "exclusion_reasoning": "ASB case."},
+        {
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "excluded_on": "2025-04-10",
+            "exclusion_ground": "asb",
+            "exclusion_reasoning": "ASB case.",
+        },
         ("excluded_on", checks.EXCLUDED_AFTER_ACK.format(n=1)),
         id="excluded-after-acknowledgement",
     ),
     pytest.param(
-        {"s1_acknowledged_on": "", "s1_responded_on": "", "s1_decision": "", "s1_remedies": "",
-         "closed_on": "", "excluded_on": "2025-04-08", "exclusion_ground": "over_12_months",
-         "exclusion_reasoning": "Issue from 2022."},
+        {
+            "s1_acknowledged_on": "",
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "excluded_on": "2025-04-08",
+            "exclusion_ground": "over_12_months",
+            "exclusion_reasoning": "Issue from 2022.",
+        },
         ("exclusion_discretion_considered", checks.DISCRETION_NOT_CONSIDERED),
         id="twelve-months-without-discretion",
     ),
     pytest.param(
-        {"s1_acknowledged_on": "", "s1_responded_on": "", "s1_decision": "", "s1_remedies": "",
-         "closed_on": "", "excluded_on": "2025-04-08", "exclusion_ground": "asb"},
+        {
+            "s1_acknowledged_on": "",
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "excluded_on": "2025-04-08",
+            "exclusion_ground": "asb",
+        },
         ("exclusion_reasoning", checks.MISSING),
         id="exclusion-without-reasoning",
     ),
@@ -200,9 +259,15 @@ RULES = [
     ),
     pytest.param(
         {"closed_on": "", "s2_requested_on": "2025-04-16"},
-        ("s2_requested_on", checks.DATED_BEFORE.format(
-            what="escalation request", value="2025-04-16", other="stage 1 response",
-            other_value="2025-04-17")),
+        (
+            "s2_requested_on",
+            checks.DATED_BEFORE.format(
+                what="escalation request",
+                value="2025-04-16",
+                other="stage 1 response",
+                other_value="2025-04-17",
+            ),
+        ),
         id="escalated-before-stage-1-response",
     ),
     pytest.param(
@@ -216,19 +281,41 @@ RULES = [
         id="ombudsman-outcome-without-referral",
     ),
     pytest.param(
-        {"ombudsman_referred_on": "2025-06-01", "ombudsman_outcome": "maladministration",
-         "ombudsman_outcome_on": "2025-05-01"},
-        ("ombudsman_outcome_on", checks.DATED_BEFORE.format(
-            what="Ombudsman's outcome", value="2025-05-01", other="referral",
-            other_value="2025-06-01")),
+        {
+            "ombudsman_referred_on": "2025-06-01",
+            "ombudsman_outcome": "maladministration",
+            "ombudsman_outcome_on": "2025-05-01",
+        },
+        (
+            "ombudsman_outcome_on",
+            checks.DATED_BEFORE.format(
+                what="Ombudsman's outcome",
+                value="2025-05-01",
+                other="referral",
+                other_value="2025-06-01",
+            ),
+        ),
         id="ombudsman-outcome-before-referral",
     ),
     pytest.param(
-        {"ombudsman_referred_on": "2025-06-01", "ombudsman_outcome": "guilty",
-         "ombudsman_outcome_on": "2025-07-01"},
-        ("ombudsman_outcome", checks.UNKNOWN_OMBUDSMAN_OUTCOME.format(
-            value="guilty", known=", ".join(sorted(
-                c.value for c in checks.ReferralOutcome if c != checks.ReferralOutcome.PENDING)))),
+        {
+            "ombudsman_referred_on": "2025-06-01",
+            "ombudsman_outcome": "guilty",
+            "ombudsman_outcome_on": "2025-07-01",
+        },
+        (
+            "ombudsman_outcome",
+            checks.UNKNOWN_OMBUDSMAN_OUTCOME.format(
+                value="guilty",
+                known=", ".join(
+                    sorted(
+                        c.value
+                        for c in checks.ReferralOutcome
+                        if c != checks.ReferralOutcome.PENDING
+                    )
+                ),
+            ),
+        ),
         id="unknown-ombudsman-outcome",
     ),
 ]

@@ -67,8 +67,18 @@ def test_a_row_becomes_a_complaint_with_each_step_at_its_real_date(officer, hand
 
 
 def test_residents_are_matched_by_their_old_id_with_their_tenure():
-    run(row(), row(legacy_reference="OLD-1002", received_on="2025-05-01", s1_acknowledged_on="",
-                   s1_responded_on="", s1_decision="", s1_remedies="", closed_on=""))
+    run(
+        row(),
+        row(
+            legacy_reference="OLD-1002",
+            received_on="2025-05-01",
+            s1_acknowledged_on="",
+            s1_responded_on="",
+            s1_decision="",
+            s1_remedies="",
+            closed_on="",
+        ),
+    )
     assert Resident.objects.count() == 1
     rosa = Resident.objects.get()
     assert rosa.complaints.count() == 2
@@ -126,8 +136,17 @@ def test_a_full_stage_two_history_with_an_extension_and_the_ombudsman(second_han
 
 
 def test_importing_the_same_file_twice_leaves_the_database_identical():
-    rows = [row(), row(legacy_reference="OLD-1002", resident_id="T-7", resident_name="Ali Khan",
-                       property_ref="200001", closed_on="", s2_requested_on="2025-05-01")]
+    rows = [
+        row(),
+        row(
+            legacy_reference="OLD-1002",
+            resident_id="T-7",
+            resident_name="Ali Khan",
+            property_ref="200001",
+            closed_on="",
+            s2_requested_on="2025-05-01",
+        ),
+    ]
     run(*rows)
     before = dump()
     report = run(*rows)
@@ -162,9 +181,7 @@ def test_a_duplicate_reference_is_refused():
 
 
 def test_skip_invalid_imports_the_valid_rows_and_lists_the_others():
-    report = run(
-        row(), row(legacy_reference="OLD-2", category="Gas"), skip_invalid=True
-    )
+    report = run(row(), row(legacy_reference="OLD-2", category="Gas"), skip_invalid=True)
     assert (report.created, report.invalid) == (1, 1)
     assert report.batch.issues[0]["row"] == 3
     assert report.batch.issues[0]["column"] == "category"
@@ -253,10 +270,22 @@ def test_a_changed_category_is_updated_with_a_correction_event():
 
 def test_an_xlsx_workbook_with_correspondence_imports_once():
     letters = [
-        {"legacy_reference": "OLD-1001", "date": date(2025, 4, 9), "direction": "out",
-         "channel": "letter", "counterpart": "Rosa Bell", "subject": "Acknowledgement"},
-        {"legacy_reference": "OLD-1001", "date": "2025-04-08", "direction": "in",
-         "channel": "email", "counterpart": "Rosa Bell", "summary": "Any news?"},
+        {
+            "legacy_reference": "OLD-1001",
+            "date": date(2025, 4, 9),
+            "direction": "out",
+            "channel": "letter",
+            "counterpart": "Rosa Bell",
+            "subject": "Acknowledgement",
+        },
+        {
+            "legacy_reference": "OLD-1001",
+            "date": "2025-04-08",
+            "direction": "in",
+            "channel": "email",
+            "counterpart": "Rosa Bell",
+            "summary": "Any news?",
+        },
     ]
     data = xlsx_bytes(row(received_on=date(2025, 4, 7)), correspondence=letters)
     report = import_complaints(data=data, file_name="history.xlsx")
@@ -273,9 +302,19 @@ def test_an_xlsx_workbook_with_correspondence_imports_once():
 
 
 def test_correspondence_for_an_unknown_complaint_is_refused():
-    data = xlsx_bytes(row(), correspondence=[
-        {"legacy_reference": "NOPE", "date": "2025-04-09", "direction": "sideways",
-         "channel": "letter", "counterpart": "Rosa Bell", "subject": "Hello"}])
+    data = xlsx_bytes(
+        row(),
+        correspondence=[
+            {
+                "legacy_reference": "NOPE",
+                "date": "2025-04-09",
+                "direction": "sideways",
+                "channel": "letter",
+                "counterpart": "Rosa Bell",
+                "subject": "Hello",
+            }
+        ],
+    )
     with pytest.raises(ImportRefused) as refused:
         import_complaints(data=data, file_name="history.xlsx")
     messages = [i.message for i in refused.value.report.issues]

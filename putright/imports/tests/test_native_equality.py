@@ -104,8 +104,13 @@ def facts(complaint: Complaint) -> dict:
                 "fields": {
                     f: getattr(stage, f)
                     for f in (
-                        "requested_on", "ack_due", "acknowledged_on", "response_due_original",
-                        "response_due", "responded_on", "handler_id",
+                        "requested_on",
+                        "ack_due",
+                        "acknowledged_on",
+                        "response_due_original",
+                        "response_due",
+                        "responded_on",
+                        "handler_id",
                     )
                 },
                 "acknowledgement": clocks.acknowledgement,
@@ -123,8 +128,15 @@ def facts(complaint: Complaint) -> dict:
     return {
         "complaint": {
             f: getattr(complaint, f)
-            for f in ("status", "current_stage", "next_due", "closed_on", "received_on",
-                      "channel", "handler_id")
+            for f in (
+                "status",
+                "current_stage",
+                "next_due",
+                "closed_on",
+                "received_on",
+                "channel",
+                "handler_id",
+            )
         },
         "points": list(complaint.points.values_list("number", "added_on", "added_at_stage")),
         "stages": stages,

@@ -63,9 +63,8 @@ def test_definition_points_are_dated_today_by_default(complaint, handler):
 
 
 def test_a_pinned_calendar_is_read_once_for_a_whole_batch(django_assert_num_queries):
-    with calendar_pinned() as pinned:
-        with django_assert_num_queries(0):
-            assert landlord_calendar() is pinned
-            assert landlord_calendar() is pinned
+    with calendar_pinned() as pinned, django_assert_num_queries(0):
+        assert landlord_calendar() is pinned
+        assert landlord_calendar() is pinned
     with django_assert_num_queries(1):
         assert landlord_calendar() is not pinned

@@ -277,7 +277,7 @@ def _import_all(
                 legacy_reference__in=[p.legacy_reference for p in plans]
             ).select_related("complaint", "import_event")
         }
-        people.prefetch({p.resident.legacy_id for p in plans})
+        people.prefetch(plans)
         for plan in plans:
             _import_one(
                 plan,

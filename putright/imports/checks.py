@@ -321,6 +321,11 @@ class _Row:
 
 
 def _parse_date(value: str) -> date | None:
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)  # the usual case, 50 times faster than strptime
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date only

@@ -42,6 +42,7 @@ from putright.rules.profile import get_profile
 
 SYSTEM_USERNAME = "putright-import"
 CHUNK = 500
+OUTCOMES_KEPT = 5000  # complaints listed on the results page; the counts cover every row
 PROGRESS_EVERY = 1000  # rows between progress lines on the command line
 # Fields that describe the complaint rather than a dated step: a correction updates them.
 APPLIED_IN_PLACE = {"category": "category", "description": "description"}
@@ -297,19 +298,19 @@ def _import_all(
     batch.created, batch.updated = report.created, report.updated
     batch.unchanged, batch.invalid = report.unchanged, report.invalid
     batch.issues = [i.as_dict() for i in report.issues]
-    batch.outcomes = [o for o in report.outcomes if o["what"] != "unchanged"][:5000]
+    batch.outcomes = report.outcomes
     batch.save()
 
 
 def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -> None:
+    if mapping is not None and mapping.values == plan.values:
+        report.unchanged += 1  # no savepoint, no write: re-importing a file is cheap
+        return
     try:
         with transaction.atomic():
             if mapping is None:
                 what, complaint = "created", _create(plan, batch, lookups, people, system, runner)
                 report.created += 1
-            elif mapping.values == plan.values:
-                what, complaint = "unchanged", mapping.complaint
-                report.unchanged += 1
             else:
                 what, complaint = _correct(plan, mapping, batch, lookups, system, runner)
                 report.updated += 1
@@ -320,14 +321,15 @@ def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -
         report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
         report.invalid += 1
         return
-    report.outcomes.append(
-        {
-            "row": plan.row,
-            "legacy_reference": plan.legacy_reference,
-            "reference": complaint.reference,
-            "what": what,
-        }
-    )
+    if len(report.outcomes) < OUTCOMES_KEPT:
+        report.outcomes.append(
+            {
+                "row": plan.row,
+                "legacy_reference": plan.legacy_reference,
+                "reference": complaint.reference,
+                "what": what,
+            }
+        )
 
 
 def _run_steps(steps, complaint, plan, lookups, system) -> None:

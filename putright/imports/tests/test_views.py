@@ -131,3 +131,13 @@ def test_the_pages_take_a_fixed_number_of_queries(client, officer, django_assert
         assert client.get(reverse("imports:upload")).status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 200
+
+
+def test_the_documented_format_names_every_column():
+    from pathlib import Path
+
+    from putright.imports.columns import CORRESPONDENCE_NAMES
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "import.md").read_text()
+    for name in (*COLUMN_NAMES, *CORRESPONDENCE_NAMES):
+        assert f"`{name}`" in docs, name

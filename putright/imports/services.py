@@ -8,6 +8,7 @@ the append-only record. docs/import.md describes the rules.
 
 import hashlib
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import islice
@@ -306,8 +307,10 @@ def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -
     if mapping is not None and mapping.values == plan.values:
         report.unchanged += 1  # no savepoint, no write: re-importing a file is cheap
         return
+    # Skipping invalid rows needs a savepoint per row; otherwise any failure rolls back the file.
+    atomic = transaction.atomic() if report.skip_invalid else nullcontext()
     try:
-        with transaction.atomic():
+        with atomic:
             if mapping is None:
                 what, complaint = "created", _create(plan, batch, lookups, people, system, runner)
                 report.created += 1

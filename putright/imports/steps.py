@@ -60,12 +60,15 @@ class People:
         """Two queries per chunk of rows instead of several per row."""
         from putright.imports.models import ImportedResident
 
-        wanted = {p.resident.legacy_id for p in plans} - set(self.residents)
+        # Only this chunk's people are kept, so memory stays flat however long the file is.
+        self.residents.clear()
+        self.homes.clear()
+        wanted = {p.resident.legacy_id for p in plans}
         for link in ImportedResident.objects.filter(legacy_id__in=wanted).select_related(
             "resident"
         ):
             self.residents[link.legacy_id] = link.resident
-        refs = {p.resident.property_ref for p in plans if p.resident.property_ref} - set(self.homes)
+        refs = {p.resident.property_ref for p in plans if p.resident.property_ref}
         for home in Property.objects.filter(uprn__in=refs).order_by("-id"):
             self.homes[home.uprn] = home  # the oldest wins, as in _home()
 

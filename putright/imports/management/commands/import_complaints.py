@@ -1,5 +1,6 @@
 """manage.py import_complaints FILE [--dry-run] [--skip-invalid] [--user USERNAME]"""
 
+import resource
 import time
 from pathlib import Path
 
@@ -39,8 +40,12 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(stage: str, rows: int) -> None:
-            rate = rows / max(time.monotonic() - started, 0.001)
-            self.stdout.write(f"  {stage} {rows:,} rows ({rate:,.0f} rows/s)")
+            elapsed = time.monotonic() - started
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+            self.stdout.write(
+                f"  {stage} {rows:,} rows ({rows / max(elapsed, 0.001):,.0f} rows/s, "
+                f"{elapsed:,.0f}s, peak memory {peak_mb:,.0f} MB)"
+            )
             self.stdout.flush()
 
         self.stdout.write(f"Importing {path.name}" + (" (dry run)" if options["dry_run"] else ""))

@@ -33,5 +33,9 @@ SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   ALLOWED_HOSTS=complaints.thrive.example EMAIL_HOST=smtp.thrive.example PUTRIGHT_DEBUG=false \
   python manage.py check --deploy --fail-level WARNING
 
-step "pytest on ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}"
+database="SQLite"
+if [[ -n "${DATABASE_URL:-}" ]]; then
+  database="DATABASE_URL (${DATABASE_URL%%:*})"  # scheme only: never print the password
+fi
+step "pytest on $database"
 pytest -n 2 "$@"

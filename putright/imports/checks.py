@@ -37,6 +37,10 @@ UNKNOWN_HANDLER = (
 )
 NOT_A_HANDLER = "'{value}' is not a complaint handler or officer, so cannot have handled a stage."
 SAME_HANDLER = "The stage 2 handler must not be the person who handled stage 1 (Code 6.13)."
+STAGE2_NEEDS_HANDLER = (
+    "Missing required value: a stage 2 response needs the stage 2 handler, someone other "
+    "than the stage 1 handler (Code 6.13)."
+)
 DUPLICATE_REFERENCE = "The reference '{value}' is also on row {other}: each complaint appears once."
 DATED_BEFORE = "The {what} ({value}) is dated before the {other} ({other_value})."
 NEEDS = "{what} needs {other} ({column})."
@@ -455,6 +459,8 @@ def _stage(r: _Row, n: int, *, requested_on: date | None, previous: StagePlan | 
             column,
             NEEDS.format(what="A decision", other="the response date", column=p + "responded_on"),
         )
+    if n == 2 and s.responded_on and not s.handler and not _has_issue(r, p + "handler"):
+        r.add(p + "handler", STAGE2_NEEDS_HANDLER)
     if previous and s.handler and previous.handler and s.handler.pk == previous.handler.pk:
         r.add(p + "handler", SAME_HANDLER)
     if s.extended_to:

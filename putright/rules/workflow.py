@@ -163,7 +163,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.ACKNOWLEDGE, frozenset({State.RECEIVED}), State.STAGE1_OPEN),  # Code 6.2
     Transition(Action.ACKNOWLEDGE, frozenset({State.STAGE2_REQUESTED}), State.STAGE2_OPEN),  # 6.11
     # Related points join the complaint only before the stage 1 response, Code 6.8.
-    Transition(Action.ADD_POINTS, frozenset({State.STAGE1_OPEN}), None),
+    # Code 6.8: related points join the stage 1 definition until the stage 1 response; points
+    # raised before acknowledgement are defined along with the rest when it is acknowledged.
+    Transition(Action.ADD_POINTS, frozenset({State.RECEIVED, State.STAGE1_OPEN}), None),
     Transition(Action.EXTEND, frozenset({State.STAGE1_OPEN, State.STAGE2_OPEN}), None),  # 6.4/6.15
     # A response needs an acknowledged definition, so never straight from RECEIVED.
     Transition(Action.RESPOND, frozenset({State.STAGE1_OPEN}), State.STAGE1_RESPONDED),  # 6.3

@@ -50,6 +50,9 @@ WITHIN_TIME_LIMIT = (
 AWARE_BEFORE_ISSUE = "The resident cannot have become aware before the issue started."
 NO_POINTS = "Give at least one point."
 REINSTATE_NEEDS_REASON = "Say why the complaint is now accepted."
+EXCLUSION_BEFORE_REQUEST = (
+    "The decision cannot be dated before the complaint (or the escalation) was received."
+)
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,9 @@ def complaint_exclude(
         raise InvalidInput(UNKNOWN_GROUND, field="ground") from None
     reasoning = require_text(reasoning, "reasoning", EXCLUSION_NEEDS_REASONING)
     decided_on = require_past_or_today(decided_on or today(), "decided_on")
+    # A stopped clock is measured on this date (deadlines.stage_clocks), so not before it began.
+    if decided_on < current_stage(complaint).requested_on:
+        raise InvalidInput(EXCLUSION_BEFORE_REQUEST, field="decided_on")
     if chosen.discretion:
         if not discretion_considered:
             raise RuleBroken(
@@ -293,7 +299,7 @@ def complaint_add_points(
     otherwise logged as a new complaint linked to this one."""
     points = _clean_points(points)
     received_on = require_past_or_today(received_on or today(), "received_on")
-    if related and not would_delay and complaint.state == State.STAGE1_OPEN:
+    if related and not would_delay and complaint.state in {State.RECEIVED, State.STAGE1_OPEN}:
         guard(complaint, Action.ADD_POINTS)
         add_definition_points(complaint, points, stage=1)
         record_event(

@@ -37,6 +37,7 @@ from putright.complaints.services.common import (
 from putright.rules.workflow import Action
 
 CLOSE_NEEDS_REASON = "Say why the complaint is being closed."
+CLOSE_BEFORE_RESPONSE = "The complaint cannot be closed before the day it was answered."
 WITHDRAW_NEEDS_REASON = "Record what the resident said when withdrawing."
 NOTE_EMPTY = "Write the note."
 UNKNOWN_DIRECTION = "Choose whether this was received or sent."
@@ -61,9 +62,12 @@ def complaint_close(
     new_state = guard(complaint, Action.CLOSE)
     reason = require_text(reason, "reason", CLOSE_NEEDS_REASON)
     closed_on = require_past_or_today(closed_on or today(), "closed_on")
+    stage = current_stage(complaint)
+    if stage.responded_on and closed_on < stage.responded_on:
+        raise InvalidInput(CLOSE_BEFORE_RESPONSE, field="closed_on")
     complaint.status = new_state
     complaint.closed_on = closed_on
-    refresh_next_due(complaint, current_stage(complaint))
+    refresh_next_due(complaint, stage)
     complaint.save(update_fields=["status", "closed_on", "next_due"])
     open_follow_ups = (
         complaint.remedies.filter(completed_on__isnull=True).count()

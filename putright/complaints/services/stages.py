@@ -72,6 +72,9 @@ SAME_HANDLER = (
     "The stage 2 handler must not be the person who handled stage 1 (Code 6.13): "
     "choose someone else."
 )
+STAGE_TWO_UNASSIGNED = (
+    "Assign stage 2 to someone who did not handle stage 1 before responding (Code 6.13)."
+)
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can handle a stage."
 
 
@@ -349,6 +352,8 @@ def stage_respond(
     complaint = stage.complaint
     new_state = guard(complaint, Action.RESPOND)
     _stage_of(complaint, stage)
+    if stage.number > 1 and stage.handler_id is None:
+        raise RuleBroken(STAGE_TWO_UNASSIGNED, field="handler", provision="6.13")
     issued_on = require_past_or_today(issued_on or today(), "issued_on")
     if stage.acknowledged_on is None:
         raise RuleBroken(NOT_ACKNOWLEDGED)

@@ -12,6 +12,7 @@ from putright.complaints.services.common import DATE_IN_FUTURE, REQUIRED
 from putright.complaints.services.intake import (
     AWARE_BEFORE_ISSUE,
     DISCRETION_NOT_CONSIDERED,
+    EXCLUSION_BEFORE_REQUEST,
     EXCLUSION_NEEDS_REASONING,
     NO_POINTS,
     REINSTATE_NEEDS_REASON,
@@ -22,6 +23,7 @@ from putright.complaints.services.intake import (
 from putright.complaints.tests.stories import (
     DESCRIPTION,
     MONDAY,
+    acknowledged,
     assert_refused,
     escalated,
     event_codes,
@@ -218,6 +220,15 @@ def test_an_exclusion_needs_reasoning_for_this_case(complaint, officer):
     )
 
 
+def test_an_exclusion_cannot_be_dated_before_the_complaint_was_received(complaint, officer):
+    assert_refused(
+        lambda: exclude(complaint, officer, decided_on=date(2026, 2, 27)),
+        EXCLUSION_BEFORE_REQUEST,
+        complaint=complaint,
+        error=InvalidInput,
+    )
+
+
 def test_the_twelve_month_ground_needs_discretion_considered(resident, handler, officer):
     complaint = received(resident=resident, actor=handler, issue_started_on=date(2024, 6, 1))
 
@@ -339,6 +350,22 @@ def test_related_points_before_the_stage_one_response_join_the_definition(open_c
     assert list(open_complaint.points.values_list("number", flat=True)) == [1, 2, 3]
     assert Complaint.objects.count() == 1
     assert last_event(open_complaint).code == "definition.points_added"
+
+
+def test_related_points_raised_before_acknowledgement_are_defined_with_the_rest(complaint, handler):
+    result = services.complaint_add_points(
+        complaint=complaint,
+        points=["The bathroom fan is broken too."],
+        related=True,
+        actor=handler,
+    )
+
+    assert result.merged is True
+    assert Complaint.objects.count() == 1
+    acknowledged(complaint, actor=handler)
+    texts = list(complaint.points.values_list("text", flat=True))
+    assert texts[0] == "The bathroom fan is broken too."
+    assert len(texts) == 3
 
 
 def test_unrelated_points_become_a_new_linked_complaint_with_its_own_clock(open_complaint, handler):

@@ -36,6 +36,7 @@ from putright.complaints.services.stages import (
     RESIDENT_NOT_INFORMED,
     RESPONSE_BEFORE_ACK,
     SAME_HANDLER,
+    STAGE_TWO_UNASSIGNED,
     UNKNOWN_OUTCOME,
     UNKNOWN_POINT,
     UNKNOWN_REMEDY_TYPE,
@@ -625,6 +626,31 @@ def test_escalation_needs_no_reason_and_starts_stage_two(open_complaint, handler
     event = last_event(complaint)
     assert event.code == "complaint.escalated"
     assert event.who == "Rosa Bell"
+
+
+def test_stage_two_cannot_be_answered_until_someone_else_is_assigned(
+    open_complaint, handler, second_handler
+):
+    complaint = at_stage_two(open_complaint, handler)
+    stage = stage_of(complaint, 2)
+    services.stage_acknowledge(
+        stage=stage,
+        points=[],
+        outcomes_sought="A fair review",
+        responsible_for="Repairs",
+        actor=handler,
+    )
+    stage = stage_of(reload(complaint), 2)
+    assert stage.handler is None
+
+    assert_refused(
+        lambda: services.stage_respond(
+            stage=stage, data=response_input(complaint), actor=second_handler
+        ),
+        STAGE_TWO_UNASSIGNED,
+        complaint=complaint,
+        error=RuleBroken,
+    )
 
 
 def test_a_complaint_cannot_be_escalated_twice(open_complaint, handler):

@@ -276,6 +276,17 @@ RULES = [
         id="same-handler-both-stages",
     ),
     pytest.param(
+        {
+            "closed_on": "",
+            "s2_requested_on": "2025-04-23",
+            "s2_acknowledged_on": "2025-04-24",
+            "s2_responded_on": "2025-05-20",
+            "s2_decision": "upheld",
+        },
+        ("s2_handler", checks.STAGE2_NEEDS_HANDLER),
+        id="stage-2-response-without-a-handler",
+    ),
+    pytest.param(
         {"ombudsman_outcome": "maladministration", "ombudsman_outcome_on": "2025-09-01"},
         ("ombudsman_referred_on", checks.MISSING),
         id="ombudsman-outcome-without-referral",

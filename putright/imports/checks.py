@@ -83,9 +83,15 @@ class Issue:
     row: int  # 0: the file itself
     column: str
     message: str
+    sheet: str = ""  # "" for the complaints; "Correspondence" for that sheet's rows
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "sheet": self.sheet,
+        }
 
 
 @dataclass(frozen=True)

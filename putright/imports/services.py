@@ -36,6 +36,7 @@ from putright.imports.checks import (
     _parse_date,
     check_row,
 )
+from putright.imports.columns import CORRESPONDENCE_SHEET
 from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
 from putright.imports.steps import STEP_COLUMNS, People, apply_step
@@ -85,7 +86,12 @@ class ImportReport:
 
     @property
     def invalid_rows(self) -> list[int]:
-        return sorted({i.row for i in self.issues if i.row})
+        """Complaint rows with problems (not correspondence rows, numbered on their own sheet)."""
+        return sorted({i.row for i in self.issues if i.row and not i.sheet})
+
+    @property
+    def invalid_correspondence_rows(self) -> set[int]:
+        return {i.row for i in self.issues if i.sheet}
 
 
 def system_user() -> Any:
@@ -184,13 +190,12 @@ def _check_all(
 def _check_correspondence(table: Table, report: ImportReport, seen: dict, valid: set) -> None:
     channels = {_key(c): c for pair in Channel.choices for c in pair}
     for raw in table.correspondence():
-        sheet_row = f"Correspondence row {raw.number}"
         issues: list[Issue] = []
         v = raw.values
         ref = v.get("legacy_reference", "")
         for column in ("legacy_reference", "date", "direction", "channel", "counterpart"):
             if not v.get(column):
-                issues.append(Issue(raw.number, f"{sheet_row}: {column}", MISSING))
+                issues.append(Issue(raw.number, column, MISSING))
         if (
             ref
             and ref not in seen
@@ -199,21 +204,19 @@ def _check_correspondence(table: Table, report: ImportReport, seen: dict, valid:
             issues.append(
                 Issue(
                     raw.number,
-                    f"{sheet_row}: legacy_reference",
+                    "legacy_reference",
                     UNKNOWN_COMPLAINT.format(value=ref),
                 )
             )
         if v.get("date"):
             day = _parse_date(v["date"])
             if day is None or day > timezone.localdate():
-                issues.append(
-                    Issue(raw.number, f"{sheet_row}: date", NOT_A_DATE.format(value=v["date"]))
-                )
+                issues.append(Issue(raw.number, "date", NOT_A_DATE.format(value=v["date"])))
         if v.get("direction") and _direction(v["direction"]) is None:
             issues.append(
                 Issue(
                     raw.number,
-                    f"{sheet_row}: direction",
+                    "direction",
                     UNKNOWN_DIRECTION.format(value=v["direction"]),
                 )
             )
@@ -222,11 +225,13 @@ def _check_correspondence(table: Table, report: ImportReport, seen: dict, valid:
             issues.append(
                 Issue(
                     raw.number,
-                    f"{sheet_row}: channel",
+                    "channel",
                     UNKNOWN_CHANNEL.format(value=v["channel"], known=known),
                 )
             )
-        report.issues.extend(issues)
+        report.issues.extend(
+            Issue(i.row, i.column, i.message, sheet=CORRESPONDENCE_SHEET) for i in issues
+        )
 
 
 def _direction(text: str) -> str | None:
@@ -294,7 +299,9 @@ def _import_all(
             done += 1
             if progress and done % PROGRESS_EVERY == 0:
                 progress("imported", done)
-    report.correspondence = _import_correspondence(table, runner)
+    report.correspondence = _import_correspondence(
+        table, runner, skip=report.invalid_correspondence_rows
+    )
     batch.finished_at = timezone.now()
     batch.created, batch.updated = report.created, report.updated
     batch.unchanged, batch.invalid = report.unchanged, report.invalid
@@ -461,10 +468,12 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
     return "updated", complaint
 
 
-def _import_correspondence(table: Table, runner: Any) -> int:
+def _import_correspondence(table: Table, runner: Any, *, skip: set[int]) -> int:
     channels = {_key(c): code for code, label in Channel.choices for c in (code, label)}
     count = 0
     for raw in table.correspondence():
+        if raw.number in skip:
+            continue
         v = raw.values
         mapping = (
             ImportedComplaint.objects.select_related("complaint")

@@ -330,3 +330,31 @@ def test_a_badly_encoded_row_stops_the_file_unless_skipped():
     assert refused.value.report.issues[0].row == 2
     report = import_complaints(data=data, file_name="h.csv", skip_invalid=True)
     assert (report.created, report.invalid) == (1, 1)
+
+
+def test_a_bad_correspondence_row_is_skipped_without_touching_the_complaint_row_numbered_alike():
+    letters = [
+        {
+            "legacy_reference": "OLD-1001",
+            "date": "2025-04-09",
+            "direction": "out",
+            "channel": "letter",
+            "counterpart": "Rosa Bell",
+            "subject": "Acknowledgement",
+        },
+        {
+            "legacy_reference": "OLD-1001",
+            "date": "2025-04-10",
+            "direction": "sideways",
+            "channel": "letter",
+            "counterpart": "Rosa Bell",
+            "subject": "Hmm",
+        },
+    ]
+    data = xlsx_bytes(row(), row(legacy_reference="OLD-2"), correspondence=letters)
+    report = import_complaints(data=data, file_name="h.xlsx", skip_invalid=True)
+    # Correspondence row 3 is bad; complaint row 3 (OLD-2) is fine and imported.
+    assert [(i.sheet, i.row, i.column) for i in report.issues] == [
+        ("Correspondence", 3, "direction")
+    ]
+    assert (report.created, report.invalid, report.correspondence) == (2, 0, 1)

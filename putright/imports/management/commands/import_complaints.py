@@ -81,6 +81,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
         for issue in report.issues[:ISSUES_SHOWN]:
             where = f"Row {issue.row}" if issue.row else "File"
+            if issue.sheet:
+                where = f"{issue.sheet} sheet, row {issue.row}"
             self.stdout.write(self.style.ERROR(f"{where}, {issue.column}: {issue.message}"))
         if len(report.issues) > ISSUES_SHOWN:
             self.stdout.write(f"… and {len(report.issues) - ISSUES_SHOWN} more problems.")

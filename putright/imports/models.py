@@ -5,7 +5,13 @@ from django.db import models
 
 
 class ImportBatch(models.Model):
-    """One run of an import (a dry run leaves no batch): what came in and what it did."""
+    """One run of an import: what came in and what it did (a dry run's report is kept too)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        REFUSED = "refused", "Nothing imported: problems found"
 
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -13,6 +19,10 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     skip_invalid = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    # The uploaded file, kept only until the background import has run.
+    upload = models.BinaryField(blank=True, default=b"", editable=False)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     rows_total = models.PositiveIntegerField(default=0)

@@ -119,6 +119,7 @@ def import_complaints(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportReport:
     """Check then import a file of past complaints; ImportRefused when invalid and not skipping.
 
@@ -142,7 +143,7 @@ def import_complaints(
             raise ImportRefused(report)
         try:
             with transaction.atomic():
-                _import_all(table, lookups, report, valid_refs, data, actor, progress)
+                _import_all(table, lookups, report, valid_refs, data, actor, progress, batch)
                 if dry_run:
                     raise _DryRunDone
         except _DryRunDone:
@@ -155,6 +156,59 @@ def import_complaints(
 
 class _DryRunDone(Exception):
     pass
+
+
+def import_queue(
+    *, data: bytes, file_name: str, actor: Any, dry_run: bool, skip_invalid: bool
+) -> ImportBatch:
+    """Keep the upload and import it in the background: a large landlord's year takes an hour,
+    far longer than a web request may."""
+    from putright.imports.tasks import run_import
+
+    batch = ImportBatch.objects.create(
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        run_by=actor,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        status=ImportBatch.Status.QUEUED,
+        upload=data,
+    )
+    run_import.enqueue(batch_id=batch.pk)
+    return batch
+
+
+def import_run_queued(*, batch: ImportBatch) -> ImportBatch:
+    """Run a queued import and keep its report on the batch, whatever the outcome."""
+    batch.status = ImportBatch.Status.RUNNING
+    batch.save(update_fields=["status"])
+    try:
+        report = import_complaints(
+            data=bytes(batch.upload),
+            file_name=batch.file_name,
+            actor=batch.run_by,
+            dry_run=batch.dry_run,
+            skip_invalid=batch.skip_invalid,
+            batch=batch,
+        )
+        batch.status = ImportBatch.Status.DONE
+    except ImportRefused as refused:
+        report = refused.report
+        batch.status = ImportBatch.Status.REFUSED
+        report.created = report.updated = report.unchanged = 0  # all rolled back
+    # Saved outside the import's transaction, so a dry run or a refusal keeps its report.
+    batch.rows_total, batch.created, batch.updated = (
+        report.rows_total,
+        report.created,
+        report.updated,
+    )
+    batch.unchanged, batch.invalid = report.unchanged, report.invalid
+    batch.issues = [i.as_dict() for i in report.issues]
+    batch.outcomes = report.outcomes if batch.status == ImportBatch.Status.DONE else []
+    batch.finished_at = timezone.now()
+    batch.upload = b""  # personal data: not kept once imported
+    batch.save()
+    return batch
 
 
 def _check_all(
@@ -256,16 +310,18 @@ def _import_all(
     data: bytes,
     actor: Any,
     progress: Callable | None,
+    batch: ImportBatch | None,
 ) -> None:
     system = system_user()
     runner = actor if actor is not None else system
-    batch = ImportBatch.objects.create(
-        file_name=table.name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        run_by=actor,
-        skip_invalid=report.skip_invalid,
-        rows_total=report.rows_total,
-    )
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            file_name=table.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            run_by=actor,
+            skip_invalid=report.skip_invalid,
+        )
+    batch.rows_total = report.rows_total
     report.batch = batch
     invalid_rows = set(report.invalid_rows)
     people = People()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from putright.accounts.permissions import can_manage
 from putright.imports.forms import ImportForm
 from putright.imports.models import ImportBatch
-from putright.imports.services import ImportRefused, import_complaints
+from putright.imports.services import import_queue
 from putright.imports.templates_files import csv_template, xlsx_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,33 +37,26 @@ def upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        try:
-            report = import_complaints(
-                data=upload_file.read(),
-                file_name=upload_file.name,
-                actor=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-                skip_invalid=form.cleaned_data["skip_invalid"],
-            )
-        except ImportRefused as refused:
-            return render(
-                request,
-                "imports/report.html",
-                {"report": refused.report, "refused": True},
-                status=400,
-            )
-        if report.batch is not None:
-            return redirect("imports:batch", pk=report.batch.pk)
-        return render(request, "imports/report.html", {"report": report, "refused": False})
-    batches = ImportBatch.objects.select_related("run_by")[:RECENT_BATCHES]
+        queued = import_queue(
+            data=upload_file.read(),
+            file_name=upload_file.name,
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+        )
+        return redirect("imports:batch", pk=queued.pk)
+    batches = ImportBatch.objects.select_related("run_by").defer("upload", "issues", "outcomes")[
+        :RECENT_BATCHES
+    ]
     return render(request, "imports/upload.html", {"form": form, "batches": batches})
 
 
 @officer_only
 @require_GET
 def batch(request, pk: int):
-    found = get_object_or_404(ImportBatch.objects.select_related("run_by"), pk=pk)
-    return render(request, "imports/batch.html", {"batch": found})
+    found = get_object_or_404(ImportBatch.objects.select_related("run_by").defer("upload"), pk=pk)
+    running = found.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}
+    return render(request, "imports/batch.html", {"batch": found, "running": running})
 
 
 @officer_only

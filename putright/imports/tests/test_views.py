@@ -75,20 +75,43 @@ def test_a_dry_run_on_the_page_shows_what_would_happen_and_writes_nothing(client
     client.force_login(officer)
     before = dump()
     response = upload(client, csv_bytes(row()), dry_run=True)
-    assert response.status_code == 200
-    assert b"Dry run: nothing was written" in response.content
-    assert dump() == before
-    assert ImportBatch.objects.count() == 0
+    page = client.get(response["Location"])
+    assert b"Dry run: nothing is written" in page.content
+    assert b"New complaints (would be)" in page.content
+    assert dump() == before  # every table but the import log, which keeps the dry run's report
+    batch = ImportBatch.objects.get()
+    assert (batch.dry_run, batch.status, batch.created, batch.upload) == (True, "done", 1, b"")
 
 
 def test_an_invalid_file_lists_the_problems_row_by_row_and_imports_nothing(client, officer):
     client.force_login(officer)
     before = dump()
     response = upload(client, csv_bytes(row(), row(legacy_reference="OLD-2", category="Gas")))
-    assert response.status_code == 400
-    assert b"Nothing was imported from history.csv" in response.content
-    assert b"Unknown category &#x27;Gas&#x27;" in response.content
+    page = client.get(response["Location"])
+    assert b"Nothing was imported from history.csv" in page.content
+    assert b"Unknown category &#x27;Gas&#x27;" in page.content
     assert dump() == before
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REFUSED
+
+
+def test_a_queued_import_waits_for_the_worker_and_says_so(client, officer, monkeypatch):
+    class NoWorkerYet:
+        def enqueue(self, **kwargs):
+            return None
+
+    monkeypatch.setattr("putright.imports.tasks.run_import", NoWorkerYet())
+    client.force_login(officer)
+    response = upload(client, csv_bytes(row()))
+    page = client.get(response["Location"])
+    assert b"Waiting to start" in page.content
+    assert b'http-equiv="refresh"' in page.content
+    batch = ImportBatch.objects.get()
+    assert bytes(batch.upload).startswith(b"legacy_reference")
+    from putright.imports.services import import_run_queued
+
+    import_run_queued(batch=batch)
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, bytes(batch.upload)) == ("done", 1, b"")
 
 
 def test_a_file_of_the_wrong_type_is_refused_with_a_field_error(client, officer):

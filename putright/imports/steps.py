@@ -7,7 +7,7 @@ from typing import Any
 from putright.complaints import services
 from putright.complaints.models import Complaint, Stage
 from putright.complaints.services import DecisionInput, RemedyInput, ResponseInput
-from putright.imports.checks import ComplaintPlan, StagePlan
+from putright.imports.plans import ComplaintPlan, StagePlan
 from putright.people.models import Property, Resident, Tenancy
 from putright.rules.profile import CodeProfile
 

@@ -1,6 +1,6 @@
 """Time and peak memory of opening and checking every row (the pass before any write).
 
-    DATABASE_URL=... python bench/check_only.py /tmp/history-100000.csv
+DATABASE_URL=... python bench/check_only.py /tmp/history-100000.csv
 """
 
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "putright.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -31,8 +31,9 @@ data = path.read_bytes()
 table = open_table(data, path.name)
 report = ImportReport(file_name=path.name, dry_run=True, skip_invalid=False)
 with calendar_pinned() as calendar:
-    lookups = Lookups.load(today=timezone.localdate(), calendar=calendar,
-                           profile=get_profile("hos-2024"))
+    lookups = Lookups.load(
+        today=timezone.localdate(), calendar=calendar, profile=get_profile("hos-2024")
+    )
     _check_all(table, lookups, report, None)
 elapsed = time.monotonic() - started
 _, peak = tracemalloc.get_traced_memory()

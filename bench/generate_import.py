@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from putright.imports.columns import COLUMN_NAMES  # noqa: E402
-from putright.rules.calendar import WorkingCalendar, add_working_days  # noqa: E402
+from putright.imports.columns import COLUMN_NAMES
+from putright.rules.calendar import WorkingCalendar, add_working_days
 
 CATEGORIES = ["repairs", "damp-mould", "asb", "staff"]
 HANDLERS = [f"bench-h{i}" for i in range(1, 21)]

@@ -358,3 +358,27 @@ def test_a_bad_correspondence_row_is_skipped_without_touching_the_complaint_row_
         ("Correspondence", 3, "direction")
     ]
     assert (report.created, report.invalid, report.correspondence) == (2, 0, 1)
+
+
+def test_a_corrected_row_adds_the_new_steps_and_records_a_changed_earlier_date():
+    run(row(s1_responded_on="", s1_decision="", s1_remedies="", closed_on=""))
+    run(row(s1_acknowledged_on="2025-04-10"))  # acknowledged a day later, and now answered
+    complaint = imported()
+    assert complaint.status == State.CLOSED
+    assert complaint.stages.get(number=1).acknowledged_on == date(2025, 4, 9)  # unchanged
+    update = complaint.events.get(code="import.updated").data
+    assert update["steps_added"] == ["respond_1", "close"]
+    assert update["not_applied"] == ["s1_acknowledged_on"]
+    assert (
+        "s1_acknowledged_on: '2025-04-09' → '2025-04-10' (not applied"
+        in (complaint.events.get(code="record.corrected").data["text"])
+    )
+
+
+def test_a_step_missing_from_a_corrected_row_is_recorded_and_nothing_is_undone():
+    run(row())
+    run(row(closed_on=""))
+    complaint = imported()
+    assert complaint.status == State.CLOSED
+    update = complaint.events.get(code="import.updated").data
+    assert (update["steps_added"], update["not_applied"]) == ([], ["closed_on"])

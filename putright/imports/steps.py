@@ -54,7 +54,8 @@ class People:
 
     residents: dict[str, Resident] = field(default_factory=dict)
     homes: dict[str, Property] = field(default_factory=dict)
-    tenancies: set[tuple[int, int, str]] = field(default_factory=set)
+    # (resident, home, tenure) → (tenancy id, start date): small, kept for the whole import.
+    tenancies: dict[tuple[int, int, str], tuple[int, date]] = field(default_factory=dict)
 
     def prefetch(self, plans: list[ComplaintPlan]) -> None:
         """Two queries per chunk of rows instead of several per row."""
@@ -90,21 +91,29 @@ class People:
             ImportedResident.objects.create(legacy_id=p.legacy_id, resident=resident)
             self.residents[p.legacy_id] = resident
         if home is not None:
-            key = (resident.pk, home.pk, p.tenure)
-            if key not in self.tenancies:
-                if new:  # a new resident has no tenancy yet
-                    Tenancy.objects.create(
-                        resident=resident, home=home, tenure=p.tenure, start_on=plan.received_on
-                    )
-                else:
-                    Tenancy.objects.get_or_create(
-                        resident=resident,
-                        home=home,
-                        tenure=p.tenure,
-                        defaults={"start_on": plan.received_on},
-                    )
-                self.tenancies.add(key)
+            self._tenancy(resident, home, p.tenure, plan.received_on, new=new)
         return resident, home
+
+    def _tenancy(self, resident: Resident, home: Property, tenure: str, on: date, *, new: bool):
+        """The tenancy the complaint was made under; the old system rarely gives its start, so
+        it starts no later than the resident's earliest imported complaint (TSM CH01 counts
+        complaints by the tenure at the time)."""
+        key = (resident.pk, home.pk, tenure)
+        known = self.tenancies.get(key)
+        if known is None:
+            if new:  # a new resident has no tenancy yet
+                tenancy = Tenancy.objects.create(
+                    resident=resident, home=home, tenure=tenure, start_on=on
+                )
+            else:
+                tenancy, _ = Tenancy.objects.get_or_create(
+                    resident=resident, home=home, tenure=tenure, defaults={"start_on": on}
+                )
+            known = (tenancy.pk, tenancy.start_on)
+        if on < known[1]:
+            Tenancy.objects.filter(pk=known[0]).update(start_on=on)
+            known = (known[0], on)
+        self.tenancies[key] = known
 
     def _home(self, plan: ComplaintPlan) -> Property:
         p = plan.resident

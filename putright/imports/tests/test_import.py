@@ -88,6 +88,22 @@ def test_residents_are_matched_by_their_old_id_with_their_tenure():
     assert imported("OLD-1002").status == State.RECEIVED
 
 
+def test_a_tenancy_starts_no_later_than_the_residents_earliest_complaint():
+    run(
+        row(),
+        row(
+            legacy_reference="OLD-0999",
+            received_on="2025-01-06",
+            s1_acknowledged_on="",
+            s1_responded_on="",
+            s1_decision="",
+            s1_remedies="",
+            closed_on="",
+        ),
+    )
+    assert Tenancy.objects.get().start_on == date(2025, 1, 6)
+
+
 def test_a_full_stage_two_history_with_an_extension_and_the_ombudsman(second_handler):
     report = run(
         row(

@@ -61,6 +61,8 @@ class ImportedComplaint(models.Model):
     import_event = models.ForeignKey(
         "complaints.CaseEvent", on_delete=models.PROTECT, related_name="+"
     )
+    # The newest record entry the import wrote: anything later was done in PutRight.
+    last_event_id = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["legacy_reference"]

@@ -16,13 +16,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from putright.complaints import services as complaint_services
 from putright.complaints.calendar import calendar_pinned
 from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
 from putright.complaints.errors import ComplaintError
-from putright.complaints.models import Complaint, Correspondence
+from putright.complaints.models import CaseEvent, Complaint, Correspondence
 from putright.complaints.services.common import record_event
 from putright.imports.checks import (
     DUPLICATE_REFERENCE,
@@ -53,6 +54,17 @@ NOT_IMPORTED_INVALID = (
 )
 UNKNOWN_COMPLAINT = "No complaint with the reference '{value}' in this file or already imported."
 UNKNOWN_DIRECTION = "Write in (received) or out (sent), not '{value}'."
+HISTORY_STANDS = "the dated history stays as first recorded; review the case if it matters"
+WORKED_SINCE = "the case has been worked in PutRight since it was imported"
+# Record entries that move a case on; correspondence and notes do not.
+LIFECYCLE_EVENT_PREFIXES = (
+    "stage.",
+    "complaint.",
+    "ombudsman.",
+    "definition.",
+    "remedy.",
+    "action.",
+)
 SERVICE_REFUSED = "PutRight refused this step ({step}): {message}"
 
 
@@ -449,8 +461,25 @@ def _create(plan: ComplaintPlan, batch, lookups, people: People, system, runner)
         values=plan.values,
         steps=["receive", *steps],
         import_event=event,
+        last_event_id=_newest_event_id(complaint),
     )
     return complaint
+
+
+def _newest_event_id(complaint: Complaint) -> int:
+    return complaint.events.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _worked_in_putright(mapping: ImportedComplaint) -> bool:
+    """Whether staff have moved the case on in PutRight since it was imported."""
+    lifecycle = Q()
+    for prefix in LIFECYCLE_EVENT_PREFIXES:
+        lifecycle |= Q(code__startswith=prefix)
+    return (
+        CaseEvent.objects.filter(complaint_id=mapping.complaint_id, id__gt=mapping.last_event_id)
+        .filter(lifecycle)
+        .exists()
+    )
 
 
 def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, system, runner):
@@ -463,9 +492,11 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
     done_omb = [s for s in done if s in ("refer", "ombudsman_outcome")]
     done_life = [s for s in done if s not in done_omb]
     to_apply: list[str] = []
-    if lifecycle[: len(done_life)] == done_life:
+    # Once staff have worked the case in PutRight, the file no longer drives it: record only.
+    worked = _worked_in_putright(mapping)
+    if not worked and lifecycle[: len(done_life)] == done_life:
         to_apply += lifecycle[len(done_life) :]
-    if ombudsman[: len(done_omb)] == done_omb:
+    if not worked and ombudsman[: len(done_omb)] == done_omb:
         to_apply += ombudsman[len(done_omb) :]
     step_columns = {c for s in to_apply for c in STEP_COLUMNS.get(s, ())}
     applied, recorded = [], []
@@ -502,15 +533,15 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
             "applied": applied,
             "steps_added": to_apply,
             "not_applied": recorded,
+            "worked_in_putright": worked,
         },
     )
     if recorded or in_place:
         lines = [f"{summary}: the previous system's records changed."]
         lines += [f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (updated)" for c in in_place]
+        why = WORKED_SINCE if worked else HISTORY_STANDS
         lines += [
-            f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (not applied: the dated history "
-            "stays as first recorded; review the case if it matters)"
-            for c in recorded
+            f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (not applied: {why})" for c in recorded
         ]
         complaint_services.record_correct(
             event=mapping.import_event, text="\n".join(lines), actor=runner
@@ -520,7 +551,10 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
     mapping.last_batch = batch
     mapping.file_name = batch.file_name
     mapping.row_number = plan.row
-    mapping.save(update_fields=["values", "steps", "last_batch", "file_name", "row_number"])
+    mapping.last_event_id = _newest_event_id(complaint)
+    mapping.save(
+        update_fields=["values", "steps", "last_batch", "file_name", "row_number", "last_event_id"]
+    )
     return "updated", complaint
 
 

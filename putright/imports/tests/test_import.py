@@ -398,3 +398,18 @@ def test_a_step_missing_from_a_corrected_row_is_recorded_and_nothing_is_undone()
     assert complaint.status == State.CLOSED
     update = complaint.events.get(code="import.updated").data
     assert (update["steps_added"], update["not_applied"]) == ([], ["closed_on"])
+
+
+def test_a_case_worked_in_putright_since_is_not_moved_on_by_a_corrected_file(handler):
+    from putright.complaints.tests.stories import responded
+
+    run(row(s1_responded_on="", s1_decision="", s1_remedies="", closed_on=""))
+    responded(imported(), actor=handler, on=date(2025, 4, 16))  # answered in PutRight
+    report = run(row())  # the old system's export also has a response and closure
+    assert (report.updated, report.issues) == (1, [])
+    complaint = imported()
+    assert complaint.status == State.STAGE1_RESPONDED  # PutRight's own handling stands
+    assert complaint.stages.get(number=1).responded_on == date(2025, 4, 16)
+    update = complaint.events.get(code="import.updated").data
+    assert (update["worked_in_putright"], update["steps_added"]) == (True, [])
+    assert importing.WORKED_SINCE in complaint.events.get(code="record.corrected").data["text"]

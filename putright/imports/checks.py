@@ -72,6 +72,21 @@ CLOSED_WITHOUT_RESPONSE = (
 )
 ENDED_TWICE = "A complaint can be closed, withdrawn or not accepted, but only one of these."
 
+TOO_LONG = "Too long: at most {n} characters here."
+# The database's limits, checked here so a long value is a row problem, not a crash.
+MAX_LENGTHS = {
+    "legacy_reference": 100,
+    "resident_id": 100,
+    "resident_name": 200,
+    "resident_email": 254,
+    "resident_phone": 40,
+    "property_ref": 32,
+    "address_line_1": 200,
+    "town": 100,
+    "postcode": 10,
+    "ombudsman_reference": 40,
+}
+
 DATE_COLUMNS_SUFFIXES = ("_on", "_to")
 
 
@@ -227,6 +242,9 @@ def check_row(raw: RawRow, lookups: Lookups) -> tuple[ComplaintPlan | None, list
     if raw.bad_encoding:
         return None, [Issue(raw.number, "(whole row)", raw.bad_encoding)]
     r = _Row(raw, lookups)
+    for column, limit in MAX_LENGTHS.items():
+        if len(raw.values.get(column, "")) > limit:
+            r.add(column, TOO_LONG.format(n=limit))
     reference = r.text("legacy_reference", required=True)
     tenure = r.choice("tenure", lookups.tenures, UNKNOWN_TENURE, required=True)
     resident = ResidentPlan(

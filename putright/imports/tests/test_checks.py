@@ -40,6 +40,9 @@ RULES = [
     pytest.param({"received_on": ""}, ("received_on", checks.MISSING), id="missing-required-value"),
     pytest.param({"resident_name": ""}, ("resident_name", checks.MISSING), id="missing-name"),
     pytest.param(
+        {"postcode": "EX1 1AA EX1 1AA"}, ("postcode", checks.TOO_LONG.format(n=10)), id="too-long"
+    ),
+    pytest.param(
         {"category": "Gas"},
         ("category", checks.UNKNOWN_CATEGORY.format(value="Gas", known="damp-mould, repairs")),
         id="unknown-category",

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "putright.accounts",
     "putright.people",
     "putright.complaints",
+    "putright.letters",
     "putright.web",
     "putright.imports",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("putright.complaints.api_urls")),
+    path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
 ]

@@ -11,7 +11,9 @@ export PUTRIGHT_DEBUG=true
 python manage.py migrate --noinput
 logins="$(python manage.py create_demo_users)"
 if python manage.py help seed_demo >/dev/null 2>&1; then
-  python manage.py seed_demo
+  # The demo replays 18 months of history: no automatic letters for it (they would all be
+  # dated today and queue thousands of PDFs for the worker).
+  PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_demo
 else
   echo "demo: no seed_demo command yet; starting with staff accounts only"
 fi

@@ -1,0 +1,58 @@
+"""Letters configuration: the landlord's letterhead, the Ombudsman's details, GOV.UK Notify.
+
+Each value can be set in Django settings; the environment variable of the same name is read
+otherwise, and the Ombudsman's details default to the Code profile's (the policy seed's).
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+from putright.env import env_bool, env_str
+from putright.rules.profile import CodeProfile
+
+
+def _setting(name: str, default: str) -> str:
+    value = getattr(settings, name, None)
+    return str(value) if value is not None else env_str(name, default)
+
+
+def ombudsman_contact(profile: CodeProfile) -> dict[str, str]:
+    """The Housing Ombudsman's contact details as printed in letters (Code 2.4, 6.5, 6.16)."""
+    default = profile.ombudsman
+    return {
+        "name": _setting("PUTRIGHT_OMBUDSMAN_NAME", default.name),
+        "online_form": _setting("PUTRIGHT_OMBUDSMAN_ONLINE_FORM", default.online_form),
+        "phone": _setting("PUTRIGHT_OMBUDSMAN_PHONE", default.phone),
+        "email": _setting("PUTRIGHT_OMBUDSMAN_EMAIL", default.email),
+        "postal_address": _setting("PUTRIGHT_OMBUDSMAN_POSTAL_ADDRESS", default.postal_address),
+    }
+
+
+def landlord() -> dict[str, Any]:
+    """The letterhead: the landlord's name, logo, address and complaints contact details."""
+    return {
+        "name": settings.PUTRIGHT_LANDLORD_NAME,
+        "address": settings.PUTRIGHT_LANDLORD_ADDRESS,
+        "phone": settings.PUTRIGHT_LANDLORD_PHONE,
+        "complaints_email": settings.PUTRIGHT_COMPLAINTS_EMAIL,
+        "logo_url": settings.PUTRIGHT_LOGO_URL,
+        "brand_colour": settings.PUTRIGHT_BRAND_COLOUR,
+        "signatory": _setting("PUTRIGHT_LETTER_SIGNATORY", "The Complaints Team"),
+    }
+
+
+def notify_api_key() -> str:
+    """GOV.UK Notify is used only when an API key is configured."""
+    return _setting("PUTRIGHT_NOTIFY_API_KEY", "")
+
+
+def notify_email_template_id() -> str:
+    """A Notify email template with ((subject)) and ((body)) placeholders."""
+    return _setting("PUTRIGHT_NOTIFY_EMAIL_TEMPLATE_ID", "")
+
+
+def letters_automatic() -> bool:
+    """Whether lifecycle events produce letters (off while replaying history, say)."""
+    value = getattr(settings, "PUTRIGHT_LETTERS_AUTOMATIC", None)
+    return bool(value) if value is not None else env_bool("PUTRIGHT_LETTERS_AUTOMATIC", True)

@@ -1,0 +1,287 @@
+"""Letter contexts: the data each letter is built from, taken from the case record.
+
+Contexts are plain JSON (dates as ISO strings) so a letter keeps exactly the data it was
+built from, and the gate checks data – never prose.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from putright.complaints.constants import Outcome
+from putright.complaints.models import (
+    Complaint,
+    Exclusion,
+    Extension,
+    OutstandingAction,
+    Remedy,
+    Response,
+    Stage,
+)
+from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
+from putright.letters.conf import landlord, ombudsman_contact
+from putright.letters.recipients import Recipient
+from putright.people.models import Resident
+from putright.rules.profile import CodeProfile, get_profile
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _profile(complaint: Complaint | None) -> CodeProfile:
+    return get_profile(complaint.profile_code if complaint else "hos-2024")
+
+
+def base_context(
+    *, resident: Resident, recipient: Recipient, complaint: Complaint | None = None
+) -> dict[str, Any]:
+    """What every letter has: letterhead, recipient, date, reference."""
+    return {
+        "landlord": landlord(),
+        "recipient": recipient.as_context(),
+        "resident_name": resident.full_name,
+        "on_behalf": recipient.role != "resident",
+        "reference": complaint.reference if complaint else "",
+        "date": _iso(timezone.localdate()),
+    }
+
+
+def _stage_points(complaint: Complaint, stage: Stage) -> list[Any]:
+    # The definition as it stood at this stage: points added at a later stage belong there.
+    return [p for p in complaint.points.all() if p.added_at_stage <= stage.number]
+
+
+def _definition(complaint: Complaint, stage: Stage) -> dict[str, Any]:
+    return {
+        "points": [{"number": p.number, "text": p.text} for p in _stage_points(complaint, stage)],
+        "outcomes_sought": stage.outcomes_sought,
+        "responsible_for": stage.responsible_for,
+        "not_responsible_for": stage.not_responsible_for,
+        "to_clarify": stage.to_clarify,
+    }
+
+
+def _stage(profile: CodeProfile, number: int) -> dict[str, Any]:
+    rule = profile.stage(number)
+    return {"number": number, "name": rule.name, "is_final": rule.is_final}
+
+
+def _handler_name(stage: Stage) -> str:
+    if stage.handler_id is None:
+        return ""
+    return stage.handler.get_full_name() or stage.handler.get_username()
+
+
+def acknowledgement_context(stage: Stage) -> dict[str, Any]:
+    """Stage 1 or 2 acknowledgement: the definition, responsibility and what happens next."""
+    complaint = stage.complaint
+    profile = _profile(complaint)
+    definition = _definition(complaint, stage)
+    return {
+        "stage": _stage(profile, stage.number),
+        "definition": definition,
+        "responsibility": {
+            "responsible_for": stage.responsible_for,
+            "not_responsible_for": stage.not_responsible_for,
+        },
+        "next_steps": {
+            "response_due": _iso(stage.response_due),
+            "handler": _handler_name(stage),
+            "working_days": profile.stage(stage.number).response_limit,
+        },
+    }
+
+
+def extension_context(extension: Extension) -> dict[str, Any]:
+    """An extension notice: reason, new date, update interval, Ombudsman (Code 6.5 / 5.9)."""
+    stage = extension.stage
+    profile = _profile(stage.complaint)
+    return {
+        "stage": _stage(profile, stage.number),
+        "reason": extension.reason,
+        "new_date": _iso(extension.new_due),
+        "previous_date": _iso(extension.previous_due),
+        "update_interval": (
+            f"{extension.update_interval_days} working days"
+            if extension.update_interval_days
+            else ""
+        ),
+        "ombudsman": ombudsman_contact(profile),
+    }
+
+
+def refusal_context(exclusion: Exclusion) -> dict[str, Any]:
+    """A refusal: the reasons and the right to take the decision to the Ombudsman (Code 2.4)."""
+    complaint = exclusion.complaint
+    profile = _profile(complaint)
+    try:
+        ground = profile.exclusion_ground(exclusion.ground).label
+    except ValueError:
+        ground = exclusion.ground
+    return {
+        "stage": _stage(profile, exclusion.stage),
+        "ground": ground,
+        "explanation": exclusion.reasoning,
+        "ombudsman_right": ombudsman_contact(profile),
+    }
+
+
+def _escalation(profile: CodeProfile, number: int) -> dict[str, Any]:
+    rule = profile.stage(number)
+    office = landlord()
+    if rule.is_final:
+        return {
+            "to": rule.escalates_to,
+            "to_ombudsman": True,
+            "how": (
+                "This is our final response. If you are still unhappy, you can ask the "
+                "Housing Ombudsman to look at your complaint. It is free and independent."
+            ),
+            "ombudsman": ombudsman_contact(profile),
+        }
+    return {
+        "to": rule.escalates_to,
+        "to_ombudsman": False,
+        "how": (
+            f"If you are unhappy with this response, tell us and we will look at your complaint "
+            f"again at {rule.escalates_to}. You do not need to give a reason. Contact us by "
+            f"email at {office['complaints_email']}, by phone on {office['phone']}, or by "
+            f"letter to {office['address']}."
+        ),
+    }
+
+
+def response_context(
+    stage: Stage, data: ResponseInput, *, issued_on: date | None = None
+) -> dict[str, Any]:
+    """A stage response's elements (a)–(g) from the response data and the definition."""
+    complaint = stage.complaint
+    profile = _profile(complaint)
+    points = {p.number: p.text for p in _stage_points(complaint, stage)}
+    return {
+        "stage": _stage(profile, stage.number),
+        "definition": _definition(complaint, stage),
+        "summary": data.summary,
+        "early_resolution": data.early_resolution,
+        "decisions": [
+            {
+                "point": d.point,
+                "point_text": points.get(d.point, ""),
+                "outcome": d.outcome if d.outcome in Outcome.values else "",
+                "outcome_label": Outcome(d.outcome).label if d.outcome in Outcome.values else "",
+                "reasons": d.reasons,
+            }
+            for d in sorted(data.decisions, key=lambda d: d.point)
+        ],
+        "remedy": {
+            "items": [
+                {
+                    "type": r.remedy_type,
+                    "type_label": _remedy_label(profile, r.remedy_type),
+                    "description": r.description,
+                    "due_on": _iso(r.due_on),
+                    "amount": f"{r.amount:.2f}" if r.amount is not None else "",
+                }
+                for r in data.remedies
+            ],
+            "none_reason": "" if data.remedies else data.no_remedy_reason,
+        },
+        "outstanding_actions": {
+            "items": [
+                {
+                    "description": a.description,
+                    "due_on": _iso(a.due_on),
+                    "owner": _owner_name(a),
+                }
+                for a in data.actions
+            ],
+            # (f) "or none": an empty list is stated as none, in the letter's data.
+            "none": "There are no outstanding actions." if not data.actions else "",
+        },
+        "escalation": _escalation(profile, stage.number),
+        "learning": data.learning,
+        "issued_on": _iso(issued_on),
+    }
+
+
+def _remedy_label(profile: CodeProfile, code: str) -> str:
+    try:
+        return profile.remedy_type(code).label
+    except ValueError:
+        return code
+
+
+def _owner_name(action: ActionInput) -> str:
+    if action.owner is not None:
+        return action.owner.get_full_name() or action.owner.get_username()
+    return action.owner_name
+
+
+def response_input_from_record(response: Response) -> ResponseInput:
+    """The issued response read back as the input it was made from."""
+    return ResponseInput(
+        summary=response.summary,
+        decisions=[
+            DecisionInput(point=d.point.number, outcome=d.outcome, reasons=d.reasons)
+            for d in response.decisions.select_related("point")
+        ],
+        remedies=[
+            RemedyInput(
+                remedy_type=r.remedy_type,
+                description=r.description,
+                due_on=r.due_on,
+                amount=r.amount,
+            )
+            for r in response.remedies.all()
+        ],
+        actions=[
+            ActionInput(
+                description=a.description, due_on=a.due_on, owner=a.owner, owner_name=a.owner_name
+            )
+            for a in response.outstanding_actions.select_related("owner")
+        ],
+        learning=response.learning,
+        no_remedy_reason=response.no_remedy_reason,
+        early_resolution=response.early_resolution,
+    )
+
+
+def update_context(complaint: Complaint, *, progress: str, next_update: date | None) -> dict:
+    """A keeping-informed update (Code 5.9)."""
+    profile = _profile(complaint)
+    return {
+        "stage": _stage(profile, complaint.current_stage),
+        "progress": progress,
+        "next_update": _iso(next_update),
+    }
+
+
+def completion_context(item: Remedy | OutstandingAction) -> dict[str, Any]:
+    """Confirmation that a remedy or outstanding action is done (Code 7.3 / 6.6)."""
+    is_remedy = isinstance(item, Remedy)
+    return {
+        "completed": {
+            "what": "remedy" if is_remedy else "action",
+            "description": item.description,
+            "completed_on": _iso(item.completed_on),
+            "note": item.completion_note,
+        }
+    }
+
+
+def survey_follow_up_context() -> dict[str, Any]:
+    """After dissatisfaction in a survey: how to complain (Code 1.6)."""
+    office = landlord()
+    return {
+        "how_to_complain": {
+            "email": office["complaints_email"],
+            "phone": office["phone"],
+            "address": office["address"],
+        }
+    }
+
+
+def portal_link_context(*, link: str, expires_in_minutes: int) -> dict[str, Any]:
+    return {"link": link, "expires_in_minutes": expires_in_minutes}

@@ -1,0 +1,108 @@
+"""Who a letter goes to, and how: the resident's adjustments decide (Code 5.10, 3.6).
+
+``recipients_for(complaint)`` is the one place this is decided. It honours the resident's
+preferred channel and large-print adjustments, and sends to an authorised representative
+(copying the resident where asked) once the people app records representatives.
+"""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from putright.complaints.models import Complaint
+from putright.letters.constants import DeliveryChannel
+from putright.people.models import Adjustment, Resident
+
+RESIDENT = "resident"
+RESIDENT_COPY = "resident (copy)"
+REPRESENTATIVE = "representative"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee of a letter and how it reaches them."""
+
+    name: str
+    role: str
+    channel: str  # DeliveryChannel.EMAIL or DeliveryChannel.POST
+    email: str = ""
+    postal_address: str = ""
+    large_print: bool = False
+
+    @property
+    def to_address(self) -> str:
+        return self.email if self.channel == DeliveryChannel.EMAIL else self.postal_address
+
+    def as_context(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _active_adjustments(resident: Resident) -> list[Adjustment]:
+    return [a for a in resident.adjustments.all() if a.active]
+
+
+def _preferred_channel(detail: str) -> str | None:
+    words = detail.lower()
+    if "post" in words or "letter" in words or "paper" in words:
+        return DeliveryChannel.POST
+    if "email" in words or "e-mail" in words:
+        return DeliveryChannel.EMAIL
+    return None
+
+
+def resident_recipient(resident: Resident, *, role: str = RESIDENT) -> Recipient:
+    """The resident as addressee, with their preferred channel and large print honoured."""
+    adjustments = _active_adjustments(resident)
+    large_print = any(a.kind == Adjustment.Kind.LARGE_PRINT for a in adjustments)
+    preferred = None
+    for a in adjustments:
+        if a.kind == Adjustment.Kind.PREFERRED_CHANNEL:
+            preferred = _preferred_channel(a.detail) or preferred
+    if preferred is None:
+        preferred = DeliveryChannel.EMAIL if resident.email else DeliveryChannel.POST
+    if preferred == DeliveryChannel.EMAIL and not resident.email:
+        preferred = DeliveryChannel.POST
+    return Recipient(
+        name=resident.full_name,
+        role=role,
+        channel=preferred,
+        email=resident.email,
+        postal_address=resident.postal_address,
+        large_print=large_print,
+    )
+
+
+def _authorised_representatives(complaint: Complaint) -> list[Any]:
+    # Representatives come from the people app (issue 4); until it records them there are none.
+    manager = getattr(complaint.resident, "representatives", None)
+    if manager is None:
+        return []
+    today = timezone.localdate()
+    return [
+        rep
+        for rep in manager.all()
+        if rep.is_authorised_on(today)
+        and rep.covers(complaint.pk)
+        and getattr(rep, "letters_to_representative", True)
+    ]
+
+
+def recipients_for(complaint: Complaint) -> list[Recipient]:
+    """Everyone a letter about `complaint` goes to, each with their channel."""
+    representatives = _authorised_representatives(complaint)
+    if not representatives:
+        return [resident_recipient(complaint.resident)]
+    found = [
+        Recipient(
+            name=rep.full_name,
+            role=REPRESENTATIVE,
+            channel=DeliveryChannel.EMAIL if rep.email else DeliveryChannel.POST,
+            email=rep.email,
+            postal_address=rep.postal_address,
+        )
+        for rep in representatives
+    ]
+    if any(getattr(rep, "copy_to_resident", False) for rep in representatives):
+        found.append(resident_recipient(complaint.resident, role=RESIDENT_COPY))
+    return found

@@ -1,0 +1,60 @@
+"""What each letter must contain, as data: the Code's elements with their provisions.
+
+A stage response takes its elements (a)-(g) straight from the Code profile
+(``profile.stage(n).required_elements``). The other letters list theirs here, in the same
+shape, citing the provision that asks for each. No template decides what is required.
+"""
+
+from putright.letters.constants import LetterKind
+from putright.rules.profile import CodeProfile, ResponseElement
+
+# Code 6.5 (stage 1) and 6.16 (stage 2): an extension notice gives the Ombudsman's details.
+_EXTENSION_OMBUDSMAN_PROVISION = {1: "6.5", 2: "6.16"}
+
+
+def _element(letter: str, key: str, label: str, provision: str) -> ResponseElement:
+    return ResponseElement(letter=letter, key=key, label=label, provision=provision)
+
+
+def required_elements(
+    kind: str, *, profile: CodeProfile, stage: int | None = None
+) -> tuple[ResponseElement, ...]:
+    """The elements a letter of `kind` (at `stage`, where it has one) must show."""
+    if kind == LetterKind.RESPONSE:
+        return profile.stage(stage or 1).required_elements
+    if kind == LetterKind.ACKNOWLEDGEMENT:
+        rule = profile.stage(stage or 1)
+        return (
+            _element("a", "stage", "The complaint stage", rule.ack_provision),
+            _element("b", "definition", "The complaint definition", "5.6"),
+            _element("c", "responsibility", "What we are and are not responsible for", "5.7"),
+            _element("d", "next_steps", "What happens next and when", rule.response_provision),
+        )
+    if kind == LetterKind.EXTENSION:
+        rule = profile.stage(stage or 1)
+        ombudsman = _EXTENSION_OMBUDSMAN_PROVISION.get(rule.number, "6.5")
+        return (
+            _element("a", "reason", "The reason for the extension", rule.extension_provision),
+            _element("b", "new_date", "The new response date", rule.extension_provision),
+            _element("c", "update_interval", "When we will update you", "5.9"),
+            _element("d", "ombudsman", "The Housing Ombudsman's contact details", ombudsman),
+        )
+    if kind == LetterKind.REFUSAL:
+        return (
+            _element("a", "explanation", "Why the matter is not suitable for the process", "2.4"),
+            _element(
+                "b", "ombudsman_right", "The right to take the decision to the Ombudsman", "2.4"
+            ),
+        )
+    if kind == LetterKind.UPDATE:
+        return (
+            _element("a", "progress", "What has happened since we last wrote", "5.9"),
+            _element("b", "next_update", "When we will update you next", "5.9"),
+        )
+    if kind == LetterKind.COMPLETION:
+        return (_element("a", "completed", "What we have completed, and when", "7.3 / 6.6"),)
+    if kind == LetterKind.SURVEY_FOLLOW_UP:
+        return (_element("a", "how_to_complain", "How to make a complaint", "1.6"),)
+    if kind == LetterKind.PORTAL_LINK:
+        return (_element("a", "link", "The sign-in link", "3.1"),)
+    raise ValueError(f"Unknown letter kind {kind!r}.")

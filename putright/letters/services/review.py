@@ -1,0 +1,244 @@
+"""Review before sending (policy 6.4): a response is drafted, reviewed by a colleague who is
+not its author, and only an approved draft is issued – its letter then goes out.
+
+Contract 1 with the staff web app: ``response_draft_submit`` and ``response_draft_input``
+keep exactly these signatures.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from putright.accounts.permissions import can_work_cases
+from putright.complaints import services
+from putright.complaints.errors import RuleBroken
+from putright.complaints.models import Response, Stage
+from putright.complaints.services import (
+    ActionInput,
+    DecisionInput,
+    RemedyInput,
+    ResponseInput,
+)
+from putright.complaints.services.common import record_event, require_text
+from putright.letters.constants import DraftStatus, LetterKind
+from putright.letters.context import response_context
+from putright.letters.models import ResponseDraft
+from putright.letters.recipients import recipients_for
+from putright.letters.services.letters import letter_prepare
+
+NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can draft or review a response."
+ALREADY_IN_REVIEW = "Version {version} of this response is already waiting for review."
+NOT_IN_REVIEW = "This draft is not waiting for review."
+REVIEWER_IS_AUTHOR = (
+    "A response must be reviewed by a colleague, not by the person who drafted it (policy 6.4)."
+)
+RETURN_NEEDS_COMMENTS = "Say what needs to change before the response can be sent."
+
+
+class _DryRun(Exception):
+    """Raised to roll back a trial issue of the response."""
+
+
+def _to_json(data: ResponseInput) -> dict[str, Any]:
+    def iso(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "summary": data.summary,
+        "decisions": [
+            {"point": d.point, "outcome": d.outcome, "reasons": d.reasons} for d in data.decisions
+        ],
+        "remedies": [
+            {
+                "remedy_type": r.remedy_type,
+                "description": r.description,
+                "due_on": iso(r.due_on),
+                "amount": str(r.amount) if r.amount is not None else None,
+            }
+            for r in data.remedies
+        ],
+        "actions": [
+            {
+                "description": a.description,
+                "due_on": iso(a.due_on),
+                "owner": a.owner.pk if a.owner is not None else None,
+                "owner_name": a.owner_name,
+            }
+            for a in data.actions
+        ],
+        "learning": data.learning,
+        "no_remedy_reason": data.no_remedy_reason,
+        "early_resolution": data.early_resolution,
+    }
+
+
+def response_draft_input(draft: ResponseDraft) -> ResponseInput:
+    """The draft as the respond form's input, e.g. to edit a returned draft."""
+    data = draft.data
+    owners = {
+        u.pk: u
+        for u in get_user_model().objects.filter(
+            pk__in=[a["owner"] for a in data["actions"] if a["owner"]]
+        )
+    }
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return ResponseInput(
+        summary=data["summary"],
+        decisions=[DecisionInput(**d) for d in data["decisions"]],
+        remedies=[
+            RemedyInput(
+                remedy_type=r["remedy_type"],
+                description=r["description"],
+                due_on=day(r["due_on"]),
+                amount=Decimal(r["amount"]) if r["amount"] is not None else None,
+            )
+            for r in data["remedies"]
+        ],
+        actions=[
+            ActionInput(
+                description=a["description"],
+                due_on=day(a["due_on"]),
+                owner=owners.get(a["owner"]) if a["owner"] else None,
+                owner_name=a["owner_name"],
+            )
+            for a in data["actions"]
+        ],
+        learning=data["learning"],
+        no_remedy_reason=data["no_remedy_reason"],
+        early_resolution=data["early_resolution"],
+    )
+
+
+def _check_would_issue(stage: Stage, data: ResponseInput, actor: Any) -> None:
+    """Run the real ``stage_respond`` and roll it back: its errors are the draft's errors."""
+    fresh = Stage.objects.select_related("complaint").get(pk=stage.pk)
+    try:
+        with transaction.atomic():
+            services.stage_respond(stage=fresh, data=data, actor=actor)
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def _gate(stage: Stage, data: ResponseInput) -> None:
+    """The response letter must pass the content gate for every recipient."""
+    complaint = stage.complaint
+    for recipient in recipients_for(complaint):
+        letter_prepare(
+            kind=LetterKind.RESPONSE,
+            resident=complaint.resident,
+            recipient=recipient,
+            context=response_context(stage, data, issued_on=timezone.localdate()),
+            complaint=complaint,
+            stage=stage.number,
+        )
+
+
+@transaction.atomic
+def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> ResponseDraft:
+    """Save a drafted response as the next version and send it for review (policy 6.4)."""
+    if not can_work_cases(actor):
+        raise RuleBroken(NOT_A_CASE_WORKER)
+    stage = Stage.objects.select_for_update().select_related("complaint").get(pk=stage.pk)
+    waiting = stage.response_drafts.filter(status=DraftStatus.IN_REVIEW).first()
+    if waiting is not None:
+        raise RuleBroken(ALREADY_IN_REVIEW.format(version=waiting.version))
+    _check_would_issue(stage, data, actor)
+    _gate(stage, data)
+    stage.response_drafts.filter(status=DraftStatus.RETURNED).update(status=DraftStatus.SUPERSEDED)
+    latest = stage.response_drafts.aggregate(latest=Max("version"))["latest"] or 0
+    draft = ResponseDraft.objects.create(
+        stage=stage,
+        version=latest + 1,
+        data=_to_json(data),
+        author=actor,
+        submitted_at=timezone.now(),
+    )
+    record_event(
+        stage.complaint,
+        "response.submitted",
+        f"Stage {stage.number} response version {draft.version} sent for review",
+        actor=actor,
+        stage=stage.number,
+        data={"draft": draft.pk, "version": draft.version},
+    )
+    return draft
+
+
+def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
+    if draft.status != DraftStatus.IN_REVIEW:
+        raise RuleBroken(NOT_IN_REVIEW)
+    if not can_work_cases(actor):
+        raise RuleBroken(NOT_A_CASE_WORKER)
+    if draft.author_id == actor.pk:
+        raise RuleBroken(REVIEWER_IS_AUTHOR, provision="policy 6.4")
+
+
+@transaction.atomic
+def response_draft_return(*, draft: ResponseDraft, actor: Any, comments: str) -> ResponseDraft:
+    """Send a draft back to its author with what must change."""
+    draft = (
+        ResponseDraft.objects.select_for_update()
+        .select_related("stage__complaint")
+        .get(pk=draft.pk)
+    )
+    _check_reviewer(draft, actor)
+    comments = require_text(comments, "comments", RETURN_NEEDS_COMMENTS)
+    draft.status = DraftStatus.RETURNED
+    draft.reviewer = actor
+    draft.reviewed_at = timezone.now()
+    draft.review_comments = comments
+    draft.save(update_fields=["status", "reviewer", "reviewed_at", "review_comments"])
+    record_event(
+        draft.stage.complaint,
+        "response.returned",
+        f"Stage {draft.stage.number} response version {draft.version} returned for changes",
+        actor=actor,
+        stage=draft.stage.number,
+        data={"draft": draft.pk, "version": draft.version, "comments": comments},
+    )
+    return draft
+
+
+@transaction.atomic
+def response_draft_approve(*, draft: ResponseDraft, actor: Any, comments: str = "") -> Response:
+    """Approve a draft: the response is issued (its author stays the author) and its letter
+    goes out once committed (the ``stage.responded`` listener)."""
+    draft = (
+        ResponseDraft.objects.select_for_update()
+        .select_related("stage__complaint")
+        .get(pk=draft.pk)
+    )
+    _check_reviewer(draft, actor)
+    data = response_draft_input(draft)
+    _gate(draft.stage, data)
+    response = services.stage_respond(stage=draft.stage, data=data, actor=draft.author)
+    draft.status = DraftStatus.APPROVED
+    draft.reviewer = actor
+    draft.reviewed_at = timezone.now()
+    draft.review_comments = comments.strip()
+    draft.response = response
+    draft.save(update_fields=["status", "reviewer", "reviewed_at", "review_comments", "response"])
+    record_event(
+        draft.stage.complaint,
+        "response.approved",
+        f"Stage {draft.stage.number} response version {draft.version} approved for sending",
+        actor=actor,
+        stage=draft.stage.number,
+        data={
+            "draft": draft.pk,
+            "version": draft.version,
+            "author": draft.author.get_username(),
+            "reviewer": actor.get_username(),
+            "comments": draft.review_comments,
+        },
+    )
+    return response

@@ -1,0 +1,97 @@
+"""Editing letter templates: administrators only, and never at the cost of a gated element."""
+
+from typing import Any
+
+from django.db import transaction
+
+from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.letters.constants import LetterKind
+from putright.letters.gate import LetterIncomplete
+from putright.letters.models import LetterTemplate
+from putright.letters.preview import SAMPLE_REFERENCE, sample_context
+from putright.letters.recipients import Recipient
+from putright.letters.rendering import RenderedLetter
+from putright.letters.requirements import required_elements
+from putright.letters.templating import template_errors
+from putright.people.models import Resident
+from putright.rules.profile import get_profile
+
+ADMINISTRATORS_ONLY = "Only an administrator can change letter templates."
+SUBJECT_REQUIRED = "Give the letter a subject."
+UNKNOWN_KIND = "Choose a kind of letter from the list."
+
+
+def is_template_editor(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (getattr(user, "role", None) == "admin" or user.is_superuser)
+    )
+
+
+def _stages_for(kind: str) -> list[int | None]:
+    profile = get_profile("hos-2024")
+    if kind in {LetterKind.RESPONSE, LetterKind.ACKNOWLEDGEMENT, LetterKind.EXTENSION}:
+        return [stage.number for stage in profile.stages]
+    return [None]
+
+
+def template_preview(
+    *, kind: str, subject: str, body: str, stage: int | None = None, large_print: bool = False
+) -> RenderedLetter:
+    """The letter `body` would produce with sample data; LetterIncomplete if it hides an element.
+
+    Raises InvalidInput listing the syntax error or the missing ``{% element %}`` tags.
+    """
+    from putright.letters.services.letters import letter_prepare
+
+    if kind not in LetterKind.values:
+        raise InvalidInput(UNKNOWN_KIND, field="kind")
+    profile = get_profile("hos-2024")
+    errors = template_errors(subject, body, required_elements(kind, profile=profile, stage=stage))
+    if errors:
+        raise InvalidInput(" ".join(errors), field="body")
+    resident = Resident(full_name="Alex Example")
+    recipient = Recipient(
+        name="Alex Example",
+        role="resident",
+        channel="post",
+        postal_address="14 Orchard Road, Exampleton, EX2 4RB",
+        large_print=large_print,
+    )
+    context = {**sample_context(kind, stage=stage or 1), "reference": SAMPLE_REFERENCE}
+    _full, rendered, _version = letter_prepare(
+        kind=kind,
+        resident=resident,
+        recipient=recipient,
+        context=context,
+        stage=stage,
+        template=(subject, body, 0),
+    )
+    return rendered
+
+
+@transaction.atomic
+def letter_template_save(*, kind: str, subject: str, body: str, actor: Any) -> LetterTemplate:
+    """Save an administrator's wording; refused if any required element would be lost."""
+    if not is_template_editor(actor):
+        raise RuleBroken(ADMINISTRATORS_ONLY)
+    subject = subject.strip()
+    if not subject:
+        raise InvalidInput(SUBJECT_REQUIRED, field="subject")
+    for stage in _stages_for(kind):
+        try:
+            template_preview(kind=kind, subject=subject, body=body, stage=stage)
+        except LetterIncomplete as exc:
+            raise InvalidInput(exc.message, field="body") from None
+    template, created = LetterTemplate.objects.get_or_create(
+        kind=kind, defaults={"subject": subject, "body": body, "updated_by": actor}
+    )
+    if not created:
+        template.subject = subject
+        template.body = body
+        template.version += 1
+        template.updated_by = actor
+        template.save()
+    return template

@@ -1,0 +1,232 @@
+"""Staff pages for letters: outbox, print queue, review before sending, template editing.
+
+Every view states who may use it. Views parse input, call one service or selector, render.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from putright.accounts.permissions import can_view_cases, can_work_cases
+from putright.complaints.errors import ComplaintError
+from putright.letters import selectors
+from putright.letters.constants import LetterKind
+from putright.letters.context import response_context
+from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
+from putright.letters.models import Letter, LetterTemplate, OutboxItem, ResponseDraft
+from putright.letters.recipients import recipients_for
+from putright.letters.services.letters import letter_prepare
+from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
+from putright.letters.services.review import (
+    response_draft_approve,
+    response_draft_input,
+    response_draft_return,
+)
+from putright.letters.services.templates import (
+    is_template_editor,
+    letter_template_save,
+    template_preview,
+)
+from putright.letters.templating import current_template
+
+
+def allowed(rule: Callable[[Any], bool]) -> Callable:
+    """Sign-in required; then `rule(user)` must hold, or 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@allowed(can_view_cases)
+def outbox(request: HttpRequest) -> HttpResponse:
+    form = OutboxFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    items = list(selectors.outbox_items(status=status or None)[:200])
+    return render(
+        request,
+        "letters/pages/outbox.html",
+        {"items": items, "form": form, "can_act": can_work_cases(request.user)},
+    )
+
+
+@require_POST
+@allowed(can_work_cases)
+def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(OutboxItem, pk=pk)
+    try:
+        outbox_retry(item=item, actor=request.user)
+        messages.success(request, "Sending again now.")
+    except ComplaintError as exc:
+        messages.error(request, exc.message)
+    return redirect("letters:outbox")
+
+
+@allowed(can_view_cases)
+def print_queue(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.print_queue()[:200])
+    return render(
+        request,
+        "letters/pages/print_queue.html",
+        {"items": items, "can_act": can_work_cases(request.user)},
+    )
+
+
+@require_POST
+@allowed(can_work_cases)
+def mark_posted(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(OutboxItem, pk=pk)
+    try:
+        outbox_mark_posted(item=item, actor=request.user)
+        messages.success(request, f"Marked as posted: {item.letter}.")
+    except ComplaintError as exc:
+        messages.error(request, exc.message)
+    return redirect("letters:print_queue")
+
+
+@allowed(can_view_cases)
+def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    letter = get_object_or_404(Letter, pk=pk)
+    if not letter.pdf:
+        raise Http404
+    return FileResponse(
+        letter.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=letter.pdf.name.rsplit("/", 1)[-1],
+    )
+
+
+@allowed(can_view_cases)
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        letter = selectors.letter_detail(pk)
+    except Letter.DoesNotExist:
+        raise Http404 from None
+    return render(request, "letters/pages/letter.html", {"letter": letter})
+
+
+@allowed(can_work_cases)
+def reviews(request: HttpRequest) -> HttpResponse:
+    drafts = list(selectors.drafts_waiting())
+    return render(request, "letters/pages/reviews.html", {"drafts": drafts})
+
+
+def _draft_preview(draft: ResponseDraft) -> tuple[str, str]:
+    """The response letter as the first recipient would get it, or the gate's message."""
+    stage = draft.stage
+    complaint = stage.complaint
+    try:
+        _full, rendered, _v = letter_prepare(
+            kind=LetterKind.RESPONSE,
+            resident=complaint.resident,
+            recipient=recipients_for(complaint)[0],
+            context=response_context(
+                stage, response_draft_input(draft), issued_on=timezone.localdate()
+            ),
+            complaint=complaint,
+            stage=stage.number,
+        )
+    except ComplaintError as exc:
+        return "", exc.message
+    return rendered.html, ""
+
+
+@require_http_methods(["GET", "POST"])
+@allowed(can_work_cases)
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        draft, history = selectors.draft_with_history(pk)
+    except ResponseDraft.DoesNotExist:
+        raise Http404 from None
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        comments = form.cleaned_data["comments"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                response_draft_approve(draft=draft, actor=request.user, comments=comments)
+                messages.success(request, "Approved: the response is issued and its letter sent.")
+            else:
+                response_draft_return(draft=draft, actor=request.user, comments=comments)
+                messages.success(request, "Returned to the author with your comments.")
+            return redirect("letters:reviews")
+        except ComplaintError as exc:
+            form.add_error("comments" if exc.field == "comments" else None, exc.message)
+    html, gate_message = _draft_preview(draft)
+    return render(
+        request,
+        "letters/pages/review.html",
+        {
+            "draft": draft,
+            "history": history,
+            "form": form,
+            "preview_html": html,
+            "gate_message": gate_message,
+            "is_author": draft.author_id == request.user.pk,
+        },
+    )
+
+
+@allowed(is_template_editor)
+def templates(request: HttpRequest) -> HttpResponse:
+    edited = dict(LetterTemplate.objects.values_list("kind", "version"))
+    rows = [
+        {"kind": kind, "label": label, "version": edited.get(kind, 0)}
+        for kind, label in LetterKind.choices
+    ]
+    return render(request, "letters/pages/templates.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@allowed(is_template_editor)
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in LetterKind.values:
+        raise Http404
+    subject, body, version = current_template(kind)
+    form = TemplateForm(request.POST or None, initial={"subject": subject, "body": body})
+    preview_html = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "save" in request.POST:
+                letter_template_save(
+                    kind=kind, subject=data["subject"], body=data["body"], actor=request.user
+                )
+                messages.success(request, "Template saved. New letters use it from now on.")
+                return redirect("letters:template_edit", kind=kind)
+            preview_html = template_preview(
+                kind=kind,
+                subject=data["subject"],
+                body=data["body"],
+                stage=data["stage"] or 1,
+                large_print=data["large_print"],
+            ).html
+        except ComplaintError as exc:
+            form.add_error("body", exc.message)
+    return render(
+        request,
+        "letters/pages/template_edit.html",
+        {
+            "kind": kind,
+            "label": LetterKind(kind).label,
+            "version": version,
+            "form": form,
+            "preview_html": preview_html,
+        },
+    )

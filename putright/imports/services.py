@@ -23,6 +23,7 @@ from putright.complaints import services as complaint_services
 from putright.complaints.calendar import calendar_pinned
 from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
 from putright.complaints.errors import ComplaintError
+from putright.complaints.events import replaying_history
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
 from putright.complaints.services.common import record_event
 from putright.imports.checks import (
@@ -146,7 +147,8 @@ def import_complaints(
         report.issues = [Issue(0, "(file)", p) for p in problems]
         raise ImportRefused(report)
 
-    with calendar_pinned() as calendar:
+    # Imported history is not news: no letters or other listeners react to it.
+    with calendar_pinned() as calendar, replaying_history():
         lookups = Lookups.load(
             today=timezone.localdate(), calendar=calendar, profile=get_profile(DEFAULT_PROFILE)
         )

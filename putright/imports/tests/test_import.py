@@ -413,3 +413,31 @@ def test_a_case_worked_in_putright_since_is_not_moved_on_by_a_corrected_file(han
     update = complaint.events.get(code="import.updated").data
     assert (update["worked_in_putright"], update["steps_added"]) == (True, [])
     assert importing.WORKED_SINCE in complaint.events.get(code="record.corrected").data["text"]
+
+
+def test_imported_history_sends_no_letters_and_wakes_no_listeners(
+    django_capture_on_commit_callbacks, handler
+):
+    from putright.complaints.events import subscribe
+
+    heard = []
+
+    @subscribe("")
+    def listener(event):
+        heard.append(event.code)
+
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            run(row())
+        assert (heard, callbacks) == ([], [])
+        # Outside an import, the same listener hears the lifecycle as usual.
+        from putright.complaints.tests.stories import received
+        from putright.people.factories import ResidentFactory
+
+        with django_capture_on_commit_callbacks(execute=True):
+            received(resident=ResidentFactory(), actor=handler)
+        assert heard == ["complaint.received"]
+    finally:
+        from putright.complaints import events
+
+        events._listeners.remove(("", listener))

@@ -164,3 +164,12 @@ def test_the_documented_format_names_every_column():
     docs = (Path(__file__).resolve().parents[3] / "docs" / "import.md").read_text()
     for name in (*COLUMN_NAMES, *CORRESPONDENCE_NAMES):
         assert f"`{name}`" in docs, name
+
+
+def test_the_django_admin_finds_an_old_reference_but_cannot_change_the_map(client, administrator):
+    import_complaints(data=csv_bytes(row()), file_name="h.csv")
+    client.force_login(administrator)
+    found = client.get("/admin/imports/importedcomplaint/?q=OLD-1001")
+    assert found.status_code == 200
+    assert b"CMP-2025-000001" in found.content
+    assert client.get("/admin/imports/importedcomplaint/add/").status_code == 403

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "putright.accounts",
     "putright.people",
     "putright.complaints",
+    "putright.intake",
+    "putright.portal",
     "putright.letters",
     "putright.web",
     "putright.imports",
@@ -235,4 +237,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PUTRIGHT_LOG_LEVEL", "INFO")},
+}
+
+# --- Complaints mailbox (manage.py poll_imap) -------------------------------------------------
+PUTRIGHT_IMAP = {
+    "host": env_str("PUTRIGHT_IMAP_HOST", ""),
+    "port": env_int("PUTRIGHT_IMAP_PORT", 993, minimum=1),
+    "user": env_str("PUTRIGHT_IMAP_USER", ""),
+    "password": env_str("PUTRIGHT_IMAP_PASSWORD", ""),
+    "folder": env_str("PUTRIGHT_IMAP_FOLDER", "INBOX"),
 }

@@ -11,6 +11,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("putright.complaints.api_urls")),
+    path("complain/", include("putright.intake.public_urls")),
+    path("intake/", include("putright.intake.urls")),
+    path("people/", include("putright.people.urls")),
+    path("portal/", include("putright.portal.urls")),
     path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
 ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs PutRight locally with demo staff (and demo cases, once seed_demo exists) at
+# Runs PutRight locally with demo staff and demo cases at
 # http://127.0.0.1:8000, with the task worker in the background. SQLite unless DATABASE_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,9 @@ if python manage.py help seed_demo >/dev/null 2>&1; then
   # The demo replays 18 months of history: no automatic letters for it (they would all be
   # dated today and queue thousands of PDFs for the worker).
   PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_demo
+  # Representatives, adjustments, restrictions, service requests, surveys, mailbox items;
+  # prints a resident's email address for trying the portal.
+  portal_login="$(PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_people_demo)"
 else
   echo "demo: no seed_demo command yet; starting with staff accounts only"
 fi
@@ -26,6 +29,7 @@ trap 'kill "$worker" 2>/dev/null || true' EXIT
 
 echo
 echo "$logins" | sed -n '/^Demo logins/,$p'
+echo "${portal_login:-}"
 echo
 echo "PutRight is at http://127.0.0.1:8000  (admin: /admin/, API docs: /api/docs/)"
 echo "Press Ctrl-C to stop."

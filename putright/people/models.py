@@ -132,3 +132,109 @@ class Vulnerability(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Representative(models.Model):
+    """Someone acting for a resident: relative, advocate, councillor, MP, solicitor (Code 3.6)."""
+
+    class Relationship(models.TextChoices):
+        RELATIVE = "relative", "Relative or friend"
+        ADVOCATE = "advocate", "Advocate or support worker"
+        COUNCILLOR = "councillor", "Councillor"
+        MP = "mp", "Member of Parliament"
+        SOLICITOR = "solicitor", "Solicitor or legal representative"
+        OTHER = "other", "Other"
+
+    class Scope(models.TextChoices):
+        ALL_COMPLAINTS = "all", "All of the resident's complaints"
+        ONE_COMPLAINT = "one", "One complaint only"
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="representatives")
+    full_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    postal_address = models.TextField(blank=True)
+    # Authorisation (policy 5.4: the third-party authorisation form).
+    form_received = models.BooleanField("authorisation form received", default=False)
+    authorised_on = models.DateField(null=True, blank=True)
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.ALL_COMPLAINTS)
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="representatives",
+        help_text="The one complaint covered, when the scope is one complaint.",
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    # Who letters go to: the representative where authorised, copied to the resident if asked.
+    letters_to_representative = models.BooleanField(default=True)
+    copy_to_resident = models.BooleanField(default=False)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resident", "full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_relationship_display()}) for {self.resident}"
+
+    def is_authorised_on(self, day) -> bool:
+        """Authorised on `day`: form received, dated, not expired, not ended."""
+        return bool(
+            self.form_received
+            and self.authorised_on
+            and self.authorised_on <= day
+            and (self.expires_on is None or day <= self.expires_on)
+            and (self.ended_on is None or day < self.ended_on)
+        )
+
+    def covers(self, complaint_id: int) -> bool:
+        return self.scope == self.Scope.ALL_COMPLAINTS or self.complaint_id == complaint_id
+
+
+class ContactRestriction(models.Model):
+    """A restriction on how a resident may contact staff, for unacceptable behaviour (Code 5.14-5.15).
+
+    A restriction changes how contact happens; it never stops a complaint being made or progressed.
+    """
+
+    class Restricts(models.TextChoices):
+        SINGLE_POINT_OF_CONTACT = "single_contact", "One named point of contact"
+        WRITTEN_ONLY = "written_only", "Written contact only"
+        PHONE_TIMES = "phone_times", "Phone calls at set times only"
+        NO_VISITS = "no_visits", "No unaccompanied visits"
+        OTHER = "other", "Other"
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="contact_restrictions"
+    )
+    reason = models.TextField(help_text="The behaviour that led to the restriction.")
+    evidence = models.TextField(help_text="Dates, incidents, recordings, witnesses.")
+    restricts = models.CharField("what is restricted", max_length=16, choices=Restricts.choices)
+    restriction_detail = models.CharField(max_length=300, blank=True)
+    starts_on = models.DateField()
+    review_on = models.DateField()
+    proportionality = models.TextField(
+        help_text="Why this is the least restrictive response that protects staff."
+    )
+    equality_act_considered = models.TextField(
+        "Equality Act consideration",
+        help_text="Whether a disability or other protected characteristic is involved and how "
+        "any adjustment was considered.",
+    )
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resident", "-starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_restricts_display()} for {self.resident} from {self.starts_on}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None

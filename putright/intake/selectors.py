@@ -1,0 +1,42 @@
+"""Queries for the intake pages; each owns its joins."""
+
+from django.db.models import Count, QuerySet
+
+from putright.intake.constants import CLOSED_REQUEST_STATUSES, FollowUpStatus, InboundStatus
+from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
+
+
+def service_requests(*, open_only: bool = True) -> QuerySet[ServiceRequest]:
+    qs = ServiceRequest.objects.select_related("resident", "owner").annotate(
+        complaint_count=Count("complaints")
+    )
+    if open_only:
+        qs = qs.exclude(status__in=[s.value for s in CLOSED_REQUEST_STATUSES])
+    return qs.order_by("due_on", "id")
+
+
+def service_request_detail(pk: int) -> ServiceRequest:
+    return (
+        ServiceRequest.objects.select_related("resident", "owner", "home")
+        .prefetch_related("complaints", "updates__actor")
+        .get(pk=pk)
+    )
+
+
+def follow_ups(*, open_only: bool = True) -> QuerySet[FollowUpTask]:
+    qs = FollowUpTask.objects.select_related(
+        "survey_response", "survey_response__resident", "done_by", "complaint"
+    )
+    if open_only:
+        qs = qs.filter(status=FollowUpStatus.OPEN)
+    return qs.order_by("status", "due_on", "id")
+
+
+def quarantined() -> QuerySet[InboundEmail]:
+    return InboundEmail.objects.filter(
+        status=InboundStatus.QUARANTINED, resolved_at__isnull=True
+    ).order_by("-received_at", "-id")
+
+
+def recent_inbound(limit: int = 50) -> QuerySet[InboundEmail]:
+    return InboundEmail.objects.select_related("complaint").order_by("-received_at", "-id")[:limit]

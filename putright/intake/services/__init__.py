@@ -1,0 +1,1 @@
+"""Intake services: one function per state change, each validating before writing."""

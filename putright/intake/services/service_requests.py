@@ -1,0 +1,154 @@
+"""Service requests: recorded, monitored and reviewed; dissatisfaction raises a complaint
+while the request carries on (Code 1.4-1.5)."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from putright.complaints import services as complaint_services
+from putright.complaints.constants import Channel
+from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.complaints.models import Complaint
+from putright.complaints.services.common import record_event, require_text
+from putright.intake.constants import CLOSED_REQUEST_STATUSES, ServiceRequestStatus
+from putright.intake.models import ServiceRequest, ServiceRequestUpdate
+from putright.people.models import Resident
+
+SUMMARY_REQUIRED = "Say what the resident asked for."
+DUE_BEFORE_REQUEST = "The due date cannot be before the request was made."
+UNKNOWN_STATUS = "Choose a status from the list."
+NOT_STAFF = "Only a complaint handler or complaints officer can do this."
+DISSATISFACTION_REQUIRED = "Record what the resident is unhappy about, in their words if possible."
+NOTHING_CHANGED = "Change the status, due date or owner."
+NOT_A_HANDLER = "The owner must be a member of staff who can work cases."
+
+
+def _staff(actor: Any) -> None:
+    if not getattr(actor, "can_handle_cases", False):
+        raise InvalidInput(NOT_STAFF, field="actor")
+
+
+@transaction.atomic
+def service_request_create(
+    *,
+    resident: Resident,
+    summary: str,
+    requested_on: date,
+    due_on: date,
+    actor: Any,
+    detail: str = "",
+    owner: Any = None,
+    reference: str = "",
+) -> ServiceRequest:
+    """Record a service request with its due date and owner (Code 1.4)."""
+    _staff(actor)
+    summary = require_text(summary, "summary", SUMMARY_REQUIRED)
+    if requested_on > timezone.localdate():
+        raise InvalidInput("The date cannot be in the future.", field="requested_on")
+    if due_on < requested_on:
+        raise InvalidInput(DUE_BEFORE_REQUEST, field="due_on")
+    if owner is not None and not getattr(owner, "can_handle_cases", False):
+        raise InvalidInput(NOT_A_HANDLER, field="owner")
+    request = ServiceRequest.objects.create(
+        reference=reference.strip(),
+        resident=resident,
+        home=resident.home,
+        summary=summary[:200],
+        detail=detail.strip(),
+        requested_on=requested_on,
+        due_on=due_on,
+        owner=owner,
+        created_by=actor,
+    )
+    ServiceRequestUpdate.objects.create(request=request, summary="Request recorded", actor=actor)
+    return request
+
+
+@transaction.atomic
+def service_request_update(
+    *,
+    request: ServiceRequest,
+    actor: Any,
+    status: str | None = None,
+    due_on: date | None = None,
+    owner: Any = None,
+    note: str = "",
+) -> ServiceRequest:
+    """Move a request on: status, due date, owner; each change is kept in its trail."""
+    _staff(actor)
+    changes: list[str] = []
+    fields: list[str] = []
+    if status is not None and status != request.status:
+        if status not in ServiceRequestStatus.values:
+            raise InvalidInput(UNKNOWN_STATUS, field="status")
+        changes.append(f"status {ServiceRequestStatus(status).label.lower()}")
+        request.status = status
+        request.completed_on = timezone.localdate() if status in CLOSED_REQUEST_STATUSES else None
+        fields += ["status", "completed_on"]
+    if due_on is not None and due_on != request.due_on:
+        if due_on < request.requested_on:
+            raise InvalidInput(DUE_BEFORE_REQUEST, field="due_on")
+        changes.append(f"due {due_on:%d %b %Y}")
+        request.due_on = due_on
+        fields.append("due_on")
+    if owner is not None and owner.pk != request.owner_id:
+        if not getattr(owner, "can_handle_cases", False):
+            raise InvalidInput(NOT_A_HANDLER, field="owner")
+        changes.append(f"owner {owner}")
+        request.owner = owner
+        fields.append("owner")
+    if not changes and not note.strip():
+        raise InvalidInput(NOTHING_CHANGED, field="status")
+    if fields:
+        request.save(update_fields=fields)
+    summary = ("Changed " + ", ".join(changes) if changes else "Note") + (
+        f": {note.strip()}" if note.strip() else ""
+    )
+    ServiceRequestUpdate.objects.create(request=request, summary=summary[:300], actor=actor)
+    return request
+
+
+@transaction.atomic
+def service_request_dissatisfied(
+    *,
+    request: ServiceRequest,
+    what_is_wrong: str,
+    actor: Any,
+    outcome_wanted: str = "",
+    received_on: date | None = None,
+) -> Complaint:
+    """The resident is unhappy with the request's handling: raise a linked complaint.
+    The request keeps its status and owner: work on it must not stop (Code 1.5)."""
+    _staff(actor)
+    what_is_wrong = require_text(what_is_wrong, "what_is_wrong", DISSATISFACTION_REQUIRED)
+    received_on = received_on or timezone.localdate()
+    if received_on < request.requested_on:
+        raise RuleBroken("The complaint cannot be dated before the request.", field="received_on")
+    result = complaint_services.complaint_receive(
+        resident=request.resident,
+        home=request.home,
+        channel=Channel.SERVICE_REQUEST,
+        received_on=received_on,
+        description=f"About service request {request}: {what_is_wrong}",
+        outcome_wanted=outcome_wanted,
+        actor=actor,
+    )
+    complaint = result.complaint
+    request.complaints.add(complaint)
+    record_event(
+        complaint,
+        "intake.service_request_linked",
+        f"Raised from service request {request}; the request carries on",
+        actor=actor,
+        stage=1,
+        happened_on=received_on,
+        data={"service_request": request.pk, "request_status": request.status},
+    )
+    ServiceRequestUpdate.objects.create(
+        request=request,
+        summary=f"Resident dissatisfied: complaint {complaint.reference} raised; request continues",
+        actor=actor,
+    )
+    return complaint

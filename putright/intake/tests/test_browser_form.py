@@ -1,0 +1,90 @@
+"""The public complaint form in a real browser, checked with axe-core on every page."""
+
+import pytest
+
+from putright.complaints.models import Complaint
+from putright.intake.tests.browser import *  # noqa: F403
+from putright.intake.tests.browser import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendly_pages(
+    page, tmp_path
+):
+    page.goto("/complain/")
+    assert_accessible(page)
+    screenshot(page, "complain-start")
+    page.click("text=Start now")
+
+    # Errors first: the summary links to the field, and the page title says "Error:".
+    page.click("button:has-text('Continue')")
+    assert page.title().startswith("Error:")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    screenshot(page, "complain-about-you-error")
+
+    page.fill("#id_full_name", "Amira Khan")
+    page.fill("#id_email", "amira.khan@example.org")
+    page.check("#id_is_customer")  # the first option, "Yes"
+    assert_accessible(page)
+    page.click("button:has-text('Continue')")
+
+    page.check("label:has-text('No')")
+    assert_accessible(page)
+    page.click("button:has-text('Continue')")
+
+    page.fill("#id_description", "The lift in our block has been broken for three weeks.")
+    page.fill("#id_started_day", "9")
+    page.fill("#id_started_month", "2")
+    page.fill("#id_started_year", "2026")
+    assert_accessible(page)
+    page.click("button:has-text('Continue')")
+
+    page.fill("#id_outcome_wanted", "Fix the lift.")
+    assert_accessible(page)
+    page.click("button:has-text('Continue')")
+
+    page.check("label:has-text('Phone')")
+    page.check("label:has-text('Large print')")
+    assert_accessible(page)
+    page.click("button:has-text('Continue')")
+
+    assert page.locator("h1").inner_text() == "Check your answers before sending your complaint"
+    assert_accessible(page)
+    screenshot(page, "complain-check")
+    photo = tmp_path / "lift.pdf"
+    photo.write_bytes(b"%PDF-1.4 lift notice")
+    page.set_input_files("#files", str(photo))
+    page.click("button:has-text('Send complaint')")
+
+    page.wait_for_selector("h1:has-text('Complaint sent')")
+    complaint = Complaint.objects.get()
+    assert complaint.reference in page.locator(".govuk-panel").inner_text()
+    assert complaint.attachments.get().original_name == "lift.pdf"
+    assert_accessible(page)
+    screenshot(page, "complain-confirmation")
+
+
+def test_an_upload_error_is_accessible(page, tmp_path):
+    page.goto("/complain/about-you/")
+    page.fill("#id_full_name", "Amira Khan")
+    page.fill("#id_email", "amira.khan@example.org")
+    page.check("#id_is_customer")
+    page.click("button:has-text('Continue')")
+    page.check("label:has-text('No')")
+    page.click("button:has-text('Continue')")
+    page.fill("#id_description", "Broken lift")
+    page.click("button:has-text('Continue')")
+    page.fill("#id_outcome_wanted", "Fix it")
+    page.click("button:has-text('Continue')")
+    page.check("label:has-text('Email')")
+    page.click("button:has-text('Continue')")
+    bad = tmp_path / "virus.pdf"
+    bad.write_bytes(b"MZ not really a pdf")
+    page.set_input_files("#files", str(bad))
+    page.click("button:has-text('Send complaint')")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "The file must be a PDF" in page.locator("#files-error").inner_text()
+    assert_accessible(page)
+    assert Complaint.objects.count() == 0

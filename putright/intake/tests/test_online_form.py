@@ -1,0 +1,289 @@
+"""The public online complaint form: question pages, check answers, honeypot, rate limit."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from putright.complaints.models import Attachment, Complaint, Correspondence
+from putright.intake.constants import FORM_RATE_LIMIT
+from putright.intake.models import FormSubmission
+from putright.intake.services import online
+from putright.people.models import Adjustment, Representative, Resident
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "about-you": {
+        "full_name": "Amira Khan",
+        "email": "amira.khan@example.org",
+        "phone": "07700 900123",
+        "address": "Flat 4, 10 Mill Lane, Exampleton EX1 2AB",
+        "is_customer": "yes",
+    },
+    "someone-else": {"on_behalf": "no"},
+    "what-happened": {
+        "description": "The lift in our block has been broken for three weeks.",
+        "started_day": "9",
+        "started_month": "2",
+        "started_year": "2026",
+        "spoken_to": "The repairs line on 10 February.",
+    },
+    "put-right": {"outcome_wanted": "Fix the lift and tell us when."},
+    "contact": {
+        "contact_preference": "phone",
+        "adjustments": ["large_print"],
+        "adjustment_detail": "",
+    },
+}
+
+
+def answer_all(client: Client, answers=ANSWERS) -> None:
+    for step, data in answers.items():
+        response = client.post(f"/complain/{step}/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def pdf(name="photo.pdf", size=None) -> SimpleUploadedFile:
+    body = b"%PDF-1.4 a leaking ceiling" if size is None else b"%PDF" + b"0" * (size - 4)
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def test_the_start_page_explains_the_process_timescales_and_the_ombudsman(client, db):
+    page = client.get("/complain/").content.decode()
+    assert "within 5 working days" in page
+    assert "within 10 working days" in page
+    assert "within 20 working days" in page
+    assert "Housing Ombudsman" in page
+    assert "0300 111 3000" in page
+    assert "You do not have to give a reason" in page
+
+
+def test_a_resident_complains_online_and_gets_a_reference_by_email(
+    client, monday, django_capture_on_commit_callbacks
+):
+    answer_all(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/complain/check-your-answers/", {"files": [pdf()]})
+    assert response.status_code == 302
+    assert response["Location"] == "/complain/complaint-sent/"
+
+    complaint = Complaint.objects.get()
+    assert complaint.channel == "online_form"
+    assert complaint.received_on == monday
+    assert complaint.description.startswith("The lift")
+    assert str(complaint.issue_started_on) == "2026-02-09"
+    assert complaint.outcome_wanted == "Fix the lift and tell us when."
+    assert complaint.resident.full_name == "Amira Khan"
+    # The original complaint is kept word for word, with its document (Code 5.12).
+    original = Correspondence.objects.get(complaint=complaint)
+    assert "Who they have spoken to: The repairs line" in original.body
+    assert Attachment.objects.get().original_name == "photo.pdf"
+    assert complaint.events.get(code="complaint.received").actor_label == "Online complaint form"
+    # The adjustment asked for and the preferred channel are recorded for every letter.
+    kinds = set(Adjustment.objects.values_list("kind", flat=True))
+    assert kinds == {"large_print", "preferred_channel"}
+
+    confirmation = client.get("/complain/complaint-sent/").content.decode()
+    assert complaint.reference in confirmation
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["amira.khan@example.org"]
+    assert complaint.reference in email.subject
+    assert "0300 111 3000" in email.body
+    assert "you do not need to give a reason" in email.body
+
+
+def test_a_known_resident_complaining_online_is_matched_by_email(client, monday, rosa):
+    answers = {**ANSWERS, "about-you": {**ANSWERS["about-you"], "email": "ROSA.BELL@example.org"}}
+    answer_all(client, answers)
+    client.post("/complain/check-your-answers/")
+    assert Complaint.objects.get().resident == rosa
+    assert Resident.objects.count() == 1
+
+
+def test_someone_complaining_for_another_person_is_recorded_as_an_unauthorised_representative(
+    client, monday
+):
+    answers = {
+        **ANSWERS,
+        "someone-else": {
+            "on_behalf": "yes",
+            "resident_name": "Joan Khan",
+            "relationship": "relative",
+        },
+    }
+    answer_all(client, answers)
+    client.post("/complain/check-your-answers/")
+    complaint = Complaint.objects.get()
+    assert complaint.resident.full_name == "Joan Khan"
+    rep = Representative.objects.get()
+    assert (rep.full_name, rep.email, rep.complaint) == (
+        "Amira Khan",
+        "amira.khan@example.org",
+        complaint,
+    )
+    assert not rep.form_received  # staff ask for the authorisation form (policy 5.4)
+
+
+def test_a_non_customer_can_complain_and_is_flagged(client, monday):
+    answers = {**ANSWERS, "about-you": {**ANSWERS["about-you"], "is_customer": "no"}}
+    answer_all(client, answers)
+    client.post("/complain/check-your-answers/")
+    assert Complaint.objects.get().resident.is_customer is False
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "message"),
+    [
+        ("about-you", {**ANSWERS["about-you"], "full_name": ""}, "Enter your full name"),
+        (
+            "about-you",
+            {**ANSWERS["about-you"], "email": "amira"},
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            "someone-else",
+            {"on_behalf": "yes"},
+            "Enter the full name of the person you are complaining for",
+        ),
+        ("what-happened", {"description": ""}, "Enter what has gone wrong"),
+        (
+            "what-happened",
+            {"description": "x", "started_day": "31", "started_month": "2", "started_year": "2026"},
+            "When it started must be a real date",
+        ),
+        (
+            "what-happened",
+            {"description": "x", "started_day": "1", "started_month": "1", "started_year": "2030"},
+            "When it started must be today or in the past",
+        ),
+        (
+            "what-happened",
+            {"description": "x", "started_month": "1", "started_year": "2025"},
+            "When it started must include a day, month and year",
+        ),
+        ("contact", {}, "Select how you would like us to contact you"),
+    ],
+)
+def test_each_question_page_says_what_is_wrong_and_keeps_nothing(
+    client, monday, step, data, message
+):
+    steps = list(ANSWERS)
+    answer_all(client, {s: ANSWERS[s] for s in steps[: steps.index(step)]})
+    response = client.post(f"/complain/{step}/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert message in page
+    assert page.count(message) == 2  # in the error summary and by the field
+    assert "<title>Error:" in page
+
+
+def test_jumping_ahead_returns_to_the_first_unanswered_question(client, db):
+    response = client.get("/complain/contact/")
+    assert response["Location"] == "/complain/about-you/"
+    assert client.get("/complain/check-your-answers/")["Location"] == "/complain/about-you/"
+    assert client.get("/complain/complaint-sent/")["Location"] == "/complain/"
+
+
+def test_changing_an_answer_returns_to_check_your_answers(client, monday):
+    answer_all(client)
+    response = client.post(
+        "/complain/put-right/?change=1", {"outcome_wanted": "An apology as well."}
+    )
+    assert response["Location"] == "/complain/check-your-answers/"
+    assert "An apology as well." in client.get("/complain/check-your-answers/").content.decode()
+
+
+def test_the_honeypot_stops_a_robot_and_nothing_is_written(
+    client, monday, django_capture_on_commit_callbacks
+):
+    answer_all(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/complain/check-your-answers/", {"website_hp": "http://spam.example"}
+        )
+    assert response.status_code == 400
+    assert online.SPAM_SUSPECTED in response.content.decode()
+    assert Complaint.objects.count() == 0
+    assert Resident.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_the_rate_limit_stops_a_flood_from_one_address(client, monday):
+    for _ in range(FORM_RATE_LIMIT):
+        answer_all(client)
+        assert client.post("/complain/check-your-answers/").status_code == 302
+    answer_all(client)
+    response = client.post("/complain/check-your-answers/")
+    assert response.status_code == 429
+    assert online.RATE_LIMITED in response.content.decode()
+    assert Complaint.objects.count() == FORM_RATE_LIMIT
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    answer_all(other)
+    assert other.post("/complain/check-your-answers/").status_code == 302
+
+
+def test_the_rate_limit_window_passes(client, monday, time_machine):
+    for _ in range(FORM_RATE_LIMIT):
+        FormSubmission.objects.create(client_key=online.client_key("127.0.0.1"))
+    assert online.rate_limited(online.client_key("127.0.0.1"))
+    time_machine.shift(61 * 60)
+    assert not online.rate_limited(online.client_key("127.0.0.1"))
+
+
+def test_an_oversized_upload_is_refused_by_the_field_and_nothing_is_written(
+    client, monday, settings
+):
+    settings.PUTRIGHT_MAX_ATTACHMENT_MB = 1
+    answer_all(client)
+    response = client.post("/complain/check-your-answers/", {"files": [pdf(size=1024 * 1024 + 1)]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file must be smaller than 1 MB." in page
+    assert 'href="#files"' in page
+    assert Complaint.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    # The answers are still there to try again.
+    assert "Amira Khan" in page
+
+
+def test_a_disguised_executable_is_refused(client, monday):
+    answer_all(client)
+    fake = SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 not a pdf")
+    response = client.post("/complain/check-your-answers/", {"files": [fake]})
+    assert response.status_code == 400
+    assert "The file must be a PDF, image" in response.content.decode()
+    assert Complaint.objects.count() == 0
+
+
+def test_too_many_files_are_refused(client, monday):
+    answer_all(client)
+    files = [pdf(f"p{i}.pdf") for i in range(online.MAX_FILES + 1)]
+    response = client.post("/complain/check-your-answers/", {"files": files})
+    assert response.status_code == 400
+    assert "You can attach up to 5 files." in response.content.decode()
+    assert Complaint.objects.count() == 0
+
+
+def test_the_form_needs_no_login_and_keeps_csrf(monday):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get("/complain/about-you/").status_code == 200
+    assert strict.post("/complain/about-you/", ANSWERS["about-you"]).status_code == 403
+
+
+def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(monday, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for n in range(FORM_RATE_LIMIT):
+        # The client rotates the part of the header it controls; the proxy's entry stays.
+        spoofing = Client(HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7")
+        answer_all(spoofing)
+        assert spoofing.post("/complain/check-your-answers/").status_code == 302
+    blocked = Client(HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7")
+    answer_all(blocked)
+    assert blocked.post("/complain/check-your-answers/").status_code == 429
+    neighbour = Client(HTTP_X_FORWARDED_FOR="198.51.100.8")
+    answer_all(neighbour)
+    assert neighbour.post("/complain/check-your-answers/").status_code == 302

@@ -1,0 +1,214 @@
+"""Service requests (Code 1.4-1.5), survey follow-ups (Code 1.6)."""
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from putright.complaints.errors import InvalidInput
+from putright.complaints.models import Complaint
+from putright.intake.constants import FollowUpStatus, ServiceRequestStatus
+from putright.intake.models import FollowUpTask, ServiceRequest, SurveyResponse
+from putright.intake.services import service_requests as sr
+from putright.intake.services import surveys
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def boiler_request(monday, rosa, handler):
+    return sr.service_request_create(
+        resident=rosa,
+        summary="Boiler not heating water",
+        requested_on=monday - timedelta(days=7),
+        due_on=monday + timedelta(days=3),
+        owner=handler,
+        actor=handler,
+    )
+
+
+def test_a_service_request_is_recorded_with_due_date_owner_and_trail(boiler_request, handler):
+    assert boiler_request.status == ServiceRequestStatus.OPEN
+    assert boiler_request.owner == handler
+    assert [u.summary for u in boiler_request.updates.all()] == ["Request recorded"]
+
+
+def test_a_service_request_is_not_a_complaint(boiler_request):
+    assert Complaint.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"summary": " "}, sr.SUMMARY_REQUIRED),
+        ({"due_on": date(2026, 2, 1)}, sr.DUE_BEFORE_REQUEST),
+        (
+            {"requested_on": date(2026, 3, 3), "due_on": date(2026, 3, 9)},
+            "The date cannot be in the future.",
+        ),
+    ],
+)
+def test_a_bad_service_request_is_refused_and_nothing_is_written(
+    monday, rosa, handler, overrides, message
+):
+    values = {
+        "resident": rosa,
+        "summary": "Fence down",
+        "requested_on": monday,
+        "due_on": monday + timedelta(days=5),
+        "actor": handler,
+        **overrides,
+    }
+    with pytest.raises(InvalidInput) as exc:
+        sr.service_request_create(**values)
+    assert exc.value.message == message
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_a_viewer_cannot_record_a_service_request(monday, rosa, viewer):
+    with pytest.raises(InvalidInput, match="Only a complaint handler"):
+        sr.service_request_create(
+            resident=rosa, summary="x", requested_on=monday, due_on=monday, actor=viewer
+        )
+
+
+def test_a_service_request_is_monitored_through_status_due_date_and_owner(
+    boiler_request, handler, second_handler
+):
+    sr.service_request_update(
+        request=boiler_request,
+        status=ServiceRequestStatus.IN_PROGRESS,
+        due_on=boiler_request.due_on + timedelta(days=2),
+        owner=second_handler,
+        note="Engineer booked",
+        actor=handler,
+    )
+    boiler_request.refresh_from_db()
+    assert boiler_request.status == "in_progress"
+    assert boiler_request.owner == second_handler
+    assert boiler_request.updates.first().summary.startswith("Changed status in progress, due")
+    with pytest.raises(InvalidInput, match="Change the status"):
+        sr.service_request_update(request=boiler_request, actor=handler)
+    sr.service_request_update(request=boiler_request, status="completed", actor=handler)
+    boiler_request.refresh_from_db()
+    assert boiler_request.completed_on is not None
+
+
+def test_dissatisfaction_raises_a_linked_complaint_and_the_request_carries_on(
+    boiler_request, handler
+):
+    sr.service_request_update(request=boiler_request, status="in_progress", actor=handler)
+    complaint = sr.service_request_dissatisfied(
+        request=boiler_request,
+        what_is_wrong="Three missed appointments; still no hot water.",
+        actor=handler,
+    )
+    boiler_request.refresh_from_db()
+    assert complaint.channel == "service_request"
+    assert list(boiler_request.complaints.all()) == [complaint]
+    # The request's handling must not stop (Code 1.5).
+    assert boiler_request.status == "in_progress"
+    assert boiler_request.owner == handler
+    codes = list(complaint.events.order_by("id").values_list("code", flat=True))
+    assert codes == ["complaint.received", "intake.service_request_linked"]
+    assert "still no hot water" in complaint.description
+
+
+def test_dissatisfaction_needs_words_and_writes_nothing_without_them(boiler_request, handler):
+    with pytest.raises(InvalidInput) as exc:
+        sr.service_request_dissatisfied(request=boiler_request, what_is_wrong="", actor=handler)
+    assert exc.value.message == sr.DISSATISFACTION_REQUIRED
+    assert Complaint.objects.count() == 0
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+CSV = """response_id,responded_on,score,resident_id,email,name,comment
+R1,2026-02-20,1,{rosa},,,"Nobody came to fix the door"
+R2,2026-02-21,5,,someone@example.org,Someone,"Great service"
+R3,2026-02-22,2,,unknown@example.org,Pat Jones,"Slow"
+"""
+
+
+def test_dissatisfied_survey_answers_get_a_follow_up_to_tell_them_how_to_complain(
+    monday, rosa, handler
+):
+    result = surveys.survey_import_csv(
+        text=CSV.format(rosa=rosa.pk), survey="Repairs Q4", actor=handler
+    )
+    assert (result.created, result.follow_ups, result.errors) == (3, 2, [])
+    # Dissatisfaction in a survey is not a complaint (Code 1.6).
+    assert Complaint.objects.count() == 0
+    tasks = FollowUpTask.objects.order_by("survey_response__response_id")
+    assert [t.survey_response.response_id for t in tasks] == ["R1", "R3"]
+    assert tasks[0].survey_response.resident == rosa
+    assert tasks[0].due_on == date(2026, 3, 9)  # 5 working days
+    assert all(t.status == FollowUpStatus.OPEN for t in tasks)
+
+
+def test_a_follow_up_is_tracked_to_done(monday, rosa, handler):
+    surveys.survey_import_csv(text=CSV.format(rosa=rosa.pk), survey="Repairs Q4", actor=handler)
+    task = FollowUpTask.objects.filter(survey_response__response_id="R1").get()
+    with pytest.raises(InvalidInput) as exc:
+        surveys.follow_up_complete(task=task, how_told="", actor=handler)
+    assert exc.value.message == surveys.HOW_TOLD_REQUIRED
+    surveys.follow_up_complete(
+        task=task, how_told="Phoned; sent the complaints leaflet", actor=handler
+    )
+    task.refresh_from_db()
+    assert (task.status, task.done_on, task.done_by) == ("done", monday, handler)
+    with pytest.raises(InvalidInput, match="already done"):
+        surveys.follow_up_complete(task=task, how_told="again", actor=handler)
+
+
+def test_reimporting_a_survey_file_creates_nothing_twice(monday, rosa, handler):
+    text = CSV.format(rosa=rosa.pk)
+    surveys.survey_import_csv(text=text, survey="Repairs Q4", actor=handler)
+    again = surveys.survey_import_csv(text=text, survey="Repairs Q4", actor=handler)
+    assert (again.created, again.already_imported, again.follow_ups) == (0, 3, 0)
+    assert SurveyResponse.objects.count() == 3
+    assert FollowUpTask.objects.count() == 2
+
+
+def test_a_survey_file_with_a_bad_row_imports_nothing_and_says_which_row(monday, rosa, handler):
+    text = CSV.format(rosa=rosa.pk) + "R4,yesterday,9,,,,\n"
+    result = surveys.survey_import_csv(text=text, survey="Repairs Q4", actor=handler)
+    assert result.errors == [
+        "Row 5: responded_on must be a date like 2026-03-02; score must be a whole number from 1 to 5."
+    ]
+    assert SurveyResponse.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("response_id,score\nR1,3\n", surveys.MISSING_COLUMNS.format(columns="responded_on")),
+        ("response_id,responded_on,score\n", surveys.EMPTY_FILE),
+    ],
+)
+def test_a_survey_file_without_the_right_columns_is_refused(monday, handler, text, message):
+    with pytest.raises(InvalidInput) as exc:
+        surveys.survey_import_csv(text=text, survey="Q", actor=handler)
+    assert exc.value.message == message
+
+
+def test_a_survey_row_for_an_unknown_resident_is_refused(monday, handler):
+    result = surveys.survey_import_csv(
+        text="response_id,responded_on,score,resident_id\nR1,2026-02-01,1,99999\n",
+        survey="Q",
+        actor=handler,
+    )
+    assert result.errors == ["No resident with id 99999."]
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_import_surveys_command(monday, rosa, tmp_path):
+    path = tmp_path / "q4.csv"
+    path.write_text(CSV.format(rosa=rosa.pk), encoding="utf-8")
+    out = StringIO()
+    call_command("import_surveys", str(path), "--survey", "Repairs Q4", stdout=out)
+    assert "3 imported, 0 already imported, 2 follow-up(s) created." in out.getvalue()
+    path.write_text("response_id,responded_on,score\nR9,nope,1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Row 2"):
+        call_command("import_surveys", str(path), "--survey", "Repairs Q4")

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from putright.intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "service-requests/new/<int:resident_pk>/",
+        views.service_request_new,
+        name="service_request_new",
+    ),
+    path("service-requests/<int:pk>/", views.service_request, name="service_request"),
+    path(
+        "service-requests/<int:pk>/update/",
+        views.service_request_update,
+        name="service_request_update",
+    ),
+    path(
+        "service-requests/<int:pk>/dissatisfied/",
+        views.service_request_dissatisfied,
+        name="service_request_dissatisfied",
+    ),
+    path("surveys/", views.surveys, name="surveys"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("mailbox/", views.mailbox, name="mailbox"),
+    path("mailbox/<int:pk>/resolve/", views.mailbox_resolve, name="mailbox_resolve"),
+    path("triage/<str:reference>/", views.triage, name="triage"),
+]

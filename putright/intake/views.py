@@ -1,0 +1,256 @@
+"""Staff pages for intake: service requests, survey follow-ups, the mailbox, triage prompts."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from putright.accounts.permissions import can_work_cases
+from putright.complaints.errors import ComplaintError
+from putright.complaints.models import Complaint
+from putright.intake import selectors
+from putright.intake.access import staff_view
+from putright.intake.forms import (
+    DissatisfiedForm,
+    FollowUpForm,
+    ResolveForm,
+    ServiceRequestForm,
+    ServiceRequestUpdateForm,
+    SurveyImportForm,
+)
+from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
+from putright.intake.services import email as email_services
+from putright.intake.services import service_requests as sr_services
+from putright.intake.services import surveys as survey_services
+from putright.intake.triage import triage_prompts
+from putright.people.models import Resident
+
+NOT_CSV_UTF8 = "The file must be a CSV file saved as UTF-8."
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+def _error_into(form, exc: ComplaintError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@staff_view
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "intake/staff/home.html",
+        {
+            "requests": list(selectors.service_requests()[:20]),
+            "follow_ups": list(selectors.follow_ups()[:20]),
+            "quarantined": list(selectors.quarantined()[:20]),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def service_request_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
+    resident = get_object_or_404(Resident, pk=resident_pk)
+    form = ServiceRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            item = sr_services.service_request_create(
+                resident=resident,
+                summary=d["summary"],
+                detail=d["detail"],
+                reference=d["reference"],
+                requested_on=d["requested_on"],
+                due_on=d["due_on"],
+                owner=request.user,
+                actor=request.user,
+            )
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
+            return redirect("intake:service_request", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "intake/staff/service_request_new.html",
+        {"form": form, "resident": resident},
+        status=status,
+    )
+
+
+def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=200):
+    return render(
+        request,
+        "intake/staff/service_request.html",
+        {
+            "item": item,
+            "can_edit": can_work_cases(request.user),
+            "update_form": update_form or ServiceRequestUpdateForm(initial={"status": item.status}),
+            "dissatisfied_form": dissatisfied_form or DissatisfiedForm(),
+        },
+        status=status,
+    )
+
+
+@staff_view
+@require_http_methods(["GET"])
+def service_request(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        item = selectors.service_request_detail(pk)
+    except ServiceRequest.DoesNotExist:
+        return render(request, "people/not_found.html", status=404)
+    return _sr_page(request, item)
+
+
+@staff_view
+@require_http_methods(["POST"])
+def service_request_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ServiceRequest, pk=pk)
+    form = ServiceRequestUpdateForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            sr_services.service_request_update(
+                request=item,
+                status=d["status"],
+                due_on=d["due_on"],
+                note=d["note"],
+                actor=request.user,
+            )
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
+            return redirect("intake:service_request", pk=pk)
+    return _sr_page(request, selectors.service_request_detail(pk), update_form=form, status=400)
+
+
+@staff_view
+@require_http_methods(["POST"])
+def service_request_dissatisfied(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ServiceRequest, pk=pk)
+    form = DissatisfiedForm(request.POST)
+    if form.is_valid():
+        try:
+            sr_services.service_request_dissatisfied(
+                request=item,
+                what_is_wrong=form.cleaned_data["what_is_wrong"],
+                outcome_wanted=form.cleaned_data["outcome_wanted"],
+                actor=request.user,
+            )
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
+            return redirect("intake:service_request", pk=pk)
+    return _sr_page(
+        request, selectors.service_request_detail(pk), dissatisfied_form=form, status=400
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def surveys(request: HttpRequest) -> HttpResponse:
+    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > MAX_CSV_BYTES:
+                    raise UnicodeDecodeError("utf-8", b"", 0, 1, "too large")
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.add_error("file", NOT_CSV_UTF8)
+            else:
+                try:
+                    result = survey_services.survey_import_csv(
+                        text=text, survey=form.cleaned_data["survey"], actor=request.user
+                    )
+                except ComplaintError as exc:
+                    _error_into(form, exc)
+                else:
+                    status = 400 if result.errors else 200
+    return render(
+        request,
+        "intake/staff/surveys.html",
+        {
+            "form": form,
+            "result": result,
+            "follow_ups": list(selectors.follow_ups(open_only=False)[:200]),
+            "can_edit": can_work_cases(request.user),
+        },
+        status=status,
+    )
+
+
+@staff_view
+@require_http_methods(["POST"])
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(FollowUpTask, pk=pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            survey_services.follow_up_complete(
+                task=task, how_told=form.cleaned_data["how_told"], actor=request.user
+            )
+        except ComplaintError:
+            pass
+        else:
+            return redirect("intake:surveys")
+    return render(
+        request,
+        "intake/staff/follow_up_problem.html",
+        {"task": task, "form": form},
+        status=400,
+    )
+
+
+@staff_view
+@require_http_methods(["GET"])
+def mailbox(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "intake/staff/mailbox.html",
+        {
+            "quarantined": list(selectors.quarantined()),
+            "recent": list(selectors.recent_inbound()),
+            "can_edit": can_work_cases(request.user),
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["POST"])
+def mailbox_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    inbound = get_object_or_404(InboundEmail, pk=pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            email_services.inbound_resolve(
+                inbound=inbound, resolution=form.cleaned_data["resolution"], actor=request.user
+            )
+        except ComplaintError:
+            pass
+        else:
+            return redirect("intake:mailbox")
+    return render(request, "intake/staff/follow_up_problem.html", {"form": form}, status=400)
+
+
+@staff_view
+@require_http_methods(["GET"])
+def triage(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("resident").prefetch_related(
+            "resident__representatives",
+            "resident__vulnerabilities",
+            "resident__contact_restrictions",
+        ),
+        reference=reference,
+    )
+    return render(
+        request,
+        "intake/staff/triage.html",
+        {"complaint": complaint, "prompts": triage_prompts(complaint)},
+    )

@@ -1,0 +1,150 @@
+"""Queries about people: who letters go to, what is due for review, who may see what."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from putright.people.models import (
+    Adjustment,
+    ContactRestriction,
+    Representative,
+    Resident,
+    Vulnerability,
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone a letter about a complaint goes to."""
+
+    name: str
+    email: str
+    postal_address: str
+    role: str  # "resident", "representative" or "copy to resident"
+
+
+def authorised_representatives(resident_id: int, *, on: date) -> list[Representative]:
+    """The resident's representatives authorised on `on` (form received, not expired/ended)."""
+    reps = Representative.objects.filter(
+        resident_id=resident_id, form_received=True, authorised_on__lte=on
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+    return [r for r in reps if r.is_authorised_on(on)]
+
+
+def letter_recipients(complaint, *, on: date) -> list[Recipient]:
+    """Where letters about `complaint` go: an authorised representative who asked for them,
+    copied to the resident where asked; otherwise the resident (Code 3.6)."""
+    resident = complaint.resident
+    as_resident = Recipient(
+        name=resident.full_name,
+        email=resident.email,
+        postal_address=resident.postal_address,
+        role="resident",
+    )
+    reps = [
+        r
+        for r in authorised_representatives(resident.pk, on=on)
+        if r.covers(complaint.pk) and r.letters_to_representative
+    ]
+    if not reps:
+        return [as_resident]
+    recipients = [
+        Recipient(
+            name=r.full_name, email=r.email, postal_address=r.postal_address, role="representative"
+        )
+        for r in reps
+    ]
+    if any(r.copy_to_resident for r in reps):
+        recipients.append(
+            Recipient(
+                name=resident.full_name,
+                email=resident.email,
+                postal_address=resident.postal_address,
+                role="copy to resident",
+            )
+        )
+    return recipients
+
+
+@dataclass(frozen=True)
+class ReviewsDue:
+    adjustments: list[Adjustment]
+    vulnerabilities: list[Vulnerability]
+    restrictions: list[ContactRestriction]
+    representatives_expiring: list[Representative]
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.adjustments)
+            + len(self.vulnerabilities)
+            + len(self.restrictions)
+            + len(self.representatives_expiring)
+        )
+
+
+def reviews_due(*, on: date, within_days: int = 14) -> ReviewsDue:
+    """Adjustments, vulnerabilities and restrictions whose review is due (or overdue) by
+    `on` + `within_days`, and authorisations about to expire (Code 5.10, 5.15)."""
+    horizon = on + timedelta(days=within_days)
+    return ReviewsDue(
+        adjustments=list(
+            Adjustment.objects.filter(active=True, review_on__lte=horizon)
+            .select_related("resident")
+            .order_by("review_on")
+        ),
+        vulnerabilities=list(
+            Vulnerability.objects.filter(active=True, review_on__lte=horizon)
+            .select_related("resident")
+            .order_by("review_on")
+        ),
+        restrictions=list(
+            ContactRestriction.objects.filter(ended_on__isnull=True, review_on__lte=horizon)
+            .select_related("resident")
+            .order_by("review_on")
+        ),
+        representatives_expiring=list(
+            Representative.objects.filter(
+                ended_on__isnull=True, expires_on__isnull=False, expires_on__lte=horizon
+            )
+            .select_related("resident")
+            .order_by("expires_on")
+        ),
+    )
+
+
+def resident_list(*, search: str = "") -> QuerySet[Resident]:
+    qs = Resident.objects.select_related("home")
+    if search.strip():
+        s = search.strip()
+        qs = qs.filter(
+            Q(full_name__icontains=s)
+            | Q(email__iexact=s)
+            | Q(home__postcode__iexact=s)
+            | Q(complaints__reference__iexact=s)
+        ).distinct()
+    return qs.order_by("full_name", "id")
+
+
+def resident_detail(pk: int) -> Resident:
+    """A resident with everything their staff page shows, in a fixed few queries."""
+    from putright.complaints.models import Complaint
+
+    return (
+        Resident.objects.select_related("home")
+        .prefetch_related(
+            "tenancies__home",
+            "adjustments",
+            "vulnerabilities",
+            Prefetch(
+                "representatives", queryset=Representative.objects.select_related("complaint")
+            ),
+            Prefetch(
+                "contact_restrictions",
+                queryset=ContactRestriction.objects.select_related("decided_by"),
+            ),
+            Prefetch("complaints", queryset=Complaint.objects.order_by("-received_on")),
+        )
+        .get(pk=pk)
+    )

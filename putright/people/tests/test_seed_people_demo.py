@@ -1,0 +1,52 @@
+"""seed_people_demo adds people and intake data to seed_demo's residents, once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest, SurveyResponse
+from putright.people.models import Adjustment, ContactRestriction, Representative, Vulnerability
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """One small demo for the module, rolled back afterwards."""
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--complaints", "40", "--seed", "3", stdout=StringIO())
+        call_command("seed_people_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
+
+
+def test_the_demo_has_every_kind_of_people_and_intake_record(demo):
+    assert "People and intake demo data added." in demo
+    assert Representative.objects.count() == 6
+    assert Representative.objects.filter(form_received=False).count() == 1
+    assert Adjustment.objects.count() >= 8
+    assert Vulnerability.objects.count() >= 5
+    assert ContactRestriction.objects.count() == 3
+    assert ServiceRequest.objects.count() == 12
+    assert ServiceRequest.objects.filter(complaints__isnull=False).count() == 3
+    assert SurveyResponse.objects.count() == 30
+    assert FollowUpTask.objects.filter(status="done").count() == 3
+    assert set(InboundEmail.objects.values_list("status", flat=True)) == {
+        "new_complaint",
+        "quarantined",
+        "added_to_case",
+    }
+    assert "Resident portal: go to /portal/" in demo
+
+
+def test_running_it_again_adds_nothing(demo):
+    out = StringIO()
+    call_command("seed_people_demo", stdout=out)
+    assert "already present; nothing added" in out.getvalue()
+    assert Representative.objects.count() == 6

@@ -1,0 +1,353 @@
+"""Staff pages for people: residents, representatives, restrictions, reviews due."""
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from putright.accounts.permissions import can_work_cases
+from putright.complaints.errors import ComplaintError
+from putright.intake.access import staff_view
+from putright.people import selectors, services
+from putright.people.models import (
+    Adjustment,
+    ContactRestriction,
+    Representative,
+    Resident,
+    Vulnerability,
+)
+
+
+class RepresentativeForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    relationship = forms.ChoiceField(
+        label="Relationship", choices=Representative.Relationship.choices
+    )
+    email = forms.EmailField(label="Email", required=False)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    postal_address = forms.CharField(
+        label="Postal address", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    form_received = forms.BooleanField(label="Authorisation form received", required=False)
+    authorised_on = forms.DateField(label="Authorised on (YYYY-MM-DD)", required=False)
+    scope = forms.ChoiceField(label="Scope", choices=Representative.Scope.choices)
+    complaint_reference = forms.CharField(
+        label="Complaint reference (scope: one complaint)", required=False
+    )
+    expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
+    letters_to_representative = forms.BooleanField(
+        label="Send letters to the representative", required=False, initial=True
+    )
+    copy_to_resident = forms.BooleanField(label="Copy letters to the resident", required=False)
+
+
+class RestrictionForm(forms.Form):
+    restricts = forms.ChoiceField(
+        label="What is restricted", choices=ContactRestriction.Restricts.choices
+    )
+    restriction_detail = forms.CharField(label="Detail", required=False, max_length=300)
+    reason = forms.CharField(
+        label="Reason (the behaviour)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    evidence = forms.CharField(
+        label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    proportionality = forms.CharField(
+        label="Why it is proportionate", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    equality_act_considered = forms.CharField(
+        label="Equality Act consideration", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    starts_on = forms.DateField(label="Starts on (YYYY-MM-DD)")
+    review_on = forms.DateField(label="Review by (YYYY-MM-DD)")
+
+
+class AdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Adjustment", choices=Adjustment.Kind.choices)
+    detail = forms.CharField(label="Detail", required=False, max_length=300)
+    consent_given = forms.BooleanField(
+        label="The resident agreed to this being recorded", required=False
+    )
+    review_on = forms.DateField(label="Review by (YYYY-MM-DD)", required=False)
+
+
+class VulnerabilityForm(forms.Form):
+    description = forms.CharField(
+        label="Vulnerability or disability", max_length=300, required=False
+    )
+    is_disability = forms.BooleanField(label="This is a disclosed disability", required=False)
+    consent_given = forms.BooleanField(
+        label="The resident agreed to this being recorded", required=False
+    )
+    review_on = forms.DateField(label="Review by (YYYY-MM-DD)", required=False)
+
+
+class ReviewForm(forms.Form):
+    keep = forms.ChoiceField(
+        label="Outcome of the review",
+        choices=[("yes", "Still needed: set the next review"), ("no", "No longer needed: end it")],
+    )
+    next_review_on = forms.DateField(label="Next review (YYYY-MM-DD)", required=False)
+
+
+class AuthoriseForm(forms.Form):
+    authorised_on = forms.DateField(label="Form received and authorised on (YYYY-MM-DD)")
+    expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
+
+
+def _detail(request: HttpRequest, resident: Resident, **extra) -> dict:
+    return {
+        "resident": resident,
+        "can_edit": can_work_cases(request.user),
+        "rep_form": extra.pop("rep_form", RepresentativeForm(prefix="rep")),
+        "restriction_form": extra.pop("restriction_form", RestrictionForm(prefix="res")),
+        "adjustment_form": extra.pop("adjustment_form", AdjustmentForm(prefix="adj")),
+        "vulnerability_form": extra.pop("vulnerability_form", VulnerabilityForm(prefix="vul")),
+        "problem": extra.pop("problem", ""),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+@staff_view
+@require_http_methods(["GET"])
+def resident_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "")
+    residents = list(selectors.resident_list(search=search)[:100])
+    return render(request, "people/resident_list.html", {"residents": residents, "q": search})
+
+
+@staff_view
+@require_http_methods(["GET"])
+def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        resident = selectors.resident_detail(pk)
+    except Resident.DoesNotExist:
+        return render(request, "people/not_found.html", status=404)
+    return render(request, "people/resident_detail.html", _detail(request, resident))
+
+
+def _apply(form: forms.Form, call) -> str | None:
+    try:
+        call()
+    except ComplaintError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return exc.message
+    return None
+
+
+@staff_view
+@require_http_methods(["POST"])
+def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_object_or_404(Resident, pk=pk)
+    form = RepresentativeForm(request.POST, prefix="rep")
+    if form.is_valid():
+        d = form.cleaned_data
+        complaint = None
+        if d["complaint_reference"]:
+            complaint = resident.complaints.filter(
+                reference=d["complaint_reference"].strip().upper()
+            ).first()
+        if (
+            _apply(
+                form,
+                lambda: services.representative_add(
+                    resident=resident,
+                    full_name=d["full_name"],
+                    relationship=d["relationship"],
+                    email=d["email"],
+                    phone=d["phone"],
+                    postal_address=d["postal_address"],
+                    form_received=d["form_received"],
+                    authorised_on=d["authorised_on"],
+                    scope=d["scope"],
+                    complaint=complaint,
+                    expires_on=d["expires_on"],
+                    letters_to_representative=d["letters_to_representative"],
+                    copy_to_resident=d["copy_to_resident"],
+                    actor=request.user,
+                ),
+            )
+            is None
+        ):
+            return redirect("people:resident", pk=resident.pk)
+    resident = selectors.resident_detail(pk)
+    return render(
+        request,
+        "people/resident_detail.html",
+        _detail(request, resident, rep_form=form),
+        status=400,
+    )
+
+
+@staff_view
+@require_http_methods(["POST"])
+def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_object_or_404(Resident, pk=pk)
+    form = RestrictionForm(request.POST, prefix="res")
+    if form.is_valid():
+        d = form.cleaned_data
+        if (
+            _apply(
+                form,
+                lambda: services.restriction_add(
+                    resident=resident,
+                    reason=d["reason"],
+                    evidence=d["evidence"],
+                    restricts=d["restricts"],
+                    restriction_detail=d["restriction_detail"],
+                    starts_on=d["starts_on"],
+                    review_on=d["review_on"],
+                    proportionality=d["proportionality"],
+                    equality_act_considered=d["equality_act_considered"],
+                    actor=request.user,
+                ),
+            )
+            is None
+        ):
+            return redirect("people:resident", pk=resident.pk)
+    resident = selectors.resident_detail(pk)
+    return render(
+        request,
+        "people/resident_detail.html",
+        _detail(request, resident, restriction_form=form),
+        status=400,
+    )
+
+
+@staff_view
+@require_http_methods(["GET"])
+def reviews(request: HttpRequest) -> HttpResponse:
+    due = selectors.reviews_due(on=timezone.localdate())
+    return render(request, "people/reviews.html", {"due": due, "today": timezone.localdate()})
+
+
+def _redisplay(request: HttpRequest, resident_pk: int, status: int = 400, **forms_) -> HttpResponse:
+    resident = selectors.resident_detail(resident_pk)
+    return render(
+        request, "people/resident_detail.html", _detail(request, resident, **forms_), status=status
+    )
+
+
+@staff_view
+@require_http_methods(["POST"])
+def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_object_or_404(Resident, pk=pk)
+    form = AdjustmentForm(request.POST, prefix="adj")
+    if form.is_valid():
+        d = form.cleaned_data
+        if (
+            _apply(
+                form,
+                lambda: services.adjustment_add(
+                    resident=resident,
+                    kind=d["kind"],
+                    detail=d["detail"],
+                    consent_given=d["consent_given"],
+                    review_on=d["review_on"],
+                    actor=request.user,
+                ),
+            )
+            is None
+        ):
+            return redirect("people:resident", pk=pk)
+    return _redisplay(request, pk, adjustment_form=form)
+
+
+@staff_view
+@require_http_methods(["POST"])
+def vulnerability_add(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_object_or_404(Resident, pk=pk)
+    form = VulnerabilityForm(request.POST, prefix="vul")
+    if form.is_valid():
+        d = form.cleaned_data
+        if (
+            _apply(
+                form,
+                lambda: services.vulnerability_add(
+                    resident=resident,
+                    description=d["description"],
+                    is_disability=d["is_disability"],
+                    consent_given=d["consent_given"],
+                    review_on=d["review_on"],
+                    actor=request.user,
+                ),
+            )
+            is None
+        ):
+            return redirect("people:resident", pk=pk)
+    return _redisplay(request, pk, vulnerability_form=form)
+
+
+SUPPORT_MODELS = {"adjustment": Adjustment, "vulnerability": Vulnerability}
+
+
+def _review(request: HttpRequest, resident_pk: int, call) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _redisplay(request, resident_pk, problem="Choose the outcome of the review.")
+    try:
+        call(form.cleaned_data["keep"] == "yes", form.cleaned_data["next_review_on"])
+    except ComplaintError as exc:
+        return _redisplay(request, resident_pk, problem=exc.message)
+    return redirect("people:resident", pk=resident_pk)
+
+
+@staff_view
+@require_http_methods(["POST"])
+def support_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = SUPPORT_MODELS.get(kind)
+    if model is None:
+        return render(request, "people/not_found.html", status=404)
+    item = get_object_or_404(model, pk=pk)
+    return _review(
+        request,
+        item.resident_id,
+        lambda keep, next_on: services.support_review(
+            item=item, still_needed=keep, next_review_on=next_on, actor=request.user
+        ),
+    )
+
+
+@staff_view
+@require_http_methods(["POST"])
+def restriction_review(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ContactRestriction, pk=pk)
+    return _review(
+        request,
+        item.resident_id,
+        lambda keep, next_on: services.restriction_review(
+            restriction=item, keep=keep, next_review_on=next_on, actor=request.user
+        ),
+    )
+
+
+@staff_view
+@require_http_methods(["POST"])
+def representative_authorise(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_object_or_404(Representative, pk=pk)
+    form = AuthoriseForm(request.POST)
+    if not form.is_valid():
+        return _redisplay(request, rep.resident_id, problem="Enter the date the form was received.")
+    try:
+        services.representative_authorise(
+            representative=rep,
+            authorised_on=form.cleaned_data["authorised_on"],
+            expires_on=form.cleaned_data["expires_on"],
+            actor=request.user,
+        )
+    except ComplaintError as exc:
+        return _redisplay(request, rep.resident_id, problem=exc.message)
+    return redirect("people:resident", pk=rep.resident_id)
+
+
+@staff_view
+@require_http_methods(["POST"])
+def representative_end(request: HttpRequest, pk: int) -> HttpResponse:
+    rep = get_object_or_404(Representative, pk=pk)
+    try:
+        services.representative_end(representative=rep, actor=request.user)
+    except ComplaintError as exc:
+        return _redisplay(request, rep.resident_id, problem=exc.message)
+    return redirect("people:resident", pk=rep.resident_id)

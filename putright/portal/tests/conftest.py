@@ -1,0 +1,1 @@
+from putright.intake.tests.personas import *  # noqa: F403

@@ -1,5 +1,10 @@
 """Project-wide test set-up and named staff personas usable from every app's tests."""
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 
@@ -68,3 +73,40 @@ def administrator(db):
     from putright.accounts import factories
 
     return factories.administrator(username="sysadmin", first_name="Sam", last_name="Admin")
+
+
+# --- browser tests (marked `browser`): helpers in putright/web/tests/browser.py -------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Debian Chromium for the whole test session (one Playwright per process)."""
+    from putright.web.tests.browser import AXE, CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run scripts/setup.sh (apt chromium).")
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run scripts/setup.sh (npm install).")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings) -> Iterator[Any]:
+    # The live server speaks plain HTTP, so cookies must not be HTTPS-only here.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

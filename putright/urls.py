@@ -15,6 +15,8 @@ urlpatterns = [
     path("intake/", include("putright.intake.urls")),
     path("people/", include("putright.people.urls")),
     path("portal/", include("putright.portal.urls")),
+    path("reports/", include("putright.reporting.urls")),
     path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
+    path("", include("putright.complaints.urls")),
 ]

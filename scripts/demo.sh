@@ -17,6 +17,7 @@ if python manage.py help seed_demo >/dev/null 2>&1; then
   # Representatives, adjustments, restrictions, service requests, surveys, mailbox items;
   # prints a resident's email address for trying the portal.
   portal_login="$(PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_people_demo)"
+  PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_reports_demo
 else
   echo "demo: no seed_demo command yet; starting with staff accounts only"
 fi

@@ -30,6 +30,7 @@ from putright.complaints.models import (
     OutstandingAction,
     Remedy,
 )
+from putright.letters.services import response_draft_submit
 from putright.people.models import Resident
 from putright.rules.profile import get_profile
 from putright.rules.workflow import State
@@ -224,10 +225,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             ),
         )
 
-    @extend_schema(request=s.RespondIn, responses={200: s.ComplaintSerializer, **ERRORS})
+    @extend_schema(request=s.RespondIn, responses={202: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, reference: str) -> Response:
-        """Issue the current stage's response (Code 6.6-6.9, 6.17-6.19, 7)."""
+        """Draft the current stage's response (Code 6.6-6.9, 6.17-6.19, 7) and send it for
+        review: 202 with the draft in `response_drafts`. A colleague who is not the author
+        approves it at `/api/v1/drafts/{id}/approve/`, which issues it (policy 6.4)."""
 
         def call(c: Complaint, d: dict[str, Any]) -> None:
             data = services.ResponseInput(
@@ -239,14 +242,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 no_remedy_reason=d["no_remedy_reason"],
                 early_resolution=d["early_resolution"],
             )
-            services.stage_respond(
-                stage=c.stages.get(number=c.current_stage),
-                data=data,
-                actor=request.user,
-                issued_on=d.get("issued_on"),
+            response_draft_submit(
+                stage=c.stages.get(number=c.current_stage), data=data, actor=request.user
             )
 
-        return self._act(reference, s.RespondIn, request, call)
+        response = self._act(reference, s.RespondIn, request, call)
+        response.status_code = status.HTTP_202_ACCEPTED
+        return response
 
     @extend_schema(request=s.EscalateIn, responses={200: s.ComplaintSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

@@ -1,19 +1,28 @@
 """Queries for complaints: each owns its joins so pages and the API avoid N+1."""
 
+import re
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from putright.complaints.models import (
     Attachment,
     CaseEvent,
     Complaint,
+    ComplaintPoint,
     Correspondence,
     Decision,
+    Exclusion,
     Extension,
+    OutstandingAction,
+    Remedy,
     Stage,
 )
-from putright.rules.workflow import OPEN_STATES
+from putright.people.models import Adjustment, Property, Resident, Vulnerability
+from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
 
 def complaint_list(
@@ -51,26 +60,26 @@ def complaint_list(
 
 def complaint_detail(reference: str) -> Complaint:
     """One complaint with everything its page or API document shows, in a fixed few queries."""
+    return complaint_detail_queryset().get(reference=reference)
+
+
+def complaint_detail_queryset() -> QuerySet[Complaint]:
     stages = Stage.objects.select_related(
         "handler", "response", "response__author"
     ).prefetch_related(
         Prefetch("extensions", queryset=Extension.objects.select_related("created_by")),
         Prefetch("response__decisions", queryset=Decision.objects.select_related("point")),
     )
-    return (
-        Complaint.objects.select_related(
-            "resident", "resident__home", "home", "handler", "category", "linked_to", "logged_by"
-        )
-        .prefetch_related(
-            Prefetch("stages", queryset=stages),
-            "points",
-            "remedies",
-            Prefetch("outstanding_actions", queryset=_actions()),
-            "exclusions",
-            "ombudsman_referrals",
-            "linked_complaints",
-        )
-        .get(reference=reference)
+    return Complaint.objects.select_related(
+        "resident", "resident__home", "home", "handler", "category", "linked_to", "logged_by"
+    ).prefetch_related(
+        Prefetch("stages", queryset=stages),
+        "points",
+        "remedies",
+        Prefetch("outstanding_actions", queryset=_actions()),
+        "exclusions",
+        "ombudsman_referrals",
+        "linked_complaints",
     )
 
 
@@ -88,4 +97,308 @@ def complaint_record(complaint: Complaint) -> QuerySet[CaseEvent]:
 def complaint_correspondence(complaint: Complaint) -> QuerySet[Correspondence]:
     return complaint.correspondence.select_related("recorded_by").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.all())
+    )
+
+
+# --- the staff work queue ----------------------------------------------------------------------
+
+
+class QueueScope(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+    UNASSIGNED = "unassigned"
+    ALL = "all"
+
+
+QUEUE_SCOPE_LABELS = {
+    QueueScope.MINE: "My cases",
+    QueueScope.TEAM: "My team",
+    QueueScope.UNASSIGNED: "Unassigned",
+    QueueScope.ALL: "All open",
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the work queue is narrowed by; every field is optional."""
+
+    scope: QueueScope = QueueScope.ALL
+    stage: int | None = None
+    status: str = ""
+    category_id: int | None = None
+    handler_id: int | None = None
+    channel: str = ""
+    overdue: bool = False
+    extended: bool = False
+    vulnerable: bool = False
+    search: str = ""
+
+
+def _is_vulnerable() -> Exists:
+    return Exists(Vulnerability.objects.filter(resident=OuterRef("resident"), active=True))
+
+
+def _has_adjustments() -> Exists:
+    return Exists(Adjustment.objects.filter(resident=OuterRef("resident"), active=True))
+
+
+def _is_extended() -> Exists:
+    return Exists(
+        Stage.objects.filter(
+            complaint=OuterRef("pk"),
+            number=OuterRef("current_stage"),
+            response_due__gt=F("response_due_original"),
+        )
+    )
+
+
+def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Complaint]:
+    """Open complaints, the next deadline first, narrowed by scope and filters.
+
+    A narrow query: it orders and counts on the complaint row alone (`next_due` is indexed
+    with status and handler), so paginating 100k complaints never builds wide rows. Turn a
+    page of it into display rows with `work_queue_rows`.
+    """
+    qs = Complaint.objects.open()
+    if filters.scope == QueueScope.MINE:
+        qs = qs.filter(handler=user)
+    elif filters.scope == QueueScope.TEAM:
+        team = getattr(user, "team", "")
+        qs = qs.filter(handler__team=team) if team else qs.filter(handler=user)
+    elif filters.scope == QueueScope.UNASSIGNED:
+        qs = qs.filter(handler__isnull=True)
+    if filters.stage:
+        qs = qs.filter(current_stage=filters.stage)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category_id:
+        qs = qs.filter(category_id=filters.category_id)
+    if filters.handler_id:
+        qs = qs.filter(handler_id=filters.handler_id)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.overdue:
+        qs = qs.filter(next_due__lt=today)
+    if filters.extended:
+        qs = qs.filter(_is_extended())
+    if filters.vulnerable:
+        qs = qs.filter(_is_vulnerable())
+    search = filters.search.strip()
+    if search:
+        if REFERENCE_PATTERN.match(search):
+            qs = qs.filter(reference=search.upper())  # the unique index, not a LIKE scan
+        else:
+            # Matching residents and homes are found first (one pass over each table), so the
+            # complaint scan compares ids rather than joining two tables on every row.
+            residents = Resident.objects.filter(full_name__icontains=search).values("pk")
+            homes = Property.objects.filter(
+                Q(address_line_1__icontains=search) | Q(postcode__iexact=search)
+            ).values("pk")
+            qs = qs.filter(
+                Q(reference__icontains=search)
+                | Q(resident_id__in=residents)
+                | Q(home_id__in=homes)
+                | Q(description__icontains=search)
+            )
+    # Open complaints always have a next deadline; the id (logging order) breaks ties and,
+    # being the row id, keeps the sort inside the (status, next_due) index.
+    return qs.order_by("next_due", "id")
+
+
+def work_queue_rows(ids: list[int]) -> list[Complaint]:
+    """One page of the work queue (complaint ids, in order) as display rows: resident, home,
+    handler, category and the vulnerable / adjustments / extended flags, in one query."""
+    rows = {
+        c.pk: c
+        for c in Complaint.objects.filter(pk__in=ids)
+        .select_related("resident", "handler", "category", "home")
+        .annotate(
+            vulnerable=_is_vulnerable(),
+            has_adjustments=_has_adjustments(),
+            extended=_is_extended(),
+        )
+        .order_by()
+    }
+    return [rows[pk] for pk in ids]
+
+
+REFERENCE_PATTERN = re.compile(r"^CMP-\d{4}-\d{6}$", re.IGNORECASE)
+
+
+def queue_handlers() -> QuerySet[Any]:
+    """Staff who can hold cases, for the handler filter and the assign form."""
+    from putright.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, role__in=[User.Role.HANDLER, User.Role.OFFICER, User.Role.ADMIN]
+    ).order_by("first_name", "last_name", "username")
+
+
+# --- the case page -----------------------------------------------------------------------------
+
+
+def case_page(reference: str) -> Complaint:
+    """One complaint with all its case page shows, including the resident's active adjustments
+    and vulnerabilities (Code 5.10), in a fixed number of queries."""
+    # Explicit orderings: the models' default orderings join the complaint table, and at 100k
+    # complaints SQLite then walks the received_on index instead of the foreign key's.
+    stages = (
+        Stage.objects.select_related("handler", "response", "response__author")
+        .prefetch_related(
+            Prefetch(
+                "extensions",
+                queryset=Extension.objects.select_related("created_by").order_by("created_at"),
+            ),
+            Prefetch("response__decisions", queryset=Decision.objects.select_related("point")),
+        )
+        .order_by("number")
+    )
+    return (
+        Complaint.objects.select_related(
+            "resident", "resident__home", "home", "handler", "category", "linked_to", "logged_by"
+        )
+        .prefetch_related(
+            Prefetch("stages", queryset=stages),
+            Prefetch("points", queryset=ComplaintPoint.objects.order_by("number")),
+            Prefetch("linked_complaints", queryset=Complaint.objects.order_by()),
+            "ombudsman_referrals",
+            Prefetch(
+                "resident__adjustments",
+                queryset=Adjustment.objects.filter(active=True),
+                to_attr="active_adjustments",
+            ),
+            Prefetch(
+                "resident__vulnerabilities",
+                queryset=Vulnerability.objects.filter(active=True),
+                to_attr="active_vulnerabilities",
+            ),
+            Prefetch("remedies", queryset=Remedy.objects.select_related("completed_by")),
+            Prefetch(
+                "outstanding_actions",
+                queryset=OutstandingAction.objects.select_related("owner", "completed_by"),
+            ),
+            Prefetch("exclusions", queryset=Exclusion.objects.select_related("decided_by")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+        )
+        .get(reference=reference)
+    )
+
+
+TIMELINE_KINDS = {
+    "": ("Everything", ()),
+    "lifecycle": (
+        "Stages and decisions",
+        ("complaint.", "stage.", "definition.", "ombudsman."),
+    ),
+    "correspondence": ("Correspondence and documents", ("correspondence.", "document.")),
+    "notes": ("Notes and corrections", ("note.", "record.")),
+    "follow_up": ("Remedies and actions", ("remedy.", "action.")),
+}
+
+
+def case_timeline(complaint: Complaint, *, kind: str = "") -> list[CaseEvent]:
+    """The full record, newest first, each correspondence event with its item and attachments."""
+    events = complaint_record(complaint)
+    prefixes = TIMELINE_KINDS.get(kind, TIMELINE_KINDS[""])[1]
+    if prefixes:
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(code__startswith=prefix)
+        events = events.filter(condition)
+    items = list(events)
+    wanted = {
+        e.data.get("correspondence")
+        for e in items
+        if e.code.startswith("correspondence.") and isinstance(e.data, dict)
+    }
+    wanted.discard(None)
+    by_pk = (
+        {c.pk: c for c in complaint_correspondence(complaint).filter(pk__in=wanted)}
+        if wanted
+        else {}
+    )
+    for event in items:
+        event.correspondence_item = by_pk.get(event.data.get("correspondence"))  # type: ignore[attr-defined]
+    return items
+
+
+# --- the complaints officer's dashboard ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    done: int
+    on_time: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.on_time / self.done) if self.done else None
+
+
+def _timeliness(done_field: str, due_field: str, since: date, until: date) -> dict[int, Timeliness]:
+    rows = (
+        Stage.objects.filter(**{f"{done_field}__gte": since, f"{done_field}__lte": until})
+        .order_by()
+        .values("number")
+        .annotate(
+            done=Count("id"),
+            on_time=Count("id", filter=Q(**{f"{done_field}__lte": F(due_field)})),
+        )
+    )
+    return {r["number"]: Timeliness(done=r["done"], on_time=r["on_time"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    open_by_state: list[tuple[str, str, int]]
+    open_total: int
+    due_this_week: int
+    overdue: int
+    extended: int
+    unassigned: int
+    ack_month: dict[int, Timeliness]
+    ack_year: dict[int, Timeliness]
+    response_month: dict[int, Timeliness]
+    response_year: dict[int, Timeliness]
+    month_start: date
+    year_start: date
+
+
+def dashboard_figures(*, today: date, week_end: date) -> DashboardFigures:
+    """Open work and this month's and year's timeliness, in a handful of aggregate queries."""
+    open_qs = Complaint.objects.open()
+    counts = dict(
+        open_qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    by_state = [
+        (state.value, STATE_LABELS[state], counts.get(state.value, 0))
+        for state in State
+        if state in OPEN_STATES
+    ]
+    # Separate counts, each answered from the (status, next_due) or handler index alone.
+    due_this_week = open_qs.filter(next_due__gte=today, next_due__lte=week_end).count()
+    overdue = open_qs.filter(next_due__lt=today).count()
+    unassigned = open_qs.filter(handler__isnull=True).count()
+    # An open complaint's current stage is its only unanswered one (a stage 2 follows a stage 1
+    # response), so "extended" narrows first to unanswered extended stages, then checks.
+    extended_stages = Stage.objects.filter(
+        responded_on__isnull=True, response_due__gt=F("response_due_original")
+    ).values("complaint_id")
+    extended = open_qs.filter(pk__in=extended_stages).filter(_is_extended()).count()
+    month_start = today.replace(day=1)
+    # The regulator's and the Ombudsman's reporting year starts on 1 April.
+    year_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    return DashboardFigures(
+        open_by_state=by_state,
+        open_total=sum(counts.values()),
+        due_this_week=due_this_week,
+        overdue=overdue,
+        extended=extended,
+        unassigned=unassigned,
+        ack_month=_timeliness("acknowledged_on", "ack_due", month_start, today),
+        ack_year=_timeliness("acknowledged_on", "ack_due", year_start, today),
+        response_month=_timeliness("responded_on", "response_due", month_start, today),
+        response_year=_timeliness("responded_on", "response_due", year_start, today),
+        month_start=month_start,
+        year_start=year_start,
     )

@@ -1,6 +1,7 @@
 """API input and output shapes. Inputs only parse; the services decide."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from putright.complaints.constants import Channel, Direction, Outcome, ReferralOutcome
@@ -233,6 +234,9 @@ class ComplaintSerializer(ComplaintSummarySerializer):
         slug_field="reference", many=True, read_only=True
     )
     allowed_actions = serializers.SerializerMethodField()
+    response_drafts = serializers.SerializerMethodField(
+        help_text="Drafted responses and their review (policy 6.4), newest first."
+    )
 
     class Meta(ComplaintSummarySerializer.Meta):
         fields = [
@@ -255,7 +259,20 @@ class ComplaintSerializer(ComplaintSummarySerializer):
             "outstanding_actions",
             "exclusions",
             "ombudsman_referrals",
+            "response_drafts",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_response_drafts(self, complaint: Complaint) -> list[dict]:
+        from putright.letters.api import DraftSerializer
+        from putright.letters.models import ResponseDraft
+
+        drafts = (
+            ResponseDraft.objects.filter(stage__complaint=complaint)
+            .select_related("stage__complaint", "author", "reviewer")
+            .order_by("-submitted_at", "-id")
+        )
+        return DraftSerializer(drafts, many=True).data
 
     def get_allowed_actions(self, complaint: Complaint) -> list[str]:
         return sorted(a.value for a in allowed_actions(State(complaint.status)))
@@ -413,7 +430,6 @@ class RespondIn(serializers.Serializer):
     learning = serializers.CharField(required=False, allow_blank=True, default="")
     no_remedy_reason = serializers.CharField(required=False, allow_blank=True, default="")
     early_resolution = serializers.BooleanField(required=False, default=False)
-    issued_on = serializers.DateField(required=False)
 
 
 class EscalateIn(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 ``recipients_for(complaint)`` is the one place this is decided. It honours the resident's
 preferred channel and large-print adjustments, and sends to an authorised representative
-(copying the resident where asked) once the people app records representatives.
+(copying the resident where asked), as the people app records them (policy 5.4).
 """
 
 from dataclasses import asdict, dataclass
@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from putright.complaints.models import Complaint
 from putright.letters.constants import DeliveryChannel
-from putright.people.models import Adjustment, Resident
+from putright.people.models import Adjustment, Representative, Resident
+from putright.people.selectors import authorised_representatives
 
 RESIDENT = "resident"
 RESIDENT_COPY = "resident (copy)"
@@ -73,19 +74,9 @@ def resident_recipient(resident: Resident, *, role: str = RESIDENT) -> Recipient
     )
 
 
-def _authorised_representatives(complaint: Complaint) -> list[Any]:
-    # Representatives come from the people app (issue 4); until it records them there are none.
-    manager = getattr(complaint.resident, "representatives", None)
-    if manager is None:
-        return []
-    today = timezone.localdate()
-    return [
-        rep
-        for rep in manager.all()
-        if rep.is_authorised_on(today)
-        and rep.covers(complaint.pk)
-        and getattr(rep, "letters_to_representative", True)
-    ]
+def _authorised_representatives(complaint: Complaint) -> list[Representative]:
+    reps = authorised_representatives(complaint.resident_id, on=timezone.localdate())
+    return [r for r in reps if r.covers(complaint.pk) and r.letters_to_representative]
 
 
 def recipients_for(complaint: Complaint) -> list[Recipient]:
@@ -103,6 +94,6 @@ def recipients_for(complaint: Complaint) -> list[Recipient]:
         )
         for rep in representatives
     ]
-    if any(getattr(rep, "copy_to_resident", False) for rep in representatives):
+    if any(rep.copy_to_resident for rep in representatives):
         found.append(resident_recipient(complaint.resident, role=RESIDENT_COPY))
     return found

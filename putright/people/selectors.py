@@ -1,4 +1,4 @@
-"""Queries about people: who letters go to, what is due for review, who may see what."""
+"""Queries about people: who is authorised to act for whom, what is due for review."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,57 +14,12 @@ from putright.people.models import (
 )
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """Someone a letter about a complaint goes to."""
-
-    name: str
-    email: str
-    postal_address: str
-    role: str  # "resident", "representative" or "copy to resident"
-
-
 def authorised_representatives(resident_id: int, *, on: date) -> list[Representative]:
     """The resident's representatives authorised on `on` (form received, not expired/ended)."""
     reps = Representative.objects.filter(
         resident_id=resident_id, form_received=True, authorised_on__lte=on
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
     return [r for r in reps if r.is_authorised_on(on)]
-
-
-def letter_recipients(complaint, *, on: date) -> list[Recipient]:
-    """Where letters about `complaint` go: an authorised representative who asked for them,
-    copied to the resident where asked; otherwise the resident (Code 3.6)."""
-    resident = complaint.resident
-    as_resident = Recipient(
-        name=resident.full_name,
-        email=resident.email,
-        postal_address=resident.postal_address,
-        role="resident",
-    )
-    reps = [
-        r
-        for r in authorised_representatives(resident.pk, on=on)
-        if r.covers(complaint.pk) and r.letters_to_representative
-    ]
-    if not reps:
-        return [as_resident]
-    recipients = [
-        Recipient(
-            name=r.full_name, email=r.email, postal_address=r.postal_address, role="representative"
-        )
-        for r in reps
-    ]
-    if any(r.copy_to_resident for r in reps):
-        recipients.append(
-            Recipient(
-                name=resident.full_name,
-                email=resident.email,
-                postal_address=resident.postal_address,
-                role="copy to resident",
-            )
-        )
-    return recipients
 
 
 @dataclass(frozen=True)

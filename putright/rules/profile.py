@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from putright.rules.provisions_hos2024 import PROVISIONS as _HOS_2024_PROVISIONS
+from putright.rules.provisions_hos2024 import SECTIONS as _HOS_2024_SECTIONS
+
 __all__ = [
     "HOUSING_OMBUDSMAN_2024",
     "PROFILES",
@@ -16,6 +19,7 @@ __all__ = [
     "CodeProfile",
     "ExclusionGround",
     "OmbudsmanContact",
+    "Provision",
     "RemedyType",
     "ResponseElement",
     "StageRule",
@@ -101,6 +105,15 @@ HOUSING_OMBUDSMAN_CONTACT = OmbudsmanContact(  # policy 5.2
 
 
 @dataclass(frozen=True)
+class Provision:
+    """One numbered provision of a code (e.g. 6.2), with its requirement text verbatim."""
+
+    number: str
+    section: int
+    requirement: str
+
+
+@dataclass(frozen=True)
 class CodeProfile:
     """One complaint handling code, checked for internal consistency when built."""
 
@@ -115,6 +128,9 @@ class CodeProfile:
     pass_on_working_days: int
     due_soon_working_days: int
     ombudsman: OmbudsmanContact = field(default=HOUSING_OMBUDSMAN_CONTACT)
+    # Every provision, in order, for the self-assessment (Code 8.1a, 8.3); section titles by number.
+    provisions: tuple[Provision, ...] = ()
+    sections: tuple[tuple[int, str], ...] = ()
 
     def __post_init__(self) -> None:
         numbers = [stage.number for stage in self.stages]
@@ -130,6 +146,12 @@ class CodeProfile:
         ):
             if len(codes) != len(set(codes)):
                 raise ValueError(f"{self.code}: duplicate {label} code.")
+        numbers_seen = [p.number for p in self.provisions]
+        if len(numbers_seen) != len(set(numbers_seen)):
+            raise ValueError(f"{self.code}: duplicate provision number.")
+        section_numbers = {number for number, _ in self.sections}
+        if any(p.section not in section_numbers for p in self.provisions):
+            raise ValueError(f"{self.code}: a provision belongs to an unknown section.")
         for stage in self.stages:
             keys = [e.key for e in stage.required_elements]
             if len(keys) != len(set(keys)):
@@ -158,6 +180,15 @@ class CodeProfile:
             if outcome.code == code:
                 return outcome
         raise ValueError(f"Unknown decision outcome {code!r}.")
+
+    def provision(self, number: str) -> Provision:
+        for item in self.provisions:
+            if item.number == number:
+                return item
+        raise ValueError(f"{self.name} has no provision {number!r}.")
+
+    def section_title(self, number: int) -> str:
+        return dict(self.sections)[number]
 
     @property
     def last_stage(self) -> int:
@@ -356,6 +387,11 @@ HOUSING_OMBUDSMAN_2024 = CodeProfile(
     pass_on_working_days=1,  # staff and contractors pass a complaint on, policy 5.1
     due_soon_working_days=2,  # work-queue warning threshold, not a Code figure
     ombudsman=HOUSING_OMBUDSMAN_CONTACT,
+    provisions=tuple(
+        Provision(number=number, section=section, requirement=requirement)
+        for number, section, requirement in _HOS_2024_PROVISIONS
+    ),
+    sections=_HOS_2024_SECTIONS,
 )
 
 PROFILES: dict[str, CodeProfile] = {HOUSING_OMBUDSMAN_2024.code: HOUSING_OMBUDSMAN_2024}

@@ -75,6 +75,9 @@ SAME_HANDLER = (
 STAGE_TWO_UNASSIGNED = (
     "Assign stage 2 to someone who did not handle stage 1 before responding (Code 6.13)."
 )
+STAGE_ONE_PERSON_RESPONDS = (
+    "The stage 2 response must come from someone who did not handle stage 1 (Code 6.13)."
+)
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can handle a stage."
 
 
@@ -83,17 +86,22 @@ def _stage_of(complaint: Complaint, stage: Stage) -> None:
         raise RuleBroken(NOT_CURRENT_STAGE)
 
 
+def _handled_earlier_stage(stage: Stage) -> set[int]:
+    """Who handled the stage before this one: its handler, and whoever wrote its response
+    (even if it was reassigned afterwards)."""
+    if stage.number == 1:
+        return set()
+    earlier = stage.complaint.stages.get(number=stage.number - 1)
+    return {earlier.handler_id} | set(
+        Response.objects.filter(stage=earlier).values_list("author_id", flat=True)
+    )
+
+
 def _check_handler(stage: Stage, handler: Any) -> None:
     if not getattr(handler, "can_handle_cases", False):
         raise InvalidInput(NOT_A_CASE_WORKER, field="handler")
-    if stage.number == 2:
-        stage_one = stage.complaint.stages.get(number=1)
-        # Whoever wrote the stage 1 response handled it, even if stage 1 was reassigned after.
-        handled_stage_one = {stage_one.handler_id} | set(
-            Response.objects.filter(stage=stage_one).values_list("author_id", flat=True)
-        )
-        if handler.pk in handled_stage_one:
-            raise RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
+    if handler.pk in _handled_earlier_stage(stage):
+        raise RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
 
 
 @transaction.atomic
@@ -354,6 +362,8 @@ def stage_respond(
     _stage_of(complaint, stage)
     if stage.number > 1 and stage.handler_id is None:
         raise RuleBroken(STAGE_TWO_UNASSIGNED, field="handler", provision="6.13")
+    if stage.number > 1 and getattr(actor, "pk", None) in _handled_earlier_stage(stage):
+        raise RuleBroken(STAGE_ONE_PERSON_RESPONDS, provision="6.13")
     issued_on = require_past_or_today(issued_on or today(), "issued_on")
     if stage.acknowledged_on is None:
         raise RuleBroken(NOT_ACKNOWLEDGED)

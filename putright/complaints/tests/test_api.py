@@ -60,6 +60,17 @@ ACK = {
 }
 
 
+def respond(api, reviewer, ref: str, body: dict) -> dict:
+    """Draft the response, then a colleague approves it: the API's two steps (policy 6.4)."""
+    drafted = api.post(f"/api/v1/complaints/{ref}/respond/", body, format="json")
+    assert drafted.status_code == 202, drafted.json()
+    draft = drafted.json()["response_drafts"][0]
+    assert draft["status"] == "in_review"
+    approved = reviewer.post(f"/api/v1/drafts/{draft['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200, approved.json()
+    return api.get(f"/api/v1/complaints/{ref}/").json()
+
+
 def decisions(*outcomes: str) -> list[dict]:
     return [
         {"point": i, "outcome": o, "reasons": "Our repair records show the delay."}
@@ -67,7 +78,8 @@ def decisions(*outcomes: str) -> list[dict]:
     ]
 
 
-def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_handler):
+def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_handler, officer):
+    olivia = client_for(officer)
     created = receive(api, rosa)
     ref = created["reference"]
     assert ref.startswith("CMP-2026-")
@@ -111,7 +123,7 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
         ],
         "learning": "Roof leaks need a follow-up inspection.",
     }
-    doc = api.post(f"/api/v1/complaints/{ref}/respond/", response, format="json").json()
+    doc = respond(api, olivia, ref, response)
     assert doc["status"] == "stage1_responded"
     assert doc["stages"][0]["response_deadline"]["status"] == "met"
     assert doc["stages"][0]["response"]["decisions"][1]["outcome"] == "partly_upheld"
@@ -136,7 +148,8 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
         "no_remedy_reason": "Stage 1 remedies were fair.",
         "decisions": decisions("upheld", "upheld"),
     }
-    doc = api.post(f"/api/v1/complaints/{ref}/respond/", final, format="json").json()
+    hannah = client_for(second_handler)
+    doc = respond(hannah, olivia, ref, final)
     assert doc["status"] == "stage2_responded"
 
     doc = api.post(
@@ -149,11 +162,15 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
         "complaint.received",
         "stage.acknowledged",
         "stage.extended",
+        "response.submitted",
         "stage.responded",
+        "response.approved",
         "complaint.escalated",
         "stage.assigned",
         "stage.acknowledged",
+        "response.submitted",
         "stage.responded",
+        "response.approved",
         "complaint.closed",
     ]
 
@@ -201,17 +218,20 @@ def test_a_transition_not_allowed_is_a_409_with_the_rule(api, rosa):
     assert CaseEvent.objects.filter(complaint__reference=ref).count() == 1
 
 
-def test_stage_two_refuses_the_stage_one_handler_with_the_code_provision(api, rosa, handler):
+def test_stage_two_refuses_the_stage_one_handler_with_the_code_provision(
+    api, rosa, handler, officer
+):
     ref = receive(api, rosa)["reference"]
     api.post(f"/api/v1/complaints/{ref}/acknowledge/", ACK, format="json")
-    api.post(
-        f"/api/v1/complaints/{ref}/respond/",
+    respond(
+        api,
+        client_for(officer),
+        ref,
         {
             "summary": "Answer",
             "decisions": decisions("upheld", "upheld"),
             "no_remedy_reason": "Repair done",
         },
-        format="json",
     )
     api.post(f"/api/v1/complaints/{ref}/escalate/", {}, format="json")
     response = api.post(
@@ -323,8 +343,36 @@ def test_the_list_filters_and_orders_by_next_deadline(api, rosa):
 def test_the_detail_page_costs_a_fixed_number_of_queries(api, rosa, django_assert_max_num_queries):
     ref = receive(api, rosa)["reference"]
     api.post(f"/api/v1/complaints/{ref}/acknowledge/", ACK, format="json")
-    with django_assert_max_num_queries(20):
+    # 21: the complaint with its stages, points, follow-ups and referrals, the landlord
+    # calendar, and its response drafts; none of it grows with the number of rows.
+    with django_assert_max_num_queries(21):
         assert api.get(f"/api/v1/complaints/{ref}/").status_code == 200
+
+
+def test_a_response_is_not_issued_until_a_colleague_approves_it(api, rosa, handler, officer):
+    ref = receive(api, rosa)["reference"]
+    api.post(f"/api/v1/complaints/{ref}/acknowledge/", ACK, format="json")
+    body = {
+        "summary": "Answer",
+        "decisions": decisions("upheld", "upheld"),
+        "no_remedy_reason": "Repaired the same day",
+    }
+    doc = api.post(f"/api/v1/complaints/{ref}/respond/", body, format="json").json()
+    assert doc["status"] == "stage1_open"
+    draft = doc["response_drafts"][0]["id"]
+
+    own = api.post(f"/api/v1/drafts/{draft}/approve/", {}, format="json")
+    assert own.status_code == 409
+    assert "not by the person who drafted it" in own.json()["detail"]
+    assert Complaint.objects.get(reference=ref).status == "stage1_open"
+
+    olivia = client_for(officer)
+    returned = olivia.post(
+        f"/api/v1/drafts/{draft}/return/", {"comments": "Say which day."}, format="json"
+    )
+    assert returned.json()["status"] == "returned"
+    assert olivia.post(f"/api/v1/drafts/{draft}/approve/", {}, format="json").status_code == 409
+    assert not Response.objects.exists()
 
 
 def test_the_api_is_documented(api):

@@ -36,6 +36,7 @@ from putright.complaints.services.stages import (
     RESIDENT_NOT_INFORMED,
     RESPONSE_BEFORE_ACK,
     SAME_HANDLER,
+    STAGE_ONE_PERSON_RESPONDS,
     STAGE_TWO_UNASSIGNED,
     UNKNOWN_OUTCOME,
     UNKNOWN_POINT,
@@ -779,6 +780,23 @@ def test_a_read_only_viewer_cannot_handle_a_stage(complaint, viewer, officer):
 
 
 # --- stage 2 -------------------------------------------------------------------------------
+
+
+def test_the_stage_one_handler_cannot_write_the_stage_two_response(
+    open_complaint, handler, second_handler
+):
+    complaint = acknowledged(
+        at_stage_two(open_complaint, handler), actor=second_handler, handler=second_handler
+    )
+
+    assert_refused(
+        lambda: services.stage_respond(
+            stage=stage_of(complaint, 2), data=response_input(complaint), actor=handler
+        ),
+        STAGE_ONE_PERSON_RESPONDS,
+        complaint=complaint,
+        error=RuleBroken,
+    )
 
 
 def test_the_stage_two_response_is_the_final_response(open_complaint, handler, second_handler):

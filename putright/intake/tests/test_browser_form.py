@@ -3,8 +3,7 @@
 import pytest
 
 from putright.complaints.models import Complaint
-from putright.intake.tests.browser import *  # noqa: F403
-from putright.intake.tests.browser import assert_accessible, screenshot
+from putright.web.tests.browser import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,11 +1,11 @@
-"""recipients_for: who a letter goes to. Representatives come from the people app (issue 4);
-these tests use stand-ins with the same shape so the rule is pinned down now."""
+"""recipients_for: who a letter goes to – the resident, or an authorised representative
+(copied to the resident where asked), each by their own channel (Code 3.6, 5.10; policy 5.4)."""
 
-from datetime import date
-from types import SimpleNamespace
+from datetime import timedelta
 
 import pytest
 
+from putright.complaints.services.common import today
 from putright.letters.constants import DeliveryChannel
 from putright.letters.recipients import (
     REPRESENTATIVE,
@@ -13,42 +13,22 @@ from putright.letters.recipients import (
     RESIDENT_COPY,
     recipients_for,
 )
+from putright.people.models import Representative
 
 pytestmark = pytest.mark.django_db
 
 
-class Rep(SimpleNamespace):
-    def is_authorised_on(self, day: date) -> bool:
-        return self.authorised
-
-    def covers(self, complaint_id: int) -> bool:
-        return self.complaint_id in (None, complaint_id)
-
-
-def with_representatives(complaint, *reps):
-    resident = complaint.resident
-    stand_in = SimpleNamespace(
-        full_name=resident.full_name,
-        email=resident.email,
-        postal_address=resident.postal_address,
-        adjustments=resident.adjustments,
-        representatives=SimpleNamespace(all=lambda: list(reps)),
-    )
-    return SimpleNamespace(pk=complaint.pk, resident=stand_in)
-
-
-def rep(**kwargs) -> Rep:
+def represent(case, **kwargs) -> Representative:
     values = {
+        "resident": case.resident,
         "full_name": "Sam Advocate",
+        "relationship": Representative.Relationship.ADVOCATE,
         "email": "sam@advocacy.example",
-        "postal_address": "",
-        "authorised": True,
-        "complaint_id": None,
-        "letters_to_representative": True,
-        "copy_to_resident": False,
+        "form_received": True,
+        "authorised_on": today() - timedelta(days=7),
     }
     values.update(kwargs)
-    return Rep(**values)
+    return Representative.objects.create(**values)
 
 
 def test_without_a_representative_letters_go_to_the_resident(complaint):
@@ -57,7 +37,8 @@ def test_without_a_representative_letters_go_to_the_resident(complaint):
 
 
 def test_an_authorised_representative_gets_the_letter_instead(complaint):
-    (only,) = recipients_for(with_representatives(complaint, rep()))
+    represent(complaint)
+    (only,) = recipients_for(complaint)
     assert (only.name, only.role, only.to_address) == (
         "Sam Advocate",
         REPRESENTATIVE,
@@ -66,22 +47,25 @@ def test_an_authorised_representative_gets_the_letter_instead(complaint):
 
 
 def test_the_resident_is_copied_when_asked(complaint):
-    found = recipients_for(with_representatives(complaint, rep(copy_to_resident=True)))
+    represent(complaint, copy_to_resident=True)
+    found = recipients_for(complaint)
     assert [(r.name, r.role) for r in found] == [
         ("Sam Advocate", REPRESENTATIVE),
         ("Rosa Bell", RESIDENT_COPY),
     ]
 
 
-def test_an_unauthorised_or_other_complaint_representative_is_ignored(complaint):
-    found = recipients_for(
-        with_representatives(complaint, rep(authorised=False), rep(complaint_id=-1))
+def test_an_unauthorised_expired_or_other_complaint_representative_is_ignored(complaint):
+    represent(complaint, form_received=False)
+    represent(complaint, expires_on=today() - timedelta(days=1))
+    represent(
+        complaint, scope=Representative.Scope.ONE_COMPLAINT, complaint=None, full_name="Other"
     )
-    assert [r.role for r in found] == [RESIDENT]
+    represent(complaint, letters_to_representative=False)
+    assert [r.role for r in recipients_for(complaint)] == [RESIDENT]
 
 
 def test_a_representative_without_email_is_written_to_by_post(complaint):
-    (only,) = recipients_for(
-        with_representatives(complaint, rep(email="", postal_address="2 Law Street, EX1 2LS"))
-    )
+    represent(complaint, email="", postal_address="2 Law Street, EX1 2LS")
+    (only,) = recipients_for(complaint)
     assert (only.channel, only.to_address) == (DeliveryChannel.POST, "2 Law Street, EX1 2LS")

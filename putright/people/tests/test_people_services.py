@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from putright.complaints import services as complaint_services
 from putright.complaints.errors import InvalidInput
 from putright.complaints.tests.stories import acknowledged, received, responded
+from putright.letters.recipients import recipients_for
 from putright.people import services
 from putright.people.models import (
     Adjustment,
@@ -17,7 +18,7 @@ from putright.people.models import (
     Representative,
     Vulnerability,
 )
-from putright.people.selectors import letter_recipients, reviews_due
+from putright.people.selectors import reviews_due
 
 pytestmark = pytest.mark.django_db
 
@@ -120,16 +121,16 @@ def test_letters_go_to_the_resident_when_nobody_is_authorised(
     rosas_complaint, handler, rosa, monday
 ):
     add_rep(rosa, handler)  # form not yet received
-    assert [r.role for r in letter_recipients(rosas_complaint, on=monday)] == ["resident"]
+    assert [r.role for r in recipients_for(rosas_complaint)] == ["resident"]
 
 
 def test_letters_go_to_an_authorised_representative_copied_to_the_resident_when_asked(
     rosas_complaint, rosas_daughter, monday
 ):
-    recipients = letter_recipients(rosas_complaint, on=monday)
+    recipients = recipients_for(rosas_complaint)
     assert [(r.name, r.role) for r in recipients] == [
         ("Ruth Bell", "representative"),
-        ("Rosa Bell", "copy to resident"),
+        ("Rosa Bell", "resident (copy)"),
     ]
 
 
@@ -138,7 +139,7 @@ def test_letters_return_to_the_resident_once_the_authorisation_expires(
 ):
     rosas_daughter.expires_on = monday - timedelta(days=1)
     rosas_daughter.save()
-    assert [r.role for r in letter_recipients(rosas_complaint, on=monday)] == ["resident"]
+    assert [r.role for r in recipients_for(rosas_complaint)] == ["resident"]
 
 
 def test_a_representative_who_wants_no_letters_leaves_them_with_the_resident(
@@ -146,7 +147,7 @@ def test_a_representative_who_wants_no_letters_leaves_them_with_the_resident(
 ):
     rosas_daughter.letters_to_representative = False
     rosas_daughter.save()
-    assert [r.role for r in letter_recipients(rosas_complaint, on=monday)] == ["resident"]
+    assert [r.role for r in recipients_for(rosas_complaint)] == ["resident"]
 
 
 # --- adjustments and vulnerabilities ---------------------------------------------------------

@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from putright.complaints import services as complaint_services
 from putright.complaints.factories import CategoryFactory
 from putright.complaints.tests.stories import acknowledged, received, responded
-from putright.intake.tests.browser import *  # noqa: F403
-from putright.intake.tests.browser import assert_accessible, screenshot
 from putright.people.factories import ResidentFactory
+from putright.web.tests.browser import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,106 @@
+"""How clocks and follow-ups are worded and tagged on staff pages: words first, colour second.
+
+Presentation only: the rules that decide the numbers live in putright.rules and deadlines.py.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from putright.rules.calendar import WorkingCalendar, working_days_between
+from putright.rules.clocks import ClockStatus, Deadline
+from putright.rules.workflow import State
+
+# Every tag carries its meaning in words; the colour only repeats it (WCAG 1.4.1).
+CLOCK_TAGS: dict[ClockStatus, tuple[str, str]] = {
+    ClockStatus.NOT_STARTED: ("Not started", "govuk-tag--grey"),
+    ClockStatus.ON_TRACK: ("On track", "govuk-tag--green"),
+    ClockStatus.DUE_SOON: ("Due soon", "govuk-tag--yellow"),
+    ClockStatus.OVERDUE: ("Overdue", "govuk-tag--red"),
+    ClockStatus.MET: ("Done on time", "govuk-tag--blue"),
+    ClockStatus.MISSED: ("Done late", "govuk-tag--orange"),
+}
+
+STATE_TAGS: dict[str, str] = {
+    State.RECEIVED: "govuk-tag--light-blue",
+    State.STAGE1_OPEN: "govuk-tag--blue",
+    State.STAGE1_RESPONDED: "govuk-tag--teal",
+    State.STAGE2_REQUESTED: "govuk-tag--purple",
+    State.STAGE2_OPEN: "govuk-tag--purple",
+    State.STAGE2_RESPONDED: "govuk-tag--teal",
+    State.CLOSED: "govuk-tag--grey",
+    State.WITHDRAWN: "govuk-tag--grey",
+    State.EXCLUDED: "govuk-tag--grey",
+}
+
+
+def days_left_text(left: int | None) -> str:
+    """'3 working days left', 'Due today', '2 working days overdue'."""
+    if left is None:
+        return ""
+    if left == 0:
+        return "Due today"
+    if left < 0:
+        n = -left
+        return f"{n} working day{'s' if n != 1 else ''} overdue"
+    return f"{left} working day{'s' if left != 1 else ''} left"
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One deadline as a page shows it."""
+
+    deadline: Deadline
+    label: str
+    tag_class: str
+    left_text: str
+
+    @classmethod
+    def of(cls, deadline: Deadline) -> "ClockView":
+        label, tag = CLOCK_TAGS[deadline.status]
+        return cls(deadline, label, tag, days_left_text(deadline.working_days_left))
+
+
+@dataclass(frozen=True)
+class QueueMarker:
+    """The next deadline of a work-queue row: what is due, by when, and how urgent."""
+
+    step: str
+    due: date | None
+    left: int | None
+    label: str
+    tag_class: str
+    left_text: str
+    overdue: bool
+
+
+def queue_marker(
+    complaint: Any, *, today: date, calendar: WorkingCalendar, due_soon: int
+) -> QueueMarker:
+    state = complaint.state
+    step = (
+        f"Acknowledge stage {complaint.current_stage}"
+        if state in {State.RECEIVED, State.STAGE2_REQUESTED}
+        else f"Stage {complaint.current_stage} response"
+    )
+    due = complaint.next_due
+    if due is None:
+        return QueueMarker(step, None, None, "No deadline", "govuk-tag--grey", "", False)
+    if today > due:
+        left = min(working_days_between(today, due, calendar=calendar), -1)
+        status = ClockStatus.OVERDUE
+    else:
+        left = working_days_between(today, due, calendar=calendar)
+        status = ClockStatus.DUE_SOON if left <= due_soon else ClockStatus.ON_TRACK
+    label, tag = CLOCK_TAGS[status]
+    return QueueMarker(step, due, left, label, tag, days_left_text(left), left < 0)
+
+
+def follow_up_status(item: Any, today: date) -> tuple[str, str]:
+    """A remedy's or action's status in words and tag colour."""
+    if item.completed_on:
+        on_time = item.completed_on <= item.due_on
+        return ("Done" if on_time else "Done late", "govuk-tag--blue")
+    if item.due_on < today:
+        return ("Overdue", "govuk-tag--red")
+    return ("Due", "govuk-tag--yellow")

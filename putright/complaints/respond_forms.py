@@ -1,0 +1,268 @@
+"""The respond form: a decision and reasons on every point, remedies, actions, learning.
+
+It builds a ResponseInput and makes ONE service call (`RespondForm.run`): the draft goes to a
+colleague for review (policy 6.4), and only an approved draft is issued with its letter. A
+draft returned with comments comes back into this form for the author to change.
+"""
+
+import re
+from typing import Any
+
+from django import forms
+
+from putright.complaints.constants import Outcome
+from putright.complaints.errors import ComplaintError
+from putright.complaints.forms import CaseActionForm, date_field, staff_choice, text_area
+from putright.complaints.models import Complaint
+from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
+from putright.complaints.services.common import profile_for
+from putright.complaints.services.stages import NO_SUMMARY
+from putright.letters.constants import DraftStatus
+from putright.letters.models import ResponseDraft
+from putright.letters.services import response_draft_input, response_draft_submit
+from putright.rules.workflow import Action
+
+REMEDY_ROWS = 4
+ACTION_ROWS = 4
+_INDEXED = re.compile(r"^(decisions|remedies|actions)\[(\d+)\]\.(\w+)$")
+
+
+class RespondForm(CaseActionForm):
+    slug = "respond"
+    title = "Draft the response"
+    button = "Send for review"
+    workflow_action = Action.RESPOND
+    template = "complaints/respond.html"
+
+    @classmethod
+    def available(cls, complaint: Complaint, user: Any) -> bool:
+        # One version at a time: while a draft waits for review there is nothing to draft.
+        return (
+            super().available(complaint, user)
+            and not ResponseDraft.objects.filter(
+                stage__complaint=complaint,
+                stage__number=complaint.current_stage,
+                status=DraftStatus.IN_REVIEW,
+            ).exists()
+        )
+
+    summary = text_area("The overall answer, in plain language", rows=5, message=NO_SUMMARY)
+    early_resolution = forms.BooleanField(
+        label="This is an early resolution (stage 1 only)", required=False
+    )
+    no_remedy_reason = text_area("If no remedy is offered, why not", required=False, rows=3)
+    learning = text_area("What we have learned (Code 9.1)", required=False, rows=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.returned_draft = (
+            ResponseDraft.objects.filter(stage=self.stage, status=DraftStatus.RETURNED)
+            .select_related("reviewer")
+            .order_by("-version")
+            .first()
+        )
+        if self.complaint.current_stage != 1:
+            del self.fields["early_resolution"]
+        self.points = list(self.complaint.points.order_by("number"))
+        for point in self.points:
+            n = point.number
+            self.fields[f"outcome_{n}"] = forms.ChoiceField(
+                label=f"Decision on point {n}",
+                choices=Outcome.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose a decision on point {n}."},
+            )
+            self.fields[f"reasons_{n}"] = text_area(
+                f"Reasons for the decision on point {n}",
+                rows=3,
+                message=f"Give the reasons for the decision on point {n} (Code 6.7 / 6.18).",
+            )
+        remedy_types = [("", "No remedy in this row")] + [
+            (r.code, r.label) for r in profile_for(self.complaint).remedy_types
+        ]
+        for i in range(REMEDY_ROWS):
+            self.fields[f"remedy_{i}_type"] = forms.ChoiceField(
+                label=f"Remedy {i + 1}: type", choices=remedy_types, required=False
+            )
+            self.fields[f"remedy_{i}_description"] = forms.CharField(
+                label=f"Remedy {i + 1}: what will happen", required=False, max_length=500
+            )
+            self.fields[f"remedy_{i}_due_on"] = date_field(
+                f"Remedy {i + 1}: by when", required=False
+            )
+            self.fields[f"remedy_{i}_amount"] = forms.DecimalField(
+                label=f"Remedy {i + 1}: amount in pounds (financial only)",
+                required=False,
+                max_digits=9,
+                decimal_places=2,
+                min_value=0,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+        for i in range(ACTION_ROWS):
+            self.fields[f"action_{i}_description"] = forms.CharField(
+                label=f"Action {i + 1}: what is still to do", required=False, max_length=500
+            )
+            self.fields[f"action_{i}_due_on"] = date_field(
+                f"Action {i + 1}: by when", required=False
+            )
+            self.fields[f"action_{i}_owner"] = staff_choice(
+                f"Action {i + 1}: owner", required=False
+            )
+            self.fields[f"action_{i}_owner"].empty_label = "Not a member of staff"
+            self.fields[f"action_{i}_owner_name"] = forms.CharField(
+                label=f"Action {i + 1}: or team / contractor", required=False, max_length=200
+            )
+
+        if self.returned_draft is not None and not self.is_bound:
+            self.initial.update(initial_from(response_draft_input(self.returned_draft)))
+
+    # -- grouping for the template ---------------------------------------------------------
+
+    def point_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(p, self[f"outcome_{p.number}"], self[f"reasons_{p.number}"]) for p in self.points]
+
+    def remedy_rows(self) -> list[list[Any]]:
+        return [
+            [self[f"remedy_{i}_{part}"] for part in ("type", "description", "due_on", "amount")]
+            for i in range(REMEDY_ROWS)
+        ]
+
+    def action_rows(self) -> list[list[Any]]:
+        return [
+            [
+                self[f"action_{i}_{part}"]
+                for part in ("description", "due_on", "owner", "owner_name")
+            ]
+            for i in range(ACTION_ROWS)
+        ]
+
+    @staticmethod
+    def _any_filled(rows: list[list[Any]]) -> bool:
+        return any(bf.errors or bf.value() not in (None, "") for row in rows for bf in row)
+
+    def more_remedies_open(self) -> bool:
+        """Show the extra remedy rows unfolded when they hold something or an error."""
+        return self._any_filled(self.remedy_rows()[1:])
+
+    def more_actions_open(self) -> bool:
+        return self._any_filled(self.action_rows()[1:])
+
+    # -- building the service input --------------------------------------------------------
+
+    def _remedy_rows_used(self) -> list[int]:
+        d = self.cleaned_data
+        return [
+            i
+            for i in range(REMEDY_ROWS)
+            if d.get(f"remedy_{i}_type")
+            or (d.get(f"remedy_{i}_description") or "").strip()
+            or d.get(f"remedy_{i}_due_on")
+            or d.get(f"remedy_{i}_amount") is not None
+        ]
+
+    def _action_rows_used(self) -> list[int]:
+        d = self.cleaned_data
+        return [
+            i
+            for i in range(ACTION_ROWS)
+            if (d.get(f"action_{i}_description") or "").strip()
+            or d.get(f"action_{i}_due_on")
+            or d.get(f"action_{i}_owner")
+            or (d.get(f"action_{i}_owner_name") or "").strip()
+        ]
+
+    def response_input(self) -> ResponseInput:
+        d = self.cleaned_data
+        return ResponseInput(
+            summary=d["summary"],
+            decisions=[
+                DecisionInput(
+                    point=p.number,
+                    outcome=d[f"outcome_{p.number}"],
+                    reasons=d[f"reasons_{p.number}"],
+                )
+                for p in self.points
+            ],
+            remedies=[
+                RemedyInput(
+                    remedy_type=d[f"remedy_{i}_type"],
+                    description=d[f"remedy_{i}_description"],
+                    due_on=d[f"remedy_{i}_due_on"],
+                    amount=d[f"remedy_{i}_amount"],
+                )
+                for i in self._remedy_rows_used()
+            ],
+            actions=[
+                ActionInput(
+                    description=d[f"action_{i}_description"],
+                    due_on=d[f"action_{i}_due_on"],
+                    owner=d[f"action_{i}_owner"],
+                    owner_name=d[f"action_{i}_owner_name"],
+                )
+                for i in self._action_rows_used()
+            ],
+            learning=d["learning"],
+            no_remedy_reason=d["no_remedy_reason"],
+            early_resolution=d.get("early_resolution", False),
+        )
+
+    def add_service_error(self, exc: ComplaintError) -> None:
+        match = _INDEXED.match(exc.field or "")
+        if match:
+            group, index, part = match.group(1), int(match.group(2)), match.group(3)
+            field = None
+            if group == "decisions" and index < len(self.points):
+                n = self.points[index].number
+                field = f"outcome_{n}" if part in {"point", "outcome"} else f"reasons_{n}"
+            elif group == "remedies":
+                rows = self._remedy_rows_used()
+                if index < len(rows):
+                    part = "type" if part == "remedy_type" else part
+                    field = f"remedy_{rows[index]}_{part}"
+            elif group == "actions":
+                rows = self._action_rows_used()
+                if index < len(rows):
+                    field = f"action_{rows[index]}_{part}"
+            if field in self.fields:
+                self.add_error(field, exc.message)
+                return
+        super().add_service_error(exc)
+
+    def run(self, *, actor: Any) -> str:
+        draft = response_draft_submit(stage=self.stage, data=self.response_input(), actor=actor)
+        return (
+            f"Version {draft.version} of the stage {draft.stage.number} response is waiting for "
+            "review by a colleague. It is sent once they approve it."
+        )
+
+
+def initial_from(data: ResponseInput) -> dict[str, Any]:
+    """The form's initial values for a draft being changed after review."""
+    initial: dict[str, Any] = {
+        "summary": data.summary,
+        "learning": data.learning,
+        "no_remedy_reason": data.no_remedy_reason,
+        "early_resolution": data.early_resolution,
+    }
+    for d in data.decisions:
+        initial[f"outcome_{d.point}"] = d.outcome
+        initial[f"reasons_{d.point}"] = d.reasons
+    for i, r in enumerate(data.remedies[:REMEDY_ROWS]):
+        initial.update(
+            {
+                f"remedy_{i}_type": r.remedy_type,
+                f"remedy_{i}_description": r.description,
+                f"remedy_{i}_due_on": r.due_on,
+                f"remedy_{i}_amount": r.amount,
+            }
+        )
+    for i, a in enumerate(data.actions[:ACTION_ROWS]):
+        initial.update(
+            {
+                f"action_{i}_description": a.description,
+                f"action_{i}_due_on": a.due_on,
+                f"action_{i}_owner": a.owner.pk if a.owner else None,
+                f"action_{i}_owner_name": a.owner_name,
+            }
+        )
+    return initial

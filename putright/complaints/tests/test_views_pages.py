@@ -1,0 +1,150 @@
+"""The work queue, the case page and the dashboard: what staff see, and who may see it."""
+
+from datetime import timedelta
+
+import pytest
+
+from putright.complaints.tests.stories import extended, received, responded
+from putright.people.factories import ResidentFactory
+from putright.people.models import Adjustment, Vulnerability
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_work_queue_lists_open_complaints_by_next_deadline_with_days_left(
+    client, handler, resident, category, monday
+):
+    later = received(resident=resident, actor=handler, on=monday)
+    sooner = received(resident=resident, actor=handler, on=monday - timedelta(days=7))
+    client.force_login(handler)
+    page = client.get("/?scope=all").content.decode()
+    assert page.index(sooner.reference) < page.index(later.reference)
+    assert "Overdue" in page  # sooner was due Monday 2 March... minus a week + 5 working days
+    assert "5 working days left" in page
+
+
+def test_a_deadline_two_working_days_away_is_marked_due_soon_in_words(
+    client, handler, resident, monday
+):
+    received(resident=resident, actor=handler, on=monday - timedelta(days=5))  # due Wednesday
+    client.force_login(handler)
+    page = client.get("/?scope=all").content.decode()
+    assert "Due soon" in page
+    assert "2 working days left" in page
+
+
+def test_my_cases_team_and_unassigned_narrow_the_queue(
+    client, handler, second_handler, officer, resident, monday
+):
+    from putright.complaints import services
+
+    mine = received(resident=resident, actor=handler)
+    theirs = received(resident=resident, actor=handler)
+    nobodys = received(resident=resident, actor=handler)
+    services.stage_assign(stage=mine.stages.get(), handler=handler, actor=officer)
+    services.stage_assign(stage=theirs.stages.get(), handler=second_handler, actor=officer)
+    client.force_login(handler)
+    my_page = client.get("/").content.decode()  # a handler starts on "My cases"
+    assert mine.reference in my_page
+    assert theirs.reference not in my_page
+    team = client.get("/?scope=team").content.decode()  # both are in the Complaints team
+    assert mine.reference in team
+    assert theirs.reference in team
+    unassigned = client.get("/?scope=unassigned").content.decode()
+    assert nobodys.reference in unassigned
+    assert mine.reference not in unassigned
+    client.force_login(officer)  # the officer allocates, so starts on every open complaint
+    everything = client.get("/").content.decode()
+    assert nobodys.reference in everything
+    assert theirs.reference in everything
+
+
+def test_the_queue_finds_a_complaint_by_reference_name_or_address(
+    client, handler, resident, monday
+):
+    complaint = received(resident=resident, actor=handler)
+    other = received(resident=ResidentFactory(full_name="Sam Khan"), actor=handler)
+    client.force_login(handler)
+    for query in (complaint.reference.lower(), "rosa bel", resident.home.address_line_1):
+        page = client.get("/", {"scope": "all", "q": query}).content.decode()
+        assert complaint.reference in page, query
+        assert other.reference not in page, query
+
+
+def test_the_queue_pages_25_at_a_time(client, handler, resident, monday):
+    for _ in range(27):
+        received(resident=resident, actor=handler)
+    client.force_login(handler)
+    first = client.get("/?scope=all").content.decode()
+    assert "Page 1 of 2" in first
+    assert "CMP-2026-000026" not in first
+    second = client.get("/?scope=all&page=2").content.decode()
+    assert "CMP-2026-000026" in second
+
+
+def test_the_case_page_shows_adjustments_and_vulnerabilities_prominently(
+    client, handler, open_complaint
+):
+    Adjustment.objects.create(resident=open_complaint.resident, kind="large_print", detail="16pt")
+    Vulnerability.objects.create(resident=open_complaint.resident, description="Hearing loss")
+    client.force_login(handler)
+    page = client.get(f"/complaints/{open_complaint.reference}/").content.decode()
+    assert "Honour these in every contact" in page
+    assert "Large print" in page
+    assert "Hearing loss" in page
+
+
+def test_the_case_page_shows_each_stage_deadline_and_the_definition(
+    client, handler, open_complaint
+):
+    client.force_login(handler)
+    page = client.get(f"/complaints/{open_complaint.reference}/").content.decode()
+    assert "16 Mar 2026" in page  # response due 10 working days after Monday 2 March
+    assert "10 working days left" in page
+    assert "The leak in the kitchen ceiling" in page
+
+
+def test_the_case_page_names_the_bank_holiday_that_moved_a_deadline(
+    client, handler, resident, time_machine
+):
+    from datetime import date
+
+    from putright.complaints.tests.stories import travel
+
+    travel(time_machine, date(2026, 3, 30))
+    complaint = received(resident=resident, actor=handler)  # Good Friday 3 April in 5 WD
+    client.force_login(handler)
+    page = client.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "Good Friday" in page
+
+
+def test_the_timeline_is_newest_first_and_filterable(client, handler, open_complaint):
+    from putright.complaints import services
+
+    services.note_add(complaint=open_complaint, text="Called Rosa back.", actor=handler)
+    client.force_login(handler)
+    everything = client.get(f"/complaints/{open_complaint.reference}/").content.decode()
+    assert everything.index("Called Rosa back.") < everything.index("Complaint received by")
+    notes = client.get(f"/complaints/{open_complaint.reference}/?show=notes").content.decode()
+    timeline = notes[notes.index('id="timeline"') :]
+    assert "Called Rosa back." in timeline
+    assert "Complaint received by" not in timeline
+
+
+def test_an_extended_complaint_is_marked_and_filterable(client, handler, open_complaint):
+    extended(open_complaint, actor=handler, new_due=open_complaint.next_due + timedelta(days=7))
+    client.force_login(handler)
+    page = client.get("/?scope=all&extended=on").content.decode()
+    assert open_complaint.reference in page
+    assert "Extended" in page
+    assert (
+        "extended from" in client.get(f"/complaints/{open_complaint.reference}/").content.decode()
+    )
+
+
+def test_the_dashboard_counts_open_work_and_timeliness(client, officer, handler, open_complaint):
+    responded(open_complaint, actor=handler)
+    client.force_login(officer)
+    page = client.get("/dashboard/").content.decode()
+    assert "Acknowledged on time, stage 1" in page
+    assert "100% (1 of 1)" in page

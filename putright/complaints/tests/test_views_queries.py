@@ -1,0 +1,85 @@
+"""The work queue and the case page run a fixed number of queries however big the case load."""
+
+from datetime import timedelta
+
+import pytest
+
+from putright.complaints import services
+from putright.complaints.tests.stories import acknowledged, escalated, extended, received, responded
+from putright.people.factories import ResidentFactory
+from putright.people.models import Adjustment, Representative, Vulnerability
+
+pytestmark = pytest.mark.django_db
+
+
+def many_complaints(n: int, actor, category) -> None:
+    for i in range(n):
+        resident = ResidentFactory()
+        if i % 3 == 0:
+            Vulnerability.objects.create(resident=resident, description="Mobility")
+            Adjustment.objects.create(resident=resident, kind="large_print")
+        complaint = received(resident=resident, actor=actor, category=category)
+        if i % 2 == 0:
+            acknowledged(complaint, actor=actor)
+
+
+def test_the_work_queue_page_needs_the_same_few_queries_for_25_rows_as_for_3(
+    client, handler, category, monday, django_assert_max_num_queries
+):
+    many_complaints(3, handler, category)
+    client.force_login(handler)
+    with django_assert_max_num_queries(9) as few:
+        assert client.get("/?scope=all").status_code == 200
+    many_complaints(30, handler, category)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/?scope=all&vulnerable=on&q=a").content.decode()
+    assert "Vulnerable" in page
+
+
+def test_the_case_page_needs_a_fixed_number_of_queries(
+    client, handler, second_handler, open_complaint, django_assert_max_num_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from putright.complaints.tests.stories import compensation, roof_repair
+
+    def enrich(complaint):
+        Adjustment.objects.create(resident=complaint.resident, kind="large_print")
+        Vulnerability.objects.create(resident=complaint.resident, description="Hearing loss")
+        Representative.objects.create(
+            resident=complaint.resident, full_name="Sam Bell", relationship="relative"
+        )
+        for i in range(3):
+            services.note_add(complaint=complaint, text=f"Note {i}", actor=handler)
+            services.correspondence_add(
+                complaint=complaint,
+                direction="in",
+                channel="email",
+                counterpart="Rosa",
+                subject=f"Email {i}",
+                files=[SimpleUploadedFile(f"p{i}.txt", b"hello", content_type="text/plain")],
+                actor=handler,
+            )
+
+    enrich(open_complaint)
+    client.force_login(handler)
+    # 25: the case itself, its clocks and record, plus representatives, contact restrictions
+    # and responses waiting for review; the second visit proves none of it grows per row.
+    with django_assert_max_num_queries(25) as small:
+        assert client.get(f"/complaints/{open_complaint.reference}/").status_code == 200
+
+    complaint = extended(
+        open_complaint, actor=handler, new_due=open_complaint.next_due + timedelta(days=3)
+    )
+    complaint = responded(
+        complaint, actor=handler, remedies=[compensation()], actions=[roof_repair(), roof_repair()]
+    )
+    complaint = escalated(complaint, actor=handler)
+    services.stage_assign(
+        stage=complaint.stages.get(number=2), handler=second_handler, actor=handler
+    )
+    complaint = acknowledged(complaint, actor=handler)
+    enrich(complaint)
+    with django_assert_max_num_queries(len(small.captured_queries) + 3):
+        page = client.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "Stage 2" in page

@@ -1,0 +1,418 @@
+"""Staff pages: the work queue, the case page and its actions, logging, the dashboard.
+
+Each view states who may use it (a decorator below), parses input with a form, calls ONE
+service or selector, and renders. Refused changes come back as field errors; nothing is saved.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
+from putright.complaints import display
+from putright.complaints.calendar import landlord_calendar
+from putright.complaints.deadlines import stage_clocks
+from putright.complaints.errors import ComplaintError
+from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
+from putright.complaints.models import Attachment, Complaint
+from putright.complaints.selectors import (
+    QUEUE_SCOPE_LABELS,
+    TIMELINE_KINDS,
+    QueueFilters,
+    QueueScope,
+    case_page,
+    case_timeline,
+    dashboard_figures,
+    work_queue,
+    work_queue_rows,
+)
+from putright.complaints.services.common import profile_for, today
+from putright.intake.triage import triage_prompts
+from putright.letters.constants import DraftStatus
+from putright.letters.models import ResponseDraft
+from putright.people.models import Resident
+from putright.rules.calendar import add_working_days
+from putright.rules.clocks import check_extension
+from putright.rules.profile import get_profile
+from putright.rules.workflow import State
+
+# Triage prompts help decide whether to accept: at receipt and at an escalation request.
+TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
+
+QUEUE_PAGE_SIZE = 25
+SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
+View = Callable[..., HttpResponse]
+
+
+# --- who may use a view ------------------------------------------------------------------------
+
+
+def _guard(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.permission_rule = allowed.__name__  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+# Every signed-in staff member, including the read-only viewer role, may read.
+staff_may_read = _guard(can_view_cases)
+# Handlers, officers and administrators may change cases; viewers never.
+case_workers_only = _guard(can_work_cases)
+
+
+# --- the work queue ----------------------------------------------------------------------------
+
+
+@require_GET
+@staff_may_read
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open complaints, the next deadline first, with due-soon and overdue markers."""
+    # Handlers start on their own cases; officers (who allocate) and viewers on everything.
+    scope_value = request.GET.get("scope") or (
+        QueueScope.MINE
+        if can_work_cases(request.user) and not can_manage(request.user)
+        else QueueScope.ALL
+    )
+    scope = QueueScope(scope_value) if scope_value in QueueScope else QueueScope.ALL
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = QueueFilters(
+        scope=scope,
+        stage=data.get("stage"),
+        status=data.get("status") or "",
+        category_id=data["category"].pk if data.get("category") else None,
+        handler_id=data["handler"].pk if data.get("handler") else None,
+        channel=data.get("channel") or "",
+        overdue=bool(data.get("overdue")),
+        extended=bool(data.get("extended")),
+        vulnerable=bool(data.get("vulnerable")),
+        search=data.get("q") or "",
+    )
+    on = today()
+    ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
+    if filters.search:
+        # A text search scans; one scan for the ids beats a count scan plus a page scan.
+        ids = list(ids[:SEARCH_LIMIT])
+    page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar = landlord_calendar()
+    due_soon = get_profile(settings.PUTRIGHT_CODE_PROFILE).due_soon_working_days
+    rows = [
+        (c, display.queue_marker(c, today=on, calendar=calendar, due_soon=due_soon))
+        for c in work_queue_rows(list(page_obj.object_list))
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    scope_params = request.GET.copy()
+    scope_params.pop("page", None)
+    scope_params.pop("scope", None)
+    context = {
+        "form": form,
+        "rows": rows,
+        "page_obj": page_obj,
+        "scope": scope,
+        "scopes": [(s, label) for s, label in QUEUE_SCOPE_LABELS.items()],
+        "query_string": params.urlencode(),
+        "scope_query_string": scope_params.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k not in {"scope", "page"}),
+        "filters_applied": any(
+            v for k, v in request.GET.items() if k not in {"scope", "page", "q"}
+        ),
+        "today": on,
+    }
+    template = "complaints/_queue_results.html" if request.htmx else "complaints/queue.html"
+    return render(request, template, context)
+
+
+# --- the case page -----------------------------------------------------------------------------
+
+
+def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    on = today()
+    calendar = landlord_calendar()
+    profile = profile_for(complaint)
+    stages = []
+    for stage in complaint.stages.all():
+        clocks = stage_clocks(
+            stage, state=complaint.state, on=on, calendar=calendar, profile=profile
+        )
+        stages.append(
+            {
+                "stage": stage,
+                "rule": profile.stage(stage.number),
+                "clocks": clocks,
+                "ack": display.ClockView.of(clocks.acknowledgement),
+                "response": display.ClockView.of(clocks.response),
+                "response_obj": getattr(stage, "response", None)
+                if hasattr(stage, "response")
+                else None,
+            }
+        )
+    follow_ups = {
+        "remedies": [(r, *display.follow_up_status(r, on)) for r in complaint.remedies.all()],
+        "actions": [
+            (a, *display.follow_up_status(a, on)) for a in complaint.outstanding_actions.all()
+        ],
+    }
+    kind = request.GET.get("show", "")
+    actions = [
+        form
+        for form in CASE_ACTIONS.values()
+        if can_work_cases(request.user) and form.available(complaint, request.user)
+    ]
+    resident = complaint.resident
+    return {
+        "complaint": complaint,
+        "triage": triage_prompts(complaint) if complaint.state in TRIAGE_STATES else [],
+        "representatives": [
+            r
+            for r in resident.representatives.all()
+            if r.ended_on is None and r.covers(complaint.pk)
+        ],
+        "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
+        "drafts_in_review": list(
+            ResponseDraft.objects.filter(
+                stage__complaint=complaint, status=DraftStatus.IN_REVIEW
+            ).select_related("author", "stage")
+        ),
+        "stages": stages,
+        "follow_ups": follow_ups,
+        "actions": actions,
+        "timeline": case_timeline(complaint, kind=kind if kind in TIMELINE_KINDS else ""),
+        "timeline_kinds": [(k, label) for k, (label, _) in TIMELINE_KINDS.items()],
+        "timeline_kind": kind,
+        "state_tag": display.STATE_TAGS.get(complaint.status, ""),
+        "today": on,
+    }
+
+
+def _load_case(reference: str) -> Complaint:
+    try:
+        return case_page(reference)
+    except Complaint.DoesNotExist:
+        raise Http404("No complaint with that reference.") from None
+
+
+@require_GET
+@staff_may_read
+def case(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything about one complaint, with the actions its state allows."""
+    complaint = _load_case(reference)
+    context = _case_context(request, complaint)
+    if request.htmx and request.GET.get("partial") == "timeline":
+        return render(request, "complaints/_timeline.html", context)
+    return render(request, "complaints/case.html", context)
+
+
+@require_GET
+@staff_may_read
+def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A document from the record, only through its complaint."""
+    attachment = get_object_or_404(Attachment, pk=pk, complaint__reference=reference)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+# --- lifecycle actions on a case ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@case_workers_only
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """One lifecycle action as a form; irreversible ones ask for confirmation first."""
+    form_class = CASE_ACTIONS.get(action)
+    if form_class is None:
+        raise Http404("No such action.")
+    complaint = get_object_or_404(Complaint.objects.select_related("resident"), reference=reference)
+    if form_class.managers_only and not form_class.available(complaint, request.user):
+        raise PermissionDenied
+    kwargs = {"complaint": complaint, "user": request.user}
+    confirming = False
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            if form_class.confirm and request.POST.get("confirmed") != "yes":
+                confirming = True
+            else:
+                try:
+                    with transaction.atomic():
+                        message = form.run(actor=request.user)
+                except ComplaintError as exc:
+                    form.add_service_error(exc)
+                else:
+                    messages.success(request, message)
+                    return redirect("complaints:case", reference=complaint.reference)
+    else:
+        initial = {"item": request.GET.get("item")} if request.GET.get("item") else None
+        form = form_class(initial=initial, **kwargs)
+    context = {
+        "complaint": complaint,
+        "form": form,
+        "action": form_class,
+        "confirming": confirming,
+        "posted": [
+            (k, v)
+            for k in request.POST
+            if k not in {"csrfmiddlewaretoken", "confirmed"}
+            for v in request.POST.getlist(k)
+        ],
+    }
+    if action == "extend":
+        context.update(_extension_limits(complaint))
+    template = getattr(form_class, "template", "complaints/action.html")
+    if confirming:
+        template = "complaints/confirm.html"
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+def _extension_limits(complaint: Complaint) -> dict[str, Any]:
+    stage = complaint.stages.get(number=complaint.current_stage)
+    rule = profile_for(complaint).stage(stage.number)
+    if stage.response_due_original is None:
+        return {"stage": stage, "rule": rule, "cap_due": None}
+    cap_due = add_working_days(
+        stage.response_due_original, rule.extension_cap, calendar=landlord_calendar()
+    )
+    return {"stage": stage, "rule": rule, "cap_due": cap_due}
+
+
+@require_GET
+@case_workers_only
+def extension_preview(request: HttpRequest, reference: str) -> HttpResponse:
+    """HTMX: the proposed date measured against the Code's cap, before anything is saved."""
+    complaint = get_object_or_404(Complaint, reference=reference)
+    limits = _extension_limits(complaint)
+    stage, rule = limits["stage"], limits["rule"]
+    context: dict[str, Any] = {**limits, "complaint": complaint}
+    try:
+        new_due = date.fromisoformat(request.GET.get("new_due", ""))
+    except ValueError:
+        new_due = None
+    if new_due and stage.response_due_original and stage.response_due:
+        try:
+            check = check_extension(
+                original_due=stage.response_due_original,
+                current_due=stage.response_due,
+                new_due=new_due,
+                cap=rule.extension_cap,
+                calendar=landlord_calendar(),
+            )
+            context.update({"new_due": new_due, "check": check})
+        except ValueError as exc:
+            context["problem"] = str(exc)
+    return render(request, "complaints/_extension_preview.html", context)
+
+
+# --- logging a complaint -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@case_workers_only
+def log_complaint(request: HttpRequest) -> HttpResponse:
+    """Log a complaint from any channel, dated when anyone first received it."""
+    find = (request.GET.get("find") or request.POST.get("find") or "").strip()
+    residents = (
+        list(
+            Resident.objects.select_related("home")
+            .filter(full_name__icontains=find)
+            .order_by("full_name")[:10]
+        )
+        if find
+        else []
+    )
+    chosen = request.POST.get("resident")
+    if chosen and chosen.isdigit() and all(r.pk != int(chosen) for r in residents):
+        residents += list(Resident.objects.select_related("home").filter(pk=int(chosen)))
+    if request.method == "POST":
+        form = LogComplaintForm(request.POST, residents=residents)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    result = form.run(actor=request.user)
+            except ComplaintError as exc:
+                form.add_service_error(exc)
+            else:
+                complaint = result.complaint
+                messages.success(
+                    request,
+                    f"Complaint {complaint.reference} logged. "
+                    f"Acknowledge it by {complaint.next_due:%-d %B %Y}.",
+                )
+                if result.passed_on_late_by:
+                    days = result.passed_on_late_by
+                    messages.warning(
+                        request,
+                        f"This complaint was passed on {days} working day{'s' if days != 1 else ''} "
+                        "later than the 1 working day allowed (policy 5.1). The clock started "
+                        "on the day it was received, so less time is left.",
+                    )
+                return redirect("complaints:case", reference=complaint.reference)
+    else:
+        form = LogComplaintForm(residents=residents)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "complaints/log.html",
+        {"form": form, "find": find, "residents": residents},
+        status=status,
+    )
+
+
+# --- the complaints officer's dashboard --------------------------------------------------------
+
+
+@require_GET
+@staff_may_read
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open work by stage, what is due and overdue, and timeliness this month and year."""
+    on = today()
+    week_end = on + timedelta(days=6 - on.weekday())
+    figures = dashboard_figures(today=on, week_end=week_end)
+    return render(
+        request,
+        "complaints/dashboard.html",
+        {
+            "f": figures,
+            "today": on,
+            "week_end": week_end,
+            "timeliness_rows": [
+                ("Acknowledged on time", n, figures.ack_month.get(n), figures.ack_year.get(n))
+                for n in (1, 2)
+            ]
+            + [
+                (
+                    "Responded on time",
+                    n,
+                    figures.response_month.get(n),
+                    figures.response_year.get(n),
+                )
+                for n in (1, 2)
+            ],
+            "queue_url": reverse("complaints:queue"),
+        },
+    )

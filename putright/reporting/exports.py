@@ -1,0 +1,152 @@
+"""Reports as files: TSM as CSV and XLSX, the self-assessment as DOCX, any report as PDF."""
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from putright.reporting.models import SelfAssessment
+from putright.reporting.reports import TsmReturn
+from putright.rules.profile import get_profile
+
+TSM_HEADER = [
+    "Measure",
+    "Key",
+    "Numerator",
+    "Denominator",
+    "Value",
+    "Unit",
+    "Used in return",
+    "How it is calculated",
+]
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
+
+
+def _tsm_rows(tsm: TsmReturn) -> list[list[object]]:
+    rows = []
+    for figure in tsm.figures:
+        used = figure.key.startswith("ch01") or figure.key.endswith(f"-{tsm.basis}")
+        rows.append(
+            [
+                figure.label,
+                figure.key,
+                figure.numerator,
+                "" if figure.denominator is None else figure.denominator,
+                "" if figure.value is None else figure.value,
+                figure.unit,
+                "yes" if used else "no",
+                figure.explanation,
+            ]
+        )
+    return rows
+
+
+def tsm_csv(tsm: TsmReturn) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([f"Tenant Satisfaction Measures {tsm.period.label}"])
+    writer.writerow(TSM_HEADER)
+    writer.writerows(_tsm_rows(tsm))
+    # A byte-order mark so Excel opens the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def tsm_xlsx(tsm: TsmReturn) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"TSM {tsm.period.label.replace('/', '-')}"
+    sheet.append([f"Tenant Satisfaction Measures {tsm.period.label}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(TSM_HEADER)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in _tsm_rows(tsm):
+        sheet.append(row)
+    for column, width in zip("ABCDEFGH", (60, 26, 12, 14, 10, 16, 14, 90), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
+    """Laid out like the Ombudsman's Appendix A form: a table per section."""
+    profile = get_profile(assessment.profile_code)
+    requirements = {p.number: p.requirement for p in profile.provisions}
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    document.styles["Normal"].font.size = Pt(9)
+    document.add_heading("Appendix A: Self-assessment form", level=0)
+    document.add_paragraph(
+        f"{landlord} — {assessment} ({assessment.get_trigger_display()}), "
+        f"measured from the case record on {assessment.measured_on:%d %B %Y}."
+    )
+    if assessment.is_approved:
+        document.add_paragraph(
+            f"Approved by the governing body on {assessment.approved_on:%d %B %Y}: "
+            f"{assessment.approval_minute}"
+        )
+    else:
+        document.add_paragraph("Draft: not yet approved by the governing body.")
+    rows = list(assessment.rows.all())
+    for number, title in profile.sections:
+        document.add_heading(f"Section {number}: {title}", level=1)
+        table = document.add_table(rows=1, cols=5)
+        table.style = "Table Grid"
+        for cell, text in zip(
+            table.rows[0].cells,
+            (
+                "Code provision",
+                "Code requirement",
+                "Comply: Yes / No",
+                "Evidence",
+                "Commentary / explanation",
+            ),
+            strict=True,
+        ):
+            cell.text = text
+            cell.paragraphs[0].runs[0].bold = True
+        for row in (r for r in rows if r.section == number):
+            cells = table.add_row().cells
+            cells[0].text = row.provision
+            cells[1].text = requirements.get(row.provision, "")
+            cells[2].text = row.get_comply_display() if row.comply else ""
+            evidence = row.evidence
+            if row.measured:
+                evidence = f"{evidence}\n\nFrom the case record:\n{row.measured}".strip()
+            cells[3].text = evidence
+            commentary = row.commentary
+            if row.comply == "no":
+                commentary = (
+                    f"{commentary}\n\nAction to comply: {row.action}\nBy: {row.action_due:%d %B %Y}"
+                ).strip()
+            cells[4].text = commentary
+        for cells in table.columns[0].cells:
+            cells.width = Cm(1.8)
+        for cells in table.columns[1].cells:
+            cells.width = Cm(9)
+        for cells in table.columns[2].cells:
+            cells.width = Cm(2)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf(template: str, context: dict, *, base_url: str = "") -> bytes:
+    """Render a report template to PDF with WeasyPrint."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=base_url or ".").write_pdf()

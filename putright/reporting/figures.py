@@ -1,0 +1,449 @@
+"""Report figures as pure functions of facts drawn from the case record.
+
+No ORM here: selectors turn the record into the small frozen facts below (with each stage's
+timeliness already judged by the same clocks the case page uses), and these functions count
+them. Every figure keeps the complaints behind it, so a report can drill down to them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from putright.rules.clocks import Timeliness
+
+LCRA = "lcra"
+LCHO = "lcho"
+TENURE_LABELS = {LCRA: "low-cost rental (LCRA)", LCHO: "low-cost home ownership (LCHO)"}
+COMPLIANT = frozenset({Timeliness.ORIGINAL, Timeliness.EXTENDED})
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days, both ends included: a reporting year, a quarter, a month."""
+
+    start: date
+    end: date
+    label: str
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def reporting_year(year: int) -> Period:
+    """The regulator's year: 1 April `year` to 31 March `year + 1`."""
+    return Period(date(year, 4, 1), date(year + 1, 3, 31), f"{year}/{(year + 1) % 100:02d}")
+
+
+def reporting_year_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def quarter(year: int, number: int) -> Period:
+    """Quarter 1-4 of a reporting year (Q1 is April-June)."""
+    if number not in (1, 2, 3, 4):
+        raise ValueError("A quarter is 1, 2, 3 or 4.")
+    month = 4 + 3 * (number - 1)
+    start_year = year + (month - 1) // 12
+    start_month = (month - 1) % 12 + 1
+    end_month = start_month + 2
+    next_start = date(start_year + (end_month // 12), end_month % 12 + 1, 1)
+    end = date.fromordinal(next_start.toordinal() - 1)
+    return Period(date(start_year, start_month, 1), end, f"{year}/{(year + 1) % 100:02d} Q{number}")
+
+
+def previous_quarters(year: int, number: int, count: int) -> list[Period]:
+    """The `count` quarters before quarter `number` of `year`, oldest first."""
+    periods = []
+    for _ in range(count):
+        number -= 1
+        if number == 0:
+            year, number = year - 1, 4
+        periods.append(quarter(year, number))
+    return list(reversed(periods))
+
+
+def months(period: Period) -> list[Period]:
+    result = []
+    year, month = period.start.year, period.start.month
+    while date(year, month, 1) <= period.end:
+        nxt = date(year + month // 12, month % 12 + 1, 1)
+        result.append(
+            Period(
+                date(year, month, 1),
+                date.fromordinal(nxt.toordinal() - 1),
+                f"{date(year, month, 1):%b %Y}",
+            )
+        )
+        year, month = nxt.year, nxt.month
+    return result
+
+
+@dataclass(frozen=True)
+class StageFact:
+    """One stage of one complaint, as the reports need it."""
+
+    complaint_id: int
+    reference: str
+    stage: int
+    requested_on: date
+    acknowledged_on: date | None
+    responded_on: date | None
+    ack_timeliness: Timeliness | None
+    response_timeliness: Timeliness | None
+    extended: bool
+    excluded: bool  # refused at this stage (Code 2.1-2.5) and not reinstated
+    tenure: str  # lcra, lcho, or anything else
+    category: str
+    outcome: str  # upheld / partly_upheld / not_upheld / "" when not responded
+    handler_id: int | None
+    stage_one_handler_id: int | None  # for stage 2: who handled stage 1
+    resident_id: int = 0
+    estate: str = ""
+    block: str = ""
+    early_resolution: bool = False
+
+
+@dataclass(frozen=True)
+class ExtensionFact:
+    complaint_id: int
+    reference: str
+    stage: int
+    created_on: date
+    previous_due: date
+    resident_informed_on: date
+    beyond_cap: bool
+    good_reason: str
+
+
+@dataclass(frozen=True)
+class RemedyFact:
+    complaint_id: int
+    reference: str
+    remedy_type: str
+    due_on: date
+    completed_on: date | None
+    amount: Decimal | None
+    offered_on: date
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number in a report: how it was made and the complaints behind it."""
+
+    key: str
+    label: str
+    numerator: int
+    denominator: int | None
+    value: float | None
+    unit: str
+    complaint_ids: tuple[int, ...]
+    explanation: str
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "not available"
+        if self.unit == "%":
+            return f"{self.value:.1f}%"
+        if self.unit == "count":
+            return f"{self.numerator:,}"
+        return f"{self.value:.2f}"
+
+
+def _ids(facts: Iterable[StageFact]) -> tuple[int, ...]:
+    return tuple(sorted({f.complaint_id for f in facts}))
+
+
+def percentage(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(100 * numerator / denominator, 1)
+
+
+def received_in(facts: Iterable[StageFact], period: Period, stage: int) -> list[StageFact]:
+    """Stages requested in the period and accepted into the procedure (refusals are not)."""
+    return [f for f in facts if f.stage == stage and f.requested_on in period and not f.excluded]
+
+
+def responded_in(facts: Iterable[StageFact], period: Period, stage: int) -> list[StageFact]:
+    return [f for f in facts if f.stage == stage and f.responded_on in period]
+
+
+def count_figure(key: str, label: str, facts: Sequence[StageFact], explanation: str) -> Figure:
+    return Figure(
+        key, label, len(facts), None, float(len(facts)), "count", _ids(facts), explanation
+    )
+
+
+def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) -> list[Figure]:
+    """TSM CH01: stage 1 and stage 2 complaints received per 1,000 homes, per tenure."""
+    period = reporting_year(year)
+    figures = []
+    for stage in (1, 2):
+        received = received_in(facts, period, stage)
+        for tenure in (LCRA, LCHO):
+            mine = [f for f in received if f.tenure == tenure]
+            denominator = (homes or {}).get(tenure)
+            value = round(1000 * len(mine) / denominator, 2) if denominator else None
+            figures.append(
+                Figure(
+                    key=f"ch01-stage{stage}-{tenure}",
+                    label=f"CH01 stage {stage} complaints per 1,000 {TENURE_LABELS[tenure]} homes",
+                    numerator=len(mine),
+                    denominator=denominator,
+                    value=value,
+                    unit="per 1,000 homes",
+                    complaint_ids=_ids(mine),
+                    explanation=(
+                        f"Stage {stage} complaints received {period.start:%d %B %Y} to "
+                        f"{period.end:%d %B %Y} from {TENURE_LABELS[tenure]} residents, "
+                        "not counting complaints refused under the exclusions (Code 2), "
+                        "× 1,000 ÷ homes owned that year."
+                    ),
+                )
+            )
+    return figures
+
+
+def ch02(facts: Sequence[StageFact], year: int) -> list[Figure]:
+    """TSM CH02: share of stage 1 / stage 2 responses within the Code's timescales."""
+    period = reporting_year(year)
+    figures = []
+    for stage in (1, 2):
+        answered = responded_in(facts, period, stage)
+        original = [f for f in answered if f.response_timeliness == Timeliness.ORIGINAL]
+        compliant = [f for f in answered if f.response_timeliness in COMPLIANT]
+        limit = "10" if stage == 1 else "20"
+        for basis, within, wording in (
+            ("original", original, f"within the original {limit} working days"),
+            ("extension", compliant, "within the original limit or a Code-compliant extension"),
+        ):
+            figures.append(
+                Figure(
+                    key=f"ch02-stage{stage}-{basis}",
+                    label=f"CH02 stage {stage} responses {wording}",
+                    numerator=len(within),
+                    denominator=len(answered),
+                    value=percentage(len(within), len(answered)),
+                    unit="%",
+                    complaint_ids=_ids(within),
+                    explanation=(
+                        f"Stage {stage} responses issued in {period.label} {wording} of the "
+                        "acknowledgement, ÷ all stage "
+                        f"{stage} responses issued in {period.label}."
+                    ),
+                )
+            )
+        figures.append(
+            Figure(
+                key=f"ch02-stage{stage}-outside",
+                label=f"Stage {stage} responses outside the Code's timescales",
+                numerator=len(answered) - len(compliant),
+                denominator=len(answered),
+                value=percentage(len(answered) - len(compliant), len(answered)),
+                unit="%",
+                complaint_ids=_ids(f for f in answered if f.response_timeliness not in COMPLIANT),
+                explanation="Late, or within an extension beyond the Code's cap.",
+            )
+        )
+    return figures
+
+
+# --- measures behind the self-assessment (Code 8.1a, 8.3) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A fact about compliance with one provision, and whether it shows a shortfall."""
+
+    provision: str
+    figure: Figure
+    shortfall: bool
+
+
+def _share(
+    key: str,
+    provision: str,
+    label: str,
+    population: Sequence[object],
+    ok: Callable[[object], bool],
+    ids: Callable[[Iterable[object]], tuple[int, ...]],
+    explanation: str,
+) -> Measure:
+    good = [item for item in population if ok(item)]
+    figure = Figure(
+        key=key,
+        label=label,
+        numerator=len(good),
+        denominator=len(population),
+        value=percentage(len(good), len(population)),
+        unit="%",
+        complaint_ids=ids([item for item in population if not ok(item)]),
+        explanation=explanation,
+    )
+    return Measure(provision, figure, shortfall=len(good) < len(population))
+
+
+def _fact_ids(items: Iterable[object]) -> tuple[int, ...]:
+    return tuple(sorted({item.complaint_id for item in items}))  # type: ignore[attr-defined]
+
+
+def measures(
+    facts: Sequence[StageFact],
+    extensions: Sequence[ExtensionFact],
+    remedies: Sequence[RemedyFact],
+    period: Period,
+    today: date,
+) -> list[Measure]:
+    """Every provision the record can speak to; each figure's complaints are the exceptions."""
+    result = []
+    for stage, provision in ((1, "6.2"), (2, "6.11")):
+        acked = [f for f in facts if f.stage == stage and f.acknowledged_on in period]
+        result.append(
+            _share(
+                f"sa-{provision}",
+                provision,
+                f"Stage {stage} complaints acknowledged within 5 working days",
+                acked,
+                lambda f: f.ack_timeliness == Timeliness.ORIGINAL,
+                _fact_ids,
+                f"Stage {stage} acknowledgements in {period.label} made within 5 working days "
+                "of receipt ÷ all of them. The drill-down lists the late ones.",
+            )
+        )
+    for stage, provision, cap_provision in ((1, "6.3", "6.4"), (2, "6.14", "6.15")):
+        answered = responded_in(facts, period, stage)
+        result.append(
+            _share(
+                f"sa-{provision}",
+                provision,
+                f"Stage {stage} responses within the Code's timescales",
+                answered,
+                lambda f: f.response_timeliness in COMPLIANT,
+                _fact_ids,
+                f"Stage {stage} responses in {period.label} within the limit or a Code-compliant "
+                "extension ÷ all of them. The drill-down lists the others.",
+            )
+        )
+        stage_extensions = [e for e in extensions if e.stage == stage and e.created_on in period]
+        result.append(
+            _share(
+                f"sa-{cap_provision}",
+                cap_provision,
+                f"Stage {stage} extensions within the Code's cap, or with a recorded good reason",
+                stage_extensions,
+                lambda e: not e.beyond_cap or bool(e.good_reason),
+                _fact_ids,
+                f"Stage {stage} extensions agreed in {period.label} within the cap or with a good "
+                "reason recorded ÷ all of them.",
+            )
+        )
+    for stage, provision in ((1, "6.5"), (2, "6.16")):
+        stage_extensions = [e for e in extensions if e.stage == stage and e.created_on in period]
+        result.append(
+            _share(
+                f"sa-{provision}",
+                provision,
+                f"Stage {stage} extensions where the resident was told before the due date",
+                stage_extensions,
+                lambda e: e.resident_informed_on <= e.previous_due,
+                _fact_ids,
+                f"Stage {stage} extensions in {period.label} where the resident was told (with the "
+                "Ombudsman's details) on or before the date the response was due ÷ all of them.",
+            )
+        )
+    stage_twos = [f for f in facts if f.stage == 2 and f.acknowledged_on in period and f.handler_id]
+    result.append(
+        _share(
+            "sa-6.13",
+            "6.13",
+            "Stage 2 considered by someone other than the stage 1 handler",
+            stage_twos,
+            lambda f: f.handler_id != f.stage_one_handler_id,
+            _fact_ids,
+            f"Stage 2 complaints acknowledged in {period.label} whose stage 2 handler is not the "
+            "stage 1 handler ÷ all of them.",
+        )
+    )
+    due = [r for r in remedies if r.due_on in period and r.due_on < today]
+    result.append(
+        _share(
+            "sa-7.3",
+            "7.3",
+            "Remedies completed by the date promised",
+            due,
+            lambda r: r.completed_on is not None and r.completed_on <= r.due_on,
+            _fact_ids,
+            f"Remedies due in {period.label} (before today) completed on or before their due "
+            "date ÷ all of them.",
+        )
+    )
+    return result
+
+
+# --- annual report and MRC pack analyses ----------------------------------------------------
+
+
+def tally(facts: Iterable[StageFact], key: Callable[[StageFact], str]) -> list[tuple[str, int]]:
+    """Counts by a key, most common first, ties by name."""
+    counts = Counter(key(f) for f in facts)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def by_month(facts: Iterable[StageFact], period: Period, stage: int) -> list[tuple[str, int]]:
+    received = received_in(facts, period, stage)
+    return [(m.label, sum(1 for f in received if f.requested_on in m)) for m in months(period)]
+
+
+def category_by_month(
+    facts: Sequence[StageFact], period: Period
+) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """Stage 1 complaints received: one row per category, one column per month."""
+    received = received_in(facts, period, 1)
+    columns = months(period)
+    rows = []
+    for category, _count in tally(received, lambda f: f.category):
+        rows.append(
+            (
+                category,
+                [
+                    sum(1 for f in received if f.category == category and f.requested_on in m)
+                    for m in columns
+                ],
+            )
+        )
+    return [m.label for m in columns], rows
+
+
+def repeat_complainants(
+    facts: Sequence[StageFact], period: Period, minimum: int = 2
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Residents with `minimum` or more complaints received in the period, most first."""
+    received = received_in(facts, period, 1)
+    by_resident: dict[int, set[int]] = {}
+    for f in received:
+        by_resident.setdefault(f.resident_id, set()).add(f.complaint_id)
+    repeats = [(rid, tuple(sorted(ids))) for rid, ids in by_resident.items() if len(ids) >= minimum]
+    return sorted(repeats, key=lambda item: (-len(item[1]), item[0]))
+
+
+def hotspots(
+    facts: Sequence[StageFact], period: Period, minimum: int = 2
+) -> list[tuple[str, str, int]]:
+    """(estate, block, complaints) with at least `minimum` stage 1 complaints in the period."""
+    received = received_in(facts, period, 1)
+    counts = Counter((f.estate, f.block) for f in received if f.estate or f.block)
+    rows = [(estate, block, n) for (estate, block), n in counts.items() if n >= minimum]
+    return sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
+
+
+def remedy_summary(
+    remedies: Sequence[RemedyFact], period: Period
+) -> tuple[list[tuple[str, int]], Decimal]:
+    """Remedies offered in the period by type, and the total financial remedy offered."""
+    offered = [r for r in remedies if r.offered_on in period]
+    counts = Counter(r.remedy_type for r in offered)
+    total = sum((r.amount for r in offered if r.amount is not None), Decimal("0"))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0])), total

@@ -1,0 +1,287 @@
+"""Assemble the figures for a report from the selectors: one function per report.
+
+Every report function returns plain data (figures, tables, lists) that the HTML page, the PDF
+and the exports render identically, so the numbers on screen and on paper are the same.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from putright.complaints.constants import Outcome
+from putright.reporting import selectors
+from putright.reporting.constants import CH02_RETURN_BASIS
+from putright.reporting.figures import (
+    COMPLIANT,
+    Figure,
+    Measure,
+    Period,
+    StageFact,
+    by_month,
+    category_by_month,
+    ch01,
+    ch02,
+    count_figure,
+    hotspots,
+    measures,
+    percentage,
+    previous_quarters,
+    quarter,
+    received_in,
+    remedy_summary,
+    repeat_complainants,
+    reporting_year,
+    responded_in,
+    tally,
+)
+from putright.reporting.models import HomesCount
+from putright.rules.profile import get_profile
+
+OUTCOME_LABELS = dict(Outcome.choices)
+
+
+@dataclass
+class TsmReturn:
+    year: int
+    period: Period
+    homes: HomesCount | None
+    ch01: list[Figure]
+    ch02: list[Figure]
+    basis: str = CH02_RETURN_BASIS
+
+    @property
+    def figures(self) -> list[Figure]:
+        return self.ch01 + self.ch02
+
+
+def _homes(homes: HomesCount | None) -> dict[str, int] | None:
+    return {"lcra": homes.lcra_homes, "lcho": homes.lcho_homes} if homes else None
+
+
+def tsm_return(
+    year: int, *, on: date | None = None, facts: list[StageFact] | None = None
+) -> TsmReturn:
+    period = reporting_year(year)
+    facts = facts if facts is not None else selectors.stage_facts(period, on=on)
+    homes = selectors.homes_for(year)
+    return TsmReturn(year, period, homes, ch01(facts, year, _homes(homes)), ch02(facts, year))
+
+
+def all_figures(year: int, *, on: date | None = None) -> dict[str, Figure]:
+    """Every figure for a year by key, so any of them can be drilled into."""
+    on = on or timezone.localdate()
+    period = reporting_year(year)
+    facts = selectors.stage_facts(period, on=on)
+    result = {f.key: f for f in tsm_return(year, on=on, facts=facts).figures}
+    for measure in measures(
+        facts, selectors.extension_facts(period), selectors.remedy_facts(period), period, on
+    ):
+        result[measure.figure.key] = measure.figure
+    for stage in (1, 2):
+        result.update({f.key: f for f in stage_tables(facts, period, stage, f"y{year}")})
+    return result
+
+
+def stage_tables(facts: list[StageFact], period: Period, stage: int, prefix: str) -> list[Figure]:
+    """Volumes, outcomes and extensions for one stage in a period, as drillable figures."""
+    received = received_in(facts, period, stage)
+    answered = responded_in(facts, period, stage)
+    figures = [
+        count_figure(
+            f"{prefix}-s{stage}-received",
+            f"Stage {stage} complaints received",
+            received,
+            f"Stage {stage} requested in {period.label}, refusals not counted.",
+        ),
+        count_figure(
+            f"{prefix}-s{stage}-responded",
+            f"Stage {stage} responses issued",
+            answered,
+            f"Stage {stage} responses issued in {period.label}.",
+        ),
+        count_figure(
+            f"{prefix}-s{stage}-extended",
+            f"Stage {stage} responses after an extension",
+            [f for f in answered if f.extended],
+            f"Stage {stage} responses in {period.label} whose deadline was extended.",
+        ),
+    ]
+    for code, label in Outcome.choices:
+        figures.append(
+            count_figure(
+                f"{prefix}-s{stage}-{code}",
+                f"Stage {stage} {label.lower()}",
+                [f for f in answered if f.outcome == code],
+                f"Stage {stage} responses in {period.label} where the overall decision was "
+                f"{label.lower()} (partly: some points upheld, some not).",
+            )
+        )
+    if stage == 1:
+        figures.append(
+            count_figure(
+                f"{prefix}-s1-early",
+                "Resolved early at stage 1",
+                [f for f in answered if f.early_resolution],
+                "Stage 1 responses recorded as early resolution (a stage 1 outcome, Code 5.3).",
+            )
+        )
+    return figures
+
+
+@dataclass
+class AnnualReport:
+    """The annual complaints performance and service improvement report (Code 8.1 a-f, 8.2)."""
+
+    year: int
+    period: Period
+    previous: Period
+    tsm: TsmReturn
+    previous_tsm: TsmReturn
+    stages: dict[int, dict[str, Figure]]
+    previous_stages: dict[int, dict[str, Figure]]
+    categories: list[tuple[str, int, int]]  # category, this year, last year
+    monthly: list[tuple[str, int, int]]  # month, stage 1, stage 2
+    refusals: list[tuple[str, int]]
+    remedies: list[tuple[str, int]]
+    compensation: Decimal
+    findings: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    improvements: list = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    note: object = None
+    assessment: object = None
+
+
+def _by_key(figures: list[Figure], prefix: str, stage: int) -> dict[str, Figure]:
+    start = f"{prefix}-s{stage}-"
+    return {f.key.removeprefix(start): f for f in figures}
+
+
+def annual_report(year: int, *, on: date | None = None) -> AnnualReport:
+    on = on or timezone.localdate()
+    period, previous = reporting_year(year), reporting_year(year - 1)
+    both = Period(previous.start, period.end, f"{previous.label}-{period.label}")
+    facts = selectors.stage_facts(both, on=on)
+    remedies = selectors.remedy_facts(period)
+    profile = get_profile("hos-2024")
+    grounds = {g.code: g.label for g in profile.exclusion_grounds}
+    remedy_labels = {r.code: r.label for r in profile.remedy_types}
+    this_cats = dict(tally(received_in(facts, period, 1), lambda f: f.category))
+    last_cats = dict(tally(received_in(facts, previous, 1), lambda f: f.category))
+    categories = sorted(
+        ((c, this_cats.get(c, 0), last_cats.get(c, 0)) for c in set(this_cats) | set(last_cats)),
+        key=lambda row: (-row[1], -row[2], row[0]),
+    )
+    s1, s2 = by_month(facts, period, 1), by_month(facts, period, 2)
+    remedy_counts, total = remedy_summary(remedies, period)
+    return AnnualReport(
+        year=year,
+        period=period,
+        previous=previous,
+        tsm=tsm_return(year, on=on, facts=facts),
+        previous_tsm=tsm_return(year - 1, on=on, facts=facts),
+        stages={
+            s: _by_key(stage_tables(facts, period, s, f"y{year}"), f"y{year}", s) for s in (1, 2)
+        },
+        previous_stages={
+            s: _by_key(stage_tables(facts, previous, s, f"y{year - 1}"), f"y{year - 1}", s)
+            for s in (1, 2)
+        },
+        categories=categories,
+        monthly=[(label, n1, n2) for (label, n1), (_l, n2) in zip(s1, s2, strict=True)],
+        refusals=[(grounds.get(code, code), n) for code, n in selectors.exclusions_in(period)],
+        remedies=[(remedy_labels.get(code, code), n) for code, n in remedy_counts],
+        compensation=total,
+        findings=list(selectors.findings_in(period)),
+        orders=list(selectors.orders_open_or_due(period)),
+        improvements=list(selectors.improvements(period)),
+        measures=measures(
+            facts,
+            selectors.extension_facts(period),
+            remedies,
+            period,
+            on,
+        ),
+        note=selectors.annual_note(year),
+        assessment=selectors.latest_approved_assessment(year),
+    )
+
+
+@dataclass
+class QuarterColumn:
+    period: Period
+    received: dict[int, int]
+    responded: dict[int, int]
+    on_time: dict[int, float | None]
+    outcomes: dict[str, int]
+
+
+@dataclass
+class MrcPack:
+    """Quarterly information for the governing body and its MRC (Code 9.6-9.7)."""
+
+    year: int
+    number: int
+    period: Period
+    columns: list[QuarterColumn]  # three previous quarters then this one
+    categories: list[tuple[str, int]]
+    months: list[str]
+    category_months: list[tuple[str, list[int]]]
+    repeats: list[tuple[object, tuple[int, ...]]]
+    hotspots: list[tuple[str, str, int]]
+    referrals: list
+    orders: list
+    improvements: list
+
+
+def _column(facts: list[StageFact], period: Period) -> QuarterColumn:
+    received = {s: len(received_in(facts, period, s)) for s in (1, 2)}
+    answered = {s: responded_in(facts, period, s) for s in (1, 2)}
+    on_time = {
+        s: percentage(
+            sum(1 for f in answered[s] if f.response_timeliness in COMPLIANT),
+            len(answered[s]),
+        )
+        for s in (1, 2)
+    }
+    outcomes = dict(tally(answered[1] + answered[2], lambda f: f.outcome))
+    return QuarterColumn(period, received, {s: len(answered[s]) for s in (1, 2)}, on_time, outcomes)
+
+
+def themes(facts: list[StageFact], period: Period) -> dict:
+    """Quarterly themes: category × month, repeat complainants, hotspots by estate/block."""
+    month_labels, rows = category_by_month(facts, period)
+    repeats = repeat_complainants(facts, period)
+    # Only the most frequent are listed by name; the rest are counted.
+    residents = selectors.residents_named([rid for rid, _ in repeats[:50]])
+    return {
+        "months": month_labels,
+        "category_months": rows,
+        "repeats": [(residents.get(rid, f"Resident {rid}"), ids) for rid, ids in repeats],
+        "hotspots": hotspots(facts, period),
+    }
+
+
+def mrc_pack(year: int, number: int, *, on: date | None = None) -> MrcPack:
+    on = on or timezone.localdate()
+    period = quarter(year, number)
+    earlier = previous_quarters(year, number, 3)
+    span = Period(earlier[0].start, period.end, "")
+    facts = selectors.stage_facts(span, on=on)
+    theme = themes(facts, period)
+    return MrcPack(
+        year=year,
+        number=number,
+        period=period,
+        columns=[_column(facts, p) for p in [*earlier, period]],
+        categories=tally(received_in(facts, period, 1), lambda f: f.category),
+        months=theme["months"],
+        category_months=theme["category_months"],
+        repeats=theme["repeats"],
+        hotspots=theme["hotspots"],
+        referrals=list(selectors.referrals_during(period)),
+        orders=list(selectors.orders_open_or_due(period)),
+        improvements=list(selectors.improvements(period)),
+    )

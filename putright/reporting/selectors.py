@@ -1,0 +1,393 @@
+"""Queries that turn the case record into report facts, and the lists behind each figure."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import Outcome
+from putright.complaints.deadlines import stage_clocks
+from putright.complaints.models import (
+    Complaint,
+    Decision,
+    Exclusion,
+    Extension,
+    OmbudsmanReferral,
+    Remedy,
+    Response,
+    Stage,
+)
+from putright.people.models import Tenancy
+from putright.reporting.figures import ExtensionFact, Period, RemedyFact, StageFact
+from putright.reporting.models import (
+    HomesCount,
+    OmbudsmanFinding,
+    OmbudsmanOrder,
+    SelfAssessment,
+    ServiceImprovement,
+)
+from putright.rules.profile import CodeProfile, get_profile
+from putright.rules.workflow import State
+
+UNCATEGORISED = "Uncategorised"
+_NO_DECISIONS: Counter[str] = Counter()
+
+
+@lru_cache(maxsize=8)
+def _profile(code: str) -> CodeProfile:
+    return get_profile(code)
+
+
+def _overall_outcome(upheld: int, partly: int, not_upheld: int) -> str:
+    if upheld + partly + not_upheld == 0:
+        return ""
+    if partly or (upheld and not_upheld):
+        return Outcome.PARTLY_UPHELD
+    return Outcome.UPHELD if upheld else Outcome.NOT_UPHELD
+
+
+@dataclass(frozen=True)
+class _ClosedOn:
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
+class _StageRow:
+    """The fields of a Stage that `stage_clocks` reads, without building model instances:
+    a year at 100k complaints is ~115k stages, and model instances would double the cost."""
+
+    number: int
+    requested_on: date
+    acknowledged_on: date | None
+    response_due_original: date | None
+    response_due: date | None
+    responded_on: date | None
+    complaint: _ClosedOn
+
+    @property
+    def is_extended(self) -> bool:
+        return self.response_due is not None and self.response_due != self.response_due_original
+
+
+_STAGE_COLUMNS = (
+    "id",
+    "number",
+    "requested_on",
+    "acknowledged_on",
+    "response_due_original",
+    "response_due",
+    "responded_on",
+    "handler_id",
+    "complaint_id",
+    "complaint__reference",
+    "complaint__status",
+    "complaint__closed_on",
+    "complaint__profile_code",
+    "complaint__resident_id",
+    "complaint__received_on",
+    "complaint__category__name",
+    "complaint__home__estate",
+    "complaint__home__block",
+)
+
+
+def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
+    """Every stage that started, was acknowledged or was answered in the period.
+
+    Timeliness comes from `stage_clocks`, the rules the case page shows, measured on `on`.
+    Each lookup (tenure, stage 1 handler, refusals, outcomes) is one query for the whole set.
+    """
+    on = on or timezone.localdate()
+    calendar = landlord_calendar()
+    in_period = (
+        Q(requested_on__range=(period.start, period.end))
+        | Q(acknowledged_on__range=(period.start, period.end))
+        | Q(responded_on__range=(period.start, period.end))
+    )
+    stages = Stage.objects.filter(in_period)
+    rows = list(stages.order_by("id").values_list(*_STAGE_COLUMNS))
+    complaint_ids = stages.values("complaint_id")
+    stage_one_handler = dict(
+        Stage.objects.filter(complaint_id__in=complaint_ids, number=1).values_list(
+            "complaint_id", "handler_id"
+        )
+    )
+    refused = set(
+        Exclusion.objects.filter(
+            complaint_id__in=complaint_ids, reinstated_on__isnull=True
+        ).values_list("complaint_id", "stage")
+    )
+    outcomes: dict[int, Counter[str]] = defaultdict(Counter)
+    for stage_id, outcome, n in (
+        Decision.objects.filter(response__stage__in=stages)
+        .values_list("response__stage_id", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        outcomes[stage_id][outcome] += n
+    early = set(
+        Response.objects.filter(stage__in=stages, early_resolution=True).values_list(
+            "stage_id", flat=True
+        )
+    )
+    tenancies: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for resident_id, start_on, tenure in (
+        Tenancy.objects.filter(resident__complaints__in=complaint_ids)
+        .distinct()
+        .order_by("start_on", "id")
+        .values_list("resident_id", "start_on", "tenure")
+    ):
+        tenancies[resident_id].append((start_on, tenure))
+
+    def tenure_on(resident_id: int, day: date) -> str:
+        held = [tenure for start_on, tenure in tenancies.get(resident_id, ()) if start_on <= day]
+        return held[-1] if held else ""
+
+    facts = []
+    for (
+        stage_id,
+        number,
+        requested_on,
+        acknowledged_on,
+        due_original,
+        due,
+        responded_on,
+        handler_id,
+        complaint_id,
+        reference,
+        status,
+        closed_on,
+        profile_code,
+        resident_id,
+        received_on,
+        category,
+        estate,
+        block,
+    ) in rows:
+        row = _StageRow(
+            number,
+            requested_on,
+            acknowledged_on,
+            due_original,
+            due,
+            responded_on,
+            _ClosedOn(closed_on),
+        )
+        clocks = stage_clocks(
+            row,  # type: ignore[arg-type]  # duck-typed: the Stage fields stage_clocks reads
+            state=State(status),
+            on=on,
+            calendar=calendar,
+            profile=_profile(profile_code),
+        )
+        counts = outcomes.get(stage_id, _NO_DECISIONS)
+        facts.append(
+            StageFact(
+                complaint_id=complaint_id,
+                reference=reference,
+                stage=number,
+                requested_on=requested_on,
+                acknowledged_on=acknowledged_on,
+                responded_on=responded_on,
+                ack_timeliness=clocks.acknowledgement.timeliness,
+                response_timeliness=clocks.response.timeliness,
+                extended=clocks.extended,
+                excluded=(complaint_id, number) in refused,
+                tenure=tenure_on(resident_id, received_on),
+                category=category or UNCATEGORISED,
+                outcome=_overall_outcome(
+                    counts[Outcome.UPHELD],
+                    counts[Outcome.PARTLY_UPHELD],
+                    counts[Outcome.NOT_UPHELD],
+                ),
+                handler_id=handler_id,
+                stage_one_handler_id=stage_one_handler.get(complaint_id) if number > 1 else None,
+                resident_id=resident_id,
+                estate=estate or "",
+                block=block or "",
+                early_resolution=stage_id in early,
+            )
+        )
+    return facts
+
+
+def extension_facts(period: Period) -> list[ExtensionFact]:
+    rows = (
+        Extension.objects.filter(created_at__date__range=(period.start, period.end))
+        .values_list(
+            "stage__complaint_id",
+            "stage__complaint__reference",
+            "stage__number",
+            "created_at",
+            "previous_due",
+            "resident_informed_on",
+            "beyond_cap",
+            "good_reason",
+        )
+        .order_by("id")
+    )
+    return [
+        ExtensionFact(cid, ref, number, timezone.localdate(created), prev, informed, beyond, good)
+        for cid, ref, number, created, prev, informed, beyond, good in rows
+    ]
+
+
+def remedy_facts(period: Period) -> list[RemedyFact]:
+    """Remedies due or offered in the period (offered = the response's issue date)."""
+    rows = (
+        Remedy.objects.filter(
+            Q(due_on__range=(period.start, period.end))
+            | Q(response__issued_on__range=(period.start, period.end))
+        )
+        .values_list(
+            "complaint_id",
+            "complaint__reference",
+            "remedy_type",
+            "due_on",
+            "completed_on",
+            "amount",
+            "response__issued_on",
+        )
+        .order_by("id")
+    )
+    return [
+        RemedyFact(cid, ref, kind, due, done, amount, offered or due)
+        for cid, ref, kind, due, done, amount, offered in rows
+    ]
+
+
+def homes_for(year: int) -> HomesCount | None:
+    return HomesCount.objects.filter(year=year).first()
+
+
+def homes_counts() -> QuerySet[HomesCount]:
+    return HomesCount.objects.select_related("recorded_by").order_by("-year")
+
+
+def complaints_in(ids: list[int] | tuple[int, ...]) -> QuerySet[Complaint]:
+    """The complaints behind a figure, for its drill-down list."""
+    return (
+        Complaint.objects.filter(pk__in=ids)
+        .select_related("resident", "category", "handler")
+        .order_by("received_on", "id")
+    )
+
+
+def exclusions_in(period: Period) -> list[tuple[str, int]]:
+    """Complaints refused in the period, by ground (Code 8.1c)."""
+    rows = (
+        Exclusion.objects.filter(decided_on__range=(period.start, period.end))
+        .values("ground")
+        .annotate(n=Count("id"))
+        .order_by("-n", "ground")
+    )
+    return [(row["ground"], row["n"]) for row in rows]
+
+
+def referrals() -> QuerySet[OmbudsmanReferral]:
+    return (
+        OmbudsmanReferral.objects.select_related("complaint", "complaint__resident")
+        .annotate(
+            open_orders=Count("orders", filter=Q(orders__completed_on__isnull=True), distinct=True),
+            open_requests=Count(
+                "information_requests",
+                filter=Q(information_requests__sent_on__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-referred_on", "-id")
+    )
+
+
+def referrals_during(period: Period) -> QuerySet[OmbudsmanReferral]:
+    """Referrals open at some point in the period: made by its end, not decided before it."""
+    return referrals().filter(
+        Q(outcome_on__isnull=True) | Q(outcome_on__gte=period.start), referred_on__lte=period.end
+    )
+
+
+def referral_detail(pk: int) -> OmbudsmanReferral:
+    return (
+        OmbudsmanReferral.objects.select_related("complaint", "complaint__resident", "recorded_by")
+        .prefetch_related("information_requests", "findings", "orders")
+        .get(pk=pk)
+    )
+
+
+def findings_in(period: Period) -> QuerySet[OmbudsmanFinding]:
+    return (
+        OmbudsmanFinding.objects.filter(determined_on__range=(period.start, period.end))
+        .select_related("referral", "referral__complaint")
+        .order_by("determined_on", "id")
+    )
+
+
+def orders_open_or_due(period: Period) -> QuerySet[OmbudsmanOrder]:
+    return (
+        OmbudsmanOrder.objects.filter(
+            Q(completed_on__isnull=True) | Q(due_on__range=(period.start, period.end))
+        )
+        .select_related("referral", "referral__complaint")
+        .order_by("due_on", "id")
+    )
+
+
+def improvements(period: Period | None = None) -> QuerySet[ServiceImprovement]:
+    qs = ServiceImprovement.objects.select_related("owner").annotate(driving=Count("complaints"))
+    if period is not None:
+        qs = qs.filter(
+            Q(created_at__date__range=(period.start, period.end))
+            | Q(completed_on__range=(period.start, period.end))
+            | Q(completed_on__isnull=True)
+        )
+    return qs
+
+
+def learning_in(period: Period) -> QuerySet[Response]:
+    """Responses in the period that recorded learning (Code 9.1), newest first."""
+    return (
+        Response.objects.filter(issued_on__range=(period.start, period.end))
+        .exclude(learning="")
+        .select_related("stage", "stage__complaint", "stage__complaint__category")
+        .order_by("-issued_on", "-id")
+    )
+
+
+def self_assessments() -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.select_related("created_by", "approved_by").annotate(
+        contradicted=Count("rows", filter=Q(rows__shortfall=True, rows__comply="yes")),
+        answered=Count("rows", filter=~Q(rows__comply="")),
+        total=Count("rows"),
+    )
+
+
+def self_assessment_detail(pk: int) -> SelfAssessment:
+    return (
+        SelfAssessment.objects.select_related("created_by", "approved_by")
+        .prefetch_related("rows")
+        .get(pk=pk)
+    )
+
+
+def annual_note(year: int):
+    from putright.reporting.models import AnnualReportNote
+
+    return AnnualReportNote.objects.filter(year=year).first()
+
+
+def latest_approved_assessment(year: int) -> SelfAssessment | None:
+    return (
+        SelfAssessment.objects.filter(year=year, approved_on__isnull=False)
+        .order_by("-approved_on", "-version")
+        .first()
+    )
+
+
+def residents_named(ids: list[int]) -> dict[int, str]:
+    from putright.people.models import Resident
+
+    return dict(Resident.objects.filter(pk__in=ids).values_list("id", "full_name"))

@@ -1,0 +1,399 @@
+"""One service per change to a reporting record; guards raise named errors from constants."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.complaints.models import Complaint, OmbudsmanReferral
+from putright.reporting import selectors
+from putright.reporting.constants import Comply, Finding, ImprovementStatus, OrderKind, Trigger
+from putright.reporting.figures import measures, reporting_year
+from putright.reporting.models import (
+    AnnualReportNote,
+    HomesCount,
+    OmbudsmanFinding,
+    OmbudsmanInformationRequest,
+    OmbudsmanOrder,
+    SelfAssessment,
+    SelfAssessmentRow,
+    ServiceImprovement,
+)
+from putright.reporting.permissions import can_approve_for_governing_body
+from putright.rules.profile import get_profile
+
+YEAR_OUT_OF_RANGE = "Enter a reporting year between 2020 and 2100."
+HOMES_NEEDED = "Enter the number of homes owned; it cannot be negative."
+UNKNOWN_TRIGGER = "Choose why this self-assessment is being carried out."
+UNKNOWN_COMPLY = "Choose Yes or No."
+ACTION_NEEDED = "Say what will be done to comply, and by when, for a provision not met."
+ALREADY_APPROVED = "This version is approved and cannot change: start a new version instead."
+NOT_ALL_ANSWERED = "Answer every provision before the governing body approves the assessment."
+APPROVER_ROLE = "Only a governing-body member (or an administrator) can record its approval."
+MINUTE_NEEDED = "Record the governing body's decision (the minute) with the approval."
+TITLE_NEEDED = "Give the improvement a short title."
+DESCRIPTION_NEEDED = "Say what is changing."
+UNKNOWN_STATUS = "Choose a status."
+UNKNOWN_REFERENCES = "These complaint references were not found: {references}."
+DONE_NEEDS_DATE = "Give the date the improvement was completed."
+DUE_BEFORE_REQUEST = "The due date cannot be before the date of the request."
+UNKNOWN_FINDING = "Choose the Ombudsman's finding."
+ELEMENT_NEEDED = "Say which element of the complaint the finding is about."
+UNKNOWN_KIND = "Choose order or recommendation."
+EVIDENCE_NEEDED = "Say what evidence of compliance was sent."
+DATE_IN_FUTURE = "The date cannot be in the future."
+
+_YEARS = range(2020, 2101)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _not_future(value: date, field: str) -> date:
+    if value > _today():
+        raise InvalidInput(DATE_IN_FUTURE, field=field)
+    return value
+
+
+def _year(year: int) -> int:
+    if year not in _YEARS:
+        raise InvalidInput(YEAR_OUT_OF_RANGE, field="year")
+    return year
+
+
+@transaction.atomic
+def homes_count_set(*, year: int, lcra_homes: int, lcho_homes: int, actor: Any) -> HomesCount:
+    """Record the homes owned in a reporting year (CH01's denominators)."""
+    _year(year)
+    for field, value in (("lcra_homes", lcra_homes), ("lcho_homes", lcho_homes)):
+        if value is None or value < 0:
+            raise InvalidInput(HOMES_NEEDED, field=field)
+    homes, _created = HomesCount.objects.update_or_create(
+        year=year,
+        defaults={"lcra_homes": lcra_homes, "lcho_homes": lcho_homes, "recorded_by": actor},
+    )
+    return homes
+
+
+# --- self-assessment ----------------------------------------------------------------------
+
+
+def _measure_rows(assessment: SelfAssessment, rows: list[SelfAssessmentRow], on: date) -> None:
+    period = reporting_year(assessment.year)
+    found = measures(
+        selectors.stage_facts(period, on=on),
+        selectors.extension_facts(period),
+        selectors.remedy_facts(period),
+        period,
+        on,
+    )
+    by_provision: dict[str, list[str]] = {}
+    shortfall: dict[str, bool] = {}
+    for measure in found:
+        figure = measure.figure
+        text = (
+            f"{figure.label}: {figure.display} ({figure.numerator} of {figure.denominator})"
+            if figure.denominator
+            else f"{figure.label}: none in {period.label}"
+        )
+        by_provision.setdefault(measure.provision, []).append(text)
+        shortfall[measure.provision] = shortfall.get(measure.provision, False) or measure.shortfall
+    for row in rows:
+        row.measured = "\n".join(by_provision.get(row.provision, []))
+        row.shortfall = shortfall.get(row.provision, False)
+
+
+@transaction.atomic
+def self_assessment_start(
+    *, year: int, actor: Any, trigger: str = Trigger.ANNUAL, profile_code: str = "hos-2024"
+) -> SelfAssessment:
+    """A new version for the year and trigger, carrying over the last version's answers."""
+    _year(year)
+    if trigger not in Trigger.values:
+        raise InvalidInput(UNKNOWN_TRIGGER, field="trigger")
+    profile = get_profile(profile_code)
+    previous = (
+        SelfAssessment.objects.filter(profile_code=profile_code)
+        .order_by("-year", "-version", "-id")
+        .first()
+    )
+    version = (
+        SelfAssessment.objects.filter(year=year, trigger=trigger).aggregate(v=Max("version"))["v"]
+        or 0
+    ) + 1
+    assessment = SelfAssessment.objects.create(
+        year=year,
+        trigger=trigger,
+        version=version,
+        profile_code=profile_code,
+        created_by=actor,
+        measured_on=_today(),
+    )
+    carried = {row.provision: row for row in previous.rows.all()} if previous else {}
+    rows = []
+    for position, provision in enumerate(profile.provisions, start=1):
+        before = carried.get(provision.number)
+        rows.append(
+            SelfAssessmentRow(
+                assessment=assessment,
+                provision=provision.number,
+                section=provision.section,
+                position=position,
+                comply=before.comply if before else "",
+                evidence=before.evidence if before else "",
+                commentary=before.commentary if before else "",
+                action=before.action if before else "",
+                action_due=before.action_due if before else None,
+            )
+        )
+    _measure_rows(assessment, rows, _today())
+    SelfAssessmentRow.objects.bulk_create(rows)
+    return assessment
+
+
+@transaction.atomic
+def self_assessment_measure(*, assessment: SelfAssessment, actor: Any) -> SelfAssessment:
+    """Refill the measured evidence from the case record as it stands today."""
+    if assessment.is_approved:
+        raise RuleBroken(ALREADY_APPROVED)
+    rows = list(assessment.rows.all())
+    _measure_rows(assessment, rows, _today())
+    SelfAssessmentRow.objects.bulk_update(rows, ["measured", "shortfall"])
+    assessment.measured_on = _today()
+    assessment.save(update_fields=["measured_on"])
+    return assessment
+
+
+@transaction.atomic
+def self_assessment_row_update(
+    *,
+    row: SelfAssessmentRow,
+    comply: str,
+    evidence: str,
+    commentary: str,
+    actor: Any,
+    action: str = "",
+    action_due: date | None = None,
+) -> SelfAssessmentRow:
+    """Answer one provision; a "No" needs the action and date to comply (Code 8.1a form)."""
+    row = SelfAssessmentRow.objects.select_for_update().select_related("assessment").get(pk=row.pk)
+    if row.assessment.is_approved:
+        raise RuleBroken(ALREADY_APPROVED)
+    if comply not in Comply.values:
+        raise InvalidInput(UNKNOWN_COMPLY, field="comply")
+    action = (action or "").strip()
+    if comply == Comply.NO and not action:
+        raise InvalidInput(ACTION_NEEDED, field="action")
+    if comply == Comply.NO and action_due is None:
+        raise InvalidInput(ACTION_NEEDED, field="action_due")
+    row.comply = comply
+    row.evidence = evidence.strip()
+    row.commentary = commentary.strip()
+    row.action = action if comply == Comply.NO else ""
+    row.action_due = action_due if comply == Comply.NO else None
+    row.save(update_fields=["comply", "evidence", "commentary", "action", "action_due"])
+    return row
+
+
+@transaction.atomic
+def self_assessment_approve(
+    *, assessment: SelfAssessment, approved_on: date, minute: str, actor: Any
+) -> SelfAssessment:
+    """Record the governing body's approval (Code 8.1a: reviewed and approved at least yearly)."""
+    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if not can_approve_for_governing_body(actor):
+        raise RuleBroken(APPROVER_ROLE, provision="8.1")
+    if assessment.is_approved:
+        raise RuleBroken(ALREADY_APPROVED)
+    _not_future(approved_on, "approved_on")
+    minute = (minute or "").strip()
+    if not minute:
+        raise InvalidInput(MINUTE_NEEDED, field="minute")
+    if assessment.rows.filter(comply="").exists():
+        raise RuleBroken(NOT_ALL_ANSWERED, provision="8.1")
+    assessment.approved_by = actor
+    assessment.approved_on = approved_on
+    assessment.approval_minute = minute
+    assessment.save(update_fields=["approved_by", "approved_on", "approval_minute"])
+    return assessment
+
+
+# --- learning and service improvements (Code 9.1-9.4) --------------------------------------
+
+
+@dataclass(frozen=True)
+class ImprovementInput:
+    title: str
+    description: str
+    status: str = ImprovementStatus.PROPOSED
+    owner: Any = None
+    owner_name: str = ""
+    due_on: date | None = None
+    completed_on: date | None = None
+    references: tuple[str, ...] = ()
+
+
+def _complaints_for(references: tuple[str, ...]) -> list[Complaint]:
+    wanted = {r.strip().upper() for r in references if r.strip()}
+    found = list(Complaint.objects.filter(reference__in=wanted))
+    missing = sorted(wanted - {c.reference for c in found})
+    if missing:
+        raise InvalidInput(
+            UNKNOWN_REFERENCES.format(references=", ".join(missing)), field="references"
+        )
+    return found
+
+
+def _clean_improvement(data: ImprovementInput) -> tuple[str, str, list[Complaint]]:
+    title = (data.title or "").strip()
+    if not title:
+        raise InvalidInput(TITLE_NEEDED, field="title")
+    description = (data.description or "").strip()
+    if not description:
+        raise InvalidInput(DESCRIPTION_NEEDED, field="description")
+    if data.status not in ImprovementStatus.values:
+        raise InvalidInput(UNKNOWN_STATUS, field="status")
+    if data.status == ImprovementStatus.DONE and data.completed_on is None:
+        raise InvalidInput(DONE_NEEDS_DATE, field="completed_on")
+    if data.completed_on is not None:
+        _not_future(data.completed_on, "completed_on")
+    return title, description, _complaints_for(data.references)
+
+
+@transaction.atomic
+def improvement_create(*, data: ImprovementInput, actor: Any) -> ServiceImprovement:
+    """A service improvement, linked to the complaints that drove it."""
+    title, description, complaints = _clean_improvement(data)
+    improvement = ServiceImprovement.objects.create(
+        title=title,
+        description=description,
+        status=data.status,
+        owner=data.owner,
+        owner_name=data.owner_name.strip(),
+        due_on=data.due_on,
+        completed_on=data.completed_on if data.status == ImprovementStatus.DONE else None,
+        created_by=actor,
+    )
+    improvement.complaints.set(complaints)
+    return improvement
+
+
+@transaction.atomic
+def improvement_update(
+    *, improvement: ServiceImprovement, data: ImprovementInput, actor: Any
+) -> ServiceImprovement:
+    """Change an improvement's details, status or driving complaints."""
+    title, description, complaints = _clean_improvement(data)
+    improvement.title = title
+    improvement.description = description
+    improvement.status = data.status
+    improvement.owner = data.owner
+    improvement.owner_name = data.owner_name.strip()
+    improvement.due_on = data.due_on
+    improvement.completed_on = data.completed_on if data.status == ImprovementStatus.DONE else None
+    improvement.save()
+    improvement.complaints.set(complaints)
+    return improvement
+
+
+@transaction.atomic
+def annual_note_save(
+    *,
+    year: int,
+    actor: Any,
+    ombudsman_annual_letter: str = "",
+    governing_body_response: str = "",
+    commentary: str = "",
+) -> AnnualReportNote:
+    """The annual report's written parts: commentary, Ombudsman letter, governing body response."""
+    _year(year)
+    note, _ = AnnualReportNote.objects.update_or_create(
+        year=year,
+        defaults={
+            "ombudsman_annual_letter": ombudsman_annual_letter.strip(),
+            "governing_body_response": governing_body_response.strip(),
+            "commentary": commentary.strip(),
+            "updated_by": actor,
+        },
+    )
+    return note
+
+
+# --- Ombudsman casework ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ombudsman_information_request_add(
+    *, referral: OmbudsmanReferral, requested_on: date, due_on: date, description: str, actor: Any
+) -> OmbudsmanInformationRequest:
+    """The Ombudsman asked for information by a date."""
+    _not_future(requested_on, "requested_on")
+    if due_on < requested_on:
+        raise InvalidInput(DUE_BEFORE_REQUEST, field="due_on")
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(DESCRIPTION_NEEDED, field="description")
+    return OmbudsmanInformationRequest.objects.create(
+        referral=referral, requested_on=requested_on, due_on=due_on, description=description
+    )
+
+
+@transaction.atomic
+def ombudsman_information_sent(
+    *, request: OmbudsmanInformationRequest, sent_on: date, actor: Any
+) -> OmbudsmanInformationRequest:
+    _not_future(sent_on, "sent_on")
+    request.sent_on = sent_on
+    request.save(update_fields=["sent_on"])
+    return request
+
+
+@transaction.atomic
+def ombudsman_finding_add(
+    *, referral: OmbudsmanReferral, element: str, finding: str, determined_on: date, actor: Any
+) -> OmbudsmanFinding:
+    """The Ombudsman's finding on one element of the complaint."""
+    element = (element or "").strip()
+    if not element:
+        raise InvalidInput(ELEMENT_NEEDED, field="element")
+    if finding not in Finding.values:
+        raise InvalidInput(UNKNOWN_FINDING, field="finding")
+    _not_future(determined_on, "determined_on")
+    return OmbudsmanFinding.objects.create(
+        referral=referral, element=element, finding=finding, determined_on=determined_on
+    )
+
+
+@transaction.atomic
+def ombudsman_order_add(
+    *, referral: OmbudsmanReferral, kind: str, description: str, due_on: date, actor: Any
+) -> OmbudsmanOrder:
+    """An order or recommendation with its compliance deadline."""
+    if kind not in OrderKind.values:
+        raise InvalidInput(UNKNOWN_KIND, field="kind")
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(DESCRIPTION_NEEDED, field="description")
+    return OmbudsmanOrder.objects.create(
+        referral=referral, kind=kind, description=description, due_on=due_on
+    )
+
+
+@transaction.atomic
+def ombudsman_order_complete(
+    *, order: OmbudsmanOrder, completed_on: date, evidence: str, actor: Any
+) -> OmbudsmanOrder:
+    """Record compliance with an order and the evidence sent to the Ombudsman."""
+    _not_future(completed_on, "completed_on")
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise InvalidInput(EVIDENCE_NEEDED, field="evidence")
+    order.completed_on = completed_on
+    order.evidence = evidence
+    order.save(update_fields=["completed_on", "evidence"])
+    return order

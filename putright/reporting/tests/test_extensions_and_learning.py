@@ -1,0 +1,148 @@
+"""Extensions beyond the Code's cap, extensions agreed too late, the learning register, and
+the self-assessment in the Ombudsman's form layout."""
+
+import io
+from datetime import date
+
+from django.urls import reverse
+from docx import Document
+
+from putright.complaints import services as complaint_services
+from putright.complaints.tests.stories import acknowledged, received, responded, travel
+from putright.people.factories import ResidentFactory, TenancyFactory
+from putright.reporting import selectors, services
+from putright.reporting.figures import ch02, measures, reporting_year
+from putright.rules.profile import HOUSING_OMBUDSMAN_2024
+
+ON = date(2025, 8, 1)
+
+
+def _extended_pair(time_machine, handler):
+    """Two complaints received and acknowledged Mon 2 Jun 2025 (response due Mon 16 Jun; the
+    10-working-day cap is Mon 30 Jun).
+
+    P: on Fri 13 Jun extended to Mon 7 Jul, past the cap, with a good reason; answered Fri 4 Jul.
+    Q: on Tue 17 Jun (a day after it was due) extended to Fri 27 Jun; answered Fri 27 Jun.
+    """
+    people = [ResidentFactory(), ResidentFactory()]
+    for person in people:
+        TenancyFactory(resident=person)
+    travel(time_machine, date(2025, 6, 2))
+    p, q = (acknowledged(received(resident=r, actor=handler), actor=handler) for r in people)
+    travel(time_machine, date(2025, 6, 13))
+    complaint_services.stage_extend(
+        stage=p.stages.get(),
+        new_due=date(2025, 7, 7),
+        reason="Specialist roofer",
+        resident_informed_on=date(2025, 6, 13),
+        update_interval_days=5,
+        actor=handler,
+        good_reason="Only one specialist roofer available in the area.",
+    )
+    travel(time_machine, date(2025, 6, 17))
+    complaint_services.stage_extend(
+        stage=q.stages.get(),
+        new_due=date(2025, 6, 27),
+        reason="Waiting for the survey",
+        resident_informed_on=date(2025, 6, 17),
+        update_interval_days=5,
+        actor=handler,
+    )
+    travel(time_machine, date(2025, 6, 27))
+    q = responded(q, actor=handler, learning="Book surveys at acknowledgement.")
+    travel(time_machine, date(2025, 7, 4))
+    p = responded(p, actor=handler)
+    travel(time_machine, ON)
+    return p, q
+
+
+def test_an_answer_within_an_extension_beyond_the_cap_is_outside_the_codes_timescales(
+    db, time_machine, handler
+):
+    p, q = _extended_pair(time_machine, handler)
+    facts = selectors.stage_facts(reporting_year(2025), on=ON)
+    figures = {f.key: f for f in ch02(facts, 2025)}
+    # Q was answered on its (in-cap) extended date: compliant. P went past the cap: not.
+    # Neither was within the original 10 days. Original 0 of 2; with extensions 1 of 2.
+    assert (figures["ch02-stage1-original"].numerator, figures["ch02-stage1-original"].value) == (
+        0,
+        0.0,
+    )
+    assert figures["ch02-stage1-extension"].complaint_ids == (q.pk,)
+    assert figures["ch02-stage1-extension"].value == 50.0
+    assert figures["ch02-stage1-outside"].complaint_ids == (p.pk,)
+
+
+def test_extension_measures_show_the_cap_and_when_the_resident_was_told(db, time_machine, handler):
+    _p, q = _extended_pair(time_machine, handler)
+    period = reporting_year(2025)
+    found = {
+        m.provision: m
+        for m in measures(
+            selectors.stage_facts(period, on=ON),
+            selectors.extension_facts(period),
+            selectors.remedy_facts(period),
+            period,
+            ON,
+        )
+    }
+    # 6.4: P is beyond the cap but has a good reason recorded; Q is within it. 2 of 2.
+    assert (found["6.4"].figure.numerator, found["6.4"].figure.denominator) == (2, 2)
+    assert found["6.4"].shortfall is False
+    # 6.5: P's resident was told 13 Jun, before the 16 Jun due date; Q's only on 17 Jun. 1 of 2.
+    assert found["6.5"].figure.value == 50.0
+    assert found["6.5"].figure.complaint_ids == (q.pk,)
+    assert found["6.5"].shortfall is True
+
+
+def test_the_learning_register_lists_learning_recorded_on_responses(
+    client, db, time_machine, handler, officer
+):
+    _p, q = _extended_pair(time_machine, handler)
+    client.force_login(officer)
+    page = client.get(reverse("reporting:learning") + "?year=2025").content.decode()
+    assert "Book surveys at acknowledgement." in page
+    assert q.reference in page
+    assert f"?from={q.reference}" in page
+    assert [r.stage.complaint for r in selectors.learning_in(reporting_year(2025))] == [q]
+
+
+def test_the_docx_has_a_table_per_section_with_the_forms_columns(year_2025, officer, client):
+    assessment = services.self_assessment_start(year=2025, actor=officer)
+    client.force_login(officer)
+    response = client.get(
+        reverse("reporting:self_assessment_export", kwargs={"pk": assessment.pk, "fmt": "docx"})
+    )
+    document = Document(io.BytesIO(response.content))
+    assert len(document.tables) == 9
+    header = [cell.text for cell in document.tables[0].rows[0].cells]
+    assert header == [
+        "Code provision",
+        "Code requirement",
+        "Comply: Yes / No",
+        "Evidence",
+        "Commentary / explanation",
+    ]
+    rows = [table.rows[1:] for table in document.tables]
+    assert sum(len(r) for r in rows) == len(HOUSING_OMBUDSMAN_2024.provisions) == 72
+    six_two = next(r for table in rows for r in table if r.cells[0].text == "6.2")
+    assert six_two.cells[1].text == HOUSING_OMBUDSMAN_2024.provision("6.2").requirement
+    # G was acknowledged late: 3 of 4 (see conftest).
+    assert "75.0% (3 of 4)" in six_two.cells[3].text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "Section 1: Definition of a complaint"
+
+
+def test_the_annual_report_pdf_embeds_its_charts(year_2025, viewer, client):
+    import base64
+
+    from putright.reporting.documents import annual_document
+
+    client.force_login(viewer)
+    response = client.get(reverse("reporting:annual_pdf", kwargs={"year": 2025}))
+    assert response.content.startswith(b"%PDF")
+    context = annual_document(2025)
+    for key in ("chart_monthly", "chart_categories", "chart_timeliness"):
+        assert context[key].startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(context["chart_monthly"].split(",", 1)[1]).decode()
+    assert "Complaints received by month" in svg

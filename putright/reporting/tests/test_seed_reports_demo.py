@@ -1,0 +1,31 @@
+"""The reporting demo data is built through the services and only once."""
+
+from datetime import date
+
+from django.core.management import call_command
+
+from putright.complaints import services as complaint_services
+from putright.complaints.tests.stories import acknowledged, received, responded, travel
+from putright.people.factories import ResidentFactory, TenancyFactory
+from putright.reporting.models import HomesCount, SelfAssessment, ServiceImprovement
+
+
+def test_the_reporting_demo_fills_every_report_once(db, time_machine, handler, officer, viewer):
+    rosa = ResidentFactory()
+    TenancyFactory(resident=rosa)
+    travel(time_machine, date(2025, 6, 2))
+    complaint = acknowledged(received(resident=rosa, actor=handler), actor=handler)
+    travel(time_machine, date(2025, 6, 10))
+    complaint = responded(complaint, actor=handler, learning="Confirm appointments by text.")
+    complaint_services.ombudsman_referral_record(
+        complaint=complaint, referred_on=date(2025, 6, 10), actor=officer
+    )
+    travel(time_machine, date(2025, 8, 1))
+    call_command("seed_reports_demo")
+    assert list(HomesCount.objects.values_list("year", flat=True)) == [2025]
+    assessment = SelfAssessment.objects.get()
+    assert assessment.approved_by == viewer
+    assert not assessment.rows.filter(comply="").exists()
+    assert ServiceImprovement.objects.filter(complaints=complaint).exists()
+    call_command("seed_reports_demo")
+    assert SelfAssessment.objects.count() == 1

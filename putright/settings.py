@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "putright.reporting",
     "putright.letters",
     "putright.web",
+    "putright.imports",
 ]
 
 MIDDLEWARE = [

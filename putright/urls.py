@@ -17,5 +17,6 @@ urlpatterns = [
     path("portal/", include("putright.portal.urls")),
     path("reports/", include("putright.reporting.urls")),
     path("letters/", include("putright.letters.urls")),
+    path("imports/", include("putright.imports.urls")),
     path("", include("putright.complaints.urls")),
 ]

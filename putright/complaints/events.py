@@ -5,7 +5,9 @@ A listener runs only once the change it reacts to is committed, in its own trans
 if it fails, the complaint and its record are already safe (Django logs the failure).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -13,6 +15,7 @@ from putright.complaints.models import CaseEvent
 
 Listener = Callable[[CaseEvent], None]
 _listeners: list[tuple[str, Listener]] = []
+_replaying: ContextVar[bool] = ContextVar("replaying_history", default=False)
 
 
 def subscribe(prefix: str) -> Callable[[Listener], Listener]:
@@ -26,8 +29,22 @@ def subscribe(prefix: str) -> Callable[[Listener], Listener]:
     return register
 
 
+@contextmanager
+def replaying_history() -> Iterator[None]:
+    """Record events without calling listeners: history imported from another system already
+    happened (its letters went out from that system), and 100k rows must not queue 500k
+    callbacks."""
+    token = _replaying.set(True)
+    try:
+        yield
+    finally:
+        _replaying.reset(token)
+
+
 def publish(event: CaseEvent) -> None:
     """Call the listeners for `event` after the surrounding transaction commits."""
+    if _replaying.get():
+        return
     for prefix, fn in list(_listeners):
         if event.code.startswith(prefix):
             transaction.on_commit(lambda fn=fn: _run(fn, event), robust=True)

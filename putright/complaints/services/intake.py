@@ -261,7 +261,9 @@ def _clean_points(points: list[str]) -> list[str]:
     return cleaned
 
 
-def add_definition_points(complaint: Complaint, points: list[str], *, stage: int) -> list[str]:
+def add_definition_points(
+    complaint: Complaint, points: list[str], *, stage: int, added_on: date | None = None
+) -> list[str]:
     """Number and store new points of the complaint definition."""
     start = complaint.points.count()
     ComplaintPoint.objects.bulk_create(
@@ -270,7 +272,7 @@ def add_definition_points(complaint: Complaint, points: list[str], *, stage: int
             number=start + i,
             text=text,
             added_at_stage=stage,
-            added_on=today(),
+            added_on=added_on or today(),
         )
         for i, text in enumerate(points, start=1)
     )

@@ -116,6 +116,7 @@ def stage_acknowledge(
     to_clarify: str = "",
     acknowledged_on: date | None = None,
     handler: Any = None,
+    points_added_on: date | None = None,
 ) -> Stage:
     """Acknowledge, define and log a stage (Code 5.6-5.7, 6.2 / 6.11); starts the response clock."""
     complaint = stage.complaint
@@ -135,7 +136,8 @@ def stage_acknowledge(
     profile = profile_for(complaint)
     cal = landlord_calendar()
     if cleaned:
-        add_definition_points(complaint, cleaned, stage=stage.number)
+        # A historical import dates the points by its own records (contract 7); else today.
+        add_definition_points(complaint, cleaned, stage=stage.number, added_on=points_added_on)
     due = add_working_days(
         acknowledged_on, profile.stage(stage.number).response_limit, calendar=cal
     )
@@ -189,6 +191,7 @@ def stage_extend(
     update_interval_days: int | None,
     actor: Any,
     good_reason: str = "",
+    extended_on: date | None = None,
 ) -> Extension:
     """Extend a stage's response deadline, within the Code's cap unless a good reason is given."""
     complaint = stage.complaint
@@ -200,6 +203,7 @@ def stage_extend(
     require_past_or_today(resident_informed_on, "resident_informed_on")
     if not update_interval_days or update_interval_days < 1:
         raise InvalidInput(NO_UPDATE_INTERVAL, field="update_interval_days")
+    extended_on = require_past_or_today(extended_on or today(), "extended_on")
     rule = profile_for(complaint).stage(stage.number)
     cal = landlord_calendar()
     if stage.response_due_original is None or stage.response_due is None:
@@ -249,6 +253,7 @@ def stage_extend(
         + (" – beyond the Code's cap, good reason recorded" if extension.beyond_cap else ""),
         actor=actor,
         stage=stage.number,
+        happened_on=extended_on,
         data={
             "original_due": stage.response_due_original,
             "previous_due": extension.previous_due,

@@ -1,0 +1,595 @@
+"""Importing a landlord's past complaints: check every row, then replay each through the
+complaint services at its historical dates, in one transaction.
+
+Re-importing a file changes nothing; a corrected file adds later steps to a case (a response
+that has since been sent) and records any other change as a correction, never rewriting
+the append-only record. docs/import.md describes the rules.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from putright.complaints import services as complaint_services
+from putright.complaints.calendar import calendar_pinned
+from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
+from putright.complaints.errors import ComplaintError
+from putright.complaints.events import replaying_history
+from putright.complaints.models import CaseEvent, Complaint, Correspondence
+from putright.complaints.services.common import record_event
+from putright.imports.checks import (
+    DUPLICATE_REFERENCE,
+    MISSING,
+    NOT_A_DATE,
+    UNKNOWN_CHANNEL,
+    ComplaintPlan,
+    Issue,
+    Lookups,
+    _key,
+    _parse_date,
+    check_row,
+)
+from putright.imports.columns import CORRESPONDENCE_SHEET
+from putright.imports.models import ImportBatch, ImportedComplaint
+from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
+from putright.imports.steps import STEP_COLUMNS, People, apply_step
+from putright.rules.profile import get_profile
+
+SYSTEM_USERNAME = "putright-import"
+CHUNK = 500
+OUTCOMES_KEPT = 5000  # complaints listed on the results page; the counts cover every row
+PROGRESS_EVERY = 1000  # rows between progress lines on the command line
+# Fields that describe the complaint rather than a dated step: a correction updates them.
+APPLIED_IN_PLACE = {"category": "category", "description": "description"}
+NOT_IMPORTED_INVALID = (
+    "Nothing was imported: correct the rows listed, or import the valid rows only."
+)
+UNKNOWN_COMPLAINT = "No complaint with the reference '{value}' in this file or already imported."
+UNKNOWN_DIRECTION = "Write in (received) or out (sent), not '{value}'."
+HISTORY_STANDS = "the dated history stays as first recorded; review the case if it matters"
+WORKED_SINCE = "the case has been worked in PutRight since it was imported"
+# Record entries that move a case on; correspondence and notes do not.
+LIFECYCLE_EVENT_PREFIXES = (
+    "stage.",
+    "complaint.",
+    "ombudsman.",
+    "definition.",
+    "remedy.",
+    "action.",
+)
+SERVICE_REFUSED = "PutRight refused this step ({step}): {message}"
+
+
+class ImportRefused(Exception):
+    """The file had problems and nothing was written; the report says what and where."""
+
+    def __init__(self, report: "ImportReport") -> None:
+        super().__init__(NOT_IMPORTED_INVALID)
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    dry_run: bool
+    skip_invalid: bool
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    correspondence: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    @property
+    def written(self) -> bool:
+        return self.batch is not None
+
+    @property
+    def invalid_rows(self) -> list[int]:
+        """Complaint rows with problems (not correspondence rows, numbered on their own sheet)."""
+        return sorted({i.row for i in self.issues if i.row and not i.sheet})
+
+    @property
+    def invalid_correspondence_rows(self) -> set[int]:
+        return {i.row for i in self.issues if i.sheet}
+
+
+def system_user() -> Any:
+    """The account historical steps are attributed to when the sheet names no handler."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={
+            "first_name": "Previous",
+            "last_name": "system (imported)",
+            "role": "viewer",  # never picked as a handler; cannot sign in
+            "is_active": False,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def import_complaints(
+    *,
+    data: bytes,
+    file_name: str,
+    actor: Any = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportReport:
+    """Check then import a file of past complaints; ImportRefused when invalid and not skipping.
+
+    A dry run does everything inside a transaction that is rolled back, so it reports exactly
+    what an import would do (including refusals by the services) and writes nothing.
+    """
+    report = ImportReport(file_name=file_name, dry_run=dry_run, skip_invalid=skip_invalid)
+    table = open_table(data, file_name)
+    report.warnings = list(table.warnings)
+    problems = table.problems or correspondence_header_problems(table)
+    if problems:
+        report.issues = [Issue(0, "(file)", p) for p in problems]
+        raise ImportRefused(report)
+
+    # Imported history is not news: no letters or other listeners react to it.
+    with calendar_pinned() as calendar, replaying_history():
+        lookups = Lookups.load(
+            today=timezone.localdate(), calendar=calendar, profile=get_profile(DEFAULT_PROFILE)
+        )
+        valid_refs = _check_all(table, lookups, report, progress)
+        if report.issues and not skip_invalid:
+            raise ImportRefused(report)
+        try:
+            with transaction.atomic():
+                _import_all(table, lookups, report, valid_refs, data, actor, progress, batch)
+                if dry_run:
+                    raise _DryRunDone
+        except _DryRunDone:
+            report.batch = None
+        except ImportRefused:
+            report.batch = None  # rolled back with everything else
+            raise
+    return report
+
+
+class _DryRunDone(Exception):
+    pass
+
+
+def import_queue(
+    *, data: bytes, file_name: str, actor: Any, dry_run: bool, skip_invalid: bool
+) -> ImportBatch:
+    """Keep the upload and import it in the background: a large landlord's year takes an hour,
+    far longer than a web request may."""
+    from putright.imports.tasks import run_import
+
+    batch = ImportBatch.objects.create(
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        run_by=actor,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        status=ImportBatch.Status.QUEUED,
+        upload=data,
+    )
+    run_import.enqueue(batch_id=batch.pk)
+    return batch
+
+
+def import_run_queued(*, batch: ImportBatch) -> ImportBatch:
+    """Run a queued import and keep its report on the batch, whatever the outcome."""
+    batch.status = ImportBatch.Status.RUNNING
+    batch.save(update_fields=["status"])
+    try:
+        report = import_complaints(
+            data=bytes(batch.upload),
+            file_name=batch.file_name,
+            actor=batch.run_by,
+            dry_run=batch.dry_run,
+            skip_invalid=batch.skip_invalid,
+            batch=batch,
+        )
+        batch.status = ImportBatch.Status.DONE
+    except ImportRefused as refused:
+        report = refused.report
+        batch.status = ImportBatch.Status.REFUSED
+        report.created = report.updated = report.unchanged = 0  # all rolled back
+    # Saved outside the import's transaction, so a dry run or a refusal keeps its report.
+    batch.rows_total, batch.created, batch.updated = (
+        report.rows_total,
+        report.created,
+        report.updated,
+    )
+    batch.unchanged, batch.invalid = report.unchanged, report.invalid
+    batch.issues = [i.as_dict() for i in report.issues]
+    batch.outcomes = report.outcomes if batch.status == ImportBatch.Status.DONE else []
+    batch.finished_at = timezone.now()
+    batch.upload = b""  # personal data: not kept once imported
+    batch.save()
+    return batch
+
+
+def _check_all(
+    table: Table, lookups: Lookups, report: ImportReport, progress: Callable | None
+) -> set[str]:
+    seen: dict[str, int] = {}
+    valid: set[str] = set()
+    for raw in table.rows():
+        report.rows_total += 1
+        plan, issues = check_row(raw, lookups)
+        ref = raw.values.get("legacy_reference", "")
+        if ref and ref in seen:
+            issues.append(
+                Issue(
+                    raw.number,
+                    "legacy_reference",
+                    DUPLICATE_REFERENCE.format(value=ref, other=seen[ref]),
+                )
+            )
+        elif ref:
+            seen[ref] = raw.number
+        if issues:
+            report.issues.extend(issues)
+        elif plan is not None:
+            valid.add(plan.legacy_reference)
+        if progress and report.rows_total % PROGRESS_EVERY == 0:
+            progress("checked", report.rows_total)
+    report.invalid = len(report.invalid_rows)
+    _check_correspondence(table, report, seen, valid)
+    return valid
+
+
+def _check_correspondence(table: Table, report: ImportReport, seen: dict, valid: set) -> None:
+    channels = {_key(c): c for pair in Channel.choices for c in pair}
+    for raw in table.correspondence():
+        issues: list[Issue] = []
+        v = raw.values
+        ref = v.get("legacy_reference", "")
+        for column in ("legacy_reference", "date", "direction", "channel", "counterpart"):
+            if not v.get(column):
+                issues.append(Issue(raw.number, column, MISSING))
+        if (
+            ref
+            and ref not in seen
+            and not ImportedComplaint.objects.filter(legacy_reference=ref).exists()
+        ):
+            issues.append(
+                Issue(
+                    raw.number,
+                    "legacy_reference",
+                    UNKNOWN_COMPLAINT.format(value=ref),
+                )
+            )
+        if v.get("date"):
+            day = _parse_date(v["date"])
+            if day is None or day > timezone.localdate():
+                issues.append(Issue(raw.number, "date", NOT_A_DATE.format(value=v["date"])))
+        if v.get("direction") and _direction(v["direction"]) is None:
+            issues.append(
+                Issue(
+                    raw.number,
+                    "direction",
+                    UNKNOWN_DIRECTION.format(value=v["direction"]),
+                )
+            )
+        if v.get("channel") and _key(v["channel"]) not in channels:
+            known = ", ".join(Channel.values)
+            issues.append(
+                Issue(
+                    raw.number,
+                    "channel",
+                    UNKNOWN_CHANNEL.format(value=v["channel"], known=known),
+                )
+            )
+        report.issues.extend(
+            Issue(i.row, i.column, i.message, sheet=CORRESPONDENCE_SHEET) for i in issues
+        )
+
+
+def _direction(text: str) -> str | None:
+    return {
+        "in": Direction.INCOMING,
+        "received": Direction.INCOMING,
+        "out": Direction.OUTGOING,
+        "sent": Direction.OUTGOING,
+    }.get(text.strip().lower())
+
+
+def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _import_all(
+    table: Table,
+    lookups: Lookups,
+    report: ImportReport,
+    valid_refs: set[str],
+    data: bytes,
+    actor: Any,
+    progress: Callable | None,
+    batch: ImportBatch | None,
+) -> None:
+    system = system_user()
+    runner = actor if actor is not None else system
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            file_name=table.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            run_by=actor,
+            skip_invalid=report.skip_invalid,
+        )
+    batch.rows_total = report.rows_total
+    report.batch = batch
+    invalid_rows = set(report.invalid_rows)
+    people = People()
+    done = 0
+    for chunk in _chunks(table.rows(), CHUNK):
+        plans = []
+        for raw in chunk:
+            if raw.number in invalid_rows:
+                continue
+            plan, _ = check_row(raw, lookups)
+            if plan is not None and plan.legacy_reference in valid_refs:
+                plans.append(plan)
+        existing = {
+            m.legacy_reference: m
+            for m in ImportedComplaint.objects.filter(
+                legacy_reference__in=[p.legacy_reference for p in plans]
+            ).select_related("complaint", "import_event")
+        }
+        people.prefetch(plans)
+        for plan in plans:
+            _import_one(
+                plan,
+                existing.get(plan.legacy_reference),
+                batch,
+                report,
+                lookups,
+                people,
+                system,
+                runner,
+            )
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress("imported", done)
+    report.correspondence = _import_correspondence(
+        table, runner, skip=report.invalid_correspondence_rows
+    )
+    batch.finished_at = timezone.now()
+    batch.created, batch.updated = report.created, report.updated
+    batch.unchanged, batch.invalid = report.unchanged, report.invalid
+    batch.issues = [i.as_dict() for i in report.issues]
+    batch.outcomes = report.outcomes
+    batch.save()
+
+
+def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -> None:
+    if mapping is not None and mapping.values == plan.values:
+        report.unchanged += 1  # no savepoint, no write: re-importing a file is cheap
+        return
+    # Skipping invalid rows needs a savepoint per row; otherwise any failure rolls back the file.
+    atomic = transaction.atomic() if report.skip_invalid else nullcontext()
+    try:
+        with atomic:
+            if mapping is None:
+                what, complaint = "created", _create(plan, batch, lookups, people, system, runner)
+                report.created += 1
+            else:
+                what, complaint = _correct(plan, mapping, batch, lookups, system, runner)
+                report.updated += 1
+    except ComplaintError as exc:
+        if not report.skip_invalid:
+            report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
+            raise ImportRefused(report) from exc
+        report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
+        report.invalid += 1
+        return
+    if len(report.outcomes) < OUTCOMES_KEPT:
+        report.outcomes.append(
+            {
+                "row": plan.row,
+                "legacy_reference": plan.legacy_reference,
+                "reference": complaint.reference,
+                "what": what,
+            }
+        )
+
+
+def _run_steps(steps, complaint, plan, lookups, system) -> None:
+    for step in steps:
+        try:
+            apply_step(step, complaint, plan, actor=system, profile=lookups.profile)
+        except ComplaintError as exc:
+            exc.step = step  # type: ignore[attr-defined]
+            exc.message = SERVICE_REFUSED.format(step=step.replace("_", " "), message=exc.message)
+            raise
+
+
+def _create(plan: ComplaintPlan, batch, lookups, people: People, system, runner) -> Complaint:
+    resident, home = people.resident_for(plan)
+    result = complaint_services.complaint_receive(
+        resident=resident,
+        channel=plan.channel,
+        received_on=plan.received_on,
+        description=plan.description,
+        actor=system,
+        outcome_wanted=plan.outcome_wanted,
+        category=plan.category,
+        home=home,
+        logged_on=plan.logged_on or plan.received_on,
+    )
+    complaint = result.complaint
+    event = record_event(
+        complaint,
+        "import.row",
+        f"Imported from {batch.file_name}, row {plan.row} (old reference {plan.legacy_reference})",
+        actor=runner,
+        stage=1,
+        happened_on=plan.received_on,
+        data={
+            "file": batch.file_name,
+            "row": plan.row,
+            "legacy_reference": plan.legacy_reference,
+            "batch": batch.pk,
+            "imported_on": lookups.today,
+        },
+    )
+    steps = plan.steps()[1:] + plan.ombudsman_steps()
+    _run_steps(steps, complaint, plan, lookups, system)
+    ImportedComplaint.objects.create(
+        legacy_reference=plan.legacy_reference,
+        complaint=complaint,
+        first_batch=batch,
+        last_batch=batch,
+        file_name=batch.file_name,
+        row_number=plan.row,
+        values=plan.values,
+        steps=["receive", *steps],
+        import_event=event,
+        last_event_id=_newest_event_id(complaint),
+    )
+    return complaint
+
+
+def _newest_event_id(complaint: Complaint) -> int:
+    return complaint.events.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _worked_in_putright(mapping: ImportedComplaint) -> bool:
+    """Whether staff have moved the case on in PutRight since it was imported."""
+    lifecycle = Q()
+    for prefix in LIFECYCLE_EVENT_PREFIXES:
+        lifecycle |= Q(code__startswith=prefix)
+    return (
+        CaseEvent.objects.filter(complaint_id=mapping.complaint_id, id__gt=mapping.last_event_id)
+        .filter(lifecycle)
+        .exists()
+    )
+
+
+def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, system, runner):
+    """Apply what a corrected row adds; record (not apply) changes to history already kept."""
+    complaint = mapping.complaint
+    old, new = mapping.values, plan.values
+    changed = sorted(c for c in set(old) | set(new) if old.get(c) != new.get(c))
+    done = list(mapping.steps)
+    lifecycle, ombudsman = plan.steps(), plan.ombudsman_steps()
+    done_omb = [s for s in done if s in ("refer", "ombudsman_outcome")]
+    done_life = [s for s in done if s not in done_omb]
+    to_apply: list[str] = []
+    # Once staff have worked the case in PutRight, the file no longer drives it: record only.
+    worked = _worked_in_putright(mapping)
+    if not worked and lifecycle[: len(done_life)] == done_life:
+        to_apply += lifecycle[len(done_life) :]
+    if not worked and ombudsman[: len(done_omb)] == done_omb:
+        to_apply += ombudsman[len(done_omb) :]
+    step_columns = {c for s in to_apply for c in STEP_COLUMNS.get(s, ())}
+    applied, recorded = [], []
+    for column in changed:
+        # New values for steps now appended, or descriptive fields: applied. The rest: recorded.
+        if (column in step_columns and not old.get(column)) or column in APPLIED_IN_PLACE:
+            applied.append(column)
+        else:
+            recorded.append(column)
+    # A step whose columns were all already there (only now valid) still runs.
+    if to_apply:
+        _run_steps(to_apply, complaint, plan, lookups, system)
+    in_place = [c for c in applied if c in APPLIED_IN_PLACE]
+    if in_place:
+        complaint.refresh_from_db()
+        if "category" in in_place:
+            complaint.category = plan.category
+        if "description" in in_place:
+            complaint.description = plan.description
+        complaint.save(update_fields=[APPLIED_IN_PLACE[c] for c in in_place])
+    changes = {c: {"was": old.get(c, ""), "now": new.get(c, "")} for c in changed}
+    summary = f"Updated from {batch.file_name}, row {plan.row}"
+    record_event(
+        complaint,
+        "import.updated",
+        summary,
+        actor=runner,
+        stage=complaint.current_stage,
+        data={
+            "file": batch.file_name,
+            "row": plan.row,
+            "batch": batch.pk,
+            "changes": changes,
+            "applied": applied,
+            "steps_added": to_apply,
+            "not_applied": recorded,
+            "worked_in_putright": worked,
+        },
+    )
+    if recorded or in_place:
+        lines = [f"{summary}: the previous system's records changed."]
+        lines += [f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (updated)" for c in in_place]
+        why = WORKED_SINCE if worked else HISTORY_STANDS
+        lines += [
+            f"- {c}: '{old.get(c, '')}' → '{new.get(c, '')}' (not applied: {why})" for c in recorded
+        ]
+        complaint_services.record_correct(
+            event=mapping.import_event, text="\n".join(lines), actor=runner
+        )
+    mapping.values = new
+    mapping.steps = done + to_apply
+    mapping.last_batch = batch
+    mapping.file_name = batch.file_name
+    mapping.row_number = plan.row
+    mapping.last_event_id = _newest_event_id(complaint)
+    mapping.save(
+        update_fields=["values", "steps", "last_batch", "file_name", "row_number", "last_event_id"]
+    )
+    return "updated", complaint
+
+
+def _import_correspondence(table: Table, runner: Any, *, skip: set[int]) -> int:
+    channels = {_key(c): code for code, label in Channel.choices for c in (code, label)}
+    count = 0
+    for raw in table.correspondence():
+        if raw.number in skip:
+            continue
+        v = raw.values
+        mapping = (
+            ImportedComplaint.objects.select_related("complaint")
+            .filter(legacy_reference=v.get("legacy_reference", ""))
+            .first()
+        )
+        if mapping is None:  # its complaint row was invalid and skipped
+            continue
+        day: date = _parse_date(v["date"])  # type: ignore[assignment]
+        occurred_at = min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
+        fields = {
+            "direction": _direction(v["direction"]),
+            "channel": channels[_key(v["channel"])],
+            "counterpart": v["counterpart"],
+            "subject": v.get("subject", "")[:300],
+            "body": v.get("summary", ""),
+        }
+        complaint = mapping.complaint
+        if Correspondence.objects.filter(
+            complaint=complaint, occurred_at__date=day, **fields
+        ).exists():
+            continue
+        complaint_services.correspondence_add(
+            complaint=complaint, actor=runner, occurred_at=occurred_at, **fields
+        )
+        count += 1
+    return count

@@ -11,11 +11,11 @@ export PUTRIGHT_DEBUG=true
 python manage.py migrate --noinput
 logins="$(python manage.py create_demo_users)"
 if python manage.py help seed_demo >/dev/null 2>&1; then
-  # The demo replays 18 months of history: no automatic letters for it (they would all be
-  # dated today and queue thousands of PDFs for the worker).
-  PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_demo
+  # seed_demo replays 18 months of history without letters (they went out at the time).
+  python manage.py seed_demo
   # Representatives, adjustments, restrictions, service requests, surveys, mailbox items;
-  # prints a resident's email address for trying the portal.
+  # prints a resident's email address for trying the portal. Their letters are not
+  # generated either (the same replay of history).
   portal_login="$(PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_people_demo)"
   PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_reports_demo
 else

@@ -232,6 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two "status" fields (a complaint's, a response draft's): name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "putright.complaints.constants.Status",
+        "DraftStatusEnum": "putright.letters.constants.DraftStatus",
+    },
 }
 
 LOGGING = {

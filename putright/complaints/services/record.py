@@ -36,6 +36,10 @@ from putright.complaints.services.common import (
 )
 from putright.rules.workflow import Action
 
+WITHDRAWN_BEFORE_RECEIPT = "A complaint cannot be withdrawn before it was received."
+OUTCOME_ALREADY_RECORDED = (
+    "The Ombudsman's outcome is already recorded; add a correction to the record instead."
+)
 CLOSE_NEEDS_REASON = "Say why the complaint is being closed."
 CLOSE_BEFORE_RESPONSE = "The complaint cannot be closed before the day it was answered."
 WITHDRAW_NEEDS_REASON = "Record what the resident said when withdrawing."
@@ -98,6 +102,8 @@ def complaint_withdraw(
     new_state = guard(complaint, Action.WITHDRAW)
     reason = require_text(reason, "reason", WITHDRAW_NEEDS_REASON)
     withdrawn_on = require_past_or_today(withdrawn_on or today(), "withdrawn_on")
+    if withdrawn_on < current_stage(complaint).requested_on:
+        raise InvalidInput(WITHDRAWN_BEFORE_RECEIPT, field="withdrawn_on")
     complaint.status = new_state
     complaint.closed_on = withdrawn_on
     refresh_next_due(complaint, current_stage(complaint))
@@ -159,6 +165,8 @@ def ombudsman_outcome_record(
     require_past_or_today(outcome_on, "outcome_on")
     if outcome_on < referral.referred_on:
         raise InvalidInput(OUTCOME_BEFORE_REFERRAL, field="outcome_on")
+    if referral.outcome != ReferralOutcome.PENDING:
+        raise RuleBroken(OUTCOME_ALREADY_RECORDED)
     referral.outcome = outcome
     referral.outcome_on = outcome_on
     if notes.strip():

@@ -46,6 +46,7 @@ RESIDENT_NOT_INFORMED = (
     "Record when the resident was told of the extension, with the Ombudsman's details "
     "(Code 6.5 / 6.16)."
 )
+INFORMED_BEFORE_ACK = "The resident cannot have been told of an extension before acknowledgement."
 NO_UPDATE_INTERVAL = "Agree how often the resident will be kept informed (Code 5.9)."
 BEYOND_CAP = (
     "This extension is {days} working days; the Code allows {cap} at stage {stage} "
@@ -61,6 +62,7 @@ NO_SUMMARY = "Write the overall answer to the complaint."
 UNKNOWN_REMEDY_TYPE = "Choose a type of remedy from the list."
 REMEDY_NEEDS_WHAT = "Say what will happen to put things right (Code 7.3)."
 FOLLOW_UP_NEEDS_DATE = "Say by when (Code 7.3 / 6.6)."
+FOLLOW_UP_BEFORE_RESPONSE = "The date cannot be before the response is issued."
 FINANCIAL_NEEDS_AMOUNT = "A financial remedy needs an amount greater than zero."
 AMOUNT_ONLY_FINANCIAL = "Only a financial remedy has an amount."
 NO_REMEDY_REASON = "Offer a remedy or explain why none is offered."
@@ -201,6 +203,8 @@ def stage_extend(
     if resident_informed_on is None:
         raise InvalidInput(RESIDENT_NOT_INFORMED, field="resident_informed_on")
     require_past_or_today(resident_informed_on, "resident_informed_on")
+    if stage.acknowledged_on and resident_informed_on < stage.acknowledged_on:
+        raise InvalidInput(INFORMED_BEFORE_ACK, field="resident_informed_on")
     if not update_interval_days or update_interval_days < 1:
         raise InvalidInput(NO_UPDATE_INTERVAL, field="update_interval_days")
     extended_on = require_past_or_today(extended_on or today(), "extended_on")
@@ -328,7 +332,7 @@ def _validate_decisions(
         )
 
 
-def _validate_follow_ups(complaint: Complaint, data: ResponseInput) -> None:
+def _validate_follow_ups(complaint: Complaint, data: ResponseInput, issued_on: date) -> None:
     profile = profile_for(complaint)
     for i, r in enumerate(data.remedies):
         try:
@@ -338,6 +342,8 @@ def _validate_follow_ups(complaint: Complaint, data: ResponseInput) -> None:
         require_text(r.description, f"remedies[{i}].description", REMEDY_NEEDS_WHAT)
         if r.due_on is None:
             raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"remedies[{i}].due_on")
+        if r.due_on < issued_on:
+            raise InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"remedies[{i}].due_on")
         if kind.financial and (r.amount is None or r.amount <= 0):
             raise InvalidInput(FINANCIAL_NEEDS_AMOUNT, field=f"remedies[{i}].amount")
         if not kind.financial and r.amount is not None:
@@ -348,6 +354,8 @@ def _validate_follow_ups(complaint: Complaint, data: ResponseInput) -> None:
         require_text(a.description, f"actions[{i}].description")
         if a.due_on is None:
             raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"actions[{i}].due_on")
+        if a.due_on < issued_on:
+            raise InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"actions[{i}].due_on")
         if a.owner is None and not a.owner_name.strip():
             raise InvalidInput(ACTION_NEEDS_OWNER, field=f"actions[{i}].owner")
 
@@ -376,7 +384,7 @@ def stage_respond(
     points = {p.number: p for p in complaint.points.all()}
     provision = "6.7" if stage.number == 1 else "6.18"
     _validate_decisions(points, data.decisions, provision)
-    _validate_follow_ups(complaint, data)
+    _validate_follow_ups(complaint, data, issued_on)
 
     response = Response.objects.create(
         stage=stage,

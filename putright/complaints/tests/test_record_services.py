@@ -21,10 +21,12 @@ from putright.complaints.services.record import (
     FILE_TOO_LARGE,
     FILE_TYPE_NOT_ALLOWED,
     NOTE_EMPTY,
+    OUTCOME_ALREADY_RECORDED,
     OUTCOME_BEFORE_REFERRAL,
     UNKNOWN_DIRECTION,
     UNKNOWN_OUTCOME,
     WITHDRAW_NEEDS_REASON,
+    WITHDRAWN_BEFORE_RECEIPT,
 )
 from putright.complaints.tests.stories import (
     LONDON,
@@ -118,6 +120,20 @@ def test_a_resident_can_withdraw_an_open_complaint(open_complaint, handler):
     assert last_event(complaint).data == {"reason": "Rosa phoned: the leak is fixed."}
 
 
+def test_a_complaint_cannot_be_withdrawn_before_it_was_received(open_complaint, handler):
+    assert_refused(
+        lambda: services.complaint_withdraw(
+            complaint=open_complaint,
+            reason="Rosa phoned.",
+            actor=handler,
+            withdrawn_on=date(2026, 2, 27),
+        ),
+        WITHDRAWN_BEFORE_RECEIPT,
+        complaint=open_complaint,
+        error=InvalidInput,
+    )
+
+
 def test_withdrawing_records_what_the_resident_said(open_complaint, handler):
     assert_refused(
         lambda: services.complaint_withdraw(complaint=open_complaint, reason="", actor=handler),
@@ -164,6 +180,26 @@ def test_a_referral_and_the_ombudsmans_finding_are_recorded(open_complaint, hand
         "ombudsman.referred",
         "ombudsman.outcome",
     ]
+
+
+def test_the_ombudsmans_outcome_is_recorded_once(open_complaint, handler, officer):
+    complaint = answered(open_complaint, handler)
+    referral = services.ombudsman_referral_record(
+        complaint=complaint, referred_on=MONDAY, actor=officer
+    )
+    services.ombudsman_outcome_record(
+        referral=referral, outcome=ReferralOutcome.MEDIATION, outcome_on=MONDAY, actor=officer
+    )
+
+    with pytest.raises(RuleBroken, match=OUTCOME_ALREADY_RECORDED):
+        services.ombudsman_outcome_record(
+            referral=referral,
+            outcome=ReferralOutcome.MALADMINISTRATION,
+            outcome_on=MONDAY,
+            actor=officer,
+        )
+    referral.refresh_from_db()
+    assert referral.outcome == ReferralOutcome.MEDIATION
 
 
 def test_a_referral_cannot_be_dated_in_the_future(open_complaint, officer):

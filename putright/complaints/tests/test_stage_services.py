@@ -23,7 +23,9 @@ from putright.complaints.services.stages import (
     ESCALATION_BEFORE_RESPONSE,
     EXTENSION_NEEDS_REASON,
     FINANCIAL_NEEDS_AMOUNT,
+    FOLLOW_UP_BEFORE_RESPONSE,
     FOLLOW_UP_NEEDS_DATE,
+    INFORMED_BEFORE_ACK,
     NO_DEFINITION_POINTS,
     NO_OUTCOMES,
     NO_REMEDY_REASON,
@@ -323,6 +325,17 @@ def test_an_extension_needs_a_reason_the_resident_told_and_an_update_interval(
     )
 
 
+def test_the_resident_cannot_be_told_of_an_extension_before_acknowledgement(
+    open_complaint, handler
+):
+    assert_refused(
+        lambda: extend(open_complaint, handler, resident_informed_on=date(2026, 2, 27)),
+        INFORMED_BEFORE_ACK,
+        complaint=open_complaint,
+        error=InvalidInput,
+    )
+
+
 def test_an_unacknowledged_complaint_cannot_be_extended(complaint, handler):
     assert_refused(
         lambda: services.stage_extend(
@@ -505,6 +518,20 @@ def test_each_outstanding_action_has_an_owner_and_a_due_date(
         complaint=open_complaint,
         error=InvalidInput,
     )
+
+
+def test_a_remedy_or_action_cannot_be_due_before_the_response_is_issued(open_complaint, handler):
+    yesterday = date(2026, 3, 1)
+    for data in (
+        response_input(open_complaint, remedies=[apology(due_on=yesterday)]),
+        response_input(open_complaint, actions=[roof_repair(due_on=yesterday)]),
+    ):
+        assert_refused(
+            lambda data=data: respond(open_complaint, handler, data=data),
+            FOLLOW_UP_BEFORE_RESPONSE,
+            complaint=open_complaint,
+            error=InvalidInput,
+        )
 
 
 def test_early_resolution_is_a_stage_one_outcome(open_complaint, handler, second_handler):

@@ -91,6 +91,7 @@ def acknowledgement_context(stage: Stage) -> dict[str, Any]:
             "handler": _handler_name(stage),
             "working_days": profile.stage(stage.number).response_limit,
         },
+        "ombudsman": ombudsman_contact(profile),
     }
 
 

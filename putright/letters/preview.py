@@ -46,6 +46,7 @@ def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
                 "handler": "Hamid Shah",
                 "working_days": rule.response_limit,
             },
+            "ombudsman": ombudsman,
         },
         LetterKind.EXTENSION: {
             "stage": stage_data,

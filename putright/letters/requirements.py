@@ -29,6 +29,9 @@ def required_elements(
             _element("b", "definition", "The complaint definition", "5.6"),
             _element("c", "responsibility", "What we are and are not responsible for", "5.7"),
             _element("d", "next_steps", "What happens next and when", rule.response_provision),
+            # Code 3.7 (and policy 5.1): residents are told of their right to go to the
+            # Ombudsman, at any time, in their complaint correspondence.
+            _element("e", "ombudsman", "The Housing Ombudsman's contact details", "3.7"),
         )
     if kind == LetterKind.EXTENSION:
         rule = profile.stage(stage or 1)

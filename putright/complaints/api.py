@@ -32,6 +32,7 @@ from putright.complaints.models import (
 )
 from putright.letters.services import response_draft_submit
 from putright.people.models import Resident
+from putright.people.services import resident_add
 from putright.rules.profile import get_profile
 from putright.rules.workflow import State
 
@@ -457,7 +458,7 @@ class ResidentViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _parse(s.ResidentIn, request)
-        resident = Resident.objects.create(**data)
+        resident = resident_add(actor=request.user, **data)
         return Response(s.ResidentSerializer(resident).data, status=status.HTTP_201_CREATED)
 
 

@@ -704,16 +704,17 @@ class LogComplaintForm(ServiceErrorsMixin, forms.Form):
         return data
 
     def run(self, *, actor: Any) -> services.ReceiveResult:
-        from putright.people.models import Resident
+        from putright.people.services import resident_add
 
         d = self.cleaned_data
         resident = self.residents.get(d["resident"]) if d["resident"] else None
         if resident is None:
             # Plain data entry of who complained; the people app owns richer records.
-            resident = Resident.objects.create(
-                full_name=d["new_resident_name"].strip(),
+            resident = resident_add(
+                full_name=d["new_resident_name"],
                 email=d["new_resident_email"],
-                phone=d["new_resident_phone"].strip(),
+                phone=d["new_resident_phone"],
+                actor=actor,
             )
         return services.complaint_receive(
             resident=resident,

@@ -9,6 +9,7 @@ from putright.complaints.models import Complaint, Stage
 from putright.complaints.services import DecisionInput, RemedyInput, ResponseInput
 from putright.imports.plans import ComplaintPlan, StagePlan
 from putright.people.models import Property, Resident, Tenancy
+from putright.people.services import resident_add
 from putright.rules.profile import CodeProfile
 
 NOT_RECORDED = "Not recorded in the previous system."
@@ -81,12 +82,13 @@ class People:
         resident = self.residents.get(p.legacy_id)
         new = resident is None
         if resident is None:
-            resident = Resident.objects.create(
+            resident = resident_add(
                 full_name=p.name,
                 email=p.email,
                 phone=p.phone,
                 home=home,
                 is_customer=p.tenure != "non_customer",
+                actor=None,  # the import records the history, not a member of staff
             )
             ImportedResident.objects.create(legacy_id=p.legacy_id, resident=resident)
             self.residents[p.legacy_id] = resident

@@ -49,6 +49,35 @@ RESTRICTION_EQUALITY = (
 REVIEW_BEFORE_START = "The review date must be after the start date."
 ALREADY_ENDED = "This has already ended."
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can do this."
+RESIDENT_NEEDS_NAME = "Enter the resident's full name."
+
+
+def resident_add(
+    *,
+    full_name: str,
+    actor: Any,
+    email: str = "",
+    phone: str = "",
+    home: Any = None,
+    correspondence_address: str = "",
+    is_customer: bool = True,
+) -> Resident:
+    """Record someone who complains: a resident or a non-customer (policy 5.5).
+
+    Every way in (staff logging, the online form, email, the API, an import) records people
+    here; `actor` is the member of staff, or None for the public form and the mailbox.
+    """
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise InvalidInput(RESIDENT_NEEDS_NAME, field="full_name")
+    return Resident.objects.create(
+        full_name=full_name[:200],
+        email=(email or "").strip().lower(),
+        phone=(phone or "").strip(),
+        home=home,
+        correspondence_address=(correspondence_address or "").strip(),
+        is_customer=is_customer,
+    )
 
 
 def _staff(actor: Any) -> Any:

@@ -29,6 +29,7 @@ from putright.intake.constants import EMAIL_ACTOR_LABEL, InboundStatus
 from putright.intake.models import InboundEmail
 from putright.intake.services.notify import send_receipt
 from putright.people.models import Representative, Resident
+from putright.people.services import resident_add
 
 REFERENCE = re.compile(r"\bCMP-\d{4}-\d{6}\b", re.IGNORECASE)
 
@@ -159,8 +160,8 @@ def _resident_for(parsed: ParsedEmail) -> Resident:
     )
     if len(reps) == 1:
         return reps[0].resident
-    return Resident.objects.create(
-        full_name=(parsed.from_name or parsed.from_address)[:200], email=parsed.from_address
+    return resident_add(
+        full_name=parsed.from_name or parsed.from_address, email=parsed.from_address, actor=None
     )
 
 

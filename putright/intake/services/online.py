@@ -23,6 +23,7 @@ from putright.intake.models import FormSubmission
 from putright.intake.services.notify import send_receipt
 from putright.people import services as people_services
 from putright.people.models import Adjustment, Representative, Resident
+from putright.people.services import resident_add
 
 RATE_LIMITED = (
     "We have received several complaints from your connection in the last hour. "
@@ -101,12 +102,13 @@ def _resident_for(data: OnlineComplaint) -> tuple[Resident, bool]:
         matches = list(Resident.objects.filter(email__iexact=data.email.strip())[:2])
         if len(matches) == 1:
             return matches[0], True
-    resident = Resident.objects.create(
-        full_name=(data.resident_name if data.on_behalf else data.full_name).strip()[:200],
-        email="" if data.on_behalf else data.email.strip().lower(),
-        phone="" if data.on_behalf else data.phone.strip(),
-        correspondence_address="" if data.on_behalf else data.address.strip(),
+    resident = resident_add(
+        full_name=data.resident_name if data.on_behalf else data.full_name,
+        email="" if data.on_behalf else data.email,
+        phone="" if data.on_behalf else data.phone,
+        correspondence_address="" if data.on_behalf else data.address,
         is_customer=data.is_customer,
+        actor=None,
     )
     return resident, False
 

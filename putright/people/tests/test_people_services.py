@@ -335,3 +335,12 @@ def test_no_reminder_is_sent_when_nothing_is_due(db, monday, capsys):
 def test_it_needs_seed_demo_first(db):
     with pytest.raises(CommandError, match="Run seed_demo first"):
         call_command("seed_people_demo", stdout=StringIO())
+
+
+def test_a_resident_is_recorded_with_a_name_and_a_tidy_email(handler):
+    from putright.people.services import RESIDENT_NEEDS_NAME, resident_add
+
+    with pytest.raises(InvalidInput, match=RESIDENT_NEEDS_NAME):
+        resident_add(full_name="  ", actor=handler)
+    resident = resident_add(full_name=" Rosa Bell ", email=" Rosa@Example.org ", actor=handler)
+    assert (resident.full_name, resident.email) == ("Rosa Bell", "rosa@example.org")

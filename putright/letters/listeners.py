@@ -4,8 +4,8 @@ A listener only queues the work (``produce_letters`` task), so a request never w
 PDF and a bulk import is not slowed down; the task builds the letters in its own
 transaction. If a letter cannot be produced (the gate refuses it, or rendering fails) the
 case record says so, for staff to act on; the complaint's own change is never undone.
-Set PUTRIGHT_LETTERS_AUTOMATIC=false (environment or setting) to stop automatic letters, e.g. while
-replaying history.
+PUTRIGHT_LETTERS_AUTOMATIC=false (environment or setting) stops automatic letters; replayed
+history (``events.replaying_history``) never reaches these listeners.
 """
 
 import logging
@@ -56,113 +56,69 @@ def _not_produced(kind: str, event: CaseEvent, reason: str, missing: list[str]) 
     )
 
 
-def acknowledgement_letter(event: CaseEvent) -> None:
+# Each letter an event calls for: which kind, and how to build its data (and its stage) from
+# the event. Building runs inside _safely, so a failure is recorded for staff, not lost.
+Built = tuple[dict, int | None]
+
+
+def _acknowledgement(event: CaseEvent) -> Built:
     stage = event.complaint.stages.get(number=event.stage)
-    _safely(
-        LetterKind.ACKNOWLEDGEMENT,
-        event,
-        lambda: letters_issue(
-            complaint=event.complaint,
-            kind=LetterKind.ACKNOWLEDGEMENT,
-            context=acknowledgement_context(stage),
-            actor=event.actor,
-            stage=stage.number,
-        ),
-    )
+    return acknowledgement_context(stage), stage.number
 
 
-def extension_letter(event: CaseEvent) -> None:
+def _extension(event: CaseEvent) -> Built:
     extension = (
         Extension.objects.filter(stage__complaint=event.complaint, stage__number=event.stage)
         .select_related("stage__complaint")
         .latest("created_at", "id")
     )
-    _safely(
-        LetterKind.EXTENSION,
-        event,
-        lambda: letters_issue(
-            complaint=event.complaint,
-            kind=LetterKind.EXTENSION,
-            context=extension_context(extension),
-            actor=event.actor,
-            stage=event.stage,
-        ),
-    )
+    return extension_context(extension), event.stage
 
 
-def refusal_letter(event: CaseEvent) -> None:
+def _refusal(event: CaseEvent) -> Built:
     exclusion = Exclusion.objects.filter(complaint=event.complaint).latest("decided_on", "id")
-    _safely(
-        LetterKind.REFUSAL,
-        event,
-        lambda: letters_issue(
-            complaint=event.complaint,
-            kind=LetterKind.REFUSAL,
-            context=refusal_context(exclusion),
-            actor=event.actor,
-            stage=exclusion.stage,
-        ),
-    )
+    return refusal_context(exclusion), exclusion.stage
 
 
-def response_letter(event: CaseEvent) -> None:
+def _response(event: CaseEvent) -> Built:
     stage = event.complaint.stages.select_related("response").get(number=event.stage)
     response = stage.response
-    _safely(
-        LetterKind.RESPONSE,
-        event,
-        lambda: letters_issue(
-            complaint=event.complaint,
-            kind=LetterKind.RESPONSE,
-            context=response_context(
-                stage, response_input_from_record(response), issued_on=response.issued_on
-            ),
-            actor=event.actor,
-            stage=stage.number,
-        ),
-    )
+    data = response_input_from_record(response)
+    return response_context(stage, data, issued_on=response.issued_on), stage.number
 
 
-def remedy_completion_letter(event: CaseEvent) -> None:
-    remedy = Remedy.objects.get(pk=event.data["remedy"])
-    _completion(event, remedy)
+def _remedy_completed(event: CaseEvent) -> Built:
+    return completion_context(Remedy.objects.get(pk=event.data["remedy"])), event.stage
 
 
-def action_completion_letter(event: CaseEvent) -> None:
-    action = OutstandingAction.objects.get(pk=event.data["action"])
-    _completion(event, action)
+def _action_completed(event: CaseEvent) -> Built:
+    return completion_context(OutstandingAction.objects.get(pk=event.data["action"])), event.stage
 
 
-def _completion(event: CaseEvent, item: Remedy | OutstandingAction) -> None:
-    _safely(
-        LetterKind.COMPLETION,
-        event,
-        lambda: letters_issue(
-            complaint=event.complaint,
-            kind=LetterKind.COMPLETION,
-            context=completion_context(item),
-            actor=event.actor,
-            stage=event.stage,
-        ),
-    )
-
-
-PRODUCERS: dict[str, Callable[[CaseEvent], None]] = {
-    "stage.acknowledged": acknowledgement_letter,
-    "stage.extended": extension_letter,
-    "complaint.excluded": refusal_letter,
-    "stage.responded": response_letter,
-    "remedy.completed": remedy_completion_letter,
-    "action.completed": action_completion_letter,
+PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
+    "stage.acknowledged": (LetterKind.ACKNOWLEDGEMENT, _acknowledgement),
+    "stage.extended": (LetterKind.EXTENSION, _extension),
+    "complaint.excluded": (LetterKind.REFUSAL, _refusal),
+    "stage.responded": (LetterKind.RESPONSE, _response),
+    "remedy.completed": (LetterKind.COMPLETION, _remedy_completed),
+    "action.completed": (LetterKind.COMPLETION, _action_completed),
 }
+
+
+def _produce(kind: str, event: CaseEvent, build: Callable[[CaseEvent], Built]) -> None:
+    context, stage = build(event)
+    letters_issue(
+        complaint=event.complaint, kind=kind, context=context, actor=event.actor, stage=stage
+    )
 
 
 def produce_letters_for(event: CaseEvent) -> None:
     """Build and queue the letters an event calls for (run by the ``produce_letters`` task)."""
-    producer = PRODUCERS.get(event.code)
-    if producer is not None:
-        with transaction.atomic():
-            producer(event)
+    if event.code not in PRODUCERS:
+        return
+    kind, build = PRODUCERS[event.code]
+    with transaction.atomic():
+        _safely(kind, event, lambda: _produce(kind, event, build))
 
 
 def _queue(event: CaseEvent) -> None:

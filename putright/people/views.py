@@ -128,6 +128,13 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/resident_detail.html", _detail(request, resident))
 
 
+def _redisplay(request: HttpRequest, resident_pk: int, status: int = 400, **forms_) -> HttpResponse:
+    resident = selectors.resident_detail(resident_pk)
+    return render(
+        request, "people/resident_detail.html", _detail(request, resident, **forms_), status=status
+    )
+
+
 def _apply(form: forms.Form, call) -> str | None:
     try:
         call()
@@ -172,13 +179,7 @@ def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
             is None
         ):
             return redirect("people:resident", pk=resident.pk)
-    resident = selectors.resident_detail(pk)
-    return render(
-        request,
-        "people/resident_detail.html",
-        _detail(request, resident, rep_form=form),
-        status=400,
-    )
+    return _redisplay(request, pk, rep_form=form)
 
 
 @staff_view
@@ -207,13 +208,7 @@ def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
             is None
         ):
             return redirect("people:resident", pk=resident.pk)
-    resident = selectors.resident_detail(pk)
-    return render(
-        request,
-        "people/resident_detail.html",
-        _detail(request, resident, restriction_form=form),
-        status=400,
-    )
+    return _redisplay(request, pk, restriction_form=form)
 
 
 @staff_view
@@ -221,13 +216,6 @@ def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     due = selectors.reviews_due(on=timezone.localdate())
     return render(request, "people/reviews.html", {"due": due, "today": timezone.localdate()})
-
-
-def _redisplay(request: HttpRequest, resident_pk: int, status: int = 400, **forms_) -> HttpResponse:
-    resident = selectors.resident_detail(resident_pk)
-    return render(
-        request, "people/resident_detail.html", _detail(request, resident, **forms_), status=status
-    )
 
 
 @staff_view

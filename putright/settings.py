@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks_db",
+    "putright.core",
     "putright.accounts",
     "putright.people",
     "putright.complaints",

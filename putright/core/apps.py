@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Project-wide building blocks shared by every app."""
+
+    name = "putright.core"
+    label = "core"
+    verbose_name = "PutRight core"

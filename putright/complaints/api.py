@@ -21,7 +21,6 @@ from putright.complaints import selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.deadlines import stage_clocks
-from putright.complaints.errors import ComplaintError, InvalidInput
 from putright.complaints.models import (
     CaseEvent,
     Category,
@@ -30,6 +29,7 @@ from putright.complaints.models import (
     OutstandingAction,
     Remedy,
 )
+from putright.core.errors import ComplaintError, InvalidInput
 from putright.letters.services import response_draft_submit
 from putright.people.models import Resident
 from putright.people.services import resident_add
@@ -64,7 +64,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def _error_code(exc: ComplaintError) -> str:
-    from putright.complaints.errors import TransitionRefused
+    from putright.core.errors import TransitionRefused
 
     return "transition_refused" if isinstance(exc, TransitionRefused) else "rule_broken"
 

@@ -13,13 +13,13 @@ from django.db.models import QuerySet
 from putright.accounts.permissions import can_manage
 from putright.complaints import services
 from putright.complaints.constants import Channel, Direction, ReferralOutcome
-from putright.complaints.errors import ComplaintError
 from putright.complaints.models import Category, Complaint, OutstandingAction, Remedy, Stage
 from putright.complaints.selectors import queue_handlers
 from putright.complaints.services import intake as intake_rules
 from putright.complaints.services import record as record_rules
 from putright.complaints.services import stages as stage_rules
 from putright.complaints.services.common import profile_for, today
+from putright.core.errors import ComplaintError
 from putright.rules.workflow import OPEN_STATES, Action, State, allowed_actions
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

@@ -24,7 +24,6 @@ from putright.accounts.permissions import can_manage, can_view_cases, can_work_c
 from putright.complaints import display
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.deadlines import stage_clocks
-from putright.complaints.errors import ComplaintError
 from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
 from putright.complaints.models import Attachment, Complaint
 from putright.complaints.selectors import (
@@ -39,6 +38,7 @@ from putright.complaints.selectors import (
     work_queue_rows,
 )
 from putright.complaints.services.common import profile_for, today
+from putright.core.errors import ComplaintError
 from putright.intake.triage import triage_prompts
 from putright.letters.constants import DraftStatus
 from putright.letters.models import ResponseDraft

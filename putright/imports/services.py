@@ -22,10 +22,10 @@ from django.utils import timezone
 from putright.complaints import services as complaint_services
 from putright.complaints.calendar import calendar_pinned
 from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
-from putright.complaints.errors import ComplaintError
 from putright.complaints.events import replaying_history
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
 from putright.complaints.services.common import record_event
+from putright.core.errors import ComplaintError
 from putright.imports.checks import (
     DUPLICATE_REFERENCE,
     MISSING,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from putright.complaints.errors import ComplaintError
+from putright.core.errors import ComplaintError
 from putright.intake.forms import STEPS, SubmitForm
 from putright.intake.services.notify import process_context
 from putright.intake.services.online import MAX_FILES, OnlineComplaint, online_complaint_submit

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from putright.accounts.permissions import can_work_cases
-from putright.complaints.errors import ComplaintError
 from putright.complaints.models import Complaint
+from putright.core.errors import ComplaintError
 from putright.intake import selectors
 from putright.intake.access import staff_view
 from putright.intake.forms import (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
-from putright.complaints.errors import RuleBroken
+from putright.core.errors import RuleBroken
 from putright.rules.profile import ResponseElement
 
 LETTER_INCOMPLETE = "This letter cannot be sent: it is missing what the Code requires."

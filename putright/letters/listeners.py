@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from putright.complaints.errors import ComplaintError
 from putright.complaints.events import subscribe
 from putright.complaints.models import CaseEvent, Exclusion, Extension, OutstandingAction, Remedy
 from putright.complaints.services.common import record_event
+from putright.core.errors import ComplaintError
 from putright.letters.conf import letters_automatic
 from putright.letters.constants import LetterKind
 from putright.letters.context import (

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from putright.accounts.permissions import can_view_cases, can_work_cases
-from putright.complaints.errors import ComplaintError
+from putright.core.errors import ComplaintError
 from putright.letters import selectors
 from putright.letters.constants import LetterKind
 from putright.letters.context import response_context

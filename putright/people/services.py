@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
-from putright.complaints.errors import InvalidInput
 from putright.complaints.services.common import require_text, today
+from putright.core.errors import InvalidInput
 from putright.people.models import (
     Adjustment,
     ContactRestriction,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from putright.accounts.permissions import can_work_cases
-from putright.complaints.errors import ComplaintError
+from putright.core.errors import ComplaintError
 from putright.intake.access import staff_view
 from putright.people import selectors, services
 from putright.people.models import (

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from putright.complaints.errors import InvalidInput
+from putright.core.errors import InvalidInput
 from putright.people.models import Representative, Resident
 from putright.people.selectors import authorised_representatives
 from putright.portal.models import SignInLink

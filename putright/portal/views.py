@@ -18,8 +18,8 @@ from putright.complaints import services as complaint_services
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.deadlines import stage_clocks
-from putright.complaints.errors import ComplaintError
 from putright.complaints.models import Attachment, Complaint
+from putright.core.errors import ComplaintError
 from putright.intake.services.notify import process_context
 from putright.portal import selectors, services
 from putright.portal.services import Principal

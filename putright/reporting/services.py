@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.complaints.models import Complaint, OmbudsmanReferral
+from putright.core.clock import today
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.reporting import selectors
 from putright.reporting.constants import Comply, Finding, ImprovementStatus, OrderKind, Trigger
 from putright.reporting.figures import measures, reporting_year
@@ -50,12 +50,8 @@ DATE_IN_FUTURE = "The date cannot be in the future."
 _YEARS = range(2020, 2101)
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _not_future(value: date, field: str) -> date:
-    if value > _today():
+    if value > today():
         raise InvalidInput(DATE_IN_FUTURE, field=field)
     return value
 
@@ -132,7 +128,7 @@ def self_assessment_start(
         version=version,
         profile_code=profile_code,
         created_by=actor,
-        measured_on=_today(),
+        measured_on=today(),
     )
     carried = {row.provision: row for row in previous.rows.all()} if previous else {}
     rows = []
@@ -151,7 +147,7 @@ def self_assessment_start(
                 action_due=before.action_due if before else None,
             )
         )
-    _measure_rows(assessment, rows, _today())
+    _measure_rows(assessment, rows, today())
     SelfAssessmentRow.objects.bulk_create(rows)
     return assessment
 
@@ -162,9 +158,9 @@ def self_assessment_measure(*, assessment: SelfAssessment, actor: Any) -> SelfAs
     if assessment.is_approved:
         raise RuleBroken(ALREADY_APPROVED)
     rows = list(assessment.rows.all())
-    _measure_rows(assessment, rows, _today())
+    _measure_rows(assessment, rows, today())
     SelfAssessmentRow.objects.bulk_update(rows, ["measured", "shortfall"])
-    assessment.measured_on = _today()
+    assessment.measured_on = today()
     assessment.save(update_fields=["measured_on"])
     return assessment
 

@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from putright.complaints.errors import ComplaintError
 from putright.complaints.models import OmbudsmanReferral
+from putright.core.errors import ComplaintError
 from putright.reporting import documents, exports, reports, selectors, services
 from putright.reporting.figures import reporting_year, reporting_year_of
 from putright.reporting.forms import (

@@ -6,9 +6,9 @@ from typing import Any
 from django.db import transaction
 
 from putright.complaints.calendar import landlord_calendar
-from putright.complaints.errors import InvalidInput
 from putright.complaints.models import NonWorkingDay, Stage
 from putright.complaints.services.common import profile_for, record_event, refresh_next_due
+from putright.core.errors import InvalidInput
 from putright.rules.calendar import add_working_days
 from putright.rules.workflow import OPEN_STATES
 

@@ -3,21 +3,16 @@
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
-from putright.complaints.errors import InvalidInput, TransitionRefused
 from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
+from putright.core.clock import today
+from putright.core.errors import InvalidInput, TransitionRefused
 from putright.rules.calendar import WorkingCalendar, add_working_days
 from putright.rules.profile import CodeProfile, get_profile
 from putright.rules.workflow import OPEN_STATES, Action, State, TransitionNotAllowed, next_state
 
 DATE_IN_FUTURE = "The date cannot be in the future."
 REQUIRED = "This is required."
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def profile_for(complaint: Complaint) -> CodeProfile:

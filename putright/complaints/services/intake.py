@@ -9,7 +9,6 @@ from django.db.models import F
 
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.constants import DEFAULT_PROFILE, PASSED_ON_CHANNELS, Channel
-from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.complaints.models import (
     Category,
     Complaint,
@@ -29,6 +28,7 @@ from putright.complaints.services.common import (
     require_text,
     today,
 )
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.people.models import Property, Resident
 from putright.rules.clocks import pass_on_delay, within_time_limit
 from putright.rules.profile import get_profile

@@ -15,7 +15,6 @@ from putright.complaints.constants import (
     Direction,
     ReferralOutcome,
 )
-from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.complaints.models import (
     Attachment,
     CaseEvent,
@@ -34,6 +33,7 @@ from putright.complaints.services.common import (
     require_text,
     today,
 )
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.rules.workflow import Action
 
 WITHDRAWN_BEFORE_RECEIPT = "A complaint cannot be withdrawn before it was received."

@@ -9,7 +9,6 @@ from django.db import transaction
 
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.constants import Outcome
-from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.complaints.models import (
     Complaint,
     ComplaintPoint,
@@ -31,6 +30,7 @@ from putright.complaints.services.common import (
     today,
 )
 from putright.complaints.services.intake import add_definition_points
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
 from putright.rules.workflow import Action

@@ -18,7 +18,6 @@ import pytest
 
 from putright.complaints import services
 from putright.complaints.constants import Channel, Outcome
-from putright.complaints.errors import ComplaintError
 from putright.complaints.models import (
     Attachment,
     CaseEvent,
@@ -41,6 +40,7 @@ from putright.complaints.services import (
     ResponseInput,
 )
 from putright.complaints.services.common import today
+from putright.core.errors import ComplaintError
 
 LONDON = ZoneInfo("Europe/London")
 # A plain Monday with no bank holiday within four weeks either side: 5 working days later

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from putright.complaints.errors import InvalidInput
 from putright.complaints.models import NonWorkingDay
 from putright.complaints.services import closures
 from putright.complaints.tests.stories import (
@@ -15,6 +14,7 @@ from putright.complaints.tests.stories import (
     reload,
     stage_of,
 )
+from putright.core.errors import InvalidInput
 
 pytestmark = pytest.mark.usefixtures("monday")
 

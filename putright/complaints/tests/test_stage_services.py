@@ -9,7 +9,6 @@ import pytest
 from putright.complaints import services
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.deadlines import stage_clocks
-from putright.complaints.errors import InvalidInput, RuleBroken, TransitionRefused
 from putright.complaints.models import Extension, OutstandingAction, Remedy, Response
 from putright.complaints.services.stages import (
     ACTION_NEEDS_OWNER,
@@ -62,6 +61,7 @@ from putright.complaints.tests.stories import (
     stage_of,
     travel,
 )
+from putright.core.errors import InvalidInput, RuleBroken, TransitionRefused
 from putright.rules.clocks import EXTENSION_NOT_LATER, ClockStatus, Timeliness
 from putright.rules.profile import get_profile
 from putright.rules.workflow import Action, State, TransitionNotAllowed

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from putright.complaints.constants import Direction
-from putright.complaints.errors import RuleBroken
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
+from putright.core.errors import RuleBroken
 from putright.imports import services as importing
 from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.services import ImportRefused, import_complaints

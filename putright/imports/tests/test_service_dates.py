@@ -6,9 +6,9 @@ import pytest
 
 from putright.complaints import services
 from putright.complaints.calendar import calendar_pinned, landlord_calendar
-from putright.complaints.errors import InvalidInput
 from putright.complaints.services.common import DATE_IN_FUTURE
 from putright.complaints.tests.stories import acknowledged, received, stage_of
+from putright.core.errors import InvalidInput
 from putright.imports.tests.conftest import TODAY
 from putright.people.factories import ResidentFactory
 

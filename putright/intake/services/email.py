@@ -22,9 +22,9 @@ from django.utils.html import strip_tags
 
 from putright.complaints import services as complaint_services
 from putright.complaints.constants import Channel, Direction
-from putright.complaints.errors import ComplaintError
 from putright.complaints.models import Complaint
 from putright.complaints.services.record import check_upload
+from putright.core.errors import ComplaintError
 from putright.intake.constants import EMAIL_ACTOR_LABEL, InboundStatus
 from putright.intake.models import InboundEmail
 from putright.intake.services.notify import send_receipt
@@ -281,8 +281,8 @@ def inbound_resolve(
     *, inbound: InboundEmail, resolution: str, actor, complaint=None
 ) -> InboundEmail:
     """A person dealt with a quarantined message: say what was done (logged, forwarded, spam)."""
-    from putright.complaints.errors import InvalidInput
     from putright.complaints.services.common import require_text
+    from putright.core.errors import InvalidInput
 
     if inbound.status != InboundStatus.QUARANTINED or inbound.resolved_at is not None:
         raise InvalidInput(

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from putright.complaints import services as complaint_services
 from putright.complaints.constants import Channel, Direction
-from putright.complaints.errors import InvalidInput, RuleBroken
 from putright.complaints.models import Complaint
 from putright.complaints.services.record import check_upload
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.intake.constants import (
     FORM_RATE_LIMIT,
     FORM_RATE_WINDOW_MINUTES,

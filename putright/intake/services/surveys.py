@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from putright.complaints.calendar import landlord_calendar
-from putright.complaints.errors import InvalidInput
 from putright.complaints.models import Complaint
 from putright.complaints.services.common import require_text
+from putright.core.errors import InvalidInput
 from putright.intake.constants import (
     SURVEY_DISSATISFIED_AT_OR_BELOW,
     SURVEY_FOLLOW_UP_WORKING_DAYS,

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from putright.complaints.errors import InvalidInput
 from putright.complaints.models import Complaint
+from putright.core.errors import InvalidInput
 from putright.intake.constants import FollowUpStatus, ServiceRequestStatus
 from putright.intake.models import FollowUpTask, ServiceRequest, SurveyResponse
 from putright.intake.services import service_requests as sr

@@ -18,9 +18,9 @@ from django.tasks import task_backends
 from django.utils import timezone
 
 from putright.complaints.constants import Channel, Direction
-from putright.complaints.errors import RuleBroken
 from putright.complaints.services import correspondence_add
 from putright.complaints.services.common import record_event
+from putright.core.errors import RuleBroken
 from putright.letters.constants import (
     MAX_ATTEMPTS,
     RETRY_BACKOFF_MINUTES,

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from putright.accounts.permissions import can_work_cases
 from putright.complaints import services
-from putright.complaints.errors import RuleBroken
 from putright.complaints.models import Response, Stage
 from putright.complaints.services import (
     ActionInput,
@@ -25,6 +24,7 @@ from putright.complaints.services import (
     ResponseInput,
 )
 from putright.complaints.services.common import record_event, require_text
+from putright.core.errors import RuleBroken
 from putright.letters.constants import DraftStatus, LetterKind
 from putright.letters.context import response_context
 from putright.letters.models import ResponseDraft

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.letters.constants import LetterKind
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import LetterTemplate

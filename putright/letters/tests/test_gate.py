@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.letters.constants import LetterKind
 from putright.letters.gate import LetterIncomplete, missing_from_data, rendered_sections
 from putright.letters.models import LetterTemplate

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from putright.complaints import services
-from putright.complaints.errors import InvalidInput
 from putright.complaints.models import Correspondence
 from putright.complaints.tests.stories import (
     acknowledged,
@@ -15,6 +14,7 @@ from putright.complaints.tests.stories import (
     responded,
     roof_repair,
 )
+from putright.core.errors import InvalidInput
 from putright.letters.constants import DeliveryChannel, LetterKind, OutboxStatus
 from putright.letters.models import Letter, OutboxItem
 from putright.letters.recipients import recipients_for

@@ -3,10 +3,10 @@ only approved responses are issued and sent, and the record shows who did what."
 
 import pytest
 
-from putright.complaints.errors import RuleBroken
 from putright.complaints.models import Response
 from putright.complaints.services import DecisionInput
 from putright.complaints.tests.stories import assert_refused, response_input, roof_repair
+from putright.core.errors import RuleBroken
 from putright.letters.constants import DraftStatus, LetterKind
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import Letter, ResponseDraft

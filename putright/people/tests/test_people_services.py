@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from putright.complaints import services as complaint_services
-from putright.complaints.errors import InvalidInput
 from putright.complaints.tests.stories import acknowledged, received, responded
+from putright.core.errors import InvalidInput
 from putright.letters.recipients import recipients_for
 from putright.people import services
 from putright.people.models import (

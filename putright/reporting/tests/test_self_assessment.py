@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from putright.complaints.errors import InvalidInput, RuleBroken
+from putright.core.errors import InvalidInput, RuleBroken
 from putright.reporting import services
 from putright.reporting.constants import Comply, Trigger
 from putright.reporting.models import SelfAssessment

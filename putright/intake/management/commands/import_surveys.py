@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from putright.complaints.errors import ComplaintError
+from putright.core.errors import ComplaintError
 from putright.intake.services.surveys import survey_import_csv
 
 

@@ -1,4 +1,4 @@
-"""Named errors the complaint services raise; views and the API turn them into messages."""
+"""Named errors every service raises; views and the API turn them into messages and statuses."""
 
 
 class ComplaintError(Exception):

@@ -20,6 +20,7 @@ from putright.accounts.permissions import IsCaseWorker
 from putright.complaints import selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import (
     CaseEvent,
@@ -28,9 +29,9 @@ from putright.complaints.models import (
     OmbudsmanReferral,
     OutstandingAction,
     Remedy,
+    ResponseDraft,
 )
 from putright.core.errors import ComplaintError, InvalidInput
-from putright.letters.services import response_draft_submit
 from putright.people.models import Resident
 from putright.people.services import resident_add
 from putright.rules.profile import get_profile
@@ -243,7 +244,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 no_remedy_reason=d["no_remedy_reason"],
                 early_resolution=d["early_resolution"],
             )
-            response_draft_submit(
+            services.response_draft_submit(
                 stage=c.stages.get(number=c.current_stage), data=data, actor=request.user
             )
 
@@ -496,3 +497,45 @@ class ProfileViewSet(viewsets.ViewSet):
         from django.conf import settings
 
         return Response(asdict(get_profile(settings.PUTRIGHT_CODE_PROFILE)))
+
+
+class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Drafted responses (policy 6.4). `?status=in_review` lists those waiting for review."""
+
+    permission_classes = [IsCaseWorker]
+    serializer_class = s.DraftSerializer
+
+    def get_queryset(self):
+        qs = ResponseDraft.objects.select_related(
+            "stage__complaint", "author", "reviewer"
+        ).order_by("-submitted_at", "-id")
+        status = self.request.query_params.get("status")
+        return qs.filter(status=status) if status in DraftStatus.values else qs
+
+    def _review(self, request: Request, pk: str, call: Any) -> Response:
+        data = s.ReviewIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            draft = get_object_or_404(ResponseDraft, pk=pk)
+            call(draft, data.validated_data["comments"])
+        return Response(s.DraftSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=s.ReviewIn, responses={200: s.DraftSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """Approve: the response is issued and its letter sent. Not by the draft's author."""
+        return self._review(
+            request,
+            pk,
+            lambda d, c: services.response_draft_approve(draft=d, actor=request.user, comments=c),
+        )
+
+    @extend_schema(request=s.ReviewIn, responses={200: s.DraftSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        """Return the draft to its author with what must change."""
+        return self._review(
+            request,
+            pk,
+            lambda d, c: services.response_draft_return(draft=d, actor=request.user, comments=c),
+        )

@@ -71,3 +71,10 @@ ALLOWED_ATTACHMENT_TYPES = {
     ".m4a": "audio/mp4",
     ".mp4": "video/mp4",
 }
+
+
+class DraftStatus(models.TextChoices):
+    IN_REVIEW = "in_review", "Waiting for review"
+    RETURNED = "returned", "Returned with comments"
+    APPROVED = "approved", "Approved and sent"
+    SUPERSEDED = "superseded", "Replaced by a later version"

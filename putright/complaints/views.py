@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
 from putright.complaints import display
 from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
-from putright.complaints.models import Attachment, Complaint
+from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
     QUEUE_SCOPE_LABELS,
     TIMELINE_KINDS,
@@ -38,10 +39,8 @@ from putright.complaints.selectors import (
     work_queue_rows,
 )
 from putright.complaints.services.common import profile_for, today
+from putright.complaints.triage import triage_prompts
 from putright.core.errors import ComplaintError
-from putright.intake.triage import triage_prompts
-from putright.letters.constants import DraftStatus
-from putright.letters.models import ResponseDraft
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from putright.accounts.permissions import can_work_cases
 from putright.complaints.models import Complaint
+from putright.complaints.triage import triage_prompts
 from putright.core.errors import ComplaintError
 from putright.intake import selectors
 from putright.intake.access import staff_view
@@ -22,7 +23,6 @@ from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
 from putright.intake.services import email as email_services
 from putright.intake.services import service_requests as sr_services
 from putright.intake.services import surveys as survey_services
-from putright.intake.triage import triage_prompts
 from putright.people.models import Resident
 
 NOT_CSV_UTF8 = "The file must be a CSV file saved as UTF-8."

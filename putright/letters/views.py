@@ -16,20 +16,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from putright.accounts.permissions import can_view_cases, can_work_cases
+from putright.complaints import selectors as complaint_selectors
+from putright.complaints.models import ResponseDraft
+from putright.complaints.services.review import (
+    response_draft_approve,
+    response_draft_input,
+    response_draft_return,
+)
 from putright.core.errors import ComplaintError
 from putright.letters import selectors
 from putright.letters.constants import LetterKind
 from putright.letters.context import response_context
 from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
-from putright.letters.models import Letter, LetterTemplate, OutboxItem, ResponseDraft
+from putright.letters.models import Letter, LetterTemplate, OutboxItem
 from putright.letters.recipients import recipients_for
 from putright.letters.services.letters import letter_prepare
 from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
-from putright.letters.services.review import (
-    response_draft_approve,
-    response_draft_input,
-    response_draft_return,
-)
 from putright.letters.services.templates import (
     is_template_editor,
     letter_template_save,
@@ -124,7 +126,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allowed(can_work_cases)
 def reviews(request: HttpRequest) -> HttpResponse:
-    drafts = list(selectors.drafts_waiting())
+    drafts = list(complaint_selectors.drafts_waiting())
     return render(request, "letters/pages/reviews.html", {"drafts": drafts})
 
 
@@ -152,7 +154,7 @@ def _draft_preview(draft: ResponseDraft) -> tuple[str, str]:
 @allowed(can_work_cases)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        draft, history = selectors.draft_with_history(pk)
+        draft, history = complaint_selectors.draft_with_history(pk)
     except ResponseDraft.DoesNotExist:
         raise Http404 from None
     form = ReviewForm(request.POST or None)

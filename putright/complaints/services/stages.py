@@ -138,7 +138,7 @@ def stage_acknowledge(
     profile = profile_for(complaint)
     cal = landlord_calendar()
     if cleaned:
-        # A historical import dates the points by its own records (contract 7); else today.
+        # A historical import dates the points by its own records; else today.
         add_definition_points(complaint, cleaned, stage=stage.number, added_on=points_added_on)
     due = add_working_days(
         acknowledged_on, profile.stage(stage.number).response_limit, calendar=cal

@@ -1,4 +1,4 @@
-"""Contract 7: optional historical dates on the complaint services, defaulting to today."""
+"""Optional historical dates on the complaint services, defaulting to today."""
 
 from datetime import date
 

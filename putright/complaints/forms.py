@@ -18,7 +18,8 @@ from putright.complaints.selectors import queue_handlers
 from putright.complaints.services import intake as intake_rules
 from putright.complaints.services import record as record_rules
 from putright.complaints.services import stages as stage_rules
-from putright.complaints.services.common import profile_for, today
+from putright.complaints.services.common import profile_for
+from putright.core.clock import today
 from putright.core.errors import ComplaintError
 from putright.rules.workflow import OPEN_STATES, Action, State, allowed_actions
 

@@ -38,8 +38,9 @@ from putright.complaints.selectors import (
     work_queue,
     work_queue_rows,
 )
-from putright.complaints.services.common import profile_for, today
+from putright.complaints.services.common import profile_for
 from putright.complaints.triage import triage_prompts
+from putright.core.clock import today
 from putright.core.errors import ComplaintError
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days

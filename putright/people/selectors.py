@@ -84,8 +84,6 @@ def resident_list(*, search: str = "") -> QuerySet[Resident]:
 
 def resident_detail(pk: int) -> Resident:
     """A resident with everything their staff page shows, in a fixed few queries."""
-    from putright.complaints.models import Complaint
-
     return (
         Resident.objects.select_related("home")
         .prefetch_related(
@@ -99,7 +97,8 @@ def resident_detail(pk: int) -> Resident:
                 "contact_restrictions",
                 queryset=ContactRestriction.objects.select_related("decided_by"),
             ),
-            Prefetch("complaints", queryset=Complaint.objects.order_by("-received_on")),
+            # Newest first: the complaint model's default ordering (people cannot import it).
+            "complaints",
         )
         .get(pk=pk)
     )

@@ -24,11 +24,10 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_past_or_today, require_text
 from putright.people.models import Property, Resident
 from putright.rules.clocks import pass_on_delay, within_time_limit
 from putright.rules.profile import get_profile

@@ -18,7 +18,7 @@ from putright.accounts.permissions import can_work_cases
 from putright.complaints.constants import DraftStatus
 from putright.complaints.hooks import run_response_checks
 from putright.complaints.models import Response, ResponseDraft, Stage
-from putright.complaints.services.common import record_event, require_text
+from putright.complaints.services.common import record_event
 from putright.complaints.services.stages import (
     ActionInput,
     DecisionInput,
@@ -27,6 +27,7 @@ from putright.complaints.services.stages import (
     stage_respond,
 )
 from putright.core.errors import RuleBroken
+from putright.core.validation import require_text
 
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can draft or review a response."
 ALREADY_IN_REVIEW = "Version {version} of this response is already waiting for review."

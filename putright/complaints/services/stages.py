@@ -25,12 +25,11 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
 from putright.complaints.services.intake import add_definition_points
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_past_or_today, require_text
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
 from putright.rules.workflow import Action

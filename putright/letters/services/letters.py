@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from putright.complaints.models import Complaint
-from putright.complaints.services.common import record_event, require_text
+from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_text
 from putright.letters import conf
 from putright.letters.constants import DeliveryChannel, LetterKind, OutboxStatus
 from putright.letters.context import (

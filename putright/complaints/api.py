@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from putright.accounts.permissions import IsCaseWorker
 from putright.complaints import selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import landlord_calendar
@@ -32,10 +31,18 @@ from putright.complaints.models import (
     ResponseDraft,
 )
 from putright.core.errors import ComplaintError, InvalidInput
+from putright.core.permissions import Action, HasAction
 from putright.people.models import Resident
 from putright.people.services import resident_add
 from putright.rules.profile import get_profile
 from putright.rules.workflow import State
+
+# Every member of staff reads; handlers, officers and administrators write (the matrix).
+CASE_WORKERS_WRITE = HasAction(
+    Action.VIEW_CASES,
+    unsafe=Action.WORK_CASES,
+    message="Your role is read-only: you can look at cases but not change them.",
+)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -82,7 +89,7 @@ def _parse(serializer_class: type[serializers.Serializer], request: Request) -> 
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Complaints: receive, read, and every step of the Code's two stages."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     lookup_field = "reference"
     lookup_value_regex = r"CMP-\d{4}-\d{6}"
     serializer_class = s.ComplaintSerializer
@@ -264,7 +271,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(request=s.AssignIn, responses={200: s.ComplaintSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[HasAction(Action.ASSIGN)])
     def assign(self, request: Request, reference: str) -> Response:
         """Assign the current stage; stage 2 refuses the stage 1 handler (Code 6.13)."""
         return self._act(
@@ -379,7 +386,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 class FollowUpViewSet(viewsets.GenericViewSet):
     """Complete remedies and outstanding actions (Code 7.3, 6.6 / 6.17)."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     model: type[Remedy] | type[OutstandingAction]
 
     def _complete(self, request: Request, pk: str, call: Any) -> Response:
@@ -423,7 +430,7 @@ class ActionViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
 class ReferralViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
     """Ombudsman referrals and their outcomes."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     queryset = OmbudsmanReferral.objects.all()
     serializer_class = s.ReferralSerializer
 
@@ -446,7 +453,7 @@ class ResidentViewSet(
 ):
     """Residents (and non-customers) who complain."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     serializer_class = s.ResidentSerializer
 
     def get_queryset(self):
@@ -466,7 +473,7 @@ class ResidentViewSet(
 class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Complaint categories (reference data, edited in the admin)."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     serializer_class = s.CategorySerializer
     queryset = Category.objects.filter(active=True)
     pagination_class = None
@@ -489,7 +496,7 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class ProfileViewSet(viewsets.ViewSet):
     """The Code profile in force: stages, limits, caps, grounds, remedy types."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
 
     def list(self, request: Request) -> Response:
         from dataclasses import asdict
@@ -502,7 +509,7 @@ class ProfileViewSet(viewsets.ViewSet):
 class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Drafted responses (policy 6.4). `?status=in_review` lists those waiting for review."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [HasAction(Action.VIEW_CASES, unsafe=Action.REVIEW_RESPONSES)]
     serializer_class = s.DraftSerializer
 
     def get_queryset(self):

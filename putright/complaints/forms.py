@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import QuerySet
 
-from putright.accounts.permissions import can_manage
 from putright.complaints import services
 from putright.complaints.constants import Channel, Direction, ReferralOutcome
 from putright.complaints.models import Category, Complaint, OutstandingAction, Remedy, Stage
@@ -19,6 +18,7 @@ from putright.complaints.services import intake as intake_rules
 from putright.complaints.services import record as record_rules
 from putright.complaints.services import stages as stage_rules
 from putright.complaints.services.common import profile_for
+from putright.core import permissions as perms
 from putright.core.clock import today
 from putright.core.errors import ComplaintError
 from putright.rules.workflow import OPEN_STATES, Action, State, allowed_actions
@@ -94,7 +94,8 @@ class CaseActionForm(ServiceErrorsMixin, forms.Form):
     workflow_action: ClassVar[Action]
     # The question asked before an irreversible change; empty means no confirmation step.
     confirm: ClassVar[str] = ""
-    managers_only: ClassVar[bool] = False
+    # Beyond working cases, what the matrix must allow (assigning is for officers).
+    permission: ClassVar[perms.Action | None] = None
     intro: ClassVar[str] = ""
     multipart: ClassVar[bool] = False
     template: ClassVar[str] = "complaints/action.html"
@@ -108,7 +109,7 @@ class CaseActionForm(ServiceErrorsMixin, forms.Form):
 
     @classmethod
     def available(cls, complaint: Complaint, user: Any) -> bool:
-        if cls.managers_only and not can_manage(user):
+        if cls.permission is not None and not perms.allowed(user, cls.permission):
             return False
         return cls.workflow_action in allowed_actions(complaint.state)
 
@@ -304,7 +305,7 @@ class AssignForm(CaseActionForm):
     title = "Assign the complaint"
     button = "Assign"
     workflow_action = Action.ASSIGN
-    managers_only = True
+    permission = perms.Action.ASSIGN
 
     handler = staff_choice("Handler")
 

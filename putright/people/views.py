@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from putright.accounts.permissions import can_work_cases
 from putright.core.errors import ComplaintError
-from putright.intake.access import staff_view
+from putright.core.permissions import Action, allowed, permission_required_for
 from putright.people import selectors, services
 from putright.people.models import (
     Adjustment,
@@ -17,6 +16,9 @@ from putright.people.models import (
     Resident,
     Vulnerability,
 )
+
+# Staff pages: every member of staff reads; only case workers change anything.
+staff_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.WORK_CASES)
 
 
 class RepresentativeForm(forms.Form):
@@ -99,7 +101,7 @@ class AuthoriseForm(forms.Form):
 def _detail(request: HttpRequest, resident: Resident, **extra) -> dict:
     return {
         "resident": resident,
-        "can_edit": can_work_cases(request.user),
+        "can_edit": allowed(request.user, Action.WORK_CASES),
         "rep_form": extra.pop("rep_form", RepresentativeForm(prefix="rep")),
         "restriction_form": extra.pop("restriction_form", RestrictionForm(prefix="res")),
         "adjustment_form": extra.pop("adjustment_form", AdjustmentForm(prefix="adj")),

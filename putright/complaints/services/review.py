@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from putright.accounts.permissions import can_work_cases
 from putright.complaints.constants import DraftStatus
 from putright.complaints.hooks import run_response_checks
 from putright.complaints.models import Response, ResponseDraft, Stage
@@ -27,6 +26,7 @@ from putright.complaints.services.stages import (
     stage_respond,
 )
 from putright.core.errors import RuleBroken
+from putright.core.permissions import Action, allowed
 from putright.core.validation import require_text
 
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can draft or review a response."
@@ -129,7 +129,7 @@ def _check_would_issue(stage: Stage, data: ResponseInput, actor: Any) -> None:
 @transaction.atomic
 def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> ResponseDraft:
     """Save a drafted response as the next version and send it for review (policy 6.4)."""
-    if not can_work_cases(actor):
+    if not allowed(actor, Action.REVIEW_RESPONSES):
         raise RuleBroken(NOT_A_CASE_WORKER)
     stage = Stage.objects.select_for_update().select_related("complaint").get(pk=stage.pk)
     waiting = stage.response_drafts.filter(status=DraftStatus.IN_REVIEW).first()
@@ -160,7 +160,7 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
 def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
     if draft.status != DraftStatus.IN_REVIEW:
         raise RuleBroken(NOT_IN_REVIEW)
-    if not can_work_cases(actor):
+    if not allowed(actor, Action.REVIEW_RESPONSES):
         raise RuleBroken(NOT_A_CASE_WORKER)
     if draft.author_id == actor.pk:
         raise RuleBroken(REVIEWER_IS_AUTHOR, provision="policy 6.4")

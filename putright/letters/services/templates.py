@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.permissions import Action, allowed
 from putright.letters.constants import LetterKind
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import LetterTemplate
@@ -22,12 +23,7 @@ UNKNOWN_KIND = "Choose a kind of letter from the list."
 
 
 def is_template_editor(user: Any) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (getattr(user, "role", None) == "admin" or user.is_superuser)
-    )
+    return allowed(user, Action.EDIT_LETTER_TEMPLATES)
 
 
 def _stages_for(kind: str) -> list[int | None]:

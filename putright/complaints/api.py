@@ -32,6 +32,7 @@ from putright.complaints.models import (
 )
 from putright.core.errors import ComplaintError, InvalidInput
 from putright.core.permissions import Action, HasAction
+from putright.core.profile import current_profile
 from putright.people.models import Resident
 from putright.people.services import resident_add
 from putright.rules.profile import get_profile
@@ -501,9 +502,7 @@ class ProfileViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         from dataclasses import asdict
 
-        from django.conf import settings
-
-        return Response(asdict(get_profile(settings.PUTRIGHT_CODE_PROFILE)))
+        return Response(asdict(current_profile()))
 
 
 class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

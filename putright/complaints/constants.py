@@ -4,8 +4,6 @@ from django.db import models
 
 from putright.rules.workflow import STATE_LABELS, State
 
-DEFAULT_PROFILE = "hos-2024"
-
 Status = models.TextChoices("Status", [(s.name, (s.value, STATE_LABELS[s])) for s in State])
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -41,10 +40,10 @@ from putright.core import permissions as perms
 from putright.core.clock import today
 from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
+from putright.core.profile import current_profile
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
-from putright.rules.profile import get_profile
 from putright.rules.workflow import State
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
@@ -97,7 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         ids = list(ids[:SEARCH_LIMIT])
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = landlord_calendar()
-    due_soon = get_profile(settings.PUTRIGHT_CODE_PROFILE).due_soon_working_days
+    due_soon = current_profile().due_soon_working_days
     rows = [
         (c, display.queue_marker(c, today=on, calendar=calendar, due_soon=due_soon))
         for c in work_queue_rows(list(page_obj.object_list))

@@ -24,7 +24,7 @@ from putright.reporting.models import (
     SelfAssessmentRow,
     ServiceImprovement,
 )
-from putright.rules.profile import get_profile
+from putright.rules.profile import DEFAULT_CODE, get_profile
 
 YEAR_OUT_OF_RANGE = "Enter a reporting year between 2020 and 2100."
 HOMES_NEEDED = "Enter the number of homes owned; it cannot be negative."
@@ -106,7 +106,7 @@ def _measure_rows(assessment: SelfAssessment, rows: list[SelfAssessmentRow], on:
 
 @transaction.atomic
 def self_assessment_start(
-    *, year: int, actor: Any, trigger: str = Trigger.ANNUAL, profile_code: str = "hos-2024"
+    *, year: int, actor: Any, trigger: str = Trigger.ANNUAL, profile_code: str = DEFAULT_CODE
 ) -> SelfAssessment:
     """A new version for the year and trigger, carrying over the last version's answers."""
     _year(year)

@@ -381,8 +381,7 @@ def stage_respond(
     summary = require_text(data.summary, "summary", NO_SUMMARY)
     rule = profile_for(complaint).stage(stage.number)
     points = {p.number: p for p in complaint.points.all()}
-    provision = "6.7" if stage.number == 1 else "6.18"
-    _validate_decisions(points, data.decisions, provision)
+    _validate_decisions(points, data.decisions, rule.decisions_provision)
     _validate_follow_ups(complaint, data, issued_on)
 
     response = Response.objects.create(

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.permissions import Action, allowed
+from putright.core.profile import current_profile
 from putright.letters.constants import LetterKind
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import LetterTemplate
@@ -15,7 +16,6 @@ from putright.letters.rendering import RenderedLetter
 from putright.letters.requirements import required_elements
 from putright.letters.templating import template_errors
 from putright.people.models import Resident
-from putright.rules.profile import get_profile
 
 ADMINISTRATORS_ONLY = "Only an administrator can change letter templates."
 SUBJECT_REQUIRED = "Give the letter a subject."
@@ -27,7 +27,7 @@ def is_template_editor(user: Any) -> bool:
 
 
 def _stages_for(kind: str) -> list[int | None]:
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     if kind in {LetterKind.RESPONSE, LetterKind.ACKNOWLEDGEMENT, LetterKind.EXTENSION}:
         return [stage.number for stage in profile.stages]
     return [None]
@@ -44,7 +44,7 @@ def template_preview(
 
     if kind not in LetterKind.values:
         raise InvalidInput(UNKNOWN_KIND, field="kind")
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     errors = template_errors(subject, body, required_elements(kind, profile=profile, stage=stage))
     if errors:
         raise InvalidInput(" ".join(errors), field="body")

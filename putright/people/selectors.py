@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -102,3 +103,10 @@ def resident_detail(pk: int) -> Resident:
         )
         .get(pk=pk)
     )
+
+
+def resident_complaint(resident: Resident, reference: str) -> Any:
+    """The resident's own complaint with this reference (as typed by staff), or None."""
+    if not reference.strip():
+        return None
+    return resident.complaints.filter(reference=reference.strip().upper()).first()

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from putright.complaints.constants import DraftStatus, Outcome
-from putright.complaints.forms import CaseActionForm, date_field, staff_choice, text_area
+from putright.complaints.forms.base import CaseActionForm, date_field, staff_choice, text_area
 from putright.complaints.models import Complaint, ResponseDraft
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
 from putright.complaints.services.common import profile_for

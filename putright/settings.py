@@ -237,7 +237,7 @@ SPECTACULAR_SETTINGS = {
     # Two "status" fields (a complaint's, a response draft's): name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "putright.complaints.constants.Status",
-        "DraftStatusEnum": "putright.letters.constants.DraftStatus",
+        "DraftStatusEnum": "putright.complaints.constants.DraftStatus",
     },
 }
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from putright.env import env_bool, env_int, env_list, env_str
+from putright.core.logging import logging_config
+from putright.env import env_bool, env_choice, env_int, env_list, env_str
 from putright.rules.profile import DEFAULT_CODE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects and errors included) carries the request id.
+    "putright.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,18 +96,17 @@ if _database_url:
     }
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web process read while the task worker writes; IMMEDIATE takes
-                # the write lock at BEGIN so concurrent writers wait (busy timeout) instead of
-                # failing with "database is locked" part-way through a transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Also for DATABASE_URL=sqlite:////path/to/putright.sqlite3 (production on one machine).
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web process read while the task worker writes; IMMEDIATE takes
+        # the write lock at BEGIN so concurrent writers wait (busy timeout) instead of
+        # failing with "database is locked" part-way through a transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -145,7 +147,7 @@ USE_TZ = True
 
 # --- Static files and uploads ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("PUTRIGHT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("PUTRIGHT_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -241,12 +243,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("PUTRIGHT_LOG_LEVEL", "INFO")},
-}
+# Text for people, or one JSON object per line for a log collector; each line carries the
+# request id (putright.core.requests), which the 500 page shows staff.
+PUTRIGHT_LOG_FORMAT = env_choice("PUTRIGHT_LOG_FORMAT", "text", ("text", "json"))
+LOGGING = logging_config(
+    log_format=PUTRIGHT_LOG_FORMAT, level=env_str("PUTRIGHT_LOG_LEVEL", "INFO").upper()
+)
 
 # --- Complaints mailbox (manage.py poll_imap) -------------------------------------------------
 PUTRIGHT_IMAP = {

@@ -1,4 +1,4 @@
-.PHONY: setup demo test lint ci
+.PHONY: setup demo serve test lint ci
 
 # Create .venv, install Python and Debian packages, build the front end (quick when up to date).
 setup:
@@ -7,6 +7,11 @@ setup:
 # Run PutRight at http://127.0.0.1:8000 with demo data; prints the demo logins.
 demo:
 	scripts/demo.sh
+
+# Run PutRight in production: checks the settings, migrates, collects static files, then runs
+# gunicorn and the task worker (the Procfile) under scripts/supervise.py. See the README.
+serve:
+	scripts/serve.sh
 
 # Lint, types, migrations, checks and the whole test suite (SQLite, or DATABASE_URL's database).
 test:

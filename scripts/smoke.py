@@ -299,6 +299,7 @@ def prepare() -> Fixtures:
     from putright.complaints.forms import CASE_ACTIONS
     from putright.complaints.models import Complaint, OmbudsmanReferral, OutstandingAction, Remedy
     from putright.complaints.services.record import correspondence_add
+    from putright.complaints.services.review import response_draft_submit
     from putright.complaints.tests.stories import response_input
     from putright.core.clock import today
     from putright.imports.services import import_queue
@@ -307,7 +308,6 @@ def prepare() -> Fixtures:
     from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
     from putright.letters.models import OutboxItem
     from putright.letters.services.letters import survey_follow_up_send
-    from putright.letters.services.review import response_draft_submit
     from putright.people.models import ContactRestriction, Representative
     from putright.reporting import reports
     from putright.reporting.figures import reporting_year_of

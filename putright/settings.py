@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A retried API POST with the same Idempotency-Key acts once (putright/core/idempotency.py).
+    "putright.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "putright.urls"

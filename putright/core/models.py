@@ -37,8 +37,9 @@ class IdempotentRequest(models.Model):
     user_id = models.PositiveBigIntegerField()
     path = models.CharField(max_length=300)
     request_hash = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField(null=True)
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

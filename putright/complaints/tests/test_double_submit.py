@@ -128,3 +128,20 @@ def test_two_submissions_of_one_form_at_the_same_instant_act_once(
 
         assert [r.status_code for r in responses] == [302, 302]
         assert notes(complaint) == attempt + 1
+
+
+@pytest.mark.django_db
+def test_the_confirmation_page_carries_the_forms_token_so_confirming_twice_acts_once(
+    client, hamid, complaint
+):
+    url = f"/complaints/{complaint.reference}/withdraw/"
+    token = form_token(client, url)
+    form = {"reason": "Sorted with the repairs team.", "withdrawn_on": "2026-03-02", FIELD: token}
+
+    confirming = client.post(url, form)
+    assert token_from(confirming.content.decode()) == token
+    client.post(url, {**form, "confirmed": "yes"})
+    again = client.post(url, {**form, "confirmed": "yes"})
+
+    assert again.status_code == 302
+    assert CaseEvent.objects.filter(complaint=complaint, code="complaint.withdrawn").count() == 1

@@ -28,6 +28,7 @@ SEVEN = [row(legacy_reference=f"OLD-{n}") for n in range(1, 8)]  # spreadsheet r
 
 def test_each_commit_saves_how_far_the_import_got(monkeypatch):
     monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)  # batches by rows alone here
     saved = []
     real = importing._save_progress
 
@@ -44,6 +45,7 @@ def test_each_commit_saves_how_far_the_import_got(monkeypatch):
 
 def test_a_killed_import_carries_on_after_its_last_commit_without_duplicating(monkeypatch):
     monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)  # batches by rows alone here
     batch = queued(*SEVEN)
     real = importing._import_one
 

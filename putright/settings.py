@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A retried API POST with the same Idempotency-Key acts once (putright/core/idempotency.py).
+    "putright.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "putright.urls"
@@ -87,6 +89,15 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (or any dj-database-url URL) through DATABASE_URL.
 _database_url = env_str("DATABASE_URL", "")
+# WAL lets the web process read while the task worker writes; IMMEDIATE takes the write lock
+# at BEGIN so concurrent writers wait (up to the busy timeout) instead of failing with
+# "database is locked" part-way through a transaction. Imports commit every few rows, so no
+# writer waits long (docs/architecture.md, "Concurrency").
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
+}
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -95,19 +106,18 @@ if _database_url:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {
+            **SQLITE_OPTIONS,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Also for DATABASE_URL=sqlite:////path/to/putright.sqlite3 (production on one machine).
-    DATABASES["default"]["OPTIONS"] = {
-        # WAL lets the web process read while the task worker writes; IMMEDIATE takes
-        # the write lock at BEGIN so concurrent writers wait (busy timeout) instead of
-        # failing with "database is locked" part-way through a transaction.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

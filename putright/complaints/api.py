@@ -392,9 +392,9 @@ class FollowUpViewSet(viewsets.GenericViewSet):
 
     def _complete(self, request: Request, pk: str, call: Any) -> Response:
         data = _parse(s.CompleteIn, request)
-        with transaction.atomic():
-            item = get_object_or_404(self.model.objects.select_for_update(), pk=pk)
-            call(item, data)
+        # The service locks the complaint, then re-reads the item (one lock order).
+        item = get_object_or_404(self.model.objects.all(), pk=pk)
+        item = call(item, data)
         return Response(self.output(item).data)
 
 
@@ -440,9 +440,8 @@ class ReferralViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
     def outcome(self, request: Request, pk: str) -> Response:
         """Record the Ombudsman's finding."""
         data = _parse(s.ReferralOutcomeIn, request)
-        with transaction.atomic():
-            referral = get_object_or_404(OmbudsmanReferral.objects.select_for_update(), pk=pk)
-            services.ombudsman_outcome_record(referral=referral, actor=request.user, **data)
+        referral = get_object_or_404(OmbudsmanReferral, pk=pk)
+        services.ombudsman_outcome_record(referral=referral, actor=request.user, **data)
         return Response(s.ReferralSerializer(referral).data)
 
 

@@ -36,6 +36,7 @@ from putright.complaints.selectors import (
 )
 from putright.complaints.services.common import profile_for
 from putright.complaints.triage import triage_prompts
+from putright.core import once
 from putright.core import permissions as perms
 from putright.core.clock import today
 from putright.core.errors import ComplaintError
@@ -233,6 +234,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         raise PermissionDenied
     kwargs = {"complaint": complaint, "user": request.user}
     confirming = False
+    case_url = reverse("complaints:case", args=[complaint.reference])
+    if request.method == "POST" and (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, case_url)  # a double-click: the first one acted
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -240,13 +244,16 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                 confirming = True
             else:
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic(), once.submitted_once(request) as spending:
                         message = form.run(actor=request.user)
+                        spending.result_url = case_url
+                except once.AlreadySubmitted as already:
+                    return once.replayed(request, already.result_url, case_url)
                 except ComplaintError as exc:
                     form.add_service_error(exc)
                 else:
                     messages.success(request, message)
-                    return redirect("complaints:case", reference=complaint.reference)
+                    return redirect(case_url)
     else:
         initial = {"item": request.GET.get("item")} if request.GET.get("item") else None
         form = form_class(initial=initial, **kwargs)
@@ -329,12 +336,19 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("resident")
     if chosen and chosen.isdigit() and all(r.pk != int(chosen) for r in residents):
         residents += list(Resident.objects.select_related("home").filter(pk=int(chosen)))
+    if request.method == "POST" and (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, reverse("complaints:queue"))
     if request.method == "POST":
         form = LogComplaintForm(request.POST, residents=residents)
         if form.is_valid():
             try:
-                with transaction.atomic():
+                with transaction.atomic(), once.submitted_once(request) as spending:
                     result = form.run(actor=request.user)
+                    spending.result_url = reverse(
+                        "complaints:case", args=[result.complaint.reference]
+                    )
+            except once.AlreadySubmitted as already:
+                return once.replayed(request, already.result_url, reverse("complaints:queue"))
             except ComplaintError as exc:
                 form.add_service_error(exc)
             else:

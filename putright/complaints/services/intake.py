@@ -21,6 +21,7 @@ from putright.complaints.services.common import (
     ack_due,
     current_stage,
     guard,
+    lock_complaint,
     profile_for,
     record_event,
     refresh_next_due,
@@ -170,6 +171,7 @@ def complaint_exclude(
     decided_on: date | None = None,
 ) -> Exclusion:
     """Decide not to accept (or not to escalate) a complaint, case by case (Code 2.1-2.5)."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.EXCLUDE)
     profile = profile_for(complaint)
     try:
@@ -231,6 +233,7 @@ def complaint_exclude(
 @transaction.atomic
 def complaint_reinstate(*, complaint: Complaint, reason: str, actor: Any) -> Complaint:
     """Take on a complaint that was not accepted, e.g. when the Ombudsman says so (Code 2.4)."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.REINSTATE)
     reason = require_text(reason, "reason", REINSTATE_NEEDS_REASON)
     exclusion = complaint.exclusions.filter(reinstated_on__isnull=True).first()
@@ -297,6 +300,7 @@ def complaint_add_points(
 ) -> AddPointsResult:
     """New points: into the stage 1 definition if related and not yet answered (Code 6.8),
     otherwise logged as a new complaint linked to this one."""
+    lock_complaint(complaint)
     points = _clean_points(points)
     received_on = require_past_or_today(received_on or today(), "received_on")
     if related and not would_delay and complaint.state in {State.RECEIVED, State.STAGE1_OPEN}:

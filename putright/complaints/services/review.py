@@ -17,7 +17,7 @@ from django.utils import timezone
 from putright.complaints.constants import DraftStatus
 from putright.complaints.hooks import run_response_checks
 from putright.complaints.models import Response, ResponseDraft, Stage
-from putright.complaints.services.common import record_event
+from putright.complaints.services.common import lock_stage, record_event
 from putright.complaints.services.stages import (
     ActionInput,
     DecisionInput,
@@ -131,7 +131,7 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
     """Save a drafted response as the next version and send it for review (policy 6.4)."""
     if not allowed(actor, Action.REVIEW_RESPONSES):
         raise RuleBroken(NOT_A_CASE_WORKER)
-    stage = Stage.objects.select_for_update().select_related("complaint").get(pk=stage.pk)
+    stage = lock_stage(stage)
     waiting = stage.response_drafts.filter(status=DraftStatus.IN_REVIEW).first()
     if waiting is not None:
         raise RuleBroken(ALREADY_IN_REVIEW.format(version=waiting.version))
@@ -157,6 +157,14 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
     return draft
 
 
+def _lock_draft(draft: ResponseDraft) -> ResponseDraft:
+    """The draft as it is now, under its complaint's lock (the complaint first, always)."""
+    stage = lock_stage(Stage.objects.select_related("complaint").get(pk=draft.stage_id))
+    draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
+    draft.stage = stage
+    return draft
+
+
 def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
     if draft.status != DraftStatus.IN_REVIEW:
         raise RuleBroken(NOT_IN_REVIEW)
@@ -169,11 +177,7 @@ def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
 @transaction.atomic
 def response_draft_return(*, draft: ResponseDraft, actor: Any, comments: str) -> ResponseDraft:
     """Send a draft back to its author with what must change."""
-    draft = (
-        ResponseDraft.objects.select_for_update()
-        .select_related("stage__complaint")
-        .get(pk=draft.pk)
-    )
+    draft = _lock_draft(draft)
     _check_reviewer(draft, actor)
     comments = require_text(comments, "comments", RETURN_NEEDS_COMMENTS)
     draft.status = DraftStatus.RETURNED
@@ -196,11 +200,7 @@ def response_draft_return(*, draft: ResponseDraft, actor: Any, comments: str) ->
 def response_draft_approve(*, draft: ResponseDraft, actor: Any, comments: str = "") -> Response:
     """Approve a draft: the response is issued (its author stays the author) and its letter
     goes out once committed (the ``stage.responded`` listener)."""
-    draft = (
-        ResponseDraft.objects.select_for_update()
-        .select_related("stage__complaint")
-        .get(pk=draft.pk)
-    )
+    draft = _lock_draft(draft)
     _check_reviewer(draft, actor)
     data = response_draft_input(draft)
     run_response_checks(draft.stage, data)

@@ -22,6 +22,8 @@ from putright.complaints.models import (
 from putright.complaints.services.common import (
     ack_due,
     guard,
+    lock_complaint,
+    lock_stage,
     profile_for,
     record_event,
     refresh_next_due,
@@ -120,6 +122,7 @@ def stage_acknowledge(
     points_added_on: date | None = None,
 ) -> Stage:
     """Acknowledge, define and log a stage (Code 5.6-5.7, 6.2 / 6.11); starts the response clock."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     new_state = guard(complaint, Action.ACKNOWLEDGE)
     _stage_of(complaint, stage)
@@ -195,6 +198,7 @@ def stage_extend(
     extended_on: date | None = None,
 ) -> Extension:
     """Extend a stage's response deadline, within the Code's cap unless a good reason is given."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     guard(complaint, Action.EXTEND)
     _stage_of(complaint, stage)
@@ -364,6 +368,7 @@ def stage_respond(
     *, stage: Stage, data: ResponseInput, actor: Any, issued_on: date | None = None
 ) -> Response:
     """Issue the stage's response: a decision and reasons on every point, remedies, actions."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     new_state = guard(complaint, Action.RESPOND)
     _stage_of(complaint, stage)
@@ -478,6 +483,7 @@ def complaint_escalate(
     actor_label: str = "",
 ) -> Stage:
     """Escalate to stage 2 at the resident's request; no reason is needed (Code 6.12)."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.ESCALATE)
     profile = profile_for(complaint)
     if complaint.current_stage >= profile.last_stage:
@@ -521,6 +527,7 @@ def complaint_escalate(
 @transaction.atomic
 def stage_assign(*, stage: Stage, handler: Any, actor: Any) -> Stage:
     """Give a stage to a handler; stage 2 refuses whoever handled stage 1 (Code 6.13)."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     guard(complaint, Action.ASSIGN)
     _stage_of(complaint, stage)

@@ -76,7 +76,7 @@ def test_a_resident_complains_online_and_gets_a_reference_by_email(
     assert complaint.outcome_wanted == "Fix the lift and tell us when."
     assert complaint.resident.full_name == "Amira Khan"
     # The original complaint is kept word for word, with its document (Code 5.12).
-    original = Correspondence.objects.get(complaint=complaint)
+    original = Correspondence.objects.get(complaint=complaint, direction="in")
     assert "Who they have spoken to: The repairs line" in original.body
     assert Attachment.objects.get().original_name == "photo.pdf"
     assert complaint.events.get(code="complaint.received").actor_label == "Online complaint form"
@@ -92,6 +92,10 @@ def test_a_resident_complains_online_and_gets_a_reference_by_email(
     assert complaint.reference in email.subject
     assert "0300 111 3000" in email.body
     assert "you do not need to give a reason" in email.body
+    # The receipt went through the outbox and is filed in the case record (Code 5.12).
+    filed = Correspondence.objects.get(complaint=complaint, direction="out")
+    assert filed.subject == email.subject
+    assert filed.body.strip() == email.body.strip()
 
 
 def test_a_known_resident_complaining_online_is_matched_by_email(client, monday, rosa):

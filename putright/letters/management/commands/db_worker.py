@@ -3,13 +3,17 @@
 At start, and then every PUTRIGHT_LETTERS_RECOVER_EVERY_SECONDS in a background thread, it
 runs ``letters_recover``: tasks a killed worker left "running", letters whose production
 never finished and sends whose lease expired are picked up again without cron.
+
+A lost database connection (a restarted or failed-over PostgreSQL, a terminated backend) does
+not stop the worker: it reconnects and carries on; what was cut short is recovered.
 """
 
 import logging
 import threading
+import time
 from typing import Any
 
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from putright.letters import conf
@@ -54,6 +58,15 @@ class Command(DatabaseWorkerCommand):
                 target=_recover_periodically, args=(stop,), name="letters-recovery", daemon=True
             ).start()
         try:
-            super().handle(*args, **options)
+            while True:
+                try:
+                    super().handle(*args, **options)
+                    return
+                except (OperationalError, InterfaceError):
+                    if options.get("batch"):
+                        raise
+                    logger.exception("Database connection lost; the worker reconnects")
+                    connections.close_all()
+                    time.sleep(1)
         finally:
             stop.set()

@@ -75,7 +75,9 @@ def _claim(item_id: int, now: datetime) -> OutboxItem | None:
         .update(
             status=OutboxStatus.SENDING,
             attempts=F("attempts") + 1,
-            leased_until=now + conf.send_lease(),
+            # From the real time, never from a `now` passed in: a sweep that started long ago
+            # would otherwise hand out a lease that has already run out.
+            leased_until=max(now, timezone.now()) + conf.send_lease(),
         )
     )
     if not claimed:

@@ -72,10 +72,10 @@ def _produce_pending(now: datetime) -> int:
 def letters_recover(*, now: datetime | None = None) -> Recovered:
     """Re-queue stale letters tasks, produce letters whose production never finished, and
     send every letter that is due or whose send lease expired."""
-    now = now or timezone.now()
     recovered = Recovered(
-        tasks_requeued=_requeue_stale_tasks(now),
-        requests_produced=_produce_pending(now),
+        tasks_requeued=_requeue_stale_tasks(now or timezone.now()),
+        requests_produced=_produce_pending(now or timezone.now()),
+        # Producing may take a while: what is due is judged at the time of sending.
         letters_sent=outbox_deliver_due(now=now),
     )
     if any((recovered.tasks_requeued, recovered.requests_produced, recovered.letters_sent)):

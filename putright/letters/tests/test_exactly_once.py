@@ -120,6 +120,23 @@ def test_a_worker_killed_between_producing_and_sending_is_sent_once_by_recovery(
     assert Correspondence.objects.filter(direction="out").count() == 1
 
 
+def test_a_sweep_that_started_long_ago_never_hands_out_a_lease_that_has_run_out(
+    complaint, handler, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Found by bench/fault_injection.py: recovery produced letters for a minute, then swept
+    # with the `now` it started with; the leases it gave were already over, so the worker
+    # sent the same letters again.
+    monkeypatch.setattr(tasks, "deliver_letter", NeverRuns())
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
+    item = OutboxItem.objects.get()
+    started_long_ago = timezone.now() - timedelta(hours=1)
+    claimed = outbox._claim(item.pk, started_long_ago)
+    assert claimed.status == OutboxStatus.SENDING
+    assert claimed.leased_until == timezone.now() + conf.send_lease()
+    assert outbox._claim(item.pk, timezone.now()) is None  # nobody else may take it now
+
+
 def test_a_lost_database_connection_during_production_ends_in_exactly_one_letter(
     complaint, handler, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):

@@ -231,6 +231,8 @@ def report(args, server: FakeMailServer, worker: Worker, cut: int, took: float) 
 
 def main() -> int:
     args = arguments()
+    # Stopped with SIGTERM (or timeout): still kill our worker and stop the SMTP server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     rng = random.Random(args.seed)
     scratch = Path(f"{SCRATCH_ROOT}-{args.smtp_port}")
     shutil.rmtree(scratch, ignore_errors=True)

@@ -190,11 +190,7 @@ def _mark_sent(item: OutboxItem, *, provider_reference: str, unconfirmed: str) -
     with transaction.atomic():
         # Only the holder of the claim records the result (a lease that expired and was
         # claimed again belongs to the new attempt, which will record its own).
-        locked = (
-            OutboxItem.objects.select_for_update()
-            .select_related("letter", "letter__complaint")
-            .get(pk=item.pk)
-        )
+        locked = OutboxItem.objects.select_for_update(of=("self",)).only("status").get(pk=item.pk)
         if locked.status == OutboxStatus.SENT:
             return
         item.status = OutboxStatus.SENT

@@ -16,7 +16,7 @@ requests left pending (the worker was killed, the task never queued, the databas
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,7 +36,12 @@ from putright.letters.context import (
 )
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import LetterRequest
-from putright.letters.services.letters import letters_issue
+from putright.letters.services.letters import (
+    Prepared,
+    letter_discard,
+    letter_keep,
+    letters_render,
+)
 
 # A request whose production failed on a database error this many times is written to the
 # case record as not produced (staff act on it) instead of being tried for ever.
@@ -45,25 +50,47 @@ MAX_PRODUCTION_ATTEMPTS = 5
 logger = logging.getLogger(__name__)
 
 
-def _safely(kind: str, event: CaseEvent, produce: Callable[[], object]) -> bool:
-    """Produce; True if the letters were made, False if the record says why they were not.
+Failure = tuple[str, list[str]]  # the reason, and the missing elements
 
-    A database error (a lost connection, say) is raised: the transaction is undone, the
-    request stays pending and recovery tries again.
+
+def _render(
+    kind: str, event: CaseEvent, build: Callable[[CaseEvent], "Built"]
+) -> tuple[list[Prepared], Failure | None]:
+    """Build and render the letters, or say why they cannot be made (for the record).
+
+    A database error (a lost connection, say) is raised: the request stays pending and
+    recovery tries again.
     """
     try:
-        produce()
+        context, stage = build(event)
+        prepared = letters_render(
+            complaint=event.complaint,
+            kind=kind,
+            context=context,
+            actor=event.actor,
+            stage=stage,
+            source_event=event,
+        )
     except ComplaintError as exc:  # the gate (LetterIncomplete) or a refusal such as no address
         missing = exc.missing if isinstance(exc, LetterIncomplete) else []
-        _not_produced(kind, event, exc.message, [str(m) for m in missing])
-        return False
+        return [], (exc.message, [str(m) for m in missing])
     except DatabaseError:
         raise
     except Exception as exc:
         logger.exception("The %s letter for %s was not produced", kind, event.complaint)
-        _not_produced(kind, event, f"{type(exc).__name__}: {exc}", [])
-        return False
-    return True
+        return [], (f"{type(exc).__name__}: {exc}", [])
+    return prepared, None
+
+
+def _reconnect_if_lost() -> None:
+    """Rendering takes a while; if the database connection died meanwhile, open a new one
+    rather than fail the short transaction that follows."""
+    if (
+        not connection.in_atomic_block
+        and connection.connection is not None
+        and not connection.is_usable()
+    ):
+        connection.close()
 
 
 def _not_produced(kind: str, event: CaseEvent, reason: str, missing: list[str]) -> None:
@@ -85,7 +112,7 @@ def _not_produced(kind: str, event: CaseEvent, reason: str, missing: list[str]) 
 
 
 # Each letter an event calls for: which kind, and how to build its data (and its stage) from
-# the event. Building runs inside _safely, so a failure is recorded for staff, not lost.
+# the event. Building runs inside _render, so a failure is recorded for staff, not lost.
 Built = tuple[dict, int | None]
 
 
@@ -133,21 +160,13 @@ PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
 }
 
 
-def _produce(kind: str, event: CaseEvent, build: Callable[[CaseEvent], Built]) -> None:
-    context, stage = build(event)
-    letters_issue(
-        complaint=event.complaint,
-        kind=kind,
-        context=context,
-        actor=event.actor,
-        stage=stage,
-        source_event=event,
-    )
-
-
 def produce_letters_for(event: CaseEvent) -> None:
     """Build and queue the letters an event calls for (run by the ``produce_letters`` task
-    and by recovery). Running it again for the same event never makes a second letter."""
+    and by recovery). Running it again for the same event never makes a second letter.
+
+    Rendering (slow) happens outside any transaction; keeping the letters and marking the
+    request done is one short transaction, so a connection cut mid-way loses nothing.
+    """
     if event.code not in PRODUCERS:
         return
     kind, build = PRODUCERS[event.code]
@@ -155,21 +174,38 @@ def produce_letters_for(event: CaseEvent) -> None:
     LetterRequest.objects.filter(event=event, status=LetterRequest.Status.PENDING).update(
         attempts=F("attempts") + 1
     )
-    with transaction.atomic():
-        request = LetterRequest.objects.select_for_update().filter(event=event).first()
-        if request is not None and request.status != LetterRequest.Status.PENDING:
-            return  # produced already (or recorded as not produced)
-        if request is not None and request.attempts > MAX_PRODUCTION_ATTEMPTS:
-            _not_produced(kind, event, f"Failed {request.attempts - 1} times.", [])
-            produced = False
-        else:
-            produced = _safely(kind, event, lambda: _produce(kind, event, build))
-        if request is not None:
-            request.status = (
-                LetterRequest.Status.PRODUCED if produced else LetterRequest.Status.NOT_PRODUCED
-            )
-            request.done_at = timezone.now()
-            request.save(update_fields=["status", "done_at"])
+    request = LetterRequest.objects.filter(event=event).first()
+    if request is not None and request.status != LetterRequest.Status.PENDING:
+        return  # produced already (or recorded as not produced)
+    failure: Failure | None
+    if request is not None and request.attempts > MAX_PRODUCTION_ATTEMPTS:
+        prepared, failure = [], (f"Failed {request.attempts - 1} times.", [])
+    else:
+        prepared, failure = _render(kind, event, build)
+    _reconnect_if_lost()
+    try:
+        with transaction.atomic():
+            request = LetterRequest.objects.select_for_update().filter(event=event).first()
+            if request is not None and request.status != LetterRequest.Status.PENDING:
+                raise _AlreadyDone
+            if failure is not None:
+                _not_produced(kind, event, *failure)
+            else:
+                for letter in prepared:
+                    letter_keep(letter)
+            if request is not None:
+                request.status = (
+                    LetterRequest.Status.NOT_PRODUCED if failure else LetterRequest.Status.PRODUCED
+                )
+                request.done_at = timezone.now()
+                request.save(update_fields=["status", "done_at"])
+    except _AlreadyDone:
+        for letter in prepared:
+            letter_discard(letter)
+
+
+class _AlreadyDone(Exception):
+    """Another worker produced this event's letters while we were rendering."""
 
 
 def _request(event: CaseEvent) -> None:

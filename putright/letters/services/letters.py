@@ -2,6 +2,7 @@
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import date
 from email.utils import make_msgid
 from typing import Any
@@ -150,8 +151,18 @@ def _queue_delivery(
     return item
 
 
-@transaction.atomic
-def letter_issue(
+@dataclass
+class Prepared:
+    """A letter rendered (its PDF stored) but not yet kept, or the one already kept."""
+
+    letter: Letter
+    channel: str
+    to_address: str
+    actor: Any
+    existing: bool = False
+
+
+def letter_render(
     *,
     kind: str,
     resident: Resident,
@@ -162,14 +173,15 @@ def letter_issue(
     stage: int | None = None,
     key: str = "",
     source_event: Any = None,
-) -> Letter:
-    """Gate and render one letter, keep it (data, HTML, text, PDF) and queue its delivery.
+) -> Prepared:
+    """Gate and render one letter and store its PDF, writing nothing to the database.
 
-    With a `key`, issuing again returns the letter already made: never a second one.
+    Slow (a PDF), so event letters do it outside any transaction; ``letter_keep`` then
+    writes it in a short one.
     """
     existing = _already_made(key)
     if existing is not None:
-        return existing
+        return Prepared(existing, channel="", to_address="", actor=actor, existing=True)
     if not recipient.to_address.strip():
         raise RuleBroken(NO_ADDRESS.format(name=recipient.name), field="recipient")
     started = timezone.now()
@@ -207,17 +219,65 @@ def letter_issue(
         message_id=new_message_id(),
     )
     letter.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+    return Prepared(
+        letter, channel=_delivery_channel(recipient), to_address=recipient.to_address, actor=actor
+    )
+
+
+def letter_keep(prepared: Prepared) -> Letter:
+    """Keep a rendered letter and queue its delivery; with a key, at most once."""
+    letter = prepared.letter
+    if prepared.existing:
+        return letter
     if _keep(letter) is None:
         letter.pdf.delete(save=False)
-        return Letter.objects.get(key=key)
+        return Letter.objects.get(key=letter.key)
     _queue_delivery(
         letter,
-        channel=_delivery_channel(recipient),
-        to_address=recipient.to_address,
-        actor=actor,
-        stage=stage,
+        channel=prepared.channel,
+        to_address=prepared.to_address,
+        actor=prepared.actor,
+        stage=letter.stage,
     )
     return letter
+
+
+def letter_discard(prepared: Prepared) -> None:
+    """Remove the stored PDF of a rendered letter that will not be kept."""
+    if not prepared.existing and prepared.letter.pdf:
+        prepared.letter.pdf.delete(save=False)
+
+
+@transaction.atomic
+def letter_issue(
+    *,
+    kind: str,
+    resident: Resident,
+    recipient: Recipient,
+    context: dict[str, Any],
+    actor: Any,
+    complaint: Complaint | None = None,
+    stage: int | None = None,
+    key: str = "",
+    source_event: Any = None,
+) -> Letter:
+    """Gate and render one letter, keep it (data, HTML, text, PDF) and queue its delivery.
+
+    With a `key`, issuing again returns the letter already made: never a second one.
+    """
+    return letter_keep(
+        letter_render(
+            kind=kind,
+            resident=resident,
+            recipient=recipient,
+            context=context,
+            actor=actor,
+            complaint=complaint,
+            stage=stage,
+            key=key,
+            source_event=source_event,
+        )
+    )
 
 
 def _email_channel() -> str:
@@ -273,7 +333,7 @@ def message_queue(
     return letter
 
 
-def letters_issue(
+def letters_render(
     *,
     complaint: Complaint,
     kind: str,
@@ -281,14 +341,14 @@ def letters_issue(
     actor: Any,
     stage: int | None = None,
     source_event: Any = None,
-) -> list[Letter]:
-    """Issue a letter about `complaint` to everyone it goes to (``recipients_for``).
+) -> list[Prepared]:
+    """Render a letter about `complaint` for everyone it goes to (``recipients_for``).
 
     Letters caused by a case-record event are keyed by (event, kind, recipient): producing
     them again, after a crash or a duplicated task, finds them rather than making more.
     """
     return [
-        letter_issue(
+        letter_render(
             kind=kind,
             resident=complaint.resident,
             recipient=recipient,
@@ -303,6 +363,28 @@ def letters_issue(
         )
         for recipient in recipients_for(complaint)
     ]
+
+
+@transaction.atomic
+def letters_issue(
+    *,
+    complaint: Complaint,
+    kind: str,
+    context: dict[str, Any],
+    actor: Any,
+    stage: int | None = None,
+    source_event: Any = None,
+) -> list[Letter]:
+    """Issue a letter about `complaint` to everyone it goes to (see ``letters_render``)."""
+    prepared = letters_render(
+        complaint=complaint,
+        kind=kind,
+        context=context,
+        actor=actor,
+        stage=stage,
+        source_event=source_event,
+    )
+    return [letter_keep(p) for p in prepared]
 
 
 def update_send(

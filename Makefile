@@ -12,10 +12,11 @@ demo:
 test:
 	scripts/test.sh
 
-# Lint and format check only.
+# Lint, format check and the import layers (apps depend downwards only).
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 # What CI runs: make test on SQLite and then on PostgreSQL.
 ci:

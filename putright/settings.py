@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 
 from putright.env import env_bool, env_int, env_list, env_str
+from putright.rules.profile import DEFAULT_CODE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -212,7 +213,7 @@ PUTRIGHT_BRAND_COLOUR = env_str("PUTRIGHT_BRAND_COLOUR", "#00703c")
 PUTRIGHT_LOGO_URL = env_str("PUTRIGHT_LOGO_URL", "")
 # Which complaint-handling code profile in putright.rules applies (the Housing Ombudsman's
 # Complaint Handling Code, in force from 1 April 2024).
-PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", "hos-2024")
+PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", DEFAULT_CODE)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -239,7 +240,7 @@ SPECTACULAR_SETTINGS = {
     # Two "status" fields (a complaint's, a response draft's): name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "putright.complaints.constants.Status",
-        "DraftStatusEnum": "putright.letters.constants.DraftStatus",
+        "DraftStatusEnum": "putright.complaints.constants.DraftStatus",
     },
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test run: lint, format, types, migrations, Django checks, then the test suite.
+# The whole test run: lint, format, types, import layers, migrations, Django checks, then the
+# test suite.
 # Runs on SQLite by default, or on PostgreSQL when DATABASE_URL is set. Extra arguments go
 # to pytest (e.g. scripts/test.sh -k calendar).
 set -euo pipefail
@@ -21,6 +22,9 @@ if find putright/rules -name '*.py' 2>/dev/null | grep -q .; then
 else
   echo "skipped: putright/rules has no Python files yet"
 fi
+
+step "lint-imports (apps depend downwards only; rules import no Django)"
+lint-imports --no-cache
 
 step "migrations are up to date"
 python manage.py makemigrations --check --dry-run

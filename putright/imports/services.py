@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from putright.complaints import services as complaint_services
 from putright.complaints.calendar import calendar_pinned
-from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
+from putright.complaints.constants import Channel, Direction
 from putright.complaints.events import replaying_history
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
 from putright.complaints.services.common import record_event
 from putright.core.errors import ComplaintError
+from putright.core.profile import current_profile
 from putright.imports.checks import (
     DUPLICATE_REFERENCE,
     MISSING,
@@ -42,7 +43,6 @@ from putright.imports.columns import CORRESPONDENCE_SHEET
 from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
 from putright.imports.steps import STEP_COLUMNS, People, apply_step
-from putright.rules.profile import get_profile
 
 SYSTEM_USERNAME = "putright-import"
 CHUNK = 500
@@ -150,7 +150,7 @@ def import_complaints(
     # Imported history is not news: no letters or other listeners react to it.
     with calendar_pinned() as calendar, replaying_history():
         lookups = Lookups.load(
-            today=timezone.localdate(), calendar=calendar, profile=get_profile(DEFAULT_PROFILE)
+            today=timezone.localdate(), calendar=calendar, profile=current_profile()
         )
         valid_refs = _check_all(table, lookups, report, progress)
         if report.issues and not skip_invalid:

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from putright.letters.constants import DraftStatus, OutboxStatus
-from putright.letters.models import Letter, LetterRequest, OutboxItem, ResponseDraft
+from putright.letters.constants import OutboxStatus
+from putright.letters.models import Letter, LetterRequest, OutboxItem
 
 # How far back the outbox page looks for letters that could not be produced.
 NOT_PRODUCED_DAYS = 30
@@ -44,26 +44,6 @@ def letters_not_produced() -> QuerySet[LetterRequest]:
 def unconfirmed_count() -> int:
     """Emails the mail server took but did not confirm (treated as sent; staff may check)."""
     return OutboxItem.objects.filter(unconfirmed=True).count()
-
-
-def drafts_waiting() -> QuerySet[ResponseDraft]:
-    return (
-        ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW)
-        .select_related("stage__complaint__resident", "author")
-        .order_by("submitted_at", "id")
-    )
-
-
-def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
-    draft = ResponseDraft.objects.select_related(
-        "stage__complaint__resident", "author", "reviewer"
-    ).get(pk=pk)
-    history = list(
-        ResponseDraft.objects.filter(stage_id=draft.stage_id)
-        .select_related("author", "reviewer")
-        .order_by("-version")
-    )
-    return draft, history
 
 
 def letter_detail(pk: int) -> Letter:

@@ -6,13 +6,10 @@ from typing import Any
 from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
 from putright.core.clock import today
-from putright.core.errors import InvalidInput, TransitionRefused
+from putright.core.errors import TransitionRefused
 from putright.rules.calendar import WorkingCalendar, add_working_days
 from putright.rules.profile import CodeProfile, get_profile
 from putright.rules.workflow import OPEN_STATES, Action, State, TransitionNotAllowed, next_state
-
-DATE_IN_FUTURE = "The date cannot be in the future."
-REQUIRED = "This is required."
 
 
 def profile_for(complaint: Complaint) -> CodeProfile:
@@ -25,19 +22,6 @@ def guard(complaint: Complaint, action: Action) -> State:
         return next_state(complaint.state, action)
     except TransitionNotAllowed as exc:
         raise TransitionRefused(str(exc)) from exc
-
-
-def require_text(value: str, field: str, message: str = REQUIRED) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(message, field=field)
-    return value
-
-
-def require_past_or_today(value: date, field: str) -> date:
-    if value > today():
-        raise InvalidInput(DATE_IN_FUTURE, field=field)
-    return value
 
 
 def record_event(

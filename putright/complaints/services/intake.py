@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from putright.complaints.calendar import landlord_calendar
-from putright.complaints.constants import DEFAULT_PROFILE, PASSED_ON_CHANNELS, Channel
+from putright.complaints.constants import PASSED_ON_CHANNELS, Channel
 from putright.complaints.models import (
     Category,
     Complaint,
@@ -24,11 +24,11 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.profile import profile_code as code_in_force
+from putright.core.validation import require_past_or_today, require_text
 from putright.people.models import Property, Resident
 from putright.rules.clocks import pass_on_delay, within_time_limit
 from putright.rules.profile import get_profile
@@ -84,7 +84,7 @@ def complaint_receive(
     home: Property | None = None,
     heard_by: str = "",
     linked_to: Complaint | None = None,
-    profile_code: str = DEFAULT_PROFILE,
+    profile_code: str | None = None,
     actor_label: str = "",
     logged_on: date | None = None,
 ) -> ReceiveResult:
@@ -99,7 +99,7 @@ def complaint_receive(
         require_past_or_today(became_aware_on, "became_aware_on")
         if issue_started_on and became_aware_on < issue_started_on:
             raise InvalidInput(AWARE_BEFORE_ISSUE, field="became_aware_on")
-    profile = get_profile(profile_code)
+    profile = get_profile(profile_code or code_in_force())
     cal = landlord_calendar()
     logged_on = logged_on or today()
     delay = pass_on_delay(heard_on=received_on, logged_on=logged_on, calendar=cal)

@@ -24,16 +24,10 @@ from putright.complaints.models import (
     OutstandingAction,
     Remedy,
 )
-from putright.complaints.services.common import (
-    current_stage,
-    guard,
-    record_event,
-    refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
-)
+from putright.complaints.services.common import current_stage, guard, record_event, refresh_next_due
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_past_or_today, require_text
 from putright.rules.workflow import Action
 
 WITHDRAWN_BEFORE_RECEIPT = "A complaint cannot be withdrawn before it was received."

@@ -25,12 +25,11 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
 from putright.complaints.services.intake import add_definition_points
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_past_or_today, require_text
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
 from putright.rules.workflow import Action
@@ -138,7 +137,7 @@ def stage_acknowledge(
     profile = profile_for(complaint)
     cal = landlord_calendar()
     if cleaned:
-        # A historical import dates the points by its own records (contract 7); else today.
+        # A historical import dates the points by its own records; else today.
         add_definition_points(complaint, cleaned, stage=stage.number, added_on=points_added_on)
     due = add_working_days(
         acknowledged_on, profile.stage(stage.number).response_limit, calendar=cal
@@ -382,8 +381,7 @@ def stage_respond(
     summary = require_text(data.summary, "summary", NO_SUMMARY)
     rule = profile_for(complaint).stage(stage.number)
     points = {p.number: p for p in complaint.points.all()}
-    provision = "6.7" if stage.number == 1 else "6.18"
-    _validate_decisions(points, data.decisions, provision)
+    _validate_decisions(points, data.decisions, rule.decisions_provision)
     _validate_follow_ups(complaint, data, issued_on)
 
     response = Response.objects.create(

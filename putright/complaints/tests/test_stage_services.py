@@ -382,6 +382,26 @@ def test_a_stage_one_response_decides_every_point_and_records_the_follow_ups(
     assert [d["point"] for d in event.data["decisions"]] == [1, 2]
 
 
+def test_the_provision_for_deciding_every_point_comes_from_the_profile(
+    open_complaint, handler, monkeypatch
+):
+    from putright.rules import profile as profiles
+
+    code = profiles.get_profile(open_complaint.profile_code)
+    stage_one = replace(code.stage(1), decisions_provision="X.7")
+    monkeypatch.setitem(
+        profiles.PROFILES, code.code, replace(code, stages=(stage_one, *code.stages[1:]))
+    )
+    data = response_input(open_complaint, decisions=decisions_for(open_complaint)[:1])
+
+    assert_refused(
+        lambda: respond(open_complaint, handler, data=data),
+        POINT_WITHOUT_DECISION.format(provision="X.7") + " Missing: point 2.",
+        complaint=open_complaint,
+        error=RuleBroken,
+    )
+
+
 def test_a_response_must_decide_every_point(open_complaint, handler):
     data = response_input(open_complaint, decisions=decisions_for(open_complaint)[:1])
 

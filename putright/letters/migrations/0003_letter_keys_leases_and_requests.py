@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('complaints', '0002_append_only_record'),
-        ('letters', '0001_initial'),
+        ('letters', '0002_response_draft_moves_to_complaints'),
         ('people', '0003_representatives_contact_restrictions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

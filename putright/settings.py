@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "django_tasks_db",
     "putright.core",
     "putright.accounts",
     "putright.people",
@@ -48,6 +47,9 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.web",
     "putright.imports",
+    # After PutRight's apps, so letters' `db_worker` (recovery at start and periodically)
+    # overrides the package's command of the same name.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -200,7 +202,8 @@ _email_host = env_str("EMAIL_HOST", "")
 if _email_host:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend, telling a reply lost after DATA apart (letters/mail.py).
+            "BACKEND": "putright.letters.mail.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
                 "port": env_int("EMAIL_PORT", 587, minimum=1),

@@ -2,11 +2,12 @@
 restrictions, expiring authorisations (Code 5.10, 5.15). Run daily."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from putright.core.messages import STAFF_REMINDER, OutgoingMessage, queue_message
 from putright.people.selectors import reviews_due
 
 
@@ -22,10 +23,19 @@ class Command(BaseCommand):
         if not due.count:
             self.stdout.write("Nothing due for review.")
             return
-        send_mail(
-            subject=f"{due.count} review(s) due – PutRight",
-            message=render_to_string("people/email/reviews_due.txt", {"due": due, "today": today}),
-            from_email=None,
-            recipient_list=[settings.PUTRIGHT_COMPLAINTS_EMAIL],
-        )
-        self.stdout.write(self.style.SUCCESS(f"Reminder sent: {due.count} review(s) due."))
+        with transaction.atomic():
+            # Through the outbox (retried, Notify when configured), at most once a day.
+            queue_message(
+                OutgoingMessage(
+                    kind=STAFF_REMINDER,
+                    to=settings.PUTRIGHT_COMPLAINTS_EMAIL,
+                    name="Complaints team",
+                    subject=f"{due.count} review(s) due – PutRight",
+                    body=render_to_string(
+                        "people/email/reviews_due.txt", {"due": due, "today": today}
+                    ),
+                    key=f"reminder:reviews:{today.isoformat()}",
+                    role="staff",
+                )
+            )
+        self.stdout.write(self.style.SUCCESS(f"Reminder queued: {due.count} review(s) due."))

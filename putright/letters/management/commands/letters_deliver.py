@@ -1,4 +1,4 @@
-"""Send every outbox letter that is due (run from cron, e.g. every minute)."""
+"""Send every outbox letter that is due, now (the task worker also does this by itself)."""
 
 from django.core.management.base import BaseCommand
 

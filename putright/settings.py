@@ -173,6 +173,13 @@ TASKS = {
     }
 }
 
+# --- Scheduled jobs (putright/core/scheduler.py; the tick runs inside `manage.py db_worker`) --
+PUTRIGHT_SCHEDULER_TICK_SECONDS = env_int("PUTRIGHT_SCHEDULER_TICK_SECONDS", 60, minimum=5)
+# /healthz answers 503 when the scheduler's last tick is older than this. Keep it above the
+# longest task a single worker runs (a large import holds the worker, and so the tick).
+PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS = env_int("PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS", 600, minimum=60)
+PUTRIGHT_MAILBOX_POLL_MINUTES = env_int("PUTRIGHT_MAILBOX_POLL_MINUTES", 5, minimum=1)
+
 # --- Email -----------------------------------------------------------------------------------
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated); the environment variables keep
 # their familiar EMAIL_* names. Without EMAIL_HOST, emails are printed to the console.

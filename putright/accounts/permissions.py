@@ -25,6 +25,16 @@ def can_manage(user: Any) -> bool:
     )
 
 
+def is_administrator(user: Any) -> bool:
+    """Administrators (or Django superusers) run the installation: scheduled jobs, templates."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (getattr(user, "role", None) == "admin" or getattr(user, "is_superuser", False))
+    )
+
+
 def can_view_cases(user: Any) -> bool:
     """Every active staff member may read cases, including the read-only viewer role."""
     return bool(user is not None and user.is_authenticated and user.is_active)

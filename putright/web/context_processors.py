@@ -7,7 +7,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
+from putright.accounts.permissions import (
+    can_manage,
+    can_view_cases,
+    can_work_cases,
+    is_administrator,
+)
 from putright.reporting.permissions import can_read_reports
 
 # A colour is written into a <style> element, so only a plain hex colour is accepted.
@@ -71,4 +76,5 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "can_manage": can_manage(user),
         "staff_sections": staff_sections() if can_work_cases(user) else [],
         "can_read_reports": can_read_reports(user),
+        "is_administrator": is_administrator(user),
     }

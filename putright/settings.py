@@ -147,6 +147,10 @@ USE_TZ = True
 # --- Static files and uploads ----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# A folder with the landlord's own images (e.g. logo.png), served as /static/branding/...:
+# set PUTRIGHT_LOGO_URL=/static/branding/logo.png for pages and letters alike.
+_branding_dir = env_str("PUTRIGHT_BRANDING_DIR", "")
+STATICFILES_DIRS = [("branding", _branding_dir)] if _branding_dir else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("PUTRIGHT_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

@@ -304,3 +304,39 @@ def test_run_scheduler_once_runs_the_due_jobs(db, time_machine):
     assert "letters.outbox_sweep: succeeded – Sent 0 letter(s)." in out.getvalue()
     call_command("run_scheduler", "--once", stdout=out)
     assert JobRun.objects.filter(job="letters.outbox_sweep").count() == 1
+
+
+def test_old_history_and_finished_ticks_are_pruned_daily(db, time_machine):
+    from django_tasks_db.models import DBTaskResult
+
+    from putright.core.jobs import TICK_TASK_PATH
+
+    def finished_tick(days_ago: int) -> DBTaskResult:
+        moment = at(10, 3, 0) - timedelta(days=days_ago)
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path=TICK_TASK_PATH,
+            backend_name="database",
+            run_after=moment,
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at=moment,
+        )
+
+    old_tick, new_tick = finished_tick(2), finished_tick(0)
+    for days, status in ((31, "succeeded"), (29, "succeeded"), (31, "failed"), (181, "failed")):
+        moment = at(10, 3, 0) - timedelta(days=days)
+        JobRun.objects.create(
+            job=f"test.{status}", period_start=moment, started_at=moment, status=status
+        )
+
+    time_machine.move_to(at(10, 3, 30), tick=False)
+    prune = registered_jobs()["core.prune_job_runs"]
+    assert scheduler_tick(jobs=[prune])[0].detail == "Deleted 2 old run(s) and 1 finished tick(s)."
+
+    remaining = JobRun.objects.filter(job__startswith="test.").order_by("started_at")
+    assert [(r.status, (at(10, 3, 0) - r.started_at).days) for r in remaining] == [
+        ("failed", 31),
+        ("succeeded", 29),
+    ]
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [new_tick.pk]
+    assert not DBTaskResult.objects.filter(pk=old_tick.pk).exists()

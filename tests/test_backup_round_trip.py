@@ -170,3 +170,12 @@ def test_backup_refuses_to_overwrite_an_archive(tmp_path, db):
 
 def test_the_refusal_names_force():
     assert "--force" in TARGET_NOT_EMPTY
+
+
+def test_a_backup_into_a_folder_is_named_by_the_uk_time(tmp_path, db, time_machine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(datetime(2027, 7, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    call_command("backup", str(tmp_path), stdout=StringIO())
+    assert [p.name for p in tmp_path.iterdir()] == ["putright-backup-20270701-003000.tar.gz"]

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import ConnectionHandler, load_backend
+from django.utils import timezone
 
 from putright.core import clock
 
@@ -300,5 +301,5 @@ def backup_restore(
 
 
 def default_archive_name(now: datetime | None = None) -> str:
-    moment = (now or clock.now()).astimezone()
+    moment = timezone.localtime(now or clock.now())  # UK time, as the landlord reads it
     return f"putright-backup-{moment:%Y%m%d-%H%M%S}.tar.gz"

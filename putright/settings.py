@@ -144,6 +144,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network; it carries no personal data.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -161,6 +163,10 @@ USE_TZ = True
 # --- Static files and uploads ----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("PUTRIGHT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# A folder with the landlord's own images (e.g. logo.png), served as /static/branding/...:
+# set PUTRIGHT_LOGO_URL=/static/branding/logo.png for pages and letters alike.
+_branding_dir = env_str("PUTRIGHT_BRANDING_DIR", "")
+STATICFILES_DIRS = [("branding", _branding_dir)] if _branding_dir else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("PUTRIGHT_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -194,6 +200,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Scheduled jobs (putright/core/scheduler.py; the tick runs inside `manage.py db_worker`) --
+PUTRIGHT_SCHEDULER_TICK_SECONDS = env_int("PUTRIGHT_SCHEDULER_TICK_SECONDS", 60, minimum=5)
+# /healthz answers 503 when the scheduler's last tick is older than this. Keep it above the
+# longest task a single worker runs (a large import holds the worker, and so the tick).
+PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS = env_int("PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS", 600, minimum=60)
+PUTRIGHT_MAILBOX_POLL_MINUTES = env_int("PUTRIGHT_MAILBOX_POLL_MINUTES", 5, minimum=1)
 
 # --- Email -----------------------------------------------------------------------------------
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated); the environment variables keep

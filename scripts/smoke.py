@@ -227,6 +227,8 @@ def build(env: dict, timings: dict[str, float]) -> subprocess.Popen[bytes]:
     from django.test import override_settings
 
     call_command("migrate", interactive=False, verbosity=0)
+    # One scheduler tick now (the worker ticks on its own later): /healthz needs a heartbeat.
+    call_command("run_scheduler", once=True, verbosity=0)
     timings["check --deploy and migrate"] = time.monotonic() - started
     quiet = io.StringIO()
     call_command("seed_demo", complaints=32, seed=11, stdout=quiet)
@@ -559,6 +561,8 @@ def pages(f: Fixtures) -> list[Page]:
     ]
     public = [
         p("login", OK, "anonymous"),
+        # The scheduler ticked once at set-up, so the heartbeat is fresh.
+        p("healthz", OK, "anonymous"),
         p("password_reset", OK, "anonymous"),
         p("password_reset_done", OK, "anonymous"),
         p("password_reset_confirm", OK, "anonymous", "MQ", "set-password"),
@@ -585,6 +589,8 @@ def pages(f: Fixtures) -> list[Page]:
     ]
     admin_pages = [
         p("admin:index", OK, "admin"),
+        p("web:scheduled-jobs", OK, "admin"),
+        p("web:scheduled-jobs", FORBIDDEN, "staff"),
         *(Page("admin:changelist", path, OK, "admin") for path in f.admin_changelists),
     ]
     return staff + api + public + portal + admin_pages

@@ -38,6 +38,7 @@ class Action(StrEnum):
     EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
     APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # record the board's approval
     IMPORT = "import"  # load a register from another system (rewrites the record)
+    RUN_INSTALLATION = "run_installation"  # scheduled jobs and other installation pages
 
 
 HANDLER, OFFICER, VIEWER, ADMIN = Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN
@@ -54,17 +55,21 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.EDIT_REPORTS: frozenset({OFFICER, ADMIN}),
     Action.APPROVE_FOR_GOVERNING_BODY: frozenset({VIEWER, ADMIN}),
     Action.IMPORT: frozenset({OFFICER, ADMIN}),
+    Action.RUN_INSTALLATION: frozenset({ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
 # who must still be able to fix a letter template).
-SUPERUSER_ALSO: frozenset[Action] = frozenset({Action.EDIT_LETTER_TEMPLATES})
+SUPERUSER_ALSO: frozenset[Action] = frozenset(
+    {Action.EDIT_LETTER_TEMPLATES, Action.RUN_INSTALLATION}
+)
 
 # Why a signed-in member of staff was refused, where a page says more than "403".
 DENIED: dict[Action, str] = {
     Action.WORK_CASES: "Your role is read-only: you can look but not change anything.",
     Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
     Action.IMPORT: "Only a complaints officer or an administrator can import.",
+    Action.RUN_INSTALLATION: "Only an administrator can see the scheduled jobs.",
 }
 
 

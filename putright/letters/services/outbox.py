@@ -41,6 +41,7 @@ from putright.letters.constants import (
 from putright.letters.mail import AcceptedUnconfirmed
 from putright.letters.models import OutboxItem
 from putright.letters.notify import NotifyAdapter, notify_client
+from putright.letters.selectors import outbox_problem_count
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +272,12 @@ def outbox_deliver_due(*, now: datetime | None = None) -> int:
         result = outbox_deliver(item_id=item_id, now=now)
         sent += bool(result and result.status == OutboxStatus.SENT)
     return sent
+
+
+def outbox_sweep(*, now: datetime | None = None) -> str:
+    """Send what is due and say how many still wait for staff (`letters_deliver`, the job)."""
+    sent = outbox_deliver_due(now=now)
+    return f"Sent {sent} letter(s). {outbox_problem_count()} waiting after a failure."
 
 
 @transaction.atomic

@@ -31,6 +31,9 @@ read_reports                . Y Y Y
 edit_reports                . Y . Y
 approve_for_governing_body  . . Y Y
 import                      . Y . Y
+manage_own_sign_in          Y Y Y Y
+read_security_log           . . . Y
+unlock_sign_in              . . . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
 

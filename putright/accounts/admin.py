@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -26,7 +25,15 @@ class UserAdmin(DjangoUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens by name and prefix only: the key is never stored, and its digest is not shown."""
 
-    list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_filter = ("revoked_at",)
     search_fields = ("name", "user__username")
     fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")

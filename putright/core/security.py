@@ -78,9 +78,7 @@ def failures_from_ip(ip: str | None, *, window_minutes: int) -> int:
         return 0
     start = since(window_minutes=window_minutes)
     reset = (
-        SecurityEvent.objects.filter(
-            kind=Kind.SIGNIN_UNLOCKED, data__ip=ip, at__gte=start
-        )
+        SecurityEvent.objects.filter(kind=Kind.SIGNIN_UNLOCKED, data__ip=ip, at__gte=start)
         .order_by("-at", "-pk")
         .first()
     )
@@ -97,3 +95,17 @@ def events_from_ip(kind: str, ip: str | None, *, window_minutes: int) -> int:
     return SecurityEvent.objects.filter(
         kind=kind, ip=ip, at__gte=since(window_minutes=window_minutes)
     ).count()
+
+
+def over_limit(
+    *, request: HttpRequest, kind: str, limited_kind: str, limit: int, window_minutes: int
+) -> bool:
+    """Count this request against its address's limit: True (and a `limited_kind` line in the
+    log) once the address has made `limit` requests of this kind in the window; otherwise
+    the request is recorded as `kind` and may go ahead."""
+    ip = client_ip(request)
+    if events_from_ip(kind, ip, window_minutes=window_minutes) >= limit:
+        security_event_record(kind=limited_kind, request=request, data={"limit": limit})
+        return True
+    security_event_record(kind=kind, request=request)
+    return False

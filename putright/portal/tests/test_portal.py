@@ -382,3 +382,21 @@ def test_the_acknowledgement_letter_the_letters_app_sends_appears_in_the_portal(
     letter = sent.first()
     assert letter.subject in page
     assert letter.attachments.first().original_name in page
+
+
+def test_sign_in_link_requests_are_limited_per_address(client, settings, db):
+    from putright.core.models import SecurityEvent
+    from putright.portal.views import TOO_MANY_REQUESTS
+
+    settings.PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR = 3
+    for _ in range(3):
+        ok = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.1.1.1")
+        assert ok.status_code == 200
+
+    limited = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.1.1.1")
+
+    assert limited.status_code == 429
+    assert TOO_MANY_REQUESTS in limited.content.decode()
+    assert SecurityEvent.objects.filter(kind="portal.limited", ip="10.1.1.1").count() == 1
+    other = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.2.2.2")
+    assert other.status_code == 200

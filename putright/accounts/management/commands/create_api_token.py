@@ -28,7 +28,9 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=options["username"], is_active=True)
         except User.DoesNotExist as exc:
-            raise CommandError(f"No active member of staff is called {options['username']}.") from exc
+            raise CommandError(
+                f"No active member of staff is called {options['username']}."
+            ) from exc
         if options["days"] < 1:
             raise CommandError("--days must be 1 or more.")
         try:
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             )
         except ComplaintError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"Token “{token.name}” for {user.username}, expires {token.expires_at:%d %b %Y}:")
+        self.stdout.write(
+            f"Token “{token.name}” for {user.username}, expires {token.expires_at:%d %b %Y}:"
+        )
         self.stdout.write(key)
         self.stdout.write("Send it as `Authorization: Token <key>`. It will not be shown again.")

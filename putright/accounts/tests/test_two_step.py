@@ -208,3 +208,14 @@ def test_the_demo_key_gives_the_code_an_app_would(officer):
     from putright.accounts.demo import DEMO_TOTP_KEY, demo_totp_code
 
     assert demo_totp_code() == f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
+
+
+def test_a_handler_with_django_admin_access_must_use_two_step(client, db):
+    from putright.accounts import factories
+
+    factories.handler(username="helen", is_staff=True)
+    client.post("/admin/login/", {"username": "helen", "password": TEST_PASSWORD})
+
+    response = client.get("/admin/")
+
+    assert response.url == "/accounts/two-step/set-up/?next=/admin/"

@@ -33,10 +33,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "putright.core",
     "putright.accounts",
     "putright.people",
@@ -62,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: end idle or over-long staff sessions, then hold a signed-in member
+    # of staff at two-step verification until they pass it (admin pages included).
+    "putright.accounts.middleware.SessionLimitsMiddleware",
+    "putright.accounts.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A retried API POST with the same Idempotency-Key acts once (putright/core/idempotency.py).
@@ -132,10 +138,34 @@ LOGOUT_REDIRECT_URL = LOGIN_URL
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Two-step verification (TOTP with recovery codes, django-otp). Officers, administrators and
+# Django superusers/staff always; handlers and viewers once this is true (or once they enrol).
+PUTRIGHT_MFA_REQUIRED_FOR_HANDLERS = env_bool("PUTRIGHT_MFA_REQUIRED_FOR_HANDLERS", False)
+OTP_TOTP_ISSUER = env_str("PUTRIGHT_LANDLORD_NAME", "Thrive Homes") + " PutRight"
+# Sign-in lockout (ASVS 2.2.1): refused, even with the right password, after this many failures
+# for one username (or from one address) within the window, until the window passes or an
+# administrator unlocks.
+PUTRIGHT_SIGNIN_FAILURE_LIMIT = env_int("PUTRIGHT_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+PUTRIGHT_SIGNIN_IP_FAILURE_LIMIT = env_int("PUTRIGHT_SIGNIN_IP_FAILURE_LIMIT", 20, minimum=1)
+PUTRIGHT_SIGNIN_WINDOW_MINUTES = env_int("PUTRIGHT_SIGNIN_WINDOW_MINUTES", 15, minimum=1)
+# Portal sign-in link requests allowed from one address per hour.
+PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR = env_int(
+    "PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR", 10, minimum=1
+)
+# Staff sessions (ASVS 3.3): signed out after this long idle, and after this long in any case.
+PUTRIGHT_SESSION_IDLE_MINUTES = env_int("PUTRIGHT_SESSION_IDLE_MINUTES", 30, minimum=1)
+PUTRIGHT_SESSION_MAX_HOURS = env_int("PUTRIGHT_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = PUTRIGHT_SESSION_MAX_HOURS * 60 * 60
+# API tokens expire this many days after they are made, unless a shorter life is chosen.
+PUTRIGHT_API_TOKEN_DAYS = env_int("PUTRIGHT_API_TOKEN_DAYS", 90, minimum=1)
 
 # --- Security (secure by default whenever DEBUG is off) --------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -250,7 +280,7 @@ PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", DEFAULT_CODE)
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "putright.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

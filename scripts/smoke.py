@@ -294,9 +294,9 @@ def prepare() -> Fixtures:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connections, transaction
     from django.urls import URLPattern, URLResolver, get_resolver, reverse
-    from rest_framework.authtoken.models import Token
 
     from putright.accounts.models import User
+    from putright.accounts.services import api_token_create
     from putright.complaints.constants import Channel, Direction
     from putright.complaints.forms import CASE_ACTIONS
     from putright.complaints.models import Complaint, OmbudsmanReferral, OutstandingAction, Remedy
@@ -357,7 +357,9 @@ def prepare() -> Fixtures:
     support = complaint.resident.adjustments.first() or _any_adjustment()
     year = reporting_year_of(today())
     fixtures = Fixtures(
-        token=Token.objects.get_or_create(user=officer)[0].key,
+        token=api_token_create(
+            user=officer, name="smoke test", days=1, actor=officer, two_step_verified=True
+        )[1],
         complaint=complaint.reference,
         resident_email=complaint.resident.email,
         resident=complaint.resident_id,
@@ -590,6 +592,16 @@ def pages(f: Fixtures) -> list[Page]:
     admin_pages = [
         p("admin:index", OK, "admin"),
         p("web:scheduled-jobs", OK, "admin"),
+        p("security_log", OK, "admin"),
+        p("security_log", FORBIDDEN, "staff"),
+        p("signin_unlock", NOT_ALLOWED, "admin"),
+        p("two_step", OK, "staff"),
+        p("two_step_setup", OK, "staff"),
+        p("two_step_verify", OK, "staff"),
+        p("two_step_recovery", NOT_ALLOWED, "staff"),
+        p("two_step_remove", NOT_ALLOWED, "staff"),
+        p("api_tokens", OK, "staff"),
+        p("api_token_revoke", NOT_ALLOWED, "staff", 1),
         p("web:scheduled-jobs", FORBIDDEN, "staff"),
         *(Page("admin:changelist", path, OK, "admin") for path in f.admin_changelists),
     ]
@@ -645,6 +657,13 @@ def sign_in(browser: Browser, username: str) -> None:
     )
     if answer.status != FOUND:
         raise SmokeFailure(f"signing in as {username} answered {answer.status}")
+    if "/two-step/" in answer.headers.get("Location", ""):
+        # The demo staff's published demo-only key (putright/accounts/demo.py).
+        from putright.accounts.demo import demo_totp_code
+
+        answer = browser.post_form("/accounts/two-step/verify/", {"code": demo_totp_code()})
+        if answer.status != FOUND:
+            raise SmokeFailure(f"two-step verification as {username} answered {answer.status}")
 
 
 def portal_sign_in(browser: Browser, fixtures: Fixtures, mail: MailCatcher) -> None:

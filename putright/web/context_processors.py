@@ -71,4 +71,5 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "staff_sections": staff_sections() if allowed(user, Action.WORK_CASES) else [],
         "can_read_reports": allowed(user, Action.READ_REPORTS),
         "is_administrator": allowed(user, Action.RUN_INSTALLATION),
+        "can_read_security_log": allowed(user, Action.READ_SECURITY_LOG),
     }

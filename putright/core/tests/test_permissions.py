@@ -32,6 +32,9 @@ edit_reports                . Y . Y
 approve_for_governing_body  . . Y Y
 import                      . Y . Y
 run_installation            . . . Y
+manage_own_sign_in          Y Y Y Y
+read_security_log           . . . Y
+unlock_sign_in              . . . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
 

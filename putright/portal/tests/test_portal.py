@@ -436,3 +436,21 @@ def test_the_sign_in_email_goes_through_the_outbox_and_the_link_is_not_kept_once
     assert mail.outbox[-1].extra_headers["Message-ID"] == letter.message_id
     assert path not in letter.text
     assert "[link removed once sent]" in letter.text
+
+
+def test_sign_in_link_requests_are_limited_per_address(client, settings, db):
+    from putright.core.models import SecurityEvent
+    from putright.portal.views import TOO_MANY_REQUESTS
+
+    settings.PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR = 3
+    for _ in range(3):
+        ok = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.1.1.1")
+        assert ok.status_code == 200
+
+    limited = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.1.1.1")
+
+    assert limited.status_code == 429
+    assert TOO_MANY_REQUESTS in limited.content.decode()
+    assert SecurityEvent.objects.filter(kind="portal.limited", ip="10.1.1.1").count() == 1
+    other = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.2.2.2")
+    assert other.status_code == 200

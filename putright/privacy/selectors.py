@@ -91,16 +91,22 @@ def complaints_past_retention(cutoff: date) -> QuerySet[Complaint]:
     )
 
 
-def residents_without_complaints_past_retention(cutoff: date) -> QuerySet[Resident]:
-    """Residents who never complained, recorded before `cutoff`, with no recent service request."""
+def residents_past_retention(cutoff: date) -> QuerySet[Resident]:
+    """Residents not yet anonymised whose complaints all are (or who never complained),
+    recorded before `cutoff`, with no service request open or made since."""
     recent_request = Exists(
         ServiceRequest.objects.filter(resident=OuterRef("pk")).filter(
             Q(requested_on__gte=cutoff) | ~Q(status__in=list(CLOSED_REQUEST_STATUSES))
         )
     )
+    kept_complaint = Exists(
+        Complaint.objects.filter(resident=OuterRef("pk"), anonymised__isnull=True)
+    )
+    complained = Exists(Complaint.objects.filter(resident=OuterRef("pk")))
     return (
-        Resident.objects.filter(anonymised__isnull=True, created_at__date__lt=cutoff)
-        .exclude(Exists(Complaint.objects.filter(resident=OuterRef("pk"))))
+        Resident.objects.filter(anonymised__isnull=True)
+        .filter(complained | Q(created_at__date__lt=cutoff))
+        .exclude(kept_complaint)
         .exclude(recent_request)
     )
 

@@ -377,9 +377,7 @@ def retention_apply(*, today: date | None = None, actor: Any = None) -> Retentio
         selectors.complaints_past_retention(cutoff).order_by("pk").values_list("pk", "resident_id")
     ):
         by_resident.setdefault(resident_id, []).append(pk)
-    for resident_id in selectors.residents_without_complaints_past_retention(cutoff).values_list(
-        "pk", flat=True
-    ):
+    for resident_id in selectors.residents_past_retention(cutoff).values_list("pk", flat=True):
         by_resident.setdefault(resident_id, [])
     for resident_id, complaint_ids in sorted(by_resident.items()):
         audit = _anonymise_for_retention(

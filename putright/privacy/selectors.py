@@ -18,7 +18,7 @@ from putright.intake.constants import CLOSED_REQUEST_STATUSES
 from putright.intake.models import ServiceRequest
 from putright.people.models import Resident
 from putright.privacy.models import AuditEntry
-from putright.rules.retention import ErasureFacts, days_before, years_before
+from putright.rules.retention import ErasureFacts, days_before, ended_on, years_before
 from putright.rules.workflow import OPEN_STATES
 
 _OPEN = [s.value for s in OPEN_STATES]
@@ -111,7 +111,7 @@ def residents_past_retention(cutoff: date) -> QuerySet[Resident]:
     )
 
 
-def erasure_facts(resident: Resident, *, cutoff: date) -> ErasureFacts:
+def erasure_facts(resident: Resident) -> ErasureFacts:
     """What the record says about the resident, for `erasure_refusal`."""
     complaints = Complaint.objects.filter(resident=resident)
     finished = complaints.exclude(status__in=_OPEN)
@@ -119,10 +119,9 @@ def erasure_facts(resident: Resident, *, cutoff: date) -> ErasureFacts:
     latest_response = Stage.objects.filter(complaint__in=finished).aggregate(d=Max("responded_on"))[
         "d"
     ]
-    ends = [d for d in (latest_close, latest_response) if d is not None]
     return ErasureFacts(
         open_complaints=complaints.filter(status__in=_OPEN).count(),
-        latest_end=max(ends) if ends else None,
+        latest_end=ended_on(latest_close, [latest_response]),
         outstanding_follow_ups=Remedy.objects.filter(
             complaint__in=complaints, completed_on__isnull=True
         ).count()

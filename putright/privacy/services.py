@@ -441,7 +441,7 @@ def resident_erase(
         reason = clean_reason(reason, resident)
         complaints = Complaint.objects.select_for_update().filter(resident=resident)
         due = list(complaints.order_by("pk").values_list("pk", "reference"))
-        facts = selectors.erasure_facts(resident, cutoff=cutoff)
+        facts = selectors.erasure_facts(resident)
         refusal = erasure_refusal(facts, keep_from=cutoff)
         if refusal is not None:
             refused = ErasureRefused(refusal, _refusal_message(refusal, facts, rules, cutoff))

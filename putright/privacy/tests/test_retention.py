@@ -182,3 +182,15 @@ def test_the_database_refuses_updates_again_once_the_run_is_over(old_cases):
     retention_apply(today=TODAY, actor=None)
 
     assert raw_update_is_refused(CaseEvent.objects.filter(complaint=old_cases[1]).first())
+
+
+def test_a_complaint_answered_within_the_retention_period_is_kept_whatever_its_closure(old_cases):
+    rosa_case, _ = old_cases
+    # Closed in 2019, but its final response is recent (e.g. reopened at stage 2 and answered).
+    Stage.objects.filter(complaint=rosa_case, number=2).update(
+        responded_on=TODAY - timedelta(days=30)
+    )
+
+    retention_apply(today=TODAY, actor=None)
+
+    assert type(rosa_case).objects.get(pk=rosa_case.pk).description == rosa_case.description

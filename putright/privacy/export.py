@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.forms.models import model_to_dict
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -66,8 +66,17 @@ def _json(data: Any) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
 
-def _rows(objs, *exclude: str) -> list[dict]:
-    return [model_to_dict(o, exclude=list(exclude)) for o in objs]
+def _fields(obj: Any) -> dict[str, Any]:
+    """Every stored field of a row (files by name), including those no form edits."""
+    data = {}
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        data[f.attname] = value.name if isinstance(value, FieldFile) else value
+    return data
+
+
+def _rows(objs) -> list[dict]:
+    return [_fields(o) for o in objs]
 
 
 def _csv(rows: list[dict]) -> str:
@@ -81,17 +90,16 @@ def _csv(rows: list[dict]) -> str:
 
 def _resident_data(resident: Resident) -> dict:
     return {
-        "resident": model_to_dict(resident),
+        "resident": _fields(resident),
         "home": str(resident.home) if resident.home else "",
         "tenancies": [
-            {**model_to_dict(t), "home": str(t.home)}
-            for t in resident.tenancies.select_related("home")
+            {**_fields(t), "home": str(t.home)} for t in resident.tenancies.select_related("home")
         ],
         "adjustments": _rows(resident.adjustments.all()),
         "vulnerabilities": _rows(resident.vulnerabilities.all()),
         "representatives": _rows(resident.representatives.all()),
         "contact_restrictions": _rows(resident.contact_restrictions.all()),
-        "service_requests": _rows(ServiceRequest.objects.filter(resident=resident), "complaints"),
+        "service_requests": _rows(ServiceRequest.objects.filter(resident=resident)),
         "survey_responses": _rows(SurveyResponse.objects.filter(resident=resident)),
     }
 
@@ -102,10 +110,10 @@ def _complaint_data(complaint: Complaint) -> dict:
         response = getattr(stage, "response", None)
         stages.append(
             {
-                **model_to_dict(stage),
+                **_fields(stage),
                 "extensions": _rows(stage.extensions.all()),
                 "response": {
-                    **model_to_dict(response),
+                    **_fields(response),
                     "decisions": _rows(response.decisions.all()),
                 }
                 if response
@@ -114,7 +122,7 @@ def _complaint_data(complaint: Complaint) -> dict:
         )
     return {
         "complaint": {
-            **model_to_dict(complaint),
+            **_fields(complaint),
             "category": str(complaint.category or ""),
             "home": str(complaint.home or ""),
         },

@@ -102,3 +102,17 @@ def test_the_redaction_path_is_the_only_code_that_opens_the_window():
     ]
     assert offenders == []
     assert Correspondence  # the record models the window serves
+
+
+def test_the_audit_log_cannot_be_rewritten_or_deleted(event):
+    with redaction(kind=AuditKind.RETENTION, day=TODAY, actor=None):
+        pass
+    entry = AuditEntry.objects.get()
+
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.update(reason="Nothing happened")
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(PermissionError):
+        entry.save()
+    assert AuditEntry.objects.get().reason == ""

@@ -8,6 +8,14 @@ from putright.privacy.constants import AuditKind
 AUDIT_IS_APPEND_ONLY = "The privacy audit log is append-only."
 
 
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(AUDIT_IS_APPEND_ONLY)
+
+    def delete(self):
+        raise PermissionError(AUDIT_IS_APPEND_ONLY)
+
+
 class AuditEntry(models.Model):
     """One anonymisation, erasure (or refusal) or subject-access export: who, when, what, why.
 
@@ -32,6 +40,8 @@ class AuditEntry(models.Model):
     files_exported = models.PositiveIntegerField(default=0)
     # Per model: {"complaints.Correspondence": {"fields": 3, "rows": 1}, ...}
     detail = models.JSONField(default=dict)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "audit entries"

@@ -7,8 +7,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from putright.complaints.tests.stories import received, travel
 from putright.people.models import Resident
+from putright.privacy.export import resident_export
 from putright.privacy.models import AuditEntry
+from putright.privacy.services import retention_apply
+from putright.privacy.tests.conftest import TODAY
 
 
 @pytest.fixture
@@ -84,3 +88,38 @@ def test_forms_need_the_csrf_token(urls, administrator):
 
     assert response.status_code == 403
     assert not AuditEntry.objects.exists()
+
+
+def test_a_refused_erasure_shows_the_rule_and_changes_nothing(
+    client, urls, administrator, old_cases, time_machine, handler
+):
+
+    travel(time_machine, TODAY)
+    received(resident=old_cases[0].resident, actor=handler)
+    client.force_login(administrator)
+
+    response = client.post(
+        urls["erase"][1], {"erase-reason": "Request by letter", "erase-confirm": "on"}
+    )
+
+    assert response.status_code == 409
+    assert "UK GDPR Art. 17(3)(b)" in response.content.decode()
+    assert Resident.objects.get(pk=old_cases[0].resident_id).full_name == "Rosa Bell"
+    assert AuditEntry.objects.get().refusal == "open_complaint"
+
+
+def test_the_pages_take_a_fixed_number_of_queries(
+    client, urls, administrator, old_cases, django_assert_max_num_queries
+):
+
+    for _ in range(3):  # audit entries with an actor each
+        resident_export(
+            resident=old_cases[0].resident, reason="Request", actor=administrator
+        ).file.close()
+    retention_apply(today=TODAY, actor=None)
+    client.force_login(administrator)
+
+    with django_assert_max_num_queries(4):
+        assert client.get(urls["home"][1], {"q": "removed"}).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(urls["resident"][1]).status_code == 200

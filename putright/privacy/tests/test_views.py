@@ -103,7 +103,7 @@ def test_a_refused_erasure_shows_the_rule_and_changes_nothing(
     )
 
     assert response.status_code == 409
-    assert "UK GDPR Art. 17(3)(b)" in response.content.decode()
+    assert "Erasure refused: the resident has a complaint still open." in response.content.decode()
     assert Resident.objects.get(pk=old_cases[0].resident_id).full_name == "Rosa Bell"
     assert AuditEntry.objects.get().refusal == "open_complaint"
 

@@ -24,10 +24,12 @@ from putright.complaints.models import (
     OutstandingAction,
     Remedy,
     Response,
+    ResponseDraft,
     Stage,
 )
 from putright.core.clock import today as clock_today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.permissions import DENIED, Action, allowed
 from putright.imports.models import ImportBatch, ImportedComplaint, ImportedResident
 from putright.intake.constants import InboundStatus
 from putright.intake.models import (
@@ -36,7 +38,7 @@ from putright.intake.models import (
     ServiceRequestUpdate,
     SurveyResponse,
 )
-from putright.letters.models import Letter, OutboxItem, ResponseDraft
+from putright.letters.models import Letter, OutboxItem
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
@@ -63,7 +65,6 @@ from putright.reporting.models import (
 )
 from putright.rules.retention import ErasureRefusal, erasure_refusal, postcode_district
 
-ADMINISTRATORS_ONLY = "Only an administrator can act on residents' data rights."
 REASON_REQUIRED = "Give the reason for the request."
 REASON_NAMES_RESIDENT = (
     "Leave the resident's name and contact details out of the reason: the audit log keeps no "
@@ -114,18 +115,9 @@ class ErasureRefused(RuleBroken):
         self.refusal = refusal
 
 
-def is_privacy_administrator(user: Any) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (getattr(user, "role", None) == "admin" or user.is_superuser)
-    )
-
-
 def require_administrator(actor: Any) -> None:
-    if not is_privacy_administrator(actor):
-        raise RuleBroken(ADMINISTRATORS_ONLY)
+    if not allowed(actor, Action.MANAGE_RESIDENTS_DATA):
+        raise RuleBroken(DENIED[Action.MANAGE_RESIDENTS_DATA])
 
 
 def clean_reason(reason: str, resident: Resident) -> str:

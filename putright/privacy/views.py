@@ -1,35 +1,17 @@
 """Administrators' pages for residents' data rights: audit log, subject access, erasure."""
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from putright.core.errors import ComplaintError
+from putright.core.permissions import Action, permission_required_for
 from putright.people.models import Resident
 from putright.privacy import export, selectors, services
 from putright.privacy.forms import ErasureForm, ReasonForm
 
 
-def administrators_only(view: Callable) -> Callable:
-    """Anonymous visitors sign in; staff other than administrators are refused (403)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not services.is_privacy_administrator(request.user):
-            raise PermissionDenied(services.ADMINISTRATORS_ONLY)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@administrators_only
+@permission_required_for(Action.MANAGE_RESIDENTS_DATA)
 @require_http_methods(["GET"])
 def privacy_home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
@@ -62,13 +44,13 @@ def _resident_page(request: HttpRequest, resident: Resident, status: int = 200, 
     )
 
 
-@administrators_only
+@permission_required_for(Action.MANAGE_RESIDENTS_DATA)
 @require_http_methods(["GET"])
 def resident_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _resident_page(request, get_object_or_404(Resident, pk=pk))
 
 
-@administrators_only
+@permission_required_for(Action.MANAGE_RESIDENTS_DATA)
 @require_http_methods(["POST"])
 def resident_export(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_object_or_404(Resident, pk=pk)
@@ -85,7 +67,7 @@ def resident_export(request: HttpRequest, pk: int) -> HttpResponse:
     return _resident_page(request, resident, status=400, export_form=form)
 
 
-@administrators_only
+@permission_required_for(Action.MANAGE_RESIDENTS_DATA)
 @require_http_methods(["POST"])
 def resident_erase(request: HttpRequest, pk: int) -> HttpResponse:
     resident = get_object_or_404(Resident, pk=pk)

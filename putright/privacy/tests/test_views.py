@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from putright.complaints.tests.stories import received, travel
+from putright.core.permissions import Action, view_permission
 from putright.people.models import Resident
+from putright.privacy import urls as privacy_urls
 from putright.privacy.export import resident_export
 from putright.privacy.models import AuditEntry
 from putright.privacy.services import retention_apply
@@ -123,3 +125,8 @@ def test_the_pages_take_a_fixed_number_of_queries(
         assert client.get(urls["home"][1], {"q": "removed"}).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(urls["resident"][1]).status_code == 200
+
+
+def test_every_privacy_url_states_the_administrators_only_rule():
+    for pattern in privacy_urls.urlpatterns:
+        assert view_permission(pattern.callback) == (Action.MANAGE_RESIDENTS_DATA, None)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.web",
     "putright.imports",
+    # Above every app it reads; nothing imports it (residents' data rights, UK GDPR).
+    "putright.privacy",
     # After PutRight's apps, so letters' `db_worker` (recovery at start and periodically)
     # overrides the package's command of the same name.
     "django_tasks_db",
@@ -217,6 +219,16 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 PUTRIGHT_MAX_ATTACHMENT_MB = env_int("PUTRIGHT_MAX_ATTACHMENT_MB", 10, minimum=1)
+
+# --- Residents' data (UK GDPR): how long personal data is kept (docs/privacy.md) -------------
+# Six years after a complaint ends: the Limitation Act 1980 period for legal claims.
+PUTRIGHT_RETAIN_CLOSED_COMPLAINTS_YEARS = env_int(
+    "PUTRIGHT_RETAIN_CLOSED_COMPLAINTS_YEARS", 6, minimum=1
+)
+PUTRIGHT_RETAIN_UNMATCHED_INTAKE_DAYS = env_int(
+    "PUTRIGHT_RETAIN_UNMATCHED_INTAKE_DAYS", 180, minimum=1
+)
+PUTRIGHT_RETAIN_IMPORT_FILES_DAYS = env_int("PUTRIGHT_RETAIN_IMPORT_FILES_DAYS", 30, minimum=1)
 # Uploads above this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Request bodies other than files (form fields, JSON): generous for long complaint narratives.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
     path("system/", include("putright.web.urls")),
+    path("privacy/", include("putright.privacy.urls")),
     path("", include("putright.complaints.urls")),
 ]
 

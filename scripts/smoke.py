@@ -482,6 +482,11 @@ def pages(f: Fixtures) -> list[Page]:
         p("letters:templates", FORBIDDEN, "staff"),  # administrators only
         p("letters:templates", OK, "admin"),
         p("letters:template_edit", OK, "admin", "acknowledgement"),
+        p("privacy:home", FORBIDDEN, "staff"),  # administrators only (UK GDPR data rights)
+        p("privacy:home", OK, "admin", suffix="?q=a"),
+        p("privacy:resident", OK, "admin", f.resident),
+        p("privacy:export", NOT_ALLOWED, "admin", f.resident),
+        p("privacy:erase", NOT_ALLOWED, "admin", f.resident),
         p("imports:upload", OK, "staff"),
         p("imports:batch", OK, "staff", f.import_batch),
         p("imports:template-csv", OK, "staff"),
@@ -576,6 +581,7 @@ def pages(f: Fixtures) -> list[Page]:
         # Without signing in: the sign-in page or a redirect to it, never a page of data.
         p("complaints:queue", FOUND, "anonymous"),
         p("reporting:index", FOUND, "anonymous"),
+        p("privacy:home", FOUND, "anonymous"),
         p("complaint-list", UNAUTHORISED, "anonymous"),
         p("portal:home", OK, "anonymous"),
         p("portal:complaint", FOUND, "anonymous", ref),

@@ -42,6 +42,7 @@ class Action(StrEnum):
     MANAGE_OWN_SIGN_IN = "manage_own_sign_in"  # own two-step verification and API tokens
     READ_SECURITY_LOG = "read_security_log"  # sign-ins, failures, refusals (ASVS V7)
     UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a sign-in lockout (ASVS V2.2)
+    MANAGE_RESIDENTS_DATA = "manage_residents_data"  # UK GDPR: subject access, erasure, audit
 
 
 HANDLER, OFFICER, VIEWER, ADMIN = Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN
@@ -62,6 +63,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.MANAGE_OWN_SIGN_IN: frozenset({HANDLER, OFFICER, VIEWER, ADMIN}),
     Action.READ_SECURITY_LOG: frozenset({ADMIN}),
     Action.UNLOCK_SIGN_IN: frozenset({ADMIN}),
+    Action.MANAGE_RESIDENTS_DATA: frozenset({ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
@@ -83,6 +85,7 @@ DENIED: dict[Action, str] = {
     Action.RUN_INSTALLATION: "Only an administrator can see the scheduled jobs.",
     Action.READ_SECURITY_LOG: "Only an administrator can read the security log.",
     Action.UNLOCK_SIGN_IN: "Only an administrator can unlock a sign-in.",
+    Action.MANAGE_RESIDENTS_DATA: "Only an administrator can act on residents' data rights.",
 }
 
 

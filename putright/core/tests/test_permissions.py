@@ -35,6 +35,7 @@ run_installation            . . . Y
 manage_own_sign_in          Y Y Y Y
 read_security_log           . . . Y
 unlock_sign_in              . . . Y
+manage_residents_data       . . . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
 

@@ -132,7 +132,9 @@ def test_a_full_stage_two_history_with_an_extension_and_the_ombudsman(second_han
         date(2025, 4, 25),
         date(2025, 5, 2),
     )
-    assert stage1.extensions.get().resident_informed_on == date(2025, 4, 24)
+    # No s1_resident_told_on: the date the resident was told is unknown, never assumed.
+    assert stage1.extensions.get().resident_informed_on is None
+    assert stage1.extensions.get().agreed_on == date(2025, 4, 24)
     assert stage2.handler == second_handler
     # 20 working days after Friday 9 May, across the 26 May bank holiday: 9 June; answered late.
     assert stage2.response_due == date(2025, 6, 9)

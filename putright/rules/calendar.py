@@ -167,8 +167,9 @@ def closures_between(start: date, end: date, *, calendar: WorkingCalendar) -> tu
 class Closure:
     """A landlord closure in time: the day closed, when it was decided and (if so) withdrawn.
 
-    A deadline is counted with the closures in force on the day its result settled, so a
-    closure decided (or withdrawn) later never changes a result already settled.
+    A deadline is counted with the closures in force on the day its result settled (a closure
+    recorded on that day counts), so a closure decided (or withdrawn) on a later day never
+    changes a result already settled.
     """
 
     day: date

@@ -103,5 +103,6 @@ def refresh_next_due(
         setattr(stage, name, value)
     if save and changes and stage.pk is not None:
         stage.save(update_fields=list(changes))
-    complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
+    if stage.number == complaint.current_stage:
+        complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
     return changes

@@ -172,3 +172,19 @@ def test_an_extension_agreed_before_an_earlier_one_is_refused(
     extended(open_complaint, actor=handler, new_due=date(2026, 3, 20))
     with pytest.raises(InvalidInput, match=services.stages.EXTENDED_BEFORE_LAST):
         _extend(open_complaint, handler, date(2026, 3, 24), extended_on=date(2026, 3, 5))
+
+
+def test_a_closure_recorded_on_the_day_of_the_response_counts_for_it_on_the_record(
+    open_complaint, handler, time_machine
+):
+    # Answered Tue 17 Mar, a day after the 16 Mar due date. Later that same day the office
+    # records that it was closed on Tue 10 Mar: the day has not ended, so the clock counts the
+    # closure for that response (due 17 Mar, on time), and the stored date and record follow.
+    travel(time_machine, date(2026, 3, 17))
+    complaint = responded(open_complaint, actor=handler)
+    closures.closure_add(day=date(2026, 3, 10), reason="Flood", actor=handler)
+    stage = stage_of(complaint)
+    assert stage.response_due_original == stage.response_due == date(2026, 3, 17)
+    event = last_event(complaint)
+    assert event.code == "stage.deadline_moved"
+    assert event.data["response_due"] == {"from": "2026-03-16", "to": "2026-03-17"}

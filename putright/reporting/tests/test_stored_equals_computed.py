@@ -75,7 +75,7 @@ def _check_everywhere(complaint) -> None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=12,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 
 from putright.complaints.models import NonWorkingDay, Stage
 from putright.complaints.services.common import record_event, refresh_next_due
@@ -61,20 +62,34 @@ def closure_remove(*, closure: NonWorkingDay, actor: Any) -> NonWorkingDay:
 
 
 def deadlines_recount(*, actor: Any, why: str) -> int:
-    """Rewrite the stored deadlines of every open, unanswered current stage from the one clock.
+    """Rewrite, from the one clock, the stored deadlines of every stage a closure decided today
+    can reach: open, unanswered current stages, and steps settled today (a closure recorded
+    this morning counts for a response sent this afternoon, as the clock counts it).
 
-    Settled results cannot move (the clock counts them with the calendar of their day); an
-    extended date was agreed with the resident and stays. Each moved case gets one event.
-    Returns how many moved.
+    Results settled before today cannot move (the clock counts them with the calendar of their
+    day); an extended date was agreed with the resident and stays. Each moved case gets one
+    event. Returns how many moved.
     """
+    on = today()
     moved = 0
-    stages = Stage.objects.select_related("complaint").filter(
-        complaint__status__in=[s.value for s in OPEN_STATES], responded_on__isnull=True
+    stages = (
+        Stage.objects.select_related("complaint")
+        .filter(
+            Q(
+                complaint__status__in=[s.value for s in OPEN_STATES],
+                responded_on__isnull=True,
+                number=F("complaint__current_stage"),
+            )
+            | Q(acknowledged_on=on)
+            | Q(responded_on=on)
+            | Q(complaint__closed_on=on)
+            | Q(extensions__agreed_on=on)
+        )
+        .distinct()
+        .order_by("id")
     )
     for stage in stages:
         complaint = stage.complaint
-        if stage.number != complaint.current_stage:
-            continue
         changes = refresh_next_due(complaint, stage)
         if not changes:
             continue

@@ -7,8 +7,11 @@ With production variables set, `python manage.py check --deploy` is clean.
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
-from putright.env import env_bool, env_int, env_list, env_str
+from putright.core.logging import logging_config
+from putright.env import env_bool, env_choice, env_int, env_list, env_str
+from putright.rules.profile import DEFAULT_CODE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects and errors included) carries the request id.
+    "putright.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A retried API POST with the same Idempotency-Key acts once (putright/core/idempotency.py).
+    "putright.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "putright.urls"
@@ -82,6 +89,15 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (or any dj-database-url URL) through DATABASE_URL.
 _database_url = env_str("DATABASE_URL", "")
+# WAL lets the web process read while the task worker writes; IMMEDIATE takes the write lock
+# at BEGIN so concurrent writers wait (up to the busy timeout) instead of failing with
+# "database is locked" part-way through a transaction. Imports commit every few rows, so no
+# writer waits long (docs/architecture.md, "Concurrency").
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
+}
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -90,19 +106,17 @@ if _database_url:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {
+            **SQLITE_OPTIONS,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web process read while the task worker writes; IMMEDIATE takes
-                # the write lock at BEGIN so concurrent writers wait (busy timeout) instead of
-                # failing with "database is locked" part-way through a transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 
@@ -144,7 +158,7 @@ USE_TZ = True
 
 # --- Static files and uploads ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("PUTRIGHT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("PUTRIGHT_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -157,6 +171,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Only the hashed names are ever linked ({% static %}), so the unhashed copies are not kept, and
+# source maps (14 MB of API-docs bundles, fetched only by browser developer tools) are served
+# uncompressed: together they cut collectstatic's compression work by three quarters.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 PUTRIGHT_MAX_ATTACHMENT_MB = env_int("PUTRIGHT_MAX_ATTACHMENT_MB", 10, minimum=1)
 # Uploads above this are streamed to a temporary file rather than held in memory.
@@ -209,7 +229,7 @@ PUTRIGHT_BRAND_COLOUR = env_str("PUTRIGHT_BRAND_COLOUR", "#00703c")
 PUTRIGHT_LOGO_URL = env_str("PUTRIGHT_LOGO_URL", "")
 # Which complaint-handling code profile in putright.rules applies (the Housing Ombudsman's
 # Complaint Handling Code, in force from 1 April 2024).
-PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", "hos-2024")
+PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", DEFAULT_CODE)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -236,16 +256,16 @@ SPECTACULAR_SETTINGS = {
     # Two "status" fields (a complaint's, a response draft's): name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "putright.complaints.constants.Status",
-        "DraftStatusEnum": "putright.letters.constants.DraftStatus",
+        "DraftStatusEnum": "putright.complaints.constants.DraftStatus",
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("PUTRIGHT_LOG_LEVEL", "INFO")},
-}
+# Text for people, or one JSON object per line for a log collector; each line carries the
+# request id (putright.core.requests), which the 500 page shows staff.
+PUTRIGHT_LOG_FORMAT = env_choice("PUTRIGHT_LOG_FORMAT", "text", ("text", "json"))
+LOGGING = logging_config(
+    log_format=PUTRIGHT_LOG_FORMAT, level=env_str("PUTRIGHT_LOG_LEVEL", "INFO").upper()
+)
 
 # --- Complaints mailbox (manage.py poll_imap) -------------------------------------------------
 PUTRIGHT_IMAP = {

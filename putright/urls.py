@@ -20,3 +20,6 @@ urlpatterns = [
     path("imports/", include("putright.imports.urls")),
     path("", include("putright.complaints.urls")),
 ]
+
+# An unhandled error: a styled page showing the request id (Django logs the error with it).
+handler500 = "putright.web.views.server_error"

@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "putright.core"
     label = "core"
     verbose_name = "PutRight core"
+
+    def ready(self) -> None:
+        # Registers the production settings check (run by `manage.py check --deploy`).
+        import putright.production  # noqa: F401

@@ -8,5 +8,6 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Letters react to the lifecycle through case-record events (contract 2).
-        from putright.letters import listeners  # noqa: F401
+        # Letters react to the lifecycle through case-record events, and refuse a drafted
+        # response whose letter would miss what the Code requires through a response check.
+        from putright.letters import checks, listeners  # noqa: F401

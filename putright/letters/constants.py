@@ -29,13 +29,6 @@ class OutboxStatus(models.TextChoices):
     SENT = "sent", "Sent"
 
 
-class DraftStatus(models.TextChoices):
-    IN_REVIEW = "in_review", "Waiting for review"
-    RETURNED = "returned", "Returned with comments"
-    APPROVED = "approved", "Approved and sent"
-    SUPERSEDED = "superseded", "Replaced by a later version"
-
-
 # Delivery retries: minutes to wait after the 1st, 2nd, ... failed attempt. After the last,
 # the item is FAILED and waits for a member of staff (it is never dropped).
 RETRY_BACKOFF_MINUTES = (1, 5, 30, 120)

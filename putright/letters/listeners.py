@@ -1,4 +1,4 @@
-"""Letters produced when the lifecycle moves (contract 2: case-record events, after commit).
+"""Letters produced when the lifecycle moves (case-record events, after commit).
 
 A listener only queues the work (``produce_letters`` task), so a request never waits for a
 PDF and a bulk import is not slowed down; the task builds the letters in its own

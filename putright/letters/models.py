@@ -1,9 +1,9 @@
-"""Letter templates, letters as sent, the delivery outbox and responses under review."""
+"""Letter templates, letters as sent and the delivery outbox."""
 
 from django.conf import settings
 from django.db import models
 
-from putright.letters.constants import DeliveryChannel, DraftStatus, LetterKind, OutboxStatus
+from putright.letters.constants import DeliveryChannel, LetterKind, OutboxStatus
 
 
 class LetterTemplate(models.Model):
@@ -101,45 +101,3 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} by {self.get_channel_display()}: {self.get_status_display()}"
-
-
-class ResponseDraft(models.Model):
-    """One version of a stage response, waiting for review by a colleague (policy 6.4)."""
-
-    stage = models.ForeignKey(
-        "complaints.Stage", on_delete=models.PROTECT, related_name="response_drafts"
-    )
-    version = models.PositiveSmallIntegerField()
-    status = models.CharField(
-        max_length=12, choices=DraftStatus.choices, default=DraftStatus.IN_REVIEW
-    )
-    data = models.JSONField()  # a serialised ResponseInput
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="response_drafts"
-    )
-    submitted_at = models.DateTimeField()
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="response_reviews",
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comments = models.TextField(blank=True)
-    response = models.OneToOneField(
-        "complaints.Response",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="draft",
-    )
-
-    class Meta:
-        ordering = ["stage", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["stage", "version"], name="unique_draft_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stage} response, version {self.version}"

@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from putright.letters.constants import DraftStatus, OutboxStatus
-from putright.letters.models import Letter, OutboxItem, ResponseDraft
+from putright.letters.constants import OutboxStatus
+from putright.letters.models import Letter, OutboxItem
 
 
 def outbox_items(*, status: str | None = None) -> QuerySet[OutboxItem]:
@@ -21,26 +21,6 @@ def outbox_problem_count() -> int:
     return OutboxItem.objects.filter(
         status__in=[OutboxStatus.RETRYING, OutboxStatus.FAILED]
     ).count()
-
-
-def drafts_waiting() -> QuerySet[ResponseDraft]:
-    return (
-        ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW)
-        .select_related("stage__complaint__resident", "author")
-        .order_by("submitted_at", "id")
-    )
-
-
-def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
-    draft = ResponseDraft.objects.select_related(
-        "stage__complaint__resident", "author", "reviewer"
-    ).get(pk=pk)
-    history = list(
-        ResponseDraft.objects.filter(stage_id=draft.stage_id)
-        .select_related("author", "reviewer")
-        .order_by("-version")
-    )
-    return draft, history
 
 
 def letter_detail(pk: int) -> Letter:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from putright.rules.clocks import WITHIN_CODE_TIMESCALES, Timeliness
+from putright.rules.profile import CodeProfile, get_profile
 
 LCRA = "lcra"
 LCHO = "lcho"
@@ -223,12 +224,15 @@ def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) ->
     return figures
 
 
-def ch02(facts: Sequence[StageFact], year: int) -> list[Figure]:
+def ch02(
+    facts: Sequence[StageFact], year: int, *, profile: CodeProfile | None = None
+) -> list[Figure]:
     """TSM CH02: share of stage 1 / stage 2 responses within the Code's timescales (CH02_RULE).
 
     Per stage: within the original limit; within a Code-compliant extension; the two together
     (the return's figure); of those, also acknowledged on time; and the rest, outside.
     """
+    profile = profile or get_profile()
     period = reporting_year(year)
     figures = []
     for stage in (1, 2):
@@ -238,8 +242,9 @@ def ch02(facts: Sequence[StageFact], year: int) -> list[Figure]:
         compliant = [f for f in answered if f.response_timeliness in COMPLIANT]
         acked = [f for f in compliant if f.ack_timeliness == Timeliness.ORIGINAL]
         outside = [f for f in answered if f.response_timeliness not in COMPLIANT]
-        limit = "10" if stage == 1 else "20"
-        cap = "6.4" if stage == 1 else "6.15"
+        rule_of_stage = profile.stage(stage)
+        limit = rule_of_stage.response_limit
+        cap = rule_of_stage.extension_provision
         whole = f"all stage {stage} responses issued in {period.label}"
         for basis, within, label, rule in (
             (
@@ -266,8 +271,8 @@ def ch02(facts: Sequence[StageFact], year: int) -> list[Figure]:
                 acked,
                 f"CH02 stage {stage} responses within the Code's timescales, also "
                 "acknowledged on time",
-                "within the Code's timescales and acknowledged within 5 working days "
-                f"(Code {'6.2' if stage == 1 else '6.11'})",
+                f"within the Code's timescales and acknowledged within {rule_of_stage.ack_limit} "
+                f"working days (Code {rule_of_stage.ack_provision})",
             ),
             (
                 "outside",

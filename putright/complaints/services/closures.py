@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from putright.complaints.models import NonWorkingDay, Stage
-from putright.complaints.services.common import record_event, refresh_next_due
+from putright.complaints.services.common import lock_stage, record_event, refresh_next_due
 from putright.core.clock import today
 from putright.core.errors import InvalidInput
 from putright.rules.workflow import OPEN_STATES
@@ -61,6 +61,7 @@ def closure_remove(*, closure: NonWorkingDay, actor: Any) -> NonWorkingDay:
     return closure
 
 
+@transaction.atomic
 def deadlines_recount(*, actor: Any, why: str) -> int:
     """Rewrite, from the one clock, the stored deadlines of every stage a closure decided today
     can reach: open, unanswered current stages, and steps settled today (a closure recorded
@@ -88,7 +89,10 @@ def deadlines_recount(*, actor: Any, why: str) -> int:
         .distinct()
         .order_by("id")
     )
-    for stage in stages:
+    for listed in stages:
+        # Re-read under the complaint's lock: a stage acknowledged or answered since the list
+        # was read is counted by the one clock from what it now holds.
+        stage = lock_stage(listed)
         complaint = stage.complaint
         changes = refresh_next_due(complaint, stage)
         if not changes:

@@ -281,8 +281,8 @@ def inbound_resolve(
     *, inbound: InboundEmail, resolution: str, actor, complaint=None
 ) -> InboundEmail:
     """A person dealt with a quarantined message: say what was done (logged, forwarded, spam)."""
-    from putright.complaints.services.common import require_text
     from putright.core.errors import InvalidInput
+    from putright.core.validation import require_text
 
     if inbound.status != InboundStatus.QUARANTINED or inbound.resolved_at is not None:
         raise InvalidInput(

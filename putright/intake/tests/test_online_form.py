@@ -211,11 +211,16 @@ def test_the_honeypot_stops_a_robot_and_nothing_is_written(
     assert mail.outbox == []
 
 
+def answers_about(description: str) -> dict:
+    """The same person's answers, about something else (not the same complaint sent again)."""
+    return {**ANSWERS, "what-happened": {**ANSWERS["what-happened"], "description": description}}
+
+
 def test_the_rate_limit_stops_a_flood_from_one_address(client, monday):
-    for _ in range(FORM_RATE_LIMIT):
-        answer_all(client)
+    for n in range(FORM_RATE_LIMIT):
+        answer_all(client, answers_about(f"Complaint number {n}."))
         assert client.post("/complain/check-your-answers/").status_code == 302
-    answer_all(client)
+    answer_all(client, answers_about("One too many."))
     response = client.post("/complain/check-your-answers/")
     assert response.status_code == 429
     assert online.RATE_LIMITED in response.content.decode()
@@ -279,7 +284,7 @@ def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(monday, set
     for n in range(FORM_RATE_LIMIT):
         # The client rotates the part of the header it controls; the proxy's entry stays.
         spoofing = Client(HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.7")
-        answer_all(spoofing)
+        answer_all(spoofing, answers_about(f"Complaint number {n}."))
         assert spoofing.post("/complain/check-your-answers/").status_code == 302
     blocked = Client(HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7")
     answer_all(blocked)

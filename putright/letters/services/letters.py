@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from putright.complaints.models import Complaint
-from putright.complaints.services.common import record_event, require_text
+from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.profile import profile_code
+from putright.core.validation import require_text
 from putright.letters import conf
 from putright.letters.constants import DeliveryChannel, LetterKind, OutboxStatus
 from putright.letters.context import (
@@ -40,7 +42,7 @@ PORTAL_LINK_NEEDS_EMAIL = "The resident has no email address to send a sign-in l
 
 
 def _profile_code(complaint: Complaint | None) -> str:
-    return complaint.profile_code if complaint else "hos-2024"
+    return complaint.profile_code if complaint else profile_code()
 
 
 def letter_prepare(

@@ -1,11 +1,10 @@
 """People: representatives, adjustments, vulnerabilities and contact restrictions."""
 
 from datetime import date, timedelta
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from putright.complaints import services as complaint_services
 from putright.complaints.tests.stories import acknowledged, received, responded
@@ -329,12 +328,6 @@ def test_reviews_due_within_a_fortnight_are_listed_and_emailed(
 def test_no_reminder_is_sent_when_nothing_is_due(db, monday, capsys):
     call_command("send_review_reminders")
     assert mail.outbox == []
-
-
-@pytest.mark.django_db
-def test_it_needs_seed_demo_first(db):
-    with pytest.raises(CommandError, match="Run seed_demo first"):
-        call_command("seed_people_demo", stdout=StringIO())
 
 
 def test_a_resident_is_recorded_with_a_name_and_a_tidy_email(handler):

@@ -30,7 +30,7 @@ def _date_existing_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0002_append_only_record"),
+        ("complaints", "0003_response_draft"),
     ]
 
     operations = [

@@ -250,7 +250,8 @@ def ch02(
             (
                 "original",
                 original,
-                f"CH02 stage {stage} responses within the original limit",
+                f"CH02 stage {stage} responses within the original {limit} working days "
+                "(the original limit)",
                 f"issued within {limit} working days of the acknowledgement",
             ),
             (

@@ -208,6 +208,7 @@ def _populate(count: int, rng: random.Random) -> None:
                 stage=s,
                 previous_due=s.response_due_original,
                 new_due=s.response_due,
+                agreed_on=s.response_due_original,
                 working_days=10,
                 reason="Survey",
                 resident_informed_on=s.response_due_original,

@@ -67,9 +67,13 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(NonWorkingDay)
 class NonWorkingDayAdmin(admin.ModelAdmin):
-    """The landlord's own closures, on top of bank holidays; later deadlines count around them."""
+    """The landlord's own closures, on top of bank holidays, in time: each is dated the day it
+    is recorded and counts only for deadlines still open then; removing one withdraws it (the
+    row stays, so results settled while it stood keep it)."""
 
-    list_display = ("day", "reason")
+    list_display = ("day", "reason", "decided_on", "withdrawn_on", "decided_after_the_day")
+    fields = ("day", "reason")
+    list_filter = ("withdrawn_on",)
     date_hierarchy = "day"
     search_fields = ("reason",)
     actions = None  # bulk delete would skip moving the deadlines
@@ -83,6 +87,13 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         closures.closure_remove(closure=obj, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.withdrawn_on is None
+
+    @admin.display(boolean=True, description="Recorded after the day (settled figures unchanged)")
+    def decided_after_the_day(self, obj):
+        return obj.decided_after_the_day
 
 
 # --- The case, read-only ----------------------------------------------------------------------

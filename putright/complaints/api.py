@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from putright.complaints import selectors, services
 from putright.complaints import serializers as s
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import (
@@ -119,12 +119,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def _document(self, complaint: Complaint, code: int = status.HTTP_200_OK) -> Response:
         complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
-        cal = landlord_calendar()
+        history = landlord_history()
         profile = get_profile(complaint.profile_code)
         on = timezone.localdate()
         clocks = {
             st.number: stage_clocks(
-                st, state=State(complaint.status), on=on, calendar=cal, profile=profile
+                st, state=State(complaint.status), on=on, history=history, profile=profile
             )
             for st in complaint.stages.all()
         }

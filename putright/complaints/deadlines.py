@@ -1,11 +1,26 @@
-"""Each stage's clocks, computed from the record by the Code's rules."""
+"""Each stage's clocks, from the record, by the one clock in ``putright.rules.clocks``.
 
+Every reader (case page, queue, API, portal, reports, extend preview, letters) and every writer
+of the stored due dates (``services.common.refresh_next_due``) goes through ``stage_clocks``,
+so what is stored, shown, checked and reported cannot disagree.
+"""
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from putright.complaints.models import Stage
-from putright.rules.calendar import WorkingCalendar, add_working_days
-from putright.rules.clocks import ClockStatus, Deadline, deadline
+from putright.complaints.models import Extension, Stage
+from putright.rules.calendar import CalendarHistory
+from putright.rules.clocks import (
+    AgreedExtension,
+    ClockStatus,
+    Deadline,
+    ExtensionCheck,
+    acknowledgement_deadline,
+    propose_extension,
+    response_deadline,
+)
 from putright.rules.profile import CodeProfile
 from putright.rules.workflow import OPEN_STATES, State
 
@@ -31,45 +46,118 @@ class StageClocks:
     def stopped(self) -> bool:
         return not self.running and self.current.done_on is None
 
+    @property
+    def due_on_non_working_day(self) -> bool:
+        """An (imported) extended date that falls on a weekend, bank holiday or closure."""
+        return not self.response.due_is_working_day
+
+
+def agreed_extensions(extensions: Iterable[Any]) -> list[AgreedExtension]:
+    """Extension rows (or anything with their fields) as the clock's facts, in agreed order."""
+    rows = sorted(extensions, key=lambda e: (e.agreed_on, e.pk or 0))
+    return [
+        AgreedExtension(agreed_on=e.agreed_on, new_due=e.new_due, good_reason=bool(e.good_reason))
+        for e in rows
+    ]
+
+
+def extensions_of(stage: Stage) -> list[AgreedExtension]:
+    """The stage's extensions; none before it is saved or acknowledged (no query then)."""
+    if stage.pk is None or stage.acknowledged_on is None:
+        return []
+    cache = getattr(stage, "_prefetched_objects_cache", {})
+    rows = cache["extensions"] if "extensions" in cache else Extension.objects.filter(stage=stage)
+    return agreed_extensions(rows)
+
 
 def stage_clocks(
-    stage: Stage, *, state: State, on: date, calendar: WorkingCalendar, profile: CodeProfile
+    stage: Stage,
+    *,
+    state: State,
+    on: date,
+    history: CalendarHistory,
+    profile: CodeProfile,
+    extensions: Sequence[AgreedExtension] | None = None,
+    closed_on: date | None = None,
 ) -> StageClocks:
+    """Both clocks of a stage on day `on`. `extensions` and `closed_on` may be given by a
+    caller that already has them (the reports read 100k stages without model instances)."""
     rule = profile.stage(stage.number)
-    soon = profile.due_soon_working_days
     running = state in OPEN_STATES
-    # A stopped clock is measured on the day it stopped, so it neither ticks on nor goes overdue.
-    measured_on = on if running else min(on, stage.complaint.closed_on or on)
-    ack = deadline(
-        starts=stage.requested_on,
+    if extensions is None:
+        extensions = extensions_of(stage)
+    if closed_on is None and not running:
+        closed_on = stage.complaint.closed_on
+    stopped_on = None if running else (closed_on or on)
+    ack = acknowledgement_deadline(
+        requested_on=stage.requested_on,
         limit=rule.ack_limit,
-        done_on=stage.acknowledged_on,
-        today=measured_on,
-        calendar=calendar,
-        due_soon=soon,
+        acknowledged_on=stage.acknowledged_on,
+        today=on,
+        history=history,
+        due_soon=profile.due_soon_working_days,
+        stopped_on=stopped_on,
     )
-    cap_due = (
-        add_working_days(stage.response_due_original, rule.extension_cap, calendar=calendar)
-        if stage.response_due_original
-        else None
-    )
-    response = deadline(
-        starts=stage.acknowledged_on,
+    response = response_deadline(
+        acknowledged_on=stage.acknowledged_on,
         limit=rule.response_limit,
-        done_on=stage.responded_on,
-        today=measured_on,
-        calendar=calendar,
-        due_soon=soon,
-        extended_due=stage.response_due if stage.is_extended else None,
-        cap_due=cap_due,
+        cap=rule.extension_cap,
+        extensions=extensions,
+        responded_on=stage.responded_on,
+        today=on,
+        history=history,
+        due_soon=profile.due_soon_working_days,
+        stopped_on=stopped_on,
     )
     return StageClocks(
         number=stage.number,
         acknowledgement=ack,
         response=response,
-        extended=stage.is_extended,
+        extended=bool(extensions),
         running=running,
     )
 
 
-__all__ = ["ClockStatus", "StageClocks", "stage_clocks"]
+def extension_check(
+    stage: Stage,
+    *,
+    new_due: date,
+    agreed_on: date,
+    good_reason: bool,
+    on: date,
+    history: CalendarHistory,
+    profile: CodeProfile,
+) -> ExtensionCheck:
+    """A proposed extension measured by the one clock: the extend preview, the service and
+    the import check all call this. ValueError when not later than the current due date."""
+    extensions = extensions_of(stage)
+    clocks = stage_clocks(
+        stage,
+        state=stage.complaint.state,
+        on=on,
+        history=history,
+        profile=profile,
+        extensions=extensions,
+    )
+    if stage.acknowledged_on is None:
+        raise ValueError("The stage has not been acknowledged.")
+    return propose_extension(
+        current=clocks.response,
+        acknowledged_on=stage.acknowledged_on,
+        extensions=extensions,
+        proposed=AgreedExtension(agreed_on=agreed_on, new_due=new_due, good_reason=good_reason),
+        responded_on=stage.responded_on,
+        today=on,
+        history=history,
+        due_soon=profile.due_soon_working_days,
+    )
+
+
+__all__ = [
+    "ClockStatus",
+    "StageClocks",
+    "agreed_extensions",
+    "extension_check",
+    "extensions_of",
+    "stage_clocks",
+]

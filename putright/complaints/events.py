@@ -57,6 +57,11 @@ def replaying_history() -> Iterator[None]:
         _replaying.reset(token)
 
 
+def is_replaying() -> bool:
+    """True while history from another system is being replayed (imports, demo seeding)."""
+    return _replaying.get()
+
+
 def publish(event: CaseEvent) -> None:
     """Call the listeners for `event` after the surrounding transaction commits."""
     if _replaying.get():

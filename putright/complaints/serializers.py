@@ -47,6 +47,12 @@ class DeadlineSerializer(serializers.Serializer):
     working_days_left = serializers.IntegerField(allow_null=True)
     timeliness = serializers.CharField(allow_null=True)
     closures = ClosureSerializer(many=True, help_text="Bank holidays and closures that moved it.")
+    cap_due = serializers.DateField(
+        allow_null=True, help_text="Latest extended date without a good reason (Code 6.4 / 6.15)."
+    )
+    due_is_working_day = serializers.BooleanField(
+        help_text="False for an (imported) extended date on a weekend, bank holiday or closure."
+    )
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -55,6 +61,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Extension
         fields = [
+            "agreed_on",
             "previous_due",
             "new_due",
             "working_days",

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from putright.complaints import display
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import DraftStatus
-from putright.complaints.deadlines import stage_clocks
+from putright.complaints.deadlines import extension_check, stage_clocks
 from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
 from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
@@ -43,8 +43,6 @@ from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
 from putright.core.profile import current_profile
 from putright.people.models import Resident
-from putright.rules.calendar import add_working_days
-from putright.rules.clocks import check_extension
 from putright.rules.workflow import State
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
@@ -96,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         # A text search scans; one scan for the ids beats a count scan plus a page scan.
         ids = list(ids[:SEARCH_LIMIT])
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    calendar = landlord_calendar()
+    calendar = landlord_history().as_of(on)
     due_soon = current_profile().due_soon_working_days
     rows = [
         (c, display.queue_marker(c, today=on, calendar=calendar, due_soon=due_soon))
@@ -130,13 +128,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     on = today()
-    calendar = landlord_calendar()
+    history = landlord_history()
     profile = profile_for(complaint)
     stages = []
     for stage in complaint.stages.all():
-        clocks = stage_clocks(
-            stage, state=complaint.state, on=on, calendar=calendar, profile=profile
-        )
+        clocks = stage_clocks(stage, state=complaint.state, on=on, history=history, profile=profile)
         stages.append(
             {
                 "stage": stage,
@@ -281,36 +277,42 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 def _extension_limits(complaint: Complaint) -> dict[str, Any]:
     stage = complaint.stages.get(number=complaint.current_stage)
     rule = profile_for(complaint).stage(stage.number)
-    if stage.response_due_original is None:
+    if stage.response_due is None:
         return {"stage": stage, "rule": rule, "cap_due": None}
-    cap_due = add_working_days(
-        stage.response_due_original, rule.extension_cap, calendar=landlord_calendar()
+    # The cap an extension agreed today would have: the one clock, asked with the first date
+    # it would accept (the cap does not depend on the date proposed).
+    probe = _check(stage, stage.response_due + timedelta(days=1))
+    return {"stage": stage, "rule": rule, "cap_due": probe.cap_due}
+
+
+def _check(stage: Any, new_due: date) -> Any:
+    return extension_check(
+        stage,
+        new_due=new_due,
+        agreed_on=today(),
+        good_reason=False,
+        on=today(),
+        history=landlord_history(),
+        profile=profile_for(stage.complaint),
     )
-    return {"stage": stage, "rule": rule, "cap_due": cap_due}
 
 
 @require_GET
 @case_workers_only
 def extension_preview(request: HttpRequest, reference: str) -> HttpResponse:
-    """HTMX: the proposed date measured against the Code's cap, before anything is saved."""
+    """HTMX: the proposed date measured against the Code's cap, before anything is saved, by
+    the same clock the service then applies."""
     complaint = get_object_or_404(Complaint, reference=reference)
     limits = _extension_limits(complaint)
-    stage, rule = limits["stage"], limits["rule"]
+    stage = limits["stage"]
     context: dict[str, Any] = {**limits, "complaint": complaint}
     try:
         new_due = date.fromisoformat(request.GET.get("new_due", ""))
     except ValueError:
         new_due = None
-    if new_due and stage.response_due_original and stage.response_due:
+    if new_due and stage.response_due:
         try:
-            check = check_extension(
-                original_due=stage.response_due_original,
-                current_due=stage.response_due,
-                new_due=new_due,
-                cap=rule.extension_cap,
-                calendar=landlord_calendar(),
-            )
-            context.update({"new_due": new_due, "check": check})
+            context.update({"new_due": new_due, "check": _check(stage, new_due)})
         except ValueError as exc:
             context["problem"] = str(exc)
     return render(request, "complaints/_extension_preview.html", context)

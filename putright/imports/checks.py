@@ -14,8 +14,8 @@ from putright.complaints.models import Category
 from putright.imports.parser import RawRow
 from putright.imports.plans import ComplaintPlan, Issue, RemedyPlan, ResidentPlan, StagePlan
 from putright.people.models import Tenure
-from putright.rules.calendar import WorkingCalendar, add_working_days
-from putright.rules.clocks import check_extension
+from putright.rules.calendar import CalendarHistory
+from putright.rules.clocks import AgreedExtension, propose_extension, response_deadline
 from putright.rules.profile import CodeProfile
 
 MISSING = "Missing required value."
@@ -51,6 +51,10 @@ STAGE2_WITHOUT_STAGE1 = (
 STAGE2_NEEDS_REQUEST = "Stage 2 details need the date stage 2 was requested (s2_requested_on)."
 PROPERTY_NEEDED = "Missing required value: a tenancy needs the property reference."
 EXTENSION_NOT_LATER = "The extended date must be after the original response due date ({due})."
+DUE_NOT_WORKING_DAY = (
+    "Row {row}, {column}: the extended date {value} is not a working day (a weekend, bank "
+    "holiday or closure). Imported as recorded and flagged on the case."
+)
 BEYOND_CAP = (
     "The extension to {value} is {days} working days; the Code allows {cap} at stage {n} "
     "(Code {provision}). Give the good reason in s{n}_extension_good_reason."
@@ -112,13 +116,13 @@ class Lookups:
     """Reference data read once per import, so checking 100k rows costs a handful of queries."""
 
     today: date
-    calendar: WorkingCalendar
+    calendar: CalendarHistory
     profile: CodeProfile
     categories: dict[str, Category]
     staff: dict[str, Any]
 
     @classmethod
-    def load(cls, *, today: date, calendar: WorkingCalendar, profile: CodeProfile) -> "Lookups":
+    def load(cls, *, today: date, calendar: CalendarHistory, profile: CodeProfile) -> "Lookups":
         from django.contrib.auth import get_user_model
 
         categories: dict[str, Category] = {}
@@ -154,6 +158,7 @@ class _Row:
         self.values = raw.values
         self.lookups = lookups
         self.issues: list[Issue] = []
+        self.warnings: list[str] = []
         self.normalised: dict[str, str] = dict(raw.values)
 
     def add(self, column: str, message: str) -> None:
@@ -308,6 +313,7 @@ def check_row(raw: RawRow, lookups: Lookups) -> tuple[ComplaintPlan | None, list
     if r.issues or received_on is None:
         return None, r.issues
     plan.values = r.normalised
+    plan.warnings = r.warnings
     return plan, []
 
 
@@ -322,6 +328,7 @@ def _stage(r: _Row, n: int, *, requested_on: date | None, previous: StagePlan | 
     s.extended_to = r.day(p + "extended_to")
     s.extension_reason = r.text(p + "extension_reason")
     s.extended_on = r.day(p + "extended_on")
+    s.resident_told_on = r.day(p + "resident_told_on")
     s.extension_good_reason = r.text(p + "extension_good_reason")
     s.responded_on = r.day(p + "responded_on")
     s.decision = r.choice(p + "decision", r.lookups.decisions, UNKNOWN_DECISION)
@@ -367,7 +374,7 @@ def _stage(r: _Row, n: int, *, requested_on: date | None, previous: StagePlan | 
         r.add(p + "handler", SAME_HANDLER)
     if s.extended_to:
         _extension(r, s)
-    elif s.extension_reason or s.extended_on:
+    elif s.extension_reason or s.extended_on or s.resident_told_on:
         r.add(p + "extended_to", MISSING)
     return s
 
@@ -392,16 +399,30 @@ def _extension(r: _Row, s: StagePlan) -> None:
             )
         return
     rule = r.lookups.profile.stage(s.number)
-    original = add_working_days(s.acknowledged_on, rule.response_limit, calendar=r.lookups.calendar)
+    if s.extended_on is None:
+        # Not recorded: taken as agreed on the original due date (never later than today).
+        # The resident-told date is never assumed (sN_resident_told_on; blank = unknown).
+        current = _response_clock(r, s, rule, extended_on=None)
+        s.extended_on = min(current.original_due or r.lookups.today, r.lookups.today)
+    current = _response_clock(r, s, rule, extended_on=s.extended_on)
+    original = current.original_due or s.acknowledged_on  # acknowledged, so it is set
     if s.extended_to <= original:
         r.add(p + "extended_to", EXTENSION_NOT_LATER.format(due=original.isoformat()))
         return
-    check = check_extension(
-        original_due=original,
-        current_due=original,
-        new_due=s.extended_to,
-        cap=rule.extension_cap,
-        calendar=r.lookups.calendar,
+    # The same clock the service and the case page use (rules.clocks.response_deadline).
+    check = propose_extension(
+        current=current,
+        acknowledged_on=s.acknowledged_on,
+        extensions=[],
+        proposed=AgreedExtension(
+            agreed_on=s.extended_on,
+            new_due=s.extended_to,
+            good_reason=bool(s.extension_good_reason),
+        ),
+        responded_on=None,
+        today=r.lookups.today,
+        history=r.lookups.calendar,
+        due_soon=r.lookups.profile.due_soon_working_days,
     )
     if not check.within_cap and not s.extension_good_reason:
         r.add(
@@ -414,10 +435,34 @@ def _extension(r: _Row, s: StagePlan) -> None:
                 provision=rule.extension_provision,
             ),
         )
-    if s.extended_on is None:
-        # Not recorded: taken as agreed on the original due date (never later than today).
-        s.extended_on = min(original, r.lookups.today)
+    if not check.new_due_is_working_day:
+        r.warnings.append(
+            DUE_NOT_WORKING_DAY.format(
+                row=r.raw.number, column=p + "extended_to", value=s.extended_to.isoformat()
+            )
+        )
     r.before(p + "extended_on", "extension", s.extended_on, "acknowledgement", s.acknowledged_on)
+    r.before(
+        p + "resident_told_on",
+        "date the resident was told",
+        s.resident_told_on,
+        "acknowledgement",
+        s.acknowledged_on,
+    )
+
+
+def _response_clock(r: _Row, s: StagePlan, rule: Any, *, extended_on: date | None) -> Any:
+    """The response clock before the extension, as it stood on the day it was agreed."""
+    return response_deadline(
+        acknowledged_on=s.acknowledged_on,
+        limit=rule.response_limit,
+        cap=rule.extension_cap,
+        extensions=[],
+        responded_on=None,
+        today=extended_on or r.lookups.today,
+        history=r.lookups.calendar,
+        due_soon=r.lookups.profile.due_soon_working_days,
+    )
 
 
 def _remedies(r: _Row, column: str) -> list[RemedyPlan]:

@@ -52,7 +52,13 @@ def _stage_columns(n: int) -> tuple[Column, ...]:
         Column(f"s{n}_extension_reason", "Why it was extended (required with an extension).", ""),
         Column(
             f"s{n}_extended_on",
-            "Date the extension was agreed and the resident told. Blank: the original due date.",
+            "Date the extension was agreed. Blank: the original due date.",
+            "",
+        ),
+        Column(
+            f"s{n}_resident_told_on",
+            "Date the resident was told of the extension, with the Ombudsman's details "
+            "(Code 6.5 / 6.16). Blank: not known, and reported as unknown.",
             "",
         ),
         Column(

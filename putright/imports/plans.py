@@ -40,6 +40,7 @@ class StagePlan:
     extended_to: date | None = None
     extension_reason: str = ""
     extended_on: date | None = None
+    resident_told_on: date | None = None  # blank stays blank: reported as unknown
     extension_good_reason: str = ""
     responded_on: date | None = None
     decision: str = ""
@@ -84,6 +85,7 @@ class ComplaintPlan:
     ombudsman_outcome: str = ""
     ombudsman_outcome_on: date | None = None
     values: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # reported, the row is still imported
 
     @property
     def closed_before_escalation(self) -> bool:

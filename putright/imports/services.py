@@ -263,6 +263,7 @@ def _check_all(
             report.issues.extend(issues)
         elif plan is not None:
             valid.add(plan.legacy_reference)
+            report.warnings.extend(plan.warnings)
         if progress and report.rows_total % PROGRESS_EVERY == 0:
             progress("checked", report.rows_total)
     report.invalid = len(report.invalid_rows)

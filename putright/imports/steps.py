@@ -42,7 +42,13 @@ for _n in (1, 2):
     )
     STEP_COLUMNS[f"extend_{_n}"] = tuple(
         f"s{_n}_{c}"
-        for c in ("extended_to", "extension_reason", "extended_on", "extension_good_reason")
+        for c in (
+            "extended_to",
+            "extension_reason",
+            "extended_on",
+            "resident_told_on",
+            "extension_good_reason",
+        )
     )
     STEP_COLUMNS[f"respond_{_n}"] = tuple(
         f"s{_n}_{c}" for c in ("responded_on", "decision", "summary", "remedies")
@@ -187,7 +193,7 @@ def apply_step(
                 stage=stage,
                 new_due=s.extended_to,  # type: ignore[arg-type]
                 reason=s.extension_reason,
-                resident_informed_on=s.extended_on,
+                resident_informed_on=s.resident_told_on,
                 update_interval_days=DEFAULT_UPDATE_INTERVAL,
                 actor=stage_actor,
                 good_reason=s.extension_good_reason,

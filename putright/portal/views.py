@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from putright.complaints import services as complaint_services
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import Attachment, Complaint
@@ -154,10 +154,13 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
     principal = request.portal_principal
     complaint = _complaint_or_404(principal, reference)
     profile = get_profile(complaint.profile_code)
-    cal = landlord_calendar()
+    history = landlord_history()
     today = timezone.localdate()
     clocks = [
-        (stage, stage_clocks(stage, state=complaint.state, on=today, calendar=cal, profile=profile))
+        (
+            stage,
+            stage_clocks(stage, state=complaint.state, on=today, history=history, profile=profile),
+        )
         for stage in complaint.stages.all()
     ]
     return render(

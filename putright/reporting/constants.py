@@ -43,7 +43,7 @@ class OrderKind(models.TextChoices):
     RECOMMENDATION = "recommendation", "Recommendation"
 
 
-# Which CH02 numerator goes on the regulator's return: the Code's timescales include an
-# extension the Code allows (6.4 / 6.15), so the return counts "within a Code-compliant
-# extension"; the "within the original limit" figure is shown beside it for scrutiny.
+# Which CH02 figure goes on the regulator's return (key suffix): "within the Code's timescales",
+# the original limit or a Code-compliant extension (6.4 / 6.15: within the cap, or beyond it with
+# a good reason). The parts and "also acknowledged on time" are shown beside it for scrutiny.
 CH02_RETURN_BASIS = "extension"

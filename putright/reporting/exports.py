@@ -53,6 +53,7 @@ def tsm_csv(tsm: TsmReturn) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([f"Tenant Satisfaction Measures {tsm.period.label}"])
+    writer.writerow([tsm.rule])
     writer.writerow(TSM_HEADER)
     writer.writerows(_tsm_rows(tsm))
     # A byte-order mark so Excel opens the file as UTF-8.
@@ -65,8 +66,9 @@ def tsm_xlsx(tsm: TsmReturn) -> bytes:
     sheet.title = f"TSM {tsm.period.label.replace('/', '-')}"
     sheet.append([f"Tenant Satisfaction Measures {tsm.period.label}"])
     sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([tsm.rule])
     sheet.append(TSM_HEADER)
-    for cell in sheet[2]:
+    for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in _tsm_rows(tsm):
         sheet.append(row)

@@ -13,13 +13,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from putright.rules.clocks import Timeliness
+from putright.rules.clocks import WITHIN_CODE_TIMESCALES, Timeliness
 from putright.rules.profile import CodeProfile, get_profile
 
 LCRA = "lcra"
 LCHO = "lcho"
 TENURE_LABELS = {LCRA: "low-cost rental (LCRA)", LCHO: "low-cost home ownership (LCHO)"}
-COMPLIANT = frozenset({Timeliness.ORIGINAL, Timeliness.EXTENDED})
+# Within the Code's timescales: the original limit, an extension within the cap, or one beyond
+# it with a recorded good reason (Code 6.4 / 6.15 cap extensions only "without good reason").
+COMPLIANT = WITHIN_CODE_TIMESCALES
+EXTENDED_COMPLIANT = frozenset({Timeliness.EXTENDED, Timeliness.EXTENDED_GOOD_REASON})
+CH02_RULE = (
+    "CH02 counts a response as within the Code's timescales when it was issued within the "
+    "original limit (stage 1: 10 working days, Code 6.3; stage 2: 20, Code 6.14) or by an "
+    "extended date that is within the Code's cap (10 / 20 more working days, Code 6.4 / 6.15) "
+    "or beyond it with a good reason recorded (the Code caps extensions only 'without good "
+    "reason'). Working days exclude weekends, England & Wales bank holidays and the landlord's "
+    "closures as they stood when the deadline settled. 'Also acknowledged on time' further "
+    "requires the stage to have been acknowledged within 5 working days (Code 6.2 / 6.11)."
+)
 
 
 @dataclass(frozen=True)
@@ -113,9 +125,9 @@ class ExtensionFact:
     complaint_id: int
     reference: str
     stage: int
-    created_on: date
+    agreed_on: date  # the extension's own date: a measure counts it in this day's year
     previous_due: date
-    resident_informed_on: date
+    resident_informed_on: date | None  # None: imported without it, reported as unknown
     beyond_cap: bool
     good_reason: str
 
@@ -143,9 +155,13 @@ class Figure:
     unit: str
     complaint_ids: tuple[int, ...]
     explanation: str
+    # For a measure PutRight makes impossible to fail: the control that enforces it.
+    enforced_by: str = ""
 
     @property
     def display(self) -> str:
+        if self.enforced_by:
+            return "enforced by PutRight"
         if self.value is None:
             return "not available"
         if self.unit == "%":
@@ -211,47 +227,73 @@ def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) ->
 def ch02(
     facts: Sequence[StageFact], year: int, *, profile: CodeProfile | None = None
 ) -> list[Figure]:
-    """TSM CH02: share of stage 1 / stage 2 responses within the Code's timescales."""
+    """TSM CH02: share of stage 1 / stage 2 responses within the Code's timescales (CH02_RULE).
+
+    Per stage: within the original limit; within a Code-compliant extension; the two together
+    (the return's figure); of those, also acknowledged on time; and the rest, outside.
+    """
     profile = profile or get_profile()
     period = reporting_year(year)
     figures = []
     for stage in (1, 2):
         answered = responded_in(facts, period, stage)
         original = [f for f in answered if f.response_timeliness == Timeliness.ORIGINAL]
+        extended = [f for f in answered if f.response_timeliness in EXTENDED_COMPLIANT]
         compliant = [f for f in answered if f.response_timeliness in COMPLIANT]
-        limit = profile.stage(stage).response_limit
-        for basis, within, wording in (
-            ("original", original, f"within the original {limit} working days"),
-            ("extension", compliant, "within the original limit or a Code-compliant extension"),
+        acked = [f for f in compliant if f.ack_timeliness == Timeliness.ORIGINAL]
+        outside = [f for f in answered if f.response_timeliness not in COMPLIANT]
+        rule_of_stage = profile.stage(stage)
+        limit = rule_of_stage.response_limit
+        cap = rule_of_stage.extension_provision
+        whole = f"all stage {stage} responses issued in {period.label}"
+        for basis, within, label, rule in (
+            (
+                "original",
+                original,
+                f"CH02 stage {stage} responses within the original {limit} working days "
+                "(the original limit)",
+                f"issued within {limit} working days of the acknowledgement",
+            ),
+            (
+                "extended",
+                extended,
+                f"CH02 stage {stage} responses within a Code-compliant extension",
+                "issued after the original limit but by an extended date within the Code's cap, "
+                f"or beyond it with a good reason recorded (Code {cap})",
+            ),
+            (
+                "extension",
+                compliant,
+                f"CH02 stage {stage} responses within the Code's timescales",
+                "within the original limit or a Code-compliant extension: the figure returned",
+            ),
+            (
+                "ack-on-time",
+                acked,
+                f"CH02 stage {stage} responses within the Code's timescales, also "
+                "acknowledged on time",
+                f"within the Code's timescales and acknowledged within {rule_of_stage.ack_limit} "
+                f"working days (Code {rule_of_stage.ack_provision})",
+            ),
+            (
+                "outside",
+                outside,
+                f"Stage {stage} responses outside the Code's timescales",
+                "late, or by an extended date beyond the cap with no good reason recorded",
+            ),
         ):
             figures.append(
                 Figure(
                     key=f"ch02-stage{stage}-{basis}",
-                    label=f"CH02 stage {stage} responses {wording}",
+                    label=label,
                     numerator=len(within),
                     denominator=len(answered),
                     value=percentage(len(within), len(answered)),
                     unit="%",
                     complaint_ids=_ids(within),
-                    explanation=(
-                        f"Stage {stage} responses issued in {period.label} {wording} of the "
-                        "acknowledgement, ÷ all stage "
-                        f"{stage} responses issued in {period.label}."
-                    ),
+                    explanation=f"Responses {rule}, ÷ {whole}.",
                 )
             )
-        figures.append(
-            Figure(
-                key=f"ch02-stage{stage}-outside",
-                label=f"Stage {stage} responses outside the Code's timescales",
-                numerator=len(answered) - len(compliant),
-                denominator=len(answered),
-                value=percentage(len(answered) - len(compliant), len(answered)),
-                unit="%",
-                complaint_ids=_ids(f for f in answered if f.response_timeliness not in COMPLIANT),
-                explanation="Late, or within an extension beyond the Code's cap.",
-            )
-        )
     return figures
 
 
@@ -288,6 +330,45 @@ def _share(
         explanation=explanation,
     )
     return Measure(provision, figure, shortfall=len(good) < len(population))
+
+
+EXTENSION_CAP_CONTROL = (
+    "an extension beyond the Code's cap is refused without a recorded good reason (Code "
+    "{provision}), on the case page, the API and the import"
+)
+SEPARATE_HANDLER_CONTROL = (
+    "stage 2 cannot be assigned to, acknowledged by or answered by whoever handled stage 1 "
+    "(Code 6.13), on the case page, the API and the import"
+)
+
+
+def _enforced(
+    key: str,
+    provision: str,
+    label: str,
+    population: Sequence[object],
+    ok: Callable[[object], bool],
+    control: str,
+    explanation: str,
+) -> Measure:
+    """A measure PutRight makes impossible to fail: shown as enforced, with the control, not
+    as a 100% that could never be anything else. Should the record ever hold a failure (data
+    changed outside PutRight), it is shown as a share and a shortfall instead."""
+    failures = [item for item in population if not ok(item)]
+    if failures:
+        return _share(key, provision, label, population, ok, _fact_ids, explanation)
+    figure = Figure(
+        key=key,
+        label=label,
+        numerator=len(population),
+        denominator=len(population),
+        value=None,
+        unit="enforced",
+        complaint_ids=(),
+        explanation=f"{explanation} Enforced by PutRight: {control}.",
+        enforced_by=control,
+    )
+    return Measure(provision, figure, shortfall=False)
 
 
 def _fact_ids(items: Iterable[object]) -> tuple[int, ...]:
@@ -331,44 +412,63 @@ def measures(
                 "extension ÷ all of them. The drill-down lists the others.",
             )
         )
-        stage_extensions = [e for e in extensions if e.stage == stage and e.created_on in period]
+        stage_extensions = [e for e in extensions if e.stage == stage and e.agreed_on in period]
         result.append(
-            _share(
+            _enforced(
                 f"sa-{cap_provision}",
                 cap_provision,
                 f"Stage {stage} extensions within the Code's cap, or with a recorded good reason",
                 stage_extensions,
                 lambda e: not e.beyond_cap or bool(e.good_reason),
-                _fact_ids,
-                f"Stage {stage} extensions agreed in {period.label} within the cap or with a good "
-                "reason recorded ÷ all of them.",
+                EXTENSION_CAP_CONTROL.format(provision=cap_provision),
+                f"Stage {stage} extensions agreed in {period.label}.",
             )
         )
     for stage, provision in ((1, "6.5"), (2, "6.16")):
-        stage_extensions = [e for e in extensions if e.stage == stage and e.created_on in period]
+        stage_extensions = [e for e in extensions if e.stage == stage and e.agreed_on in period]
+        known = [e for e in stage_extensions if e.resident_informed_on is not None]
+        unknown = [e for e in stage_extensions if e.resident_informed_on is None]
         result.append(
             _share(
                 f"sa-{provision}",
                 provision,
                 f"Stage {stage} extensions where the resident was told before the due date",
-                stage_extensions,
+                known,
                 lambda e: e.resident_informed_on <= e.previous_due,
                 _fact_ids,
-                f"Stage {stage} extensions in {period.label} where the resident was told (with the "
-                "Ombudsman's details) on or before the date the response was due ÷ all of them.",
+                f"Stage {stage} extensions agreed in {period.label} where the resident was told "
+                "(with the Ombudsman's details) on or before the date the response was due ÷ "
+                "those whose date of telling the resident is known.",
             )
         )
+        if unknown:
+            result.append(
+                Measure(
+                    provision,
+                    Figure(
+                        key=f"sa-{provision}-unknown",
+                        label=f"Stage {stage} extensions with no record of when the resident "
+                        "was told (imported without it)",
+                        numerator=len(unknown),
+                        denominator=None,
+                        value=float(len(unknown)),
+                        unit="count",
+                        complaint_ids=_fact_ids(unknown),
+                        explanation="Not counted either way above: the date is unknown.",
+                    ),
+                    shortfall=False,
+                )
+            )
     stage_twos = [f for f in facts if f.stage == 2 and f.acknowledged_on in period and f.handler_id]
     result.append(
-        _share(
+        _enforced(
             "sa-6.13",
             "6.13",
             "Stage 2 considered by someone other than the stage 1 handler",
             stage_twos,
             lambda f: f.handler_id != f.stage_one_handler_id,
-            _fact_ids,
-            f"Stage 2 complaints acknowledged in {period.label} whose stage 2 handler is not the "
-            "stage 1 handler ÷ all of them.",
+            SEPARATE_HANDLER_CONTROL,
+            f"Stage 2 complaints acknowledged in {period.label} with a stage 2 handler.",
         )
     )
     due = [r for r in remedies if r.due_on in period and r.due_on < today]

@@ -15,6 +15,7 @@ from putright.core.profile import current_profile
 from putright.reporting import selectors
 from putright.reporting.constants import CH02_RETURN_BASIS
 from putright.reporting.figures import (
+    CH02_RULE,
     COMPLIANT,
     Figure,
     Measure,
@@ -51,9 +52,16 @@ class TsmReturn:
     ch02: list[Figure]
     basis: str = CH02_RETURN_BASIS
 
+    rule: str = CH02_RULE
+
     @property
     def figures(self) -> list[Figure]:
         return self.ch01 + self.ch02
+
+    @property
+    def returned(self) -> list[Figure]:
+        """The CH02 figure on the return for stage 1 and stage 2, in that order."""
+        return [f for f in self.ch02 if f.key.endswith(f"-{self.basis}")]
 
 
 def _homes(homes: HomesCount | None) -> dict[str, int] | None:

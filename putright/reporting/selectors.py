@@ -8,9 +8,9 @@ from functools import lru_cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import Outcome
-from putright.complaints.deadlines import stage_clocks
+from putright.complaints.deadlines import agreed_extensions, stage_clocks
 from putright.complaints.models import (
     Complaint,
     Decision,
@@ -56,6 +56,14 @@ class _ClosedOn:
 
 
 @dataclass(frozen=True)
+class _ExtensionRow:
+    pk: int
+    agreed_on: date
+    new_due: date
+    good_reason: str
+
+
+@dataclass(frozen=True)
 class _StageRow:
     """The fields of a Stage that `stage_clocks` reads, without building model instances:
     a year at 100k complaints is ~115k stages, and model instances would double the cost."""
@@ -98,11 +106,12 @@ _STAGE_COLUMNS = (
 def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
     """Every stage that started, was acknowledged or was answered in the period.
 
-    Timeliness comes from `stage_clocks`, the rules the case page shows, measured on `on`.
-    Each lookup (tenure, stage 1 handler, refusals, outcomes) is one query for the whole set.
+    Timeliness comes from `stage_clocks`, the one clock the case page shows and the stored dates
+    are written from, measured on `on`. Each lookup (tenure, stage 1 handler, refusals,
+    outcomes, extensions) is one query for the whole set.
     """
     on = on or timezone.localdate()
-    calendar = landlord_calendar()
+    history = landlord_history()
     in_period = (
         Q(requested_on__range=(period.start, period.end))
         | Q(acknowledged_on__range=(period.start, period.end))
@@ -129,6 +138,11 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
         .order_by()
     ):
         outcomes[stage_id][outcome] += n
+    extensions: dict[int, list[_ExtensionRow]] = defaultdict(list)
+    for stage_id, pk, agreed_on, new_due, good_reason in Extension.objects.filter(
+        stage__in=stages
+    ).values_list("stage_id", "id", "agreed_on", "new_due", "good_reason"):
+        extensions[stage_id].append(_ExtensionRow(pk, agreed_on, new_due, good_reason))
     early = set(
         Response.objects.filter(stage__in=stages, early_resolution=True).values_list(
             "stage_id", flat=True
@@ -181,8 +195,10 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
             row,  # type: ignore[arg-type]  # duck-typed: the Stage fields stage_clocks reads
             state=State(status),
             on=on,
-            calendar=calendar,
+            history=history,
             profile=_profile(profile_code),
+            extensions=agreed_extensions(extensions.get(stage_id, ())),
+            closed_on=closed_on,
         )
         counts = outcomes.get(stage_id, _NO_DECISIONS)
         facts.append(
@@ -216,13 +232,15 @@ def stage_facts(period: Period, *, on: date | None = None) -> list[StageFact]:
 
 
 def extension_facts(period: Period) -> list[ExtensionFact]:
+    """Extensions agreed in the period: by the extension's own date, not when it was stored
+    (an imported extension belongs to the year it was agreed, not the year of the import)."""
     rows = (
-        Extension.objects.filter(created_at__date__range=(period.start, period.end))
+        Extension.objects.filter(agreed_on__range=(period.start, period.end))
         .values_list(
             "stage__complaint_id",
             "stage__complaint__reference",
             "stage__number",
-            "created_at",
+            "agreed_on",
             "previous_due",
             "resident_informed_on",
             "beyond_cap",
@@ -231,8 +249,8 @@ def extension_facts(period: Period) -> list[ExtensionFact]:
         .order_by("id")
     )
     return [
-        ExtensionFact(cid, ref, number, timezone.localdate(created), prev, informed, beyond, good)
-        for cid, ref, number, created, prev, informed, beyond, good in rows
+        ExtensionFact(cid, ref, number, agreed, prev, informed, beyond, good)
+        for cid, ref, number, agreed, prev, informed, beyond, good in rows
     ]
 
 

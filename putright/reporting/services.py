@@ -92,11 +92,17 @@ def _measure_rows(assessment: SelfAssessment, rows: list[SelfAssessmentRow], on:
     shortfall: dict[str, bool] = {}
     for measure in found:
         figure = measure.figure
-        text = (
-            f"{figure.label}: {figure.display} ({figure.numerator} of {figure.denominator})"
-            if figure.denominator
-            else f"{figure.label}: none in {period.label}"
-        )
+        if figure.enforced_by:
+            text = (
+                f"{figure.label}: enforced by PutRight ({figure.enforced_by}); "
+                f"{figure.numerator} in {period.label}"
+            )
+        elif figure.unit == "count":
+            text = f"{figure.label}: {figure.numerator}"
+        elif figure.denominator:
+            text = f"{figure.label}: {figure.display} ({figure.numerator} of {figure.denominator})"
+        else:
+            text = f"{figure.label}: none in {period.label}"
         by_provision.setdefault(measure.provision, []).append(text)
         shortfall[measure.provision] = shortfall.get(measure.provision, False) or measure.shortfall
     for row in rows:

@@ -16,7 +16,9 @@ from typing import Literal
 import holidays
 
 __all__ = [
+    "CalendarHistory",
     "ClosedDay",
+    "Closure",
     "WorkingCalendar",
     "add_working_days",
     "closures_between",
@@ -159,3 +161,59 @@ def closures_between(start: date, end: date, *, calendar: WorkingCalendar) -> tu
             if closed is not None:
                 found.append(closed)
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A landlord closure in time: the day closed, when it was decided and (if so) withdrawn.
+
+    A deadline is counted with the closures in force on the day its result settled (a closure
+    recorded on that day counts), so a closure decided (or withdrawn) on a later day never
+    changes a result already settled.
+    """
+
+    day: date
+    reason: str
+    decided_on: date
+    withdrawn_on: date | None = None
+
+    def in_force_on(self, on: date) -> bool:
+        return self.decided_on <= on and (self.withdrawn_on is None or on < self.withdrawn_on)
+
+
+class CalendarHistory:
+    """The landlord's working calendar as it stood on any day.
+
+    Closures change rarely, so the days on which they change split time into a few spans;
+    one WorkingCalendar is built per span and shared by every deadline settled in it.
+    """
+
+    def __init__(
+        self,
+        *,
+        bank_holidays: Mapping[date, str] | holidays.HolidayBase,
+        closures: tuple[Closure, ...] = (),
+    ) -> None:
+        self._bank_holidays = bank_holidays
+        self.closures = tuple(sorted(closures, key=lambda c: (c.day, c.decided_on)))
+        changes = {c.decided_on for c in self.closures} | {
+            c.withdrawn_on for c in self.closures if c.withdrawn_on is not None
+        }
+        self._changes: tuple[date, ...] = tuple(sorted(changes))
+        self._by_span: dict[int, WorkingCalendar] = {}
+
+    @classmethod
+    def england_and_wales(cls, *, closures: tuple[Closure, ...] = ()) -> CalendarHistory:
+        return cls(bank_holidays=holidays.country_holidays("GB", subdiv="ENG"), closures=closures)
+
+    def as_of(self, on: date) -> WorkingCalendar:
+        """Bank holidays plus the landlord closures in force on `on`."""
+        span = bisect_right(self._changes, on)
+        calendar = self._by_span.get(span)
+        if calendar is None:
+            calendar = WorkingCalendar(
+                bank_holidays=self._bank_holidays,
+                extra_closures={c.day: c.reason for c in self.closures if c.in_force_on(on)},
+            )
+            self._by_span[span] = calendar
+        return calendar

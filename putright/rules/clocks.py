@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from putright.rules.calendar import (
+    CalendarHistory,
     ClosedDay,
     WorkingCalendar,
     add_working_days,
@@ -15,19 +17,24 @@ from putright.rules.calendar import (
 )
 
 __all__ = [
+    "DUE_NOT_WORKING_DAY",
     "EXTENSION_NOT_LATER",
+    "WITHIN_CODE_TIMESCALES",
+    "AgreedExtension",
     "ClockStatus",
     "Deadline",
     "ExtensionCheck",
     "Timeliness",
+    "acknowledgement_deadline",
     "add_months",
-    "check_extension",
-    "deadline",
     "pass_on_delay",
+    "propose_extension",
+    "response_deadline",
     "within_time_limit",
 ]
 
 EXTENSION_NOT_LATER = "The new date must be later than the current due date."
+DUE_NOT_WORKING_DAY = "The new date is not a working day: choose a weekday that is not closed."
 
 
 class ClockStatus(StrEnum):
@@ -43,14 +50,53 @@ class Timeliness(StrEnum):
     """How a finished step compares with its original and extended due dates."""
 
     ORIGINAL = "within_original"
+    # Within an extension, and by the Code's cap (Code 6.4 / 6.15).
     EXTENDED = "within_extension"
+    # Within an extension beyond the cap, with a good reason recorded: the Code caps extensions
+    # only "without good reason" (6.4 / 6.15), so this is within the Code's timescales.
+    EXTENDED_GOOD_REASON = "within_extension_good_reason"
+    # Within an extension beyond the cap with no good reason recorded: outside the timescales.
     BEYOND_CAP = "within_extension_beyond_cap"
     LATE = "late"
 
 
+# Within the Code's timescales (TSM CH02, Code 6.3-6.4, 6.14-6.15).
+WITHIN_CODE_TIMESCALES = frozenset(
+    {Timeliness.ORIGINAL, Timeliness.EXTENDED, Timeliness.EXTENDED_GOOD_REASON}
+)
+
+
+@dataclass(frozen=True)
+class AgreedExtension:
+    """An extension as recorded: the day it was agreed, the new date, and any good reason."""
+
+    agreed_on: date
+    new_due: date
+    good_reason: bool = False
+
+
+@dataclass(frozen=True)
+class ExtensionCheck:
+    """One extension measured from the ORIGINAL due date against the Code's cap, with the
+    calendar as it stood on the day the extension was agreed."""
+
+    agreed_on: date
+    new_due: date
+    working_days: int
+    cap: int
+    cap_due: date
+    within_cap: bool
+    good_reason: bool
+    new_due_is_working_day: bool
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """One clock on one day. `due` is the extended due date if extended, else the original."""
+    """One clock: its due dates, cap and status. `due` is the extended date if extended.
+
+    `settled_on` is the day whose calendar counted the original due date: the day the step was
+    done, the clock stopped or was first extended, or, while it still runs, today.
+    """
 
     starts: date | None
     limit: int
@@ -61,109 +107,214 @@ class Deadline:
     working_days_left: int | None
     timeliness: Timeliness | None
     closures: tuple[ClosedDay, ...]
+    cap: int | None = None
+    cap_due: date | None = None
+    extensions: tuple[ExtensionCheck, ...] = ()
+    settled_on: date | None = None
+    due_is_working_day: bool = True
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.extensions)
 
 
-def deadline(
-    *,
-    starts: date | None,
-    limit: int,
-    done_on: date | None,
-    today: date,
-    calendar: WorkingCalendar,
-    due_soon: int,
-    extended_due: date | None = None,
-    cap_due: date | None = None,
-) -> Deadline:
-    """Where a clock stands on `today`.
-
-    `cap_due` is the latest extended date allowed without a good reason (Code 6.4 / 6.15);
-    without it an extension is never reported as beyond the cap.
-    """
-    if starts is None:
-        return Deadline(
-            starts=None,
-            limit=limit,
-            original_due=None,
-            due=None,
-            done_on=done_on,
-            status=ClockStatus.NOT_STARTED,
-            working_days_left=None,
-            timeliness=None,
-            closures=(),
-        )
-    original_due = add_working_days(starts, limit, calendar=calendar)
-    due = extended_due if extended_due is not None else original_due
-    closures = closures_between(starts, due, calendar=calendar)
-    if done_on is not None:
-        return Deadline(
-            starts=starts,
-            limit=limit,
-            original_due=original_due,
-            due=due,
-            done_on=done_on,
-            status=ClockStatus.MET if done_on <= due else ClockStatus.MISSED,
-            working_days_left=None,
-            timeliness=_timeliness(done_on, original_due, due, cap_due),
-            closures=closures,
-        )
-    if today > due:
-        status = ClockStatus.OVERDUE
-        # A weekend just after a Friday deadline is still overdue, so never report 0.
-        left = min(working_days_between(today, due, calendar=calendar), -1)
-    else:
-        left = working_days_between(today, due, calendar=calendar)
-        status = ClockStatus.DUE_SOON if left <= due_soon else ClockStatus.ON_TRACK
+def _not_started(limit: int, done_on: date | None, cap: int | None) -> Deadline:
     return Deadline(
-        starts=starts,
+        starts=None,
         limit=limit,
-        original_due=original_due,
+        original_due=None,
+        due=None,
+        done_on=done_on,
+        status=ClockStatus.NOT_STARTED,
+        working_days_left=None,
+        timeliness=None,
+        closures=(),
+        cap=cap,
+    )
+
+
+def _countdown(
+    due: date, today: date, calendar: WorkingCalendar, due_soon: int
+) -> tuple[ClockStatus, int]:
+    if today > due:
+        # A weekend just after a Friday deadline is still overdue, so never report 0.
+        return ClockStatus.OVERDUE, min(working_days_between(today, due, calendar=calendar), -1)
+    left = working_days_between(today, due, calendar=calendar)
+    return (ClockStatus.DUE_SOON if left <= due_soon else ClockStatus.ON_TRACK), left
+
+
+def _measured_on(today: date, stopped_on: date | None) -> date:
+    # A stopped clock is measured on the day it stopped, so it neither ticks on nor goes overdue.
+    return today if stopped_on is None else min(today, stopped_on)
+
+
+def acknowledgement_deadline(
+    *,
+    requested_on: date | None,
+    limit: int,
+    acknowledged_on: date | None,
+    today: date,
+    history: CalendarHistory,
+    due_soon: int,
+    stopped_on: date | None = None,
+) -> Deadline:
+    """Acknowledge, define and log: `limit` working days after the request (Code 6.2 / 6.11)."""
+    if requested_on is None:
+        return _not_started(limit, acknowledged_on, None)
+    measured_on = _measured_on(today, stopped_on)
+    settled_on = acknowledged_on if acknowledged_on is not None else measured_on
+    calendar = history.as_of(settled_on)
+    due = add_working_days(requested_on, limit, calendar=calendar)
+    closures = closures_between(requested_on, due, calendar=calendar)
+    if acknowledged_on is not None:
+        met = acknowledged_on <= due
+        return Deadline(
+            starts=requested_on,
+            limit=limit,
+            original_due=due,
+            due=due,
+            done_on=acknowledged_on,
+            status=ClockStatus.MET if met else ClockStatus.MISSED,
+            working_days_left=None,
+            timeliness=Timeliness.ORIGINAL if met else Timeliness.LATE,
+            closures=closures,
+            settled_on=settled_on,
+        )
+    status, left = _countdown(due, measured_on, history.as_of(measured_on), due_soon)
+    return Deadline(
+        starts=requested_on,
+        limit=limit,
+        original_due=due,
         due=due,
         done_on=None,
         status=status,
         working_days_left=left,
         timeliness=None,
         closures=closures,
+        settled_on=settled_on,
     )
 
 
-def _timeliness(done_on: date, original_due: date, due: date, cap_due: date | None) -> Timeliness:
+def response_deadline(
+    *,
+    acknowledged_on: date | None,
+    limit: int,
+    cap: int,
+    extensions: Sequence[AgreedExtension],
+    responded_on: date | None,
+    today: date,
+    history: CalendarHistory,
+    due_soon: int,
+    stopped_on: date | None = None,
+) -> Deadline:
+    """The full response: `limit` working days after acknowledgement (Code 6.3 / 6.14), moved
+    by each agreed extension, each measured against `cap` working days past the original due
+    date (Code 6.4 / 6.15).
+
+    The original due date is counted with the calendar as it stood when it settled: the first
+    extension (which was measured against it), the response, the clock stopping, or today.
+    Each extension's cap is counted with the calendar as it stood the day it was agreed.
+    """
+    if acknowledged_on is None:
+        return _not_started(limit, responded_on, cap)
+    measured_on = _measured_on(today, stopped_on)
+    ends = [d for d in (responded_on, stopped_on) if d is not None]
+    if extensions:
+        ends.append(extensions[0].agreed_on)
+    settled_on = min([measured_on, *ends])
+    calendar = history.as_of(settled_on)
+    original_due = add_working_days(acknowledged_on, limit, calendar=calendar)
+    checks = []
+    for extension in extensions:
+        agreed = history.as_of(extension.agreed_on)
+        cap_due = add_working_days(original_due, cap, calendar=agreed)
+        checks.append(
+            ExtensionCheck(
+                agreed_on=extension.agreed_on,
+                new_due=extension.new_due,
+                working_days=working_days_between(original_due, extension.new_due, calendar=agreed),
+                cap=cap,
+                cap_due=cap_due,
+                within_cap=extension.new_due <= cap_due,
+                good_reason=extension.good_reason,
+                new_due_is_working_day=agreed.is_working_day(extension.new_due),
+            )
+        )
+    last = checks[-1] if checks else None
+    due = last.new_due if last else original_due
+    cap_due = last.cap_due if last else add_working_days(original_due, cap, calendar=calendar)
+    closures = closures_between(acknowledged_on, due, calendar=calendar)
+    common = {
+        "starts": acknowledged_on,
+        "limit": limit,
+        "original_due": original_due,
+        "due": due,
+        "closures": closures,
+        "cap": cap,
+        "cap_due": cap_due,
+        "extensions": tuple(checks),
+        "settled_on": settled_on,
+        "due_is_working_day": last.new_due_is_working_day if last else True,
+    }
+    if responded_on is not None:
+        return Deadline(
+            done_on=responded_on,
+            status=ClockStatus.MET if responded_on <= due else ClockStatus.MISSED,
+            working_days_left=None,
+            timeliness=_timeliness(responded_on, original_due, due, last),
+            **common,  # type: ignore[arg-type]
+        )
+    status, left = _countdown(due, measured_on, history.as_of(measured_on), due_soon)
+    return Deadline(
+        done_on=None,
+        status=status,
+        working_days_left=left,
+        timeliness=None,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _timeliness(
+    done_on: date, original_due: date, due: date, last: ExtensionCheck | None
+) -> Timeliness:
     if done_on <= original_due:
         return Timeliness.ORIGINAL
-    if done_on > due:
+    if done_on > due or last is None:
         return Timeliness.LATE
-    if cap_due is not None and due > cap_due:
-        return Timeliness.BEYOND_CAP
-    return Timeliness.EXTENDED
+    if done_on <= last.cap_due:
+        return Timeliness.EXTENDED
+    return Timeliness.EXTENDED_GOOD_REASON if last.good_reason else Timeliness.BEYOND_CAP
 
 
-@dataclass(frozen=True)
-class ExtensionCheck:
-    """An extension measured from the ORIGINAL due date against the Code's cap."""
-
-    working_days: int
-    cap: int
-    cap_due: date
-    within_cap: bool
-
-
-def check_extension(
+def propose_extension(
     *,
-    original_due: date,
-    current_due: date,
-    new_due: date,
-    cap: int,
-    calendar: WorkingCalendar,
+    current: Deadline,
+    acknowledged_on: date,
+    extensions: Sequence[AgreedExtension],
+    proposed: AgreedExtension,
+    responded_on: date | None,
+    today: date,
+    history: CalendarHistory,
+    due_soon: int,
 ) -> ExtensionCheck:
-    """Check a proposed new due date; beyond the cap needs a recorded good reason (6.4/6.15)."""
-    if new_due <= current_due:
+    """A proposed extension measured by `response_deadline` itself, so the preview, the service
+    and the import check judge it exactly as the stored dates and reports will.
+
+    ValueError when the new date is not later than the current due date.
+    """
+    if current.due is None or proposed.new_due <= current.due:
         raise ValueError(EXTENSION_NOT_LATER)
-    cap_due = add_working_days(original_due, cap, calendar=calendar)
-    return ExtensionCheck(
-        working_days=working_days_between(original_due, new_due, calendar=calendar),
-        cap=cap,
-        cap_due=cap_due,
-        within_cap=new_due <= cap_due,
+    extended = response_deadline(
+        acknowledged_on=acknowledged_on,
+        limit=current.limit,
+        cap=current.cap or 0,
+        extensions=[*extensions, proposed],
+        responded_on=responded_on,
+        today=today,
+        history=history,
+        due_soon=due_soon,
     )
+    return extended.extensions[-1]
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -12,6 +12,7 @@ from putright.people.models import Property, Resident, Tenancy, Tenure
 
 LANDLORD = "Thrive Homes"
 
+CLOSURES_DECIDED_ON = date(2020, 1, 1)
 CLOSURES = [
     (date(2024, 12, 24), "Office closure (Christmas Eve)"),
     (date(2025, 12, 24), "Office closure (Christmas Eve)"),
@@ -209,7 +210,13 @@ class Household:
 def seed_reference_data() -> dict[str, Category]:
     """Categories and landlord closures; safe to run again."""
     for day, reason in CLOSURES:
-        NonWorkingDay.objects.get_or_create(day=day, defaults={"reason": reason})
+        # The demo's closures were decided before any of its history happened, so every
+        # replayed deadline counts them, as a landlord's would have.
+        NonWorkingDay.objects.get_or_create(
+            day=day,
+            withdrawn_on=None,
+            defaults={"reason": reason, "decided_on": CLOSURES_DECIDED_ON},
+        )
     categories = {}
     for code, name, _share in CATEGORIES:
         categories[code], _ = Category.objects.get_or_create(code=code, defaults={"name": name})

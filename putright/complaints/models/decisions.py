@@ -5,6 +5,7 @@ from django.db import models
 
 from putright.complaints.constants import ReferralOutcome
 from putright.complaints.models.complaint import Complaint
+from putright.core.clock import today
 
 
 class Exclusion(models.Model):
@@ -50,13 +51,31 @@ class OmbudsmanReferral(models.Model):
 
 
 class NonWorkingDay(models.Model):
-    """A day the landlord is closed beyond bank holidays; it moves every deadline across it."""
+    """A day the landlord is closed beyond bank holidays, in time: it counts for a deadline
+    whose result settles while it stands (decided, not yet withdrawn), never for one settled
+    before it was decided. Removing one withdraws it, so settled results keep it."""
 
-    day = models.DateField(unique=True)
+    day = models.DateField()
     reason = models.CharField(max_length=200)
+    decided_on = models.DateField(
+        default=today, help_text="The day the closure was decided (recorded in PutRight)."
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="one_standing_closure_per_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day:%d %b %Y}: {self.reason}"
+
+    @property
+    def decided_after_the_day(self) -> bool:
+        """Recorded after the day itself: it cannot change any result settled before then."""
+        return self.decided_on > self.day

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from putright.complaints.models.complaint import Complaint
+from putright.core.clock import today
 
 
 class Stage(models.Model):
@@ -57,7 +58,10 @@ class Extension(models.Model):
         help_text="Total extension from the original due date, in working days."
     )
     reason = models.TextField()
-    resident_informed_on = models.DateField()
+    # The day the extension was agreed: reports count it in that day's year (Code 6.4 / 6.15).
+    agreed_on = models.DateField(default=today)
+    # Blank only for history imported without it: reported as unknown, never assumed.
+    resident_informed_on = models.DateField(null=True, blank=True)
     update_interval_days = models.PositiveSmallIntegerField(
         help_text="Agreed interval for keeping the resident informed, in working days (Code 5.9)."
     )
@@ -67,7 +71,7 @@ class Extension(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["stage", "created_at"]
+        ordering = ["stage", "agreed_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.stage}: extended to {self.new_due:%d %b %Y}"

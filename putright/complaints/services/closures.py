@@ -1,88 +1,102 @@
-"""Landlord closure days: adding or removing one moves the open deadlines it falls within."""
+"""Landlord closure days, in time.
+
+A closure records the day it was decided; removing one withdraws it on the day it is removed.
+The one clock (``rules.clocks``) counts each deadline with the closures standing when its result
+settled, so a closure added or removed later never changes a settled result (a response already
+sent, a reporting year already closed). It moves only deadlines still open, and each open
+deadline it moves is an event on that case.
+
+A closure for a day already past is accepted (an emergency closure is often recorded the next
+morning) and shown as "decided after the day": it moves open deadlines that span it and nothing
+that had settled by the day it was recorded.
+"""
 
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 
-from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import NonWorkingDay, Stage
-from putright.complaints.services.common import (
-    lock_stage,
-    profile_for,
-    record_event,
-    refresh_next_due,
-)
+from putright.complaints.services.common import lock_stage, record_event, refresh_next_due
+from putright.core.clock import today
 from putright.core.errors import InvalidInput
-from putright.rules.calendar import add_working_days
 from putright.rules.workflow import OPEN_STATES
 
 CLOSURE_EXISTS = "That day is already a closure."
 CLOSURE_NEEDS_REASON = "Say why the office is closed that day."
+CLOSURE_ALREADY_WITHDRAWN = "That closure has already been removed."
 
 
 @transaction.atomic
 def closure_add(*, day: date, reason: str, actor: Any) -> NonWorkingDay:
-    """Add a closure day and move the open deadlines that run across it."""
+    """Add a closure day, decided today, and move the open deadlines that run across it."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(CLOSURE_NEEDS_REASON, field="reason")
-    if NonWorkingDay.objects.filter(day=day).exists():
+    # Lock the standing closures so two people adding the same day cannot both succeed.
+    if (
+        NonWorkingDay.objects.select_for_update()
+        .filter(day=day, withdrawn_on__isnull=True)
+        .exists()
+    ):
         raise InvalidInput(CLOSURE_EXISTS, field="day")
-    closure = NonWorkingDay.objects.create(day=day, reason=reason)
+    closure = NonWorkingDay.objects.create(day=day, reason=reason, decided_on=today())
     deadlines_recount(actor=actor, why=f"Closure added: {day:%d %b %Y} ({reason})")
     return closure
 
 
 @transaction.atomic
-def closure_remove(*, closure: NonWorkingDay, actor: Any) -> None:
-    """Remove a closure day and move the open deadlines back."""
-    why = f"Closure removed: {closure.day:%d %b %Y} ({closure.reason})"
-    closure.delete()
-    deadlines_recount(actor=actor, why=why)
+def closure_remove(*, closure: NonWorkingDay, actor: Any) -> NonWorkingDay:
+    """Withdraw a closure day from today and move the open deadlines back. The row stays:
+    results settled while it stood were counted with it and keep it."""
+    closure = NonWorkingDay.objects.select_for_update().get(pk=closure.pk)
+    if closure.withdrawn_on is not None:
+        raise InvalidInput(CLOSURE_ALREADY_WITHDRAWN, field="day")
+    closure.withdrawn_on = today()
+    closure.save(update_fields=["withdrawn_on"])
+    deadlines_recount(
+        actor=actor, why=f"Closure removed: {closure.day:%d %b %Y} ({closure.reason})"
+    )
+    return closure
 
 
 @transaction.atomic
 def deadlines_recount(*, actor: Any, why: str) -> int:
-    """Recount the stored deadlines of every open stage under today's calendar.
+    """Rewrite, from the one clock, the stored deadlines of every stage a closure decided today
+    can reach: open, unanswered current stages, and steps settled today (a closure recorded
+    this morning counts for a response sent this afternoon, as the clock counts it).
 
-    Deadlines already met stay as they were; an extended response date was agreed with the
-    resident, so it stays too. Each moved deadline is a record event. Returns how many moved.
+    Results settled before today cannot move (the clock counts them with the calendar of their
+    day); an extended date was agreed with the resident and stays. Each moved case gets one
+    event. Returns how many moved.
     """
-    cal = landlord_calendar()
+    on = today()
     moved = 0
-    stages = Stage.objects.select_related("complaint").filter(
-        complaint__status__in=[s.value for s in OPEN_STATES], responded_on__isnull=True
+    stages = (
+        Stage.objects.select_related("complaint")
+        .filter(
+            Q(
+                complaint__status__in=[s.value for s in OPEN_STATES],
+                responded_on__isnull=True,
+                number=F("complaint__current_stage"),
+            )
+            | Q(acknowledged_on=on)
+            | Q(responded_on=on)
+            | Q(complaint__closed_on=on)
+            | Q(extensions__agreed_on=on)
+        )
+        .distinct()
+        .order_by("id")
     )
     for listed in stages:
-        if listed.number != listed.complaint.current_stage:
-            continue
         # Re-read under the complaint's lock: a stage acknowledged or answered since the list
-        # was read keeps the deadline its own service wrote.
+        # was read is counted by the one clock from what it now holds.
         stage = lock_stage(listed)
         complaint = stage.complaint
-        if (
-            complaint.state not in OPEN_STATES
-            or stage.responded_on is not None
-            or stage.number != complaint.current_stage
-        ):
-            continue
-        rule = profile_for(complaint).stage(stage.number)
-        changes: dict[str, Any] = {}
-        if stage.acknowledged_on is None:
-            ack_due = add_working_days(stage.requested_on, rule.ack_limit, calendar=cal)
-            if ack_due != stage.ack_due:
-                changes["ack_due"] = (stage.ack_due, ack_due)
-                stage.ack_due = ack_due
-        elif not stage.is_extended:
-            due = add_working_days(stage.acknowledged_on, rule.response_limit, calendar=cal)
-            if due != stage.response_due:
-                changes["response_due"] = (stage.response_due, due)
-                stage.response_due_original = stage.response_due = due
+        changes = refresh_next_due(complaint, stage)
         if not changes:
             continue
-        stage.save(update_fields=["ack_due", "response_due_original", "response_due"])
-        refresh_next_due(complaint, stage)
         complaint.save(update_fields=["next_due"])
         record_event(
             complaint,

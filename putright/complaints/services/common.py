@@ -7,7 +7,6 @@ from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, TransitionRefused
-from putright.rules.calendar import WorkingCalendar, add_working_days
 from putright.rules.profile import CodeProfile, get_profile
 from putright.rules.workflow import OPEN_STATES, Action, State, TransitionNotAllowed, next_state
 
@@ -102,15 +101,37 @@ def current_stage(complaint: Complaint) -> Stage:
     return complaint.stages.get(number=complaint.current_stage)
 
 
-def refresh_next_due(complaint: Complaint, stage: Stage) -> None:
-    """Keep the denormalised next deadline in step with the current stage."""
-    if complaint.state not in OPEN_STATES:
-        complaint.next_due = None
-    elif stage.acknowledged_on is None:
-        complaint.next_due = stage.ack_due
-    else:
-        complaint.next_due = stage.response_due
+def refresh_next_due(
+    complaint: Complaint, stage: Stage, *, save: bool = True
+) -> dict[str, tuple[Any, Any]]:
+    """Write the stage's stored due dates and the complaint's next deadline from the one clock
+    (``deadlines.stage_clocks``): nothing else writes them. Saves the stage if it is already
+    saved and something moved; the caller saves ``complaint.next_due``. Returns what moved."""
+    from putright.complaints.calendar import landlord_history
+    from putright.complaints.deadlines import stage_clocks
 
-
-def ack_due(requested_on: date, *, profile: CodeProfile, number: int, cal: WorkingCalendar) -> date:
-    return add_working_days(requested_on, profile.stage(number).ack_limit, calendar=cal)
+    clocks = stage_clocks(
+        stage,
+        state=complaint.state,
+        on=today(),
+        history=landlord_history(),
+        profile=profile_for(complaint),
+        closed_on=complaint.closed_on,
+    )
+    wanted = {
+        "ack_due": clocks.acknowledgement.due,
+        "response_due_original": clocks.response.original_due,
+        "response_due": clocks.response.due,
+    }
+    changes = {
+        name: (getattr(stage, name), value)
+        for name, value in wanted.items()
+        if getattr(stage, name) != value
+    }
+    for name, (_old, value) in changes.items():
+        setattr(stage, name, value)
+    if save and changes and stage.pk is not None:
+        stage.save(update_fields=list(changes))
+    if stage.number == complaint.current_stage:
+        complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
+    return changes

@@ -18,7 +18,6 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services.common import (
-    ack_due,
     current_stage,
     guard,
     lock_complaint,
@@ -125,13 +124,9 @@ def complaint_receive(
         linked_to=linked_to,
         logged_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    stage = Stage.objects.create(
-        complaint=complaint,
-        number=1,
-        requested_on=received_on,
-        ack_due=ack_due(received_on, profile=profile, number=1, cal=cal),
-    )
+    stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)
+    stage.save()
     complaint.save(update_fields=["next_due"])
     record_event(
         complaint,

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import Outcome
+from putright.complaints.deadlines import extension_check
+from putright.complaints.events import is_replaying
 from putright.complaints.models import (
     Complaint,
     ComplaintPoint,
@@ -20,7 +22,6 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services.common import (
-    ack_due,
     guard,
     lock_complaint,
     lock_stage,
@@ -32,8 +33,7 @@ from putright.complaints.services.intake import add_definition_points
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.validation import require_past_or_today, require_text
-from putright.rules.calendar import add_working_days
-from putright.rules.clocks import check_extension
+from putright.rules.clocks import DUE_NOT_WORKING_DAY
 from putright.rules.workflow import Action
 
 NOT_CURRENT_STAGE = "This is not the complaint's current stage."
@@ -47,6 +47,8 @@ RESIDENT_NOT_INFORMED = (
     "Record when the resident was told of the extension, with the Ombudsman's details "
     "(Code 6.5 / 6.16)."
 )
+EXTENDED_BEFORE_ACK = "An extension cannot be agreed before the stage was acknowledged."
+EXTENDED_BEFORE_LAST = "An extension cannot be dated before the previous extension."
 INFORMED_BEFORE_ACK = "The resident cannot have been told of an extension before acknowledgement."
 NO_UPDATE_INTERVAL = "Agree how often the resident will be kept informed (Code 5.9)."
 BEYOND_CAP = (
@@ -137,17 +139,10 @@ def stage_acknowledge(
     if handler is not None:
         _check_handler(stage, handler)
 
-    profile = profile_for(complaint)
-    cal = landlord_calendar()
     if cleaned:
         # A historical import dates the points by its own records; else today.
         add_definition_points(complaint, cleaned, stage=stage.number, added_on=points_added_on)
-    due = add_working_days(
-        acknowledged_on, profile.stage(stage.number).response_limit, calendar=cal
-    )
     stage.acknowledged_on = acknowledged_on
-    stage.response_due_original = due
-    stage.response_due = due
     stage.outcomes_sought = outcomes_sought
     stage.responsible_for = responsible_for
     stage.not_responsible_for = not_responsible_for.strip()
@@ -158,11 +153,12 @@ def stage_acknowledge(
         stage.handler_id is None and stage.number == 1 and getattr(actor, "can_handle_cases", False)
     ):
         stage.handler = actor
-    stage.save()
     complaint.status = new_state
     complaint.handler = stage.handler
-    refresh_next_due(complaint, stage)
+    refresh_next_due(complaint, stage, save=False)
+    stage.save()
     complaint.save(update_fields=["status", "handler", "next_due"])
+    due = stage.response_due
     record_event(
         complaint,
         "stage.acknowledged",
@@ -203,29 +199,41 @@ def stage_extend(
     guard(complaint, Action.EXTEND)
     _stage_of(complaint, stage)
     reason = require_text(reason, "reason", EXTENSION_NEEDS_REASON)
-    if resident_informed_on is None:
+    # Only imported history may leave it blank: it is then reported as unknown (Code 6.5).
+    if resident_informed_on is None and not is_replaying():
         raise InvalidInput(RESIDENT_NOT_INFORMED, field="resident_informed_on")
-    require_past_or_today(resident_informed_on, "resident_informed_on")
-    if stage.acknowledged_on and resident_informed_on < stage.acknowledged_on:
-        raise InvalidInput(INFORMED_BEFORE_ACK, field="resident_informed_on")
+    if resident_informed_on is not None:
+        require_past_or_today(resident_informed_on, "resident_informed_on")
+        if stage.acknowledged_on and resident_informed_on < stage.acknowledged_on:
+            raise InvalidInput(INFORMED_BEFORE_ACK, field="resident_informed_on")
     if not update_interval_days or update_interval_days < 1:
         raise InvalidInput(NO_UPDATE_INTERVAL, field="update_interval_days")
     extended_on = require_past_or_today(extended_on or today(), "extended_on")
     rule = profile_for(complaint).stage(stage.number)
-    cal = landlord_calendar()
-    if stage.response_due_original is None or stage.response_due is None:
+    if stage.acknowledged_on is None:
         raise RuleBroken(NOT_ACKNOWLEDGED)
+    if extended_on < stage.acknowledged_on:
+        raise InvalidInput(EXTENDED_BEFORE_ACK, field="extended_on")
+    last = stage.extensions.order_by("-agreed_on", "-id").first()
+    if last is not None and extended_on < last.agreed_on:
+        raise InvalidInput(EXTENDED_BEFORE_LAST, field="extended_on")
+    good_reason = good_reason.strip()
     try:
-        check = check_extension(
-            original_due=stage.response_due_original,
-            current_due=stage.response_due,
+        check = extension_check(
+            stage,
             new_due=new_due,
-            cap=rule.extension_cap,
-            calendar=cal,
+            agreed_on=extended_on,
+            good_reason=bool(good_reason),
+            on=today(),
+            history=landlord_history(),
+            profile=profile_for(complaint),
         )
     except ValueError as exc:
         raise InvalidInput(str(exc), field="new_due") from None
-    good_reason = good_reason.strip()
+    # A live extension is agreed for a working day; imported history is taken as it happened
+    # and flagged on the case and by the import check instead (deadlines.StageClocks).
+    if not check.new_due_is_working_day and not is_replaying():
+        raise InvalidInput(DUE_NOT_WORKING_DAY, field="new_due")
     if not check.within_cap and not good_reason:
         raise RuleBroken(
             BEYOND_CAP.format(
@@ -237,10 +245,12 @@ def stage_extend(
             field="good_reason",
             provision=rule.extension_provision,
         )
+    previous_due = stage.response_due
     extension = Extension.objects.create(
         stage=stage,
-        previous_due=stage.response_due,
+        previous_due=previous_due,
         new_due=new_due,
+        agreed_on=extended_on,
         working_days=check.working_days,
         reason=reason,
         resident_informed_on=resident_informed_on,
@@ -249,8 +259,8 @@ def stage_extend(
         good_reason=good_reason if not check.within_cap else "",
         created_by=actor,
     )
-    stage.response_due = new_due
-    stage.save(update_fields=["response_due"])
+    # A prefetched list of extensions would not have the new one.
+    getattr(stage, "_prefetched_objects_cache", {}).pop("extensions", None)
     refresh_next_due(complaint, stage)
     complaint.save(update_fields=["next_due"])
     record_event(
@@ -268,6 +278,7 @@ def stage_extend(
             "working_days": check.working_days,
             "cap": rule.extension_cap,
             "cap_due": check.cap_due,
+            "agreed_on": extended_on,
             "beyond_cap": extension.beyond_cap,
             "reason": reason,
             "good_reason": extension.good_reason,
@@ -493,11 +504,10 @@ def complaint_escalate(
     if answered and requested_on < answered:
         raise InvalidInput(ESCALATION_BEFORE_RESPONSE, field="requested_on")
     number = complaint.current_stage + 1
-    stage = Stage.objects.create(
+    stage = Stage(
         complaint=complaint,
         number=number,
         requested_on=requested_on,
-        ack_due=ack_due(requested_on, profile=profile, number=number, cal=landlord_calendar()),
         escalation_reason=reason.strip(),
     )
     complaint.status = new_state
@@ -506,6 +516,7 @@ def complaint_escalate(
     # Stage 2 must go to someone else (Code 6.13): it starts unassigned.
     complaint.handler = None
     refresh_next_due(complaint, stage)
+    stage.save()
     complaint.save(update_fields=["status", "current_stage", "closed_on", "handler", "next_due"])
     record_event(
         complaint,

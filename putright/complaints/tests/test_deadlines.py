@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from putright.complaints import services
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import NonWorkingDay
 from putright.complaints.tests.stories import (
@@ -28,7 +28,7 @@ def clocks(complaint, on, number=None):
         stage_of(complaint, number),
         state=complaint.state,
         on=on,
-        calendar=landlord_calendar(),
+        history=landlord_history(),
         profile=get_profile(complaint.profile_code),
     )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.imports import checks
 from putright.imports import parser as parsing
 from putright.imports.checks import Lookups, check_row
@@ -14,7 +14,7 @@ from putright.rules.profile import get_profile
 
 @pytest.fixture
 def lookups(db):
-    return Lookups.load(today=TODAY, calendar=landlord_calendar(), profile=get_profile("hos-2024"))
+    return Lookups.load(today=TODAY, calendar=landlord_history(), profile=get_profile("hos-2024"))
 
 
 def issues_for(lookups, **changes) -> list[tuple[str, str]]:

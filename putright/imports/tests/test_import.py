@@ -132,7 +132,9 @@ def test_a_full_stage_two_history_with_an_extension_and_the_ombudsman(second_han
         date(2025, 4, 25),
         date(2025, 5, 2),
     )
-    assert stage1.extensions.get().resident_informed_on == date(2025, 4, 24)
+    # No s1_resident_told_on: the date the resident was told is unknown, never assumed.
+    assert stage1.extensions.get().resident_informed_on is None
+    assert stage1.extensions.get().agreed_on == date(2025, 4, 24)
     assert stage2.handler == second_handler
     # 20 working days after Friday 9 May, across the 26 May bank holiday: 9 June; answered late.
     assert stage2.response_due == date(2025, 6, 9)
@@ -443,3 +445,28 @@ def test_imported_history_sends_no_letters_and_wakes_no_listeners(
         from putright.complaints import events
 
         events._listeners.remove(("", listener))
+
+
+def test_an_extended_date_on_a_weekend_is_imported_as_recorded_and_flagged():
+    # ROW: acknowledged Wed 9 Apr 2025; 10 working days skip Good Friday 18 Apr and Easter
+    # Monday 21 Apr: 10-11 Apr (2), 14-17 Apr (6), 22-25 Apr (10) = Fri 25 Apr. Extended on
+    # 24 Apr to Sat 3 May 2025, a day the office is not open: imported, with a warning.
+    sheet = row(
+        s1_extended_to="2025-05-03",
+        s1_extension_reason="Survey",
+        s1_extended_on="2025-04-24",
+        s1_responded_on="2025-05-02",
+        closed_on="2025-05-06",
+    )
+    report = import_complaints(data=csv_bytes(sheet), file_name="history.csv")
+
+    assert report.issues == []
+    assert report.warnings == [
+        "Row 2, s1_extended_to: the extended date 2025-05-03 is not a working day (a weekend, "
+        "bank holiday or closure). Imported as recorded and flagged on the case."
+    ]
+    stage = Complaint.objects.get().stages.get(number=1)
+    assert (stage.response_due_original, stage.response_due) == (
+        date(2025, 4, 25),
+        date(2025, 5, 3),
+    )

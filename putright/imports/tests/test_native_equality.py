@@ -4,7 +4,7 @@ the same deadlines, the same met-or-missed, the same statuses and dated record."
 from datetime import date
 
 from putright.complaints import services
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import Complaint
 from putright.complaints.tests.stories import (
@@ -73,6 +73,7 @@ def imported() -> Complaint:
         s1_extended_to=EXTENDED_TO,
         s1_extension_reason="Survey",
         s1_extended_on=EXTENDED_ON,
+        s1_resident_told_on=EXTENDED_ON,
         s1_responded_on=RESPONDED,
         s1_decision="upheld",
         s1_remedies="",
@@ -90,11 +91,11 @@ def imported() -> Complaint:
 
 def facts(complaint: Complaint) -> dict:
     """Everything the Code's rules compute for a complaint, as reports and pages read it."""
-    calendar, profile = landlord_calendar(), get_profile(complaint.profile_code)
+    calendar, profile = landlord_history(), get_profile(complaint.profile_code)
     stages = []
     for stage in complaint.stages.order_by("number"):
         clocks = stage_clocks(
-            stage, state=complaint.state, on=TODAY, calendar=calendar, profile=profile
+            stage, state=complaint.state, on=TODAY, history=calendar, profile=profile
         )
         extension = stage.extensions.values(
             "previous_due", "new_due", "working_days", "beyond_cap", "resident_informed_on"

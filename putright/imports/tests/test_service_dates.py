@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from putright.complaints import services
-from putright.complaints.calendar import calendar_pinned, landlord_calendar
+from putright.complaints.calendar import calendar_pinned, landlord_history
 from putright.complaints.tests.stories import acknowledged, received, stage_of
 from putright.core.errors import InvalidInput
 from putright.core.validation import DATE_IN_FUTURE
@@ -64,7 +64,7 @@ def test_definition_points_are_dated_today_by_default(complaint, handler):
 
 def test_a_pinned_calendar_is_read_once_for_a_whole_batch(django_assert_num_queries):
     with calendar_pinned() as pinned, django_assert_num_queries(0):
-        assert landlord_calendar() is pinned
-        assert landlord_calendar() is pinned
+        assert landlord_history() is pinned
+        assert landlord_history() is pinned
     with django_assert_num_queries(1):
-        assert landlord_calendar() is not pinned
+        assert landlord_history() is not pinned

@@ -35,8 +35,12 @@ def test_acknowledgement_within_five_working_days_is_measured_for_6_2(year_2025,
 
 def test_stage_two_by_a_different_person_is_measured_for_6_13(year_2025, officer):
     row = _row(services.self_assessment_start(year=2025, actor=officer), "6.13")
-    # A's stage 2 was handled by Hannah, stage 1 by Hamid: 1 of 1.
-    assert "100.0% (1 of 1)" in row.measured
+    # A's stage 2 was handled by Hannah, stage 1 by Hamid. PutRight refuses the same person, so
+    # the measure cannot fail: it says so and names the control rather than showing "100%".
+    assert "enforced by PutRight" in row.measured
+    assert "Code 6.13" in row.measured
+    assert "1 in 2025/26" in row.measured
+    assert "100.0%" not in row.measured
     assert row.shortfall is False
 
 

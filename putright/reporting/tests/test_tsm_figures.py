@@ -85,7 +85,7 @@ def test_a_year_with_no_responses_reports_no_percentage(year_2025):
 
 
 def test_report_timeliness_is_the_case_pages_timeliness_for_every_stage(year_2025):
-    from putright.complaints.calendar import landlord_calendar
+    from putright.complaints.calendar import landlord_history
     from putright.complaints.deadlines import stage_clocks
     from putright.complaints.models import Stage
     from putright.rules.profile import get_profile
@@ -95,7 +95,7 @@ def test_report_timeliness_is_the_case_pages_timeliness_for_every_stage(year_202
         (f.complaint_id, f.stage): f
         for f in selectors.stage_facts(reporting_year(2025), on=REPORT_DAY)
     }
-    calendar, profile = landlord_calendar(), get_profile("hos-2024")
+    calendar, profile = landlord_history(), get_profile("hos-2024")
     stages = Stage.objects.select_related("complaint").filter(requested_on__gte=date(2025, 4, 1))
     assert stages.count() == 6  # A (two stages), B, C, D, G
     for stage in stages:
@@ -103,7 +103,7 @@ def test_report_timeliness_is_the_case_pages_timeliness_for_every_stage(year_202
             stage,
             state=State(stage.complaint.status),
             on=REPORT_DAY,
-            calendar=calendar,
+            history=calendar,
             profile=profile,
         )
         fact = facts[(stage.complaint_id, stage.number)]

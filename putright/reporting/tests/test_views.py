@@ -10,6 +10,7 @@ from django.urls import reverse
 from putright.complaints import services as complaint_services
 from putright.reporting import services
 from putright.reporting.constants import Comply, Finding, OrderKind
+from putright.reporting.figures import CH02_RULE
 from putright.reporting.models import (
     HomesCount,
     OmbudsmanFinding,
@@ -106,12 +107,18 @@ def test_the_csv_export_carries_numerators_and_denominators(client, officer, yea
         reverse("reporting:tsm_export", kwargs={"year": 2025, "fmt": "csv"})
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][:5] == ["Measure", "Key", "Numerator", "Denominator", "Value"]
-    by_key = {row[1]: row for row in rows[2:]}
+    # The rule CH02 is counted by heads the file, before the column headers.
+    assert rows[1] == [CH02_RULE]
+    assert rows[2][:5] == ["Measure", "Key", "Numerator", "Denominator", "Value"]
+    by_key = {row[1]: row for row in rows[3:]}
     # key: numerator, denominator, value, unit, used in the return
     assert by_key["ch01-stage1-lcra"][2:7] == ["2", "2000", "1.0", "per 1,000 homes", "yes"]
     assert by_key["ch02-stage1-original"][2:7] == ["2", "4", "50.0", "%", "no"]
     assert by_key["ch02-stage1-extension"][2:7] == ["3", "4", "75.0", "%", "yes"]
+    # B answered within its in-cap extension: 1 of 4; H, A and B were also acknowledged on
+    # the day they were received: 3 of 4 (neither part is the return's figure).
+    assert by_key["ch02-stage1-extended"][2:7] == ["1", "4", "25.0", "%", "no"]
+    assert by_key["ch02-stage1-ack-on-time"][2:7] == ["3", "4", "75.0", "%", "no"]
 
 
 def test_the_xlsx_export_opens_with_the_same_figures(client, officer, year_2025):
@@ -121,7 +128,8 @@ def test_the_xlsx_export_opens_with_the_same_figures(client, officer, year_2025)
         reverse("reporting:tsm_export", kwargs={"year": 2025, "fmt": "xlsx"})
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert sheet["A2"].value == CH02_RULE
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert rows["ch02-stage1-extension"][2:5] == (3, 4, 75.0)
 
 

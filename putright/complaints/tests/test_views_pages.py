@@ -1,12 +1,21 @@
 """The work queue, the case page and the dashboard: what staff see, and who may see it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from putright.complaints.tests.stories import extended, received, responded
+from putright.complaints.tests.pages import page_text, queue_rows
+from putright.complaints.tests.stories import (
+    acknowledged,
+    escalated,
+    extended,
+    received,
+    responded,
+    travel,
+)
 from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Vulnerability
+from putright.rules.workflow import STATE_LABELS, State
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +91,27 @@ def test_the_queue_pages_25_at_a_time(client, handler, resident, monday):
     assert "CMP-2026-000026" in second
 
 
+def test_the_vulnerable_filter_lists_only_complaints_from_vulnerable_residents_each_tagged(
+    client, handler, resident, monday
+):
+    Vulnerability.objects.create(resident=resident, description="Hearing loss")
+    vulnerable = received(resident=resident, actor=handler)
+    recovered = ResidentFactory(full_name="Sam Khan")
+    Vulnerability.objects.create(resident=recovered, description="Broken arm", active=False)
+    no_longer = received(resident=recovered, actor=handler)
+    other = received(resident=ResidentFactory(full_name="Ada Cole"), actor=handler)
+    client.force_login(handler)
+
+    everyone = queue_rows(client.get("/?scope=all").content.decode())
+    assert set(everyone) == {vulnerable.reference, no_longer.reference, other.reference}
+    tag = '<strong class="govuk-tag govuk-tag--orange">Vulnerable</strong>'
+    assert [ref for ref, row in everyone.items() if tag in row] == [vulnerable.reference]
+
+    filtered = queue_rows(client.get("/?scope=all&vulnerable=on").content.decode())
+    assert list(filtered) == [vulnerable.reference]
+    assert tag in filtered[vulnerable.reference]
+
+
 def test_the_case_page_shows_adjustments_and_vulnerabilities_prominently(
     client, handler, open_complaint
 ):
@@ -142,9 +172,45 @@ def test_an_extended_complaint_is_marked_and_filterable(client, handler, open_co
     )
 
 
-def test_the_dashboard_counts_open_work_and_timeliness(client, officer, handler, open_complaint):
-    responded(open_complaint, actor=handler)
+def test_the_dashboard_counts_open_work_and_timeliness(
+    client, officer, handler, resident, monday, time_machine
+):
+    """Each figure is counted from known cases, as of Monday 2 March 2026 (week ends Sunday 8)."""
+
+    def on(day: date) -> date:
+        travel(time_machine, day)
+        return day
+
+    def log(day: date):
+        on(day)
+        return received(resident=resident, actor=handler)
+
+    # Acknowledged on time in February (due 23 Feb); the response is due Friday 6 March.
+    acknowledged(log(date(2026, 2, 16)), actor=handler, on=on(date(2026, 2, 20)))
+    # Acknowledged 6 Feb (on time), answered late on 27 Feb (due 20 Feb), escalated today.
+    to_escalate = acknowledged(log(date(2026, 2, 2)), actor=handler, on=on(date(2026, 2, 6)))
+    to_escalate = responded(to_escalate, actor=handler, on=on(date(2026, 2, 27)))
+    for _ in range(3):  # due 16 Feb, never acknowledged: overdue
+        log(date(2026, 2, 9))
+    log(date(2026, 2, 24))  # acknowledgement due Tuesday 3 March: due this week
+    late = log(date(2026, 2, 9))
+    on(monday)
+    acknowledged(late, actor=handler)  # a week late; its response is due 16 March
+    escalated(to_escalate, actor=handler)
+    stretched = acknowledged(log(monday), actor=handler)
+    extended(stretched, actor=handler, new_due=date(2026, 3, 23))
+    responded(acknowledged(log(monday), actor=handler), actor=handler)  # answered: not open
+
     client.force_login(officer)
-    page = client.get("/dashboard/").content.decode()
-    assert "Acknowledged on time, stage 1" in page
-    assert "100% (1 of 1)" in page
+    text = page_text(client.get("/dashboard/").content.decode())
+    assert "8 open 2 due by Sunday 8 Mar 3 overdue 1 extended 5 unassigned" in text
+    for label, count in [
+        (STATE_LABELS[State.RECEIVED], 4),
+        (STATE_LABELS[State.STAGE1_OPEN], 3),
+        (STATE_LABELS[State.STAGE2_REQUESTED], 1),
+        (STATE_LABELS[State.STAGE2_OPEN], 0),
+    ]:
+        assert f"{label} {count} " in text, label
+    assert "Acknowledged on time, stage 1 67% (2 of 3) 80% (4 of 5)" in text
+    assert "Acknowledged on time, stage 2 None yet None yet" in text
+    assert "Responded on time, stage 1 100% (1 of 1) 50% (1 of 2)" in text

@@ -24,12 +24,17 @@ def test_the_work_queue_lists_open_complaints_by_next_deadline_with_days_left(
     client, handler, resident, category, monday
 ):
     later = received(resident=resident, actor=handler, on=monday)
-    sooner = received(resident=resident, actor=handler, on=monday - timedelta(days=7))
+    sooner = received(resident=resident, actor=handler, on=monday - timedelta(days=14))
     client.force_login(handler)
-    page = client.get("/?scope=all").content.decode()
-    assert page.index(sooner.reference) < page.index(later.reference)
-    assert "Overdue" in page  # sooner was due Monday 2 March... minus a week + 5 working days
-    assert "5 working days left" in page
+    rows = queue_rows(client.get("/?scope=all").content.decode())
+    assert list(rows) == [sooner.reference, later.reference]
+    # Received Monday 16 February: acknowledgement was due Monday 23 February.
+    assert "Overdue Acknowledge stage 1 by 23 Feb 2026 5 working days overdue" in page_text(
+        rows[sooner.reference]
+    )
+    assert "On track Acknowledge stage 1 by 9 Mar 2026 5 working days left" in page_text(
+        rows[later.reference]
+    )
 
 
 def test_a_deadline_two_working_days_away_is_marked_due_soon_in_words(
@@ -115,13 +120,20 @@ def test_the_vulnerable_filter_lists_only_complaints_from_vulnerable_residents_e
 def test_the_case_page_shows_adjustments_and_vulnerabilities_prominently(
     client, handler, open_complaint
 ):
-    Adjustment.objects.create(resident=open_complaint.resident, kind="large_print", detail="16pt")
-    Vulnerability.objects.create(resident=open_complaint.resident, description="Hearing loss")
+    resident = open_complaint.resident
+    Adjustment.objects.create(resident=resident, kind="large_print", detail="16pt")
+    Adjustment.objects.create(resident=resident, kind="easy_read", active=False)
+    Vulnerability.objects.create(resident=resident, description="Hearing loss")
+    Vulnerability.objects.create(resident=resident, description="Broken arm", active=False)
     client.force_login(handler)
     page = client.get(f"/complaints/{open_complaint.reference}/").content.decode()
-    assert "Honour these in every contact" in page
-    assert "Large print" in page
-    assert "Hearing loss" in page
+    start = page.index('<section class="putright-prominent"')
+    box = page_text(page[start : page.index("</section>", start)])
+    assert box == (
+        "Honour these in every contact Reasonable adjustments (Code 5.10) Large print : 16pt "
+        "Vulnerabilities and disabilities Hearing loss"
+    )
+    assert start < page.index("What you can do")  # above everything else on the page
 
 
 def test_the_case_page_shows_each_stage_deadline_and_the_definition(
@@ -161,12 +173,17 @@ def test_the_timeline_is_newest_first_and_filterable(client, handler, open_compl
     assert "Complaint received by" not in timeline
 
 
-def test_an_extended_complaint_is_marked_and_filterable(client, handler, open_complaint):
+def test_an_extended_complaint_is_marked_and_filterable(client, handler, resident, open_complaint):
     extended(open_complaint, actor=handler, new_due=open_complaint.next_due + timedelta(days=7))
+    other = received(resident=resident, actor=handler)
     client.force_login(handler)
-    page = client.get("/?scope=all&extended=on").content.decode()
-    assert open_complaint.reference in page
-    assert "Extended" in page
+    tag = '<strong class="govuk-tag govuk-tag--grey">Extended</strong>'
+    everyone = queue_rows(client.get("/?scope=all").content.decode())
+    assert [ref for ref, row in everyone.items() if tag in row] == [open_complaint.reference]
+    assert other.reference in everyone
+    assert list(queue_rows(client.get("/?scope=all&extended=on").content.decode())) == [
+        open_complaint.reference
+    ]
     assert (
         "extended from" in client.get(f"/complaints/{open_complaint.reference}/").content.decode()
     )

@@ -98,6 +98,12 @@ def _without(kind: str, change, stage: int = 1) -> list[str]:
             "stated “none” (Code 6.9(e))",
         ),
         (
+            lambda c: c["remedy"]["items"][0].update(description=" "),
+            2,
+            "(e) Details of any remedy offered to put things right – remedy 1 does not say what "
+            "will happen (Code 6.19(e))",
+        ),
+        (
             lambda c: c["outstanding_actions"]["items"][0].update(due_on=""),
             1,
             "(f) Details of any outstanding actions – action 1 has no date (Code 6.9(f))",
@@ -119,7 +125,7 @@ def _without(kind: str, change, stage: int = 1) -> list[str]:
             "the Ombudsman's phone, postal address missing (Code 6.19(g))",
         ),
     ],
-    ids=["a", "b", "c", "d", "e", "f-date", "f-none", "g-stage2", "g-ombudsman"],
+    ids=["a", "b", "c", "d", "e", "e-what", "f-date", "f-none", "g-stage2", "g-ombudsman"],
 )
 def test_the_gate_refuses_a_response_missing_an_element_and_says_exactly_what(
     change, stage, message

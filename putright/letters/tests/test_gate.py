@@ -6,7 +6,12 @@ import pytest
 
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.letters.constants import LetterKind
-from putright.letters.gate import LetterIncomplete, missing_from_data, rendered_sections
+from putright.letters.gate import (
+    LETTER_INCOMPLETE,
+    LetterIncomplete,
+    missing_from_data,
+    rendered_sections,
+)
 from putright.letters.models import LetterTemplate
 from putright.letters.preview import sample_context
 from putright.letters.requirements import required_elements
@@ -131,6 +136,21 @@ def test_the_gate_refuses_a_response_missing_an_element_and_says_exactly_what(
     change, stage, message
 ):
     assert _without(LetterKind.RESPONSE, change, stage) == [message]
+
+
+def test_a_refused_letter_names_every_gap_and_every_provision_in_one_error():
+    context = copy.deepcopy(sample_context("response"))
+    context.update(stage=None, escalation={})
+    gaps = missing_from_data(
+        context, required_elements(LetterKind.RESPONSE, profile=PROFILE, stage=1)
+    )
+    refused = LetterIncomplete(gaps)
+    assert refused.message == (
+        f"{LETTER_INCOMPLETE} (a) The complaint stage – missing (Code 6.9(a)); "
+        "(g) How to escalate the complaint to stage 2 if not satisfied – missing (Code 6.9(g))."
+    )
+    assert refused.provision == "6.9(a), 6.9(g)"
+    assert refused.missing == gaps
 
 
 def test_the_gate_lists_every_gap_at_once():

@@ -287,6 +287,8 @@ def test_an_issue_on_29_february_runs_out_on_28_february_the_next_year() -> None
         (date(2025, 11, 30), 2, date(2026, 1, 30)),
         (date(2024, 3, 31), -1, date(2024, 2, 29)),
         (date(2025, 3, 10), 0, date(2025, 3, 10)),
+        (date(2025, 1, 31), 11, date(2025, 12, 31)),  # landing in December
+        (date(2026, 1, 31), -1, date(2025, 12, 31)),
     ],
 )
 def test_adding_calendar_months_clamps_to_the_end_of_a_short_month(

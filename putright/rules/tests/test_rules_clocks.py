@@ -135,6 +135,12 @@ def test_a_response_sent_by_an_extended_date_within_the_cap_is_within_extension(
     assert clock.timeliness is Timeliness.EXTENDED
 
 
+def test_an_extension_to_the_cap_answered_on_its_last_day_is_within_the_extension() -> None:
+    clock = response_clock(today=date(2026, 4, 30), done_on=CAP_DUE, extended_due=CAP_DUE)
+    assert clock.status is ClockStatus.MET
+    assert clock.timeliness is Timeliness.EXTENDED
+
+
 def test_a_response_sent_by_an_extended_date_beyond_the_cap_is_reported_as_such() -> None:
     clock = response_clock(
         today=date(2026, 4, 30), done_on=date(2026, 4, 14), extended_due=date(2026, 4, 15)

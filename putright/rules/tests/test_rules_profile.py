@@ -248,8 +248,19 @@ _GROUND = ExclusionGround("too_old", "Older than six months", "Made-up 1.1", "Sa
             {"decision_outcomes": (Choice("yes", "Found"), Choice("yes", "Upheld"))},
             "duplicate decision outcome code",
         ),
+        (
+            {
+                "stages": (
+                    dataclasses.replace(
+                        _stage(1, final=True),
+                        required_elements=_stage(1, final=True).required_elements * 2,
+                    ),
+                )
+            },
+            "duplicate response element in Step 1",
+        ),
     ],
-    ids=["ground", "remedy", "outcome"],
+    ids=["ground", "remedy", "outcome", "element"],
 )
 def test_a_profile_refuses_a_code_used_twice_and_names_the_list(
     changes: dict[str, object], message: str

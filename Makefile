@@ -1,4 +1,4 @@
-.PHONY: setup demo test lint ci mutation
+.PHONY: setup demo serve test lint ci mutation
 
 # Create .venv, install Python and Debian packages, build the front end (quick when up to date).
 setup:
@@ -8,14 +8,20 @@ setup:
 demo:
 	scripts/demo.sh
 
+# Run PutRight in production: checks the settings, migrates, collects static files, then runs
+# gunicorn and the task worker (the Procfile) under scripts/supervise.py. See the README.
+serve:
+	scripts/serve.sh
+
 # Lint, types, migrations, checks and the whole test suite (SQLite, or DATABASE_URL's database).
 test:
 	scripts/test.sh
 
-# Lint and format check only.
+# Lint, format check and the import layers (apps depend downwards only).
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 # What CI runs: make test on SQLite and then on PostgreSQL.
 ci:

@@ -79,3 +79,22 @@ def env_list(
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(
+    name: str,
+    default: str,
+    choices: tuple[str, ...],
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The variable as one of `choices` (any case)."""
+    value = _raw(name, environ)
+    if value is None or not value.strip():
+        return default
+    normalised = value.strip().lower()
+    if normalised not in choices:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be one of {', '.join(choices)}; got {value!r}."
+        )
+    return normalised

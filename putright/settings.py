@@ -7,8 +7,11 @@ With production variables set, `python manage.py check --deploy` is clean.
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
-from putright.env import env_bool, env_int, env_list, env_str
+from putright.core.logging import logging_config
+from putright.env import env_bool, env_choice, env_int, env_list, env_str
+from putright.rules.profile import DEFAULT_CODE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,7 +37,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "django_tasks_db",
     "putright.core",
     "putright.accounts",
     "putright.people",
@@ -45,9 +47,14 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.web",
     "putright.imports",
+    # After PutRight's apps, so letters' `db_worker` (recovery at start and periodically)
+    # overrides the package's command of the same name.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects and errors included) carries the request id.
+    "putright.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A retried API POST with the same Idempotency-Key acts once (putright/core/idempotency.py).
+    "putright.core.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "putright.urls"
@@ -82,6 +91,15 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (or any dj-database-url URL) through DATABASE_URL.
 _database_url = env_str("DATABASE_URL", "")
+# WAL lets the web process read while the task worker writes; IMMEDIATE takes the write lock
+# at BEGIN so concurrent writers wait (up to the busy timeout) instead of failing with
+# "database is locked" part-way through a transaction. Imports commit every few rows, so no
+# writer waits long (docs/architecture.md, "Concurrency").
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
+}
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -90,19 +108,17 @@ if _database_url:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {
+            **SQLITE_OPTIONS,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web process read while the task worker writes; IMMEDIATE takes
-                # the write lock at BEGIN so concurrent writers wait (busy timeout) instead of
-                # failing with "database is locked" part-way through a transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 
@@ -128,6 +144,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network; it carries no personal data.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -144,7 +162,11 @@ USE_TZ = True
 
 # --- Static files and uploads ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("PUTRIGHT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# A folder with the landlord's own images (e.g. logo.png), served as /static/branding/...:
+# set PUTRIGHT_LOGO_URL=/static/branding/logo.png for pages and letters alike.
+_branding_dir = env_str("PUTRIGHT_BRANDING_DIR", "")
+STATICFILES_DIRS = [("branding", _branding_dir)] if _branding_dir else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("PUTRIGHT_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -157,6 +179,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Only the hashed names are ever linked ({% static %}), so the unhashed copies are not kept, and
+# source maps (14 MB of API-docs bundles, fetched only by browser developer tools) are served
+# uncompressed: together they cut collectstatic's compression work by three quarters.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 PUTRIGHT_MAX_ATTACHMENT_MB = env_int("PUTRIGHT_MAX_ATTACHMENT_MB", 10, minimum=1)
 # Uploads above this are streamed to a temporary file rather than held in memory.
@@ -173,6 +201,13 @@ TASKS = {
     }
 }
 
+# --- Scheduled jobs (putright/core/scheduler.py; the tick runs inside `manage.py db_worker`) --
+PUTRIGHT_SCHEDULER_TICK_SECONDS = env_int("PUTRIGHT_SCHEDULER_TICK_SECONDS", 60, minimum=5)
+# /healthz answers 503 when the scheduler's last tick is older than this. Keep it above the
+# longest task a single worker runs (a large import holds the worker, and so the tick).
+PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS = env_int("PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS", 600, minimum=60)
+PUTRIGHT_MAILBOX_POLL_MINUTES = env_int("PUTRIGHT_MAILBOX_POLL_MINUTES", 5, minimum=1)
+
 # --- Email -----------------------------------------------------------------------------------
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated); the environment variables keep
 # their familiar EMAIL_* names. Without EMAIL_HOST, emails are printed to the console.
@@ -180,7 +215,8 @@ _email_host = env_str("EMAIL_HOST", "")
 if _email_host:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend, telling a reply lost after DATA apart (letters/mail.py).
+            "BACKEND": "putright.letters.mail.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
                 "port": env_int("EMAIL_PORT", 587, minimum=1),
@@ -209,7 +245,7 @@ PUTRIGHT_BRAND_COLOUR = env_str("PUTRIGHT_BRAND_COLOUR", "#00703c")
 PUTRIGHT_LOGO_URL = env_str("PUTRIGHT_LOGO_URL", "")
 # Which complaint-handling code profile in putright.rules applies (the Housing Ombudsman's
 # Complaint Handling Code, in force from 1 April 2024).
-PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", "hos-2024")
+PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", DEFAULT_CODE)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -236,16 +272,16 @@ SPECTACULAR_SETTINGS = {
     # Two "status" fields (a complaint's, a response draft's): name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "putright.complaints.constants.Status",
-        "DraftStatusEnum": "putright.letters.constants.DraftStatus",
+        "DraftStatusEnum": "putright.complaints.constants.DraftStatus",
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("PUTRIGHT_LOG_LEVEL", "INFO")},
-}
+# Text for people, or one JSON object per line for a log collector; each line carries the
+# request id (putright.core.requests), which the 500 page shows staff.
+PUTRIGHT_LOG_FORMAT = env_choice("PUTRIGHT_LOG_FORMAT", "text", ("text", "json"))
+LOGGING = logging_config(
+    log_format=PUTRIGHT_LOG_FORMAT, level=env_str("PUTRIGHT_LOG_LEVEL", "INFO").upper()
+)
 
 # --- Complaints mailbox (manage.py poll_imap) -------------------------------------------------
 PUTRIGHT_IMAP = {

@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from putright.core.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -18,5 +21,9 @@ urlpatterns = [
     path("reports/", include("putright.reporting.urls")),
     path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
+    path("system/", include("putright.web.urls")),
     path("", include("putright.complaints.urls")),
 ]
+
+# An unhandled error: a styled page showing the request id (Django logs the error with it).
+handler500 = "putright.web.views.server_error"

@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "putright.settings")
 
 application = get_wsgi_application()
 
-from putright.production import refuse_insecure_secret_key  # noqa: E402  (needs settings)
+from putright.production import refuse_insecure_settings  # noqa: E402  (needs settings)
 
-refuse_insecure_secret_key()
+refuse_insecure_settings()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test run: lint, format, types, migrations, the tests docs/provisions.md cites,
-# Django checks, then the test suite.
+# The whole test run: lint, format, types, import layers, migrations, the tests
+# docs/provisions.md cites, Django checks, then the test suite.
 # Runs on SQLite by default, or on PostgreSQL when DATABASE_URL is set. Extra arguments go
 # to pytest (e.g. scripts/test.sh -k calendar).
 set -euo pipefail
@@ -23,6 +23,9 @@ else
   echo "skipped: putright/rules has no Python files yet"
 fi
 
+step "lint-imports (apps depend downwards only; rules import no Django)"
+lint-imports --no-cache
+
 step "migrations are up to date"
 python manage.py makemigrations --check --dry-run
 
@@ -43,3 +46,8 @@ if [[ -n "${DATABASE_URL:-}" ]]; then
 fi
 step "pytest on $database"
 pytest -n 2 "$@"
+
+# Built and served as in production (make serve), every page fetched over HTTP; on a fresh
+# database of the same kind (DATABASE_URL's name + "_smoke" on PostgreSQL).
+step "production smoke test on $database"
+python scripts/smoke.py

@@ -1,15 +1,13 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from putright.core.permissions import Action, Role, role_may
+
 
 class User(AbstractUser):
     """A member of the landlord's staff, with one role that decides what they may do."""
 
-    class Role(models.TextChoices):
-        HANDLER = "handler", "Complaint handler"
-        OFFICER = "officer", "Complaints officer"
-        VIEWER = "viewer", "Senior lead / governing body (read-only)"
-        ADMIN = "admin", "Administrator"
+    Role = Role  # the roles the permission matrix (core.permissions) is written in
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.HANDLER)
     team = models.CharField(max_length=100, blank=True)
@@ -23,7 +21,7 @@ class User(AbstractUser):
 
     @property
     def can_handle_cases(self) -> bool:
-        return self.role in {self.Role.HANDLER, self.Role.OFFICER, self.Role.ADMIN}
+        return role_may(self.role, Action.WORK_CASES)
 
     @property
     def is_read_only(self) -> bool:

@@ -22,6 +22,7 @@ from putright.complaints.models import (
     OutstandingAction,
     Remedy,
     Response,
+    ResponseDraft,
     Stage,
 )
 from putright.complaints.services import closures
@@ -226,3 +227,10 @@ class CorrespondenceAdmin(ReadOnlyAdmin):
     list_filter = ("direction", "channel")
     search_fields = ("complaint__reference", "counterpart", "subject")
     list_select_related = ("complaint",)
+
+
+@admin.register(ResponseDraft)
+class ResponseDraftAdmin(ReadOnlyAdmin):
+    list_display = ["stage", "version", "status", "author", "reviewer", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["stage__complaint", "author", "reviewer"]

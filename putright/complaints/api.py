@@ -16,10 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from putright.accounts.permissions import IsCaseWorker
 from putright.complaints import selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import (
     CaseEvent,
@@ -28,13 +28,22 @@ from putright.complaints.models import (
     OmbudsmanReferral,
     OutstandingAction,
     Remedy,
+    ResponseDraft,
 )
 from putright.core.errors import ComplaintError, InvalidInput
-from putright.letters.services import response_draft_submit
+from putright.core.permissions import Action, HasAction
+from putright.core.profile import current_profile
 from putright.people.models import Resident
 from putright.people.services import resident_add
 from putright.rules.profile import get_profile
 from putright.rules.workflow import State
+
+# Every member of staff reads; handlers, officers and administrators write (the matrix).
+CASE_WORKERS_WRITE = HasAction(
+    Action.VIEW_CASES,
+    unsafe=Action.WORK_CASES,
+    message="Your role is read-only: you can look at cases but not change them.",
+)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -81,7 +90,7 @@ def _parse(serializer_class: type[serializers.Serializer], request: Request) -> 
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Complaints: receive, read, and every step of the Code's two stages."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     lookup_field = "reference"
     lookup_value_regex = r"CMP-\d{4}-\d{6}"
     serializer_class = s.ComplaintSerializer
@@ -243,7 +252,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 no_remedy_reason=d["no_remedy_reason"],
                 early_resolution=d["early_resolution"],
             )
-            response_draft_submit(
+            services.response_draft_submit(
                 stage=c.stages.get(number=c.current_stage), data=data, actor=request.user
             )
 
@@ -263,7 +272,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(request=s.AssignIn, responses={200: s.ComplaintSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[HasAction(Action.ASSIGN)])
     def assign(self, request: Request, reference: str) -> Response:
         """Assign the current stage; stage 2 refuses the stage 1 handler (Code 6.13)."""
         return self._act(
@@ -378,14 +387,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 class FollowUpViewSet(viewsets.GenericViewSet):
     """Complete remedies and outstanding actions (Code 7.3, 6.6 / 6.17)."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     model: type[Remedy] | type[OutstandingAction]
 
     def _complete(self, request: Request, pk: str, call: Any) -> Response:
         data = _parse(s.CompleteIn, request)
-        with transaction.atomic():
-            item = get_object_or_404(self.model.objects.select_for_update(), pk=pk)
-            call(item, data)
+        # The service locks the complaint, then re-reads the item (one lock order).
+        item = get_object_or_404(self.model.objects.all(), pk=pk)
+        item = call(item, data)
         return Response(self.output(item).data)
 
 
@@ -422,7 +431,7 @@ class ActionViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
 class ReferralViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
     """Ombudsman referrals and their outcomes."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     queryset = OmbudsmanReferral.objects.all()
     serializer_class = s.ReferralSerializer
 
@@ -431,9 +440,8 @@ class ReferralViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
     def outcome(self, request: Request, pk: str) -> Response:
         """Record the Ombudsman's finding."""
         data = _parse(s.ReferralOutcomeIn, request)
-        with transaction.atomic():
-            referral = get_object_or_404(OmbudsmanReferral.objects.select_for_update(), pk=pk)
-            services.ombudsman_outcome_record(referral=referral, actor=request.user, **data)
+        referral = get_object_or_404(OmbudsmanReferral, pk=pk)
+        services.ombudsman_outcome_record(referral=referral, actor=request.user, **data)
         return Response(s.ReferralSerializer(referral).data)
 
 
@@ -445,7 +453,7 @@ class ResidentViewSet(
 ):
     """Residents (and non-customers) who complain."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     serializer_class = s.ResidentSerializer
 
     def get_queryset(self):
@@ -465,7 +473,7 @@ class ResidentViewSet(
 class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Complaint categories (reference data, edited in the admin)."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
     serializer_class = s.CategorySerializer
     queryset = Category.objects.filter(active=True)
     pagination_class = None
@@ -488,11 +496,51 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class ProfileViewSet(viewsets.ViewSet):
     """The Code profile in force: stages, limits, caps, grounds, remedy types."""
 
-    permission_classes = [IsCaseWorker]
+    permission_classes = [CASE_WORKERS_WRITE]
 
     def list(self, request: Request) -> Response:
         from dataclasses import asdict
 
-        from django.conf import settings
+        return Response(asdict(current_profile()))
 
-        return Response(asdict(get_profile(settings.PUTRIGHT_CODE_PROFILE)))
+
+class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Drafted responses (policy 6.4). `?status=in_review` lists those waiting for review."""
+
+    permission_classes = [HasAction(Action.VIEW_CASES, unsafe=Action.REVIEW_RESPONSES)]
+    serializer_class = s.DraftSerializer
+
+    def get_queryset(self):
+        qs = ResponseDraft.objects.select_related(
+            "stage__complaint", "author", "reviewer"
+        ).order_by("-submitted_at", "-id")
+        status = self.request.query_params.get("status")
+        return qs.filter(status=status) if status in DraftStatus.values else qs
+
+    def _review(self, request: Request, pk: str, call: Any) -> Response:
+        data = s.ReviewIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            draft = get_object_or_404(ResponseDraft, pk=pk)
+            call(draft, data.validated_data["comments"])
+        return Response(s.DraftSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=s.ReviewIn, responses={200: s.DraftSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """Approve: the response is issued and its letter sent. Not by the draft's author."""
+        return self._review(
+            request,
+            pk,
+            lambda d, c: services.response_draft_approve(draft=d, actor=request.user, comments=c),
+        )
+
+    @extend_schema(request=s.ReviewIn, responses={200: s.DraftSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        """Return the draft to its author with what must change."""
+        return self._review(
+            request,
+            pk,
+            lambda d, c: services.response_draft_return(draft=d, actor=request.user, comments=c),
+        )

@@ -1,7 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
 from putright.complaints import api
-from putright.letters.api import DraftViewSet
 
 router = DefaultRouter()
 router.register("complaints", api.ComplaintViewSet, basename="complaint")
@@ -11,6 +10,6 @@ router.register("referrals", api.ReferralViewSet, basename="referral")
 router.register("residents", api.ResidentViewSet, basename="resident")
 router.register("categories", api.CategoryViewSet, basename="category")
 router.register("profile", api.ProfileViewSet, basename="profile")
-router.register("drafts", DraftViewSet, basename="draft")
+router.register("drafts", api.DraftViewSet, basename="draft")
 
 urlpatterns = router.urls

@@ -4,8 +4,6 @@ from django.db import models
 
 from putright.rules.workflow import STATE_LABELS, State
 
-DEFAULT_PROFILE = "hos-2024"
-
 Status = models.TextChoices("Status", [(s.name, (s.value, STATE_LABELS[s])) for s in State])
 
 
@@ -71,3 +69,10 @@ ALLOWED_ATTACHMENT_TYPES = {
     ".m4a": "audio/mp4",
     ".mp4": "video/mp4",
 }
+
+
+class DraftStatus(models.TextChoices):
+    IN_REVIEW = "in_review", "Waiting for review"
+    RETURNED = "returned", "Returned with comments"
+    APPROVED = "approved", "Approved and sent"
+    SUPERSEDED = "superseded", "Replaced by a later version"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from putright.complaints.constants import DraftStatus
 from putright.complaints.models import (
     Attachment,
     CaseEvent,
@@ -19,6 +20,7 @@ from putright.complaints.models import (
     Extension,
     OutstandingAction,
     Remedy,
+    ResponseDraft,
     Stage,
 )
 from putright.people.models import Adjustment, Property, Resident, Vulnerability
@@ -402,3 +404,23 @@ def dashboard_figures(*, today: date, week_end: date) -> DashboardFigures:
         month_start=month_start,
         year_start=year_start,
     )
+
+
+def drafts_waiting() -> QuerySet[ResponseDraft]:
+    return (
+        ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW)
+        .select_related("stage__complaint__resident", "author")
+        .order_by("submitted_at", "id")
+    )
+
+
+def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
+    draft = ResponseDraft.objects.select_related(
+        "stage__complaint__resident", "author", "reviewer"
+    ).get(pk=pk)
+    history = list(
+        ResponseDraft.objects.filter(stage_id=draft.stage_id)
+        .select_related("author", "reviewer")
+        .order_by("-version")
+    )
+    return draft, history

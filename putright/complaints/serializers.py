@@ -18,6 +18,7 @@ from putright.complaints.models import (
     OmbudsmanReferral,
     OutstandingAction,
     Remedy,
+    ResponseDraft,
     Stage,
 )
 from putright.people.models import Property, Resident
@@ -221,6 +222,33 @@ class ComplaintSummarySerializer(serializers.ModelSerializer):
         return STATE_LABELS[State(complaint.status)]
 
 
+class ReviewIn(serializers.Serializer):
+    comments = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    complaint = serializers.CharField(source="stage.complaint.reference", read_only=True)
+    stage = serializers.IntegerField(source="stage.number", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ResponseDraft
+        fields = [
+            "id",
+            "complaint",
+            "stage",
+            "version",
+            "status",
+            "author",
+            "submitted_at",
+            "reviewer",
+            "reviewed_at",
+            "review_comments",
+            "data",
+        ]
+
+
 class ComplaintSerializer(ComplaintSummarySerializer):
     resident = ResidentSerializer()
     stages = StageSerializer(many=True)
@@ -264,9 +292,6 @@ class ComplaintSerializer(ComplaintSummarySerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_response_drafts(self, complaint: Complaint) -> list[dict]:
-        from putright.letters.api import DraftSerializer
-        from putright.letters.models import ResponseDraft
-
         drafts = (
             ResponseDraft.objects.filter(stage__complaint=complaint)
             .select_related("stage__complaint", "author", "reviewer")

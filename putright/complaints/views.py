@@ -6,12 +6,9 @@ service or selector, and renders. Refused changes come back as field errors; not
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -20,12 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
 from putright.complaints import display
 from putright.complaints.calendar import landlord_calendar
+from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
-from putright.complaints.models import Attachment, Complaint
+from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
     QUEUE_SCOPE_LABELS,
     TIMELINE_KINDS,
@@ -37,15 +34,17 @@ from putright.complaints.selectors import (
     work_queue,
     work_queue_rows,
 )
-from putright.complaints.services.common import profile_for, today
+from putright.complaints.services.common import profile_for
+from putright.complaints.triage import triage_prompts
+from putright.core import once
+from putright.core import permissions as perms
+from putright.core.clock import today
 from putright.core.errors import ComplaintError
-from putright.intake.triage import triage_prompts
-from putright.letters.constants import DraftStatus
-from putright.letters.models import ResponseDraft
+from putright.core.permissions import allowed, permission_required_for
+from putright.core.profile import current_profile
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
-from putright.rules.profile import get_profile
 from putright.rules.workflow import State
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
@@ -56,29 +55,10 @@ SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters 
 View = Callable[..., HttpResponse]
 
 
-# --- who may use a view ------------------------------------------------------------------------
-
-
-def _guard(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not allowed(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.permission_rule = allowed.__name__  # type: ignore[attr-defined]
-        return wrapped
-
-    return decorator
-
-
 # Every signed-in staff member, including the read-only viewer role, may read.
-staff_may_read = _guard(can_view_cases)
+staff_may_read = permission_required_for(perms.Action.VIEW_CASES)
 # Handlers, officers and administrators may change cases; viewers never.
-case_workers_only = _guard(can_work_cases)
+case_workers_only = permission_required_for(perms.Action.WORK_CASES)
 
 
 # --- the work queue ----------------------------------------------------------------------------
@@ -91,7 +71,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     # Handlers start on their own cases; officers (who allocate) and viewers on everything.
     scope_value = request.GET.get("scope") or (
         QueueScope.MINE
-        if can_work_cases(request.user) and not can_manage(request.user)
+        if allowed(request.user, perms.Action.WORK_CASES)
+        and not allowed(request.user, perms.Action.ASSIGN)
         else QueueScope.ALL
     )
     scope = QueueScope(scope_value) if scope_value in QueueScope else QueueScope.ALL
@@ -116,7 +97,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         ids = list(ids[:SEARCH_LIMIT])
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = landlord_calendar()
-    due_soon = get_profile(settings.PUTRIGHT_CODE_PROFILE).due_soon_working_days
+    due_soon = current_profile().due_soon_working_days
     rows = [
         (c, display.queue_marker(c, today=on, calendar=calendar, due_soon=due_soon))
         for c in work_queue_rows(list(page_obj.object_list))
@@ -178,7 +159,8 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     actions = [
         form
         for form in CASE_ACTIONS.values()
-        if can_work_cases(request.user) and form.available(complaint, request.user)
+        if allowed(request.user, perms.Action.WORK_CASES)
+        and form.available(complaint, request.user)
     ]
     resident = complaint.resident
     return {
@@ -248,10 +230,13 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     if form_class is None:
         raise Http404("No such action.")
     complaint = get_object_or_404(Complaint.objects.select_related("resident"), reference=reference)
-    if form_class.managers_only and not form_class.available(complaint, request.user):
+    if form_class.permission is not None and not form_class.available(complaint, request.user):
         raise PermissionDenied
     kwargs = {"complaint": complaint, "user": request.user}
     confirming = False
+    case_url = reverse("complaints:case", args=[complaint.reference])
+    if request.method == "POST" and (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, case_url)  # a double-click: the first one acted
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -259,13 +244,16 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                 confirming = True
             else:
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic(), once.submitted_once(request) as spending:
                         message = form.run(actor=request.user)
+                        spending.result_url = case_url
+                except once.AlreadySubmitted as already:
+                    return once.replayed(request, already.result_url, case_url)
                 except ComplaintError as exc:
                     form.add_service_error(exc)
                 else:
                     messages.success(request, message)
-                    return redirect("complaints:case", reference=complaint.reference)
+                    return redirect(case_url)
     else:
         initial = {"item": request.GET.get("item")} if request.GET.get("item") else None
         form = form_class(initial=initial, **kwargs)
@@ -348,12 +336,19 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("resident")
     if chosen and chosen.isdigit() and all(r.pk != int(chosen) for r in residents):
         residents += list(Resident.objects.select_related("home").filter(pk=int(chosen)))
+    if request.method == "POST" and (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, reverse("complaints:queue"))
     if request.method == "POST":
         form = LogComplaintForm(request.POST, residents=residents)
         if form.is_valid():
             try:
-                with transaction.atomic():
+                with transaction.atomic(), once.submitted_once(request) as spending:
                     result = form.run(actor=request.user)
+                    spending.result_url = reverse(
+                        "complaints:case", args=[result.complaint.reference]
+                    )
+            except once.AlreadySubmitted as already:
+                return once.replayed(request, already.result_url, reverse("complaints:queue"))
             except ComplaintError as exc:
                 form.add_service_error(exc)
             else:

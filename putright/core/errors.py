@@ -21,3 +21,7 @@ class RuleBroken(ComplaintError):
 
 class TransitionRefused(RuleBroken):
     """The action is not allowed from the complaint's current state."""
+
+
+class AlreadyDone(TransitionRefused):
+    """Someone (or a second click) already made this change: the second attempt changes nothing."""

@@ -1,5 +1,10 @@
 """Importing a landlord's past complaints: check every row, then replay each through the
-complaint services at its historical dates, in one transaction.
+complaint services at its historical dates, committing every few rows.
+
+Short transactions keep the web app writing during a long import (SQLite has one write lock
+for the whole database); each row is replayed in its own savepoint, so a row the services
+refuse rolls back alone; progress is saved with each commit, so a killed import resumes
+where it stopped without duplicating anything.
 
 Re-importing a file changes nothing; a corrected file adds later steps to a case (a response
 that has since been sent) and records any other change as a correction, never rewriting
@@ -7,25 +12,26 @@ the append-only record. docs/import.md describes the rules.
 """
 
 import hashlib
+import time as clock
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from putright.complaints import services as complaint_services
 from putright.complaints.calendar import calendar_pinned
-from putright.complaints.constants import DEFAULT_PROFILE, Channel, Direction
+from putright.complaints.constants import Channel, Direction
 from putright.complaints.events import replaying_history
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
 from putright.complaints.services.common import record_event
 from putright.core.errors import ComplaintError
+from putright.core.profile import current_profile
 from putright.imports.checks import (
     DUPLICATE_REFERENCE,
     MISSING,
@@ -42,10 +48,16 @@ from putright.imports.columns import CORRESPONDENCE_SHEET
 from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
 from putright.imports.steps import STEP_COLUMNS, People, apply_step
-from putright.rules.profile import get_profile
 
 SYSTEM_USERNAME = "putright-import"
 CHUNK = 500
+# Rows replayed per transaction, at most, and for at most this long: a web request waiting
+# for SQLite's write lock waits about half a second, never the whole import.
+COMMIT_ROWS = 50
+COMMIT_SECONDS = 0.5
+# After each commit on SQLite the import pauses this long, longer than SQLite's longest
+# busy-wait step (100 ms), so a waiting writer gets the lock instead of the import again.
+SQLITE_PAUSE_SECONDS = 0.12
 OUTCOMES_KEPT = 5000  # complaints listed on the results page; the counts cover every row
 PROGRESS_EVERY = 1000  # rows between progress lines on the command line
 # Fields that describe the complaint rather than a dated step: a correction updates them.
@@ -150,21 +162,21 @@ def import_complaints(
     # Imported history is not news: no letters or other listeners react to it.
     with calendar_pinned() as calendar, replaying_history():
         lookups = Lookups.load(
-            today=timezone.localdate(), calendar=calendar, profile=get_profile(DEFAULT_PROFILE)
+            today=timezone.localdate(), calendar=calendar, profile=current_profile()
         )
         valid_refs = _check_all(table, lookups, report, progress)
         if report.issues and not skip_invalid:
             raise ImportRefused(report)
+        if not dry_run:
+            _import_all(table, lookups, report, valid_refs, data, actor, progress, batch)
+            return report
+        # A rehearsal: the same batches, inside one transaction that is rolled back.
         try:
             with transaction.atomic():
                 _import_all(table, lookups, report, valid_refs, data, actor, progress, batch)
-                if dry_run:
-                    raise _DryRunDone
+                raise _DryRunDone
         except _DryRunDone:
             report.batch = None
-        except ImportRefused:
-            report.batch = None  # rolled back with everything else
-            raise
     return report
 
 
@@ -193,7 +205,10 @@ def import_queue(
 
 
 def import_run_queued(*, batch: ImportBatch) -> ImportBatch:
-    """Run a queued import and keep its report on the batch, whatever the outcome."""
+    """Run a queued import and keep its report on the batch, whatever the outcome.
+
+    A batch left running (the worker was killed) carries on after its last committed rows.
+    """
     batch.status = ImportBatch.Status.RUNNING
     batch.save(update_fields=["status"])
     try:
@@ -337,10 +352,17 @@ def _import_all(
         )
     batch.rows_total = report.rows_total
     report.batch = batch
+    resume_after = batch.rows_done
+    if resume_after:
+        _resume(report, batch)
     invalid_rows = set(report.invalid_rows)
     people = People()
     done = 0
+    saved = _Saved()
     for chunk in _chunks(table.rows(), CHUNK):
+        chunk = [raw for raw in chunk if raw.number > resume_after]
+        if not chunk:
+            continue
         plans = []
         for raw in chunk:
             if raw.number in invalid_rows:
@@ -355,20 +377,39 @@ def _import_all(
             ).select_related("complaint", "import_event")
         }
         people.prefetch(plans)
-        for plan in plans:
-            _import_one(
-                plan,
-                existing.get(plan.legacy_reference),
-                batch,
-                report,
-                lookups,
-                people,
-                system,
-                runner,
-            )
-            done += 1
-            if progress and done % PROGRESS_EVERY == 0:
-                progress("imported", done)
+        by_row = {plan.row: plan for plan in plans}
+        rows = iter(chunk)
+        for raw in rows:
+            # One short transaction: up to COMMIT_ROWS rows or COMMIT_SECONDS of work.
+            started, count = clock.monotonic(), 0
+            with transaction.atomic():
+                while True:
+                    plan = by_row.get(raw.number)
+                    if plan is not None:
+                        _import_one(
+                            plan,
+                            existing.get(plan.legacy_reference),
+                            batch,
+                            report,
+                            lookups,
+                            people,
+                            system,
+                            runner,
+                            chunk_plans=plans,
+                        )
+                        done += 1
+                        if progress and done % PROGRESS_EVERY == 0:
+                            progress("imported", done)
+                    count += 1
+                    if count >= COMMIT_ROWS or clock.monotonic() - started >= COMMIT_SECONDS:
+                        break
+                    following = next(rows, None)
+                    if following is None:
+                        break
+                    raw = following
+                batch.rows_done = raw.number
+                _save_progress(batch, report, saved)
+            _let_others_write()
     report.correspondence = _import_correspondence(
         table, runner, skip=report.invalid_correspondence_rows
     )
@@ -380,14 +421,54 @@ def _import_all(
     batch.save()
 
 
-def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -> None:
+@dataclass
+class _Saved:
+    """How much of the growing lists the batch row already holds."""
+
+    issues: int = -1
+    outcomes: int = -1
+
+
+def _save_progress(batch: ImportBatch, report: ImportReport, saved: _Saved) -> None:
+    """Counts and the last row done, committed with the rows themselves (resumable)."""
+    fields = ["rows_done", "created", "updated", "unchanged", "invalid"]
+    batch.created, batch.updated = report.created, report.updated
+    batch.unchanged, batch.invalid = report.unchanged, report.invalid
+    # The lists are rewritten only when they grew (outcomes stop growing at OUTCOMES_KEPT).
+    if len(report.issues) != saved.issues:
+        batch.issues = [i.as_dict() for i in report.issues]
+        saved.issues = len(report.issues)
+        fields.append("issues")
+    if len(report.outcomes) != saved.outcomes:
+        batch.outcomes = report.outcomes
+        saved.outcomes = len(report.outcomes)
+        fields.append("outcomes")
+    batch.save(update_fields=fields)
+
+
+def _resume(report: ImportReport, batch: ImportBatch) -> None:
+    """Carry on from a killed run: its committed rows are counted as it counted them."""
+    report.created, report.updated = batch.created, batch.updated
+    report.unchanged, report.invalid = batch.unchanged, batch.invalid
+    report.issues = [Issue(**i) for i in batch.issues]
+    report.outcomes = list(batch.outcomes)
+
+
+def _let_others_write() -> None:
+    """Between commits on SQLite, give a waiting writer (a web request) its turn."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        clock.sleep(SQLITE_PAUSE_SECONDS)
+
+
+def _import_one(
+    plan, mapping, batch, report, lookups, people, system, runner, *, chunk_plans
+) -> None:
     if mapping is not None and mapping.values == plan.values:
         report.unchanged += 1  # no savepoint, no write: re-importing a file is cheap
         return
-    # Skipping invalid rows needs a savepoint per row; otherwise any failure rolls back the file.
-    atomic = transaction.atomic() if report.skip_invalid else nullcontext()
+    # A savepoint per row: a row the services refuse rolls back alone, and is reported.
     try:
-        with atomic:
+        with transaction.atomic():
             if mapping is None:
                 what, complaint = "created", _create(plan, batch, lookups, people, system, runner)
                 report.created += 1
@@ -395,11 +476,11 @@ def _import_one(plan, mapping, batch, report, lookups, people, system, runner) -
                 what, complaint = _correct(plan, mapping, batch, lookups, system, runner)
                 report.updated += 1
     except ComplaintError as exc:
-        if not report.skip_invalid:
-            report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
-            raise ImportRefused(report) from exc
         report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
         report.invalid += 1
+        # The cached people may include someone the rolled-back row created: read them again.
+        people.prefetch(chunk_plans)
+        people.tenancies.clear()
         return
     if len(report.outcomes) < OUTCOMES_KEPT:
         report.outcomes.append(
@@ -563,33 +644,37 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
 def _import_correspondence(table: Table, runner: Any, *, skip: set[int]) -> int:
     channels = {_key(c): code for code, label in Channel.choices for c in (code, label)}
     count = 0
-    for raw in table.correspondence():
-        if raw.number in skip:
-            continue
-        v = raw.values
-        mapping = (
-            ImportedComplaint.objects.select_related("complaint")
-            .filter(legacy_reference=v.get("legacy_reference", ""))
-            .first()
-        )
-        if mapping is None:  # its complaint row was invalid and skipped
-            continue
-        day: date = _parse_date(v["date"])  # type: ignore[assignment]
-        occurred_at = min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
-        fields = {
-            "direction": _direction(v["direction"]),
-            "channel": channels[_key(v["channel"])],
-            "counterpart": v["counterpart"],
-            "subject": v.get("subject", "")[:300],
-            "body": v.get("summary", ""),
-        }
-        complaint = mapping.complaint
-        if Correspondence.objects.filter(
-            complaint=complaint, occurred_at__date=day, **fields
-        ).exists():
-            continue
-        complaint_services.correspondence_add(
-            complaint=complaint, actor=runner, occurred_at=occurred_at, **fields
-        )
-        count += 1
+    rows = (raw for raw in table.correspondence() if raw.number not in skip)
+    for group in _chunks(rows, COMMIT_ROWS):
+        with transaction.atomic():
+            count += sum(_import_letter(raw, channels, runner) for raw in group)
+        _let_others_write()
     return count
+
+
+def _import_letter(raw: RawRow, channels: dict[str, str], runner: Any) -> int:
+    """One correspondence row (1), or 0 when it is already kept or its complaint was skipped."""
+    v = raw.values
+    mapping = (
+        ImportedComplaint.objects.select_related("complaint")
+        .filter(legacy_reference=v.get("legacy_reference", ""))
+        .first()
+    )
+    if mapping is None:  # its complaint row was invalid and skipped
+        return 0
+    day: date = _parse_date(v["date"])  # type: ignore[assignment]
+    occurred_at = min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
+    fields = {
+        "direction": _direction(v["direction"]),
+        "channel": channels[_key(v["channel"])],
+        "counterpart": v["counterpart"],
+        "subject": v.get("subject", "")[:300],
+        "body": v.get("summary", ""),
+    }
+    complaint = mapping.complaint
+    if Correspondence.objects.filter(complaint=complaint, occurred_at__date=day, **fields).exists():
+        return 0
+    complaint_services.correspondence_add(
+        complaint=complaint, actor=runner, occurred_at=occurred_at, **fields
+    )
+    return 1

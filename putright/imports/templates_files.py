@@ -5,13 +5,13 @@ import io
 
 from putright.complaints.constants import Channel, Outcome, ReferralOutcome
 from putright.complaints.models import Category
+from putright.core.profile import current_profile
 from putright.imports.columns import (
     COLUMNS,
     CORRESPONDENCE_COLUMNS,
     CORRESPONDENCE_SHEET,
 )
 from putright.people.models import Tenure
-from putright.rules.profile import get_profile
 
 
 def csv_template() -> bytes:
@@ -24,7 +24,7 @@ def csv_template() -> bytes:
 
 def allowed_values() -> dict[str, list[tuple[str, str]]]:
     """Every list a column draws from, code and label, for the template and the docs page."""
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     return {
         "channel": list(Channel.choices),
         "tenure": [*Tenure.choices, ("non_customer", "Non-customer")],

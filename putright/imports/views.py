@@ -1,14 +1,10 @@
 """The import page: upload, results, templates. Complaints officers and administrators only."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.accounts.permissions import can_manage
+from putright.core.permissions import Action, permission_required_for
 from putright.imports.forms import ImportForm
 from putright.imports.models import ImportBatch
 from putright.imports.services import import_queue
@@ -18,17 +14,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_BATCHES = 20
 
 
-def officer_only(view):
-    """Signed in, and a complaints officer or administrator: importing rewrites the register."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_manage(request.user):
-            raise PermissionDenied("Only a complaints officer or an administrator can import.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Importing rewrites the register: complaints officers and administrators only.
+officer_only = permission_required_for(Action.IMPORT)
 
 
 @officer_only

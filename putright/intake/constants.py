@@ -10,6 +10,9 @@ SURVEY_ACTOR_LABEL = "Survey import"
 # exclude some disabled residents; a rate limit and a honeypot do not).
 FORM_RATE_LIMIT = 5
 FORM_RATE_WINDOW_MINUTES = 60
+# The same complaint (same email, phone and words) sent again within this many minutes is the
+# first one again, not a second complaint.
+FORM_DUPLICATE_WINDOW_MINUTES = 30
 
 # Survey answers on a 1-5 scale at or below this are dissatisfied (Code 1.6).
 SURVEY_DISSATISFIED_AT_OR_BELOW = 2

@@ -168,6 +168,9 @@ class FormSubmission(models.Model):
     """One submission of the public form, kept to rate-limit by (hashed) address."""
 
     client_key = models.CharField(max_length=64, db_index=True)
+    # A keyed hash of who sent what (email, phone, description): the same complaint sent twice
+    # within minutes (a double-click, a resend after an error page) makes one complaint.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     complaint = models.ForeignKey(
         "complaints.Complaint", null=True, on_delete=models.SET_NULL, related_name="+"

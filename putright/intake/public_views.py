@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from putright.core.errors import ComplaintError
+from putright.core.profile import profile_code
 from putright.intake.forms import STEPS, SubmitForm
 from putright.intake.services.notify import process_context
 from putright.intake.services.online import MAX_FILES, OnlineComplaint, online_complaint_submit
@@ -23,7 +24,7 @@ STEP_NAMES = [name for name, _ in STEPS]
 
 
 def _context(**extra) -> dict:
-    return {**process_context(settings.PUTRIGHT_CODE_PROFILE), **extra}
+    return {**process_context(profile_code()), **extra}
 
 
 def _answers(request: HttpRequest) -> dict:

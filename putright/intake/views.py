@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from putright.accounts.permissions import can_work_cases
 from putright.complaints.models import Complaint
+from putright.complaints.triage import triage_prompts
 from putright.core.errors import ComplaintError
+from putright.core.permissions import Action, allowed, permission_required_for
 from putright.intake import selectors
-from putright.intake.access import staff_view
 from putright.intake.forms import (
     DissatisfiedForm,
     FollowUpForm,
@@ -22,11 +22,13 @@ from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
 from putright.intake.services import email as email_services
 from putright.intake.services import service_requests as sr_services
 from putright.intake.services import surveys as survey_services
-from putright.intake.triage import triage_prompts
 from putright.people.models import Resident
 
 NOT_CSV_UTF8 = "The file must be a CSV file saved as UTF-8."
 MAX_CSV_BYTES = 5 * 1024 * 1024
+
+# Staff pages: every member of staff reads; only case workers change anything.
+staff_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.WORK_CASES)
 
 
 def _error_into(form, exc: ComplaintError) -> None:
@@ -85,7 +87,7 @@ def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=
         "intake/staff/service_request.html",
         {
             "item": item,
-            "can_edit": can_work_cases(request.user),
+            "can_edit": allowed(request.user, Action.WORK_CASES),
             "update_form": update_form or ServiceRequestUpdateForm(initial={"status": item.status}),
             "dissatisfied_form": dissatisfied_form or DissatisfiedForm(),
         },
@@ -179,7 +181,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "follow_ups": list(selectors.follow_ups(open_only=False)[:200]),
-            "can_edit": can_work_cases(request.user),
+            "can_edit": allowed(request.user, Action.WORK_CASES),
         },
         status=status,
     )
@@ -216,7 +218,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
         {
             "quarantined": list(selectors.quarantined()),
             "recent": list(selectors.recent_inbound()),
-            "can_edit": can_work_cases(request.user),
+            "can_edit": allowed(request.user, Action.WORK_CASES),
         },
     )
 

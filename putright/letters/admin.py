@@ -6,7 +6,7 @@ templates are edited through the letters pages (which enforce the gate), not her
 
 from django.contrib import admin
 
-from putright.letters.models import Letter, LetterTemplate, OutboxItem, ResponseDraft
+from putright.letters.models import Letter, LetterTemplate, OutboxItem
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,10 +38,3 @@ class OutboxItemAdmin(ReadOnlyAdmin):
     list_display = ["letter", "channel", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "channel"]
     list_select_related = ["letter"]
-
-
-@admin.register(ResponseDraft)
-class ResponseDraftAdmin(ReadOnlyAdmin):
-    list_display = ["stage", "version", "status", "author", "reviewer", "submitted_at"]
-    list_filter = ["status"]
-    list_select_related = ["stage__complaint", "author", "reviewer"]

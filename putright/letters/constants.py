@@ -14,6 +14,14 @@ class LetterKind(models.TextChoices):
     PORTAL_LINK = "portal_link", "Portal sign-in link"
 
 
+class MessageKind(models.TextChoices):
+    """Plain emails that go through the outbox like letters but have no letter template."""
+
+    RECEIPT = "receipt", "Complaint received (receipt)"
+    SIGN_IN = "sign_in", "Portal sign-in link (email)"
+    STAFF_REMINDER = "staff_reminder", "Reminder to staff"
+
+
 class DeliveryChannel(models.TextChoices):
     EMAIL = "email", "Email"
     POST = "post", "Post (print queue)"
@@ -23,17 +31,11 @@ class DeliveryChannel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Sending"
     RETRYING = "retrying", "Failed – will retry"
     FAILED = "failed", "Failed – needs staff action"
     TO_PRINT = "to_print", "In the print queue"
     SENT = "sent", "Sent"
-
-
-class DraftStatus(models.TextChoices):
-    IN_REVIEW = "in_review", "Waiting for review"
-    RETURNED = "returned", "Returned with comments"
-    APPROVED = "approved", "Approved and sent"
-    SUPERSEDED = "superseded", "Replaced by a later version"
 
 
 # Delivery retries: minutes to wait after the 1st, 2nd, ... failed attempt. After the last,

@@ -21,6 +21,7 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
+from putright.core.profile import current_profile
 from putright.letters.conf import landlord, ombudsman_contact
 from putright.letters.recipients import REPRESENTATIVE, Recipient
 from putright.people.models import Resident
@@ -33,7 +34,7 @@ def _iso(value: date | None) -> str:
 
 
 def _profile(complaint: Complaint | None) -> CodeProfile:
-    return get_profile(complaint.profile_code if complaint else "hos-2024")
+    return get_profile(complaint.profile_code) if complaint else current_profile()
 
 
 def base_context(

@@ -5,16 +5,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from putright.core.profile import current_profile
 from putright.letters import conf
 from putright.letters.constants import LetterKind
-from putright.rules.profile import get_profile
 
 SAMPLE_REFERENCE = "CMP-2026-000123"
 
 
 def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
     """Realistic example data with every element of `kind` filled in."""
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     rule = profile.stage(stage)
     today = timezone.localdate()
 

@@ -1,9 +1,15 @@
 """Queries for the letters pages; each owns its joins so lists stay at a fixed query count."""
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from putright.letters.constants import DraftStatus, OutboxStatus
-from putright.letters.models import Letter, OutboxItem, ResponseDraft
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from putright.letters.constants import OutboxStatus
+from putright.letters.models import Letter, LetterRequest, OutboxItem
+
+# How far back the outbox page looks for letters that could not be produced.
+NOT_PRODUCED_DAYS = 30
 
 
 def outbox_items(*, status: str | None = None) -> QuerySet[OutboxItem]:
@@ -23,24 +29,21 @@ def outbox_problem_count() -> int:
     ).count()
 
 
-def drafts_waiting() -> QuerySet[ResponseDraft]:
+def letters_not_produced() -> QuerySet[LetterRequest]:
+    """Events of the last 30 days whose letter could not be produced: staff must act."""
+    since = timezone.now() - timedelta(days=NOT_PRODUCED_DAYS)
     return (
-        ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW)
-        .select_related("stage__complaint__resident", "author")
-        .order_by("submitted_at", "id")
+        LetterRequest.objects.filter(
+            status=LetterRequest.Status.NOT_PRODUCED, created_at__gte=since
+        )
+        .select_related("event__complaint")
+        .order_by("-created_at", "-id")
     )
 
 
-def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
-    draft = ResponseDraft.objects.select_related(
-        "stage__complaint__resident", "author", "reviewer"
-    ).get(pk=pk)
-    history = list(
-        ResponseDraft.objects.filter(stage_id=draft.stage_id)
-        .select_related("author", "reviewer")
-        .order_by("-version")
-    )
-    return draft, history
+def unconfirmed_count() -> int:
+    """Emails the mail server took but did not confirm (treated as sent; staff may check)."""
+    return OutboxItem.objects.filter(unconfirmed=True).count()
 
 
 def letter_detail(pk: int) -> Letter:

@@ -3,72 +3,58 @@
 Every view states who may use it. Views parse input, call one service or selector, render.
 """
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from putright.accounts.permissions import can_view_cases, can_work_cases
-from putright.core.errors import ComplaintError
-from putright.letters import selectors
-from putright.letters.constants import LetterKind
-from putright.letters.context import response_context
-from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
-from putright.letters.models import Letter, LetterTemplate, OutboxItem, ResponseDraft
-from putright.letters.recipients import recipients_for
-from putright.letters.services.letters import letter_prepare
-from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
-from putright.letters.services.review import (
+from putright.complaints import selectors as complaint_selectors
+from putright.complaints.models import ResponseDraft
+from putright.complaints.services.review import (
     response_draft_approve,
     response_draft_input,
     response_draft_return,
 )
+from putright.core.errors import ComplaintError
+from putright.core.permissions import Action, allowed, permission_required_for
+from putright.letters import selectors
+from putright.letters.constants import LetterKind
+from putright.letters.context import response_context
+from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
+from putright.letters.models import Letter, LetterTemplate, OutboxItem
+from putright.letters.recipients import recipients_for
+from putright.letters.services.letters import letter_prepare
+from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
 from putright.letters.services.templates import (
-    is_template_editor,
     letter_template_save,
     template_preview,
 )
 from putright.letters.templating import current_template
 
 
-def allowed(rule: Callable[[Any], bool]) -> Callable:
-    """Sign-in required; then `rule(user)` must hold, or 403."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not rule(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-@allowed(can_view_cases)
+@permission_required_for(Action.VIEW_CASES)
 def outbox(request: HttpRequest) -> HttpResponse:
     form = OutboxFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     items = list(selectors.outbox_items(status=status or None)[:200])
+    not_produced = selectors.letters_not_produced()
     return render(
         request,
         "letters/pages/outbox.html",
-        {"items": items, "form": form, "can_act": can_work_cases(request.user)},
+        {
+            "items": items,
+            "form": form,
+            "can_act": allowed(request.user, Action.MANAGE_LETTERS),
+            "not_produced": list(not_produced[:20]),
+            "not_produced_count": not_produced.count(),
+            "unconfirmed_count": selectors.unconfirmed_count(),
+        },
     )
 
 
 @require_POST
-@allowed(can_work_cases)
+@permission_required_for(Action.MANAGE_LETTERS)
 def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(OutboxItem, pk=pk)
     try:
@@ -79,18 +65,18 @@ def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("letters:outbox")
 
 
-@allowed(can_view_cases)
+@permission_required_for(Action.VIEW_CASES)
 def print_queue(request: HttpRequest) -> HttpResponse:
     items = list(selectors.print_queue()[:200])
     return render(
         request,
         "letters/pages/print_queue.html",
-        {"items": items, "can_act": can_work_cases(request.user)},
+        {"items": items, "can_act": allowed(request.user, Action.MANAGE_LETTERS)},
     )
 
 
 @require_POST
-@allowed(can_work_cases)
+@permission_required_for(Action.MANAGE_LETTERS)
 def mark_posted(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(OutboxItem, pk=pk)
     try:
@@ -101,7 +87,7 @@ def mark_posted(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("letters:print_queue")
 
 
-@allowed(can_view_cases)
+@permission_required_for(Action.VIEW_CASES)
 def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     letter = get_object_or_404(Letter, pk=pk)
     if not letter.pdf:
@@ -113,7 +99,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-@allowed(can_view_cases)
+@permission_required_for(Action.VIEW_CASES)
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         letter = selectors.letter_detail(pk)
@@ -122,9 +108,9 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "letters/pages/letter.html", {"letter": letter})
 
 
-@allowed(can_work_cases)
+@permission_required_for(Action.REVIEW_RESPONSES)
 def reviews(request: HttpRequest) -> HttpResponse:
-    drafts = list(selectors.drafts_waiting())
+    drafts = list(complaint_selectors.drafts_waiting())
     return render(request, "letters/pages/reviews.html", {"drafts": drafts})
 
 
@@ -149,10 +135,10 @@ def _draft_preview(draft: ResponseDraft) -> tuple[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(can_work_cases)
+@permission_required_for(Action.REVIEW_RESPONSES)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        draft, history = selectors.draft_with_history(pk)
+        draft, history = complaint_selectors.draft_with_history(pk)
     except ResponseDraft.DoesNotExist:
         raise Http404 from None
     form = ReviewForm(request.POST or None)
@@ -183,7 +169,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@allowed(is_template_editor)
+@permission_required_for(Action.EDIT_LETTER_TEMPLATES)
 def templates(request: HttpRequest) -> HttpResponse:
     edited = dict(LetterTemplate.objects.values_list("kind", "version"))
     rows = [
@@ -194,7 +180,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_template_editor)
+@permission_required_for(Action.EDIT_LETTER_TEMPLATES)
 def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in LetterKind.values:
         raise Http404

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -116,8 +117,6 @@ def resident_list(*, search: str = "") -> QuerySet[Resident]:
 
 def resident_detail(pk: int) -> Resident:
     """A resident with everything their staff page shows, in a fixed few queries."""
-    from putright.complaints.models import Complaint
-
     return (
         Resident.objects.select_related("home")
         .prefetch_related(
@@ -131,7 +130,15 @@ def resident_detail(pk: int) -> Resident:
                 "contact_restrictions",
                 queryset=ContactRestriction.objects.select_related("decided_by"),
             ),
-            Prefetch("complaints", queryset=Complaint.objects.order_by("-received_on")),
+            # Newest first: the complaint model's default ordering (people cannot import it).
+            "complaints",
         )
         .get(pk=pk)
     )
+
+
+def resident_complaint(resident: Resident, reference: str) -> Any:
+    """The resident's own complaint with this reference (as typed by staff), or None."""
+    if not reference.strip():
+        return None
+    return resident.complaints.filter(reference=reference.strip().upper()).first()

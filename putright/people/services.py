@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db import transaction
 
-from putright.complaints.services.common import require_text, today
+from putright.core.clock import today
 from putright.core.errors import InvalidInput
+from putright.core.validation import require_text
 from putright.people.models import (
     Adjustment,
     ContactRestriction,

@@ -1,15 +1,21 @@
 """Staff pages for people: residents, representatives, restrictions, reviews due."""
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from putright.accounts.permissions import can_work_cases
 from putright.core.errors import ComplaintError
-from putright.intake.access import staff_view
+from putright.core.permissions import Action, allowed, permission_required_for
 from putright.people import selectors, services
+from putright.people.forms import (
+    AdjustmentForm,
+    AuthoriseForm,
+    RepresentativeForm,
+    RestrictionForm,
+    ReviewForm,
+    VulnerabilityForm,
+)
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
@@ -18,88 +24,14 @@ from putright.people.models import (
     Vulnerability,
 )
 
-
-class RepresentativeForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    relationship = forms.ChoiceField(
-        label="Relationship", choices=Representative.Relationship.choices
-    )
-    email = forms.EmailField(label="Email", required=False)
-    phone = forms.CharField(label="Phone", required=False, max_length=40)
-    postal_address = forms.CharField(
-        label="Postal address", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    form_received = forms.BooleanField(label="Authorisation form received", required=False)
-    authorised_on = forms.DateField(label="Authorised on (YYYY-MM-DD)", required=False)
-    scope = forms.ChoiceField(label="Scope", choices=Representative.Scope.choices)
-    complaint_reference = forms.CharField(
-        label="Complaint reference (scope: one complaint)", required=False
-    )
-    expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
-    letters_to_representative = forms.BooleanField(
-        label="Send letters to the representative", required=False, initial=True
-    )
-    copy_to_resident = forms.BooleanField(label="Copy letters to the resident", required=False)
-
-
-class RestrictionForm(forms.Form):
-    restricts = forms.ChoiceField(
-        label="What is restricted", choices=ContactRestriction.Restricts.choices
-    )
-    restriction_detail = forms.CharField(label="Detail", required=False, max_length=300)
-    reason = forms.CharField(
-        label="Reason (the behaviour)", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    evidence = forms.CharField(
-        label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    proportionality = forms.CharField(
-        label="Why it is proportionate", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    equality_act_considered = forms.CharField(
-        label="Equality Act consideration", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    starts_on = forms.DateField(label="Starts on (YYYY-MM-DD)")
-    review_on = forms.DateField(label="Review by (YYYY-MM-DD)")
-
-
-class AdjustmentForm(forms.Form):
-    kind = forms.ChoiceField(label="Adjustment", choices=Adjustment.Kind.choices)
-    detail = forms.CharField(label="Detail", required=False, max_length=300)
-    consent_given = forms.BooleanField(
-        label="The resident agreed to this being recorded", required=False
-    )
-    review_on = forms.DateField(label="Review by (YYYY-MM-DD)", required=False)
-
-
-class VulnerabilityForm(forms.Form):
-    description = forms.CharField(
-        label="Vulnerability or disability", max_length=300, required=False
-    )
-    is_disability = forms.BooleanField(label="This is a disclosed disability", required=False)
-    consent_given = forms.BooleanField(
-        label="The resident agreed to this being recorded", required=False
-    )
-    review_on = forms.DateField(label="Review by (YYYY-MM-DD)", required=False)
-
-
-class ReviewForm(forms.Form):
-    keep = forms.ChoiceField(
-        label="Outcome of the review",
-        choices=[("yes", "Still needed: set the next review"), ("no", "No longer needed: end it")],
-    )
-    next_review_on = forms.DateField(label="Next review (YYYY-MM-DD)", required=False)
-
-
-class AuthoriseForm(forms.Form):
-    authorised_on = forms.DateField(label="Form received and authorised on (YYYY-MM-DD)")
-    expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
+# Staff pages: every member of staff reads; only case workers change anything.
+staff_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.WORK_CASES)
 
 
 def _detail(request: HttpRequest, resident: Resident, **extra) -> dict:
     return {
         "resident": resident,
-        "can_edit": can_work_cases(request.user),
+        "can_edit": allowed(request.user, Action.WORK_CASES),
         "rep_form": extra.pop("rep_form", RepresentativeForm(prefix="rep")),
         "restriction_form": extra.pop("restriction_form", RestrictionForm(prefix="res")),
         "adjustment_form": extra.pop("adjustment_form", AdjustmentForm(prefix="adj")),
@@ -135,13 +67,8 @@ def _redisplay(request: HttpRequest, resident_pk: int, status: int = 400, **form
     )
 
 
-def _apply(form: forms.Form, call) -> str | None:
-    try:
-        call()
-    except ComplaintError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return exc.message
-    return None
+def _error_into(form, exc: ComplaintError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @staff_view
@@ -151,33 +78,27 @@ def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RepresentativeForm(request.POST, prefix="rep")
     if form.is_valid():
         d = form.cleaned_data
-        complaint = None
-        if d["complaint_reference"]:
-            complaint = resident.complaints.filter(
-                reference=d["complaint_reference"].strip().upper()
-            ).first()
-        if (
-            _apply(
-                form,
-                lambda: services.representative_add(
-                    resident=resident,
-                    full_name=d["full_name"],
-                    relationship=d["relationship"],
-                    email=d["email"],
-                    phone=d["phone"],
-                    postal_address=d["postal_address"],
-                    form_received=d["form_received"],
-                    authorised_on=d["authorised_on"],
-                    scope=d["scope"],
-                    complaint=complaint,
-                    expires_on=d["expires_on"],
-                    letters_to_representative=d["letters_to_representative"],
-                    copy_to_resident=d["copy_to_resident"],
-                    actor=request.user,
-                ),
+        complaint = selectors.resident_complaint(resident, d["complaint_reference"])
+        try:
+            services.representative_add(
+                resident=resident,
+                full_name=d["full_name"],
+                relationship=d["relationship"],
+                email=d["email"],
+                phone=d["phone"],
+                postal_address=d["postal_address"],
+                form_received=d["form_received"],
+                authorised_on=d["authorised_on"],
+                scope=d["scope"],
+                complaint=complaint,
+                expires_on=d["expires_on"],
+                letters_to_representative=d["letters_to_representative"],
+                copy_to_resident=d["copy_to_resident"],
+                actor=request.user,
             )
-            is None
-        ):
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
             return redirect("people:resident", pk=resident.pk)
     return _redisplay(request, pk, rep_form=form)
 
@@ -189,24 +110,22 @@ def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RestrictionForm(request.POST, prefix="res")
     if form.is_valid():
         d = form.cleaned_data
-        if (
-            _apply(
-                form,
-                lambda: services.restriction_add(
-                    resident=resident,
-                    reason=d["reason"],
-                    evidence=d["evidence"],
-                    restricts=d["restricts"],
-                    restriction_detail=d["restriction_detail"],
-                    starts_on=d["starts_on"],
-                    review_on=d["review_on"],
-                    proportionality=d["proportionality"],
-                    equality_act_considered=d["equality_act_considered"],
-                    actor=request.user,
-                ),
+        try:
+            services.restriction_add(
+                resident=resident,
+                reason=d["reason"],
+                evidence=d["evidence"],
+                restricts=d["restricts"],
+                restriction_detail=d["restriction_detail"],
+                starts_on=d["starts_on"],
+                review_on=d["review_on"],
+                proportionality=d["proportionality"],
+                equality_act_considered=d["equality_act_considered"],
+                actor=request.user,
             )
-            is None
-        ):
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
             return redirect("people:resident", pk=resident.pk)
     return _redisplay(request, pk, restriction_form=form)
 
@@ -225,20 +144,18 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdjustmentForm(request.POST, prefix="adj")
     if form.is_valid():
         d = form.cleaned_data
-        if (
-            _apply(
-                form,
-                lambda: services.adjustment_add(
-                    resident=resident,
-                    kind=d["kind"],
-                    detail=d["detail"],
-                    consent_given=d["consent_given"],
-                    review_on=d["review_on"],
-                    actor=request.user,
-                ),
+        try:
+            services.adjustment_add(
+                resident=resident,
+                kind=d["kind"],
+                detail=d["detail"],
+                consent_given=d["consent_given"],
+                review_on=d["review_on"],
+                actor=request.user,
             )
-            is None
-        ):
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
             return redirect("people:resident", pk=pk)
     return _redisplay(request, pk, adjustment_form=form)
 
@@ -250,20 +167,18 @@ def vulnerability_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = VulnerabilityForm(request.POST, prefix="vul")
     if form.is_valid():
         d = form.cleaned_data
-        if (
-            _apply(
-                form,
-                lambda: services.vulnerability_add(
-                    resident=resident,
-                    description=d["description"],
-                    is_disability=d["is_disability"],
-                    consent_given=d["consent_given"],
-                    review_on=d["review_on"],
-                    actor=request.user,
-                ),
+        try:
+            services.vulnerability_add(
+                resident=resident,
+                description=d["description"],
+                is_disability=d["is_disability"],
+                consent_given=d["consent_given"],
+                review_on=d["review_on"],
+                actor=request.user,
             )
-            is None
-        ):
+        except ComplaintError as exc:
+            _error_into(form, exc)
+        else:
             return redirect("people:resident", pk=pk)
     return _redisplay(request, pk, vulnerability_form=form)
 

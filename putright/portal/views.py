@@ -8,7 +8,6 @@ goes through `portal_required`, and every complaint lookup through the portal se
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from putright.complaints.constants import Channel, Direction
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import Attachment, Complaint
 from putright.core.errors import ComplaintError
+from putright.core.profile import profile_code
 from putright.intake.services.notify import process_context
 from putright.portal import selectors, services
 from putright.portal.services import Principal
@@ -42,7 +42,7 @@ ADD_INFO_EMPTY = "Enter the information you want to add, or choose a file."
 
 def _context(request: HttpRequest, **extra) -> dict:
     return {
-        **process_context(settings.PUTRIGHT_CODE_PROFILE),
+        **process_context(profile_code()),
         "principal": getattr(request, "portal_principal", None),
         **extra,
     }

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from putright.rules.clocks import Timeliness
+from putright.rules.profile import CodeProfile, get_profile
 
 LCRA = "lcra"
 LCHO = "lcho"
@@ -207,15 +208,18 @@ def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) ->
     return figures
 
 
-def ch02(facts: Sequence[StageFact], year: int) -> list[Figure]:
+def ch02(
+    facts: Sequence[StageFact], year: int, *, profile: CodeProfile | None = None
+) -> list[Figure]:
     """TSM CH02: share of stage 1 / stage 2 responses within the Code's timescales."""
+    profile = profile or get_profile()
     period = reporting_year(year)
     figures = []
     for stage in (1, 2):
         answered = responded_in(facts, period, stage)
         original = [f for f in answered if f.response_timeliness == Timeliness.ORIGINAL]
         compliant = [f for f in answered if f.response_timeliness in COMPLIANT]
-        limit = "10" if stage == 1 else "20"
+        limit = profile.stage(stage).response_limit
         for basis, within, wording in (
             ("original", original, f"within the original {limit} working days"),
             ("extension", compliant, "within the original limit or a Code-compliant extension"),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from putright.complaints.constants import Outcome
+from putright.core.profile import current_profile
 from putright.reporting import selectors
 from putright.reporting.constants import CH02_RETURN_BASIS
 from putright.reporting.figures import (
@@ -37,7 +38,6 @@ from putright.reporting.figures import (
     tally,
 )
 from putright.reporting.models import HomesCount
-from putright.rules.profile import get_profile
 
 OUTCOME_LABELS = dict(Outcome.choices)
 
@@ -66,7 +66,13 @@ def tsm_return(
     period = reporting_year(year)
     facts = facts if facts is not None else selectors.stage_facts(period, on=on)
     homes = selectors.homes_for(year)
-    return TsmReturn(year, period, homes, ch01(facts, year, _homes(homes)), ch02(facts, year))
+    return TsmReturn(
+        year,
+        period,
+        homes,
+        ch01(facts, year, _homes(homes)),
+        ch02(facts, year, profile=current_profile()),
+    )
 
 
 def all_figures(year: int, *, on: date | None = None) -> dict[str, Figure]:
@@ -165,7 +171,7 @@ def annual_report(year: int, *, on: date | None = None) -> AnnualReport:
     both = Period(previous.start, period.end, f"{previous.label}-{period.label}")
     facts = selectors.stage_facts(both, on=on)
     remedies = selectors.remedy_facts(period)
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     grounds = {g.code: g.label for g in profile.exclusion_grounds}
     remedy_labels = {r.code: r.label for r in profile.remedy_types}
     this_cats = dict(tally(received_in(facts, period, 1), lambda f: f.category))

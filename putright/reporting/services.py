@@ -10,6 +10,7 @@ from django.db.models import Max
 from putright.complaints.models import Complaint, OmbudsmanReferral
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.permissions import Action, allowed
 from putright.reporting import selectors
 from putright.reporting.constants import Comply, Finding, ImprovementStatus, OrderKind, Trigger
 from putright.reporting.figures import measures, reporting_year
@@ -23,8 +24,7 @@ from putright.reporting.models import (
     SelfAssessmentRow,
     ServiceImprovement,
 )
-from putright.reporting.permissions import can_approve_for_governing_body
-from putright.rules.profile import get_profile
+from putright.rules.profile import DEFAULT_CODE, get_profile
 
 YEAR_OUT_OF_RANGE = "Enter a reporting year between 2020 and 2100."
 HOMES_NEEDED = "Enter the number of homes owned; it cannot be negative."
@@ -106,7 +106,7 @@ def _measure_rows(assessment: SelfAssessment, rows: list[SelfAssessmentRow], on:
 
 @transaction.atomic
 def self_assessment_start(
-    *, year: int, actor: Any, trigger: str = Trigger.ANNUAL, profile_code: str = "hos-2024"
+    *, year: int, actor: Any, trigger: str = Trigger.ANNUAL, profile_code: str = DEFAULT_CODE
 ) -> SelfAssessment:
     """A new version for the year and trigger, carrying over the last version's answers."""
     _year(year)
@@ -202,7 +202,7 @@ def self_assessment_approve(
 ) -> SelfAssessment:
     """Record the governing body's approval (Code 8.1a: reviewed and approved at least yearly)."""
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
-    if not can_approve_for_governing_body(actor):
+    if not allowed(actor, Action.APPROVE_FOR_GOVERNING_BODY):
         raise RuleBroken(APPROVER_ROLE, provision="8.1")
     if assessment.is_approved:
         raise RuleBroken(ALREADY_APPROVED)

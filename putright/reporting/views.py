@@ -1,15 +1,14 @@
 """Report pages at /reports/...: parse input, call one selector or service, render.
 
-Permissions: reading needs `can_read_reports` (viewer, officer, admin); changing homes counts,
-self-assessment answers, learning and Ombudsman records needs `can_edit_reports` (officer,
-admin); the governing body's approval needs `can_approve_for_governing_body` (viewer, admin).
+Permissions (the matrix in putright/core/permissions.py): reading needs `read_reports` (viewer,
+officer, admin); changing homes counts, self-assessment answers, learning and Ombudsman records
+needs `edit_reports` (officer, admin); the governing body's approval needs
+`approve_for_governing_body` (viewer, admin).
 """
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from putright.complaints.models import OmbudsmanReferral
 from putright.core.errors import ComplaintError
+from putright.core.permissions import Action, allowed, permission_required_for
 from putright.reporting import documents, exports, reports, selectors, services
 from putright.reporting.figures import reporting_year, reporting_year_of
 from putright.reporting.forms import (
@@ -41,34 +41,14 @@ from putright.reporting.models import (
     SelfAssessmentRow,
     ServiceImprovement,
 )
-from putright.reporting.permissions import (
-    can_approve_for_governing_body,
-    can_edit_reports,
-    can_read_reports,
-)
 from putright.rules.profile import get_profile
 
 View = Callable[..., HttpResponse]
 
 
-def _allowed(rule: Callable[[Any], bool]) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not rule(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-reader = _allowed(can_read_reports)
-editor = _allowed(can_edit_reports)
-approver = _allowed(can_approve_for_governing_body)
+reader = permission_required_for(Action.READ_REPORTS)
+editor = permission_required_for(Action.EDIT_REPORTS)
+approver = permission_required_for(Action.APPROVE_FOR_GOVERNING_BODY)
 
 
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -82,7 +62,7 @@ def _refused(form: Any, error: ComplaintError) -> None:
 
 
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"can_edit": can_edit_reports(request.user), **extra}
+    return {"can_edit": allowed(request.user, Action.EDIT_REPORTS), **extra}
 
 
 @reader
@@ -134,7 +114,7 @@ def figure_drilldown(request: HttpRequest, year: int, key: str) -> HttpResponse:
 def homes(request: HttpRequest) -> HttpResponse:
     form = HomesCountForm(request.POST or None)
     if request.method == "POST":
-        if not can_edit_reports(request.user):
+        if not allowed(request.user, Action.EDIT_REPORTS):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -162,7 +142,7 @@ def self_assessments(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"year": reporting_year_of(timezone.localdate())}
     )
     if request.method == "POST":
-        if not can_edit_reports(request.user):
+        if not allowed(request.user, Action.EDIT_REPORTS):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -206,7 +186,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             assessment=assessment,
             sections=_sections(assessment),
-            can_approve=can_approve_for_governing_body(request.user),
+            can_approve=allowed(request.user, Action.APPROVE_FOR_GOVERNING_BODY),
             approval_form=ApprovalForm(initial={"approved_on": timezone.localdate()}),
         ),
     )
@@ -468,7 +448,7 @@ def ombudsman_case(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such referral.") from None
     forms = {name: cls(prefix=name) for name, cls in OMBUDSMAN_FORMS.items()}
     if request.method == "POST":
-        if not can_edit_reports(request.user):
+        if not allowed(request.user, Action.EDIT_REPORTS):
             raise PermissionDenied
         kind = request.POST.get("form", "")
         if kind not in OMBUDSMAN_FORMS:

@@ -57,6 +57,8 @@ class StageRule:
     response_provision: str
     extension_cap: int
     extension_provision: str
+    # Where the Code asks for a decision and reasons on every point of the definition.
+    decisions_provision: str
     required_elements: tuple[ResponseElement, ...]
     escalates_to: str
     is_final: bool
@@ -223,6 +225,7 @@ _HOUSING_OMBUDSMAN_STAGES = (
         response_provision="6.3",
         extension_cap=10,  # working days more without good reason, Code 6.4
         extension_provision="6.4",
+        decisions_provision="6.7",  # address every point, with reasons, Code 6.7
         required_elements=_response_elements(
             "6.9", "How to escalate the complaint to stage 2 if not satisfied"
         ),
@@ -238,6 +241,7 @@ _HOUSING_OMBUDSMAN_STAGES = (
         response_provision="6.14",
         extension_cap=20,  # working days more without good reason, Code 6.15
         extension_provision="6.15",
+        decisions_provision="6.18",  # address every point, with reasons, Code 6.18
         required_elements=_response_elements(
             "6.19", "How to take the complaint to the Housing Ombudsman if still dissatisfied"
         ),
@@ -398,8 +402,11 @@ HOUSING_OMBUDSMAN_2024 = CodeProfile(
 
 PROFILES: dict[str, CodeProfile] = {HOUSING_OMBUDSMAN_2024.code: HOUSING_OMBUDSMAN_2024}
 
+# The code a landlord follows unless settings.PUTRIGHT_CODE_PROFILE names another.
+DEFAULT_CODE = HOUSING_OMBUDSMAN_2024.code
 
-def get_profile(code: str) -> CodeProfile:
+
+def get_profile(code: str = DEFAULT_CODE) -> CodeProfile:
     try:
         return PROFILES[code]
     except KeyError:

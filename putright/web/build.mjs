@@ -1,10 +1,12 @@
 // The front-end build (`npm run build`): compiles PutRight's stylesheet over GOV.UK Frontend
-// and copies the scripts it needs into putright/web/static/web/vendor/ (git-ignored).
+// and copies the scripts it needs, and every file the stylesheet refers to, into
+// putright/web/static/web/vendor/ (git-ignored).
 // Run by scripts/setup.sh after `npm install`; no network, no bundler.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
+import { copyCssAssets } from "./css_assets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const modules = join(root, "node_modules");
@@ -23,8 +25,13 @@ writeFileSync(join(out, "putright.css"), css.css);
 
 const govuk = join(modules, "govuk-frontend", "dist", "govuk");
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
-// Images only: the GDS Transport fonts are never shipped (landlords are not GOV.UK services).
-cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
+// Exactly the images and fonts the stylesheet refers to (none of GOV.UK's brand: see
+// css_assets.mjs); a missing one stops the build, not collectstatic in production.
+const assets = copyCssAssets({
+  stylesheet: join(out, "putright.css"),
+  sourceAssets: join(govuk, "assets"),
+  targetAssets: join(out, "govuk", "assets"),
+});
 cpSync(join(modules, "htmx.org", "dist", "htmx.min.js"), join(out, "htmx.min.js"));
 
-console.log(`front-end build: wrote ${out}`);
+console.log(`front-end build: wrote ${out} (${assets.length} stylesheet asset(s))`);

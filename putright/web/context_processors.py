@@ -7,8 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from putright.accounts.permissions import can_manage, can_view_cases, can_work_cases
-from putright.reporting.permissions import can_read_reports
+from putright.core.permissions import Action, allowed
 
 # A colour is written into a <style> element, so only a plain hex colour is accepted.
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -66,9 +65,10 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "landlord_phone": settings.PUTRIGHT_LANDLORD_PHONE,
         "complaints_email": settings.PUTRIGHT_COMPLAINTS_EMAIL,
         "brand_colour": brand_colour(settings.PUTRIGHT_BRAND_COLOUR),
-        "is_staff_member": can_view_cases(user),
-        "can_work_cases": can_work_cases(user),
-        "can_manage": can_manage(user),
-        "staff_sections": staff_sections() if can_work_cases(user) else [],
-        "can_read_reports": can_read_reports(user),
+        "is_staff_member": allowed(user, Action.VIEW_CASES),
+        "can_work_cases": allowed(user, Action.WORK_CASES),
+        "can_manage": allowed(user, Action.ASSIGN),
+        "staff_sections": staff_sections() if allowed(user, Action.WORK_CASES) else [],
+        "can_read_reports": allowed(user, Action.READ_REPORTS),
+        "is_administrator": allowed(user, Action.RUN_INSTALLATION),
     }

@@ -40,7 +40,7 @@ from putright.complaints.demo.plans import (
 from putright.complaints.demo.showcase import showcase_plans
 from putright.complaints.demo.story import Story
 from putright.complaints.models import Complaint
-from putright.complaints.services.common import today as real_today
+from putright.core.clock import today as real_today
 from putright.people.models import Property
 
 HISTORY_DAYS = 548  # about 18 months of complaints back from today

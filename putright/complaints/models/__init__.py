@@ -6,7 +6,13 @@ from putright.complaints.models.complaint import (
 )
 from putright.complaints.models.decisions import Exclusion, NonWorkingDay, OmbudsmanReferral
 from putright.complaints.models.record import Attachment, CaseEvent, Correspondence
-from putright.complaints.models.response import Decision, OutstandingAction, Remedy, Response
+from putright.complaints.models.response import (
+    Decision,
+    OutstandingAction,
+    Remedy,
+    Response,
+    ResponseDraft,
+)
 from putright.complaints.models.stage import Extension, Stage
 
 __all__ = [
@@ -25,5 +31,6 @@ __all__ = [
     "ReferenceCounter",
     "Remedy",
     "Response",
+    "ResponseDraft",
     "Stage",
 ]

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from putright.complaints.constants import DEFAULT_PROFILE, Channel, Status
+from putright.complaints.constants import Channel, Status
+from putright.rules.profile import DEFAULT_CODE
 from putright.rules.workflow import OPEN_STATES, State
 
 
@@ -41,7 +42,7 @@ class Complaint(models.Model):
     """An expression of dissatisfaction (Code 1.2), from receipt to closure."""
 
     reference = models.CharField(max_length=20, unique=True)
-    profile_code = models.CharField(max_length=20, default=DEFAULT_PROFILE)
+    profile_code = models.CharField(max_length=20, default=DEFAULT_CODE)
     resident = models.ForeignKey(
         "people.Resident", on_delete=models.PROTECT, related_name="complaints"
     )

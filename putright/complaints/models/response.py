@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from putright.complaints.constants import Outcome
+from putright.complaints.constants import DraftStatus, Outcome
 from putright.complaints.models.complaint import Complaint, ComplaintPoint
 from putright.complaints.models.stage import Stage
 
@@ -109,3 +109,45 @@ class OutstandingAction(FollowUp):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class ResponseDraft(models.Model):
+    """One version of a stage response, waiting for review by a colleague (policy 6.4)."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="response_drafts")
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=12, choices=DraftStatus.choices, default=DraftStatus.IN_REVIEW
+    )
+    data = models.JSONField()  # a serialised ResponseInput
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="response_drafts"
+    )
+    submitted_at = models.DateTimeField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="response_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comments = models.TextField(blank=True)
+    response = models.OneToOneField(
+        Response,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="draft",
+    )
+
+    class Meta:
+        # Moved here from the letters app; the table keeps its name so no data moves.
+        db_table = "letters_responsedraft"
+        ordering = ["stage", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "version"], name="unique_draft_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} response, version {self.version}"

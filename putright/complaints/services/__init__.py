@@ -20,6 +20,12 @@ from putright.complaints.services.record import (
     record_correct,
     remedy_complete,
 )
+from putright.complaints.services.review import (
+    response_draft_approve,
+    response_draft_input,
+    response_draft_return,
+    response_draft_submit,
+)
 from putright.complaints.services.stages import (
     ActionInput,
     DecisionInput,
@@ -54,6 +60,10 @@ __all__ = [
     "ombudsman_referral_record",
     "record_correct",
     "remedy_complete",
+    "response_draft_approve",
+    "response_draft_input",
+    "response_draft_return",
+    "response_draft_submit",
     "stage_acknowledge",
     "stage_assign",
     "stage_extend",

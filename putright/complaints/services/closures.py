@@ -7,7 +7,12 @@ from django.db import transaction
 
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import NonWorkingDay, Stage
-from putright.complaints.services.common import profile_for, record_event, refresh_next_due
+from putright.complaints.services.common import (
+    lock_stage,
+    profile_for,
+    record_event,
+    refresh_next_due,
+)
 from putright.core.errors import InvalidInput
 from putright.rules.calendar import add_working_days
 from putright.rules.workflow import OPEN_STATES
@@ -37,6 +42,7 @@ def closure_remove(*, closure: NonWorkingDay, actor: Any) -> None:
     deadlines_recount(actor=actor, why=why)
 
 
+@transaction.atomic
 def deadlines_recount(*, actor: Any, why: str) -> int:
     """Recount the stored deadlines of every open stage under today's calendar.
 
@@ -48,9 +54,18 @@ def deadlines_recount(*, actor: Any, why: str) -> int:
     stages = Stage.objects.select_related("complaint").filter(
         complaint__status__in=[s.value for s in OPEN_STATES], responded_on__isnull=True
     )
-    for stage in stages:
+    for listed in stages:
+        if listed.number != listed.complaint.current_stage:
+            continue
+        # Re-read under the complaint's lock: a stage acknowledged or answered since the list
+        # was read keeps the deadline its own service wrote.
+        stage = lock_stage(listed)
         complaint = stage.complaint
-        if stage.number != complaint.current_stage:
+        if (
+            complaint.state not in OPEN_STATES
+            or stage.responded_on is not None
+            or stage.number != complaint.current_stage
+        ):
             continue
         rule = profile_for(complaint).stage(stage.number)
         changes: dict[str, Any] = {}

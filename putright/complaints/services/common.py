@@ -6,38 +6,67 @@ from typing import Any
 from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
 from putright.core.clock import today
-from putright.core.errors import InvalidInput, TransitionRefused
+from putright.core.errors import AlreadyDone, TransitionRefused
 from putright.rules.calendar import WorkingCalendar, add_working_days
 from putright.rules.profile import CodeProfile, get_profile
 from putright.rules.workflow import OPEN_STATES, Action, State, TransitionNotAllowed, next_state
 
-DATE_IN_FUTURE = "The date cannot be in the future."
-REQUIRED = "This is required."
+ALREADY_ACKNOWLEDGED = "This complaint has already been acknowledged at this stage."
+ALREADY_RESPONDED = "This stage has already been answered."
+ALREADY_ESCALATED_TO_STAGE_TWO = "This complaint has already been escalated to stage 2."
+ALREADY_CLOSED = "This complaint has already been closed."
+ALREADY_WITHDRAWN = "This complaint has already been recorded as withdrawn."
+ALREADY_EXCLUDED = "This complaint has already been recorded as not accepted."
+
+# A refused action whose effect is already there: the second of two clicks or of two people
+# acting at once. It is named so staff see "already done" rather than a workflow refusal.
+_ALREADY_DONE: dict[tuple[Action, State], str] = {
+    (Action.ACKNOWLEDGE, State.STAGE1_OPEN): ALREADY_ACKNOWLEDGED,
+    (Action.ACKNOWLEDGE, State.STAGE2_OPEN): ALREADY_ACKNOWLEDGED,
+    (Action.RESPOND, State.STAGE1_RESPONDED): ALREADY_RESPONDED,
+    (Action.RESPOND, State.STAGE2_RESPONDED): ALREADY_RESPONDED,
+    (Action.ESCALATE, State.STAGE2_REQUESTED): ALREADY_ESCALATED_TO_STAGE_TWO,
+    (Action.ESCALATE, State.STAGE2_OPEN): ALREADY_ESCALATED_TO_STAGE_TWO,
+    (Action.CLOSE, State.CLOSED): ALREADY_CLOSED,
+    (Action.WITHDRAW, State.WITHDRAWN): ALREADY_WITHDRAWN,
+    (Action.EXCLUDE, State.EXCLUDED): ALREADY_EXCLUDED,
+}
 
 
 def profile_for(complaint: Complaint) -> CodeProfile:
     return get_profile(complaint.profile_code)
 
 
+def lock_complaint(complaint: Complaint) -> Complaint:
+    """Lock the complaint's row until the transaction ends and reload it in place.
+
+    Every service that changes a complaint calls this (or lock_stage) before its guard, so
+    the guard judges the state as it is now, not as the page showed it: of two people (or
+    two clicks) acting at once, the second waits here, then is refused as already done.
+    On SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    """
+    complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+    return complaint
+
+
+def lock_stage(stage: Stage) -> Stage:
+    """Lock the stage's complaint (one lock order: the complaint first) and reload both."""
+    complaint = lock_complaint(stage.complaint)
+    stage.refresh_from_db()
+    stage.complaint = complaint
+    return stage
+
+
 def guard(complaint: Complaint, action: Action) -> State:
-    """The state the complaint moves to, or TransitionRefused with the rule broken."""
+    """The state the complaint moves to, or TransitionRefused with the rule broken
+    (AlreadyDone when the action's effect is already there)."""
     try:
         return next_state(complaint.state, action)
     except TransitionNotAllowed as exc:
+        already = _ALREADY_DONE.get((action, complaint.state))
+        if already:
+            raise AlreadyDone(already) from exc
         raise TransitionRefused(str(exc)) from exc
-
-
-def require_text(value: str, field: str, message: str = REQUIRED) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(message, field=field)
-    return value
-
-
-def require_past_or_today(value: date, field: str) -> date:
-    if value > today():
-        raise InvalidInput(DATE_IN_FUTURE, field=field)
-    return value
 
 
 def record_event(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from putright.complaints.calendar import landlord_calendar
-from putright.complaints.constants import DEFAULT_PROFILE, PASSED_ON_CHANNELS, Channel
+from putright.complaints.constants import PASSED_ON_CHANNELS, Channel
 from putright.complaints.models import (
     Category,
     Complaint,
@@ -21,14 +21,15 @@ from putright.complaints.services.common import (
     ack_due,
     current_stage,
     guard,
+    lock_complaint,
     profile_for,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.profile import profile_code as code_in_force
+from putright.core.validation import require_past_or_today, require_text
 from putright.people.models import Property, Resident
 from putright.rules.clocks import pass_on_delay, within_time_limit
 from putright.rules.profile import get_profile
@@ -84,7 +85,7 @@ def complaint_receive(
     home: Property | None = None,
     heard_by: str = "",
     linked_to: Complaint | None = None,
-    profile_code: str = DEFAULT_PROFILE,
+    profile_code: str | None = None,
     actor_label: str = "",
     logged_on: date | None = None,
 ) -> ReceiveResult:
@@ -99,7 +100,7 @@ def complaint_receive(
         require_past_or_today(became_aware_on, "became_aware_on")
         if issue_started_on and became_aware_on < issue_started_on:
             raise InvalidInput(AWARE_BEFORE_ISSUE, field="became_aware_on")
-    profile = get_profile(profile_code)
+    profile = get_profile(profile_code or code_in_force())
     cal = landlord_calendar()
     logged_on = logged_on or today()
     delay = pass_on_delay(heard_on=received_on, logged_on=logged_on, calendar=cal)
@@ -170,6 +171,7 @@ def complaint_exclude(
     decided_on: date | None = None,
 ) -> Exclusion:
     """Decide not to accept (or not to escalate) a complaint, case by case (Code 2.1-2.5)."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.EXCLUDE)
     profile = profile_for(complaint)
     try:
@@ -231,6 +233,7 @@ def complaint_exclude(
 @transaction.atomic
 def complaint_reinstate(*, complaint: Complaint, reason: str, actor: Any) -> Complaint:
     """Take on a complaint that was not accepted, e.g. when the Ombudsman says so (Code 2.4)."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.REINSTATE)
     reason = require_text(reason, "reason", REINSTATE_NEEDS_REASON)
     exclusion = complaint.exclusions.filter(reinstated_on__isnull=True).first()
@@ -297,6 +300,7 @@ def complaint_add_points(
 ) -> AddPointsResult:
     """New points: into the stage 1 definition if related and not yet answered (Code 6.8),
     otherwise logged as a new complaint linked to this one."""
+    lock_complaint(complaint)
     points = _clean_points(points)
     received_on = require_past_or_today(received_on or today(), "received_on")
     if related and not would_delay and complaint.state in {State.RECEIVED, State.STAGE1_OPEN}:

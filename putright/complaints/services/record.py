@@ -27,13 +27,13 @@ from putright.complaints.models import (
 from putright.complaints.services.common import (
     current_stage,
     guard,
+    lock_complaint,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
-from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.clock import today
+from putright.core.errors import AlreadyDone, InvalidInput
+from putright.core.validation import require_past_or_today, require_text
 from putright.rules.workflow import Action
 
 WITHDRAWN_BEFORE_RECEIPT = "A complaint cannot be withdrawn before it was received."
@@ -63,6 +63,7 @@ def complaint_close(
     *, complaint: Complaint, reason: str, actor: Any, closed_on: date | None = None
 ) -> Complaint:
     """Close a complaint after a response; outstanding remedies and actions stay tracked."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.CLOSE)
     reason = require_text(reason, "reason", CLOSE_NEEDS_REASON)
     closed_on = require_past_or_today(closed_on or today(), "closed_on")
@@ -99,6 +100,7 @@ def complaint_withdraw(
     actor_label: str = "",
 ) -> Complaint:
     """The resident withdraws the complaint; the record says what they said."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.WITHDRAW)
     reason = require_text(reason, "reason", WITHDRAW_NEEDS_REASON)
     withdrawn_on = require_past_or_today(withdrawn_on or today(), "withdrawn_on")
@@ -131,6 +133,7 @@ def ombudsman_referral_record(
     notes: str = "",
 ) -> OmbudsmanReferral:
     """Record that the resident took the complaint to the Housing Ombudsman."""
+    lock_complaint(complaint)
     guard(complaint, Action.REFER_TO_OMBUDSMAN)
     require_past_or_today(referred_on, "referred_on")
     referral = OmbudsmanReferral.objects.create(
@@ -160,13 +163,15 @@ def ombudsman_outcome_record(
     *, referral: OmbudsmanReferral, outcome: str, outcome_on: date, actor: Any, notes: str = ""
 ) -> OmbudsmanReferral:
     """Record the Ombudsman's finding on a referral."""
+    lock_complaint(referral.complaint)
+    referral.refresh_from_db()
     if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.PENDING:
         raise InvalidInput(UNKNOWN_OUTCOME, field="outcome")
     require_past_or_today(outcome_on, "outcome_on")
     if outcome_on < referral.referred_on:
         raise InvalidInput(OUTCOME_BEFORE_REFERRAL, field="outcome_on")
     if referral.outcome != ReferralOutcome.PENDING:
-        raise RuleBroken(OUTCOME_ALREADY_RECORDED)
+        raise AlreadyDone(OUTCOME_ALREADY_RECORDED)
     referral.outcome = outcome
     referral.outcome_on = outcome_on
     if notes.strip():
@@ -186,6 +191,7 @@ def ombudsman_outcome_record(
 @transaction.atomic
 def note_add(*, complaint: Complaint, text: str, actor: Any) -> CaseEvent:
     """Add an internal note to the record."""
+    lock_complaint(complaint)
     guard(complaint, Action.ADD_NOTE)
     text = require_text(text, "text", NOTE_EMPTY)
     return record_event(
@@ -201,6 +207,7 @@ def note_add(*, complaint: Complaint, text: str, actor: Any) -> CaseEvent:
 @transaction.atomic
 def record_correct(*, event: CaseEvent, text: str, actor: Any) -> CaseEvent:
     """Correct an earlier entry: the original stays, the correction is a new entry."""
+    lock_complaint(event.complaint)
     text = require_text(text, "text", NOTE_EMPTY)
     return record_event(
         event.complaint,
@@ -274,6 +281,7 @@ def correspondence_add(
     actor_label: str = "",
 ) -> Correspondence:
     """Keep a piece of correspondence, in or out, with its attachments (Code 5.12)."""
+    lock_complaint(complaint)
     guard(complaint, Action.ADD_NOTE)
     if direction not in Direction.values:
         raise InvalidInput(UNKNOWN_DIRECTION, field="direction")
@@ -323,6 +331,7 @@ def attachment_add(
     actor_label: str = "",
 ) -> list[Attachment]:
     """Add documents (reports, photos, surveys) to the record."""
+    lock_complaint(complaint)
     guard(complaint, Action.ADD_NOTE)
     if not files:
         raise InvalidInput("Choose a file.", field="files")
@@ -339,11 +348,19 @@ def attachment_add(
     return stored
 
 
+def _lock_follow_up[T: (Remedy, OutstandingAction)](item: T) -> T:
+    """The remedy or action as it is now, its complaint locked (the complaint first, always)."""
+    complaint = lock_complaint(item.complaint)
+    item.refresh_from_db()
+    item.complaint = complaint
+    return item
+
+
 def _complete(
     item: Remedy | OutstandingAction, completed_on: date | None, note: str, actor: Any
 ) -> date:
     if item.completed_on is not None:
-        raise RuleBroken(ALREADY_COMPLETE)
+        raise AlreadyDone(ALREADY_COMPLETE)
     completed_on = require_past_or_today(completed_on or today(), "completed_on")
     if item.response_id and completed_on < item.response.issued_on:
         raise InvalidInput(COMPLETION_BEFORE_RESPONSE, field="completed_on")
@@ -359,6 +376,7 @@ def remedy_complete(
     *, remedy: Remedy, actor: Any, completed_on: date | None = None, note: str = ""
 ) -> Remedy:
     """Mark a remedy delivered (Code 7.3: followed through to completion)."""
+    remedy = _lock_follow_up(remedy)
     guard(remedy.complaint, Action.COMPLETE_REMEDY)
     done = _complete(remedy, completed_on, note, actor)
     record_event(
@@ -382,6 +400,7 @@ def action_complete(
     *, action: OutstandingAction, actor: Any, completed_on: date | None = None, note: str = ""
 ) -> OutstandingAction:
     """Mark an outstanding action done (Code 6.6 / 6.17)."""
+    action = _lock_follow_up(action)
     guard(action.complaint, Action.COMPLETE_REMEDY)
     done = _complete(action, completed_on, note, actor)
     record_event(

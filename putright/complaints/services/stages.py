@@ -22,15 +22,16 @@ from putright.complaints.models import (
 from putright.complaints.services.common import (
     ack_due,
     guard,
+    lock_complaint,
+    lock_stage,
     profile_for,
     record_event,
     refresh_next_due,
-    require_past_or_today,
-    require_text,
-    today,
 )
 from putright.complaints.services.intake import add_definition_points
+from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_past_or_today, require_text
 from putright.rules.calendar import add_working_days
 from putright.rules.clocks import check_extension
 from putright.rules.workflow import Action
@@ -121,6 +122,7 @@ def stage_acknowledge(
     points_added_on: date | None = None,
 ) -> Stage:
     """Acknowledge, define and log a stage (Code 5.6-5.7, 6.2 / 6.11); starts the response clock."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     new_state = guard(complaint, Action.ACKNOWLEDGE)
     _stage_of(complaint, stage)
@@ -138,7 +140,7 @@ def stage_acknowledge(
     profile = profile_for(complaint)
     cal = landlord_calendar()
     if cleaned:
-        # A historical import dates the points by its own records (contract 7); else today.
+        # A historical import dates the points by its own records; else today.
         add_definition_points(complaint, cleaned, stage=stage.number, added_on=points_added_on)
     due = add_working_days(
         acknowledged_on, profile.stage(stage.number).response_limit, calendar=cal
@@ -196,6 +198,7 @@ def stage_extend(
     extended_on: date | None = None,
 ) -> Extension:
     """Extend a stage's response deadline, within the Code's cap unless a good reason is given."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     guard(complaint, Action.EXTEND)
     _stage_of(complaint, stage)
@@ -365,6 +368,7 @@ def stage_respond(
     *, stage: Stage, data: ResponseInput, actor: Any, issued_on: date | None = None
 ) -> Response:
     """Issue the stage's response: a decision and reasons on every point, remedies, actions."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     new_state = guard(complaint, Action.RESPOND)
     _stage_of(complaint, stage)
@@ -382,8 +386,7 @@ def stage_respond(
     summary = require_text(data.summary, "summary", NO_SUMMARY)
     rule = profile_for(complaint).stage(stage.number)
     points = {p.number: p for p in complaint.points.all()}
-    provision = "6.7" if stage.number == 1 else "6.18"
-    _validate_decisions(points, data.decisions, provision)
+    _validate_decisions(points, data.decisions, rule.decisions_provision)
     _validate_follow_ups(complaint, data, issued_on)
 
     response = Response.objects.create(
@@ -480,6 +483,7 @@ def complaint_escalate(
     actor_label: str = "",
 ) -> Stage:
     """Escalate to stage 2 at the resident's request; no reason is needed (Code 6.12)."""
+    lock_complaint(complaint)
     new_state = guard(complaint, Action.ESCALATE)
     profile = profile_for(complaint)
     if complaint.current_stage >= profile.last_stage:
@@ -523,6 +527,7 @@ def complaint_escalate(
 @transaction.atomic
 def stage_assign(*, stage: Stage, handler: Any, actor: Any) -> Stage:
     """Give a stage to a handler; stage 2 refuses whoever handled stage 1 (Code 6.13)."""
+    stage = lock_stage(stage)
     complaint = stage.complaint
     guard(complaint, Action.ASSIGN)
     _stage_of(complaint, stage)

@@ -39,7 +39,7 @@ from putright.complaints.services import (
     RemedyInput,
     ResponseInput,
 )
-from putright.complaints.services.common import today
+from putright.core.clock import today
 from putright.core.errors import ComplaintError
 
 LONDON = ZoneInfo("Europe/London")

@@ -132,7 +132,10 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
     assert doc["status"] == "stage2_requested"
     assert doc["handler"] is None
 
-    doc = api.post(f"/api/v1/complaints/{ref}/assign/", {"handler": "hannah"}, format="json").json()
+    # Assigning is for the complaints officer (the permission matrix), not the handler.
+    doc = olivia.post(
+        f"/api/v1/complaints/{ref}/assign/", {"handler": "hannah"}, format="json"
+    ).json()
     assert doc["stages"][1]["handler"] == "hannah"
 
     doc = api.post(
@@ -234,7 +237,7 @@ def test_stage_two_refuses_the_stage_one_handler_with_the_code_provision(
         },
     )
     api.post(f"/api/v1/complaints/{ref}/escalate/", {}, format="json")
-    response = api.post(
+    response = client_for(officer).post(
         f"/api/v1/complaints/{ref}/assign/", {"handler": handler.username}, format="json"
     )
     assert response.status_code == 409
@@ -387,3 +390,19 @@ def test_the_profile_endpoint_serves_the_code_as_data(api):
     assert [s["ack_limit"] for s in profile["stages"]] == [5, 5]
     assert [s["response_limit"] for s in profile["stages"]] == [10, 20]
     assert date.fromisoformat(profile["effective_from"]) == date(2024, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("handler", 403), ("viewer", 403), ("officer", 200)]
+)
+def test_only_officers_and_administrators_assign_through_the_api(
+    request, api, rosa, second_handler, persona, status
+):
+    """The API reads the permission matrix: a handler may not assign, as on the web."""
+    ref = receive(api, rosa)["reference"]
+    response = client_for(request.getfixturevalue(persona)).post(
+        f"/api/v1/complaints/{ref}/assign/", {"handler": second_handler.username}, format="json"
+    )
+    assert response.status_code == status, response.json()
+    stage = Stage.objects.get(complaint__reference=ref, number=1)
+    assert (stage.handler == second_handler) is (status == 200)

@@ -7,7 +7,6 @@ import pytest
 from putright.complaints import services
 from putright.complaints.constants import Channel
 from putright.complaints.models import Complaint, Exclusion
-from putright.complaints.services.common import DATE_IN_FUTURE, REQUIRED
 from putright.complaints.services.intake import (
     AWARE_BEFORE_ISSUE,
     DISCRETION_NOT_CONSIDERED,
@@ -33,6 +32,7 @@ from putright.complaints.tests.stories import (
     stage_of,
 )
 from putright.core.errors import InvalidInput, RuleBroken, TransitionRefused
+from putright.core.validation import DATE_IN_FUTURE, REQUIRED
 from putright.rules.profile import HOUSING_OMBUDSMAN_2024
 from putright.rules.workflow import Action, State, TransitionNotAllowed
 

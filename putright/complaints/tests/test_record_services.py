@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from putright.complaints import services
 from putright.complaints.constants import Channel, Direction, ReferralOutcome
 from putright.complaints.models import Attachment, CaseEvent, OutstandingAction, Remedy
-from putright.complaints.services.common import DATE_IN_FUTURE
 from putright.complaints.services.record import (
     ALREADY_COMPLETE,
     CLOSE_BEFORE_RESPONSE,
@@ -39,6 +38,7 @@ from putright.complaints.tests.stories import (
     travel,
 )
 from putright.core.errors import InvalidInput, RuleBroken, TransitionRefused
+from putright.core.validation import DATE_IN_FUTURE
 from putright.rules.workflow import Action, State, TransitionNotAllowed
 
 pytestmark = pytest.mark.usefixtures("monday")

@@ -10,6 +10,10 @@ from putright.complaints import services
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import Extension, OutstandingAction, Remedy, Response
+from putright.complaints.services.common import (
+    ALREADY_ACKNOWLEDGED,
+    ALREADY_ESCALATED_TO_STAGE_TWO,
+)
 from putright.complaints.services.stages import (
     ACTION_NEEDS_OWNER,
     ALREADY_ESCALATED,
@@ -61,7 +65,7 @@ from putright.complaints.tests.stories import (
     stage_of,
     travel,
 )
-from putright.core.errors import InvalidInput, RuleBroken, TransitionRefused
+from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken, TransitionRefused
 from putright.rules.clocks import EXTENSION_NOT_LATER, ClockStatus, Timeliness
 from putright.rules.profile import get_profile
 from putright.rules.workflow import Action, State, TransitionNotAllowed
@@ -218,9 +222,9 @@ def test_a_late_acknowledgement_is_recorded_as_late(resident, handler):
 def test_a_complaint_cannot_be_acknowledged_twice(open_complaint, handler):
     assert_refused(
         lambda: acknowledge(open_complaint, handler),
-        TransitionNotAllowed(State.STAGE1_OPEN, Action.ACKNOWLEDGE).message,
+        ALREADY_ACKNOWLEDGED,
         complaint=open_complaint,
-        error=TransitionRefused,
+        error=AlreadyDone,
     )
 
 
@@ -380,6 +384,26 @@ def test_a_stage_one_response_decides_every_point_and_records_the_follow_ups(
     assert event.code == "stage.responded"
     assert event.data["on_time"] is True
     assert [d["point"] for d in event.data["decisions"]] == [1, 2]
+
+
+def test_the_provision_for_deciding_every_point_comes_from_the_profile(
+    open_complaint, handler, monkeypatch
+):
+    from putright.rules import profile as profiles
+
+    code = profiles.get_profile(open_complaint.profile_code)
+    stage_one = replace(code.stage(1), decisions_provision="X.7")
+    monkeypatch.setitem(
+        profiles.PROFILES, code.code, replace(code, stages=(stage_one, *code.stages[1:]))
+    )
+    data = response_input(open_complaint, decisions=decisions_for(open_complaint)[:1])
+
+    assert_refused(
+        lambda: respond(open_complaint, handler, data=data),
+        POINT_WITHOUT_DECISION.format(provision="X.7") + " Missing: point 2.",
+        complaint=open_complaint,
+        error=RuleBroken,
+    )
 
 
 def test_a_response_must_decide_every_point(open_complaint, handler):
@@ -686,9 +710,9 @@ def test_a_complaint_cannot_be_escalated_twice(open_complaint, handler):
 
     assert_refused(
         lambda: services.complaint_escalate(complaint=complaint, actor=handler),
-        TransitionNotAllowed(State.STAGE2_REQUESTED, Action.ESCALATE).message,
+        ALREADY_ESCALATED_TO_STAGE_TWO,
         complaint=complaint,
-        error=TransitionRefused,
+        error=AlreadyDone,
     )
 
 

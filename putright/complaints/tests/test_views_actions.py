@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from putright.complaints.models import Attachment, CaseEvent, Complaint, OmbudsmanReferral
+from putright.complaints.models import (
+    Attachment,
+    CaseEvent,
+    Complaint,
+    OmbudsmanReferral,
+    ResponseDraft,
+)
 from putright.complaints.services.stages import BEYOND_CAP, SAME_HANDLER
 from putright.complaints.tests.stories import (
     compensation,
@@ -17,7 +23,6 @@ from putright.complaints.tests.stories import (
     snapshot,
     stage_of,
 )
-from putright.letters.models import ResponseDraft
 
 pytestmark = pytest.mark.django_db
 

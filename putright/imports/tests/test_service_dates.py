@@ -1,4 +1,4 @@
-"""Contract 7: optional historical dates on the complaint services, defaulting to today."""
+"""Optional historical dates on the complaint services, defaulting to today."""
 
 from datetime import date
 
@@ -6,9 +6,9 @@ import pytest
 
 from putright.complaints import services
 from putright.complaints.calendar import calendar_pinned, landlord_calendar
-from putright.complaints.services.common import DATE_IN_FUTURE
 from putright.complaints.tests.stories import acknowledged, received, stage_of
 from putright.core.errors import InvalidInput
+from putright.core.validation import DATE_IN_FUTURE
 from putright.imports.tests.conftest import TODAY
 from putright.people.factories import ResidentFactory
 

@@ -221,8 +221,7 @@ def _import(parsed: ParsedEmail) -> tuple[InboundStatus, Complaint]:
         actor_label=EMAIL_ACTOR_LABEL,
     )
     complaint = result.complaint
-    to, name = parsed.from_address, parsed.from_name
-    transaction.on_commit(lambda: send_receipt(complaint, to=to, name=name))
+    send_receipt(complaint, to=parsed.from_address, name=parsed.from_name)
     return InboundStatus.NEW_COMPLAINT, complaint
 
 
@@ -281,8 +280,8 @@ def inbound_resolve(
     *, inbound: InboundEmail, resolution: str, actor, complaint=None
 ) -> InboundEmail:
     """A person dealt with a quarantined message: say what was done (logged, forwarded, spam)."""
-    from putright.complaints.services.common import require_text
     from putright.core.errors import InvalidInput
+    from putright.core.validation import require_text
 
     if inbound.status != InboundStatus.QUARANTINED or inbound.resolved_at is not None:
         raise InvalidInput(

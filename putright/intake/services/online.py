@@ -14,7 +14,9 @@ from putright.complaints.constants import Channel, Direction
 from putright.complaints.models import Complaint
 from putright.complaints.services.record import check_upload
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.locks import hold
 from putright.intake.constants import (
+    FORM_DUPLICATE_WINDOW_MINUTES,
     FORM_RATE_LIMIT,
     FORM_RATE_WINDOW_MINUTES,
     ONLINE_FORM_ACTOR_LABEL,
@@ -91,6 +93,28 @@ def client_key(address: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
+def submission_fingerprint(data: "OnlineComplaint") -> str:
+    """A keyed hash of who sent what; spacing and case do not make a different complaint."""
+    words = " ".join(data.description.split()).lower()
+    phone = "".join(ch for ch in data.phone if ch.isdigit())
+    who = f"{data.email.strip().lower()}|{phone}|{data.resident_name.strip().lower()}"
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{who}|{words}".encode()).hexdigest()
+
+
+def sent_already(fingerprint: str) -> Complaint | None:
+    """The complaint made by the same submission minutes ago, if there is one."""
+    since = timezone.now() - timedelta(minutes=FORM_DUPLICATE_WINDOW_MINUTES)
+    earlier = (
+        FormSubmission.objects.filter(
+            fingerprint=fingerprint, at__gte=since, complaint__isnull=False
+        )
+        .select_related("complaint")
+        .order_by("-at")
+        .first()
+    )
+    return earlier.complaint if earlier else None
+
+
 def rate_limited(key: str) -> bool:
     since = timezone.now() - timedelta(minutes=FORM_RATE_WINDOW_MINUTES)
     return FormSubmission.objects.filter(client_key=key, at__gte=since).count() >= FORM_RATE_LIMIT
@@ -121,10 +145,17 @@ def online_complaint_submit(
     client_address: str,
     honeypot: str = "",
 ) -> Complaint:
-    """A complaint from the public form, received today; the receipt is emailed after commit."""
+    """A complaint from the public form, received today; the receipt goes through the outbox."""
     if honeypot.strip():
         raise RuleBroken(SPAM_SUSPECTED, field="honeypot")
     key = client_key(client_address)
+    fingerprint = submission_fingerprint(data)
+    # Checked and written under one lock per address and per submission, so neither two
+    # submissions at the same instant nor ten from one address can all pass before any writes.
+    hold(f"public-form:address:{key}", f"public-form:submission:{fingerprint}")
+    earlier = sent_already(fingerprint)
+    if earlier is not None:
+        return earlier  # the same complaint again: no second complaint, no second receipt
     if rate_limited(key):
         raise RuleBroken(RATE_LIMITED, field="rate_limit")
     if len(files) > MAX_FILES:
@@ -195,8 +226,6 @@ def online_complaint_submit(
             review_on=review_on,
             actor=None,
         )
-    FormSubmission.objects.create(client_key=key, complaint=complaint)
-    transaction.on_commit(
-        lambda: send_receipt(complaint, to=data.email.strip(), name=data.full_name.strip())
-    )
+    FormSubmission.objects.create(client_key=key, fingerprint=fingerprint, complaint=complaint)
+    send_receipt(complaint, to=data.email.strip(), name=data.full_name.strip())
     return complaint

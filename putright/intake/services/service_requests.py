@@ -10,8 +10,9 @@ from django.utils import timezone
 from putright.complaints import services as complaint_services
 from putright.complaints.constants import Channel
 from putright.complaints.models import Complaint
-from putright.complaints.services.common import record_event, require_text
+from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.validation import require_text
 from putright.intake.constants import CLOSED_REQUEST_STATUSES, ServiceRequestStatus
 from putright.intake.models import ServiceRequest, ServiceRequestUpdate
 from putright.people.models import Resident

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import Complaint
-from putright.complaints.services.common import require_text
 from putright.core.errors import InvalidInput
+from putright.core.validation import require_text
 from putright.intake.constants import (
     SURVEY_DISSATISFIED_AT_OR_BELOW,
     SURVEY_FOLLOW_UP_WORKING_DAYS,

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from putright.complaints.tests.stories import acknowledged, escalated, received, responded
-from putright.intake.triage import TriagePrompt, triage_prompts
+from putright.complaints.triage import TriagePrompt, triage_prompts
 from putright.people.models import ContactRestriction, Representative, Vulnerability
 
 pytestmark = pytest.mark.django_db

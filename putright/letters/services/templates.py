@@ -5,6 +5,8 @@ from typing import Any
 from django.db import transaction
 
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.permissions import Action, allowed
+from putright.core.profile import current_profile
 from putright.letters.constants import LetterKind
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import LetterTemplate
@@ -14,7 +16,6 @@ from putright.letters.rendering import RenderedLetter
 from putright.letters.requirements import required_elements
 from putright.letters.templating import template_errors
 from putright.people.models import Resident
-from putright.rules.profile import get_profile
 
 ADMINISTRATORS_ONLY = "Only an administrator can change letter templates."
 SUBJECT_REQUIRED = "Give the letter a subject."
@@ -22,16 +23,11 @@ UNKNOWN_KIND = "Choose a kind of letter from the list."
 
 
 def is_template_editor(user: Any) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (getattr(user, "role", None) == "admin" or user.is_superuser)
-    )
+    return allowed(user, Action.EDIT_LETTER_TEMPLATES)
 
 
 def _stages_for(kind: str) -> list[int | None]:
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     if kind in {LetterKind.RESPONSE, LetterKind.ACKNOWLEDGEMENT, LetterKind.EXTENSION}:
         return [stage.number for stage in profile.stages]
     return [None]
@@ -48,7 +44,7 @@ def template_preview(
 
     if kind not in LetterKind.values:
         raise InvalidInput(UNKNOWN_KIND, field="kind")
-    profile = get_profile("hos-2024")
+    profile = current_profile()
     errors = template_errors(subject, body, required_elements(kind, profile=profile, stage=stage))
     if errors:
         raise InvalidInput(" ".join(errors), field="body")

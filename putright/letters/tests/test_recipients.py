@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from putright.complaints.services.common import today
+from putright.core.clock import today
 from putright.letters.constants import DeliveryChannel
 from putright.letters.recipients import (
     REPRESENTATIVE,

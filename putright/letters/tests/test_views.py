@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 
 from putright.accounts.factories import TEST_PASSWORD
+from putright.complaints.constants import DraftStatus
+from putright.complaints.services.review import response_draft_submit
 from putright.complaints.tests.stories import response_input
-from putright.letters.constants import DraftStatus, OutboxStatus
+from putright.letters.constants import OutboxStatus
 from putright.letters.models import Letter, LetterTemplate, OutboxItem
-from putright.letters.services.review import response_draft_submit
 from putright.letters.templating import default_body
 from putright.people.models import Adjustment
 

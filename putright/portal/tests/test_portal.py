@@ -382,3 +382,57 @@ def test_the_acknowledgement_letter_the_letters_app_sends_appears_in_the_portal(
     letter = sent.first()
     assert letter.subject in page
     assert letter.attachments.first().original_name in page
+
+
+# --- one door out: sign-in links leave from the task worker (issue 12) ---------------------
+
+
+def test_asking_for_a_link_does_the_same_for_known_and_unknown_addresses_and_sends_nothing(
+    client, rosas_complaint, settings, django_capture_on_commit_callbacks
+):
+    """Same work in the request (so the same time), no email inside it: the lookup, the link
+    and the email all happen in the task worker."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from putright.letters.models import Letter
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    statements = {}
+    for email in ("rosa.bell@example.org", "stranger@example.org"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post("/portal/", {"email": email})
+        assert response.status_code == 200
+        assert "Check your email" in response.content.decode()
+        statements[email] = [q["sql"].split(" ")[0] for q in queries.captured_queries]
+    assert statements["rosa.bell@example.org"] == statements["stranger@example.org"]
+    assert mail.outbox == []
+    assert not SignInLink.objects.exists()
+    assert not Letter.objects.exists()
+    jobs = DBTaskResult.objects.order_by("enqueued_at")
+    assert [job.task_path for job in jobs] == ["putright.portal.tasks.send_sign_in_links"] * 2
+    assert [job.args_kwargs["args"][0] for job in jobs] == [
+        "rosa.bell@example.org",
+        "stranger@example.org",
+    ]
+
+
+def test_the_sign_in_email_goes_through_the_outbox_and_the_link_is_not_kept_once_sent(
+    client, rosas_complaint, django_capture_on_commit_callbacks
+):
+    from putright.letters.constants import MessageKind, OutboxStatus
+    from putright.letters.models import Letter
+
+    path = request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks)
+    letter = Letter.objects.get(kind=MessageKind.SIGN_IN)
+    assert letter.delivery.status == OutboxStatus.SENT
+    assert mail.outbox[-1].extra_headers["Message-ID"] == letter.message_id
+    assert path not in letter.text
+    assert "[link removed once sent]" in letter.text

@@ -63,6 +63,19 @@ def test_ch02_stage_two_counts_responses_in_the_year(year_2025):
     assert figures["ch02-stage2-outside"].numerator == 0
 
 
+def test_ch02_states_the_response_limits_of_the_profile(year_2025):
+    from dataclasses import replace
+
+    from putright.rules.profile import get_profile
+
+    code = get_profile()
+    stages = (replace(code.stage(1), response_limit=15), replace(code.stage(2), response_limit=30))
+    facts = selectors.stage_facts(reporting_year(2025), on=REPORT_DAY)
+    figures = {f.key: f for f in ch02(facts, 2025, profile=replace(code, stages=stages))}
+    assert "within the original 15 working days" in figures["ch02-stage1-original"].label
+    assert "within the original 30 working days" in figures["ch02-stage2-original"].label
+
+
 def test_a_year_with_no_responses_reports_no_percentage(year_2025):
     facts = selectors.stage_facts(reporting_year(2024), on=REPORT_DAY)
     figures = {f.key: f for f in ch02(facts, 2024)}

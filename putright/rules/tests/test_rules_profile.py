@@ -182,6 +182,7 @@ def _stage(number: int, *, final: bool) -> StageRule:
         response_provision=f"X{number}.2",
         extension_cap=5,
         extension_provision=f"X{number}.3",
+        decisions_provision=f"X{number}.5",
         required_elements=(ResponseElement("a", "decisions", "The decision", f"X{number}.4"),),
         escalates_to="the next step" if not final else "the Made-up Ombudsman",
         is_final=final,

@@ -10,16 +10,14 @@ from typing import Any
 
 from django import forms
 
-from putright.complaints.constants import Outcome
-from putright.complaints.forms import CaseActionForm, date_field, staff_choice, text_area
-from putright.complaints.models import Complaint
+from putright.complaints.constants import DraftStatus, Outcome
+from putright.complaints.forms.base import CaseActionForm, date_field, staff_choice, text_area
+from putright.complaints.models import Complaint, ResponseDraft
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
 from putright.complaints.services.common import profile_for
+from putright.complaints.services.review import response_draft_input, response_draft_submit
 from putright.complaints.services.stages import NO_SUMMARY
 from putright.core.errors import ComplaintError
-from putright.letters.constants import DraftStatus
-from putright.letters.models import ResponseDraft
-from putright.letters.services import response_draft_input, response_draft_submit
 from putright.rules.workflow import Action
 
 REMEDY_ROWS = 4

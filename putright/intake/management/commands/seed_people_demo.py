@@ -4,7 +4,7 @@ survey answers and mailbox messages for the residents seed_demo created."""
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from putright.people import demo
+from putright.intake import demo
 
 
 class Command(BaseCommand):

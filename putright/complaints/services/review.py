@@ -1,8 +1,8 @@
 """Review before sending (policy 6.4): a response is drafted, reviewed by a colleague who is
 not its author, and only an approved draft is issued – its letter then goes out.
 
-Contract 1 with the staff web app: ``response_draft_submit`` and ``response_draft_input``
-keep exactly these signatures.
+Other apps vet a response through ``hooks.register_response_check`` (the letters app refuses
+one whose letter would miss what the Code requires), so this module never imports them.
 """
 
 from datetime import date
@@ -14,22 +14,20 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from putright.accounts.permissions import can_work_cases
-from putright.complaints import services
-from putright.complaints.models import Response, Stage
-from putright.complaints.services import (
+from putright.complaints.constants import DraftStatus
+from putright.complaints.hooks import run_response_checks
+from putright.complaints.models import Response, ResponseDraft, Stage
+from putright.complaints.services.common import lock_stage, record_event
+from putright.complaints.services.stages import (
     ActionInput,
     DecisionInput,
     RemedyInput,
     ResponseInput,
+    stage_respond,
 )
-from putright.complaints.services.common import record_event, require_text
 from putright.core.errors import RuleBroken
-from putright.letters.constants import DraftStatus, LetterKind
-from putright.letters.context import response_context
-from putright.letters.models import ResponseDraft
-from putright.letters.recipients import recipients_for
-from putright.letters.services.letters import letter_prepare
+from putright.core.permissions import Action, allowed
+from putright.core.validation import require_text
 
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can draft or review a response."
 ALREADY_IN_REVIEW = "Version {version} of this response is already waiting for review."
@@ -122,37 +120,23 @@ def _check_would_issue(stage: Stage, data: ResponseInput, actor: Any) -> None:
     fresh = Stage.objects.select_related("complaint").get(pk=stage.pk)
     try:
         with transaction.atomic():
-            services.stage_respond(stage=fresh, data=data, actor=actor)
+            stage_respond(stage=fresh, data=data, actor=actor)
             raise _DryRun
     except _DryRun:
         pass
 
 
-def _gate(stage: Stage, data: ResponseInput) -> None:
-    """The response letter must pass the content gate for every recipient."""
-    complaint = stage.complaint
-    for recipient in recipients_for(complaint):
-        letter_prepare(
-            kind=LetterKind.RESPONSE,
-            resident=complaint.resident,
-            recipient=recipient,
-            context=response_context(stage, data, issued_on=timezone.localdate()),
-            complaint=complaint,
-            stage=stage.number,
-        )
-
-
 @transaction.atomic
 def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> ResponseDraft:
     """Save a drafted response as the next version and send it for review (policy 6.4)."""
-    if not can_work_cases(actor):
+    if not allowed(actor, Action.REVIEW_RESPONSES):
         raise RuleBroken(NOT_A_CASE_WORKER)
-    stage = Stage.objects.select_for_update().select_related("complaint").get(pk=stage.pk)
+    stage = lock_stage(stage)
     waiting = stage.response_drafts.filter(status=DraftStatus.IN_REVIEW).first()
     if waiting is not None:
         raise RuleBroken(ALREADY_IN_REVIEW.format(version=waiting.version))
     _check_would_issue(stage, data, actor)
-    _gate(stage, data)
+    run_response_checks(stage, data)
     stage.response_drafts.filter(status=DraftStatus.RETURNED).update(status=DraftStatus.SUPERSEDED)
     latest = stage.response_drafts.aggregate(latest=Max("version"))["latest"] or 0
     draft = ResponseDraft.objects.create(
@@ -173,10 +157,18 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
     return draft
 
 
+def _lock_draft(draft: ResponseDraft) -> ResponseDraft:
+    """The draft as it is now, under its complaint's lock (the complaint first, always)."""
+    stage = lock_stage(Stage.objects.select_related("complaint").get(pk=draft.stage_id))
+    draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
+    draft.stage = stage
+    return draft
+
+
 def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
     if draft.status != DraftStatus.IN_REVIEW:
         raise RuleBroken(NOT_IN_REVIEW)
-    if not can_work_cases(actor):
+    if not allowed(actor, Action.REVIEW_RESPONSES):
         raise RuleBroken(NOT_A_CASE_WORKER)
     if draft.author_id == actor.pk:
         raise RuleBroken(REVIEWER_IS_AUTHOR, provision="policy 6.4")
@@ -185,11 +177,7 @@ def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
 @transaction.atomic
 def response_draft_return(*, draft: ResponseDraft, actor: Any, comments: str) -> ResponseDraft:
     """Send a draft back to its author with what must change."""
-    draft = (
-        ResponseDraft.objects.select_for_update()
-        .select_related("stage__complaint")
-        .get(pk=draft.pk)
-    )
+    draft = _lock_draft(draft)
     _check_reviewer(draft, actor)
     comments = require_text(comments, "comments", RETURN_NEEDS_COMMENTS)
     draft.status = DraftStatus.RETURNED
@@ -212,15 +200,11 @@ def response_draft_return(*, draft: ResponseDraft, actor: Any, comments: str) ->
 def response_draft_approve(*, draft: ResponseDraft, actor: Any, comments: str = "") -> Response:
     """Approve a draft: the response is issued (its author stays the author) and its letter
     goes out once committed (the ``stage.responded`` listener)."""
-    draft = (
-        ResponseDraft.objects.select_for_update()
-        .select_related("stage__complaint")
-        .get(pk=draft.pk)
-    )
+    draft = _lock_draft(draft)
     _check_reviewer(draft, actor)
     data = response_draft_input(draft)
-    _gate(draft.stage, data)
-    response = services.stage_respond(stage=draft.stage, data=data, actor=draft.author)
+    run_response_checks(draft.stage, data)
+    response = stage_respond(stage=draft.stage, data=data, actor=draft.author)
     draft.status = DraftStatus.APPROVED
     draft.reviewer = actor
     draft.reviewed_at = timezone.now()

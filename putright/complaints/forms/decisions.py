@@ -1,0 +1,195 @@
+"""Case actions that decide a complaint's course: exclude, reinstate, withdraw, close, and
+the Housing Ombudsman's referral and outcome."""
+
+from typing import Any
+
+from django import forms
+
+from putright.complaints import services
+from putright.complaints.constants import ReferralOutcome
+from putright.complaints.forms.base import (
+    CaseActionForm,
+    date_field,
+    text_area,
+)
+from putright.complaints.models import Complaint
+from putright.complaints.services import intake as intake_rules
+from putright.complaints.services import record as record_rules
+from putright.complaints.services.common import profile_for
+from putright.core.clock import today
+from putright.rules.workflow import Action
+
+
+class ExcludeForm(CaseActionForm):
+    slug = "exclude"
+    title = "Do not accept the complaint"
+    button = "Do not accept"
+    workflow_action = Action.EXCLUDE
+    confirm = (
+        "Record that this complaint is not accepted? The resident must be told why and that "
+        "they can take it to the Housing Ombudsman (Code 2.4)."
+    )
+    intro = "Decide case by case, with evidence: accept unless a valid reason applies (Code 2.1)."
+
+    ground = forms.ChoiceField(
+        label="Reason", error_messages={"required": "Choose a reason from the list."}
+    )
+    reasoning = text_area(
+        "Evidence and reasoning for this complaint", message=intake_rules.EXCLUSION_NEEDS_REASONING
+    )
+    discretion_considered = forms.BooleanField(
+        label="I considered using discretion to accept it", required=False
+    )
+    discretion_notes = text_area("Notes on discretion", required=False)
+    decided_on = date_field("Date decided")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grounds = profile_for(self.complaint).exclusion_grounds
+        self.fields["ground"].choices = [("", "Choose a reason")] + [
+            (g.code, f"{g.label} ({g.source})") for g in grounds
+        ]
+        self.fields["decided_on"].initial = today()
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        services.complaint_exclude(
+            complaint=self.complaint,
+            ground=d["ground"],
+            reasoning=d["reasoning"],
+            discretion_considered=d["discretion_considered"],
+            discretion_notes=d["discretion_notes"],
+            decided_on=d["decided_on"],
+            actor=actor,
+        )
+        return "The complaint is recorded as not accepted."
+
+
+class ReinstateForm(CaseActionForm):
+    slug = "reinstate"
+    title = "Accept the complaint after all"
+    button = "Reinstate"
+    workflow_action = Action.REINSTATE
+
+    reason = text_area("Why it is now accepted")
+
+    def run(self, *, actor: Any) -> str:
+        services.complaint_reinstate(
+            complaint=self.complaint, reason=self.cleaned_data["reason"], actor=actor
+        )
+        return "The complaint has been reinstated."
+
+
+class WithdrawForm(CaseActionForm):
+    slug = "withdraw"
+    title = "Record that the resident withdrew the complaint"
+    button = "Record withdrawal"
+    workflow_action = Action.WITHDRAW
+    confirm = "Record that the resident withdrew this complaint? Its clocks stop."
+
+    reason = text_area("What the resident said", message=record_rules.WITHDRAW_NEEDS_REASON)
+    withdrawn_on = date_field("Date withdrawn")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = today()
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        services.complaint_withdraw(
+            complaint=self.complaint,
+            reason=d["reason"],
+            withdrawn_on=d["withdrawn_on"],
+            actor=actor,
+        )
+        return "The complaint is recorded as withdrawn."
+
+
+class CloseForm(CaseActionForm):
+    slug = "close"
+    title = "Close the complaint"
+    button = "Close the complaint"
+    workflow_action = Action.CLOSE
+    confirm = "Close this complaint? Outstanding remedies and actions stay on the work list."
+
+    reason = text_area("Why it is being closed", message=record_rules.CLOSE_NEEDS_REASON)
+    closed_on = date_field("Date closed")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = today()
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        services.complaint_close(
+            complaint=self.complaint, reason=d["reason"], closed_on=d["closed_on"], actor=actor
+        )
+        return "The complaint is closed."
+
+
+class OmbudsmanReferralForm(CaseActionForm):
+    slug = "ombudsman"
+    title = "Record a referral to the Housing Ombudsman"
+    button = "Record the referral"
+    workflow_action = Action.REFER_TO_OMBUDSMAN
+
+    referred_on = date_field("Date referred")
+    ombudsman_reference = forms.CharField(
+        label="Ombudsman's reference", required=False, max_length=40
+    )
+    notes = text_area("Notes", required=False)
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        services.ombudsman_referral_record(
+            complaint=self.complaint,
+            referred_on=d["referred_on"],
+            ombudsman_reference=d["ombudsman_reference"],
+            notes=d["notes"],
+            actor=actor,
+        )
+        return "The Ombudsman referral is recorded."
+
+
+class OmbudsmanOutcomeForm(CaseActionForm):
+    slug = "ombudsman-outcome"
+    title = "Record the Housing Ombudsman's finding"
+    button = "Record the finding"
+    workflow_action = Action.REFER_TO_OMBUDSMAN
+
+    referral = forms.ModelChoiceField(
+        queryset=None,
+        label="Referral",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the referral."},
+    )
+    outcome = forms.ChoiceField(
+        label="Finding",
+        choices=[("", "Choose the finding")]
+        + [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
+        error_messages={"required": "Choose the Ombudsman's finding from the list."},
+    )
+    outcome_on = date_field("Date of the finding")
+    notes = text_area("Notes, including any orders", required=False)
+
+    @classmethod
+    def available(cls, complaint: Complaint, user: Any) -> bool:
+        return complaint.ombudsman_referrals.filter(outcome=ReferralOutcome.PENDING).exists()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = self.complaint.ombudsman_referrals.filter(
+            outcome=ReferralOutcome.PENDING
+        )
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        services.ombudsman_outcome_record(
+            referral=d["referral"],
+            outcome=d["outcome"],
+            outcome_on=d["outcome_on"],
+            notes=d["notes"],
+            actor=actor,
+        )
+        return "The Ombudsman's finding is recorded."

@@ -1,0 +1,42 @@
+"""The work queue's filters."""
+
+from typing import Any
+
+from django import forms
+
+from putright.complaints.constants import Channel
+from putright.complaints.models import Category
+from putright.complaints.selectors import queue_handlers
+from putright.rules.workflow import OPEN_STATES, State
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    stage = forms.TypedChoiceField(
+        label="Stage",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any"), ("1", "Stage 1"), ("2", "Stage 2")],
+    )
+    status = forms.ChoiceField(label="Status", required=False)
+    category = forms.ModelChoiceField(
+        label="Category", queryset=Category.objects.all(), required=False, empty_label="Any"
+    )
+    handler = forms.ModelChoiceField(
+        label="Handler", queryset=queue_handlers(), required=False, empty_label="Anyone"
+    )
+    channel = forms.ChoiceField(
+        label="Channel", required=False, choices=[("", "Any"), *Channel.choices]
+    )
+    overdue = forms.BooleanField(label="Overdue", required=False)
+    extended = forms.BooleanField(label="Extended", required=False)
+    vulnerable = forms.BooleanField(label="Vulnerable resident", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from putright.complaints.constants import Status
+
+        self.fields["status"].choices = [("", "Any")] + [
+            (value, label) for value, label in Status.choices if State(value) in OPEN_STATES
+        ]

@@ -1,0 +1,225 @@
+"""Case actions on a stage: acknowledge, add points, extend, escalate, assign."""
+
+from typing import Any
+
+from django import forms
+
+from putright.complaints import services
+from putright.complaints.forms.base import (
+    YES_NO,
+    CaseActionForm,
+    date_field,
+    staff_choice,
+    text_area,
+)
+from putright.complaints.models import Complaint
+from putright.complaints.services import intake as intake_rules
+from putright.complaints.services import stages as stage_rules
+from putright.core import permissions as perms
+from putright.core.clock import today
+from putright.rules.workflow import Action, State
+
+
+class AcknowledgeForm(CaseActionForm):
+    slug = "acknowledge"
+    title = "Acknowledge and define the complaint"
+    button = "Acknowledge and start the response clock"
+    workflow_action = Action.ACKNOWLEDGE
+    intro = (
+        "Record the complaint definition agreed with the resident (Code 5.6–5.7). "
+        "The response is due 10 working days after acknowledgement at stage 1, 20 at stage 2."
+    )
+
+    points = text_area(
+        "Points of complaint",
+        required=False,
+        help_text="One point per line. Each gets its own decision in the response.",
+        rows=5,
+    )
+    outcomes_sought = text_area("Outcomes the resident wants", message=stage_rules.NO_OUTCOMES)
+    responsible_for = text_area(
+        "What we are responsible for", message=stage_rules.NO_RESPONSIBILITY
+    )
+    not_responsible_for = text_area("What we are not responsible for", required=False)
+    to_clarify = text_area("Anything to clarify with the resident", required=False)
+    acknowledged_on = date_field("Date acknowledged")
+    handler = staff_choice("Complaint handler", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["acknowledged_on"].initial = today()
+        if self.complaint.current_stage == 2:
+            self.fields[
+                "points"
+            ].help_text = (
+                "Only new points; the stage 1 definition carries over. One point per line."
+            )
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        stage = services.stage_acknowledge(
+            stage=self.stage,
+            points=d["points"].splitlines(),
+            outcomes_sought=d["outcomes_sought"],
+            responsible_for=d["responsible_for"],
+            not_responsible_for=d["not_responsible_for"],
+            to_clarify=d["to_clarify"],
+            acknowledged_on=d["acknowledged_on"],
+            handler=d["handler"],
+            actor=actor,
+        )
+        return f"Stage {stage.number} acknowledged. The response is due {stage.response_due:%-d %B %Y}."
+
+
+class AddPointsForm(CaseActionForm):
+    slug = "add-points"
+    title = "Add points raised by the resident"
+    button = "Add the points"
+    workflow_action = Action.ADD_NOTE  # always possible: unrelated points become a new complaint
+    intro = (
+        "Related points raised before the stage 1 response join this complaint; otherwise "
+        "(or if adding them would unreasonably delay the response) they become a new, "
+        "linked complaint (Code 6.8)."
+    )
+
+    points = text_area(
+        "New points", help_text="One point per line.", message=intake_rules.NO_POINTS
+    )
+    related = forms.TypedChoiceField(
+        label="Are the new points related to this complaint?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        error_messages={"required": "Say whether the new points are related."},
+    )
+    would_delay = forms.BooleanField(
+        label="Adding them would unreasonably delay the response", required=False
+    )
+    received_on = date_field("Date the resident raised them")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = today()
+
+    @classmethod
+    def available(cls, complaint: Complaint, user: Any) -> bool:
+        return complaint.state not in {State.EXCLUDED, State.WITHDRAWN}
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        result = services.complaint_add_points(
+            complaint=self.complaint,
+            points=d["points"].splitlines(),
+            related=d["related"],
+            would_delay=d["would_delay"],
+            received_on=d["received_on"],
+            actor=actor,
+        )
+        if result.merged:
+            return "The points were added to the stage 1 definition."
+        return f"The points were logged as a new linked complaint, {result.complaint.reference}."
+
+
+class ExtendForm(CaseActionForm):
+    slug = "extend"
+    title = "Extend the response deadline"
+    button = "Extend the deadline"
+    workflow_action = Action.EXTEND
+    template = "complaints/extend.html"
+
+    new_due = date_field("New response date")
+    reason = text_area(
+        "Reason for the extension",
+        help_text="This is explained to the resident.",
+        message=stage_rules.EXTENSION_NEEDS_REASON,
+    )
+    resident_informed_on = date_field(
+        "Date the resident was told",
+        help_text="They must be told with the Housing Ombudsman's contact details (Code 6.5 / 6.16).",
+    )
+    update_interval_days = forms.IntegerField(
+        label="Keep the resident updated every (working days)",
+        min_value=1,
+        max_value=20,
+        initial=5,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"required": "Enter how often the resident will be updated."},
+    )
+    good_reason = text_area(
+        "Good reason to go beyond the Code's cap",
+        required=False,
+        help_text="Only when the new date is later than the cap shown above.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resident_informed_on"].initial = today()
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        extension = services.stage_extend(
+            stage=self.stage,
+            new_due=d["new_due"],
+            reason=d["reason"],
+            resident_informed_on=d["resident_informed_on"],
+            update_interval_days=d["update_interval_days"],
+            good_reason=d["good_reason"],
+            actor=actor,
+        )
+        return f"The response deadline is now {extension.new_due:%-d %B %Y}."
+
+
+class EscalateForm(CaseActionForm):
+    slug = "escalate"
+    title = "Escalate to stage 2"
+    button = "Escalate to stage 2"
+    workflow_action = Action.ESCALATE
+    confirm = "Escalate this complaint to stage 2? The stage 2 clock starts on the date given."
+    intro = "The resident does not have to give reasons for escalating (Code 6.12)."
+
+    requested_on = date_field("Date the resident asked to escalate")
+    reason = text_area("What the resident said, if anything", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_on"].initial = today()
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        stage = services.complaint_escalate(
+            complaint=self.complaint,
+            requested_on=d["requested_on"],
+            reason=d["reason"],
+            actor=actor,
+        )
+        return (
+            f"Escalated to stage 2. Acknowledge it by {stage.ack_due:%-d %B %Y}; "
+            "it needs a different handler from stage 1."
+        )
+
+
+class AssignForm(CaseActionForm):
+    slug = "assign"
+    title = "Assign the complaint"
+    button = "Assign"
+    workflow_action = Action.ASSIGN
+    permission = perms.Action.ASSIGN
+
+    handler = staff_choice("Handler")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.complaint.current_stage == 2:
+            first = self.complaint.stages.filter(number=1).select_related("handler").first()
+            if first and first.handler:
+                self.fields[
+                    "handler"
+                ].help_text = (
+                    f"{first.handler} handled stage 1, so cannot handle stage 2 (Code 6.13)."
+                )
+
+    def run(self, *, actor: Any) -> str:
+        stage = services.stage_assign(
+            stage=self.stage, handler=self.cleaned_data["handler"], actor=actor
+        )
+        return f"Stage {stage.number} is now with {stage.handler}."

@@ -1,0 +1,140 @@
+"""`Idempotency-Key` on API POSTs: a retried request acts once and gets the first answer."""
+
+from datetime import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from putright.complaints.models import CaseEvent, Complaint
+from putright.complaints.tests.stories import LONDON
+from putright.complaints.tests.test_api import ACK, client_for, receive
+from putright.complaints.tests.test_concurrency import at_once, on_postgresql
+from putright.core.idempotency import KEY_REUSED, REPLAYED_HEADER
+from putright.core.models import IdempotentRequest
+from putright.people.models import Resident
+
+BODY = {
+    "channel": "phone",
+    "received_on": "2026-02-27",
+    "description": "Black mould in the bathroom since the roof leak in January.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _monday_morning(time_machine):
+    time_machine.move_to(datetime(2026, 3, 2, 9, 30, tzinfo=LONDON), tick=False)
+
+
+@pytest.fixture
+def rosa(db):
+    return Resident.objects.create(full_name="Rosa Bell", email="rosa@example.org")
+
+
+def create(api: APIClient, rosa, key: str, **extra):
+    return api.post(
+        "/api/v1/complaints/",
+        {**BODY, "resident": rosa.pk, **extra},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+@pytest.mark.django_db
+def test_a_retried_create_makes_one_complaint_and_gets_the_first_answer(handler, rosa):
+    api = client_for(handler)
+
+    first = create(api, rosa, "key-1")
+    retry = create(api, rosa, "key-1")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json() == first.json()
+    assert retry[REPLAYED_HEADER] == "true"
+    assert REPLAYED_HEADER not in first
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_key_for_a_different_request_is_refused(handler, rosa):
+    api = client_for(handler)
+    create(api, rosa, "key-1")
+
+    reused = create(api, rosa, "key-1", description="Something else entirely.")
+
+    assert reused.status_code == 422
+    assert reused.json()["detail"] == KEY_REUSED
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_retried_acknowledgement_replays_its_success_rather_than_a_conflict(handler, rosa):
+    api = client_for(handler)
+    ref = receive(api, rosa)["reference"]
+    url = f"/api/v1/complaints/{ref}/acknowledge/"
+
+    first = api.post(url, ACK, format="json", HTTP_IDEMPOTENCY_KEY="ack-1")
+    retry = api.post(url, ACK, format="json", HTTP_IDEMPOTENCY_KEY="ack-1")
+    fresh = api.post(url, ACK, format="json", HTTP_IDEMPOTENCY_KEY="ack-2")
+
+    assert (first.status_code, retry.status_code, fresh.status_code) == (200, 200, 409)
+    assert CaseEvent.objects.filter(code="stage.acknowledged").count() == 1
+
+
+@pytest.mark.django_db
+def test_keys_belong_to_one_user(handler, second_handler, rosa):
+    create(client_for(handler), rosa, "shared")
+    create(client_for(second_handler), rosa, "shared")
+
+    assert Complaint.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_key_expires_after_a_day(handler, rosa, time_machine):
+    api = client_for(handler)
+    create(api, rosa, "key-1")
+    time_machine.shift(60 * 60 * 25)
+
+    again = create(api, rosa, "key-1", received_on="2026-03-02")
+
+    assert again.status_code == 201
+    assert REPLAYED_HEADER not in again
+    assert Complaint.objects.count() == 2
+    assert IdempotentRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_server_error_keeps_nothing_so_the_retry_acts(handler, rosa, monkeypatch):
+    from putright.complaints import services
+
+    real = services.complaint_receive
+    calls = []
+
+    def fails_once(**kwargs):
+        calls.append(1)
+        result = real(**kwargs)
+        if len(calls) == 1:
+            raise RuntimeError("connection lost after the insert")
+        return result
+
+    monkeypatch.setattr(services, "complaint_receive", fails_once)
+    api = client_for(handler)
+    api.raise_request_exception = False
+
+    failed = create(api, rosa, "key-1")
+    retry = create(api, rosa, "key-1")
+
+    assert (failed.status_code, retry.status_code) == (500, 201)
+    assert Complaint.objects.count() == 1  # the failed attempt's complaint was rolled back
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_sent_twice_at_the_same_instant_acts_once(handler, rosa):
+    for attempt in range(3):
+        key = f"together-{attempt}"
+        apis = [client_for(handler), client_for(handler)]
+
+        responses = at_once(*(lambda a=a, k=key: create(a, rosa, k) for a in apis))
+
+        assert [r.status_code for r in responses] == [201, 201]
+        assert responses[0].json() == responses[1].json()
+        assert Complaint.objects.count() == attempt + 1

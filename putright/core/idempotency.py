@@ -1,0 +1,133 @@
+"""`Idempotency-Key` on every API POST: a retry acts once and gets the first answer again.
+
+A client that did not hear back (a lost connection, a timeout) sends the same request with the
+same key. The first request with a key runs inside one transaction together with the stored
+answer, so either both are kept or neither is: the retry then replays the stored answer
+(`Idempotent-Replayed: true`) or, if the first failed, runs afresh. The same key with a
+different request is refused (422). Keys are per user and kept for 24 hours.
+"""
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+from putright.core.models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+API_PREFIX = "/api/"
+KEPT_FOR = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+KEY_REUSED = (
+    "This Idempotency-Key was already used for a different request. Use a new key for each "
+    "new request, and the same key only to retry the same one."
+)
+KEY_TOO_LONG = f"The Idempotency-Key must be at most {MAX_KEY_LENGTH} characters."
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    """The API's one error shape (putright.complaints.api.exception_handler)."""
+    body = {
+        "error": "idempotency_key_reused" if status == 422 else "invalid_input",
+        "detail": detail,
+        "field": None,
+        "provision": "",
+        "fields": {},
+    }
+    return JsonResponse(body, status=status)
+
+
+def _api_user(request: HttpRequest) -> Any:
+    """The user DRF will see (token or session), or None; the view itself enforces access."""
+    drf = Request(
+        request, authenticators=[a() for a in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    )
+    try:
+        user = drf.user
+    except APIException:
+        return None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def request_hash(request: HttpRequest) -> str:
+    """A fingerprint of what was asked: the path and the body, parsed, so a multipart retry
+    with a new boundary or JSON with its keys reordered still counts as the same request."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    content_type = request.content_type or ""
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        fields = sorted((k, request.POST.getlist(k)) for k in request.POST)
+        digest.update(json.dumps(fields).encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"{name}:{upload.name}:{upload.size}:".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        body = request.body
+        with contextlib.suppress(ValueError):  # not JSON: the bytes themselves
+            body = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
+        digest.update(body)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotentRequest) -> HttpResponse:
+    response = HttpResponse(
+        record.body, status=record.status, content_type=record.content_type or None
+    )
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+class IdempotencyKeyMiddleware:
+    """Honours `Idempotency-Key` on POSTs to the API (every endpoint, whichever app owns it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get(HEADER, "").strip()
+        if request.method != "POST" or not key or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if len(key) > MAX_KEY_LENGTH:
+            return _error(400, KEY_TOO_LONG)
+        user = _api_user(request)
+        if user is None:
+            return self.get_response(request)  # refused by the view's own checks
+        fingerprint = request_hash(request)
+        with transaction.atomic():
+            IdempotentRequest.objects.filter(
+                user_id=user.pk, key=key, created_at__lt=timezone.now() - KEPT_FOR
+            ).delete()
+            try:
+                with transaction.atomic():
+                    # Waits for a concurrent first request with this key to finish.
+                    record = IdempotentRequest.objects.create(
+                        user_id=user.pk, key=key, path=request.path[:300], request_hash=fingerprint
+                    )
+            except IntegrityError:
+                earlier = IdempotentRequest.objects.get(user_id=user.pk, key=key)
+                if earlier.request_hash != fingerprint or earlier.path != request.path[:300]:
+                    return _error(422, KEY_REUSED)
+                return _replay(earlier)
+            response = self.get_response(request)
+            if response.status_code >= 500 or getattr(response, "streaming", False):
+                # Nothing is kept, the key included: the client may retry and act afresh.
+                transaction.set_rollback(True)
+                return response
+            record.status = response.status_code
+            record.content_type = response.get("Content-Type", "")
+            record.body = response.content.decode(response.charset or "utf-8")
+            record.save(update_fields=["status", "content_type", "body"])
+        IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+        return response

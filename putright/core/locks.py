@@ -1,0 +1,29 @@
+"""Named locks held until the transaction ends, for checks that must not race with their write
+(a rate limit: count, then insert; a duplicate check: look, then create)."""
+
+import hashlib
+
+from django.db import connection
+from django.db.transaction import TransactionManagementError
+
+NOT_IN_TRANSACTION = "A named lock is held until the transaction ends: call it inside one."
+
+
+def _lock_id(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def hold(*names: str) -> None:
+    """Wait for, then hold, a lock on each name until the current transaction ends.
+
+    PostgreSQL: transaction-level advisory locks, taken in one order so two holders cannot
+    deadlock. SQLite: nothing to do — a write transaction starts with BEGIN IMMEDIATE
+    (settings), which already holds the whole database's write lock.
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(NOT_IN_TRANSACTION)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for lock_id in sorted({_lock_id(n) for n in names}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])

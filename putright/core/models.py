@@ -1,0 +1,98 @@
+"""Records that make a repeated request act once: staff form tokens and API idempotency keys.
+
+Users are kept as plain ids: core sits below the accounts app and never points up to it.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class SubmissionToken(models.Model):
+    """A staff form's one-time token, spent by the submission that acted on it.
+
+    The row is written in the same transaction as the change, so a double-click's second
+    request either waits for the first and finds the token spent, or (if the first failed)
+    acts itself. Kept for a day, then purged.
+    """
+
+    token = models.UUIDField(unique=True)
+    user_id = models.PositiveBigIntegerField(null=True)
+    path = models.CharField(max_length=300)
+    # Where the first submission went on to: the second is sent there too.
+    result_url = models.CharField(max_length=500, blank=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.path})"
+
+
+class IdempotentRequest(models.Model):
+    """An API POST sent with an Idempotency-Key header, and the response it got.
+
+    A retry with the same key (same user, same path, same body) gets the stored response
+    instead of acting twice; the same key with a different request is refused. Kept 24 hours.
+    """
+
+    key = models.CharField(max_length=255)
+    user_id = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=300)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "key"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.path})"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job for one period: claimed once, then succeeded or failed.
+
+    The unique (job, period_start) pair is what makes a job run at most once per period, however
+    many schedulers tick: the second claim finds the row (or hits the constraint) and stops.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed (will be retried)"
+
+    job = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    attempts = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A failed run is tried again from this time while its period is still the current one.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "period_start"], name="core_jobrun_once_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_job_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.period_start:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Heartbeat(models.Model):
+    """The last time a background process showed it was alive (read by /healthz)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,162 @@
+"""Who may do what: ONE table of (role, action) -> allowed, read by every view, API and service.
+
+Pages use ``@permission_required_for(Action.X)`` (anonymous visitors are sent to sign in, staff
+without the permission get a 403); the API uses ``HasAction(Action.X)``; services and templates
+ask ``allowed(user, Action.X)``. To change who may do something, change ``MATRIX`` – nowhere else.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+class Role(models.TextChoices):
+    """A member of staff's one role (``User.Role`` is this class)."""
+
+    HANDLER = "handler", "Complaint handler"
+    OFFICER = "officer", "Complaints officer"
+    VIEWER = "viewer", "Senior lead / governing body (read-only)"
+    ADMIN = "admin", "Administrator"
+
+
+class Action(StrEnum):
+    """Something a member of staff may be allowed to do."""
+
+    VIEW_CASES = "view_cases"  # read the queue, cases, people, intake, letters
+    WORK_CASES = "work_cases"  # change cases, people and intake records
+    ASSIGN = "assign"  # allocate a stage to a handler
+    REVIEW_RESPONSES = "review_responses"  # draft, approve or return a response (policy 6.4)
+    MANAGE_LETTERS = "manage_letters"  # retry a failed delivery, mark a letter as posted
+    EDIT_LETTER_TEMPLATES = "edit_letter_templates"  # change the wording of a kind of letter
+    READ_REPORTS = "read_reports"  # TSM, self-assessment, annual report, MRC, learning
+    EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
+    APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # record the board's approval
+    IMPORT = "import"  # load a register from another system (rewrites the record)
+    RUN_INSTALLATION = "run_installation"  # scheduled jobs and other installation pages
+
+
+HANDLER, OFFICER, VIEWER, ADMIN = Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN
+
+# The table. A role not listed for an action may not do it.
+MATRIX: dict[Action, frozenset[Role]] = {
+    Action.VIEW_CASES: frozenset({HANDLER, OFFICER, VIEWER, ADMIN}),
+    Action.WORK_CASES: frozenset({HANDLER, OFFICER, ADMIN}),
+    Action.ASSIGN: frozenset({OFFICER, ADMIN}),
+    Action.REVIEW_RESPONSES: frozenset({HANDLER, OFFICER, ADMIN}),
+    Action.MANAGE_LETTERS: frozenset({HANDLER, OFFICER, ADMIN}),
+    Action.EDIT_LETTER_TEMPLATES: frozenset({ADMIN}),
+    Action.READ_REPORTS: frozenset({VIEWER, OFFICER, ADMIN}),
+    Action.EDIT_REPORTS: frozenset({OFFICER, ADMIN}),
+    Action.APPROVE_FOR_GOVERNING_BODY: frozenset({VIEWER, ADMIN}),
+    Action.IMPORT: frozenset({OFFICER, ADMIN}),
+    Action.RUN_INSTALLATION: frozenset({ADMIN}),
+}
+
+# A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
+# who must still be able to fix a letter template).
+SUPERUSER_ALSO: frozenset[Action] = frozenset(
+    {Action.EDIT_LETTER_TEMPLATES, Action.RUN_INSTALLATION}
+)
+
+# Why a signed-in member of staff was refused, where a page says more than "403".
+DENIED: dict[Action, str] = {
+    Action.WORK_CASES: "Your role is read-only: you can look but not change anything.",
+    Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
+    Action.IMPORT: "Only a complaints officer or an administrator can import.",
+    Action.RUN_INSTALLATION: "Only an administrator can see the scheduled jobs.",
+}
+
+
+def role_may(role: str, action: Action) -> bool:
+    """Whether the role may do the action, by the table alone."""
+    return role in MATRIX[action]
+
+
+def allowed(user: Any, action: Action) -> bool:
+    """Whether this user (signed in and active) may do the action."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if action in SUPERUSER_ALSO and getattr(user, "is_superuser", False):
+        return True
+    return role_may(getattr(user, "role", ""), action)
+
+
+# Requests that only read; anything else on a page with ``unsafe=`` needs that action too.
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+View = Callable[..., HttpResponse]
+
+
+def permission_required_for(
+    action: Action, *, unsafe: Action | None = None
+) -> Callable[[View], View]:
+    """Decorate a page: anonymous -> sign in; lacking `action` -> 403. With `unsafe`, a request
+    that is not GET/HEAD also needs that action (read for every role, write for some).
+
+    The view records what it requires (``permission_action``, ``permission_unsafe``) so a test
+    can walk the URL patterns and check every page states its rule.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            # Imported here: auth's views load the user model, which imports this module.
+            from django.contrib.auth.views import redirect_to_login
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user, action):
+                raise PermissionDenied(DENIED.get(action, ""))
+            if (
+                unsafe is not None
+                and request.method not in READ_METHODS
+                and not allowed(request.user, unsafe)
+            ):
+                raise PermissionDenied(DENIED.get(unsafe, ""))
+            return view(request, *args, **kwargs)
+
+        wrapped.permission_action = action  # type: ignore[attr-defined]
+        wrapped.permission_unsafe = unsafe  # type: ignore[attr-defined]
+        wrapped.permission_rule = f"can_{action.value}"  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def HasAction(
+    action: Action, *, unsafe: Action | None = None, message: str = ""
+) -> type[BasePermission]:
+    """A DRF permission class reading the table: `action` for every request; with `unsafe`,
+    requests other than GET/HEAD/OPTIONS also need that action."""
+
+    class _HasAction(BasePermission):
+        def has_permission(self, request: Any, view: Any) -> bool:
+            if unsafe is not None and request.method not in SAFE_METHODS:
+                return allowed(request.user, unsafe)
+            return allowed(request.user, action)
+
+    _HasAction.message = (
+        message
+        or DENIED.get(unsafe or action)
+        or (  # type: ignore[assignment]
+            "You do not have permission to perform this action."
+        )
+    )
+    _HasAction.__name__ = _HasAction.__qualname__ = f"HasAction_{action.value}"
+    _HasAction.action = action  # type: ignore[attr-defined]
+    return _HasAction
+
+
+def view_permission(view: Callable[..., Any]) -> tuple[Action, Action | None] | None:
+    """What a view decorated with ``permission_required_for`` requires: (action, unsafe action),
+    or None if it states no rule. The hook for a test that walks every URL pattern."""
+    action = getattr(view, "permission_action", None)
+    if action is None:
+        return None
+    return action, getattr(view, "permission_unsafe", None)

@@ -1,0 +1,86 @@
+"""Imports commit a few rows at a time: progress is kept, and a killed import resumes."""
+
+import pytest
+
+from putright.complaints.models import Complaint
+from putright.imports import services as importing
+from putright.imports.models import ImportBatch, ImportedComplaint
+from putright.imports.services import import_run_queued
+from putright.imports.tests.sheets import csv_bytes, row
+
+
+class WorkerKilled(BaseException):
+    """Stands in for kill -9: nothing in the import catches it."""
+
+
+def queued(*rows) -> ImportBatch:
+    return ImportBatch.objects.create(
+        file_name="history.csv",
+        sha256="-",
+        skip_invalid=False,
+        status=ImportBatch.Status.QUEUED,
+        upload=csv_bytes(*rows),
+    )
+
+
+SEVEN = [row(legacy_reference=f"OLD-{n}") for n in range(1, 8)]  # spreadsheet rows 2 to 8
+
+
+def test_each_commit_saves_how_far_the_import_got(monkeypatch):
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)  # batches by rows alone here
+    saved = []
+    real = importing._save_progress
+
+    def watch(batch, report, done):
+        real(batch, report, done)
+        saved.append((batch.rows_done, batch.created))
+
+    monkeypatch.setattr(importing, "_save_progress", watch)
+
+    import_run_queued(batch=queued(*SEVEN))
+
+    assert saved == [(3, 2), (5, 4), (7, 6), (8, 7)]
+
+
+def test_a_killed_import_carries_on_after_its_last_commit_without_duplicating(monkeypatch):
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)  # batches by rows alone here
+    batch = queued(*SEVEN)
+    real = importing._import_one
+
+    def killed_at_old_5(plan, *args, **kwargs):
+        if plan.legacy_reference == "OLD-5":
+            raise WorkerKilled
+        return real(plan, *args, **kwargs)
+
+    monkeypatch.setattr(importing, "_import_one", killed_at_old_5)
+    with pytest.raises(WorkerKilled):
+        import_run_queued(batch=batch)
+    batch.refresh_from_db()
+    # Rows 2-5 were committed in two batches; OLD-5 (row 6) died with its batch.
+    assert (batch.status, batch.rows_done, batch.created) == ("running", 5, 4)
+    assert Complaint.objects.count() == 4
+
+    monkeypatch.setattr(importing, "_import_one", real)
+    import_run_queued(batch=batch)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.created, batch.unchanged) == ("done", 7, 0)
+    assert [o["legacy_reference"] for o in batch.outcomes] == [f"OLD-{n}" for n in range(1, 8)]
+    assert Complaint.objects.count() == ImportedComplaint.objects.count() == 7
+
+
+def test_a_long_row_run_commits_early_rather_than_hold_the_database(monkeypatch):
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 0)  # every row takes "too long"
+    saved = []
+    real = importing._save_progress
+    monkeypatch.setattr(
+        importing,
+        "_save_progress",
+        lambda batch, report, done: (real(batch, report, done), saved.append(batch.rows_done)),
+    )
+
+    import_run_queued(batch=queued(*SEVEN[:3]))
+
+    assert saved == [2, 3, 4]

@@ -1,4 +1,4 @@
-.PHONY: setup demo serve test lint ci
+.PHONY: setup demo serve test lint ci mutation
 
 # Create .venv, install Python and Debian packages, build the front end (quick when up to date).
 setup:
@@ -26,3 +26,9 @@ lint: setup
 # What CI runs: make test on SQLite and then on PostgreSQL.
 ci:
 	bash .ci/run
+
+# Mutation testing of the Code's rules and the clock and gate services (mutmut; slow, not in
+# CI). Settings in pyproject.toml [tool.mutmut]; results in docs/mutation.md.
+mutation: setup
+	.venv/bin/mutmut run --max-children 2
+	.venv/bin/mutmut results

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test run: lint, format, types, import layers, migrations, Django checks, then the
-# test suite.
+# The whole test run: lint, format, types, import layers, migrations, the tests
+# docs/provisions.md cites, Django checks, then the test suite.
 # Runs on SQLite by default, or on PostgreSQL when DATABASE_URL is set. Extra arguments go
 # to pytest (e.g. scripts/test.sh -k calendar).
 set -euo pipefail
@@ -28,6 +28,9 @@ lint-imports --no-cache
 
 step "migrations are up to date"
 python manage.py makemigrations --check --dry-run
+
+step "every test docs/provisions.md cites exists"
+python scripts/check_provisions.py
 
 step "manage.py check"
 python manage.py check --fail-level WARNING

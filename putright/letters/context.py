@@ -4,6 +4,7 @@ Contexts are plain JSON (dates as ISO strings) so a letter keeps exactly the dat
 built from, and the gate checks data – never prose.
 """
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -22,8 +23,9 @@ from putright.complaints.models import (
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
 from putright.core.profile import current_profile
 from putright.letters.conf import landlord, ombudsman_contact
-from putright.letters.recipients import Recipient
+from putright.letters.recipients import REPRESENTATIVE, Recipient
 from putright.people.models import Resident
+from putright.people.selectors import ContactTerms, contact_terms
 from putright.rules.profile import CodeProfile, get_profile
 
 
@@ -38,9 +40,16 @@ def _profile(complaint: Complaint | None) -> CodeProfile:
 def base_context(
     *, resident: Resident, recipient: Recipient, complaint: Complaint | None = None
 ) -> dict[str, Any]:
-    """What every letter has: letterhead, recipient, date, reference."""
+    """What every letter has: letterhead, recipient, date, reference, and how to contact us
+    under any contact restriction in force (Code 5.14: it shapes the letter, never stops it)."""
     return {
         "landlord": landlord(),
+        # A restriction on the resident's contact does not bind their representative.
+        "contact": asdict(
+            ContactTerms()
+            if recipient.role == REPRESENTATIVE
+            else contact_terms(resident, on=timezone.localdate())
+        ),
         "recipient": recipient.as_context(),
         "resident_name": resident.full_name,
         "on_behalf": recipient.role != "resident",

@@ -70,6 +70,38 @@ def reviews_due(*, on: date, within_days: int = 14) -> ReviewsDue:
     )
 
 
+@dataclass(frozen=True)
+class ContactTerms:
+    """How the landlord's letters invite contact while restrictions are in force (Code 5.14).
+
+    Restrictions change how contact happens, never whether it happens: every letter about a
+    complaint still goes, and a complaint is still made, answered and escalated (Code 5.15).
+    """
+
+    written_only: bool = False
+    named_contact: str = ""
+    phone_times: str = ""
+
+
+def contact_terms(resident: Resident, *, on: date) -> ContactTerms:
+    """The contact terms of the resident's restrictions in force on `on` (none for a resident
+    not yet saved, such as the sample resident of a template preview)."""
+    if resident.pk is None:
+        return ContactTerms()
+    in_force = [
+        r
+        for r in resident.contact_restrictions.all()
+        if r.starts_on <= on and (r.ended_on is None or on < r.ended_on)
+    ]
+    kinds = {r.restricts: r.restriction_detail for r in in_force}
+    restricts = ContactRestriction.Restricts
+    return ContactTerms(
+        written_only=restricts.WRITTEN_ONLY in kinds,
+        named_contact=kinds.get(restricts.SINGLE_POINT_OF_CONTACT, ""),
+        phone_times=kinds.get(restricts.PHONE_TIMES, ""),
+    )
+
+
 def resident_list(*, search: str = "") -> QuerySet[Resident]:
     qs = Resident.objects.select_related("home")
     if search.strip():

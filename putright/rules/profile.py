@@ -197,7 +197,9 @@ class CodeProfile:
         return self.stages[-1].number
 
 
-def _response_elements(provision: str, escalation_label: str) -> tuple[ResponseElement, ...]:
+def _response_elements(
+    provision: str, escalation_label: str
+) -> tuple[ResponseElement, ...]:  # pragma: no mutate block
     rows = (
         ("a", "stage", "The complaint stage"),
         ("b", "definition", "The complaint definition"),

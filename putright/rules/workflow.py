@@ -193,7 +193,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def _build_table() -> dict[tuple[Action, State], State]:
+def _build_table() -> dict[tuple[Action, State], State]:  # pragma: no mutate block
     table: dict[tuple[Action, State], State] = {}
     for transition in TRANSITIONS:
         for state in transition.from_states:

@@ -135,3 +135,24 @@ def test_a_landlord_closure_day_moves_the_deadline(resident, handler):
     assert [(c.day, c.reason, c.kind) for c in closures] == [
         (date(2026, 3, 4), "Staff training day", "landlord")
     ]
+
+
+def test_an_answer_within_an_extension_beyond_the_cap_is_measured_against_the_cap(
+    open_complaint, handler, time_machine
+):
+    from putright.complaints.tests.stories import extended, responded
+    from putright.rules.clocks import Timeliness
+
+    # Response due 16 March; the Code's cap (10 more working days, 6.4) is 30 March.
+    extended(
+        open_complaint,
+        actor=handler,
+        new_due=date(2026, 4, 1),
+        good_reason="The structural engineer cannot visit sooner.",
+    )
+    travel(time_machine, date(2026, 3, 31))
+    responded(open_complaint, actor=handler)
+
+    response = clocks(open_complaint, date(2026, 4, 2)).response
+    assert response.status == ClockStatus.MET
+    assert response.timeliness == Timeliness.BEYOND_CAP

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 
 from putright.complaints import services
+from putright.complaints.models import Complaint
+from putright.complaints.tests.pages import queue_rows
 from putright.complaints.tests.stories import acknowledged, escalated, extended, received, responded
 from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Representative, Vulnerability
@@ -33,7 +35,15 @@ def test_the_work_queue_page_needs_the_same_few_queries_for_25_rows_as_for_3(
     many_complaints(30, handler, category)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/?scope=all&vulnerable=on&q=a").content.decode()
-    assert "Vulnerable" in page
+    rows = queue_rows(page)
+    vulnerable = set(
+        Complaint.objects.filter(resident__vulnerabilities__active=True).values_list(
+            "reference", flat=True
+        )
+    )
+    assert rows
+    assert set(rows) <= vulnerable
+    assert all('govuk-tag--orange">Vulnerable<' in row for row in rows.values())
 
 
 def test_the_case_page_needs_a_fixed_number_of_queries(

@@ -6,7 +6,12 @@ import pytest
 
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.letters.constants import LetterKind
-from putright.letters.gate import LetterIncomplete, missing_from_data, rendered_sections
+from putright.letters.gate import (
+    LETTER_INCOMPLETE,
+    LetterIncomplete,
+    missing_from_data,
+    rendered_sections,
+)
 from putright.letters.models import LetterTemplate
 from putright.letters.preview import sample_context
 from putright.letters.requirements import required_elements
@@ -98,6 +103,12 @@ def _without(kind: str, change, stage: int = 1) -> list[str]:
             "stated “none” (Code 6.9(e))",
         ),
         (
+            lambda c: c["remedy"]["items"][0].update(description=" "),
+            2,
+            "(e) Details of any remedy offered to put things right – remedy 1 does not say what "
+            "will happen (Code 6.19(e))",
+        ),
+        (
             lambda c: c["outstanding_actions"]["items"][0].update(due_on=""),
             1,
             "(f) Details of any outstanding actions – action 1 has no date (Code 6.9(f))",
@@ -119,12 +130,27 @@ def _without(kind: str, change, stage: int = 1) -> list[str]:
             "the Ombudsman's phone, postal address missing (Code 6.19(g))",
         ),
     ],
-    ids=["a", "b", "c", "d", "e", "f-date", "f-none", "g-stage2", "g-ombudsman"],
+    ids=["a", "b", "c", "d", "e", "e-what", "f-date", "f-none", "g-stage2", "g-ombudsman"],
 )
 def test_the_gate_refuses_a_response_missing_an_element_and_says_exactly_what(
     change, stage, message
 ):
     assert _without(LetterKind.RESPONSE, change, stage) == [message]
+
+
+def test_a_refused_letter_names_every_gap_and_every_provision_in_one_error():
+    context = copy.deepcopy(sample_context("response"))
+    context.update(stage=None, escalation={})
+    gaps = missing_from_data(
+        context, required_elements(LetterKind.RESPONSE, profile=PROFILE, stage=1)
+    )
+    refused = LetterIncomplete(gaps)
+    assert refused.message == (
+        f"{LETTER_INCOMPLETE} (a) The complaint stage – missing (Code 6.9(a)); "
+        "(g) How to escalate the complaint to stage 2 if not satisfied – missing (Code 6.9(g))."
+    )
+    assert refused.provision == "6.9(a), 6.9(g)"
+    assert refused.missing == gaps
 
 
 def test_the_gate_lists_every_gap_at_once():

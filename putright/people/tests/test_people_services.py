@@ -6,8 +6,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from putright.complaints import services as complaint_services
-from putright.complaints.tests.stories import acknowledged, received, responded
 from putright.core.errors import InvalidInput
 from putright.letters.recipients import recipients_for
 from putright.people import services
@@ -258,17 +256,6 @@ def test_a_restriction_must_be_reviewed_after_it_starts(rosa, handler, monday):
     refused(
         lambda: restrict(rosa, handler, monday, restricts="silence"), services.UNKNOWN_RESTRICTION
     )
-
-
-def test_a_restriction_never_stops_a_complaint_being_made_or_progressed(
-    rosa, handler, second_handler, monday
-):
-    restrict(rosa, handler, monday)
-    complaint = received(resident=rosa, actor=None, actor_label="Online complaint form")
-    complaint = responded(acknowledged(complaint, actor=handler), actor=handler)
-    complaint_services.complaint_escalate(complaint=complaint, actor=None, actor_label="Rosa")
-    complaint.refresh_from_db()
-    assert complaint.status == "stage2_requested"
 
 
 def test_a_restriction_review_renews_or_lifts_it(rosa, handler, monday):

@@ -143,6 +143,12 @@ def test_a_response_sent_by_an_extended_date_within_the_cap_is_within_extension(
     assert clock.timeliness is Timeliness.EXTENDED
 
 
+def test_an_extension_to_the_cap_answered_on_its_last_day_is_within_the_extension() -> None:
+    clock = response_clock(today=date(2026, 4, 30), done_on=CAP_DUE, extended_due=CAP_DUE)
+    assert clock.status is ClockStatus.MET
+    assert clock.timeliness is Timeliness.EXTENDED
+
+
 def test_beyond_the_cap_with_a_good_reason_is_within_the_codes_timescales() -> None:
     # Extended to 15 Apr, past the 8 Apr cap; answered 14 Apr, after the cap.
     with_reason = response_clock(
@@ -370,6 +376,8 @@ def test_an_issue_on_29_february_runs_out_on_28_february_the_next_year() -> None
         (date(2025, 11, 30), 2, date(2026, 1, 30)),
         (date(2024, 3, 31), -1, date(2024, 2, 29)),
         (date(2025, 3, 10), 0, date(2025, 3, 10)),
+        (date(2025, 1, 31), 11, date(2025, 12, 31)),  # landing in December
+        (date(2026, 1, 31), -1, date(2025, 12, 31)),
     ],
 )
 def test_adding_calendar_months_clamps_to_the_end_of_a_short_month(

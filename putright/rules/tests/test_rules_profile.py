@@ -232,3 +232,39 @@ def test_a_profile_whose_final_stage_is_not_the_last_is_refused() -> None:
 def test_a_profile_with_duplicate_remedy_codes_is_refused() -> None:
     with pytest.raises(ValueError, match="duplicate remedy type code"):
         _made_up_profile(remedy_types=(RemedyType("a", "A"), RemedyType("a", "B")))
+
+
+_GROUND = ExclusionGround("too_old", "Older than six months", "Made-up 1.1", "Say no.", True)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"exclusion_grounds": (_GROUND, _GROUND)}, "duplicate exclusion ground code"),
+        (
+            {"remedy_types": (RemedyType("a", "A"), RemedyType("a", "B"))},
+            "duplicate remedy type code",
+        ),
+        (
+            {"decision_outcomes": (Choice("yes", "Found"), Choice("yes", "Upheld"))},
+            "duplicate decision outcome code",
+        ),
+        (
+            {
+                "stages": (
+                    dataclasses.replace(
+                        _stage(1, final=True),
+                        required_elements=_stage(1, final=True).required_elements * 2,
+                    ),
+                )
+            },
+            "duplicate response element in Step 1",
+        ),
+    ],
+    ids=["ground", "remedy", "outcome", "element"],
+)
+def test_a_profile_refuses_a_code_used_twice_and_names_the_list(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^made-up-2030: {message}.$"):
+        _made_up_profile(**changes)

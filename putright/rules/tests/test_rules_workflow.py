@@ -152,3 +152,14 @@ def test_states_and_actions_are_stored_as_plain_strings() -> None:
     assert S.STAGE2_OPEN.value == "stage2_open"
     assert A.REFER_TO_OMBUDSMAN.value == "refer_to_ombudsman"
     assert isinstance(S.STAGE2_OPEN, str)
+
+
+def test_two_transitions_for_one_action_from_one_state_are_refused_when_the_table_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from putright.rules import workflow
+
+    twice = workflow.Transition(A.ESCALATE, frozenset({S.STAGE1_RESPONDED}), S.CLOSED)
+    monkeypatch.setattr(workflow, "TRANSITIONS", (*TRANSITIONS, twice))
+    with pytest.raises(ValueError, match=r"Two transitions for .* from .*"):
+        workflow._build_table()

@@ -1,0 +1,124 @@
+"""Fail unless every pytest node id named in docs/provisions.md is a test that exists.
+
+    python scripts/check_provisions.py [docs/provisions.md]
+
+docs/provisions.md promises, per Code provision, a test that fails if PutRight stops meeting
+it; a promise naming a test that was renamed or deleted guards nothing. The doc's shorthand is
+understood: a section defines prefixes (``T = `putright/complaints/tests/` ``) that its ids use
+(``T/test_api.py::test_x``), and ``::test_y`` names another test in the file named just before.
+
+The ids are checked against what pytest itself collects from the files the doc names (one
+``pytest --collect-only`` run), so classes and parametrised ids (``test_x[case]``) count only if
+pytest would run them. Exit status 1 lists each missing id.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "provisions.md"
+
+# "T = `putright/complaints/tests/`, R = `putright/rules/tests/`." defines a section's prefixes.
+PREFIX = re.compile(r"\b([A-Z])\s*=\s*`([^`]+/)`")
+CODE_SPAN = re.compile(r"`([^`]+)`")
+NODE_ID = re.compile(r"^(?:(?P<prefix>[A-Z])/)?(?P<file>[\w./-]*\.py)?::(?P<rest>\S+)$")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One node id as the doc names it, and where."""
+
+    node_id: str
+    line: int
+
+
+class DocError(ValueError):
+    """The doc's shorthand cannot be expanded (unknown prefix, '::' with no file before it)."""
+
+
+def cited_node_ids(text: str) -> list[Citation]:
+    """Every pytest node id the doc cites, expanded to a path relative to the repository root."""
+    prefixes: dict[str, str] = {}
+    citations: list[Citation] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("## "):
+            prefixes = {}  # each section defines its own shorthand
+        if not line.lstrip().startswith("|"):
+            prefixes.update(dict(PREFIX.findall(line)))
+            continue
+        last_file = ""
+        for span in CODE_SPAN.findall(line):
+            match = NODE_ID.match(span.strip())
+            if match is None:
+                continue
+            prefix, file, rest = match["prefix"], match["file"], match["rest"]
+            if file:
+                if prefix:
+                    if prefix not in prefixes:
+                        raise DocError(f"line {number}: prefix {prefix}/ is not defined above")
+                    file = prefixes[prefix] + file
+                last_file = file
+            elif prefix:
+                raise DocError(f"line {number}: {span} has a prefix but no file")
+            elif not last_file:
+                raise DocError(f"line {number}: {span} follows no file on its line")
+            citations.append(Citation(f"{last_file}::{rest}", number))
+    return citations
+
+
+def collected_node_ids(files: Iterable[str], *, root: Path = ROOT) -> set[str]:
+    """The node ids pytest collects from these files (missing files are simply not collected)."""
+    existing = sorted({file for file in files if (root / file).is_file()})
+    if not existing:
+        return set()
+    result = subprocess.run(  # noqa: S603 - our own interpreter running pytest on our files
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:randomly", *existing],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ids = {line.strip() for line in result.stdout.splitlines() if "::" in line}
+    if result.returncode not in (0, 5) or not ids:
+        raise RuntimeError(f"pytest could not collect the cited files:\n{result.stdout}")
+    return ids
+
+
+def runnable(collected: set[str]) -> set[str]:
+    """Every id pytest would accept: each collected test, its parametrised function and class."""
+    ids = set(collected)
+    for node_id in collected:
+        path, _, name = node_id.partition("::")
+        parts = name.split("[", 1)[0].split("::")
+        ids.update(f"{path}::{'::'.join(parts[:depth])}" for depth in range(1, len(parts) + 1))
+    return ids
+
+
+def missing(citations: Iterable[Citation], collected: set[str]) -> list[Citation]:
+    """The citations naming no collected test, in the doc's order."""
+    known = runnable(collected)
+    return [citation for citation in citations if citation.node_id not in known]
+
+
+def main(argv: list[str]) -> int:
+    doc = Path(argv[1]) if len(argv) > 1 else DOC
+    citations = cited_node_ids(doc.read_text(encoding="utf-8"))
+    collected = collected_node_ids(citation.node_id.split("::")[0] for citation in citations)
+    gaps = missing(citations, collected)
+    for citation in gaps:
+        print(f"{doc.name}:{citation.line}: no such test: {citation.node_id}")  # noqa: T201
+    if gaps:
+        print(f"{len(gaps)} of {len(citations)} cited tests do not exist.")  # noqa: T201
+        return 1
+    print(f"All {len(citations)} cited tests exist.")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

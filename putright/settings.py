@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "putright.core.security.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "putright.core.security.RequestSizeMiddleware",
     "putright.core.security.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +154,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", "https:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF, "blob:"],  # Redoc (/api/redoc/) renders in a blob: worker
     "frame-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
@@ -192,6 +194,12 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 PUTRIGHT_MAX_ATTACHMENT_MB = env_int("PUTRIGHT_MAX_ATTACHMENT_MB", 10, minimum=1)
+# All of one complaint's attachments together (a per-complaint quota).
+PUTRIGHT_COMPLAINT_ATTACHMENTS_MB = env_int("PUTRIGHT_COMPLAINT_ATTACHMENTS_MB", 100, minimum=1)
+# A whole request body: anything larger is refused (413) before it is read.
+PUTRIGHT_MAX_REQUEST_MB = env_int("PUTRIGHT_MAX_REQUEST_MB", 60, minimum=1)
+# Uploaded import files (residents' personal data) are deleted after this many days.
+PUTRIGHT_IMPORT_FILE_DAYS = env_int("PUTRIGHT_IMPORT_FILE_DAYS", 7, minimum=1)
 # Uploads above this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Request bodies other than files (form fields, JSON): generous for long complaint narratives.

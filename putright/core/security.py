@@ -11,7 +11,7 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 NO_STORE = "no-store"
 # Browser features PutRight never asks for: a page (or injected script) cannot either.
@@ -67,6 +67,34 @@ class NulByteMiddleware:
             and (clean := _without_nul(request.POST)) is not None
         ):
             request.POST = clean
+        return self.get_response(request)
+
+
+REQUEST_TOO_LARGE = "The upload is too large: send files of at most {mb} MB in all."
+
+
+class RequestSizeMiddleware:
+    """Refuses (413) a request body larger than PUTRIGHT_MAX_REQUEST_MB before it is read:
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not the files in a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        limit_mb = settings.PUTRIGHT_MAX_REQUEST_MB
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit_mb * 1024 * 1024:
+            message = REQUEST_TOO_LARGE.format(mb=limit_mb)
+            if request.path.startswith("/api/"):
+                # The API's one error shape (putright.complaints.api.exception_handler).
+                body = {"error": "too_large", "detail": message, "field": None}
+                return JsonResponse({**body, "provision": "", "fields": {}}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

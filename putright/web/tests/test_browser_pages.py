@@ -204,3 +204,48 @@ def test_the_case_page_reads_at_200_percent_zoom_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, "work-queue-200-percent", full_page=False)
     context.close()
+
+
+def test_no_page_breaks_the_content_security_policy(browser, live_server, settings, cases):
+    """Under the real policy (no bypass): no CSP violation in the console on the main pages,
+    and the inline scripts that carry the nonce still run (GOV.UK Frontend initialises)."""
+    fresh, answered = cases
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    reported: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            reported.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    try:
+        page.goto("/complain/")
+        sign_in(page, "olivia")
+        for path in [
+            "/",
+            "/dashboard/",
+            f"/complaints/{answered.reference}/",
+            f"/complaints/{fresh.reference}/",
+            "/people/",
+            "/reports/",
+            "/letters/outbox/",
+            "/imports/",
+            "/api/docs/",
+            "/api/redoc/",
+        ]:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+        page.goto(f"/complaints/{answered.reference}/")
+        page.select_option("#show", "notes")
+        page.click("button:has-text('Show')")
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+        assert page.evaluate("typeof window.htmx") == "object"
+    finally:
+        context.close()
+    assert reported == []

@@ -102,3 +102,46 @@ def test_the_csp_allows_scripts_only_from_us_or_with_the_pages_nonce(handler, cl
     assert all(f'nonce="{nonce}"' in tag for tag in inline)
     assert policy["frame-ancestors"] == "'none'"
     assert policy["object-src"] == "'none'"
+
+
+# --- Uploads: a request body above the cap is refused before it is read ------------------------
+
+
+def test_a_request_body_above_the_cap_is_refused_with_413(handler, client, settings):
+    settings.PUTRIGHT_MAX_REQUEST_MB = 1
+    client.force_login(handler)
+    body = b"x" * (1024 * 1024 + 1)
+    response = client.post("/api/v1/complaints/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+    assert (
+        response.json()["detail"] == "The upload is too large: send files of at most 1 MB in all."
+    )
+
+
+# --- The API answers every error in its one shape -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "error"),
+    [
+        ("post", "/api/v1/complaints/", "{not json", 400, "parse_error"),
+        ("get", "/api/v1/complaints/CMP-2020-999999/", None, 404, "not_found"),
+    ],
+)
+def test_api_errors_have_the_one_error_shape(handler, client, method, url, body, status, error):
+    client.force_login(handler)
+    if body is None:
+        response = getattr(client, method)(url)
+    else:
+        response = getattr(client, method)(url, body, content_type="application/json")
+    assert response.status_code == status
+    data = response.json()
+    assert set(data) == {"error", "detail", "field", "provision", "fields"}
+    assert data["error"] == error
+
+
+def test_an_anonymous_api_request_has_the_one_error_shape(client):
+    response = client.get("/api/v1/complaints/")
+    assert response.status_code in (401, 403)
+    assert set(response.json()) == {"error", "detail", "field", "provision", "fields"}

@@ -91,7 +91,8 @@ def _fill(route: str, args: dict[str, str]) -> str:
 def _methods(callback, rule) -> list[str]:
     actions = getattr(callback, "actions", None)
     if actions:
-        return sorted(m.upper() for m in actions)
+        # DRF adds "head" to a GET route's mapping once it has been called: HEAD is GET.
+        return sorted(m.upper() for m in actions if m not in {"head", "options"})
     cls = getattr(callback, "cls", None)
     if cls is not None:
         return ["GET"]
@@ -140,7 +141,7 @@ def test_every_route_answers_every_role_as_the_matrix_says(client, sample_args):
                 if method == "GET":
                     response = client.get(path)
                 elif is_api:
-                    response = client.post(path, "{}", content_type="application/json")
+                    response = client.generic(method, path, "{}", content_type="application/json")
                 else:
                     response = client.post(path, {})
                 code = response.status_code

@@ -129,8 +129,14 @@ def page(browser, live_server, settings) -> Iterator[Any]:
     # The live server speaks plain HTTP, so cookies must not be HTTPS-only here.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # bypass_csp: the test tooling itself (axe-core injected as an inline script, string
+    # predicates in wait_for_function) would break the Content-Security-Policy; the pages are
+    # checked under the real policy by test_no_page_breaks_the_content_security_policy.
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        bypass_csp=True,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

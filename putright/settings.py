@@ -7,6 +7,7 @@ With production variables set, `python manage.py check --deploy` is clean.
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from whitenoise.compress import Compressor
 
 from putright.core.logging import logging_config
@@ -60,9 +61,14 @@ MIDDLEWARE = [
     # First, so every response (redirects and errors included) carries the request id.
     "putright.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After static files: no-store and Permissions-Policy on the application's own responses.
+    "putright.core.hardening.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "putright.core.hardening.RequestSizeMiddleware",
+    "putright.core.hardening.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -88,6 +94,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "putright.web.context_processors.landlord",
@@ -182,6 +189,24 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's own middleware): scripts only from our origin or carrying
+# the request's nonce (the two inline scripts in web/base.html), never 'unsafe-inline'. Styles
+# keep 'unsafe-inline': letter previews are sandboxed srcdoc frames, which inherit this policy,
+# and the letter's own <style> cannot carry a nonce. docs/security.md (V14).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "https:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF, "blob:"],  # Redoc (/api/redoc/) renders in a blob: worker
+    "frame-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 if env_bool("PUTRIGHT_BEHIND_TLS_PROXY", False):
     # Only behind a proxy that strips and sets this header; otherwise clients could spoof HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -219,6 +244,10 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 PUTRIGHT_MAX_ATTACHMENT_MB = env_int("PUTRIGHT_MAX_ATTACHMENT_MB", 10, minimum=1)
+# All of one complaint's attachments together (a per-complaint quota).
+PUTRIGHT_COMPLAINT_ATTACHMENTS_MB = env_int("PUTRIGHT_COMPLAINT_ATTACHMENTS_MB", 100, minimum=1)
+# A whole request body: anything larger is refused (413) before it is read.
+PUTRIGHT_MAX_REQUEST_MB = env_int("PUTRIGHT_MAX_REQUEST_MB", 60, minimum=1)
 
 # --- Residents' data (UK GDPR): how long personal data is kept (docs/privacy.md) -------------
 # Six years after a complaint ends: the Limitation Act 1980 period for legal claims.

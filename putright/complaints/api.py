@@ -69,6 +69,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "provision": "",
             "fields": fields or {"non_field_errors": response.data},
         }
+    elif response is not None:
+        # Malformed JSON, not signed in, refused, not found, throttled...: the same shape.
+        detail = response.data.get("detail") if isinstance(response.data, dict) else None
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = {
+            "error": str(code),
+            "detail": str(detail if detail is not None else response.data),
+            "field": None,
+            "provision": "",
+            "fields": {},
+        }
     return response
 
 

@@ -188,6 +188,7 @@ def HasAction(
     )
     _HasAction.__name__ = _HasAction.__qualname__ = f"HasAction_{action.value}"
     _HasAction.action = action  # type: ignore[attr-defined]
+    _HasAction.unsafe = unsafe  # type: ignore[attr-defined]
     return _HasAction
 
 
@@ -198,3 +199,18 @@ def view_permission(view: Callable[..., Any]) -> tuple[Action, Action | None] | 
     if action is None:
         return None
     return action, getattr(view, "permission_unsafe", None)
+
+
+def api_permission(view: Callable[..., Any]) -> tuple[Action, Action | None] | None:
+    """What an API route (a DRF view or viewset action, as routed) requires: the
+    ``HasAction`` among its permission classes, the action's own classes first. None if it
+    states no rule from the table."""
+    cls = getattr(view, "cls", None)
+    if cls is None:
+        return None
+    classes = (getattr(view, "initkwargs", None) or {}).get("permission_classes")
+    for permission in classes or cls.permission_classes:
+        action = getattr(permission, "action", None)
+        if action is not None:
+            return action, getattr(permission, "unsafe", None)
+    return None

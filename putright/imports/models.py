@@ -12,6 +12,7 @@ class ImportBatch(models.Model):
         RUNNING = "running", "Importing"
         DONE = "done", "Finished"
         REFUSED = "refused", "Nothing imported: problems found"
+        FAILED = "failed", "Failed: stopped by an error"
 
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -36,6 +37,8 @@ class ImportBatch(models.Model):
     issues = models.JSONField(default=list)
     # [{"row": 3, "legacy_reference": "...", "reference": "CMP-...", "what": "created"}]
     outcomes = models.JSONField(default=list)
+    # Why a failed import stopped (nothing it wrote was kept: it runs in one transaction).
+    failure = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name_plural = "import batches"

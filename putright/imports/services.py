@@ -12,13 +12,15 @@ the append-only record. docs/import.md describes the rules.
 """
 
 import hashlib
+import logging
 import time as clock
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
@@ -49,7 +51,14 @@ from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
 from putright.imports.steps import STEP_COLUMNS, People, apply_step
 
+logger = logging.getLogger(__name__)
+
 SYSTEM_USERNAME = "putright-import"
+IMPORT_FAILED = (
+    "The import stopped with an error and nothing from this file was kept ({error}). "
+    "Try again; if it fails again, give support this page's address."
+)
+IMPORT_NEVER_FINISHED = "The import did not finish within {days} days; the file was deleted."
 CHUNK = 500
 # Rows replayed per transaction, at most, and for at most this long: a web request waiting
 # for SQLite's write lock waits about half a second, never the whole import.
@@ -225,6 +234,14 @@ def import_run_queued(*, batch: ImportBatch) -> ImportBatch:
         report = refused.report
         batch.status = ImportBatch.Status.REFUSED
         report.created = report.updated = report.unchanged = 0  # all rolled back
+    except Exception as exc:
+        logger.exception("Import batch %s failed", batch.pk)
+        batch.status = ImportBatch.Status.FAILED
+        batch.failure = IMPORT_FAILED.format(error=f"{type(exc).__name__}: {exc}"[:500])
+        batch.finished_at = timezone.now()
+        # The file is kept (to look into the failure) until import_uploads_purge deletes it.
+        batch.save(update_fields=["status", "failure", "finished_at"])
+        return batch
     # Saved outside the import's transaction, so a dry run or a refusal keeps its report.
     batch.rows_total, batch.created, batch.updated = (
         report.rows_total,
@@ -238,6 +255,25 @@ def import_run_queued(*, batch: ImportBatch) -> ImportBatch:
     batch.upload = b""  # personal data: not kept once imported
     batch.save()
     return batch
+
+
+def import_uploads_purge(*, now: datetime | None = None) -> int:
+    """Mark as failed, and empty of its uploaded file, any import that never finished within
+    PUTRIGHT_RETAIN_IMPORT_FILES_DAYS (a worker that died mid-run). Finished imports' files are
+    removed by the retention job (putright.privacy, audited). A plain function for the
+    scheduler; returns how many batches it changed."""
+    days = settings.PUTRIGHT_RETAIN_IMPORT_FILES_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    stuck = ImportBatch.objects.filter(
+        started_at__lt=cutoff,
+        status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING],
+    )
+    return stuck.update(
+        status=ImportBatch.Status.FAILED,
+        failure=IMPORT_NEVER_FINISHED.format(days=days),
+        finished_at=now or timezone.now(),
+        upload=b"",
+    )
 
 
 def _check_all(

@@ -1,12 +1,15 @@
 """The content gate: a letter cannot go out until it has every element the Code requires.
 
-Two checks, both on data rather than prose:
+Three checks, on data rather than prose:
 
 1. ``missing_from_data`` looks at the letter's context (built from the case record) and
    says, element by element, what is absent – e.g. the decision on point 2.
 2. ``missing_from_rendered`` looks at the rendered HTML for the element sections that the
    fixed element partials emit (``data-element="decisions"``, ``data-point="2"``), so an
    edited template that drops or hides an element is caught too.
+3. ``missing_from_view`` reads the rendered PDF's visibly drawn characters (and the plain-text
+   email) for every line of each element's section, so CSS cannot hide one (ASVS V5 / V1:
+   the check is on the output the resident receives).
 """
 
 from collections.abc import Callable, Iterable
@@ -186,4 +189,112 @@ def missing_from_rendered(
             for n in _points(context)
             if n not in points
         )
+    return found
+
+
+# --- 3. What the resident actually sees ------------------------------------------------------
+# CSS can hide an element the HTML still contains (display:none, visibility:hidden, font-size:0,
+# white text, a position off the page). So the gate also reads the rendered PDF: every line of
+# every required element's section must appear among the characters that are drawn visibly –
+# on the page, at least MIN_VISIBLE_PT tall, and not white – and in the plain-text email.
+NOT_VISIBLE = "hidden in the letter the resident receives"
+MIN_VISIBLE_PT = 4.0
+_WHITE = 0.9  # every colour component at least this light: white, or near-white, on paper
+
+
+def _normal(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _invisible_colour(colour: Any) -> bool:
+    if colour is None:
+        return False
+    values = colour if isinstance(colour, list | tuple) else [colour]
+    try:
+        numbers = [float(v) for v in values]
+    except (TypeError, ValueError):
+        return False
+    if len(numbers) == 4:  # CMYK: white is no ink at all
+        return all(v <= 1 - _WHITE for v in numbers)
+    return bool(numbers) and all(v >= _WHITE for v in numbers)
+
+
+def visible_pdf_text(pdf: bytes) -> str:
+    """The text a reader of the PDF can see, page by page (pdfminer.six)."""
+    import io
+
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTPage
+
+    out: list[str] = []
+
+    def walk(item: Any, page: LTPage) -> None:
+        if isinstance(item, LTChar):
+            on_page = (
+                item.x1 > page.x0 and item.x0 < page.x1 and item.y1 > page.y0 and item.y0 < page.y1
+            )
+            if (
+                on_page
+                and item.size >= MIN_VISIBLE_PT
+                and not _invisible_colour(item.graphicstate.ncolor)
+            ):
+                out.append(item.get_text())
+            return
+        for child in getattr(item, "_objs", None) or ():
+            walk(child, page)
+
+    for page in extract_pages(io.BytesIO(pdf)):
+        walk(page, page)
+        out.append("\n")
+    return "".join(out)
+
+
+class _SectionText(HTMLParser):
+    """The text of each element section in a rendered letter body."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str | None] = []
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"br", "img", "hr", "meta", "link", "input", "wbr"}:
+            return
+        self.stack.append(dict(attrs).get("data-element"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"br", "img", "hr", "meta", "link", "input", "wbr"}:
+            return
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        keys = [k for k in self.stack if k]
+        if keys:
+            self.texts.setdefault(keys[-1], []).append(data)
+
+
+def section_texts(body_html: str) -> dict[str, list[str]]:
+    """Each element's lines of text (normalised), as the rendered body holds them."""
+    parser = _SectionText()
+    parser.feed(body_html)
+    return {
+        key: [n for part in parts if (n := _normal(part))] for key, parts in parser.texts.items()
+    }
+
+
+def missing_from_view(
+    *, body_html: str, pdf: bytes, text: str, elements: Iterable[ResponseElement]
+) -> list[Missing]:
+    """Required elements whose words are not all visible in the PDF or the plain-text email."""
+    sections = section_texts(body_html)
+    seen_pdf = _normal(visible_pdf_text(pdf))
+    seen_text = _normal(text)
+    found = []
+    for element in elements:
+        lines = sections.get(element.key) or []
+        if not all(line in seen_pdf for line in lines):
+            found.append(Missing(element, f"{NOT_VISIBLE} (PDF)"))
+        elif not all(line in seen_text for line in lines):
+            found.append(Missing(element, f"{NOT_VISIBLE} (text email)"))
     return found

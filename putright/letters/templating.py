@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from django.template import Engine, Template, TemplateSyntaxError
+from django.template.defaulttags import DebugNode, URLNode
+from django.template.loader_tags import ExtendsNode, IncludeNode
 
 from putright.letters.constants import LetterKind
 from putright.letters.models import LetterTemplate
@@ -35,6 +37,15 @@ ELEMENT_NOT_PLACED = (
     'Keep {{% element "{key}" %}}: ({letter}) {label} is required (Code {provision}).'
 )
 ELEMENT_NOT_SHOWN = "The preview does not show ({letter}) {label} (Code {provision})."
+TAG_NOT_ALLOWED = "A letter cannot use {{% {tag} %}}: use the letter's own data and elements."
+# Tags that reach beyond the letter's own data: another template, the site's URLs, or a dump
+# of the whole context (which holds the resident's personal data).
+_FORBIDDEN_TAGS = {
+    "include": IncludeNode,
+    "extends": ExtendsNode,
+    "url": URLNode,
+    "debug": DebugNode,
+}
 
 
 @cache
@@ -74,6 +85,13 @@ def template_errors(subject: str, body: str, elements: tuple[ResponseElement, ..
         compiled = compile_template(body)
     except TemplateSyntaxError as exc:
         return [TEMPLATE_SYNTAX.format(error=exc)]
+    forbidden = [
+        TAG_NOT_ALLOWED.format(tag=tag)
+        for tag, node in _FORBIDDEN_TAGS.items()
+        if compiled.nodelist.get_nodes_by_type(node)
+    ]
+    if forbidden:
+        return forbidden
     placed = placed_elements(compiled)
     return [
         ELEMENT_NOT_PLACED.format(key=e.key, letter=e.letter, label=e.label, provision=e.provision)

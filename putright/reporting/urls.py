@@ -17,14 +17,43 @@ class FormatConverter:
         return value
 
 
+class YearConverter:
+    """A reporting year: four digits within the range a report can cover. Anything else
+    (``/reports/tsm/0/``, ``/reports/tsm/99999/``) is a 404, not a date error (a 500)."""
+
+    regex = "[0-9]{4}"
+    FIRST, LAST = 2000, 2099
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not self.FIRST <= year <= self.LAST:
+            raise ValueError(f"{year} is not a reporting year")
+        return year
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
+
+class QuarterConverter:
+    regex = "[1-4]"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
 register_converter(FormatConverter, "fmt")
+register_converter(YearConverter, "year")
+register_converter(QuarterConverter, "quarter")
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("homes/", views.homes, name="homes"),
-    path("tsm/<int:year>/", views.tsm, name="tsm"),
-    path("tsm/<int:year>/tsm.<fmt:fmt>", views.tsm_export, name="tsm_export"),
-    path("<int:year>/figures/<str:key>/", views.figure_drilldown, name="figure"),
+    path("tsm/<year:year>/", views.tsm, name="tsm"),
+    path("tsm/<year:year>/tsm.<fmt:fmt>", views.tsm_export, name="tsm_export"),
+    path("<year:year>/figures/<str:key>/", views.figure_drilldown, name="figure"),
     path("self-assessment/", views.self_assessments, name="self_assessments"),
     path("self-assessment/<int:pk>/", views.self_assessment, name="self_assessment"),
     path(
@@ -47,12 +76,12 @@ urlpatterns = [
         views.self_assessment_export,
         name="self_assessment_export",
     ),
-    path("annual/<int:year>/", views.annual, name="annual"),
-    path("annual/<int:year>/report.pdf", views.annual_pdf, name="annual_pdf"),
-    path("annual/<int:year>/notes/", views.annual_notes, name="annual_notes"),
-    path("mrc/<int:year>/q<int:number>/", views.mrc, name="mrc"),
-    path("mrc/<int:year>/q<int:number>/pack.pdf", views.mrc_pdf, name="mrc_pdf"),
-    path("themes/<int:year>/q<int:number>/", views.themes, name="themes"),
+    path("annual/<year:year>/", views.annual, name="annual"),
+    path("annual/<year:year>/report.pdf", views.annual_pdf, name="annual_pdf"),
+    path("annual/<year:year>/notes/", views.annual_notes, name="annual_notes"),
+    path("mrc/<year:year>/q<quarter:number>/", views.mrc, name="mrc"),
+    path("mrc/<year:year>/q<quarter:number>/pack.pdf", views.mrc_pdf, name="mrc_pdf"),
+    path("themes/<year:year>/q<quarter:number>/", views.themes, name="themes"),
     path("learning/", views.learning, name="learning"),
     path("learning/improvements/new/", views.improvement_edit, name="improvement_new"),
     path("learning/improvements/<int:pk>/", views.improvement_edit, name="improvement_edit"),

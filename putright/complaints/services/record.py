@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from putright.complaints.constants import (
@@ -50,6 +51,9 @@ COUNTERPART_REQUIRED = "Say who it was to or from."
 CORRESPONDENCE_EMPTY = "Give a subject, a summary or an attachment."
 FILE_TYPE_NOT_ALLOWED = "The file must be a PDF, image, document, spreadsheet, email or audio file."
 FILE_TOO_LARGE = "The file must be smaller than {mb} MB."
+ATTACHMENT_QUOTA = (
+    "This complaint's files would come to more than {mb} MB: remove a file or send a smaller one."
+)
 FILE_EMPTY = "The file is empty."
 ALREADY_COMPLETE = "This is already marked as complete."
 COMPLETION_BEFORE_RESPONSE = "Completion cannot be dated before the response that offered it."
@@ -251,6 +255,10 @@ def _store_attachments(
     correspondence: Correspondence | None = None,
 ) -> list[Attachment]:
     types = [check_upload(f) for f in files]  # all checked before any is stored
+    quota_mb = settings.PUTRIGHT_COMPLAINT_ATTACHMENTS_MB
+    kept = Attachment.objects.filter(complaint=complaint).aggregate(total=Sum("size"))["total"]
+    if (kept or 0) + sum(f.size or 0 for f in files) > quota_mb * 1024 * 1024:
+        raise InvalidInput(ATTACHMENT_QUOTA.format(mb=quota_mb), field="files")
     user = actor if getattr(actor, "is_authenticated", False) else None
     return [
         Attachment.objects.create(

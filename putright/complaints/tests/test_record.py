@@ -76,3 +76,32 @@ def test_the_database_refuses_a_raw_delete_of_an_event(event):
         cursor.execute("DELETE FROM complaints_caseevent WHERE id = %s", [event.pk])
 
     assert CaseEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_complaints_files_together_are_capped_by_the_quota(complaint, handler, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from putright.complaints.models import Attachment
+    from putright.complaints.services.record import ATTACHMENT_QUOTA
+    from putright.core.errors import InvalidInput
+
+    settings.PUTRIGHT_COMPLAINT_ATTACHMENTS_MB = 1
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * (600 * 1024)
+
+    def add(name):
+        return services.correspondence_add(
+            complaint=complaint,
+            direction=Direction.INCOMING,
+            channel=Channel.EMAIL,
+            counterpart="Rosa Bell",
+            subject="Photos",
+            files=[SimpleUploadedFile(name, png, content_type="image/png")],
+            actor=handler,
+        )
+
+    add("first.png")  # 0.6 MB of 1 MB
+    with pytest.raises(InvalidInput) as refused:
+        add("second.png")  # would make 1.2 MB
+    assert refused.value.message == ATTACHMENT_QUOTA.format(mb=1)
+    assert refused.value.field == "files"
+    assert Attachment.objects.filter(complaint=complaint).count() == 1

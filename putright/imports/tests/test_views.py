@@ -173,3 +173,57 @@ def test_the_django_admin_finds_an_old_reference_but_cannot_change_the_map(clien
     assert found.status_code == 200
     assert b"CMP-2025-000001" in found.content
     assert client.get("/admin/imports/importedcomplaint/add/").status_code == 403
+
+
+# --- a failed import says so and does not keep the file for ever -------------------------------
+
+
+def test_an_import_stopped_by_an_error_is_marked_failed_with_its_reason(
+    client, officer, monkeypatch
+):
+    from putright.imports import services
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "import_complaints", broken)
+    client.force_login(officer)
+    response = upload(client, csv_bytes(row()))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "RuntimeError: disk full" in batch.failure
+    assert batch.finished_at is not None
+    page = client.get(response["Location"])
+    assert b"The import of" in page.content
+    assert b"failed" in page.content
+    assert b'http-equiv="refresh"' not in page.content
+
+
+def test_imports_that_never_finished_are_marked_failed_and_their_files_deleted(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from putright.imports.services import import_uploads_purge
+
+    settings.PUTRIGHT_RETAIN_IMPORT_FILES_DAYS = 7
+    failed = ImportBatch.objects.create(
+        file_name="a.csv", sha256="x", status=ImportBatch.Status.FAILED, upload=b"personal"
+    )
+    stuck = ImportBatch.objects.create(
+        file_name="b.csv", sha256="y", status=ImportBatch.Status.RUNNING, upload=b"personal"
+    )
+    recent = ImportBatch.objects.create(
+        file_name="c.csv", sha256="z", status=ImportBatch.Status.FAILED, upload=b"personal"
+    )
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    ImportBatch.objects.filter(pk__in=[failed.pk, stuck.pk]).update(started_at=eight_days_ago)
+
+    assert import_uploads_purge() == 1
+    for batch in (failed, stuck, recent):
+        batch.refresh_from_db()
+    # A finished import's file is the retention job's to remove (putright.privacy, audited).
+    assert bytes(failed.upload) == b"personal"
+    assert (stuck.status, bytes(stuck.upload)) == (ImportBatch.Status.FAILED, b"")
+    assert "did not finish within 7 days" in stuck.failure
+    assert bytes(recent.upload) == b"personal"

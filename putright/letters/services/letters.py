@@ -26,7 +26,12 @@ from putright.letters.context import (
     survey_follow_up_context,
     update_context,
 )
-from putright.letters.gate import LetterIncomplete, missing_from_data, missing_from_rendered
+from putright.letters.gate import (
+    LetterIncomplete,
+    missing_from_data,
+    missing_from_rendered,
+    missing_from_view,
+)
 from putright.letters.models import Letter, OutboxItem
 from putright.letters.recipients import Recipient, recipients_for, resident_recipient
 from putright.letters.rendering import RenderedLetter, render_letter, render_pdf
@@ -77,6 +82,21 @@ def letter_prepare(
     if missing:
         raise LetterIncomplete(missing)
     return full, rendered, version
+
+
+def letter_pdf_checked(
+    *, kind: str, rendered: RenderedLetter, complaint: Complaint | None, stage: int | None
+) -> bytes:
+    """The letter's PDF, once the gate has seen every required element in it (and in the
+    plain-text email) as the resident will: LetterIncomplete if CSS or layout hides one."""
+    elements = required_elements(kind, profile=get_profile(_profile_code(complaint)), stage=stage)
+    pdf = render_pdf(rendered.html)
+    missing = missing_from_view(
+        body_html=rendered.body_html, pdf=pdf, text=rendered.text, elements=elements
+    )
+    if missing:
+        raise LetterIncomplete(missing)
+    return pdf
 
 
 def _delivery_channel(recipient: Recipient) -> str:
@@ -196,7 +216,7 @@ def letter_render(
         complaint=complaint,
         stage=stage,
     )
-    pdf = render_pdf(rendered.html)
+    pdf = letter_pdf_checked(kind=kind, rendered=rendered, complaint=complaint, stage=stage)
     render_ms = round((time.perf_counter() - clock) * 1000)
     name = "-".join(part for part in (full.get("reference"), kind, slugify(recipient.name)) if part)
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -287,3 +287,70 @@ def test_templates_cannot_reach_beyond_the_letter_data(administrator):
 def test_letter_incomplete_carries_the_provisions():
     error = LetterIncomplete([])
     assert error.message.startswith("This letter cannot be sent")
+
+
+# --- what the resident sees: the gate reads the rendered PDF, not the HTML --------------------
+
+HIDING = {
+    "display:none": "display:none",
+    "visibility:hidden": "visibility:hidden",
+    "font-size:0": "font-size:0",
+    "white on white": "color:#fff;background:#fff",
+    "off the page": "position:absolute;left:-5000mm;top:0",
+}
+
+
+@pytest.mark.parametrize("style", HIDING.values(), ids=HIDING.keys())
+def test_an_element_hidden_by_css_is_refused_and_named(administrator, style):
+    body = default_body("response").replace(
+        '{% element "escalation" %}',
+        f'<div style="{style}">{{% element "escalation" %}}</div>',
+    )
+    with pytest.raises(InvalidInput) as refused:
+        letter_template_save(kind="response", subject="S", body=body, actor=administrator)
+    assert (
+        "(g) How to escalate the complaint to stage 2 if not satisfied – hidden in the letter "
+        "the resident receives (PDF) (Code 6.9(g))"
+    ) in refused.value.message
+    assert not LetterTemplate.objects.filter(kind="response").exists()
+
+
+def test_a_visible_restyling_still_passes_the_pdf_gate(administrator):
+    body = default_body("response").replace(
+        '{% element "escalation" %}',
+        '<div style="color:#333;font-size:11pt">{% element "escalation" %}</div>',
+    )
+    template = letter_template_save(kind="response", subject="S", body=body, actor=administrator)
+    assert template.version == 1
+
+
+# --- a template that only fails when rendered is a field error, never a 500 -------------------
+
+BROKEN_AT_RENDER = {
+    "a filter given text": ('{{ "x"|letter_date }}', "The template has an error: Invalid"),
+    "an unknown element": ('{% element "nope" %}', "The template has an error:"),
+    "a bad widthratio": ('{% widthratio "a" "b" "c" %}', "The template has an error:"),
+    "include": ('{% include "letters/letter.html" %}', "A letter cannot use {% include %}"),
+    "url": ("{% url 'letters:outbox' %}", "A letter cannot use {% url %}"),
+    "debug (dumps the context)": ("{% debug %}", "A letter cannot use {% debug %}"),
+}
+
+
+@pytest.mark.parametrize(("tag", "message"), BROKEN_AT_RENDER.values(), ids=BROKEN_AT_RENDER.keys())
+def test_the_template_preview_answers_a_render_error_on_the_body_field(
+    administrator, client, tag, message
+):
+    client.force_login(administrator)
+    response = client.post(
+        "/letters/templates/response/",
+        {"subject": "S", "body": default_body("response") + tag, "stage": "1", "preview": "1"},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not LetterTemplate.objects.exists()
+
+
+def test_a_preview_for_a_stage_the_code_does_not_have_is_a_field_error():
+    with pytest.raises(InvalidInput) as refused:
+        template_preview(kind="response", subject="S", body=default_body("response"), stage=3)
+    assert refused.value.field == "stage"

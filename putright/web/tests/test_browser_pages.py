@@ -231,3 +231,48 @@ def test_the_two_step_and_security_pages_have_no_wcag_violations(page, db):
         page.goto(path)
         assert_accessible(page)
     screenshot(page, "security-log")
+
+
+def test_no_page_breaks_the_content_security_policy(browser, live_server, settings, cases):
+    """Under the real policy (no bypass): no CSP violation in the console on the main pages,
+    and the inline scripts that carry the nonce still run (GOV.UK Frontend initialises)."""
+    fresh, answered = cases
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    reported: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            reported.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    try:
+        page.goto("/complain/")
+        sign_in(page, "olivia")
+        for path in [
+            "/",
+            "/dashboard/",
+            f"/complaints/{answered.reference}/",
+            f"/complaints/{fresh.reference}/",
+            "/people/",
+            "/reports/",
+            "/letters/outbox/",
+            "/imports/",
+            "/api/docs/",
+            "/api/redoc/",
+        ]:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+        page.goto(f"/complaints/{answered.reference}/")
+        page.select_option("#show", "notes")
+        page.click("button:has-text('Show')")
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+        assert page.evaluate("typeof window.htmx") == "object"
+    finally:
+        context.close()
+    assert reported == []

@@ -21,7 +21,13 @@ from putright.complaints import display
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
-from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
+from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
+from putright.complaints.forms import (
+    CASE_ACTIONS,
+    FollowUpFilterForm,
+    LogComplaintForm,
+    QueueFilterForm,
+)
 from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
     QUEUE_SCOPE_LABELS,
@@ -123,6 +129,54 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     template = "complaints/_queue_results.html" if request.htmx else "complaints/queue.html"
     return render(request, template, context)
+
+
+# --- the follow-through tracker ----------------------------------------------------------------
+
+FOLLOW_UP_TABS = {"all": "All follow-ups", "mine": "My follow-ups"}
+
+
+@require_GET
+@staff_may_read
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """Every remedy and outstanding action, open or closed complaint (Code 6.6, 6.17, 7.3)."""
+    tab = request.GET.get("tab") if request.GET.get("tab") in FOLLOW_UP_TABS else "all"
+    form = FollowUpFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    owner_id = (
+        request.user.pk if tab == "mine" else (data["owner"].pk if data.get("owner") else None)
+    )
+    filters = FollowUpFilters(
+        owner_id=owner_id,
+        team=(data.get("team") or "").strip(),
+        kind=data.get("kind") or "",
+        state=data.get("state") or "",
+        stage=data.get("stage"),
+        status=data.get("status") or "",
+    )
+    on = today()
+    page_obj, rows = follow_up_page(filters=filters, today=on, page=request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    tab_params = request.GET.copy()
+    for key in ("page", "tab"):
+        tab_params.pop(key, None)
+    return render(
+        request,
+        "complaints/follow_ups.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page_obj": page_obj,
+            "tab": tab,
+            "tabs": list(FOLLOW_UP_TABS.items()),
+            "query_string": params.urlencode(),
+            "tab_query_string": tab_params.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k not in {"tab", "page"}),
+            "can_complete": allowed(request.user, perms.Action.WORK_CASES),
+            "today": on,
+        },
+    )
 
 
 # --- the case page -----------------------------------------------------------------------------
@@ -388,11 +442,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     on = today()
     week_end = on + timedelta(days=6 - on.weekday())
     figures = dashboard_figures(today=on, week_end=week_end)
+    follow_up_figures = follow_up_counts(today=on)
     return render(
         request,
         "complaints/dashboard.html",
         {
             "f": figures,
+            "follow_up_figures": follow_up_figures,
+            "follow_ups_url": reverse("complaints:follow_ups"),
             "today": on,
             "week_end": week_end,
             "timeliness_rows": [

@@ -64,7 +64,7 @@ def test_an_action_named_to_a_contractor_is_chased_by_the_handler_and_filtered_b
 ):
     responded(open_complaint, actor=handler, actions=[roof_repair()])
     client.force_login(handler)
-    page = client.get("/follow-ups/?kind=action").content.decode()
+    page = client.get("/follow-ups/?kind=action&tab=mine").content.decode()
     assert "Roofing contractor (chased by Hamid Shah)" in page
     assert "A written apology" not in page
 

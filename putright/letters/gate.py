@@ -84,7 +84,8 @@ def _check_definition(context: dict[str, Any]) -> list[str]:
 def _check_follow_ups(key: str, none_key: str, noun: str) -> Callable[[dict], list[str]]:
     def check(context: dict[str, Any]) -> list[str]:
         value = context.get(key) or {}
-        items = value.get("items") or []
+        # New items, then those promised at an earlier stage and still open (repeated).
+        items = (value.get("items") or []) + (value.get("earlier") or [])
         if not items:
             return [] if not _blank(value.get(none_key)) else [f"no {noun} and no stated “none”"]
         problems = []

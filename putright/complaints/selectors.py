@@ -414,6 +414,27 @@ def drafts_waiting() -> QuerySet[ResponseDraft]:
     )
 
 
+def drafts_returned() -> QuerySet[ResponseDraft]:
+    """Drafts a reviewer sent back and no later version has replaced: the author must act."""
+    return (
+        ResponseDraft.objects.filter(status=DraftStatus.RETURNED)
+        .select_related("stage__complaint__resident", "author", "reviewer")
+        .order_by("reviewed_at", "id")
+    )
+
+
+def needs_attention_counts(*, since: date) -> dict[str, int]:
+    """Dashboard counts of work that otherwise hides: drafts waiting or returned, and letters
+    that could not be produced (the ``letter.not_produced`` record entries since `since`)."""
+    return {
+        "drafts_waiting": ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW).count(),
+        "drafts_returned": ResponseDraft.objects.filter(status=DraftStatus.RETURNED).count(),
+        "letters_not_produced": CaseEvent.objects.filter(
+            code="letter.not_produced", happened_on__gte=since
+        ).count(),
+    }
+
+
 def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
     draft = ResponseDraft.objects.select_related(
         "stage__complaint__resident", "author", "reviewer"

@@ -37,6 +37,7 @@ from putright.complaints.selectors import (
     case_page,
     case_timeline,
     dashboard_figures,
+    needs_attention_counts,
     work_queue,
     work_queue_rows,
 )
@@ -57,6 +58,8 @@ from putright.rules.workflow import State
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 
 QUEUE_PAGE_SIZE = 25
+# The letters outbox page lists letters not produced in the last 30 days; the dashboard agrees.
+NOT_PRODUCED_DAYS = 30
 SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
 View = Callable[..., HttpResponse]
 
@@ -443,12 +446,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     week_end = on + timedelta(days=6 - on.weekday())
     figures = dashboard_figures(today=on, week_end=week_end)
     follow_up_figures = follow_up_counts(today=on)
+    attention = needs_attention_counts(since=on - timedelta(days=NOT_PRODUCED_DAYS))
     return render(
         request,
         "complaints/dashboard.html",
         {
             "f": figures,
             "follow_up_figures": follow_up_figures,
+            "attention": attention,
             "follow_ups_url": reverse("complaints:follow_ups"),
             "today": on,
             "week_end": week_end,

@@ -398,4 +398,3 @@ def test_a_resident_with_no_address_at_all_gets_no_letter_and_the_record_says_wh
     assert event.data["reason"] == (
         "There is no email or postal address for Rosa Bell: add one so the letter can go."
     )
-

@@ -234,6 +234,11 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
                 stage__complaint=complaint, status=DraftStatus.IN_REVIEW
             ).select_related("author", "stage")
         ),
+        "drafts_returned": list(
+            ResponseDraft.objects.filter(
+                stage__complaint=complaint, status=DraftStatus.RETURNED
+            ).select_related("author", "reviewer", "stage")
+        ),
         "stages": stages,
         "follow_ups": follow_ups,
         "actions": actions,

@@ -258,6 +258,11 @@ PUTRIGHT_RETAIN_UNMATCHED_INTAKE_DAYS = env_int(
     "PUTRIGHT_RETAIN_UNMATCHED_INTAKE_DAYS", 180, minimum=1
 )
 PUTRIGHT_RETAIN_IMPORT_FILES_DAYS = env_int("PUTRIGHT_RETAIN_IMPORT_FILES_DAYS", 30, minimum=1)
+# A remedy or action overdue by more than this many working days goes to the complaints
+# officers in the daily follow-up review, as well as to its owner (Code 7.3).
+PUTRIGHT_FOLLOWUP_ESCALATE_AFTER_DAYS = env_int(
+    "PUTRIGHT_FOLLOWUP_ESCALATE_AFTER_DAYS", 5, minimum=0
+)
 # Uploads above this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Request bodies other than files (form fields, JSON): generous for long complaint narratives.

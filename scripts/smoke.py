@@ -445,6 +445,8 @@ def pages(f: Fixtures) -> list[Page]:
         p("complaints:queue", OK, "staff"),
         p("complaints:queue", OK, "staff", suffix="?overdue=1&q=a"),
         p("complaints:dashboard", OK, "staff"),
+        p("complaints:follow_ups", OK, "staff"),
+        p("complaints:follow_ups", OK, "staff", suffix="?tab=mine&state=overdue&kind=action"),
         p("complaints:log", OK, "staff"),
         p("complaints:case", OK, "staff", ref),
         p("complaints:attachment", OK, "staff", ref, f.attachment),
@@ -548,6 +550,8 @@ def pages(f: Fixtures) -> list[Page]:
                 "withdraw",
             )
         ),
+        p("follow-up-list", OK, "api"),
+        p("follow-up-list", OK, "api", suffix="?mine=true&state=overdue"),
         p("remedy-detail", OK, "api", f.remedy),
         p("remedy-complete", NOT_ALLOWED, "api", f.remedy),
         p("action-detail", OK, "api", f.action),

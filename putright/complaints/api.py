@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from putright.complaints import selectors, services
+from putright.complaints import followups, selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import DraftStatus
@@ -437,6 +437,43 @@ class ActionViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
         return self._complete(
             request, pk, lambda a, d: services.action_complete(action=a, actor=request.user, **d)
         )
+
+
+class FollowUpListViewSet(viewsets.GenericViewSet):
+    """The follow-through tracker: every remedy and action, open or closed complaint."""
+
+    permission_classes = [CASE_WORKERS_WRITE]
+    serializer_class = s.FollowUpOut
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("mine", bool, description="Only the signed-in user's."),
+            OpenApiParameter("owner", int),
+            OpenApiParameter("team", str),
+            OpenApiParameter("kind", str, enum=["remedy", "action"]),
+            OpenApiParameter("state", str, enum=["open", "overdue", "done"]),
+            OpenApiParameter("stage", int),
+            OpenApiParameter("status", str),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        """Remedies and actions, not done first and soonest due, with status in words."""
+        p = request.query_params
+        owner = p.get("owner", "")
+        filters = followups.FollowUpFilters(
+            owner_id=request.user.pk
+            if p.get("mine") == "true"
+            else (int(owner) if owner.isdigit() else None),
+            team=p.get("team", "").strip(),
+            kind=p.get("kind", ""),
+            state=p.get("state", ""),
+            stage=int(p["stage"]) if p.get("stage", "").isdigit() else None,
+            status=p.get("status", ""),
+        )
+        on = timezone.localdate()
+        page = self.paginate_queryset(followups.follow_up_keys(filters=filters, today=on))
+        rows = followups.follow_up_rows(list(page or []), today=on)
+        return self.get_paginated_response(s.FollowUpOut(rows, many=True).data)
 
 
 class ReferralViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):

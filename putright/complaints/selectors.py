@@ -2,11 +2,12 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 
 from putright.complaints.constants import DraftStatus
 from putright.complaints.models import (
@@ -23,6 +24,7 @@ from putright.complaints.models import (
     ResponseDraft,
     Stage,
 )
+from putright.core.clock import today
 from putright.people.models import Adjustment, Property, Resident, Vulnerability
 from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
@@ -218,10 +220,34 @@ def work_queue_rows(ids: list[int]) -> list[Complaint]:
             vulnerable=_is_vulnerable(),
             has_adjustments=_has_adjustments(),
             extended=_is_extended(),
+            draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
+            draft_returned=_has_draft(DraftStatus.RETURNED),
+            letter_not_produced=_letter_not_produced(),
         )
         .order_by()
     }
     return [rows[pk] for pk in ids]
+
+
+def _has_draft(status: str) -> Exists:
+    return Exists(ResponseDraft.objects.filter(stage__complaint=OuterRef("pk"), status=status))
+
+
+# As on the letters outbox page: letters not produced in the last 30 days need staff action.
+NOT_PRODUCED_DAYS = 30
+
+
+def _letter_not_produced() -> Subquery:
+    """The kind of the latest letter the record says could not be produced lately ("" if none):
+    the clock that letter served is not met just because its date passed."""
+    since = today() - timedelta(days=NOT_PRODUCED_DAYS)
+    return Subquery(
+        CaseEvent.objects.filter(
+            complaint=OuterRef("pk"), code="letter.not_produced", happened_on__gte=since
+        )
+        .order_by("-id")
+        .values_list(KT("data__kind"))[:1]
+    )
 
 
 REFERENCE_PATTERN = re.compile(r"^CMP-\d{4}-\d{6}$", re.IGNORECASE)
@@ -412,6 +438,27 @@ def drafts_waiting() -> QuerySet[ResponseDraft]:
         .select_related("stage__complaint__resident", "author")
         .order_by("submitted_at", "id")
     )
+
+
+def drafts_returned() -> QuerySet[ResponseDraft]:
+    """Drafts a reviewer sent back and no later version has replaced: the author must act."""
+    return (
+        ResponseDraft.objects.filter(status=DraftStatus.RETURNED)
+        .select_related("stage__complaint__resident", "author", "reviewer")
+        .order_by("reviewed_at", "id")
+    )
+
+
+def needs_attention_counts(*, since: date) -> dict[str, int]:
+    """Dashboard counts of work that otherwise hides: drafts waiting or returned, and letters
+    that could not be produced (the ``letter.not_produced`` record entries since `since`)."""
+    return {
+        "drafts_waiting": ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW).count(),
+        "drafts_returned": ResponseDraft.objects.filter(status=DraftStatus.RETURNED).count(),
+        "letters_not_produced": CaseEvent.objects.filter(
+            code="letter.not_produced", happened_on__gte=since
+        ).count(),
+    }
 
 
 def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:

@@ -1,5 +1,7 @@
 """API input and output shapes. Inputs only parse; the services decide."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -524,8 +526,35 @@ class ReferralOutcomeIn(serializers.Serializer):
 
 
 class CompleteIn(serializers.Serializer):
-    completed_on = serializers.DateField(required=False)
+    completed_on = serializers.DateField(required=False, help_text="The day it was actually done.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="Evidence."
+    )
+
+
+class FollowUpOut(serializers.Serializer):
+    """One remedy or outstanding action on the follow-through tracker."""
+
+    kind = serializers.CharField(help_text="remedy or action")
+    id = serializers.IntegerField(source="item.pk")
+    complaint = serializers.CharField(source="complaint.reference")
+    complaint_status = serializers.CharField(source="complaint.status")
+    description = serializers.CharField(source="item.description")
+    owner = serializers.CharField(source="owner.username", default=None)
+    owner_text = serializers.CharField()
+    due_on = serializers.DateField(source="item.due_on")
+    completed_on = serializers.DateField(source="item.completed_on")
+    standing = serializers.CharField(source="standing.standing")
+    working_days = serializers.IntegerField(source="standing.working_days")
+    status = serializers.CharField(source="standing.words", help_text="The status in words.")
+    complete_url = serializers.SerializerMethodField()
+
+    def get_complete_url(self, row: Any) -> str | None:
+        if row.item.completed_on is not None:
+            return None
+        prefix = "remedies" if row.kind == "remedy" else "actions"
+        return f"/api/v1/{prefix}/{row.item.pk}/complete/"
 
 
 class ErrorOut(serializers.Serializer):

@@ -9,6 +9,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("complaints/new/", views.log_complaint, name="log"),
     path("complaints/<str:reference>/", views.case, name="case"),
     path(

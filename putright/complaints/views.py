@@ -21,7 +21,13 @@ from putright.complaints import display
 from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import extension_check, stage_clocks
-from putright.complaints.forms import CASE_ACTIONS, LogComplaintForm, QueueFilterForm
+from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
+from putright.complaints.forms import (
+    CASE_ACTIONS,
+    FollowUpFilterForm,
+    LogComplaintForm,
+    QueueFilterForm,
+)
 from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
     QUEUE_SCOPE_LABELS,
@@ -31,6 +37,7 @@ from putright.complaints.selectors import (
     case_page,
     case_timeline,
     dashboard_figures,
+    needs_attention_counts,
     work_queue,
     work_queue_rows,
 )
@@ -49,6 +56,8 @@ from putright.rules.workflow import State
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 
 QUEUE_PAGE_SIZE = 25
+# The letters outbox page lists letters not produced in the last 30 days; the dashboard agrees.
+NOT_PRODUCED_DAYS = 30
 SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
 View = Callable[..., HttpResponse]
 
@@ -123,6 +132,54 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# --- the follow-through tracker ----------------------------------------------------------------
+
+FOLLOW_UP_TABS = {"all": "All follow-ups", "mine": "My follow-ups"}
+
+
+@require_GET
+@staff_may_read
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """Every remedy and outstanding action, open or closed complaint (Code 6.6, 6.17, 7.3)."""
+    tab = request.GET.get("tab") if request.GET.get("tab") in FOLLOW_UP_TABS else "all"
+    form = FollowUpFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    owner_id = (
+        request.user.pk if tab == "mine" else (data["owner"].pk if data.get("owner") else None)
+    )
+    filters = FollowUpFilters(
+        owner_id=owner_id,
+        team=(data.get("team") or "").strip(),
+        kind=data.get("kind") or "",
+        state=data.get("state") or "",
+        stage=data.get("stage"),
+        status=data.get("status") or "",
+    )
+    on = today()
+    page_obj, rows = follow_up_page(filters=filters, today=on, page=request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    tab_params = request.GET.copy()
+    for key in ("page", "tab"):
+        tab_params.pop(key, None)
+    return render(
+        request,
+        "complaints/follow_ups.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page_obj": page_obj,
+            "tab": tab,
+            "tabs": list(FOLLOW_UP_TABS.items()),
+            "query_string": params.urlencode(),
+            "tab_query_string": tab_params.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k not in {"tab", "page"}),
+            "can_complete": allowed(request.user, perms.Action.WORK_CASES),
+            "today": on,
+        },
+    )
+
+
 # --- the case page -----------------------------------------------------------------------------
 
 
@@ -172,6 +229,11 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
             ResponseDraft.objects.filter(
                 stage__complaint=complaint, status=DraftStatus.IN_REVIEW
             ).select_related("author", "stage")
+        ),
+        "drafts_returned": list(
+            ResponseDraft.objects.filter(
+                stage__complaint=complaint, status=DraftStatus.RETURNED
+            ).select_related("author", "reviewer", "stage")
         ),
         "stages": stages,
         "follow_ups": follow_ups,
@@ -390,11 +452,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     on = today()
     week_end = on + timedelta(days=6 - on.weekday())
     figures = dashboard_figures(today=on, week_end=week_end)
+    follow_up_figures = follow_up_counts(today=on)
+    attention = needs_attention_counts(since=on - timedelta(days=NOT_PRODUCED_DAYS))
     return render(
         request,
         "complaints/dashboard.html",
         {
             "f": figures,
+            "follow_up_figures": follow_up_figures,
+            "attention": attention,
+            "follow_ups_url": reverse("complaints:follow_ups"),
             "today": on,
             "week_end": week_end,
             "timeliness_rows": [

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from putright.complaints.constants import Outcome
@@ -164,6 +165,42 @@ def _escalation(profile: CodeProfile, number: int) -> dict[str, Any]:
     }
 
 
+def _still_open(complaint: Complaint, stage: Stage, profile: CodeProfile) -> dict[str, list]:
+    """Remedies and actions promised at another stage and not yet done: every later letter
+    repeats them, so a final response never says "no outstanding actions" while some are."""
+    if complaint.pk is None:
+        return {"remedies": [], "actions": []}
+    other = ~Q(response__stage=stage) | Q(response__isnull=True)
+    remedies = complaint.remedies.filter(other, completed_on__isnull=True).select_related(
+        "response__stage"
+    )
+    actions = complaint.outstanding_actions.filter(other, completed_on__isnull=True)
+    return {
+        "remedies": [
+            {
+                "type": r.remedy_type,
+                "type_label": _remedy_label(profile, r.remedy_type),
+                "description": r.description,
+                "due_on": _iso(r.due_on),
+                "amount": f"{r.amount:.2f}" if r.amount is not None else "",
+                "stage": r.response.stage.number if r.response else None,
+            }
+            for r in remedies
+        ],
+        "actions": [
+            {
+                "description": a.description,
+                "due_on": _iso(a.due_on),
+                "owner": _owner_name(
+                    ActionInput(a.description, a.due_on, owner=a.owner, owner_name=a.owner_name)
+                ),
+                "stage": a.response.stage.number if a.response else None,
+            }
+            for a in actions.select_related("owner", "response__stage")
+        ],
+    }
+
+
 def response_context(
     stage: Stage, data: ResponseInput, *, issued_on: date | None = None
 ) -> dict[str, Any]:
@@ -171,6 +208,7 @@ def response_context(
     complaint = stage.complaint
     profile = _profile(complaint)
     points = {p.number: p.text for p in _stage_points(complaint, stage)}
+    earlier = _still_open(complaint, stage, profile)
     return {
         "stage": _stage(profile, stage.number),
         "definition": _definition(complaint, stage),
@@ -198,6 +236,8 @@ def response_context(
                 for r in data.remedies
             ],
             "none_reason": "" if data.remedies else data.no_remedy_reason,
+            # Promised earlier (at another stage) and still not done.
+            "earlier": earlier["remedies"],
         },
         "outstanding_actions": {
             "items": [
@@ -208,8 +248,12 @@ def response_context(
                 }
                 for a in data.actions
             ],
-            # (f) "or none": an empty list is stated as none, in the letter's data.
-            "none": "There are no outstanding actions." if not data.actions else "",
+            "earlier": earlier["actions"],
+            # (f) "or none": an empty list is stated as none, in the letter's data – and only
+            # when nothing promised at an earlier stage is still to do either.
+            "none": "There are no outstanding actions."
+            if not data.actions and not earlier["actions"]
+            else "",
         },
         "escalation": _escalation(profile, stage.number),
         "learning": data.learning,

@@ -89,7 +89,8 @@ def _check_follow_ups(
 ) -> Callable[[dict], list[str]]:  # pragma: no mutate block
     def check(context: dict[str, Any]) -> list[str]:
         value = context.get(key) or {}
-        items = value.get("items") or []
+        # New items, then those promised at an earlier stage and still open (repeated).
+        items = (value.get("items") or []) + (value.get("earlier") or [])
         if not items:
             return [] if not _blank(value.get(none_key)) else [f"no {noun} and no stated “none”"]
         problems = []

@@ -111,7 +111,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required_for(Action.REVIEW_RESPONSES)
 def reviews(request: HttpRequest) -> HttpResponse:
     drafts = list(complaint_selectors.drafts_waiting())
-    return render(request, "letters/pages/reviews.html", {"drafts": drafts})
+    returned = list(complaint_selectors.drafts_returned())
+    return render(request, "letters/pages/reviews.html", {"drafts": drafts, "returned": returned})
 
 
 def _draft_preview(draft: ResponseDraft) -> tuple[str, str]:

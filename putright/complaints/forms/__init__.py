@@ -15,7 +15,7 @@ from putright.complaints.forms.decisions import (
     WithdrawForm,
 )
 from putright.complaints.forms.log import LogComplaintForm
-from putright.complaints.forms.queue import QueueFilterForm
+from putright.complaints.forms.queue import FollowUpFilterForm, QueueFilterForm
 from putright.complaints.forms.record import (
     AttachmentForm,
     CompleteActionForm,
@@ -55,4 +55,10 @@ CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
     )
 }
 
-__all__ = ["CASE_ACTIONS", "CaseActionForm", "LogComplaintForm", "QueueFilterForm"]
+__all__ = [
+    "CASE_ACTIONS",
+    "CaseActionForm",
+    "FollowUpFilterForm",
+    "LogComplaintForm",
+    "QueueFilterForm",
+]

@@ -40,3 +40,37 @@ class QueueFilterForm(forms.Form):
         self.fields["status"].choices = [("", "Any")] + [
             (value, label) for value, label in Status.choices if State(value) in OPEN_STATES
         ]
+
+
+class FollowUpFilterForm(forms.Form):
+    """The follow-through tracker's filters (every one optional)."""
+
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=queue_handlers(), required=False, empty_label="Anyone"
+    )
+    team = forms.CharField(label="Team", required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "Remedies and actions"), ("remedy", "Remedies"), ("action", "Actions")],
+    )
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "All"),
+            ("open", "Not done"),
+            ("overdue", "Overdue"),
+            ("week", "Due this week"),
+            ("done", "Done"),
+        ],
+    )
+    stage = QueueFilterForm.base_fields["stage"]
+    status = forms.ChoiceField(label="Complaint status", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from putright.complaints.constants import Status
+
+        # Closed complaints too: a promise outlives the case (Code 7.3).
+        self.fields["status"].choices = [("", "Any"), *Status.choices]

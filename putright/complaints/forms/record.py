@@ -109,6 +109,7 @@ class AttachmentForm(CaseActionForm):
 class _CompleteForm(CaseActionForm):
     workflow_action = Action.COMPLETE_REMEDY
     button = "Mark as complete"
+    multipart = True
 
     item = forms.ModelChoiceField(
         queryset=None,
@@ -119,6 +120,9 @@ class _CompleteForm(CaseActionForm):
     )
     completed_on = date_field("Date completed")
     note = text_area("How it was completed (told to the resident)", required=False)
+    files = MultipleFileField(
+        label="Evidence (optional): photos, receipts, reports", required=False
+    )
 
     def items(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -146,7 +150,11 @@ class CompleteRemedyForm(_CompleteForm):
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
         services.remedy_complete(
-            remedy=d["item"], completed_on=d["completed_on"], note=d["note"], actor=actor
+            remedy=d["item"],
+            completed_on=d["completed_on"],
+            note=d["note"],
+            files=d["files"],
+            actor=actor,
         )
         return "The remedy is marked as complete."
 
@@ -165,6 +173,10 @@ class CompleteActionForm(_CompleteForm):
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
         services.action_complete(
-            action=d["item"], completed_on=d["completed_on"], note=d["note"], actor=actor
+            action=d["item"],
+            completed_on=d["completed_on"],
+            note=d["note"],
+            files=d["files"],
+            actor=actor,
         )
         return "The action is marked as complete."

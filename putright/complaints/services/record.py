@@ -365,8 +365,12 @@ def _lock_follow_up[T: (Remedy, OutstandingAction)](item: T) -> T:
 
 
 def _complete(
-    item: Remedy | OutstandingAction, completed_on: date | None, note: str, actor: Any
-) -> date:
+    item: Remedy | OutstandingAction,
+    completed_on: date | None,
+    note: str,
+    actor: Any,
+    files: list[UploadedFile] | None,
+) -> tuple[date, list[str]]:
     if item.completed_on is not None:
         raise AlreadyDone(ALREADY_COMPLETE)
     completed_on = require_past_or_today(completed_on or today(), "completed_on")
@@ -376,17 +380,24 @@ def _complete(
     item.completed_by = actor
     item.completion_note = note.strip()
     item.save(update_fields=["completed_on", "completed_by", "completion_note"])
-    return completed_on
+    # Evidence is kept on the record with the complaint's other documents (Code 7.3).
+    stored = _store_attachments(item.complaint, files or [], actor)
+    return completed_on, [a.original_name for a in stored]
 
 
 @transaction.atomic
 def remedy_complete(
-    *, remedy: Remedy, actor: Any, completed_on: date | None = None, note: str = ""
+    *,
+    remedy: Remedy,
+    actor: Any,
+    completed_on: date | None = None,
+    note: str = "",
+    files: list[UploadedFile] | None = None,
 ) -> Remedy:
     """Mark a remedy delivered (Code 7.3: followed through to completion)."""
     remedy = _lock_follow_up(remedy)
     guard(remedy.complaint, Action.COMPLETE_REMEDY)
-    done = _complete(remedy, completed_on, note, actor)
+    done, evidence = _complete(remedy, completed_on, note, actor, files)
     record_event(
         remedy.complaint,
         "remedy.completed",
@@ -398,6 +409,7 @@ def remedy_complete(
             "due_on": remedy.due_on,
             "on_time": done <= remedy.due_on,
             "note": remedy.completion_note,
+            "attachments": evidence,
         },
     )
     return remedy
@@ -405,12 +417,17 @@ def remedy_complete(
 
 @transaction.atomic
 def action_complete(
-    *, action: OutstandingAction, actor: Any, completed_on: date | None = None, note: str = ""
+    *,
+    action: OutstandingAction,
+    actor: Any,
+    completed_on: date | None = None,
+    note: str = "",
+    files: list[UploadedFile] | None = None,
 ) -> OutstandingAction:
     """Mark an outstanding action done (Code 6.6 / 6.17)."""
     action = _lock_follow_up(action)
     guard(action.complaint, Action.COMPLETE_REMEDY)
-    done = _complete(action, completed_on, note, actor)
+    done, evidence = _complete(action, completed_on, note, actor, files)
     record_event(
         action.complaint,
         "action.completed",
@@ -422,6 +439,7 @@ def action_complete(
             "due_on": action.due_on,
             "on_time": done <= action.due_on,
             "note": action.completion_note,
+            "attachments": evidence,
         },
     )
     return action

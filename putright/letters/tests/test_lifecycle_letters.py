@@ -130,6 +130,7 @@ def test_the_final_response_gives_the_ombudsmans_contact_details(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         complaint = responded(open_complaint, actor=handler)
+        services.remedy_complete(remedy=complaint.remedies.get(), actor=handler)
         complaint = escalated(complaint, actor=handler)
         complaint = acknowledged(complaint, actor=second_handler, handler=second_handler)
         responded(
@@ -146,6 +147,30 @@ def test_the_final_response_gives_the_ombudsmans_contact_details(
     assert "If you are still unhappy" in text
     assert "Housing Ombudsman Service, PO Box 152, Liverpool L33 7WQ" in text
     assert Letter.objects.filter(kind=LetterKind.ACKNOWLEDGEMENT, stage=2).exists()
+
+
+def test_a_stage_2_response_lists_what_stage_1_promised_and_is_still_not_done(
+    open_complaint, handler, second_handler, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = responded(open_complaint, actor=handler, actions=[roof_repair()])
+        complaint = escalated(complaint, actor=handler)
+        complaint = acknowledged(complaint, actor=second_handler, handler=second_handler)
+        responded(
+            complaint,
+            actor=second_handler,
+            remedies=[],
+            no_remedy_reason="The stage 1 remedy stands.",
+        )
+    text = pdf_text(Letter.objects.get(kind=LetterKind.RESPONSE, stage=2).pdf.path)
+    assert "There are no outstanding actions." not in text
+    assert "Work we told you about before that is not finished yet:" in text
+    assert (
+        "Replace the cracked roof tiles above the kitchen. (from our stage 1 response) "
+        "Who: Roofing contractor. By 23 March 2026." in text
+    )
+    assert "We are not offering a further remedy. The stage 1 remedy stands." in text
+    assert "A written apology from the repairs manager. (from our stage 1 response)" in text
 
 
 def test_completing_a_remedy_confirms_it_to_the_resident(

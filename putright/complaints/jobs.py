@@ -1,0 +1,26 @@
+"""Complaints' scheduled job (found by the scheduler at start-up; see putright/core/scheduler.py)."""
+
+from datetime import time
+
+from putright.complaints.services.followups import followups_daily_review
+from putright.core.clock import today
+from putright.core.scheduler import DailyAt, register_job
+
+FOLLOW_UP_REVIEW_TIME = time(7, 30)  # before the team starts, UK time
+
+
+@register_job(
+    "complaints.follow_up_review",
+    period=DailyAt(FOLLOW_UP_REVIEW_TIME),
+    description=(
+        "Send each owner one digest of their remedies and outstanding actions due or overdue, "
+        "escalate the long overdue to the complaints officers, and note it on each case "
+        "(Code 6.6, 6.17, 7.3)."
+    ),
+)
+def review_follow_ups() -> str:
+    review = followups_daily_review(today=today())
+    return (
+        f"{review.digests} digest(s), {review.escalations} escalation(s), "
+        f"{review.recorded} case(s) noted."
+    )

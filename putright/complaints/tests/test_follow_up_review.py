@@ -1,0 +1,103 @@
+"""The daily follow-up review: one digest per owner, escalation, a note on each case, once a day."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from putright.complaints import services
+from putright.complaints.models import CaseEvent
+from putright.complaints.services.followups import REMINDED, followups_daily_review
+from putright.complaints.tests.stories import apology, compensation, responded, roof_repair, travel
+from putright.letters.models import Letter
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY = date(2026, 3, 10)
+
+
+def digests() -> list[Letter]:
+    return list(Letter.objects.filter(kind="staff_reminder").order_by("pk"))
+
+
+@pytest.fixture
+def promises(open_complaint, handler, second_handler, time_machine):
+    """Answered 2 March: apology due 4 March and compensation due 9 March (Hamid's, as handler),
+    a roof repair due 11 March owned by Hannah; then closed. Today is Tuesday 10 March."""
+    complaint = responded(
+        open_complaint,
+        actor=handler,
+        remedies=[apology(due_on=date(2026, 3, 4)), compensation(due_on=date(2026, 3, 9))],
+        actions=[roof_repair(owner=second_handler, due_on=date(2026, 3, 11))],
+    )
+    services.complaint_close(complaint=complaint, reason="Answered in full.", actor=handler)
+    travel(time_machine, TUESDAY)
+    return complaint
+
+
+def test_a_closed_complaints_overdue_remedy_is_in_its_owners_single_digest(
+    promises, handler, second_handler, settings
+):
+    settings.PUTRIGHT_FOLLOWUP_ESCALATE_AFTER_DAYS = 10
+    done = followups_daily_review(today=TUESDAY)
+    assert (done.digests, done.escalations, done.recorded) == (2, 0, 1)
+    hamid = Letter.objects.get(kind="staff_reminder", recipient_name="Hamid Shah")
+    assert "Overdue by 4 working days: A written apology from the repairs manager." in hamid.text
+    assert "Overdue by 1 working day: Compensation for the time" in hamid.text
+    assert promises.reference in hamid.text
+    assert "roof tiles" not in hamid.text
+    hannah = Letter.objects.get(kind="staff_reminder", recipient_name="Hannah Lee")
+    assert "Due soon: 1 working day left: Replace the cracked roof tiles" in hannah.text
+    assert hamid.delivery.to_address == "hamid@thrive.example"
+
+
+def test_items_overdue_beyond_the_limit_go_to_the_complaints_officer(promises, officer, settings):
+    settings.PUTRIGHT_FOLLOWUP_ESCALATE_AFTER_DAYS = 3
+    assert followups_daily_review(today=TUESDAY).escalations == 1
+    olivia = Letter.objects.get(kind="staff_reminder", recipient_name="Olivia Okafor")
+    assert "overdue by more than 3 working days" in olivia.subject
+    assert "A written apology" in olivia.text
+    assert "Compensation" not in olivia.text  # overdue by 1, within the limit
+
+
+def test_each_reminder_is_recorded_once_per_complaint_per_day_and_a_rerun_sends_nothing(
+    promises, officer, settings
+):
+    settings.PUTRIGHT_FOLLOWUP_ESCALATE_AFTER_DAYS = 3
+    followups_daily_review(today=TUESDAY)
+    sent = [letter.pk for letter in digests()]
+    event = CaseEvent.objects.get(complaint=promises, code=REMINDED)
+    assert event.happened_on == TUESDAY
+    assert [(i["kind"], i["escalated"]) for i in event.data["items"]] == [
+        ("remedy", True),
+        ("remedy", False),
+        ("action", False),
+    ]
+    call_command("followups_daily_review", "--date", TUESDAY.isoformat())
+    assert [letter.pk for letter in digests()] == sent
+    assert CaseEvent.objects.filter(complaint=promises, code=REMINDED).count() == 1
+
+
+def test_done_and_far_off_items_are_not_reminded(promises, handler, second_handler):
+    for remedy in promises.remedies.all():
+        services.remedy_complete(remedy=remedy, actor=handler)
+    promises.outstanding_actions.update(due_on=date(2026, 4, 30))
+    done = followups_daily_review(today=TUESDAY)
+    assert (done.digests, done.recorded) == (0, 0)
+    assert not digests()
+
+
+def test_the_follow_up_review_is_a_daily_scheduled_job(db):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from putright.core.models import JobRun
+    from putright.core.scheduler import registered_jobs, scheduler_tick
+
+    assert "complaints.follow_up_review" in registered_jobs()
+    with time_machine.travel(datetime(2026, 12, 4, 8, 0, tzinfo=UTC), tick=False):
+        scheduler_tick()
+        scheduler_tick()
+    run = JobRun.objects.get(job="complaints.follow_up_review")
+    assert run.status == JobRun.Status.SUCCEEDED

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.web",
     "putright.imports",
+    "putright.hazards",
 ]
 
 MIDDLEWARE = [

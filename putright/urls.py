@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("putright.reporting.urls")),
     path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
+    path("hazards/", include("putright.hazards.urls")),
     path("", include("putright.complaints.urls")),
 ]
 

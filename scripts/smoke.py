@@ -280,6 +280,7 @@ class Fixtures:
     year: int
     figure: str
     quarter: int
+    hazard: int
     admin_changelists: list[str] = field(default_factory=list)
     url_names: set[str] = field(default_factory=set)
     step_names: list[str] = field(default_factory=list)
@@ -301,7 +302,8 @@ def prepare() -> Fixtures:
     from putright.complaints.services.record import correspondence_add
     from putright.complaints.services.review import response_draft_submit
     from putright.complaints.tests.stories import response_input
-    from putright.core.clock import today
+    from putright.core.clock import now, today
+    from putright.hazards.services import hazard_report_raise
     from putright.imports.services import import_queue
     from putright.imports.templates_files import csv_template
     from putright.intake.forms import STEPS
@@ -352,6 +354,16 @@ def prepare() -> Fixtures:
             dry_run=True,
             skip_invalid=True,
         )
+        hazard = hazard_report_raise(
+            complaint=complaint,
+            aware_at=now(),
+            source="complaint",
+            told_by="Smoke test",
+            hazard="damp_mould",
+            description="Mould in the bedroom.",
+            assessment="significant",
+            actor=handler,
+        )
     support = complaint.resident.adjustments.first() or _any_adjustment()
     year = reporting_year_of(today())
     fixtures = Fixtures(
@@ -382,6 +394,7 @@ def prepare() -> Fixtures:
         year=year,
         figure=next(iter(reports.all_figures(year))),
         quarter=(today().month - 4) % 12 // 3 + 1,
+        hazard=hazard.pk,
         step_names=[name for name, _form in STEPS],
         action_slugs=sorted(CASE_ACTIONS),
     )
@@ -508,6 +521,11 @@ def pages(f: Fixtures) -> list[Page]:
         p("reporting:ombudsman_case", OK, "staff", f.ombudsman_referral),
         p("reporting:ombudsman_request_sent", NOT_ALLOWED, "staff", f.information_request),
         p("reporting:ombudsman_order_complete", NOT_ALLOWED, "staff", f.order),
+        p("hazards:list", OK, "staff"),
+        p("hazards:list", OK, "staff", suffix="?show=all"),
+        p("hazards:raise", OK, "staff"),
+        p("hazards:detail", OK, "staff", f.hazard),
+        p("hazards:step", NOT_ALLOWED, "staff", f.hazard, "summary"),
         p("password_change", OK, "staff"),
         p("password_change_done", OK, "staff"),
     ]

@@ -37,6 +37,7 @@ class Action(StrEnum):
     READ_REPORTS = "read_reports"  # TSM, self-assessment, annual report, MRC, learning
     EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
     APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # record the board's approval
+    RECORD_HAZARDS = "record_hazards"  # raise a hazard report, record its steps (Awaab's Law)
     IMPORT = "import"  # load a register from another system (rewrites the record)
 
 
@@ -54,6 +55,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.EDIT_REPORTS: frozenset({OFFICER, ADMIN}),
     Action.APPROVE_FOR_GOVERNING_BODY: frozenset({VIEWER, ADMIN}),
     Action.IMPORT: frozenset({OFFICER, ADMIN}),
+    Action.RECORD_HAZARDS: frozenset({HANDLER, OFFICER, ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
@@ -65,6 +67,7 @@ DENIED: dict[Action, str] = {
     Action.WORK_CASES: "Your role is read-only: you can look but not change anything.",
     Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
     Action.IMPORT: "Only a complaints officer or an administrator can import.",
+    Action.RECORD_HAZARDS: "Your role is read-only: you can see hazard clocks but not record steps.",
 }
 
 

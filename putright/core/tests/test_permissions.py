@@ -31,6 +31,7 @@ read_reports                . Y Y Y
 edit_reports                . Y . Y
 approve_for_governing_body  . . Y Y
 import                      . Y . Y
+record_hazards              Y Y . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
 

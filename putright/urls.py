@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/v1/", include("putright.hazards.api_urls")),
     path("api/v1/", include("putright.complaints.api_urls")),
     path("complain/", include("putright.intake.public_urls")),
     path("intake/", include("putright.intake.urls")),

@@ -537,6 +537,19 @@ def pages(f: Fixtures) -> list[Page]:
         p("complaint-detail", OK, "api", ref, "json"),
         p("complaint-record", OK, "api", ref),
         p("complaint-correspondence-list", OK, "api", ref),
+        p("hazard-list", OK, "api"),
+        p("hazard-detail", OK, "api", f.hazard),
+        *(
+            p(f"hazard-{step}", NOT_ALLOWED, "api", f.hazard)
+            for step in (
+                "investigation",
+                "summary",
+                "safety-work",
+                "further-work",
+                "accommodation",
+                "stop",
+            )
+        ),
         *(
             p(f"complaint-{action}", NOT_ALLOWED, "api", ref)
             for action in (

@@ -117,3 +117,14 @@ STEP_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
     "accommodation": ("Record alternative accommodation", AccommodationForm),
     "stop": ("Record a fact that stops the clocks", StopForm),
 }
+
+
+class PeriodForm(forms.Form):
+    start = _day("From")
+    end = _day("To")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end of the period must not be before its start.")
+        return data

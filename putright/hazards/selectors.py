@@ -1,7 +1,7 @@
 """Queries and clocks for hazard reports."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,6 +13,7 @@ from putright.hazards.constants import AssessmentChoice
 from putright.hazards.models import HazardReport
 from putright.rules.calendar import WorkingCalendar
 from putright.rules.hazards import (
+    CLOCK_LABELS,
     FURTHER_WORK_BEGIN_LIMIT,
     FURTHER_WORK_START_WEEKS,
     SAFETY_WORK_LIMIT,
@@ -163,3 +164,64 @@ def due_summary(report: HazardReport) -> dict[str, Any]:
         else None,
         "work": work,
     }
+
+
+# Compliance buckets per clock: finished in time, finished late, still running, stopped.
+BUCKETS = {
+    ClockStatus.MET: "met",
+    ClockStatus.MISSED: "missed",
+    ClockStatus.ON_TRACK: "open",
+    ClockStatus.DUE_SOON: "open",
+    ClockStatus.OVERDUE: "open",
+    ClockStatus.STOPPED: "stopped",
+}
+
+
+@dataclass
+class ComplianceRow:
+    key: ClockKey
+    label: str
+    met: int = 0
+    missed: int = 0
+    open: int = 0
+    overdue: int = 0
+    stopped: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def met_percent(self) -> int | None:
+        return round(100 * self.met / self.decided) if self.decided else None
+
+
+def compliance(
+    *, start: date, end: date, clock: str = "", bucket: str = ""
+) -> tuple[list[ComplianceRow], list[tuple[HazardReport, Clock]]]:
+    """Each clock's met / missed / open (of which overdue) / stopped counts for reports the
+    landlord became aware of between `start` and `end` (local dates, inclusive); with `clock`
+    and `bucket`, also the reports in that cell (the drill-down)."""
+    calendar = landlord_calendar()
+    now = clock_now()
+    rows = {key: ComplianceRow(key, label) for key, label in CLOCK_LABELS.items()}
+    drill: list[tuple[HazardReport, Clock]] = []
+    qs = (
+        reports()
+        .exclude(assessment=AssessmentChoice.NOT)
+        .filter(aware_at__date__gte=start, aware_at__date__lte=end)
+        .order_by("aware_at", "id")
+    )
+    for report in qs:
+        for c in clocks_for(report, now=now, calendar=calendar):
+            name = BUCKETS.get(c.status)
+            if name is None:
+                continue
+            row = rows[c.key]
+            setattr(row, name, getattr(row, name) + 1)
+            if c.status == ClockStatus.OVERDUE:
+                row.overdue += 1
+            in_cell = bucket == name or (bucket == "overdue" and c.status == ClockStatus.OVERDUE)
+            if c.key == clock and in_cell:
+                drill.append((report, c))
+    return list(rows.values()), drill

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from putright.complaints.models import Complaint
@@ -16,7 +17,7 @@ from putright.core import once
 from putright.core.errors import ComplaintError
 from putright.core.permissions import Action, allowed, permission_required_for
 from putright.hazards import selectors, services
-from putright.hazards.forms import STEP_FORMS, RaiseForm
+from putright.hazards.forms import STEP_FORMS, PeriodForm, RaiseForm
 from putright.hazards.models import HazardReport
 
 # Every member of staff sees the hazard clocks; recording needs RECORD_HAZARDS.
@@ -38,8 +39,42 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hazards/list.html",
-        {"rows": rows, "show": show, "can_record": allowed(request.user, Action.RECORD_HAZARDS)},
+        {
+            "rows": rows,
+            "show": show,
+            "can_record": allowed(request.user, Action.RECORD_HAZARDS),
+            "can_read_reports": allowed(request.user, Action.READ_REPORTS),
+        },
     )
+
+
+@permission_required_for(Action.READ_REPORTS)
+@require_http_methods(["GET"])
+def hazard_compliance(request: HttpRequest) -> HttpResponse:
+    """Compliance with each Awaab's Law clock over a period, with drill-down to the reports."""
+    today = timezone.localdate()
+    default = {"start": today.replace(month=1, day=1), "end": today}
+    form = PeriodForm(request.GET if "start" in request.GET else None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    rows, drill = [], []
+    if not form.is_bound or form.is_valid():
+        rows, drill = selectors.compliance(
+            start=period["start"],
+            end=period["end"],
+            clock=request.GET.get("clock", ""),
+            bucket=request.GET.get("bucket", ""),
+        )
+    if not form.is_bound:
+        form = PeriodForm(initial=default)
+    context = {
+        "form": form,
+        "rows": rows,
+        "drill": drill,
+        "period": period,
+        "clock": request.GET.get("clock", ""),
+        "bucket": request.GET.get("bucket", ""),
+    }
+    return render(request, "hazards/compliance.html", context, status=400 if form.errors else 200)
 
 
 @permission_required_for(Action.RECORD_HAZARDS)

@@ -28,6 +28,7 @@ def test_every_hazard_page_states_its_permission_rule():
         assert getattr(pattern.callback, "permission_rule", None) in {
             "can_view_cases",
             "can_record_hazards",
+            "can_read_reports",
         }, pattern.name
 
 

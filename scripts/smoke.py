@@ -525,7 +525,12 @@ def pages(f: Fixtures) -> list[Page]:
         p("hazards:list", OK, "staff", suffix="?show=all"),
         p("hazards:raise", OK, "staff"),
         p("hazards:compliance", OK, "staff"),
-        p("hazards:compliance", OK, "staff", suffix="?start=2025-10-27&end=2026-12-31&clock=investigation&bucket=open"),
+        p(
+            "hazards:compliance",
+            OK,
+            "staff",
+            suffix="?start=2025-10-27&end=2026-12-31&clock=investigation&bucket=open",
+        ),
         p("hazards:detail", OK, "staff", f.hazard),
         p("hazards:step", NOT_ALLOWED, "staff", f.hazard, "summary"),
         p("password_change", OK, "staff"),

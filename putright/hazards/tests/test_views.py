@@ -144,3 +144,19 @@ def test_a_leak_complaint_is_not_prompted(client, complaint, handler):
     client.force_login(handler)
     page = client.get(f"/complaints/{complaint.reference}/").content.decode()
     assert "Is there a hazard?" not in page
+
+
+def test_the_hazard_list_takes_the_same_queries_for_one_report_or_many(client, complaint, handler):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    raised(actor=handler, complaint=complaint)
+    client.force_login(handler)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/hazards/?show=all")
+    for _ in range(4):
+        raised(actor=handler, complaint=complaint)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get("/hazards/?show=all")
+    assert len(page.context["rows"]) == 5
+    assert len(five) == len(one)

@@ -35,6 +35,32 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_step(request, monkeypatch):
+    """A persona signed in with `client.force_login` (or `client.login`) has passed two-step verification too, as
+    if they had typed the code; tests marked `real_two_step` go through it themselves."""
+    if request.node.get_closest_marker("real_two_step"):
+        return
+    from django.test import Client
+
+    from putright.accounts.testing import pass_two_step
+
+    original_force_login, original_login = Client.force_login, Client.login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original_force_login(self, user, backend)
+        pass_two_step(self)
+
+    def login(self: Client, **credentials: Any) -> bool:
+        signed_in = original_login(self, **credentials)
+        if signed_in:
+            pass_two_step(self)
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture
 def handler(db):
     """Hamid, a complaint handler."""

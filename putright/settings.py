@@ -33,11 +33,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "putright.core",
     "putright.accounts",
     "putright.people",
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "putright.web",
     "putright.imports",
     "putright.hazards",
+    # After PutRight's apps, so letters' `db_worker` (recovery at start and periodically)
+    # overrides the package's command of the same name.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: end idle or over-long staff sessions, then hold a signed-in member
+    # of staff at two-step verification until they pass it (admin pages included).
+    "putright.accounts.middleware.SessionLimitsMiddleware",
+    "putright.accounts.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A retried API POST with the same Idempotency-Key acts once (putright/core/idempotency.py).
@@ -131,10 +139,34 @@ LOGOUT_REDIRECT_URL = LOGIN_URL
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Two-step verification (TOTP with recovery codes, django-otp). Officers, administrators and
+# Django superusers/staff always; handlers and viewers once this is true (or once they enrol).
+PUTRIGHT_MFA_REQUIRED_FOR_HANDLERS = env_bool("PUTRIGHT_MFA_REQUIRED_FOR_HANDLERS", False)
+OTP_TOTP_ISSUER = env_str("PUTRIGHT_LANDLORD_NAME", "Thrive Homes") + " PutRight"
+# Sign-in lockout (ASVS 2.2.1): refused, even with the right password, after this many failures
+# for one username (or from one address) within the window, until the window passes or an
+# administrator unlocks.
+PUTRIGHT_SIGNIN_FAILURE_LIMIT = env_int("PUTRIGHT_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+PUTRIGHT_SIGNIN_IP_FAILURE_LIMIT = env_int("PUTRIGHT_SIGNIN_IP_FAILURE_LIMIT", 20, minimum=1)
+PUTRIGHT_SIGNIN_WINDOW_MINUTES = env_int("PUTRIGHT_SIGNIN_WINDOW_MINUTES", 15, minimum=1)
+# Portal sign-in link requests allowed from one address per hour.
+PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR = env_int(
+    "PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR", 10, minimum=1
+)
+# Staff sessions (ASVS 3.3): signed out after this long idle, and after this long in any case.
+PUTRIGHT_SESSION_IDLE_MINUTES = env_int("PUTRIGHT_SESSION_IDLE_MINUTES", 30, minimum=1)
+PUTRIGHT_SESSION_MAX_HOURS = env_int("PUTRIGHT_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = PUTRIGHT_SESSION_MAX_HOURS * 60 * 60
+# API tokens expire this many days after they are made, unless a shorter life is chosen.
+PUTRIGHT_API_TOKEN_DAYS = env_int("PUTRIGHT_API_TOKEN_DAYS", 90, minimum=1)
 
 # --- Security (secure by default whenever DEBUG is off) --------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -143,6 +175,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network; it carries no personal data.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -160,6 +194,10 @@ USE_TZ = True
 # --- Static files and uploads ----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("PUTRIGHT_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# A folder with the landlord's own images (e.g. logo.png), served as /static/branding/...:
+# set PUTRIGHT_LOGO_URL=/static/branding/logo.png for pages and letters alike.
+_branding_dir = env_str("PUTRIGHT_BRANDING_DIR", "")
+STATICFILES_DIRS = [("branding", _branding_dir)] if _branding_dir else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("PUTRIGHT_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -194,6 +232,13 @@ TASKS = {
     }
 }
 
+# --- Scheduled jobs (putright/core/scheduler.py; the tick runs inside `manage.py db_worker`) --
+PUTRIGHT_SCHEDULER_TICK_SECONDS = env_int("PUTRIGHT_SCHEDULER_TICK_SECONDS", 60, minimum=5)
+# /healthz answers 503 when the scheduler's last tick is older than this. Keep it above the
+# longest task a single worker runs (a large import holds the worker, and so the tick).
+PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS = env_int("PUTRIGHT_HEARTBEAT_MAX_AGE_SECONDS", 600, minimum=60)
+PUTRIGHT_MAILBOX_POLL_MINUTES = env_int("PUTRIGHT_MAILBOX_POLL_MINUTES", 5, minimum=1)
+
 # --- Email -----------------------------------------------------------------------------------
 # Django 6.1's MAILERS replaces the EMAIL_* settings (deprecated); the environment variables keep
 # their familiar EMAIL_* names. Without EMAIL_HOST, emails are printed to the console.
@@ -201,7 +246,8 @@ _email_host = env_str("EMAIL_HOST", "")
 if _email_host:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend, telling a reply lost after DATA apart (letters/mail.py).
+            "BACKEND": "putright.letters.mail.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
                 "port": env_int("EMAIL_PORT", 587, minimum=1),
@@ -235,7 +281,7 @@ PUTRIGHT_CODE_PROFILE = env_str("PUTRIGHT_CODE_PROFILE", DEFAULT_CODE)
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "putright.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from putright.core.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("putright.accounts.urls")),  # sign-in with lockout, two-step
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -20,6 +24,7 @@ urlpatterns = [
     path("letters/", include("putright.letters.urls")),
     path("imports/", include("putright.imports.urls")),
     path("hazards/", include("putright.hazards.urls")),
+    path("system/", include("putright.web.urls")),
     path("", include("putright.complaints.urls")),
 ]
 

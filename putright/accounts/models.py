@@ -26,3 +26,24 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role == self.Role.VIEWER
+
+
+class ApiToken(models.Model):
+    """A named, expiring, revocable API key. Only a SHA-256 digest of the key is stored: the key
+    itself is shown once, when it is made, and can never be read back (ASVS 2.10, 3.5)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    # The first characters of the key, so its owner can tell their tokens apart.
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -15,6 +15,7 @@ from putright.complaints.models import CaseEvent
 
 Listener = Callable[[CaseEvent], None]
 _listeners: list[tuple[str, Listener]] = []
+_recorders: list[tuple[str, Listener]] = []
 _replaying: ContextVar[bool] = ContextVar("replaying_history", default=False)
 
 
@@ -24,6 +25,21 @@ def subscribe(prefix: str) -> Callable[[Listener], Listener]:
     def register(fn: Listener) -> Listener:
         if (prefix, fn) not in _listeners:
             _listeners.append((prefix, fn))
+        return fn
+
+    return register
+
+
+def record_with(prefix: str) -> Callable[[Listener], Listener]:
+    """Register `fn` to run inside the event's own transaction (the transactional outbox).
+
+    Only for writing a small row that must exist exactly when the event does (a letter
+    request, say); the work itself belongs in an after-commit listener or a task.
+    """
+
+    def register(fn: Listener) -> Listener:
+        if (prefix, fn) not in _recorders:
+            _recorders.append((prefix, fn))
         return fn
 
     return register
@@ -45,6 +61,9 @@ def publish(event: CaseEvent) -> None:
     """Call the listeners for `event` after the surrounding transaction commits."""
     if _replaying.get():
         return
+    for prefix, fn in list(_recorders):
+        if event.code.startswith(prefix):
+            fn(event)
     for prefix, fn in list(_listeners):
         if event.code.startswith(prefix):
             transaction.on_commit(lambda fn=fn: _run(fn, event), robust=True)

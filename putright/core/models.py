@@ -1,8 +1,10 @@
-"""Records that make a repeated request act once: staff form tokens and API idempotency keys.
+"""Project-wide records: one-time form tokens and API idempotency keys, scheduled job runs
+and the heartbeat, and the security log.
 
 Users are kept as plain ids: core sits below the accounts app and never points up to it.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -49,3 +51,99 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.path})"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job for one period: claimed once, then succeeded or failed.
+
+    The unique (job, period_start) pair is what makes a job run at most once per period, however
+    many schedulers tick: the second claim finds the row (or hits the constraint) and stops.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed (will be retried)"
+
+    job = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    attempts = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A failed run is tried again from this time while its period is still the current one.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "period_start"], name="core_jobrun_once_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_job_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.period_start:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Heartbeat(models.Model):
+    """The last time a background process showed it was alive (read by /healthz)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log (ASVS V7): who signed in, failed, was refused or changed
+    their sign-in factors. Never holds a password, a code or a token."""
+
+    class Kind(models.TextChoices):
+        SIGNIN = "signin", "Signed in"
+        SIGNIN_FAILED = "signin.failed", "Sign-in failed"
+        SIGNIN_LOCKED = "signin.locked", "Sign-in locked after too many failures"
+        SIGNIN_REFUSED = "signin.refused", "Sign-in refused while locked"
+        SIGNIN_UNLOCKED = "signin.unlocked", "Sign-in unlocked by an administrator"
+        SIGNOUT = "signout", "Signed out"
+        SESSION_EXPIRED = "session.expired", "Session expired"
+        MFA_VERIFIED = "mfa.verified", "Two-step verification passed"
+        MFA_FAILED = "mfa.failed", "Two-step verification failed"
+        MFA_ENROLLED = "mfa.enrolled", "Two-step verification set up"
+        MFA_REMOVED = "mfa.removed", "Two-step verification removed"
+        MFA_RECOVERY_CODES = "mfa.recovery_codes", "New recovery codes made"
+        TOKEN_CREATED = "token.created", "API token created"
+        TOKEN_REVOKED = "token.revoked", "API token revoked"
+        PERMISSION_DENIED = "permission.denied", "Permission refused"
+        PORTAL_LINK_REQUESTED = "portal.link_requested", "Portal sign-in link requested"
+        PORTAL_LIMITED = "portal.limited", "Portal sign-in requests limited"
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    # As typed at sign-in (lower-cased), so failures for unknown or deleted users still count.
+    username = models.CharField(max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "username", "at"], name="security_kind_user_at"),
+            models.Index(fields=["kind", "ip", "at"], name="security_kind_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"

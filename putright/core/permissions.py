@@ -39,6 +39,10 @@ class Action(StrEnum):
     APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # record the board's approval
     RECORD_HAZARDS = "record_hazards"  # raise a hazard report, record its steps (Awaab's Law)
     IMPORT = "import"  # load a register from another system (rewrites the record)
+    RUN_INSTALLATION = "run_installation"  # scheduled jobs and other installation pages
+    MANAGE_OWN_SIGN_IN = "manage_own_sign_in"  # own two-step verification and API tokens
+    READ_SECURITY_LOG = "read_security_log"  # sign-ins, failures, refusals (ASVS V7)
+    UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a sign-in lockout (ASVS V2.2)
 
 
 HANDLER, OFFICER, VIEWER, ADMIN = Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN
@@ -56,11 +60,22 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.APPROVE_FOR_GOVERNING_BODY: frozenset({VIEWER, ADMIN}),
     Action.IMPORT: frozenset({OFFICER, ADMIN}),
     Action.RECORD_HAZARDS: frozenset({HANDLER, OFFICER, ADMIN}),
+    Action.RUN_INSTALLATION: frozenset({ADMIN}),
+    Action.MANAGE_OWN_SIGN_IN: frozenset({HANDLER, OFFICER, VIEWER, ADMIN}),
+    Action.READ_SECURITY_LOG: frozenset({ADMIN}),
+    Action.UNLOCK_SIGN_IN: frozenset({ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
 # who must still be able to fix a letter template).
-SUPERUSER_ALSO: frozenset[Action] = frozenset({Action.EDIT_LETTER_TEMPLATES})
+SUPERUSER_ALSO: frozenset[Action] = frozenset(
+    {
+        Action.EDIT_LETTER_TEMPLATES,
+        Action.RUN_INSTALLATION,
+        Action.READ_SECURITY_LOG,
+        Action.UNLOCK_SIGN_IN,
+    }
+)
 
 # Why a signed-in member of staff was refused, where a page says more than "403".
 DENIED: dict[Action, str] = {
@@ -68,7 +83,25 @@ DENIED: dict[Action, str] = {
     Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
     Action.IMPORT: "Only a complaints officer or an administrator can import.",
     Action.RECORD_HAZARDS: "Your role is read-only: you can see hazard clocks but not record steps.",
+    Action.RUN_INSTALLATION: "Only an administrator can see the scheduled jobs.",
+    Action.READ_SECURITY_LOG: "Only an administrator can read the security log.",
+    Action.UNLOCK_SIGN_IN: "Only an administrator can unlock a sign-in.",
 }
+
+
+def _record_refusal(request: Any, action: Action) -> None:
+    """Every refusal goes in the security log (ASVS V7.2.2)."""
+    # Imported here: this module is loaded while the user model is, before apps are ready.
+    from putright.core.security import Kind, security_event_record
+
+    if getattr(request.user, "pk", None) is None:  # an unsaved user: nothing to log against
+        return
+    security_event_record(
+        kind=Kind.PERMISSION_DENIED,
+        request=request,
+        user=request.user,
+        data={"action": action.value, "method": request.method},
+    )
 
 
 def role_may(role: str, action: Action) -> bool:
@@ -110,12 +143,14 @@ def permission_required_for(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not allowed(request.user, action):
+                _record_refusal(request, action)
                 raise PermissionDenied(DENIED.get(action, ""))
             if (
                 unsafe is not None
                 and request.method not in READ_METHODS
                 and not allowed(request.user, unsafe)
             ):
+                _record_refusal(request, unsafe)
                 raise PermissionDenied(DENIED.get(unsafe, ""))
             return view(request, *args, **kwargs)
 
@@ -135,9 +170,14 @@ def HasAction(
 
     class _HasAction(BasePermission):
         def has_permission(self, request: Any, view: Any) -> bool:
+            needed = action
             if unsafe is not None and request.method not in SAFE_METHODS:
-                return allowed(request.user, unsafe)
-            return allowed(request.user, action)
+                needed = unsafe
+            if allowed(request.user, needed):
+                return True
+            if request.user is not None and request.user.is_authenticated:
+                _record_refusal(request, needed)
+            return False
 
     _HasAction.message = (
         message

@@ -10,4 +10,23 @@ class LettersConfig(AppConfig):
     def ready(self) -> None:
         # Letters react to the lifecycle through case-record events, and refuse a drafted
         # response whose letter would miss what the Code requires through a response check.
+        from putright.core.messages import OutgoingMessage, register_sender
         from putright.letters import checks, listeners  # noqa: F401
+        from putright.letters.services.letters import message_queue
+
+        def send(message: OutgoingMessage) -> object:
+            return message_queue(
+                kind=message.kind,
+                to=message.to,
+                name=message.name,
+                subject=message.subject,
+                body=message.body,
+                key=message.key,
+                complaint=message.complaint,
+                resident=message.resident,
+                role=message.role,
+                body_after_sending=message.body_after_sending,
+            )
+
+        # One door out: receipts, sign-in links and reminders go through the outbox.
+        register_sender(send)

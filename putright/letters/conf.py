@@ -4,11 +4,12 @@ Each value can be set in Django settings; the environment variable of the same n
 otherwise, and the Ombudsman's details default to the Code profile's (the policy seed's).
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 
-from putright.env import env_bool, env_str
+from putright.env import env_bool, env_int, env_str
 from putright.rules.profile import CodeProfile
 
 
@@ -56,3 +57,24 @@ def letters_automatic() -> bool:
     """Whether lifecycle events produce letters (off while replaying history, say)."""
     value = getattr(settings, "PUTRIGHT_LETTERS_AUTOMATIC", None)
     return bool(value) if value is not None else env_bool("PUTRIGHT_LETTERS_AUTOMATIC", True)
+
+
+def _seconds(name: str, default: int) -> timedelta:
+    value = getattr(settings, name, None)
+    return timedelta(seconds=int(value) if value is not None else env_int(name, default, minimum=1))
+
+
+def send_lease() -> timedelta:
+    """How long a worker may take to send one letter before another may try (it must be
+    longer than the mail server's timeout, EMAIL_TIMEOUT)."""
+    return _seconds("PUTRIGHT_OUTBOX_LEASE_SECONDS", 120)
+
+
+def recover_after() -> timedelta:
+    """How long a letter request or a task may wait before recovery steps in."""
+    return _seconds("PUTRIGHT_LETTERS_RECOVER_AFTER_SECONDS", 120)
+
+
+def recover_every() -> timedelta:
+    """How often the task worker runs ``letters_recover`` (besides at start)."""
+    return _seconds("PUTRIGHT_LETTERS_RECOVER_EVERY_SECONDS", 60)

@@ -15,6 +15,14 @@ class LetterKind(models.TextChoices):
     HAZARD_SUMMARY = "hazard_summary", "Hazard investigation summary (Awaab's Law)"
 
 
+class MessageKind(models.TextChoices):
+    """Plain emails that go through the outbox like letters but have no letter template."""
+
+    RECEIPT = "receipt", "Complaint received (receipt)"
+    SIGN_IN = "sign_in", "Portal sign-in link (email)"
+    STAFF_REMINDER = "staff_reminder", "Reminder to staff"
+
+
 class DeliveryChannel(models.TextChoices):
     EMAIL = "email", "Email"
     POST = "post", "Post (print queue)"
@@ -24,6 +32,7 @@ class DeliveryChannel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Waiting to send"
+    SENDING = "sending", "Sending"
     RETRYING = "retrying", "Failed – will retry"
     FAILED = "failed", "Failed – needs staff action"
     TO_PRINT = "to_print", "In the print queue"

@@ -6,14 +6,21 @@ transaction. If a letter cannot be produced (the gate refuses it, or rendering f
 case record says so, for staff to act on; the complaint's own change is never undone.
 PUTRIGHT_LETTERS_AUTOMATIC=false (environment or setting) stops automatic letters; replayed
 history (``events.replaying_history``) never reaches these listeners.
+
+Exactly once: the event's own transaction writes a ``LetterRequest`` (so a crash after the
+commit cannot lose it), each letter is keyed by (event, kind, recipient), and production
+marks the request done in the same transaction as the letters. ``letters_recover`` produces
+requests left pending (the worker was killed, the task never queued, the database went away).
 """
 
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from putright.complaints.events import subscribe
+from putright.complaints.events import record_with, subscribe
 from putright.complaints.models import CaseEvent, Exclusion, Extension, OutstandingAction, Remedy
 from putright.complaints.services.common import record_event
 from putright.core.errors import ComplaintError
@@ -29,20 +36,62 @@ from putright.letters.context import (
     response_input_from_record,
 )
 from putright.letters.gate import LetterIncomplete
-from putright.letters.services.letters import letters_issue
+from putright.letters.models import LetterRequest
+from putright.letters.services.letters import (
+    Prepared,
+    letter_discard,
+    letter_keep,
+    letters_render,
+)
+
+# A request whose production failed on a database error this many times is written to the
+# case record as not produced (staff act on it) instead of being tried for ever.
+MAX_PRODUCTION_ATTEMPTS = 5
 
 logger = logging.getLogger(__name__)
 
 
-def _safely(kind: str, event: CaseEvent, produce: Callable[[], object]) -> None:
+Failure = tuple[str, list[str]]  # the reason, and the missing elements
+
+
+def _render(
+    kind: str, event: CaseEvent, build: Callable[[CaseEvent], "Built"]
+) -> tuple[list[Prepared], Failure | None]:
+    """Build and render the letters, or say why they cannot be made (for the record).
+
+    A database error (a lost connection, say) is raised: the request stays pending and
+    recovery tries again.
+    """
     try:
-        produce()
+        context, stage = build(event)
+        prepared = letters_render(
+            complaint=event.complaint,
+            kind=kind,
+            context=context,
+            actor=event.actor,
+            stage=stage,
+            source_event=event,
+        )
     except ComplaintError as exc:  # the gate (LetterIncomplete) or a refusal such as no address
         missing = exc.missing if isinstance(exc, LetterIncomplete) else []
-        _not_produced(kind, event, exc.message, [str(m) for m in missing])
+        return [], (exc.message, [str(m) for m in missing])
+    except DatabaseError:
+        raise
     except Exception as exc:
         logger.exception("The %s letter for %s was not produced", kind, event.complaint)
-        _not_produced(kind, event, f"{type(exc).__name__}: {exc}", [])
+        return [], (f"{type(exc).__name__}: {exc}", [])
+    return prepared, None
+
+
+def _reconnect_if_lost() -> None:
+    """Rendering takes a while; if the database connection died meanwhile, open a new one
+    rather than fail the short transaction that follows."""
+    if (
+        not connection.in_atomic_block
+        and connection.connection is not None
+        and not connection.is_usable()
+    ):
+        connection.close()
 
 
 def _not_produced(kind: str, event: CaseEvent, reason: str, missing: list[str]) -> None:
@@ -53,12 +102,18 @@ def _not_produced(kind: str, event: CaseEvent, reason: str, missing: list[str]) 
         actor=None,
         actor_label="PutRight letters",
         stage=event.stage,
-        data={"kind": kind, "reason": reason, "missing": missing, "after": event.code},
+        data={
+            "kind": kind,
+            "reason": reason,
+            "missing": missing,
+            "after": event.code,
+            "event": event.pk,
+        },
     )
 
 
 # Each letter an event calls for: which kind, and how to build its data (and its stage) from
-# the event. Building runs inside _safely, so a failure is recorded for staff, not lost.
+# the event. Building runs inside _render, so a failure is recorded for staff, not lost.
 Built = tuple[dict, int | None]
 
 
@@ -112,20 +167,57 @@ PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
 }
 
 
-def _produce(kind: str, event: CaseEvent, build: Callable[[CaseEvent], Built]) -> None:
-    context, stage = build(event)
-    letters_issue(
-        complaint=event.complaint, kind=kind, context=context, actor=event.actor, stage=stage
-    )
-
-
 def produce_letters_for(event: CaseEvent) -> None:
-    """Build and queue the letters an event calls for (run by the ``produce_letters`` task)."""
+    """Build and queue the letters an event calls for (run by the ``produce_letters`` task
+    and by recovery). Running it again for the same event never makes a second letter.
+
+    Rendering (slow) happens outside any transaction; keeping the letters and marking the
+    request done is one short transaction, so a connection cut mid-way loses nothing.
+    """
     if event.code not in PRODUCERS:
         return
     kind, build = PRODUCERS[event.code]
-    with transaction.atomic():
-        _safely(kind, event, lambda: _produce(kind, event, build))
+    # Counted outside the production transaction, so a failure that undoes it still counts.
+    LetterRequest.objects.filter(event=event, status=LetterRequest.Status.PENDING).update(
+        attempts=F("attempts") + 1
+    )
+    request = LetterRequest.objects.filter(event=event).first()
+    if request is not None and request.status != LetterRequest.Status.PENDING:
+        return  # produced already (or recorded as not produced)
+    failure: Failure | None
+    if request is not None and request.attempts > MAX_PRODUCTION_ATTEMPTS:
+        prepared, failure = [], (f"Failed {request.attempts - 1} times.", [])
+    else:
+        prepared, failure = _render(kind, event, build)
+    _reconnect_if_lost()
+    try:
+        with transaction.atomic():
+            request = LetterRequest.objects.select_for_update().filter(event=event).first()
+            if request is not None and request.status != LetterRequest.Status.PENDING:
+                raise _AlreadyDone
+            if failure is not None:
+                _not_produced(kind, event, *failure)
+            else:
+                for letter in prepared:
+                    letter_keep(letter)
+            if request is not None:
+                request.status = (
+                    LetterRequest.Status.NOT_PRODUCED if failure else LetterRequest.Status.PRODUCED
+                )
+                request.done_at = timezone.now()
+                request.save(update_fields=["status", "done_at"])
+    except _AlreadyDone:
+        for letter in prepared:
+            letter_discard(letter)
+
+
+class _AlreadyDone(Exception):
+    """Another worker produced this event's letters while we were rendering."""
+
+
+def _request(event: CaseEvent) -> None:
+    if letters_automatic():
+        LetterRequest.objects.create(event=event)
 
 
 def _queue(event: CaseEvent) -> None:
@@ -137,4 +229,5 @@ def _queue(event: CaseEvent) -> None:
 
 
 for _code in PRODUCERS:
+    record_with(_code)(_request)
     subscribe(_code)(_queue)

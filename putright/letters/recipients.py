@@ -30,6 +30,8 @@ class Recipient:
     email: str = ""
     postal_address: str = ""
     large_print: bool = False
+    # Who this is, stable across re-production: "resident:7", "representative:3".
+    ref: str = ""
 
     @property
     def to_address(self) -> str:
@@ -71,6 +73,7 @@ def resident_recipient(resident: Resident, *, role: str = RESIDENT) -> Recipient
         email=resident.email,
         postal_address=resident.postal_address,
         large_print=large_print,
+        ref=f"{role}:{resident.pk}",
     )
 
 
@@ -91,6 +94,7 @@ def recipients_for(complaint: Complaint) -> list[Recipient]:
             channel=DeliveryChannel.EMAIL if rep.email else DeliveryChannel.POST,
             email=rep.email,
             postal_address=rep.postal_address,
+            ref=f"{REPRESENTATIVE}:{rep.pk}",
         )
         for rep in representatives
     ]

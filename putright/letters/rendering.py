@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template import Context
 
 from putright.letters.constants import LARGE_PRINT_FONT_PT, STANDARD_FONT_PT
@@ -58,22 +56,14 @@ def render_letter(
     )
 
 
-def _url_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
-    from weasyprint import default_url_fetcher
-
-    # A logo served from our own static files is read from disk, not over the network.
-    if url.startswith((settings.STATIC_URL, "/" + settings.STATIC_URL)):
-        path = finders.find(url.split(settings.STATIC_URL, 1)[1])
-        if path:
-            return default_url_fetcher(f"file://{path}")
-    return default_url_fetcher(url, *args, timeout=10, **kwargs)
-
-
 def render_pdf(html: str) -> bytes:
-    """The letter as PDF (A4, WeasyPrint)."""
+    """The letter as PDF (A4, WeasyPrint). Images load only from our own static and media
+    files (``core.urlfetcher``); anything else is refused, logged and left out."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher).write_pdf()
+    from putright.core.urlfetcher import DOCUMENT_BASE_URL, AssetURLFetcher
+
+    return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=AssetURLFetcher()).write_pdf()
 
 
 class _TextWriter(HTMLParser):

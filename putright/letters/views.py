@@ -38,10 +38,18 @@ def outbox(request: HttpRequest) -> HttpResponse:
     form = OutboxFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     items = list(selectors.outbox_items(status=status or None)[:200])
+    not_produced = selectors.letters_not_produced()
     return render(
         request,
         "letters/pages/outbox.html",
-        {"items": items, "form": form, "can_act": allowed(request.user, Action.MANAGE_LETTERS)},
+        {
+            "items": items,
+            "form": form,
+            "can_act": allowed(request.user, Action.MANAGE_LETTERS),
+            "not_produced": list(not_produced[:20]),
+            "not_produced_count": not_produced.count(),
+            "unconfirmed_count": selectors.unconfirmed_count(),
+        },
     )
 
 

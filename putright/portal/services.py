@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from putright.core.errors import InvalidInput
+from putright.core.messages import SIGN_IN, OutgoingMessage, queue_message
 from putright.people.models import Representative, Resident
 from putright.people.selectors import authorised_representatives
 from putright.portal.models import SignInLink
@@ -53,15 +53,26 @@ class Principal:
         return f"{self.name} ({who}, resident portal)"
 
 
-def sign_in_link_request(*, email: str, base_url: str) -> int:
-    """Email a one-time link to each resident and authorised representative with `email`.
+def sign_in_link_request(*, email: str, base_url: str) -> None:
+    """Ask for sign-in links to `email`: checks the address and queues the work, nothing more.
 
-    Always behaves the same whether or not the address is known, so the page cannot be
-    used to find out who has complained. Returns how many links were sent (for tests).
+    The request does exactly the same, in the same time, whether or not the address is
+    known (so the page cannot be used to find out who has complained, even by timing), and
+    never waits for a mail server: looking the address up and emailing happen in the task
+    worker (``sign_in_links_send``).
     """
     email = (email or "").strip().lower()
     if not email or "@" not in email:
         raise InvalidInput(EMAIL_REQUIRED, field="email")
+    from putright.portal.tasks import send_sign_in_links
+
+    transaction.on_commit(lambda: send_sign_in_links.enqueue(email, base_url))
+
+
+@transaction.atomic
+def sign_in_links_send(*, email: str, base_url: str) -> int:
+    """Queue a one-time link to each resident and authorised representative with `email`,
+    through the outbox. Returns how many links were queued (for tests)."""
     recent = SignInLink.objects.filter(
         email=email, created_at__gte=timezone.now() - timedelta(hours=1)
     ).count()
@@ -91,12 +102,19 @@ def sign_in_link_request(*, email: str, base_url: str) -> int:
             "landlord_name": settings.PUTRIGHT_LANDLORD_NAME,
             "acting_for": person.resident.full_name if isinstance(person, Representative) else "",
         }
-        transaction.on_commit(
-            lambda ctx=context: send_mail(
+        queue_message(
+            OutgoingMessage(
+                kind=SIGN_IN,
+                to=email,
+                name=person.full_name,
                 subject=f"Sign in to see your complaint – {settings.PUTRIGHT_LANDLORD_NAME}",
-                message=render_to_string("portal/email/sign_in.txt", ctx),
-                from_email=None,
-                recipient_list=[email],
+                body=render_to_string("portal/email/sign_in.txt", context),
+                key=f"sign_in:{_hash(token)}",
+                resident=person if isinstance(person, Resident) else person.resident,
+                role="resident" if isinstance(person, Resident) else "representative",
+                body_after_sending=render_to_string(
+                    "portal/email/sign_in.txt", {**context, "url": "[link removed once sent]"}
+                ),
             )
         )
         sent += 1

@@ -8,6 +8,7 @@ goes through `portal_required`, and every complaint lookup through the portal se
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from putright.complaints.calendar import landlord_calendar
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import Attachment, Complaint
+from putright.core import security
 from putright.core.errors import ComplaintError
 from putright.core.profile import profile_code
 from putright.intake.services.notify import process_context
@@ -37,6 +39,10 @@ PORTAL_STATUS = {
     "closed": "Closed",
     "withdrawn": "Withdrawn",
 }
+TOO_MANY_REQUESTS = (
+    "Too many sign-in links have been asked for from your connection. Try again in an hour, "
+    "or contact us by phone or email."
+)
 ADD_INFO_EMPTY = "Enter the information you want to add, or choose a file."
 
 
@@ -88,20 +94,29 @@ def home(request: HttpRequest) -> HttpResponse:
             _context(request, complaints=complaints, labels=PORTAL_STATUS),
         )
     error = ""
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and security.over_limit(
+        request=request,
+        kind=security.Kind.PORTAL_LINK_REQUESTED,
+        limited_kind=security.Kind.PORTAL_LIMITED,
+        limit=settings.PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR,
+        window_minutes=60,
+    ):
+        error, status = TOO_MANY_REQUESTS, 429
+    elif request.method == "POST":
         try:
             services.sign_in_link_request(
                 email=request.POST.get("email", ""), base_url=request.build_absolute_uri("/")
             )
         except ComplaintError as exc:
-            error = exc.message
+            error, status = exc.message, 400
         else:
             return render(request, "portal/check_email.html", _context(request))
     return render(
         request,
         "portal/sign_in.html",
         _context(request, error=error, email=request.POST.get("email", "")),
-        status=400 if error else 200,
+        status=status,
     )
 
 

@@ -71,4 +71,6 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "can_manage": allowed(user, Action.ASSIGN),
         "staff_sections": staff_sections() if allowed(user, Action.WORK_CASES) else [],
         "can_read_reports": allowed(user, Action.READ_REPORTS),
+        "is_administrator": allowed(user, Action.RUN_INSTALLATION),
+        "can_read_security_log": allowed(user, Action.READ_SECURITY_LOG),
     }

@@ -1,13 +1,20 @@
-"""The page shown for an unhandled error: styled, with the request id staff can quote."""
+"""Site-wide pages: the styled 500 page (with the request id staff can quote) and, for
+administrators, the scheduled jobs and how they last ran."""
 
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
+from django.views.decorators.http import require_GET
 
+from putright.core import clock
+from putright.core.permissions import Action, permission_required_for
 from putright.core.requests import current_request_id
+from putright.core.scheduler import tick_interval
+from putright.core.selectors import heartbeat_at, job_statuses
 from putright.web.context_processors import brand_colour
 
 logger = logging.getLogger(__name__)
@@ -36,3 +43,19 @@ def server_error(request: HttpRequest) -> HttpResponseServerError:
         logger.exception("The styled 500 page could not be rendered")
         body = PLAIN_500.format(request_id=escape(request_id))
     return HttpResponseServerError(body)
+
+
+@permission_required_for(Action.RUN_INSTALLATION)
+@require_GET
+def scheduled_jobs(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
+    return render(
+        request,
+        "web/scheduled_jobs.html",
+        {
+            "statuses": job_statuses(now=now),
+            "heartbeat": heartbeat_at(),
+            "tick_seconds": round(tick_interval().total_seconds()),
+            "now": now,
+        },
+    )

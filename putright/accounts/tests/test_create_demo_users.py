@@ -35,3 +35,24 @@ def test_create_demo_users_resets_a_changed_demo_password():
 
     hamid.refresh_from_db()
     assert hamid.check_password("putright-demo")
+
+
+@pytest.mark.django_db
+def test_demo_officer_and_admin_get_the_published_two_step_key_and_handlers_none():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from putright.accounts.demo import demo_totp_code, demo_totp_secret
+
+    out = StringIO()
+    call_command("create_demo_users", stdout=out)
+    call_command("create_demo_users", stdout=out)
+
+    assert sorted(TOTPDevice.objects.values_list("user__username", flat=True)) == [
+        "admin",
+        "olivia",
+    ]
+    assert demo_totp_secret() in out.getvalue()
+    code = StringIO()
+    call_command("demo_two_step_code", stdout=code)
+    assert code.getvalue().strip() == demo_totp_code()
+    assert TOTPDevice.objects.get(user__username="olivia").verify_token(demo_totp_code())

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from putright.accounts.services import api_token_create
 from putright.complaints.models import CaseEvent, Complaint, Extension, Response, Stage
 from putright.complaints.services import stages as stage_rules
 from putright.people.models import Resident
@@ -24,8 +24,10 @@ def _monday_morning(time_machine):
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(
+        user=user, name="Tests", days=30, actor=user, two_step_verified=True
+    )
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

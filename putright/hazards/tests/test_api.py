@@ -1,8 +1,8 @@
 """The hazards API: each role, the clocks in the document, steps and the one error shape."""
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from putright.accounts.services import api_token_create
 from putright.complaints.models import CaseEvent
 from putright.hazards.models import HazardReport
 from putright.hazards.tests.stories import investigated, raised
@@ -20,8 +20,10 @@ RAISE = {
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_create(
+        user=user, name="Tests", days=30, actor=user, two_step_verified=True
+    )
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -221,8 +221,7 @@ def _import(parsed: ParsedEmail) -> tuple[InboundStatus, Complaint]:
         actor_label=EMAIL_ACTOR_LABEL,
     )
     complaint = result.complaint
-    to, name = parsed.from_address, parsed.from_name
-    transaction.on_commit(lambda: send_receipt(complaint, to=to, name=name))
+    send_receipt(complaint, to=parsed.from_address, name=parsed.from_name)
     return InboundStatus.NEW_COMPLAINT, complaint
 
 

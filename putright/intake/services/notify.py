@@ -1,10 +1,10 @@
 """Emails to people who complained: the reference, the process, the timescales, the Ombudsman."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from putright.complaints.models import Complaint
+from putright.core.messages import RECEIPT, OutgoingMessage, queue_message
 from putright.rules.profile import get_profile
 
 
@@ -21,13 +21,23 @@ def process_context(profile_code: str) -> dict:
 
 
 def send_receipt(complaint: Complaint, *, to: str, name: str) -> None:
-    """Confirm receipt with the reference; called after commit, so a mail failure loses nothing."""
+    """Confirm receipt with the reference, through the outbox (sent after commit, once).
+
+    Called inside the complaint's transaction: the receipt is queued with the complaint, so
+    a mail server that is down or slow never fails or holds up the request.
+    """
     if not to:
         return
     context = {**process_context(complaint.profile_code), "complaint": complaint, "name": name}
-    send_mail(
-        subject=f"Your complaint {complaint.reference} – {settings.PUTRIGHT_LANDLORD_NAME}",
-        message=render_to_string("intake/email/receipt.txt", context),
-        from_email=None,
-        recipient_list=[to],
+    queue_message(
+        OutgoingMessage(
+            kind=RECEIPT,
+            to=to,
+            name=name,
+            subject=f"Your complaint {complaint.reference} – {settings.PUTRIGHT_LANDLORD_NAME}",
+            body=render_to_string("intake/email/receipt.txt", context),
+            key=f"receipt:complaint:{complaint.pk}",
+            complaint=complaint,
+            resident=complaint.resident,
+        )
     )

@@ -145,7 +145,7 @@ def online_complaint_submit(
     client_address: str,
     honeypot: str = "",
 ) -> Complaint:
-    """A complaint from the public form, received today; the receipt is emailed after commit."""
+    """A complaint from the public form, received today; the receipt goes through the outbox."""
     if honeypot.strip():
         raise RuleBroken(SPAM_SUSPECTED, field="honeypot")
     key = client_key(client_address)
@@ -227,7 +227,5 @@ def online_complaint_submit(
             actor=None,
         )
     FormSubmission.objects.create(client_key=key, fingerprint=fingerprint, complaint=complaint)
-    transaction.on_commit(
-        lambda: send_receipt(complaint, to=data.email.strip(), name=data.full_name.strip())
-    )
+    send_receipt(complaint, to=data.email.strip(), name=data.full_name.strip())
     return complaint

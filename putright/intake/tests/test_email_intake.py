@@ -62,7 +62,7 @@ def test_a_new_email_becomes_a_complaint_received_the_day_it_was_sent(
     assert complaint.channel == "email"
     # Sent on Saturday 28 February: received that day, whatever day it was imported.
     assert str(complaint.received_on) == "2026-02-28"
-    letter = Correspondence.objects.get(complaint=complaint)
+    letter = Correspondence.objects.get(complaint=complaint, direction="in")
     assert letter.subject == "Mould in my bedroom"
     assert "black mould" in letter.body
     assert [a.original_name for a in Attachment.objects.all()] == ["mould.png"]

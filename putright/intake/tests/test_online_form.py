@@ -76,7 +76,7 @@ def test_a_resident_complains_online_and_gets_a_reference_by_email(
     assert complaint.outcome_wanted == "Fix the lift and tell us when."
     assert complaint.resident.full_name == "Amira Khan"
     # The original complaint is kept word for word, with its document (Code 5.12).
-    original = Correspondence.objects.get(complaint=complaint)
+    original = Correspondence.objects.get(complaint=complaint, direction="in")
     assert "Who they have spoken to: The repairs line" in original.body
     assert Attachment.objects.get().original_name == "photo.pdf"
     assert complaint.events.get(code="complaint.received").actor_label == "Online complaint form"
@@ -92,6 +92,10 @@ def test_a_resident_complains_online_and_gets_a_reference_by_email(
     assert complaint.reference in email.subject
     assert "0300 111 3000" in email.body
     assert "you do not need to give a reason" in email.body
+    # The receipt went through the outbox and is filed in the case record (Code 5.12).
+    filed = Correspondence.objects.get(complaint=complaint, direction="out")
+    assert filed.subject == email.subject
+    assert filed.body.strip() == email.body.strip()
 
 
 def test_a_known_resident_complaining_online_is_matched_by_email(client, monday, rosa):
@@ -292,3 +296,69 @@ def test_behind_the_proxy_the_limit_counts_the_address_the_proxy_saw(monday, set
     neighbour = Client(HTTP_X_FORWARDED_FOR="198.51.100.8")
     answer_all(neighbour)
     assert neighbour.post("/complain/check-your-answers/").status_code == 302
+
+
+# --- one door out: the receipt never holds up or breaks the form (issue 12) ----------------
+
+
+def mail_server_at(settings, port: int) -> None:
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "putright.letters.mail.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 3},
+        }
+    }
+
+
+def test_with_the_mail_server_down_the_form_still_answers_and_the_complaint_is_made_once(
+    client, monday, settings, django_capture_on_commit_callbacks
+):
+    from putright.letters.constants import OutboxStatus
+    from putright.letters.models import OutboxItem
+    from putright.letters.tests.test_delivery import free_port
+
+    mail_server_at(settings, free_port())  # nothing listens there
+    answer_all(client)
+    # Even when the receipt is tried straight after commit (tests run tasks inline), a
+    # refused connection is the outbox's business: the resident sees the confirmation.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/complain/check-your-answers/")
+    assert response.status_code == 302
+    assert response["Location"] == "/complain/complaint-sent/"
+    complaint = Complaint.objects.get()
+    receipt = OutboxItem.objects.get(letter__key=f"receipt:complaint:{complaint.pk}")
+    assert receipt.status == OutboxStatus.RETRYING
+    assert "Connection refused" in receipt.last_error or "111" in receipt.last_error
+
+
+def test_a_slow_mail_server_never_holds_up_the_form_the_receipt_waits_in_the_queue(
+    client, monday, settings, django_capture_on_commit_callbacks
+):
+    import socket
+    import time
+
+    from django_tasks_db.models import DBTaskResult
+
+    from putright.letters.constants import OutboxStatus
+    from putright.letters.models import OutboxItem
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    with socket.socket() as silent:  # takes the connection and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        mail_server_at(settings, silent.getsockname()[1])
+        answer_all(client)
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/complain/check-your-answers/")
+        took = time.monotonic() - started
+    assert response.status_code == 302
+    assert took < 3  # the mail server's timeout: it was never waited for
+    complaint = Complaint.objects.get()
+    receipt = OutboxItem.objects.get(letter__key=f"receipt:complaint:{complaint.pk}")
+    assert (receipt.status, receipt.attempts) == (OutboxStatus.PENDING, 0)
+    (job,) = DBTaskResult.objects.filter(task_path="putright.letters.tasks.deliver_letter")
+    assert job.args_kwargs["args"] == [receipt.pk]

@@ -291,7 +291,7 @@ def test_a_restriction_review_renews_or_lifts_it(rosa, handler, monday):
 
 
 def test_reviews_due_within_a_fortnight_are_listed_and_emailed(
-    rosa, handler, monday, rosas_daughter
+    rosa, handler, monday, rosas_daughter, django_capture_on_commit_callbacks
 ):
     services.adjustment_add(
         resident=rosa,
@@ -317,12 +317,22 @@ def test_reviews_due_within_a_fortnight_are_listed_and_emailed(
     assert len(due.representatives_expiring) == 1
     assert due.count == 3
 
-    call_command("send_review_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_review_reminders")
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "Large print" in body
     assert "Easy read" not in body
     assert "Ruth Bell" in body
+    # Through the outbox (retried, Notify when configured), and once a day at most.
+    from putright.letters.models import Letter
+
+    reminder = Letter.objects.get(kind="staff_reminder")
+    assert reminder.delivery.status == "sent"
+    assert mail.outbox[0].extra_headers["Message-ID"] == reminder.message_id
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_review_reminders")
+    assert len(mail.outbox) == 1
 
 
 def test_no_reminder_is_sent_when_nothing_is_due(db, monday, capsys):

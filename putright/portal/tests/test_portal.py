@@ -382,3 +382,75 @@ def test_the_acknowledgement_letter_the_letters_app_sends_appears_in_the_portal(
     letter = sent.first()
     assert letter.subject in page
     assert letter.attachments.first().original_name in page
+
+
+# --- one door out: sign-in links leave from the task worker (issue 12) ---------------------
+
+
+def test_asking_for_a_link_does_the_same_for_known_and_unknown_addresses_and_sends_nothing(
+    client, rosas_complaint, settings, django_capture_on_commit_callbacks
+):
+    """Same work in the request (so the same time), no email inside it: the lookup, the link
+    and the email all happen in the task worker."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from putright.letters.models import Letter
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    statements = {}
+    for email in ("rosa.bell@example.org", "stranger@example.org"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post("/portal/", {"email": email})
+        assert response.status_code == 200
+        assert "Check your email" in response.content.decode()
+        statements[email] = [q["sql"].split(" ")[0] for q in queries.captured_queries]
+    assert statements["rosa.bell@example.org"] == statements["stranger@example.org"]
+    assert mail.outbox == []
+    assert not SignInLink.objects.exists()
+    assert not Letter.objects.exists()
+    jobs = DBTaskResult.objects.order_by("enqueued_at")
+    assert [job.task_path for job in jobs] == ["putright.portal.tasks.send_sign_in_links"] * 2
+    assert [job.args_kwargs["args"][0] for job in jobs] == [
+        "rosa.bell@example.org",
+        "stranger@example.org",
+    ]
+
+
+def test_the_sign_in_email_goes_through_the_outbox_and_the_link_is_not_kept_once_sent(
+    client, rosas_complaint, django_capture_on_commit_callbacks
+):
+    from putright.letters.constants import MessageKind, OutboxStatus
+    from putright.letters.models import Letter
+
+    path = request_link(client, "rosa.bell@example.org", django_capture_on_commit_callbacks)
+    letter = Letter.objects.get(kind=MessageKind.SIGN_IN)
+    assert letter.delivery.status == OutboxStatus.SENT
+    assert mail.outbox[-1].extra_headers["Message-ID"] == letter.message_id
+    assert path not in letter.text
+    assert "[link removed once sent]" in letter.text
+
+
+def test_sign_in_link_requests_are_limited_per_address(client, settings, db):
+    from putright.core.models import SecurityEvent
+    from putright.portal.views import TOO_MANY_REQUESTS
+
+    settings.PUTRIGHT_PORTAL_SIGNIN_PER_IP_PER_HOUR = 3
+    for _ in range(3):
+        ok = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.1.1.1")
+        assert ok.status_code == 200
+
+    limited = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.1.1.1")
+
+    assert limited.status_code == 429
+    assert TOO_MANY_REQUESTS in limited.content.decode()
+    assert SecurityEvent.objects.filter(kind="portal.limited", ip="10.1.1.1").count() == 1
+    other = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.2.2.2")
+    assert other.status_code == 200

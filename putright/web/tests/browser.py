@@ -25,13 +25,32 @@ CHROMIUM_ARGS = [
 
 
 def sign_in(page: Any, username: str) -> None:
+    """Password, then (for anyone whose role needs it) a code from a test authenticator app."""
     from putright.accounts.factories import TEST_PASSWORD
 
+    code = two_step_code_for(username)
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button:has-text('Sign in')")
+    if code is not None:
+        page.wait_for_selector("h1:has-text('Enter your code')")
+        page.fill("#id_code", code)
+        page.click("button:has-text('Continue')")
     page.wait_for_selector("h1:has-text('Work queue')")
+
+
+def two_step_code_for(username: str) -> str | None:
+    """If the user's role needs two-step verification, enrol them with a test app and return
+    the code it shows now; otherwise None."""
+    from putright.accounts import two_step
+    from putright.accounts.models import User
+    from putright.accounts.testing import current_code, enrol_two_step
+
+    user = User.objects.get(username=username)
+    if not two_step.required_for(user):
+        return None
+    return current_code(enrol_two_step(user))
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -14,7 +14,13 @@ from putright.complaints.tests.stories import (
 )
 from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Vulnerability
-from putright.web.tests.browser import assert_accessible, axe_violations, screenshot, sign_in
+from putright.web.tests.browser import (
+    assert_accessible,
+    axe_violations,
+    screenshot,
+    sign_in,
+    two_step_code_for,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +87,7 @@ def test_every_staff_page_has_no_wcag_violations(page, cases):
             "complete-action",
         )
     ]
+    paths += ["/accounts/two-step/", "/accounts/two-step/set-up/", "/accounts/api-tokens/"]
     for path in paths:
         page.goto(path)
         assert_accessible(page)
@@ -159,6 +166,7 @@ def test_keyboard_alone_signs_in_and_adds_a_note(page, cases):
     from putright.accounts.factories import TEST_PASSWORD
 
     fresh, _ = cases
+    code = two_step_code_for("olivia")
     page.goto("/accounts/login/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
@@ -166,6 +174,10 @@ def test_keyboard_alone_signs_in_and_adds_a_note(page, cases):
     page.keyboard.type("olivia")
     page.keyboard.press("Tab")
     page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Enter your code')")
+    tab_until(page, "el.id === 'id_code'")
+    page.keyboard.type(code)
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Work queue')")
     page.goto(f"/complaints/{fresh.reference}/")
@@ -204,3 +216,18 @@ def test_the_case_page_reads_at_200_percent_zoom_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, "work-queue-200-percent", full_page=False)
     context.close()
+
+
+def test_the_two_step_and_security_pages_have_no_wcag_violations(page, db):
+    from putright.accounts import factories
+
+    factories.administrator(username="sysadmin")
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "sysadmin")
+    page.fill("#id_password", "wrong-password")
+    page.click("button:has-text('Sign in')")
+    sign_in(page, "sysadmin")
+    for path in ("/accounts/security-log/", "/accounts/two-step/verify/"):
+        page.goto(path)
+        assert_accessible(page)
+    screenshot(page, "security-log")

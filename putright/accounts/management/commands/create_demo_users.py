@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from putright.accounts import two_step
+from putright.accounts.demo import DEMO_TOTP_KEY, demo_totp_secret
 from putright.accounts.models import User
 
 DEMO_PASSWORD = "putright-demo"
@@ -39,6 +43,13 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role == User.Role.ADMIN
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if two_step.required_for(user):
+                # The published demo key, so a newcomer can pass two-step verification.
+                TOTPDevice.objects.filter(user=user).delete()
+                StaticDevice.objects.filter(user=user).delete()
+                TOTPDevice.objects.create(
+                    user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
+                )
             verb = "Created" if created else "Updated"
             self.stdout.write(f"{verb} {username}", self.style.SUCCESS)
 
@@ -47,3 +58,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<10} {'name':<22} role")
         for username, first, last, role, _team in DEMO_STAFF:
             self.stdout.write(f"  {username:<10} {first + ' ' + last:<22} {role.label}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Officers and administrators also need a two-step code: add this demo-only key to "
+            f"an authenticator app: {demo_totp_secret()}"
+        )
+        self.stdout.write("  or print the current code with: python manage.py demo_two_step_code")

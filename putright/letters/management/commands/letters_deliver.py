@@ -1,15 +1,16 @@
-"""Send every outbox letter that is due (run from cron, e.g. every minute)."""
+"""Send every outbox letter that is due now.
+
+The scheduler runs this sweep every 5 minutes (job `letters.outbox_sweep`); this command runs it
+once, e.g. after fixing the mail settings.
+"""
 
 from django.core.management.base import BaseCommand
 
-from putright.letters.selectors import outbox_problem_count
-from putright.letters.services.outbox import outbox_deliver_due
+from putright.letters.services.outbox import outbox_sweep
 
 
 class Command(BaseCommand):
     help = "Send outbox letters that are waiting or due a retry; report any needing staff."
 
     def handle(self, *args, **options):
-        sent = outbox_deliver_due()
-        problems = outbox_problem_count()
-        self.stdout.write(f"Sent {sent} letter(s). {problems} waiting after a failure.")
+        self.stdout.write(outbox_sweep())

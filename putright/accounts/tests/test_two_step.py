@@ -1,0 +1,221 @@
+"""Two-step verification (ASVS 2.7, 2.8): who must use it, set-up, codes, the admin gate."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from putright.accounts.constants import MFA_CODE_WRONG, SESSION_VERIFIED
+from putright.accounts.factories import TEST_PASSWORD
+from putright.accounts.testing import current_code, enrol_two_step
+from putright.core.models import SecurityEvent
+
+pytestmark = [pytest.mark.django_db, pytest.mark.real_two_step]
+
+Kind = SecurityEvent.Kind
+
+
+def sign_in(client, username, url="/accounts/login/"):
+    response = client.post(url, {"username": username, "password": TEST_PASSWORD})
+    assert "_auth_user_id" in client.session
+    return response
+
+
+def test_an_officer_is_sent_to_set_up_two_step_after_the_password(client, officer):
+    sign_in(client, "olivia")
+
+    response = client.get("/complaints/new/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/two-step/set-up/?next=/complaints/new/"
+
+
+def test_an_officer_sets_up_an_app_and_is_shown_recovery_codes_once(client, officer):
+    sign_in(client, "olivia")
+    page = client.get("/accounts/two-step/set-up/")
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+
+    response = client.post(
+        "/accounts/two-step/set-up/", {"code": current_code(device), "next": "/"}
+    )
+
+    assert response.status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+    codes = StaticDevice.objects.get(user=officer).token_set.values_list("token", flat=True)
+    assert len(codes) == 10
+    assert all(code in response.content.decode() for code in codes)
+    assert SecurityEvent.objects.filter(kind=Kind.MFA_ENROLLED, user=officer).exists()
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_code_at_set_up_is_a_field_error_and_confirms_nothing(client, officer):
+    sign_in(client, "olivia")
+    client.get("/accounts/two-step/set-up/")
+
+    response = client.post("/accounts/two-step/set-up/", {"code": "000000"})
+
+    assert response.status_code == 400
+    assert MFA_CODE_WRONG in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+    assert not StaticDevice.objects.filter(user=officer).exists()
+
+
+def test_an_enrolled_officer_enters_a_code_before_any_page(client, officer, time_machine):
+    device = enrol_two_step(officer)
+    sign_in(client, "olivia")
+    assert client.get("/dashboard/").url == "/accounts/two-step/verify/?next=/dashboard/"
+
+    wrong = client.post("/accounts/two-step/verify/", {"code": "123456", "next": "/dashboard/"})
+    assert wrong.status_code == 400
+    assert MFA_CODE_WRONG in wrong.content.decode()
+    assert client.get("/dashboard/").status_code == 302
+    # django-otp throttles after a failure (1 s, doubling): the next try waits a moment.
+    time_machine.move_to(datetime.now(UTC) + timedelta(seconds=5))
+
+    right = client.post(
+        "/accounts/two-step/verify/", {"code": current_code(device), "next": "/dashboard/"}
+    )
+
+    assert right.status_code == 302
+    assert right.url == "/dashboard/"
+    assert client.get("/dashboard/").status_code == 200
+    kinds = list(SecurityEvent.objects.filter(user=officer).values_list("kind", flat=True))
+    assert Kind.MFA_FAILED in kinds
+    assert Kind.MFA_VERIFIED in kinds
+
+
+def test_verification_does_not_send_you_to_another_site(client, officer):
+    device = enrol_two_step(officer)
+    sign_in(client, "olivia")
+
+    response = client.post(
+        "/accounts/two-step/verify/",
+        {"code": current_code(device), "next": "https://evil.example/"},
+    )
+
+    assert response.url == "/"
+
+
+def test_a_recovery_code_works_once(client, officer):
+    enrol_two_step(officer)
+    recovery = StaticDevice.objects.create(user=officer, name="Recovery codes", confirmed=True)
+    recovery.token_set.create(token="abcd2345ef")
+    sign_in(client, "olivia")
+
+    client.post("/accounts/two-step/verify/", {"code": "abcd2345ef"})
+    assert client.session.get(SESSION_VERIFIED) is True
+
+    client.logout()
+    sign_in(client, "olivia")
+    again = client.post("/accounts/two-step/verify/", {"code": "abcd2345ef"})
+    assert again.status_code == 400
+    assert not client.session.get(SESSION_VERIFIED)
+
+
+def test_a_code_cannot_be_used_twice(client, officer):
+    device = enrol_two_step(officer)
+    code = current_code(device)
+    sign_in(client, "olivia")
+    client.post("/accounts/two-step/verify/", {"code": code})
+    client.logout()
+    sign_in(client, "olivia")
+
+    assert client.post("/accounts/two-step/verify/", {"code": code}).status_code == 400
+
+
+def test_the_admin_sign_in_page_does_not_bypass_two_step(client, administrator):
+    enrol_two_step(administrator)
+    sign_in(client, "sysadmin", url="/admin/login/")
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/two-step/verify/?next=/admin/"
+
+
+def test_the_session_api_is_closed_until_two_step_is_passed(client, officer):
+    enrol_two_step(officer)
+    sign_in(client, "olivia")
+
+    assert client.get("/api/v1/complaints/").status_code == 403
+
+
+def test_a_handler_needs_no_two_step_unless_the_setting_asks(client, handler, settings):
+    sign_in(client, "hamid")
+    assert client.get("/").status_code == 200
+
+    settings.PUTRIGHT_MFA_REQUIRED_FOR_HANDLERS = True
+
+    assert client.get("/").url == "/accounts/two-step/set-up/?next=/"
+
+
+def test_a_handler_who_set_up_two_step_must_use_it(client, handler):
+    enrol_two_step(handler)
+    sign_in(client, "hamid")
+
+    assert client.get("/").url == "/accounts/two-step/verify/?next=/"
+
+
+def test_turning_two_step_off_needs_a_verified_session_and_is_logged(client, handler):
+    device = enrol_two_step(handler)
+    sign_in(client, "hamid")
+    client.post("/accounts/two-step/remove/")
+    assert TOTPDevice.objects.filter(user=handler).exists()
+
+    client.post("/accounts/two-step/verify/", {"code": current_code(device)})
+    client.post("/accounts/two-step/remove/")
+
+    assert not TOTPDevice.objects.filter(user=handler).exists()
+    assert SecurityEvent.objects.filter(kind=Kind.MFA_REMOVED, user=handler).exists()
+
+
+def test_new_recovery_codes_replace_the_old_ones(client, handler):
+    device = enrol_two_step(handler)
+    old = StaticDevice.objects.create(user=handler, name="Recovery codes", confirmed=True)
+    old.token_set.create(token="oldcode234")
+    sign_in(client, "hamid")
+    client.post("/accounts/two-step/verify/", {"code": current_code(device)})
+
+    response = client.post("/accounts/two-step/recovery-codes/")
+
+    new = list(StaticDevice.objects.get(user=handler).token_set.values_list("token", flat=True))
+    assert len(new) == 10
+    assert "oldcode234" not in new
+    assert new[0] in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/two-step/", "/accounts/two-step/set-up/", "/accounts/two-step/verify/"]
+)
+def test_two_step_pages_send_anonymous_visitors_to_sign_in(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_the_overview_says_whether_two_step_is_on(client, handler):
+    sign_in(client, "hamid")
+    assert "Two-step verification is off" in client.get("/accounts/two-step/").content.decode()
+
+
+def test_the_demo_key_gives_the_code_an_app_would(officer):
+    from putright.accounts.demo import DEMO_TOTP_KEY, demo_totp_code
+
+    assert demo_totp_code() == f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
+
+
+def test_a_handler_with_django_admin_access_must_use_two_step(client, db):
+    from putright.accounts import factories
+
+    factories.handler(username="helen", is_staff=True)
+    client.post("/admin/login/", {"username": "helen", "password": TEST_PASSWORD})
+
+    response = client.get("/admin/")
+
+    assert response.url == "/accounts/two-step/set-up/?next=/admin/"

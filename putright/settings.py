@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.web",
     "putright.imports",
+    "putright.hazards",
     # Above every app it reads; nothing imports it (residents' data rights, UK GDPR).
     "putright.privacy",
     # After PutRight's apps, so letters' `db_worker` (recovery at start and periodically)

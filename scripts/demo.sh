@@ -18,6 +18,7 @@ if python manage.py help seed_demo >/dev/null 2>&1; then
   # generated either (the same replay of history).
   portal_login="$(PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_people_demo)"
   PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_reports_demo
+  PUTRIGHT_LETTERS_AUTOMATIC=false python manage.py seed_hazards_demo
 else
   echo "demo: no seed_demo command yet; starting with staff accounts only"
 fi

@@ -282,6 +282,7 @@ class Fixtures:
     year: int
     figure: str
     quarter: int
+    hazard: int
     admin_changelists: list[str] = field(default_factory=list)
     url_names: set[str] = field(default_factory=set)
     step_names: list[str] = field(default_factory=list)
@@ -303,7 +304,8 @@ def prepare() -> Fixtures:
     from putright.complaints.services.record import correspondence_add
     from putright.complaints.services.review import response_draft_submit
     from putright.complaints.tests.stories import response_input
-    from putright.core.clock import today
+    from putright.core.clock import now, today
+    from putright.hazards.services import hazard_report_raise
     from putright.imports.services import import_queue
     from putright.imports.templates_files import csv_template
     from putright.intake.forms import STEPS
@@ -354,6 +356,16 @@ def prepare() -> Fixtures:
             dry_run=True,
             skip_invalid=True,
         )
+        hazard = hazard_report_raise(
+            complaint=complaint,
+            aware_at=now(),
+            source="complaint",
+            told_by="Smoke test",
+            hazard="damp_mould",
+            description="Mould in the bedroom.",
+            assessment="significant",
+            actor=handler,
+        )
     support = complaint.resident.adjustments.first() or _any_adjustment()
     year = reporting_year_of(today())
     fixtures = Fixtures(
@@ -386,6 +398,7 @@ def prepare() -> Fixtures:
         year=year,
         figure=next(iter(reports.all_figures(year))),
         quarter=(today().month - 4) % 12 // 3 + 1,
+        hazard=hazard.pk,
         step_names=[name for name, _form in STEPS],
         action_slugs=sorted(CASE_ACTIONS),
     )
@@ -519,6 +532,18 @@ def pages(f: Fixtures) -> list[Page]:
         p("reporting:ombudsman_case", OK, "staff", f.ombudsman_referral),
         p("reporting:ombudsman_request_sent", NOT_ALLOWED, "staff", f.information_request),
         p("reporting:ombudsman_order_complete", NOT_ALLOWED, "staff", f.order),
+        p("hazards:list", OK, "staff"),
+        p("hazards:list", OK, "staff", suffix="?show=all"),
+        p("hazards:raise", OK, "staff"),
+        p("hazards:compliance", OK, "staff"),
+        p(
+            "hazards:compliance",
+            OK,
+            "staff",
+            suffix="?start=2025-10-27&end=2026-12-31&clock=investigation&bucket=open",
+        ),
+        p("hazards:detail", OK, "staff", f.hazard),
+        p("hazards:step", NOT_ALLOWED, "staff", f.hazard, "summary"),
         p("password_change", OK, "staff"),
         p("password_change_done", OK, "staff"),
     ]
@@ -530,6 +555,19 @@ def pages(f: Fixtures) -> list[Page]:
         p("complaint-detail", OK, "api", ref, "json"),
         p("complaint-record", OK, "api", ref),
         p("complaint-correspondence-list", OK, "api", ref),
+        p("hazard-list", OK, "api"),
+        p("hazard-detail", OK, "api", f.hazard),
+        *(
+            p(f"hazard-{step}", NOT_ALLOWED, "api", f.hazard)
+            for step in (
+                "investigation",
+                "summary",
+                "safety-work",
+                "further-work",
+                "accommodation",
+                "stop",
+            )
+        ),
         *(
             p(f"complaint-{action}", NOT_ALLOWED, "api", ref)
             for action in (

@@ -16,6 +16,23 @@ if TYPE_CHECKING:
 ResponseCheck = Callable[["Stage", "ResponseInput"], Any]
 _response_checks: list[ResponseCheck] = []
 
+# A case panel is HTML another app shows on the case page (the hazards app shows its clocks
+# beside the Code's): `fn(request, complaint)` returns safe HTML, or "" to show nothing.
+CasePanel = Callable[[Any, Any], str]
+_case_panels: list[CasePanel] = []
+
+
+def register_case_panel(fn: CasePanel) -> CasePanel:
+    """Register `fn(request, complaint)` to add a panel to the complaint's case page."""
+    if fn not in _case_panels:
+        _case_panels.append(fn)
+    return fn
+
+
+def case_panels(request: Any, complaint: Any) -> list[str]:
+    """The panels other apps add to this complaint's case page, in registration order."""
+    return [html for fn in list(_case_panels) if (html := fn(request, complaint))]
+
 
 def register_response_check(fn: ResponseCheck) -> ResponseCheck:
     """Register `fn(stage, data)` to run before a response is drafted or issued."""

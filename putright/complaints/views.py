@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.complaints import display
+from putright.complaints import display, hooks
 from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import extension_check, stage_clocks
@@ -243,6 +243,7 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "timeline_kind": kind,
         "state_tag": display.STATE_TAGS.get(complaint.status, ""),
         "today": on,
+        "case_panels": hooks.case_panels(request, complaint),
     }
 
 

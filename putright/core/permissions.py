@@ -37,6 +37,7 @@ class Action(StrEnum):
     READ_REPORTS = "read_reports"  # TSM, self-assessment, annual report, MRC, learning
     EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
     APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # record the board's approval
+    RECORD_HAZARDS = "record_hazards"  # raise a hazard report, record its steps (Awaab's Law)
     IMPORT = "import"  # load a register from another system (rewrites the record)
     RUN_INSTALLATION = "run_installation"  # scheduled jobs and other installation pages
     MANAGE_OWN_SIGN_IN = "manage_own_sign_in"  # own two-step verification and API tokens
@@ -59,6 +60,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.EDIT_REPORTS: frozenset({OFFICER, ADMIN}),
     Action.APPROVE_FOR_GOVERNING_BODY: frozenset({VIEWER, ADMIN}),
     Action.IMPORT: frozenset({OFFICER, ADMIN}),
+    Action.RECORD_HAZARDS: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.RUN_INSTALLATION: frozenset({ADMIN}),
     Action.MANAGE_OWN_SIGN_IN: frozenset({HANDLER, OFFICER, VIEWER, ADMIN}),
     Action.READ_SECURITY_LOG: frozenset({ADMIN}),
@@ -82,6 +84,7 @@ DENIED: dict[Action, str] = {
     Action.WORK_CASES: "Your role is read-only: you can look but not change anything.",
     Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
     Action.IMPORT: "Only a complaints officer or an administrator can import.",
+    Action.RECORD_HAZARDS: "Your role is read-only: you can see hazard clocks but not record steps.",
     Action.RUN_INSTALLATION: "Only an administrator can see the scheduled jobs.",
     Action.READ_SECURITY_LOG: "Only an administrator can read the security log.",
     Action.UNLOCK_SIGN_IN: "Only an administrator can unlock a sign-in.",

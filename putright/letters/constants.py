@@ -12,6 +12,7 @@ class LetterKind(models.TextChoices):
     COMPLETION = "completion", "Remedy or action completed"
     SURVEY_FOLLOW_UP = "survey_follow_up", "How to complain (survey follow-up)"
     PORTAL_LINK = "portal_link", "Portal sign-in link"
+    HAZARD_SUMMARY = "hazard_summary", "Hazard investigation summary (Awaab's Law)"
 
 
 class MessageKind(models.TextChoices):

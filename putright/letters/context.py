@@ -338,5 +338,24 @@ def survey_follow_up_context() -> dict[str, Any]:
     }
 
 
+def hazard_summary_context(data: dict[str, Any]) -> dict[str, Any]:
+    """The written summary of a hazard investigation (Awaab's Law), from the ``hazard.summary_sent``
+    event's data: the hazards app puts there everything the letter says."""
+    office = landlord()
+    return {
+        "hazard_label": data.get("hazard_label", ""),
+        "investigator": data.get("investigator", ""),
+        "concluded_on": data.get("concluded_on") or "",
+        "findings": data.get("findings", ""),
+        "hazard_found": data.get("hazard_found"),
+        "work": list(data.get("work") or []),
+        "how_to_complain": {
+            "email": office["complaints_email"],
+            "phone": office["phone"],
+            "address": office["address"],
+        },
+    }
+
+
 def portal_link_context(*, link: str, expires_in_minutes: int) -> dict[str, Any]:
     return {"link": link, "expires_in_minutes": expires_in_minutes}

@@ -127,7 +127,27 @@ def _check_ombudsman(context: dict[str, Any]) -> list[str]:
     return _check_contact(value, "the Ombudsman")
 
 
+def _check_hazard_found(context: dict[str, Any]) -> list[str]:
+    return [] if isinstance(context.get("hazard_found"), bool) else ["missing"]
+
+
+def _check_hazard_work(context: dict[str, Any]) -> list[str]:
+    """Where a hazard was found, each piece of work needs its timescale."""
+    if context.get("hazard_found") is not True:
+        return []
+    work = context.get("work") or []
+    if not work:
+        return ["no work is listed although a hazard was found"]
+    return [
+        f"no timescale for {item.get('what') or 'an item'}"
+        for item in work
+        if _blank(item.get("timescale"))
+    ]
+
+
 _CHECKS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "hazard_found": _check_hazard_found,
+    "work": _check_hazard_work,
     "definition": _check_definition,
     "decisions": _check_decisions,
     "reasons": _check_reasons,

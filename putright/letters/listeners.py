@@ -30,6 +30,7 @@ from putright.letters.context import (
     acknowledgement_context,
     completion_context,
     extension_context,
+    hazard_summary_context,
     refusal_context,
     response_context,
     response_input_from_record,
@@ -150,6 +151,11 @@ def _action_completed(event: CaseEvent) -> Built:
     return completion_context(OutstandingAction.objects.get(pk=event.data["action"])), event.stage
 
 
+def _hazard_summary(event: CaseEvent) -> Built:
+    # The hazards app (a sibling: never imported) puts the whole summary in the event's data.
+    return hazard_summary_context(event.data), None
+
+
 PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
     "stage.acknowledged": (LetterKind.ACKNOWLEDGEMENT, _acknowledgement),
     "stage.extended": (LetterKind.EXTENSION, _extension),
@@ -157,6 +163,7 @@ PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
     "stage.responded": (LetterKind.RESPONSE, _response),
     "remedy.completed": (LetterKind.COMPLETION, _remedy_completed),
     "action.completed": (LetterKind.COMPLETION, _action_completed),
+    "hazard.summary_sent": (LetterKind.HAZARD_SUMMARY, _hazard_summary),
 }
 
 

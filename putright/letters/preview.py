@@ -127,6 +127,25 @@ def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
                 "address": conf.landlord()["address"],
             }
         },
+        LetterKind.HAZARD_SUMMARY: {
+            "hazard_label": "Damp and mould growth",
+            "investigator": "Dev Patel, damp surveyor",
+            "concluded_on": today.isoformat(),
+            "findings": "Condensation mould in the bedroom from a failed extractor fan.",
+            "hazard_found": True,
+            "work": [
+                {
+                    "what": "Safety work to make your home safe",
+                    "timescale": "within 5 working days of the investigation",
+                    "due_on": later(7),
+                }
+            ],
+            "how_to_complain": {
+                "email": conf.landlord()["complaints_email"],
+                "phone": conf.landlord()["phone"],
+                "address": conf.landlord()["address"],
+            },
+        },
         LetterKind.PORTAL_LINK: {
             "link": "https://putright.example/portal/sign-in/abc123",
             "expires_in_minutes": 30,

@@ -8,6 +8,8 @@ shape, citing the provision that asks for each. No template decides what is requ
 from putright.letters.constants import LetterKind
 from putright.rules.profile import CodeProfile, ResponseElement
 
+HAZARD_SUMMARY_DUTY = "Awaab's Law written summary"
+
 # Code 6.5 (stage 1) and 6.16 (stage 2): an extension notice gives the Ombudsman's details.
 _EXTENSION_OMBUDSMAN_PROVISION = {1: "6.5", 2: "6.16"}
 
@@ -58,6 +60,15 @@ def required_elements(
         return (_element("a", "completed", "What we have completed, and when", "7.3 / 6.6"),)
     if kind == LetterKind.SURVEY_FOLLOW_UP:
         return (_element("a", "how_to_complain", "How to make a complaint", "1.6"),)
+    if kind == LetterKind.HAZARD_SUMMARY:
+        # Awaab's Law: a written summary of the investigation's findings within 3 working days
+        # of it concluding (Hazards in Social Housing Regs 2025; regulation number unverified).
+        return (
+            _element("a", "findings", "What the investigation found", HAZARD_SUMMARY_DUTY),
+            _element("b", "hazard_found", "Whether a hazard was found", HAZARD_SUMMARY_DUTY),
+            _element("c", "work", "The work we will do and its timescales", HAZARD_SUMMARY_DUTY),
+            _element("d", "how_to_complain", "How to make a complaint", "1.6"),
+        )
     if kind == LetterKind.PORTAL_LINK:
         return (_element("a", "link", "The sign-in link", "3.1"),)
     raise ValueError(f"Unknown letter kind {kind!r}.")

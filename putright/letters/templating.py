@@ -30,6 +30,7 @@ DEFAULT_SUBJECTS = {
     LetterKind.COMPLETION: "We have done what we promised: complaint {{ reference }}",
     LetterKind.SURVEY_FOLLOW_UP: "How to make a complaint",
     LetterKind.PORTAL_LINK: "Your sign-in link",
+    LetterKind.HAZARD_SUMMARY: "What we found when we investigated the hazard in your home",
 }
 
 TEMPLATE_SYNTAX = "The template has an error: {error}"

@@ -44,6 +44,7 @@ STAFF_SECTIONS = (
     ("people:list", "Residents"),
     ("intake:home", "Intake"),
     ("letters:outbox", "Letters"),
+    ("hazards:list", "Hazards"),
 )
 
 

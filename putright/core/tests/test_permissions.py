@@ -31,6 +31,7 @@ read_reports                . Y Y Y
 edit_reports                . Y . Y
 approve_for_governing_body  . . Y Y
 import                      . Y . Y
+record_hazards              Y Y . Y
 run_installation            . . . Y
 manage_own_sign_in          Y Y Y Y
 read_security_log           . . . Y

@@ -1,0 +1,227 @@
+"""Queries and clocks for hazard reports."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from putright.complaints.calendar import landlord_calendar
+from putright.core.clock import now as clock_now
+from putright.hazards.constants import AssessmentChoice
+from putright.hazards.models import HazardReport
+from putright.rules.calendar import WorkingCalendar
+from putright.rules.hazards import (
+    CLOCK_LABELS,
+    FURTHER_WORK_BEGIN_LIMIT,
+    FURTHER_WORK_START_WEEKS,
+    SAFETY_WORK_LIMIT,
+    Assessment,
+    Clock,
+    ClockKey,
+    ClockStatus,
+    HazardFacts,
+    clocks,
+    get_hazard,
+)
+
+OPEN_STATUSES = frozenset({ClockStatus.ON_TRACK, ClockStatus.DUE_SOON, ClockStatus.OVERDUE})
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def facts_of(report: HazardReport) -> HazardFacts:
+    """The rules' view of a report, in local time (working days count local dates)."""
+    return HazardFacts(
+        aware_at=timezone.localtime(report.aware_at),
+        assessment=Assessment(report.assessment),
+        investigation_concluded_at=_local(report.investigation_concluded_at),
+        hazard_found=report.hazard_found,
+        summary_sent_on=report.summary_sent_on,
+        safety_work_done_at=_local(report.safety_work_done_at),
+        further_work_needed=report.further_work_needed,
+        further_work_begun_on=report.further_work_begun_on,
+        further_work_started_on=report.further_work_started_on,
+        decanted_at=_local(report.decanted_at),
+        consent_refused_at=_local(report.consent_refused_at),
+    )
+
+
+def clocks_for(
+    report: HazardReport,
+    *,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[Clock, ...]:
+    moment = timezone.localtime(now or clock_now())
+    return clocks(
+        facts_of(report),
+        now=moment,
+        today=moment.date(),
+        calendar=calendar or landlord_calendar(),
+    )
+
+
+@dataclass
+class ReportRow:
+    report: HazardReport
+    clocks: tuple[Clock, ...]
+
+    @property
+    def open_clocks(self) -> list[Clock]:
+        return [c for c in self.clocks if c.status in OPEN_STATUSES]
+
+    @property
+    def overdue(self) -> bool:
+        return any(c.status == ClockStatus.OVERDUE for c in self.clocks)
+
+    @property
+    def next_clock(self) -> Clock | None:
+        open_ = self.open_clocks
+        overdue = [c for c in open_ if c.status == ClockStatus.OVERDUE]
+        return (overdue or open_ or [None])[0]
+
+
+def reports() -> QuerySet[HazardReport]:
+    return HazardReport.objects.select_related("complaint", "resident")
+
+
+def report_detail(pk: int) -> HazardReport:
+    return reports().prefetch_related("steps__actor").get(pk=pk)
+
+
+def hazard_list(*, show: str = "open") -> list[ReportRow]:
+    """Reports with their clocks; "open" = any clock still running, overdue first."""
+    calendar = landlord_calendar()
+    now = clock_now()
+    qs = reports().exclude(assessment=AssessmentChoice.NOT)
+    rows = [ReportRow(r, clocks_for(r, now=now, calendar=calendar)) for r in qs[:500]]
+    if show == "open":
+        rows = [row for row in rows if row.open_clocks]
+    elif show == "overdue":
+        rows = [row for row in rows if row.overdue]
+    rows.sort(key=lambda row: (not row.overdue, row.report.aware_at))
+    return rows
+
+
+def complaint_rows(complaint_id: int) -> list[ReportRow]:
+    calendar = landlord_calendar()
+    return [
+        ReportRow(r, clocks_for(r, calendar=calendar))
+        for r in HazardReport.objects.filter(complaint_id=complaint_id)
+    ]
+
+
+def complaints_with_open_hazards() -> QuerySet[HazardReport]:
+    """Reports whose investigation, summary or work is still to do (a cheap, clock-free test
+    for the work queue's hazard filter)."""
+    return HazardReport.objects.exclude(assessment=AssessmentChoice.NOT).filter(
+        Q(investigation_concluded_at__isnull=True)
+        | Q(summary_sent_on__isnull=True, assessment=AssessmentChoice.SIGNIFICANT)
+        | Q(hazard_found=True, safety_work_done_at__isnull=True)
+    )
+
+
+def due_summary(report: HazardReport) -> dict[str, Any]:
+    """What the written summary tells the resident: findings, the work and its timescales."""
+    by_key = {c.key: c for c in clocks_for(report)}
+    work = []
+    if report.hazard_found:
+        safety = by_key.get(ClockKey.SAFETY_WORK) or by_key.get(ClockKey.EMERGENCY_SAFETY)
+        if safety is not None:
+            due = safety.due_on or (safety.due_at and timezone.localtime(safety.due_at).date())
+            work.append(
+                {
+                    "what": "Safety work to make your home safe",
+                    "timescale": f"within {SAFETY_WORK_LIMIT} working days of the investigation",
+                    "due_on": due.isoformat() if due else None,
+                }
+            )
+        if report.further_work_needed:
+            begin = by_key.get(ClockKey.FURTHER_WORK_BEGIN)
+            start = by_key.get(ClockKey.FURTHER_WORK_START)
+            work.append(
+                {
+                    "what": "Further work to stop the hazard coming back",
+                    "timescale": (
+                        f"begin within {FURTHER_WORK_BEGIN_LIMIT} working days and physically "
+                        f"start within {FURTHER_WORK_START_WEEKS} weeks of the investigation"
+                    ),
+                    "due_on": start.due_on.isoformat() if start and start.due_on else None,
+                    "begin_by": begin.due_on.isoformat() if begin and begin.due_on else None,
+                }
+            )
+    return {
+        "hazard_label": get_hazard(report.hazard).label,
+        "findings": report.findings,
+        "hazard_found": bool(report.hazard_found),
+        "investigator": report.investigator,
+        "concluded_on": timezone.localtime(report.investigation_concluded_at).date().isoformat()
+        if report.investigation_concluded_at
+        else None,
+        "work": work,
+    }
+
+
+# Compliance buckets per clock: finished in time, finished late, still running, stopped.
+BUCKETS = {
+    ClockStatus.MET: "met",
+    ClockStatus.MISSED: "missed",
+    ClockStatus.ON_TRACK: "open",
+    ClockStatus.DUE_SOON: "open",
+    ClockStatus.OVERDUE: "open",
+    ClockStatus.STOPPED: "stopped",
+}
+
+
+@dataclass
+class ComplianceRow:
+    key: ClockKey
+    label: str
+    met: int = 0
+    missed: int = 0
+    open: int = 0
+    overdue: int = 0
+    stopped: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def met_percent(self) -> int | None:
+        return round(100 * self.met / self.decided) if self.decided else None
+
+
+def compliance(
+    *, start: date, end: date, clock: str = "", bucket: str = ""
+) -> tuple[list[ComplianceRow], list[tuple[HazardReport, Clock]]]:
+    """Each clock's met / missed / open (of which overdue) / stopped counts for reports the
+    landlord became aware of between `start` and `end` (local dates, inclusive); with `clock`
+    and `bucket`, also the reports in that cell (the drill-down)."""
+    calendar = landlord_calendar()
+    now = clock_now()
+    rows = {key: ComplianceRow(key, label) for key, label in CLOCK_LABELS.items()}
+    drill: list[tuple[HazardReport, Clock]] = []
+    qs = (
+        reports()
+        .exclude(assessment=AssessmentChoice.NOT)
+        .filter(aware_at__date__gte=start, aware_at__date__lte=end)
+        .order_by("aware_at", "id")
+    )
+    for report in qs:
+        for c in clocks_for(report, now=now, calendar=calendar):
+            name = BUCKETS.get(c.status)
+            if name is None:
+                continue
+            row = rows[c.key]
+            setattr(row, name, getattr(row, name) + 1)
+            if c.status == ClockStatus.OVERDUE:
+                row.overdue += 1
+            in_cell = bucket == name or (bucket == "overdue" and c.status == ClockStatus.OVERDUE)
+            if c.key == clock and in_cell:
+                drill.append((report, c))
+    return list(rows.values()), drill

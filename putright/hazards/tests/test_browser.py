@@ -1,0 +1,49 @@
+"""The hazard pages in a real browser: axe-core finds no WCAG 2.2 A/AA violation."""
+
+from datetime import timedelta
+
+import pytest
+
+from putright.accounts import factories as staff
+from putright.complaints.tests.stories import received
+from putright.core.clock import now
+from putright.hazards import services
+from putright.people.factories import ResidentFactory
+from putright.web.tests.browser import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_hazard_page_has_no_wcag_violations(page):
+    olivia = staff.officer(username="olivia", first_name="Olivia", last_name="Okafor")
+    complaint = received(
+        resident=ResidentFactory(full_name="Rosa Bell"),
+        actor=olivia,
+        description="Black mould on the bedroom ceiling.",
+    )
+    report = services.hazard_report_raise(
+        complaint=complaint,
+        aware_at=now() - timedelta(hours=2),
+        source="complaint",
+        told_by="Rosa Bell",
+        hazard="damp_mould",
+        description="Black mould on the bedroom ceiling.",
+        assessment="significant",
+        actor=olivia,
+    )
+    sign_in(page, "olivia")
+    for path in [
+        "/hazards/",
+        "/hazards/?show=all",
+        "/hazards/new/",
+        f"/hazards/{report.pk}/",
+        "/hazards/compliance/",
+        f"/complaints/{complaint.reference}/",
+    ]:
+        page.goto(path)
+        assert_accessible(page)
+    # One round of errors: the error summary and the fields in error are accessible too.
+    page.goto("/hazards/new/")
+    page.click("button:has-text('Raise the hazard report')")
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)

@@ -1,0 +1,471 @@
+"""Awaab's Law as data: the HHSRS hazards, the phases that bring them in, and the hazard clocks.
+
+Source: the Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025
+(made under section 10A of the Landlord and Tenant Act 1985), in force 27 October 2025, and the
+government's guidance for social landlords. PutRight could not reach legislation.gov.uk when this
+was written: the timescales below agree with the published summaries of the Regulations (GOV.UK
+guidance as summarised by the Housing Ombudsman's "guidance on complaints involving hazards" and
+practitioners' overviews), but the *regulation numbers* are not cited because they could not be
+checked against the text. Each ``source`` says "Regs 2025" plus the duty; verify before relying
+on it in a legal argument.
+
+Like the Code profile, this is frozen data: widening the significant hazards is a new ``Phase``.
+No Django here; the calendar and "now" are passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from putright.rules.calendar import WorkingCalendar, add_working_days, working_days_between
+
+__all__ = [
+    "CLOCK_LABELS",
+    "EMERGENCY_HOURS",
+    "FURTHER_WORK_BEGIN_LIMIT",
+    "FURTHER_WORK_START_WEEKS",
+    "HAZARDS",
+    "PHASES",
+    "SAFETY_WORK_LIMIT",
+    "SIGNIFICANT_INVESTIGATION_LIMIT",
+    "SUMMARY_LIMIT",
+    "Assessment",
+    "Clock",
+    "ClockKey",
+    "ClockStatus",
+    "Hazard",
+    "HazardFacts",
+    "Phase",
+    "clocks",
+    "get_hazard",
+    "is_emergency_hazard",
+    "is_significant_hazard",
+    "phase_on",
+]
+
+# --- Timescales -------------------------------------------------------------------------------
+EMERGENCY_HOURS = 24  # real hours from becoming aware: investigate and make safe (Regs 2025)
+SIGNIFICANT_INVESTIGATION_LIMIT = 10  # working days from becoming aware (Regs 2025)
+SUMMARY_LIMIT = 3  # working days from the investigation concluding: written summary (Regs 2025)
+SAFETY_WORK_LIMIT = 5  # working days from the investigation concluding (Regs 2025)
+FURTHER_WORK_BEGIN_LIMIT = 5  # working days from the investigation: begin further work (Regs 2025)
+FURTHER_WORK_START_WEEKS = 12  # weeks from the investigation: physically start (Regs 2025)
+DUE_SOON_HOURS = 6  # a 24-hour clock shows "due soon" in its last 6 hours (PutRight's choice)
+DUE_SOON_WORKING_DAYS = 2  # a working-day clock shows "due soon" 2 days out (PutRight's choice)
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """One of the 29 HHSRS hazards (Housing Health and Safety Rating System (England)
+    Regulations 2005, Schedule 1), in its HHSRS group."""
+
+    number: int
+    code: str
+    label: str
+    group: str
+
+
+_HYGROTHERMAL = "Hygrothermal conditions"
+_POLLUTANTS = "Pollutants (non-microbial)"
+_SPACE = "Space, security, light and noise"
+_HYGIENE = "Hygiene, sanitation and water supply"
+_FALLS = "Falls"
+_FIRE = "Electric shocks, fires, burns and scalds"
+_COLLISIONS = "Collisions, cuts and strains"
+
+HAZARDS: tuple[Hazard, ...] = (
+    Hazard(1, "damp_mould", "Damp and mould growth", _HYGROTHERMAL),
+    Hazard(2, "excess_cold", "Excess cold", _HYGROTHERMAL),
+    Hazard(3, "excess_heat", "Excess heat", _HYGROTHERMAL),
+    Hazard(4, "asbestos", "Asbestos and manufactured mineral fibres", _POLLUTANTS),
+    Hazard(5, "biocides", "Biocides", _POLLUTANTS),
+    Hazard(6, "carbon_monoxide", "Carbon monoxide and fuel combustion products", _POLLUTANTS),
+    Hazard(7, "lead", "Lead", _POLLUTANTS),
+    Hazard(8, "radiation", "Radiation", _POLLUTANTS),
+    Hazard(9, "uncombusted_gas", "Uncombusted fuel gas", _POLLUTANTS),
+    Hazard(10, "vocs", "Volatile organic compounds", _POLLUTANTS),
+    Hazard(11, "crowding_space", "Crowding and space", _SPACE),
+    Hazard(12, "intruders", "Entry by intruders", _SPACE),
+    Hazard(13, "lighting", "Lighting", _SPACE),
+    Hazard(14, "noise", "Noise", _SPACE),
+    Hazard(15, "domestic_hygiene", "Domestic hygiene, pests and refuse", _HYGIENE),
+    Hazard(16, "food_safety", "Food safety", _HYGIENE),
+    Hazard(17, "personal_hygiene", "Personal hygiene, sanitation and drainage", _HYGIENE),
+    Hazard(18, "water_supply", "Water supply", _HYGIENE),
+    Hazard(19, "falls_baths", "Falls associated with baths etc.", _FALLS),
+    Hazard(20, "falls_level", "Falling on level surfaces etc.", _FALLS),
+    Hazard(21, "falls_stairs", "Falling on stairs etc.", _FALLS),
+    Hazard(22, "falls_between_levels", "Falling between levels", _FALLS),
+    Hazard(23, "electrical", "Electrical hazards", _FIRE),
+    Hazard(24, "fire", "Fire", _FIRE),
+    Hazard(25, "flames_hot_surfaces", "Flames, hot surfaces etc.", _FIRE),
+    Hazard(26, "collision_entrapment", "Collision and entrapment", _COLLISIONS),
+    Hazard(27, "explosions", "Explosions", _COLLISIONS),
+    Hazard(28, "amenities", "Position and operability of amenities etc.", _COLLISIONS),
+    Hazard(29, "structural_collapse", "Structural collapse and falling elements", _COLLISIONS),
+)
+_BY_CODE = {hazard.code: hazard for hazard in HAZARDS}
+_ALL_CODES = frozenset(_BY_CODE)
+
+
+def get_hazard(code: str) -> Hazard:
+    try:
+        return _BY_CODE[code]
+    except KeyError:
+        raise ValueError(f"{code!r} is not an HHSRS hazard.") from None
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Which hazards the duties cover from a start date.
+
+    ``confirmed`` is False for phases announced by government but whose Regulations PutRight
+    has not verified: such a phase never applies until someone checks it and flips the flag
+    (a data change), so PutRight never runs a legal clock on a guess.
+    """
+
+    name: str
+    starts: date
+    emergency: frozenset[str]
+    significant: frozenset[str]
+    confirmed: bool
+    source: str
+
+
+# Emergency hazards: every HHSRS hazard except crowding and space (Regs 2025, definition of
+# "relevant hazard" for emergencies).
+_EMERGENCY = _ALL_CODES - {"crowding_space"}
+
+PHASES: tuple[Phase, ...] = (
+    Phase(
+        name="Phase 1",
+        starts=date(2025, 10, 27),  # commencement of the Regulations
+        emergency=_EMERGENCY,
+        significant=frozenset({"damp_mould"}),
+        confirmed=True,
+        source="Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025",
+    ),
+    Phase(
+        # Announced in the government's implementation roadmap as "2026"; the day is a
+        # placeholder. Announced, verify: not applied until confirmed.
+        name="Phase 2 (announced, verify)",
+        starts=date(2026, 10, 27),
+        emergency=_EMERGENCY,
+        significant=frozenset(
+            {
+                "damp_mould",
+                "excess_cold",
+                "excess_heat",
+                "falls_baths",
+                "falls_level",
+                "falls_stairs",
+                "falls_between_levels",
+                "structural_collapse",
+                "explosions",
+                "fire",
+                "electrical",
+                "domestic_hygiene",
+                "food_safety",
+            }
+        ),
+        confirmed=False,
+        source="Government roadmap for Awaab's Law (announced, not verified)",
+    ),
+    Phase(
+        # "2027: the remaining HHSRS hazards except crowding". Announced, verify.
+        name="Phase 3 (announced, verify)",
+        starts=date(2027, 10, 27),
+        emergency=_EMERGENCY,
+        significant=_ALL_CODES - {"crowding_space"},
+        confirmed=False,
+        source="Government roadmap for Awaab's Law (announced, not verified)",
+    ),
+)
+
+
+def phase_on(day: date, *, phases: tuple[Phase, ...] = PHASES) -> Phase | None:
+    """The confirmed phase in force on `day` (None before the Regulations came in)."""
+    current: Phase | None = None
+    for phase in phases:
+        if (
+            phase.confirmed
+            and phase.starts <= day
+            and (current is None or phase.starts >= current.starts)
+        ):
+            current = phase
+    return current
+
+
+def is_emergency_hazard(code: str, day: date, *, phases: tuple[Phase, ...] = PHASES) -> bool:
+    phase = phase_on(day, phases=phases)
+    return phase is not None and code in phase.emergency
+
+
+def is_significant_hazard(code: str, day: date, *, phases: tuple[Phase, ...] = PHASES) -> bool:
+    phase = phase_on(day, phases=phases)
+    return phase is not None and code in phase.significant
+
+
+# --- Clocks -----------------------------------------------------------------------------------
+class Assessment(StrEnum):
+    """The landlord's initial view of the risk."""
+
+    EMERGENCY = "emergency"
+    SIGNIFICANT = "significant"
+    NOT = "not"
+
+
+class ClockKey(StrEnum):
+    EMERGENCY_INVESTIGATION = "emergency_investigation"
+    EMERGENCY_SAFETY = "emergency_safety"
+    INVESTIGATION = "investigation"
+    SUMMARY = "summary"
+    SAFETY_WORK = "safety_work"
+    FURTHER_WORK_BEGIN = "further_work_begin"
+    FURTHER_WORK_START = "further_work_start"
+
+
+CLOCK_LABELS: dict[ClockKey, str] = {
+    ClockKey.EMERGENCY_INVESTIGATION: "Investigate the emergency hazard (24 hours)",
+    ClockKey.EMERGENCY_SAFETY: "Make safe: emergency safety work (24 hours)",
+    ClockKey.INVESTIGATION: "Investigate the significant hazard (10 working days)",
+    ClockKey.SUMMARY: "Written summary to the resident (3 working days)",
+    ClockKey.SAFETY_WORK: "Safety work (5 working days)",
+    ClockKey.FURTHER_WORK_BEGIN: "Begin further work (5 working days)",
+    ClockKey.FURTHER_WORK_START: "Physically start further work (12 weeks)",
+}
+
+
+class ClockStatus(StrEnum):
+    WAITING = "waiting"  # its start has not happened yet (e.g. the investigation)
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+    MISSED = "missed"
+    STOPPED = "stopped"  # a stop condition applied before it was due
+
+
+@dataclass(frozen=True)
+class HazardFacts:
+    """What has happened on one hazard report. Datetimes are timezone-aware; dates are the
+    landlord's local dates (the working-day clocks count local days)."""
+
+    aware_at: datetime
+    assessment: Assessment
+    investigation_concluded_at: datetime | None = None
+    hazard_found: bool | None = None
+    summary_sent_on: date | None = None
+    safety_work_done_at: datetime | None = None
+    further_work_needed: bool = False
+    further_work_begun_on: date | None = None
+    further_work_started_on: date | None = None
+    # Stop conditions (Regs 2025): the household decanted to suitable alternative accommodation;
+    # consent needed for the work refused after all reasonable steps to obtain it.
+    decanted_at: datetime | None = None
+    consent_refused_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One clock at one moment: due by a moment (24-hour clocks) or a local date (working days)."""
+
+    key: ClockKey
+    label: str
+    status: ClockStatus
+    due_at: datetime | None
+    due_on: date | None
+    done: datetime | date | None
+    hours_left: float | None
+    working_days_left: int | None
+    words: str
+
+
+def _stopped_at(facts: HazardFacts) -> datetime | None:
+    stops = [moment for moment in (facts.decanted_at, facts.consent_refused_at) if moment]
+    return min(stops) if stops else None
+
+
+def _hours_clock(
+    key: ClockKey,
+    *,
+    due_at: datetime,
+    done_at: datetime | None,
+    stop: datetime | None,
+    now: datetime,
+) -> Clock:
+    label = CLOCK_LABELS[key]
+    if done_at is not None:
+        met = done_at <= due_at
+        status = ClockStatus.MET if met else ClockStatus.MISSED
+        words = "Done in time." if met else "Done late."
+        return Clock(key, label, status, due_at, None, done_at, None, None, words)
+    if stop is not None and stop <= due_at:
+        return Clock(
+            key, label, ClockStatus.STOPPED, due_at, None, None, None, None, _STOPPED_WORDS
+        )
+    hours = round((due_at - now).total_seconds() / 3600, 1)
+    if hours < 0:
+        words = f"Overdue by {_hours(-hours)}."
+        return Clock(key, label, ClockStatus.OVERDUE, due_at, None, None, hours, None, words)
+    status = ClockStatus.DUE_SOON if hours <= DUE_SOON_HOURS else ClockStatus.ON_TRACK
+    return Clock(key, label, status, due_at, None, None, hours, None, f"{_hours(hours)} left.")
+
+
+_STOPPED_WORDS = "Stopped: the household was decanted or consent was refused."
+
+
+def _hours(value: float) -> str:
+    return "1 hour" if value == 1 else f"{value:g} hours"
+
+
+def _days(value: int, unit: str = "working day") -> str:
+    return f"1 {unit}" if value == 1 else f"{value} {unit}s"
+
+
+def _day_clock(
+    key: ClockKey,
+    *,
+    due_on: date,
+    done_on: date | None,
+    stop: datetime | None,
+    today: date,
+    calendar: WorkingCalendar,
+) -> Clock:
+    label = CLOCK_LABELS[key]
+    if done_on is not None:
+        met = done_on <= due_on
+        status = ClockStatus.MET if met else ClockStatus.MISSED
+        words = "Done in time." if met else "Done late."
+        return Clock(key, label, status, None, due_on, done_on, None, None, words)
+    if stop is not None and stop.date() <= due_on:
+        return Clock(
+            key, label, ClockStatus.STOPPED, None, due_on, None, None, None, _STOPPED_WORDS
+        )
+    left = working_days_between(today, due_on, calendar=calendar)
+    if today > due_on:
+        words = f"Overdue by {_days(-left)}."
+        return Clock(key, label, ClockStatus.OVERDUE, None, due_on, None, None, left, words)
+    status = ClockStatus.DUE_SOON if left <= DUE_SOON_WORKING_DAYS else ClockStatus.ON_TRACK
+    words = "Due today." if left == 0 else f"{_days(left)} left."
+    return Clock(key, label, status, None, due_on, None, None, left, words)
+
+
+def _waiting(key: ClockKey, words: str) -> Clock:
+    return Clock(key, CLOCK_LABELS[key], ClockStatus.WAITING, None, None, None, None, None, words)
+
+
+def clocks(
+    facts: HazardFacts, *, now: datetime, today: date, calendar: WorkingCalendar
+) -> tuple[Clock, ...]:
+    """Every clock that applies to the report, in the order the duties arise.
+
+    `now` is aware; `today` is the local date of `now` (passed in so the rules never guess the
+    time zone). An assessment of "not" a hazard runs no clocks.
+    """
+    stop = _stopped_at(facts)
+    concluded = facts.investigation_concluded_at
+    result: list[Clock] = []
+    if facts.assessment == Assessment.EMERGENCY:
+        # Real hours, weekends and bank holidays included.
+        due_at = facts.aware_at + timedelta(hours=EMERGENCY_HOURS)
+        result.append(
+            _hours_clock(
+                ClockKey.EMERGENCY_INVESTIGATION,
+                due_at=due_at,
+                done_at=concluded,
+                stop=None,
+                now=now,
+            )
+        )
+        if facts.hazard_found is False:
+            return tuple(result)
+        result.append(
+            _hours_clock(
+                ClockKey.EMERGENCY_SAFETY,
+                due_at=due_at,
+                done_at=facts.safety_work_done_at,
+                stop=stop,
+                now=now,
+            )
+        )
+        return tuple(result)
+    if facts.assessment != Assessment.SIGNIFICANT:
+        return ()
+    aware_on = facts.aware_at.date()
+    result.append(
+        _day_clock(
+            ClockKey.INVESTIGATION,
+            due_on=add_working_days(aware_on, SIGNIFICANT_INVESTIGATION_LIMIT, calendar=calendar),
+            done_on=concluded.date() if concluded else None,
+            stop=None,
+            today=today,
+            calendar=calendar,
+        )
+    )
+    if concluded is None:
+        result.append(_waiting(ClockKey.SUMMARY, "Starts when the investigation concludes."))
+        return tuple(result)
+    concluded_on = concluded.date()
+    result.append(
+        _day_clock(
+            ClockKey.SUMMARY,
+            due_on=add_working_days(concluded_on, SUMMARY_LIMIT, calendar=calendar),
+            done_on=facts.summary_sent_on,
+            stop=None,
+            today=today,
+            calendar=calendar,
+        )
+    )
+    if not facts.hazard_found:
+        return tuple(result)
+    result.append(
+        _day_clock(
+            ClockKey.SAFETY_WORK,
+            due_on=add_working_days(concluded_on, SAFETY_WORK_LIMIT, calendar=calendar),
+            done_on=facts.safety_work_done_at.date() if facts.safety_work_done_at else None,
+            stop=stop,
+            today=today,
+            calendar=calendar,
+        )
+    )
+    if facts.further_work_needed:
+        result.append(
+            _day_clock(
+                ClockKey.FURTHER_WORK_BEGIN,
+                due_on=add_working_days(concluded_on, FURTHER_WORK_BEGIN_LIMIT, calendar=calendar),
+                done_on=facts.further_work_begun_on,
+                stop=stop,
+                today=today,
+                calendar=calendar,
+            )
+        )
+        start_due = concluded_on + timedelta(weeks=FURTHER_WORK_START_WEEKS)
+        started = facts.further_work_started_on
+        if started is not None:
+            status = ClockStatus.MET if started <= start_due else ClockStatus.MISSED
+            words = "Done in time." if status == ClockStatus.MET else "Done late."
+        elif stop is not None and stop.date() <= start_due:
+            status, words = ClockStatus.STOPPED, _STOPPED_WORDS
+        else:
+            days = (start_due - today).days
+            if days < 0:
+                status, words = ClockStatus.OVERDUE, f"Overdue by {_days(-days, 'day')}."
+            else:
+                status, words = ClockStatus.ON_TRACK, f"{_days(days, 'day')} left."
+        result.append(
+            Clock(
+                ClockKey.FURTHER_WORK_START,
+                CLOCK_LABELS[ClockKey.FURTHER_WORK_START],
+                status,
+                None,
+                start_due,
+                started,
+                None,
+                None,
+                words,
+            )
+        )
+    return tuple(result)

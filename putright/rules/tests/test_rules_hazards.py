@@ -1,0 +1,182 @@
+"""Awaab's Law clocks, each due date worked out by hand from a printed calendar."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from putright.rules.calendar import WorkingCalendar
+from putright.rules.hazards import (
+    HAZARDS,
+    PHASES,
+    Assessment,
+    Clock,
+    ClockKey,
+    ClockStatus,
+    HazardFacts,
+    Phase,
+    clocks,
+    get_hazard,
+    is_emergency_hazard,
+    is_significant_hazard,
+    phase_on,
+)
+
+CAL = WorkingCalendar.england_and_wales()
+
+
+def at(y: int, m: int, d: int, h: int = 9) -> datetime:
+    return datetime(y, m, d, h, tzinfo=UTC)
+
+
+def by_key(facts: HazardFacts, now: datetime) -> dict[ClockKey, Clock]:
+    return {c.key: c for c in clocks(facts, now=now, today=now.date(), calendar=CAL)}
+
+
+def test_there_are_29_hhsrs_hazards_with_unique_codes() -> None:
+    assert len(HAZARDS) == 29
+    assert len({h.code for h in HAZARDS}) == 29
+    assert [h.number for h in HAZARDS] == list(range(1, 30))
+
+
+def test_phase_one_covers_every_hazard_but_crowding_as_emergency_and_damp_as_significant() -> None:
+    day = date(2025, 10, 27)
+    assert is_emergency_hazard("electrical", day)
+    assert not is_emergency_hazard("crowding_space", day)
+    assert is_significant_hazard("damp_mould", day)
+    assert not is_significant_hazard("excess_cold", day)
+
+
+def test_nothing_applies_before_the_regulations_came_in() -> None:
+    assert phase_on(date(2025, 10, 26)) is None
+    assert not is_emergency_hazard("fire", date(2025, 10, 26))
+
+
+def test_an_announced_phase_does_not_apply_until_confirmed() -> None:
+    # Phase 2 is announced for 2026 but unverified: on 1 Dec 2026 phase 1 still applies.
+    current = phase_on(date(2026, 12, 1))
+    assert current is not None
+    assert current.name == "Phase 1"
+    confirmed = tuple(
+        Phase(p.name, p.starts, p.emergency, p.significant, True, p.source) for p in PHASES
+    )
+    assert is_significant_hazard("excess_cold", date(2026, 12, 1), phases=confirmed)
+
+
+def test_unknown_hazard_code_is_refused() -> None:
+    with pytest.raises(ValueError, match="not an HHSRS hazard"):
+        get_hazard("ghosts")
+
+
+def test_emergency_clock_counts_24_real_hours_across_a_weekend() -> None:
+    # Aware Friday 5 Dec 2025 at 14:00 -> due Saturday 6 Dec at 14:00, not Monday.
+    facts = HazardFacts(aware_at=at(2025, 12, 5, 14), assessment=Assessment.EMERGENCY)
+    clock = by_key(facts, at(2025, 12, 6, 10))[ClockKey.EMERGENCY_INVESTIGATION]
+    assert clock.due_at == at(2025, 12, 6, 14)
+    assert clock.status == ClockStatus.DUE_SOON
+    assert clock.hours_left == 4
+    assert clock.words == "4 hours left."
+    late = by_key(facts, at(2025, 12, 6, 17))[ClockKey.EMERGENCY_SAFETY]
+    assert late.status == ClockStatus.OVERDUE
+    assert late.words == "Overdue by 3 hours."
+
+
+def test_emergency_work_done_after_24_hours_is_missed_and_within_is_met() -> None:
+    aware = at(2025, 12, 5, 14)
+    facts = HazardFacts(
+        aware_at=aware,
+        assessment=Assessment.EMERGENCY,
+        investigation_concluded_at=aware + timedelta(hours=3),
+        hazard_found=True,
+        safety_work_done_at=aware + timedelta(hours=25),
+    )
+    found = by_key(facts, at(2025, 12, 8))
+    assert found[ClockKey.EMERGENCY_INVESTIGATION].status == ClockStatus.MET
+    assert found[ClockKey.EMERGENCY_SAFETY].status == ClockStatus.MISSED
+
+
+def test_emergency_safety_clock_stops_when_the_household_is_decanted_in_time() -> None:
+    aware = at(2025, 12, 5, 14)
+    facts = HazardFacts(
+        aware_at=aware, assessment=Assessment.EMERGENCY, decanted_at=aware + timedelta(hours=20)
+    )
+    found = by_key(facts, at(2025, 12, 8))
+    assert found[ClockKey.EMERGENCY_SAFETY].status == ClockStatus.STOPPED
+    # A decant 30 hours in is too late to stop it.
+    late = HazardFacts(
+        aware_at=aware, assessment=Assessment.EMERGENCY, decanted_at=aware + timedelta(hours=30)
+    )
+    assert by_key(late, at(2025, 12, 8))[ClockKey.EMERGENCY_SAFETY].status == ClockStatus.OVERDUE
+
+
+def test_significant_investigation_skips_christmas_and_new_year_bank_holidays() -> None:
+    # Aware Mon 22 Dec 2025. Working days: 23, 24, (25, 26 bank holidays), 29, 30, 31,
+    # (1 Jan bank holiday), 2, 5, 6, 7, 8 -> the 10th is Thursday 8 January 2026.
+    facts = HazardFacts(aware_at=at(2025, 12, 22), assessment=Assessment.SIGNIFICANT)
+    found = by_key(facts, at(2026, 1, 2))
+    investigation = found[ClockKey.INVESTIGATION]
+    assert investigation.due_on == date(2026, 1, 8)
+    # From Fri 2 Jan: 5, 6, 7, 8 -> 4 working days left.
+    assert investigation.working_days_left == 4
+    assert investigation.words == "4 working days left."
+    assert found[ClockKey.SUMMARY].status == ClockStatus.WAITING
+    assert ClockKey.SAFETY_WORK not in found
+
+
+def test_summary_and_safety_work_count_from_the_investigation_over_easter() -> None:
+    # Investigation concluded Thu 2 Apr 2026. Good Friday 3 Apr and Easter Monday 6 Apr are
+    # bank holidays. Summary: 7, 8, 9 -> Thu 9 Apr. Safety work: 7, 8, 9, 10, 13 -> Mon 13 Apr.
+    # Physically start further work: 12 weeks after 2 Apr -> 25 Jun 2026.
+    facts = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=True,
+        further_work_needed=True,
+    )
+    found = by_key(facts, at(2026, 4, 10))
+    assert found[ClockKey.INVESTIGATION].status == ClockStatus.MET
+    assert found[ClockKey.SUMMARY].due_on == date(2026, 4, 9)
+    assert found[ClockKey.SUMMARY].status == ClockStatus.OVERDUE
+    assert found[ClockKey.SUMMARY].words == "Overdue by 1 working day."
+    assert found[ClockKey.SAFETY_WORK].due_on == date(2026, 4, 13)
+    assert found[ClockKey.SAFETY_WORK].working_days_left == 1
+    assert found[ClockKey.FURTHER_WORK_BEGIN].due_on == date(2026, 4, 13)
+    assert found[ClockKey.FURTHER_WORK_START].due_on == date(2026, 6, 25)
+
+
+def test_consent_refused_stops_the_work_clocks_but_not_the_summary() -> None:
+    facts = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=True,
+        further_work_needed=True,
+        consent_refused_at=at(2026, 4, 8),
+    )
+    found = by_key(facts, at(2026, 5, 1))
+    assert found[ClockKey.SAFETY_WORK].status == ClockStatus.STOPPED
+    assert found[ClockKey.FURTHER_WORK_BEGIN].status == ClockStatus.STOPPED
+    assert found[ClockKey.FURTHER_WORK_START].status == ClockStatus.STOPPED
+    assert found[ClockKey.SUMMARY].status == ClockStatus.OVERDUE
+
+
+def test_no_hazard_found_runs_no_work_clocks_and_not_a_hazard_runs_none() -> None:
+    facts = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=False,
+        summary_sent_on=date(2026, 4, 7),
+    )
+    found = by_key(facts, at(2026, 5, 1))
+    assert set(found) == {ClockKey.INVESTIGATION, ClockKey.SUMMARY}
+    assert found[ClockKey.SUMMARY].status == ClockStatus.MET
+    assert (
+        clocks(
+            HazardFacts(aware_at=at(2026, 3, 25), assessment=Assessment.NOT),
+            now=at(2026, 5, 1),
+            today=date(2026, 5, 1),
+            calendar=CAL,
+        )
+        == ()
+    )

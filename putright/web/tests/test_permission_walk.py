@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # Routes that deliberately use no staff rule, each with why.
 PUBLIC_OR_OWN_SIGN_IN = {
+    # The load balancer's health check: no personal data, no authentication (core/views.py).
+    "healthz",
     # Staff sign-in and password pages (Django's own; password change needs a session).
     "login",
     "logout",

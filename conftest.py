@@ -29,6 +29,23 @@ def pytest_configure(config: pytest.Config) -> None:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_postgres_sessions(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Before the test database is dropped, end any session a test's thread left open (a live
+    server's or a threaded concurrency test's connection); otherwise PostgreSQL refuses the
+    drop ("being accessed by other users") and the run ends in a teardown error."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Keep uploaded files out of the project's media/ folder."""

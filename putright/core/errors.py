@@ -1,5 +1,7 @@
 """Named errors every service raises; views and the API turn them into messages and statuses."""
 
+from typing import Any
+
 
 class ComplaintError(Exception):
     """A refused change. Nothing was written."""
@@ -25,3 +27,8 @@ class TransitionRefused(RuleBroken):
 
 class AlreadyDone(TransitionRefused):
     """Someone (or a second click) already made this change: the second attempt changes nothing."""
+
+
+def error_into_form(form: Any, error: ComplaintError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one, else at the top."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

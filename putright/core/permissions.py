@@ -217,3 +217,7 @@ def api_permission(view: Callable[..., Any]) -> tuple[Action, Action | None] | N
         if action is not None:
             return action, getattr(permission, "unsafe", None)
     return None
+
+
+# Staff pages that every member of staff may read and case workers may change (people, intake).
+staff_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.WORK_CASES)

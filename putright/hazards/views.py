@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from putright.complaints.models import Complaint
 from putright.core import once
-from putright.core.errors import ComplaintError
+from putright.core.errors import ComplaintError, error_into_form
 from putright.core.permissions import Action, allowed, permission_required_for
 from putright.hazards import selectors, services
 from putright.hazards.forms import STEP_FORMS, PeriodForm, RaiseForm
@@ -23,10 +23,6 @@ from putright.hazards.models import HazardReport
 # Every member of staff sees the hazard clocks; recording needs RECORD_HAZARDS.
 hazard_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.RECORD_HAZARDS)
 COMPLAINT_NOT_FOUND = "No complaint has that reference."
-
-
-def _error_into(form: forms.Form, exc: ComplaintError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @hazard_view
@@ -113,7 +109,7 @@ def hazard_raise(request: HttpRequest) -> HttpResponse:
                 except once.AlreadySubmitted as already:
                     return once.replayed(request, already.result_url, reverse("hazards:list"))
                 except ComplaintError as exc:
-                    _error_into(form, exc)
+                    error_into_form(form, exc)
                 else:
                     messages.success(request, "Hazard report raised: its clocks are running.")
                     return redirect("hazards:detail", pk=report.pk)
@@ -210,7 +206,7 @@ def hazard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         except once.AlreadySubmitted as already:
             return once.replayed(request, already.result_url, detail_url)
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             messages.success(request, f"{STEP_FORMS[step][0].replace('Record', 'Recorded')}.")
             return redirect(detail_url)

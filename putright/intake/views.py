@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from putright.complaints.models import Complaint
 from putright.complaints.triage import triage_prompts
-from putright.core.errors import ComplaintError
-from putright.core.permissions import Action, allowed, permission_required_for
+from putright.core.errors import ComplaintError, error_into_form
+from putright.core.permissions import Action, allowed, staff_view
 from putright.intake import selectors
 from putright.intake.forms import (
     DissatisfiedForm,
@@ -27,14 +27,8 @@ from putright.people.models import Resident
 NOT_CSV_UTF8 = "The file must be a CSV file saved as UTF-8."
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
+
 # Staff pages: every member of staff reads; only case workers change anything.
-staff_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.WORK_CASES)
-
-
-def _error_into(form, exc: ComplaintError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @staff_view
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
@@ -69,7 +63,7 @@ def service_request_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("intake:service_request", pk=item.pk)
     status = 400 if request.method == "POST" else 200
@@ -121,7 +115,7 @@ def service_request_update(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("intake:service_request", pk=pk)
     return _sr_page(request, selectors.service_request_detail(pk), update_form=form, status=400)
@@ -141,7 +135,7 @@ def service_request_dissatisfied(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("intake:service_request", pk=pk)
     return _sr_page(
@@ -171,7 +165,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
                         text=text, survey=form.cleaned_data["survey"], actor=request.user
                     )
                 except ComplaintError as exc:
-                    _error_into(form, exc)
+                    error_into_form(form, exc)
                 else:
                     status = 400 if result.errors else 200
     return render(

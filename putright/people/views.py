@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from putright.core.errors import ComplaintError
-from putright.core.permissions import Action, allowed, permission_required_for
+from putright.core.errors import ComplaintError, error_into_form
+from putright.core.permissions import Action, allowed, staff_view
 from putright.people import selectors, services
 from putright.people.forms import (
     AdjustmentForm,
@@ -24,10 +24,8 @@ from putright.people.models import (
     Vulnerability,
 )
 
+
 # Staff pages: every member of staff reads; only case workers change anything.
-staff_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.WORK_CASES)
-
-
 def _detail(request: HttpRequest, resident: Resident, **extra) -> dict:
     return {
         "resident": resident,
@@ -67,10 +65,6 @@ def _redisplay(request: HttpRequest, resident_pk: int, status: int = 400, **form
     )
 
 
-def _error_into(form, exc: ComplaintError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @staff_view
 @require_http_methods(["POST"])
 def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,7 +91,7 @@ def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("people:resident", pk=resident.pk)
     return _redisplay(request, pk, rep_form=form)
@@ -124,7 +118,7 @@ def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("people:resident", pk=resident.pk)
     return _redisplay(request, pk, restriction_form=form)
@@ -154,7 +148,7 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("people:resident", pk=pk)
     return _redisplay(request, pk, adjustment_form=form)
@@ -177,7 +171,7 @@ def vulnerability_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as exc:
-            _error_into(form, exc)
+            error_into_form(form, exc)
         else:
             return redirect("people:resident", pk=pk)
     return _redisplay(request, pk, vulnerability_form=form)

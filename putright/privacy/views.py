@@ -4,7 +4,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from putright.core.errors import ComplaintError
+from putright.core.errors import ComplaintError, error_into_form
 from putright.core.permissions import Action, permission_required_for
 from putright.people.models import Resident
 from putright.privacy import export, selectors, services
@@ -85,8 +85,7 @@ def resident_erase(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
             return _resident_page(request, resident, status=409, erase_form=form)
         except ComplaintError as exc:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, exc.message)
+            error_into_form(form, exc)
         else:
             return redirect("privacy:resident", pk=resident.pk)
     return _resident_page(request, resident, status=400, erase_form=form)

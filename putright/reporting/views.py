@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from putright.complaints.models import OmbudsmanReferral
-from putright.core.errors import ComplaintError
+from putright.core.errors import ComplaintError, error_into_form
 from putright.core.permissions import Action, allowed, permission_required_for
 from putright.reporting import documents, exports, reports, selectors, services
 from putright.reporting.figures import reporting_year, reporting_year_of
@@ -56,10 +56,6 @@ def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _refused(form: Any, error: ComplaintError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -118,7 +114,7 @@ def homes(request: HttpRequest) -> HttpResponse:
         try:
             services.homes_count_set(**form.cleaned_data, actor=request.user)
         except ComplaintError as error:
-            _refused(form, error)
+            error_into_form(form, error)
         else:
             return redirect("reporting:tsm", year=form.cleaned_data["year"])
     status = 400 if form.errors else 200
@@ -143,7 +139,7 @@ def self_assessments(request: HttpRequest) -> HttpResponse:
         try:
             assessment = services.self_assessment_start(**form.cleaned_data, actor=request.user)
         except ComplaintError as error:
-            _refused(form, error)
+            error_into_form(form, error)
         else:
             return redirect("reporting:self_assessment", pk=assessment.pk)
     return render(
@@ -203,7 +199,7 @@ def self_assessment_row(request: HttpRequest, pk: int, provision: str) -> HttpRe
         try:
             services.self_assessment_row_update(row=row, **form.cleaned_data, actor=request.user)
         except ComplaintError as error:
-            _refused(form, error)
+            error_into_form(form, error)
         else:
             return redirect(f"/reports/self-assessment/{pk}/#provision-{provision}")
     requirement = get_profile(row.assessment.profile_code).provision(provision).requirement
@@ -240,7 +236,7 @@ def self_assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ComplaintError as error:
-            _refused(form, error)
+            error_into_form(form, error)
         else:
             return redirect("reporting:self_assessment", pk=pk)
     return render(
@@ -315,7 +311,7 @@ def annual_notes(request: HttpRequest, year: int) -> HttpResponse:
         try:
             services.annual_note_save(year=year, **form.cleaned_data, actor=request.user)
         except ComplaintError as error:
-            _refused(form, error)
+            error_into_form(form, error)
         else:
             return redirect("reporting:annual", year=year)
     return render(
@@ -407,7 +403,7 @@ def improvement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
                     improvement=improvement, data=form.to_input(), actor=request.user
                 )
         except ComplaintError as error:
-            _refused(form, error)
+            error_into_form(form, error)
         else:
             return redirect("reporting:learning")
     return render(
@@ -456,7 +452,7 @@ def ombudsman_case(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 adder(referral=referral, **form.cleaned_data, actor=request.user)
             except ComplaintError as error:
-                _refused(form, error)
+                error_into_form(form, error)
             else:
                 return redirect("reporting:ombudsman_case", pk=pk)
     return render(

@@ -334,7 +334,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error shape: 400 for bad input with field errors, 409 for a broken Code rule.
     "EXCEPTION_HANDLER": "putright.complaints.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # JSON in; the actions that take files (correspondence, attachments, evidence) say so.
+    "DEFAULT_PARSER_CLASSES": ["putright.core.hardening.NulFreeJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_PAGINATION_CLASS": "putright.complaints.api_schema.Pagination",
     "PAGE_SIZE": 50,
 }
 
@@ -343,10 +346,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Complaint case management for social landlords in England.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies as their own components, so a required text says minLength 1.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two "status" fields (a complaint's, a response draft's): name their enums apart.
+    # drf-spectacular's own enum hook, then ours: 401/403/404/415 in the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "putright.complaints.api_schema.add_framework_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "putright.complaints.constants.Status",
         "DraftStatusEnum": "putright.complaints.constants.DraftStatus",

@@ -1,13 +1,14 @@
 """Top-level URL routes for PutRight."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
+from putright.complaints.api import not_found as api_not_found
 from putright.core.views import healthz
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("putright.hazards.api_urls")),
     path("api/v1/", include("putright.complaints.api_urls")),
+    # Any other /api/ address (an id that is not a number...): a 404 in the API's error shape.
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api-not-found"),
     path("complain/", include("putright.intake.public_urls")),
     path("intake/", include("putright.intake.urls")),
     path("people/", include("putright.people.urls")),

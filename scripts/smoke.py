@@ -607,6 +607,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("schema", OK, "api"),
         p("api-docs", OK, "api"),
         p("api-redoc", OK, "api"),
+        p("api-not-found", 404, "api", "v1/remedies/not-a-number/complete/"),
     ]
     public = [
         p("login", OK, "anonymous"),

@@ -6,12 +6,16 @@
 from typing import Any
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound, ValidationError
+
+# DRF's: a non-numeric id is a 404 in the API's error shape, not a ValueError (500).
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,7 +23,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from putright.complaints import followups, selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import landlord_history
-from putright.complaints.constants import DraftStatus
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import (
     CaseEvent,
@@ -31,6 +34,7 @@ from putright.complaints.models import (
     ResponseDraft,
 )
 from putright.core.errors import ComplaintError, InvalidInput
+from putright.core.hardening import NulFreeJSONParser
 from putright.core.permissions import Action, HasAction
 from putright.core.profile import current_profile
 from putright.people.models import Resident
@@ -83,6 +87,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request: Request, rest: str = "") -> Response:
+    """Any /api/ address no route matches (an id that is not a number, a malformed reference):
+    a 404 in the API's error shape, not the staff app's HTML page."""
+    raise NotFound
+
+
 def _error_code(exc: ComplaintError) -> str:
     from putright.core.errors import TransitionRefused
 
@@ -90,10 +104,22 @@ def _error_code(exc: ComplaintError) -> str:
 
 
 ERRORS = {400: s.ErrorOut, 409: s.ErrorOut}
+# Completing a remedy or action: JSON, or a form with evidence files.
+EVIDENCE = {"application/json": s.CompleteIn, "multipart/form-data": s.CompleteIn}
 
 
 def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """A list's query parameters, checked: an unknown value is a 400 naming the parameter."""
+    known = set(serializer_class().fields)
+    serializer = serializer_class(
+        data={k: v for k, v in request.query_params.items() if k in known}
+    )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -107,10 +133,12 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = s.ComplaintSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
+        if self.action != "list":
+            return Complaint.objects.all()
+        params = _query(s.ComplaintListQuery, self.request)
         return selectors.complaint_list(
             status=params.get("status") or None,
-            stage=int(params["stage"]) if params.get("stage", "").isdigit() else None,
+            stage=params.get("stage"),
             unassigned=params.get("unassigned") == "true",
             open_only=params.get("open") == "true",
             overdue_on=timezone.localdate() if params.get("overdue") == "true" else None,
@@ -142,16 +170,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = s.ComplaintSerializer(complaint, context={"clocks": clocks}).data
         return Response(data, status=code)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, description="A workflow state"),
-            OpenApiParameter("stage", int),
-            OpenApiParameter("open", bool),
-            OpenApiParameter("overdue", bool),
-            OpenApiParameter("unassigned", bool),
-            OpenApiParameter("q", str, description="Reference, resident name or text"),
-        ]
-    )
+    @extend_schema(parameters=[s.ComplaintListQuery])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -343,7 +362,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request={"multipart/form-data": s.CorrespondenceIn},
         responses={200: s.ComplaintSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def correspondence(self, request: Request, reference: str) -> Response:
         """Keep correspondence in or out, with attachments (Code 5.12)."""
         return self._act(
@@ -357,7 +376,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         request={"multipart/form-data": s.AttachmentIn},
         responses={200: s.ComplaintSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request: Request, reference: str) -> Response:
         """Add documents to the record (reports, photos, surveys)."""
         return self._act(
@@ -387,7 +406,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self.get_paginated_response(s.EventSerializer(page, many=True).data)
 
     @extend_schema(responses={200: s.CorrespondenceSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="correspondence-list")
+    @action(detail=True, methods=["get"], url_path="correspondence-list", pagination_class=None)
     def correspondence_list(self, request: Request, reference: str) -> Response:
         """Correspondence in and out, with attachments."""
         complaint = get_object_or_404(Complaint, reference=reference)
@@ -415,8 +434,8 @@ class RemedyViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
     serializer_class = s.RemedySerializer
     output = s.RemedySerializer
 
-    @extend_schema(request=s.CompleteIn, responses={200: s.RemedySerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=EVIDENCE, responses={200: s.RemedySerializer, **ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[NulFreeJSONParser, MultiPartParser])
     def complete(self, request: Request, pk: str) -> Response:
         """Mark a remedy delivered."""
         return self._complete(
@@ -430,8 +449,8 @@ class ActionViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
     serializer_class = s.ActionSerializer
     output = s.ActionSerializer
 
-    @extend_schema(request=s.CompleteIn, responses={200: s.ActionSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=EVIDENCE, responses={200: s.ActionSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[NulFreeJSONParser, MultiPartParser])
     def complete(self, request: Request, pk: str) -> Response:
         """Mark an outstanding action done."""
         return self._complete(
@@ -445,29 +464,16 @@ class FollowUpListViewSet(viewsets.GenericViewSet):
     permission_classes = [CASE_WORKERS_WRITE]
     serializer_class = s.FollowUpOut
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("mine", bool, description="Only the signed-in user's."),
-            OpenApiParameter("owner", int),
-            OpenApiParameter("team", str),
-            OpenApiParameter("kind", str, enum=["remedy", "action"]),
-            OpenApiParameter("state", str, enum=["open", "overdue", "done"]),
-            OpenApiParameter("stage", int),
-            OpenApiParameter("status", str),
-        ]
-    )
+    @extend_schema(parameters=[s.FollowUpListQuery])
     def list(self, request: Request) -> Response:
         """Remedies and actions, not done first and soonest due, with status in words."""
-        p = request.query_params
-        owner = p.get("owner", "")
+        p = _query(s.FollowUpListQuery, request)
         filters = followups.FollowUpFilters(
-            owner_id=request.user.pk
-            if p.get("mine") == "true"
-            else (int(owner) if owner.isdigit() else None),
+            owner_id=request.user.pk if p.get("mine") == "true" else p.get("owner"),
             team=p.get("team", "").strip(),
             kind=p.get("kind", ""),
             state=p.get("state", ""),
-            stage=int(p["stage"]) if p.get("stage", "").isdigit() else None,
+            stage=p.get("stage"),
             status=p.get("status", ""),
         )
         on = timezone.localdate()
@@ -506,8 +512,14 @@ class ResidentViewSet(
 
     def get_queryset(self):
         qs = Resident.objects.order_by("full_name", "id")
-        q = self.request.query_params.get("q", "").strip()
+        if self.action != "list":
+            return qs
+        q = _query(s.ResidentListQuery, self.request).get("q", "").strip()
         return qs.filter(full_name__icontains=q) if q else qs
+
+    @extend_schema(parameters=[s.ResidentListQuery])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         return s.ResidentIn if self.action == "create" else s.ResidentSerializer
@@ -527,17 +539,36 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
 
+class _OneObjectSchema(AutoSchema):
+    """The profile is one object at a list-style URL: document it as an object, not an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
+def _items() -> serializers.ListField:
+    return serializers.ListField(child=serializers.DictField())
+
+
 @extend_schema(
     responses=inline_serializer(
         "CodeProfile",
         {
             "code": serializers.CharField(),
             "name": serializers.CharField(),
-            "stages": serializers.ListField(child=serializers.DictField()),
-            "exclusion_grounds": serializers.ListField(child=serializers.DictField()),
-            "remedy_types": serializers.ListField(child=serializers.DictField()),
-            "decision_outcomes": serializers.ListField(child=serializers.DictField()),
+            "effective_from": serializers.DateField(),
+            "stages": _items(),
+            "exclusion_grounds": _items(),
+            "remedy_types": _items(),
+            "decision_outcomes": _items(),
+            "time_limit_months": serializers.IntegerField(),
+            "pass_on_working_days": serializers.IntegerField(),
+            "due_soon_working_days": serializers.IntegerField(),
             "ombudsman": serializers.DictField(),
+            "provisions": _items(),
+            "sections": serializers.ListField(
+                child=serializers.ListField(), help_text="[number, title] of each section."
+            ),
         },
     )
 )
@@ -545,6 +576,7 @@ class ProfileViewSet(viewsets.ViewSet):
     """The Code profile in force: stages, limits, caps, grounds, remedy types."""
 
     permission_classes = [CASE_WORKERS_WRITE]
+    schema = _OneObjectSchema()
 
     def list(self, request: Request) -> Response:
         from dataclasses import asdict
@@ -562,8 +594,14 @@ class DraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         qs = ResponseDraft.objects.select_related(
             "stage__complaint", "author", "reviewer"
         ).order_by("-submitted_at", "-id")
-        status = self.request.query_params.get("status")
-        return qs.filter(status=status) if status in DraftStatus.values else qs
+        if self.action != "list":
+            return qs
+        status = _query(s.DraftListQuery, self.request).get("status")
+        return qs.filter(status=status) if status else qs
+
+    @extend_schema(parameters=[s.DraftListQuery])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def _review(self, request: Request, pk: str, call: Any) -> Response:
         data = s.ReviewIn(data=request.data)

@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from putright.complaints.constants import Channel, Direction, Outcome, ReferralOutcome
+from putright.complaints.constants import (
+    Channel,
+    Direction,
+    DraftStatus,
+    Outcome,
+    ReferralOutcome,
+    Status,
+)
 from putright.complaints.deadlines import StageClocks
 from putright.complaints.models import (
     Attachment,
@@ -94,7 +101,7 @@ class ResponseOutSerializer(serializers.Serializer):
 
 
 class StageSerializer(serializers.ModelSerializer):
-    handler = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handler = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
     response = serializers.SerializerMethodField()
     acknowledgement_deadline = serializers.SerializerMethodField()
@@ -165,7 +172,7 @@ class RemedySerializer(serializers.ModelSerializer):
 
 
 class ActionSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = OutstandingAction
@@ -208,7 +215,7 @@ class ResidentSerializer(serializers.ModelSerializer):
 
 class ComplaintSummarySerializer(serializers.ModelSerializer):
     resident = serializers.CharField(source="resident.full_name")
-    handler = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handler = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status_label = serializers.SerializerMethodField()
 
@@ -239,7 +246,7 @@ class DraftSerializer(serializers.ModelSerializer):
     complaint = serializers.CharField(source="stage.complaint.reference", read_only=True)
     stage = serializers.IntegerField(source="stage.number", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ResponseDraft
@@ -266,7 +273,9 @@ class ComplaintSerializer(ComplaintSummarySerializer):
     outstanding_actions = ActionSerializer(many=True)
     exclusions = ExclusionSerializer(many=True)
     ombudsman_referrals = ReferralSerializer(many=True)
-    linked_to = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    linked_to = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
     linked_complaints = serializers.SlugRelatedField(
         slug_field="reference", many=True, read_only=True
     )
@@ -314,7 +323,7 @@ class ComplaintSerializer(ComplaintSummarySerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="who")
-    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -541,10 +550,10 @@ class FollowUpOut(serializers.Serializer):
     complaint = serializers.CharField(source="complaint.reference")
     complaint_status = serializers.CharField(source="complaint.status")
     description = serializers.CharField(source="item.description")
-    owner = serializers.CharField(source="owner.username", default=None)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
     owner_text = serializers.CharField()
     due_on = serializers.DateField(source="item.due_on")
-    completed_on = serializers.DateField(source="item.completed_on")
+    completed_on = serializers.DateField(source="item.completed_on", allow_null=True)
     standing = serializers.CharField(source="standing.standing")
     working_days = serializers.IntegerField(source="standing.working_days")
     status = serializers.CharField(source="standing.words", help_text="The status in words.")
@@ -558,9 +567,56 @@ class FollowUpOut(serializers.Serializer):
 
 
 class ErrorOut(serializers.Serializer):
-    """A refused change: 400 for bad input (with the field), 409 for a broken rule."""
+    """Every refusal, in one shape: 400 for bad input (with the field), 409 for a broken rule,
+    and 401 / 403 / 404 / 405 / 415 from the framework (`complaints.api.exception_handler`)."""
 
     error = serializers.CharField(help_text="invalid_input, rule_broken or transition_refused")
     detail = serializers.CharField()
     field = serializers.CharField(allow_null=True)
     provision = serializers.CharField(help_text="The Code provision, when one applies.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "fields" is the error body's key, but also a Serializer attribute: added here.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            help_text="Messages by field name (lists, or objects for nested input)."
+        )
+        return fields
+
+
+# --- Query parameters of the lists: checked, so a bad value is a 400, not silently ignored ---
+
+TRUE_OR_FALSE = ["true", "false"]
+
+
+class ComplaintListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    stage = serializers.IntegerField(required=False, min_value=1, max_value=9)
+    open = serializers.ChoiceField(choices=TRUE_OR_FALSE, required=False)
+    overdue = serializers.ChoiceField(choices=TRUE_OR_FALSE, required=False)
+    unassigned = serializers.ChoiceField(choices=TRUE_OR_FALSE, required=False)
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Reference, name or text"
+    )
+
+
+class FollowUpListQuery(serializers.Serializer):
+    mine = serializers.ChoiceField(
+        choices=TRUE_OR_FALSE, required=False, help_text="Only the signed-in user's."
+    )
+    owner = serializers.IntegerField(required=False, min_value=1)
+    team = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    kind = serializers.ChoiceField(choices=["remedy", "action"], required=False)
+    state = serializers.ChoiceField(choices=["open", "overdue", "done"], required=False)
+    stage = serializers.IntegerField(required=False, min_value=1, max_value=9)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+class DraftListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DraftStatus.choices, required=False)
+
+
+class ResidentListQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Part of the name"
+    )

@@ -3,6 +3,8 @@
 - ``NulByteMiddleware``: a NUL byte in a query string or form field is removed before any view
   sees it. PostgreSQL refuses NUL in text (a search for ``a%00b`` was a 500); no field of ours
   has a use for one.
+- ``NulFreeJSONParser``: the API's JSON parser, which removes NUL bytes from every string (and
+  key) of a JSON body in the same way (``"\u0000"`` in a note was a 500 on PostgreSQL).
 - ``ResponseHeadersMiddleware``: ``Cache-Control: no-store`` on every page and API answer the
   application itself builds (staff, portal and API responses hold personal data; static files
   are served before this runs and stay cacheable) and always on documents (PDF, DOCX, XLSX,
@@ -10,8 +12,10 @@
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from rest_framework.parsers import JSONParser
 
 NO_STORE = "no-store"
 # Browser features PutRight never asks for: a page (or injected script) cannot either.
@@ -46,6 +50,24 @@ def _without_nul(query: QueryDict) -> QueryDict | None:
         clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in query.getlist(key)])
     clean._mutable = False
     return clean
+
+
+def without_nul(value: Any) -> Any:
+    """`value` (parsed JSON) with NUL bytes removed from every string and key."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
+class NulFreeJSONParser(JSONParser):
+    """DRF's JSON parser, then NUL bytes removed (the JSON twin of NulByteMiddleware)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return without_nul(super().parse(stream, media_type, parser_context))
 
 
 class NulByteMiddleware:

@@ -24,7 +24,9 @@ class StepOut(serializers.ModelSerializer):
 
 
 class HazardReportSerializer(serializers.ModelSerializer):
-    complaint = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    complaint = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
     clocks = serializers.SerializerMethodField()
     steps = StepOut(many=True, read_only=True)
 

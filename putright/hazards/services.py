@@ -32,6 +32,8 @@ UNKNOWN_HAZARD = "Choose the hazard from the HHSRS list."
 UNKNOWN_ASSESSMENT = "Choose emergency, significant or neither."
 UNKNOWN_SOURCE = "Choose how the landlord became aware."
 AWARE_IN_FUTURE = "The moment the landlord became aware cannot be in the future."
+AWARE_TOO_EARLY = "The moment the landlord became aware must be in 2000 or later."
+EARLIEST_AWARE_YEAR = 2000
 WHEN_IN_FUTURE = "This cannot be in the future."
 BEFORE_AWARE = "This cannot be before the landlord became aware of the hazard."
 BEFORE_INVESTIGATION = "This cannot be before the investigation concluded."
@@ -126,6 +128,8 @@ def hazard_report_raise(
         aware_at = timezone.make_aware(aware_at)
     if aware_at > clock_now():
         raise InvalidInput(AWARE_IN_FUTURE, field="aware_at")
+    if aware_at.year < EARLIEST_AWARE_YEAR:  # a typo, not history (and no 19th-century offsets)
+        raise InvalidInput(AWARE_TOO_EARLY, field="aware_at")
     if complaint is not None:
         complaint = lock_complaint(complaint)
         resident = resident or complaint.resident

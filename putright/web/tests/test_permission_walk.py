@@ -52,6 +52,8 @@ PUBLIC_OR_OWN_SIGN_IN = {
     "api-docs",
     "api-redoc",
     "api-root",
+    # Any /api/ address no route matches: answers 404 to everyone, reads nothing.
+    "api-not-found",
 }
 ROLES = [None, Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
 

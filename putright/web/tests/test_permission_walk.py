@@ -53,7 +53,7 @@ PUBLIC_OR_OWN_SIGN_IN = {
     "api-redoc",
     "api-root",
 }
-ROLES = [None, Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
+ROLES = [None, *Role]
 
 
 def routes(patterns=None, prefix="", namespace=None):

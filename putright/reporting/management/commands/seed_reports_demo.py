@@ -53,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write("Reporting demo data already present; nothing to do.")
             return
         officer = User.objects.filter(role="officer").order_by("id").first()
-        board = User.objects.filter(role="viewer").order_by("id").first()
+        board = User.objects.filter(role="mrc").order_by("id").first()
         if officer is None or board is None or not Complaint.objects.exists():
             self.stderr.write("Run `manage.py seed_demo` first.")
             return

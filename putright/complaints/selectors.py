@@ -269,16 +269,18 @@ class ExceptionalProgress:
 
 def exceptional_periods() -> list[ExceptionalProgress]:
     """Every period, newest first, with its affected and still-open counts (one query)."""
-    periods = ExceptionalPeriod.objects.select_related(
-        "declared_by", "decided_by", "ended_by"
-    ).annotate(
-        n_affected=Count("affected", distinct=True),
-        n_open=Count(
-            "affected",
-            filter=Q(affected__status__in=[s.value for s in OPEN_STATES]),
-            distinct=True,
-        ),
-    ).prefetch_related("categories")
+    periods = (
+        ExceptionalPeriod.objects.select_related("declared_by", "decided_by", "ended_by")
+        .annotate(
+            n_affected=Count("affected", distinct=True),
+            n_open=Count(
+                "affected",
+                filter=Q(affected__status__in=[s.value for s in OPEN_STATES]),
+                distinct=True,
+            ),
+        )
+        .prefetch_related("categories")
+    )
     return [ExceptionalProgress(p, p.n_affected, p.n_open) for p in periods]
 
 

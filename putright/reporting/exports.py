@@ -6,7 +6,7 @@ import io
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -24,6 +24,7 @@ TSM_HEADER = [
     "Used in return",
     "How it is calculated",
 ]
+A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -85,8 +86,9 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
     requirements = {p.number: p.requirement for p in profile.provisions}
     document = Document()
     section = document.sections[0]
+    # A4 landscape (python-docx starts from US Letter): the Ombudsman's form is A4.
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = A4_LONG, A4_SHORT
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
     document.styles["Normal"].font.size = Pt(9)
@@ -112,7 +114,7 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
             (
                 "Code provision",
                 "Code requirement",
-                "Comply: Yes / No",
+                "Comply: Yes / No / N/A",
                 "Evidence",
                 "Commentary / explanation",
             ),
@@ -124,7 +126,11 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
             cells = table.add_row().cells
             cells[0].text = row.provision
             cells[1].text = requirements.get(row.provision, "")
-            cells[2].text = row.get_comply_display() if row.comply else ""
+            cells[2].text = row.get_comply_display() if row.comply else "Not answered"
+            if row.shortfall:
+                flag = cells[2].add_paragraph().add_run("Record shows exceptions")
+                flag.bold = True
+                flag.font.color.rgb = RGBColor(0x94, 0x25, 0x14)
             evidence = row.evidence
             if row.measured:
                 evidence = f"{evidence}\n\nFrom the case record:\n{row.measured}".strip()

@@ -14,7 +14,14 @@ def staff(role: str, **kwargs) -> User:
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("handler", True), ("officer", True), ("admin", True), ("senior_lead", False), ("governing_body", False), ("mrc", False)],
+    [
+        ("handler", True),
+        ("officer", True),
+        ("admin", True),
+        ("senior_lead", False),
+        ("governing_body", False),
+        ("mrc", False),
+    ],
 )
 def test_only_handlers_officers_and_admins_can_work_cases(role, expected):
     assert can_work_cases(staff(role)) is expected
@@ -22,7 +29,14 @@ def test_only_handlers_officers_and_admins_can_work_cases(role, expected):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("handler", False), ("officer", True), ("admin", True), ("senior_lead", False), ("governing_body", False), ("mrc", False)],
+    [
+        ("handler", False),
+        ("officer", True),
+        ("admin", True),
+        ("senior_lead", False),
+        ("governing_body", False),
+        ("mrc", False),
+    ],
 )
 def test_only_officers_and_admins_can_manage(role, expected):
     assert can_manage(staff(role)) is expected
@@ -74,7 +88,14 @@ def test_an_anonymous_caller_may_not_even_read_through_the_api():
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("handler", False), ("officer", True), ("admin", True), ("senior_lead", False), ("governing_body", False), ("mrc", False)],
+    [
+        ("handler", False),
+        ("officer", True),
+        ("admin", True),
+        ("senior_lead", False),
+        ("governing_body", False),
+        ("mrc", False),
+    ],
 )
 def test_officer_only_endpoints_admit_officers_and_admins(role, expected):
     assert IsOfficer().has_permission(_request("post", staff(role)), view=None) is expected

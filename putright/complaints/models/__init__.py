@@ -4,8 +4,8 @@ from putright.complaints.models.complaint import (
     ComplaintPoint,
     ReferenceCounter,
 )
-from putright.complaints.models.exceptional import ExceptionalPeriod, ExceptionalStatus
 from putright.complaints.models.decisions import Exclusion, NonWorkingDay, OmbudsmanReferral
+from putright.complaints.models.exceptional import ExceptionalPeriod, ExceptionalStatus
 from putright.complaints.models.record import Attachment, CaseEvent, Correspondence
 from putright.complaints.models.response import (
     Decision,

@@ -41,9 +41,7 @@ class ExceptionalPeriod(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     ombudsman_notified_on = models.DateField(null=True, blank=True)
-    affected = models.ManyToManyField(
-        Complaint, blank=True, related_name="exceptional_periods"
-    )
+    affected = models.ManyToManyField(Complaint, blank=True, related_name="exceptional_periods")
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 """Fill the reporting records for the demo landlord, through the reporting services.
 
 Run after `seed_demo`: homes counts for each reporting year the complaints span, a
@@ -42,6 +44,12 @@ FINDING_FOR = {
     ReferralOutcome.WITHDRAWN: Finding.WITHDRAWN,
     ReferralOutcome.MEDIATION: Finding.MEDIATION,
 }
+
+
+def _sentences(texts: Iterable[str]) -> str:
+    """Learning texts as one paragraph: each once, each a sentence (never ".;" joins)."""
+    unique = list(dict.fromkeys(t.strip().rstrip(".;").strip() for t in texts if t.strip()))
+    return " ".join(f"{text}." for text in unique)
 
 
 class Command(BaseCommand):
@@ -116,7 +124,7 @@ class Command(BaseCommand):
             services.improvement_create(
                 data=ImprovementInput(
                     title=title,
-                    description="; ".join(r.learning for r in drivers) or title,
+                    description=_sentences(r.learning for r in drivers) or title,
                     status=status,
                     owner_name=owner,
                     due_on=today + timedelta(days=60),

@@ -1,5 +1,3 @@
-from collections.abc import Iterable
-
 """Fill the reporting records for the demo landlord, through the reporting services.
 
 Run after `seed_demo`: homes counts for each reporting year the complaints span, a
@@ -8,6 +6,7 @@ the learning recorded on responses, and the Ombudsman's casework on decided refe
 Safe to run twice: it does nothing when homes counts already exist.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand

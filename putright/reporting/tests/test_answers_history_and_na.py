@@ -79,7 +79,8 @@ def test_the_answer_form_shows_an_error_summary_and_leads_to_the_next_provision(
     client.force_login(officer)
     url = reverse("reporting:self_assessment_row", kwargs={"pk": assessment.pk, "provision": "1.2"})
     page = client.get(url).content.decode()
-    assert 'rel="next"' in page and "Provision 1.3" in page
+    assert 'rel="next"' in page
+    assert "Provision 1.3" in page
     assert 'rel="prev"' not in page  # 1.2 is the first provision
     response = client.post(url, {"comply": "na", "commentary": ""})
     assert response.status_code == 400

@@ -4,6 +4,7 @@ from django import forms
 
 from putright.accounts.models import User
 from putright.complaints.models import Category
+from putright.complaints.services import exceptional
 from putright.reporting.constants import Comply, Finding, ImprovementStatus, OrderKind, Trigger
 from putright.reporting.services import ImprovementInput
 
@@ -165,6 +166,11 @@ class ExceptionalDeclareForm(forms.Form):
         label="What has happened, and why it stops us meeting the Code's timescales",
         help_text="Residents and the Ombudsman read this in their letter and notification.",
         widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=exceptional.REASON_MIN_LENGTH,
+        error_messages={
+            "required": exceptional.REASON_NEEDED,
+            "min_length": exceptional.REASON_NEEDED,
+        },
     )
     starts_on = forms.DateField(label="Start", widget=DateInput)
     expected_end_on = forms.DateField(label="Expected end", widget=DateInput)

@@ -25,6 +25,8 @@ TSM_HEADER = [
     "How it is calculated",
 ]
 A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
+# Provision, requirement, comply, evidence, commentary: 26.7 cm between 1.5 cm margins.
+COLUMN_WIDTHS_CM = (2.1, 8.0, 2.8, 7.1, 6.7)
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -141,12 +143,12 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
                     f"{commentary}\n\nAction to comply: {row.action}\nBy: {row.action_due:%d %B %Y}"
                 ).strip()
             cells[4].text = commentary
-        for cells in table.columns[0].cells:
-            cells.width = Cm(1.8)
-        for cells in table.columns[1].cells:
-            cells.width = Cm(9)
-        for cells in table.columns[2].cells:
-            cells.width = Cm(2)
+        # Every cell's width, with autofit off, or Word and LibreOffice split the page evenly.
+        table.autofit = False
+        for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
+            column.width = Cm(width)  # the table grid, which LibreOffice reads
+            for cell in column.cells:
+                cell.width = Cm(width)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -76,6 +76,9 @@ def test_an_overdue_ombudsman_order_shows_how_many_days_overdue(referral, office
     assert [o.state for o in report.orders] == ["Overdue by 31 days", "Not yet due"]
     pack = reports.mrc_pack(2025, 2, on=REPORT_DAY)
     assert [o.state for o in pack.orders] == ["Overdue by 31 days", "Not yet due"]
+    # The quarter is not over on 1 August: its column says so; the quarters before do not.
+    assert pack.columns[-1].label == "2025/26 Q2 to date (1 Aug 2025)"
+    assert pack.columns[-2].label == "2025/26 Q1"
 
 
 def test_non_compliance_with_the_code_is_recorded_per_case_and_reported_under_8_1c(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from putright.accounts.models import User
 from putright.complaints.constants import ReferralOutcome
 from putright.complaints.models import Complaint, OmbudsmanReferral, Response
+from putright.complaints.services import exceptional
 from putright.reporting import services
 from putright.reporting.constants import (
     Comply,
@@ -73,7 +74,26 @@ class Command(BaseCommand):
         self._self_assessment(reporting_year_of(today) - 1, officer, board, today)
         self._improvements(officer, today)
         self._ombudsman(officer, today)
+        self._exceptional(officer, today)
         self.stdout.write(self.style.SUCCESS("Reporting demo data ready."))
+
+    def _exceptional(self, officer, today):
+        """A period of exceptional circumstances (Code 8.5) in force for one category."""
+        lead = User.objects.filter(role="senior_lead", is_active=True).order_by("id").first()
+        latest = Complaint.objects.open().exclude(category=None).order_by("-received_on").first()
+        if lead is None or latest is None:
+            return
+        period = exceptional.exceptional_declare(
+            reason=(
+                "A cyber incident took our repairs system offline: we cannot see repair "
+                "histories or book contractors until it is restored."
+            ),
+            starts_on=today - timedelta(days=10),
+            expected_end_on=today + timedelta(days=20),
+            categories=[latest.category],
+            actor=officer,
+        )
+        exceptional.exceptional_approve(period=period, actor=lead, note="Agreed by the exec.")
 
     def _self_assessment(self, year, officer, board, today):
         assessment = services.self_assessment_start(year=year, actor=officer)

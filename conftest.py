@@ -104,10 +104,26 @@ def officer(db):
 
 @pytest.fixture
 def viewer(db):
-    """Vera, the governing body's Member Responsible for Complaints (read-only)."""
+    """Vera, the governing body's Member Responsible for Complaints (reads; approves)."""
     from putright.accounts import factories
 
-    return factories.viewer(username="vera", first_name="Vera", last_name="Mills")
+    return factories.mrc(username="vera", first_name="Vera", last_name="Mills")
+
+
+@pytest.fixture
+def board_member(db):
+    """Gita, a governing body member (not the MRC)."""
+    from putright.accounts import factories
+
+    return factories.board_member(username="gita", first_name="Gita", last_name="Rao")
+
+
+@pytest.fixture
+def senior_lead(db):
+    """Simon, the senior lead for complaints (reads; approves exceptional circumstances)."""
+    from putright.accounts import factories
+
+    return factories.senior_lead(username="simon", first_name="Simon", last_name="Clarke")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Fail unless every pytest node id named in docs/provisions.md is a test that exists.
+"""Fail unless every pytest node id named in docs/provisions.md is a test that exists, and
+every provision of the Code (1.2-9.8) has a row with its status.
 
     python scripts/check_provisions.py [docs/provisions.md]
 
@@ -10,6 +11,10 @@ understood: a section defines prefixes (``T = `putright/complaints/tests/` ``) t
 The ids are checked against what pytest itself collects from the files the doc names (one
 ``pytest --collect-only`` run), so classes and parametrised ids (``test_x[case]``) count only if
 pytest would run them. Exit status 1 lists each missing id.
+
+The section "## Every provision of the Code" must have a row for each provision number in
+``putright/rules/provisions_hos2024.py`` (72), its status one of enforced / recorded / reported /
+out of scope, so a provision cannot drop out of the doc unnoticed.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ DOC = ROOT / "docs" / "provisions.md"
 # "T = `putright/complaints/tests/`, R = `putright/rules/tests/`." defines a section's prefixes.
 PREFIX = re.compile(r"\b([A-Z])\s*=\s*`([^`]+/)`")
 CODE_SPAN = re.compile(r"`([^`]+)`")
+ALL_PROVISIONS_HEADING = "## Every provision of the Code"
+STATUSES = ("enforced", "recorded", "reported", "out of scope")
+# "| 6.2 | enforced | ..." : the provision number and its status.
+PROVISION_ROW = re.compile(r"^\|\s*(\d+\.\d+)\s*\|\s*([^|]*?)\s*\|")
 NODE_ID = re.compile(r"^(?:(?P<prefix>[A-Z])/)?(?P<file>[\w./-]*\.py)?::(?P<rest>\S+)$")
 
 
@@ -106,6 +115,41 @@ def missing(citations: Iterable[Citation], collected: set[str]) -> list[Citation
     return [citation for citation in citations if citation.node_id not in known]
 
 
+def provision_rows(text: str) -> dict[str, str]:
+    """Provision number -> status, from the rows of the all-provisions section."""
+    rows: dict[str, str] = {}
+    inside = False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            inside = line.startswith(ALL_PROVISIONS_HEADING)
+        elif inside and (match := PROVISION_ROW.match(line)):
+            rows[match[1]] = match[2]
+    return rows
+
+
+def code_provisions() -> list[str]:
+    """The Code's provision numbers, from the rules' data (pure Python: no Django needed)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from putright.rules.provisions_hos2024 import PROVISIONS
+
+    return [number for number, _section, _text in PROVISIONS]
+
+
+def provision_gaps(rows: dict[str, str], numbers: Iterable[str]) -> list[str]:
+    """What is wrong with the all-provisions section: provisions without a row, bad statuses."""
+    problems = []
+    absent = [number for number in numbers if number not in rows]
+    if absent:
+        problems.append(
+            f'no row under "{ALL_PROVISIONS_HEADING}" for provision(s): {", ".join(absent)}'
+        )
+    unknown = [f"{n} ({status!r})" for n, status in rows.items() if status not in STATUSES]
+    if unknown:
+        problems.append(f"status must be one of {', '.join(STATUSES)}: {', '.join(unknown)}")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     doc = Path(argv[1]) if len(argv) > 1 else DOC
     citations = cited_node_ids(doc.read_text(encoding="utf-8"))
@@ -115,8 +159,15 @@ def main(argv: list[str]) -> int:
         print(f"{doc.name}:{citation.line}: no such test: {citation.node_id}")  # noqa: T201
     if gaps:
         print(f"{len(gaps)} of {len(citations)} cited tests do not exist.")  # noqa: T201
+    numbers = code_provisions()
+    problems = provision_gaps(provision_rows(doc.read_text(encoding="utf-8")), numbers)
+    for problem in problems:
+        print(f"{doc.name}: {problem}")  # noqa: T201
+    if gaps or problems:
         return 1
-    print(f"All {len(citations)} cited tests exist.")  # noqa: T201
+    print(  # noqa: T201
+        f"All {len(citations)} cited tests exist; all {len(numbers)} provisions have a row."
+    )
     return 0
 
 

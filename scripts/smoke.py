@@ -283,6 +283,7 @@ class Fixtures:
     figure: str
     quarter: int
     hazard: int
+    exceptional: int
     admin_changelists: list[str] = field(default_factory=list)
     url_names: set[str] = field(default_factory=set)
     step_names: list[str] = field(default_factory=list)
@@ -301,6 +302,7 @@ def prepare() -> Fixtures:
     from putright.complaints.constants import Channel, Direction
     from putright.complaints.forms import CASE_ACTIONS
     from putright.complaints.models import Complaint, OmbudsmanReferral, OutstandingAction, Remedy
+    from putright.complaints.services.exceptional import exceptional_declare
     from putright.complaints.services.record import correspondence_add
     from putright.complaints.services.review import response_draft_submit
     from putright.complaints.tests.stories import response_input
@@ -366,6 +368,14 @@ def prepare() -> Fixtures:
             assessment="significant",
             actor=handler,
         )
+        # Declared, not approved: no resident is written to by the smoke test.
+        exceptional = exceptional_declare(
+            reason="Smoke test: a declared period that is never approved or applied.",
+            starts_on=today(),
+            expected_end_on=today(),
+            all_complaints=True,
+            actor=officer,
+        )
     support = complaint.resident.adjustments.first() or _any_adjustment()
     year = reporting_year_of(today())
     fixtures = Fixtures(
@@ -399,6 +409,7 @@ def prepare() -> Fixtures:
         figure=next(iter(reports.all_figures(year))),
         quarter=(today().month - 4) % 12 // 3 + 1,
         hazard=hazard.pk,
+        exceptional=exceptional.pk,
         step_names=[name for name, _form in STEPS],
         action_slugs=sorted(CASE_ACTIONS),
     )
@@ -522,12 +533,20 @@ def pages(f: Fixtures) -> list[Page]:
         p("reporting:annual", OK, "staff", f.year),
         p("reporting:annual_pdf", OK, "staff", f.year),
         p("reporting:annual_notes", OK, "staff", f.year),
+        p("reporting:governing_body_response", FORBIDDEN, "staff", f.year),
         p("reporting:mrc", OK, "staff", f.year, f.quarter),
         p("reporting:mrc_pdf", OK, "staff", f.year, f.quarter),
         p("reporting:themes", OK, "staff", f.year, f.quarter),
         p("reporting:learning", OK, "staff"),
         p("reporting:improvement_new", OK, "staff"),
         p("reporting:improvement_edit", OK, "staff", f.improvement),
+        p("reporting:exceptional_list", OK, "staff"),
+        p("reporting:exceptional", OK, "staff", f.exceptional),
+        p("reporting:exceptional_approve", FORBIDDEN, "staff", f.exceptional),
+        p("reporting:exceptional_refuse", FORBIDDEN, "staff", f.exceptional),
+        p("reporting:exceptional_end", NOT_ALLOWED, "staff", f.exceptional),
+        p("reporting:exceptional_notified", NOT_ALLOWED, "staff", f.exceptional),
+        p("reporting:exceptional_notification", OK, "staff", f.exceptional),
         p("reporting:ombudsman_cases", OK, "staff"),
         p("reporting:ombudsman_case", OK, "staff", f.ombudsman_referral),
         p("reporting:ombudsman_request_sent", NOT_ALLOWED, "staff", f.information_request),

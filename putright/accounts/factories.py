@@ -34,10 +34,22 @@ def officer(**kwargs: Any) -> User:
     return UserFactory(role=User.Role.OFFICER, **kwargs)
 
 
-def viewer(**kwargs: Any) -> User:
-    """A senior lead or governing-body member who may read but never change."""
+def mrc(**kwargs: Any) -> User:
+    """The governing body's Member Responsible for Complaints (Code 9.5): reads, approves."""
     kwargs.setdefault("team", "Governing body")
-    return UserFactory(role=User.Role.VIEWER, **kwargs)
+    return UserFactory(role=User.Role.MRC, **kwargs)
+
+
+def board_member(**kwargs: Any) -> User:
+    """A governing body member: reads the reports, writes and approves the board's response."""
+    kwargs.setdefault("team", "Governing body")
+    return UserFactory(role=User.Role.GOVERNING_BODY, **kwargs)
+
+
+def senior_lead(**kwargs: Any) -> User:
+    """The senior lead for complaints: reads everything, approves exceptional circumstances."""
+    kwargs.setdefault("team", "Executive team")
+    return UserFactory(role=User.Role.SENIOR_LEAD, **kwargs)
 
 
 def administrator(**kwargs: Any) -> User:

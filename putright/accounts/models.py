@@ -25,7 +25,21 @@ class User(AbstractUser):
 
     @property
     def is_read_only(self) -> bool:
-        return self.role == self.Role.VIEWER
+        return not self.can_handle_cases
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Code 9.5: ONE member of the governing body is responsible for complaints.
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=models.Q(role="mrc", is_active=True),
+                name="one_active_mrc",
+                violation_error_message=(
+                    "There is already a Member Responsible for Complaints: change their role "
+                    "or deactivate them first (Code 9.5)."
+                ),
+            )
+        ]
 
 
 class ApiToken(models.Model):

@@ -2,6 +2,8 @@
 
 from datetime import time
 
+from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus
+from putright.complaints.services.exceptional import exceptional_apply
 from putright.complaints.services.followups import followups_daily_review
 from putright.core.clock import today
 from putright.core.scheduler import DailyAt, register_job
@@ -24,3 +26,22 @@ def review_follow_ups() -> str:
         f"{review.digests} digest(s), {review.escalations} escalation(s), "
         f"{review.recorded} case(s) noted."
     )
+
+
+EXCEPTIONAL_APPLY_TIME = time(7, 0)
+
+
+@register_job(
+    "complaints.exceptional_circumstances",
+    period=DailyAt(EXCEPTIONAL_APPLY_TIME),
+    description=(
+        "While exceptional circumstances are in force, mark complaints received since as "
+        "affected and write to their residents about the delay and the Ombudsman (Code 8.5)."
+    ),
+)
+def apply_exceptional_circumstances() -> str:
+    marked = sum(
+        exceptional_apply(period=period)
+        for period in ExceptionalPeriod.objects.filter(status=ExceptionalStatus.IN_FORCE)
+    )
+    return f"{marked} complaint(s) newly affected."

@@ -17,6 +17,8 @@ from putright.complaints.models import (
     ComplaintPoint,
     Correspondence,
     Decision,
+    ExceptionalPeriod,
+    ExceptionalStatus,
     Exclusion,
     Extension,
     OutstandingAction,
@@ -223,10 +225,63 @@ def work_queue_rows(ids: list[int]) -> list[Complaint]:
             draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
             draft_returned=_has_draft(DraftStatus.RETURNED),
             letter_not_produced=_letter_not_produced(),
+            exceptional=_in_exceptional_period(),
         )
         .order_by()
     }
     return [rows[pk] for pk in ids]
+
+
+# A period in force, or ended while the complaint is still open: the flag stays until the
+# complaint is answered, which is what "back to compliance" means (Code 8.5).
+FLAGGED_PERIODS = (ExceptionalStatus.IN_FORCE, ExceptionalStatus.ENDED)
+
+
+def _in_exceptional_period() -> Exists:
+    return Exists(
+        ExceptionalPeriod.affected.through.objects.filter(
+            complaint_id=OuterRef("pk"), exceptionalperiod__status__in=FLAGGED_PERIODS
+        )
+    )
+
+
+def exceptional_periods_of(complaint: Complaint) -> list[ExceptionalPeriod]:
+    """The approved periods of exceptional circumstances this complaint is affected by."""
+    return list(complaint.exceptional_periods.filter(status__in=FLAGGED_PERIODS))
+
+
+@dataclass(frozen=True)
+class ExceptionalProgress:
+    """How far a period's complaints are back to the Code's timescales (Code 8.5)."""
+
+    period: ExceptionalPeriod
+    affected: int
+    still_open: int
+
+    @property
+    def answered(self) -> int:
+        return self.affected - self.still_open
+
+    @property
+    def back_to_compliance(self) -> bool:
+        return self.period.status == ExceptionalStatus.ENDED and self.still_open == 0
+
+
+def exceptional_periods() -> list[ExceptionalProgress]:
+    """Every period, newest first, with its affected and still-open counts (one query)."""
+    periods = (
+        ExceptionalPeriod.objects.select_related("declared_by", "decided_by", "ended_by")
+        .annotate(
+            n_affected=Count("affected", distinct=True),
+            n_open=Count(
+                "affected",
+                filter=Q(affected__status__in=[s.value for s in OPEN_STATES]),
+                distinct=True,
+            ),
+        )
+        .prefetch_related("categories")
+    )
+    return [ExceptionalProgress(p, p.n_affected, p.n_open) for p in periods]
 
 
 def _has_draft(status: str) -> Exists:

@@ -37,6 +37,7 @@ from putright.complaints.selectors import (
     case_page,
     case_timeline,
     dashboard_figures,
+    exceptional_periods_of,
     needs_attention_counts,
     work_queue,
     work_queue_rows,
@@ -225,6 +226,7 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
             if r.ended_on is None and r.covers(complaint.pk)
         ],
         "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
+        "exceptional_periods": exceptional_periods_of(complaint),
         "drafts_in_review": list(
             ResponseDraft.objects.filter(
                 stage__complaint=complaint, status=DraftStatus.IN_REVIEW

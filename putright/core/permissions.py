@@ -21,7 +21,12 @@ class Role(models.TextChoices):
 
     HANDLER = "handler", "Complaint handler"
     OFFICER = "officer", "Complaints officer"
-    VIEWER = "viewer", "Senior lead / governing body (read-only)"
+    # Code 9.2-9.5: the senior lead answers for complaints in the organisation; the governing
+    # body reads the figures and approves; one of its members is the Member Responsible for
+    # Complaints (MRC, 9.5), who must be designated (at most one active at a time).
+    SENIOR_LEAD = "senior_lead", "Senior lead for complaints"
+    GOVERNING_BODY = "governing_body", "Governing body member"
+    MRC = "mrc", "Member Responsible for Complaints (governing body)"
     ADMIN = "admin", "Administrator"
 
 
@@ -36,7 +41,10 @@ class Action(StrEnum):
     EDIT_LETTER_TEMPLATES = "edit_letter_templates"  # change the wording of a kind of letter
     READ_REPORTS = "read_reports"  # TSM, self-assessment, annual report, MRC, learning
     EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
-    APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # record the board's approval
+    READ_OMBUDSMAN = "read_ombudsman"  # the Ombudsman's casework on named complaints
+    APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # approve; write its 8.2 response
+    DECLARE_EXCEPTIONAL = "declare_exceptional"  # declare exceptional circumstances (Code 8.5)
+    APPROVE_EXCEPTIONAL = "approve_exceptional"  # approve or end such a period (senior lead)
     RECORD_HAZARDS = "record_hazards"  # raise a hazard report, record its steps (Awaab's Law)
     IMPORT = "import"  # load a register from another system (rewrites the record)
     RUN_INSTALLATION = "run_installation"  # scheduled jobs and other installation pages
@@ -46,23 +54,31 @@ class Action(StrEnum):
     MANAGE_RESIDENTS_DATA = "manage_residents_data"  # UK GDPR: subject access, erasure, audit
 
 
-HANDLER, OFFICER, VIEWER, ADMIN = Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN
+HANDLER, OFFICER, ADMIN = Role.HANDLER, Role.OFFICER, Role.ADMIN
+SENIOR_LEAD, GOVERNING_BODY, MRC = Role.SENIOR_LEAD, Role.GOVERNING_BODY, Role.MRC
+# Read-only roles: they see the service but never change a case.
+OVERSIGHT = frozenset({SENIOR_LEAD, GOVERNING_BODY, MRC})
 
 # The table. A role not listed for an action may not do it.
 MATRIX: dict[Action, frozenset[Role]] = {
-    Action.VIEW_CASES: frozenset({HANDLER, OFFICER, VIEWER, ADMIN}),
+    Action.VIEW_CASES: frozenset({HANDLER, OFFICER, ADMIN, *OVERSIGHT}),
     Action.WORK_CASES: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.ASSIGN: frozenset({OFFICER, ADMIN}),
     Action.REVIEW_RESPONSES: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.MANAGE_LETTERS: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.EDIT_LETTER_TEMPLATES: frozenset({ADMIN}),
-    Action.READ_REPORTS: frozenset({VIEWER, OFFICER, ADMIN}),
+    Action.READ_REPORTS: frozenset({OFFICER, ADMIN, *OVERSIGHT}),
     Action.EDIT_REPORTS: frozenset({OFFICER, ADMIN}),
-    Action.APPROVE_FOR_GOVERNING_BODY: frozenset({VIEWER, ADMIN}),
+    # The MRC (9.5) and the senior lead follow each Ombudsman case; the wider board reads the
+    # reports' summary of them.
+    Action.READ_OMBUDSMAN: frozenset({OFFICER, ADMIN, SENIOR_LEAD, MRC}),
+    Action.APPROVE_FOR_GOVERNING_BODY: frozenset({GOVERNING_BODY, MRC, ADMIN}),
+    Action.DECLARE_EXCEPTIONAL: frozenset({OFFICER, ADMIN}),
+    Action.APPROVE_EXCEPTIONAL: frozenset({SENIOR_LEAD, ADMIN}),
     Action.IMPORT: frozenset({OFFICER, ADMIN}),
     Action.RECORD_HAZARDS: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.RUN_INSTALLATION: frozenset({ADMIN}),
-    Action.MANAGE_OWN_SIGN_IN: frozenset({HANDLER, OFFICER, VIEWER, ADMIN}),
+    Action.MANAGE_OWN_SIGN_IN: frozenset({HANDLER, OFFICER, ADMIN, *OVERSIGHT}),
     Action.READ_SECURITY_LOG: frozenset({ADMIN}),
     Action.UNLOCK_SIGN_IN: frozenset({ADMIN}),
     Action.MANAGE_RESIDENTS_DATA: frozenset({ADMIN}),
@@ -85,6 +101,15 @@ DENIED: dict[Action, str] = {
     Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
     Action.IMPORT: "Only a complaints officer or an administrator can import.",
     Action.RECORD_HAZARDS: "Your role is read-only: you can see hazard clocks but not record steps.",
+    Action.APPROVE_FOR_GOVERNING_BODY: (
+        "Only a governing body member (or an administrator) can write or approve this."
+    ),
+    Action.DECLARE_EXCEPTIONAL: (
+        "Only a complaints officer or an administrator can declare exceptional circumstances."
+    ),
+    Action.APPROVE_EXCEPTIONAL: (
+        "Only the senior lead for complaints (or an administrator) can approve this."
+    ),
     Action.RUN_INSTALLATION: "Only an administrator can see the scheduled jobs.",
     Action.READ_SECURITY_LOG: "Only an administrator can read the security log.",
     Action.UNLOCK_SIGN_IN: "Only an administrator can unlock a sign-in.",

@@ -135,7 +135,7 @@ def system_user() -> Any:
         defaults={
             "first_name": "Previous",
             "last_name": "system (imported)",
-            "role": "viewer",  # never picked as a handler; cannot sign in
+            "role": "senior_lead",  # never picked as a handler; cannot sign in
             "is_active": False,
         },
     )

@@ -13,6 +13,7 @@ class LetterKind(models.TextChoices):
     SURVEY_FOLLOW_UP = "survey_follow_up", "How to complain (survey follow-up)"
     PORTAL_LINK = "portal_link", "Portal sign-in link"
     HAZARD_SUMMARY = "hazard_summary", "Hazard investigation summary (Awaab's Law)"
+    EXCEPTIONAL_DELAY = "exceptional_delay", "Delay: exceptional circumstances"
 
 
 class MessageKind(models.TextChoices):

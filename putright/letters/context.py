@@ -357,5 +357,17 @@ def hazard_summary_context(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def exceptional_delay_context(complaint: Complaint, data: dict[str, Any]) -> dict[str, Any]:
+    """A delay through exceptional circumstances (Code 8.5), from the
+    ``complaint.exceptional_delay`` event's data, with the Ombudsman's details."""
+    profile = _profile(complaint)
+    return {
+        "stage": _stage(profile, complaint.current_stage),
+        "circumstances": data.get("reason", ""),
+        "expected": data.get("expected_end_on") or "",
+        "ombudsman_right": ombudsman_contact(profile),
+    }
+
+
 def portal_link_context(*, link: str, expires_in_minutes: int) -> dict[str, Any]:
     return {"link": link, "expires_in_minutes": expires_in_minutes}

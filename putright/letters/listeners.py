@@ -29,6 +29,7 @@ from putright.letters.constants import LetterKind
 from putright.letters.context import (
     acknowledgement_context,
     completion_context,
+    exceptional_delay_context,
     extension_context,
     hazard_summary_context,
     refusal_context,
@@ -156,6 +157,10 @@ def _hazard_summary(event: CaseEvent) -> Built:
     return hazard_summary_context(event.data), None
 
 
+def _exceptional_delay(event: CaseEvent) -> Built:
+    return exceptional_delay_context(event.complaint, event.data), event.stage
+
+
 PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
     "stage.acknowledged": (LetterKind.ACKNOWLEDGEMENT, _acknowledgement),
     "stage.extended": (LetterKind.EXTENSION, _extension),
@@ -164,6 +169,7 @@ PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
     "remedy.completed": (LetterKind.COMPLETION, _remedy_completed),
     "action.completed": (LetterKind.COMPLETION, _action_completed),
     "hazard.summary_sent": (LetterKind.HAZARD_SUMMARY, _hazard_summary),
+    "complaint.exceptional_delay": (LetterKind.EXCEPTIONAL_DELAY, _exceptional_delay),
 }
 
 

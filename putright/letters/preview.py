@@ -146,6 +146,13 @@ def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
                 "address": conf.landlord()["address"],
             },
         },
+        LetterKind.EXCEPTIONAL_DELAY: {
+            "stage": stage_data,
+            "circumstances": "A fire at our repairs depot destroyed our records and vans; "
+            "our repairs and complaints teams are working from temporary offices.",
+            "expected": later(30),
+            "ombudsman_right": ombudsman,
+        },
         LetterKind.PORTAL_LINK: {
             "link": "https://putright.example/portal/sign-in/abc123",
             "expires_in_minutes": 30,

@@ -69,6 +69,14 @@ def required_elements(
             _element("c", "work", "The work we will do and its timescales", HAZARD_SUMMARY_DUTY),
             _element("d", "how_to_complain", "How to make a complaint", "1.6"),
         )
+    if kind == LetterKind.EXCEPTIONAL_DELAY:
+        # Code 8.5: residents affected by exceptional circumstances are told, and told they may
+        # go to the Ombudsman (3.7) rather than wait.
+        return (
+            _element("a", "circumstances", "What has happened and why it delays us", "8.5"),
+            _element("b", "expected", "When we expect to be back to normal", "8.5"),
+            _element("c", "ombudsman_right", "The right to go to the Ombudsman", "8.5 / 3.7"),
+        )
     if kind == LetterKind.PORTAL_LINK:
         return (_element("a", "link", "The sign-in link", "3.1"),)
     raise ValueError(f"Unknown letter kind {kind!r}.")

@@ -31,6 +31,7 @@ DEFAULT_SUBJECTS = {
     LetterKind.SURVEY_FOLLOW_UP: "How to make a complaint",
     LetterKind.PORTAL_LINK: "Your sign-in link",
     LetterKind.HAZARD_SUMMARY: "What we found when we investigated the hazard in your home",
+    LetterKind.EXCEPTIONAL_DELAY: "A delay to your complaint {{ reference }}",
 }
 
 TEMPLATE_SYNTAX = "The template has an error: {error}"

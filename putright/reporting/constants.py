@@ -16,6 +16,9 @@ class Trigger(models.TextChoices):
 class Comply(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
+    # A provision that does not apply to this landlord (e.g. 5.4-5.5 where there is no
+    # third stage to forbid): allowed only with the reason written down.
+    NA = "na", "N/A"
 
 
 class ImprovementStatus(models.TextChoices):
@@ -32,7 +35,7 @@ Finding = models.TextChoices(
 )
 
 
-# Findings that count as the Ombudsman finding the landlord at fault (Code 8.1d).
+# Findings that count as the Ombudsman finding the landlord at fault (reported under 8.1c).
 ADVERSE_FINDINGS = frozenset(
     {Finding.SERVICE_FAILURE, Finding.MALADMINISTRATION, Finding.SEVERE_MALADMINISTRATION}
 )

@@ -6,7 +6,7 @@ import io
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -24,6 +24,9 @@ TSM_HEADER = [
     "Used in return",
     "How it is calculated",
 ]
+A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
+# Provision, requirement, comply, evidence, commentary: 26.7 cm between 1.5 cm margins.
+COLUMN_WIDTHS_CM = (2.1, 8.0, 2.8, 7.1, 6.7)
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -85,8 +88,9 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
     requirements = {p.number: p.requirement for p in profile.provisions}
     document = Document()
     section = document.sections[0]
+    # A4 landscape (python-docx starts from US Letter): the Ombudsman's form is A4.
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = A4_LONG, A4_SHORT
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
     document.styles["Normal"].font.size = Pt(9)
@@ -112,7 +116,7 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
             (
                 "Code provision",
                 "Code requirement",
-                "Comply: Yes / No",
+                "Comply: Yes / No / N/A",
                 "Evidence",
                 "Commentary / explanation",
             ),
@@ -124,7 +128,11 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
             cells = table.add_row().cells
             cells[0].text = row.provision
             cells[1].text = requirements.get(row.provision, "")
-            cells[2].text = row.get_comply_display() if row.comply else ""
+            cells[2].text = row.get_comply_display() if row.comply else "Not answered"
+            if row.shortfall:
+                flag = cells[2].add_paragraph().add_run("Record shows exceptions")
+                flag.bold = True
+                flag.font.color.rgb = RGBColor(0x94, 0x25, 0x14)
             evidence = row.evidence
             if row.measured:
                 evidence = f"{evidence}\n\nFrom the case record:\n{row.measured}".strip()
@@ -135,12 +143,12 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
                     f"{commentary}\n\nAction to comply: {row.action}\nBy: {row.action_due:%d %B %Y}"
                 ).strip()
             cells[4].text = commentary
-        for cells in table.columns[0].cells:
-            cells.width = Cm(1.8)
-        for cells in table.columns[1].cells:
-            cells.width = Cm(9)
-        for cells in table.columns[2].cells:
-            cells.width = Cm(2)
+        # Every cell's width, with autofit off, or Word and LibreOffice split the page evenly.
+        table.autofit = False
+        for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
+            column.width = Cm(width)  # the table grid, which LibreOffice reads
+            for cell in column.cells:
+                cell.width = Cm(width)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -3,6 +3,8 @@
 from django import forms
 
 from putright.accounts.models import User
+from putright.complaints.models import Category
+from putright.complaints.services import exceptional
 from putright.reporting.constants import Comply, Finding, ImprovementStatus, OrderKind, Trigger
 from putright.reporting.services import ImprovementInput
 
@@ -27,10 +29,18 @@ class SelfAssessmentStartForm(forms.Form):
 
 
 class SelfAssessmentRowForm(forms.Form):
-    comply = forms.ChoiceField(label="Comply", choices=Comply.choices, widget=forms.RadioSelect)
+    comply = forms.ChoiceField(
+        label="Do we comply?",
+        choices=Comply.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose Yes, No or N/A."},
+    )
     evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     commentary = forms.CharField(
-        label="Commentary / explanation", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Commentary / explanation",
+        help_text="For N/A, the reason this provision does not apply to us.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     action = forms.CharField(
         label="Action to comply (if No)", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -54,13 +64,27 @@ class AnnualNoteForm(forms.Form):
         required=False,
     )
     ombudsman_annual_letter = forms.CharField(
-        label="The Ombudsman's annual report about us (8.1f)",
+        label="The Ombudsman's annual report about our performance (8.1e)",
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
     )
-    governing_body_response = forms.CharField(
-        label="The governing body's response (8.2)",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    ombudsman_other_reports = forms.CharField(
+        label="Other Ombudsman reports or publications about our work (8.1f)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class GoverningBodyResponseForm(forms.Form):
+    response = forms.CharField(
+        label="The governing body's response to the report (8.2)",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+    approved_on = forms.DateField(
+        label="Approved by the governing body on",
+        help_text="Leave empty to save a draft; a changed response needs approving again.",
+        widget=DateInput,
         required=False,
     )
 
@@ -116,6 +140,14 @@ class FindingForm(forms.Form):
     determined_on = forms.DateField(widget=DateInput)
 
 
+class CodeFindingForm(forms.Form):
+    provisions = forms.CharField(label="Code provisions not complied with", max_length=100)
+    description = forms.CharField(
+        label="What the Ombudsman found", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    found_on = forms.DateField(label="Date of the finding", widget=DateInput)
+
+
 class OrderForm(forms.Form):
     kind = forms.ChoiceField(choices=OrderKind.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -127,3 +159,47 @@ class OrderCompleteForm(forms.Form):
     evidence = forms.CharField(
         label="Evidence of compliance", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ExceptionalDeclareForm(forms.Form):
+    reason = forms.CharField(
+        label="What has happened, and why it stops us meeting the Code's timescales",
+        help_text="Residents and the Ombudsman read this in their letter and notification.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=exceptional.REASON_MIN_LENGTH,
+        error_messages={
+            "required": exceptional.REASON_NEEDED,
+            "min_length": exceptional.REASON_NEEDED,
+        },
+    )
+    starts_on = forms.DateField(label="Start", widget=DateInput)
+    expected_end_on = forms.DateField(label="Expected end", widget=DateInput)
+    all_complaints = forms.BooleanField(label="All complaints are affected", required=False)
+    categories = forms.ModelMultipleChoiceField(
+        label="Or: the categories affected",
+        queryset=Category.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    areas = forms.CharField(
+        label="Or: the estates affected",
+        help_text="Estate names as written on the homes, separated by commas.",
+        required=False,
+    )
+
+    def clean_areas(self) -> list[str]:
+        return [a.strip() for a in self.cleaned_data["areas"].split(",") if a.strip()]
+
+
+class ExceptionalDecisionForm(forms.Form):
+    note = forms.CharField(
+        label="Note of the decision", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ExceptionalEndForm(forms.Form):
+    ended_on = forms.DateField(label="The circumstances ended on", widget=DateInput)
+
+
+class ExceptionalNotifiedForm(forms.Form):
+    notified_on = forms.DateField(label="Sent to the Ombudsman on", widget=DateInput)

@@ -131,9 +131,18 @@ class AnnualReportNote(models.Model):
 
     year = models.PositiveSmallIntegerField(unique=True)
     ombudsman_annual_letter = models.TextField(
-        blank=True, help_text="The Ombudsman's annual report or letter about the landlord (8.1f)."
+        blank=True, help_text="The Ombudsman's annual report about the landlord (8.1e)."
     )
-    governing_body_response = models.TextField(blank=True, help_text="Published with it (8.2).")
+    ombudsman_other_reports = models.TextField(
+        blank=True, help_text="Other Ombudsman reports or publications about our work (8.1f)."
+    )
+    governing_body_response = models.TextField(
+        blank=True, help_text="Written by the governing body, published with the report (8.2)."
+    )
+    response_approved_on = models.DateField(null=True, blank=True)
+    response_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     commentary = models.TextField(blank=True, help_text="Qualitative analysis (8.1b).")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -201,3 +210,48 @@ class OmbudsmanOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description[:50]}"
+
+
+class OmbudsmanCodeFinding(models.Model):
+    """A finding by the Ombudsman that the landlord did not comply with the Code (8.1c)."""
+
+    referral = models.ForeignKey(
+        "complaints.OmbudsmanReferral", on_delete=models.CASCADE, related_name="code_findings"
+    )
+    provisions = models.CharField(
+        max_length=100, help_text="The Code provisions not complied with, e.g. 6.2, 6.3."
+    )
+    description = models.TextField(help_text="What the Ombudsman found, in its words.")
+    found_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["found_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral}: non-compliance with {self.provisions}"
+
+
+class ReportTextVersion(models.Model):
+    """One change to a written part of a report: who, when, the text before and after.
+
+    ``subject`` names the record ("annual:2025", "improvement:12", "self-assessment-row:345")
+    and ``field`` the text within it. Written by the services on every change; never edited.
+    """
+
+    subject = models.CharField(max_length=60, db_index=True)
+    field = models.CharField(max_length=40)
+    previous = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["subject", "-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.field} at {self.changed_at:%d %b %Y %H:%M}"

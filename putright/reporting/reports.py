@@ -38,7 +38,7 @@ from putright.reporting.figures import (
     responded_in,
     tally,
 )
-from putright.reporting.models import HomesCount
+from putright.reporting.models import HomesCount, OmbudsmanOrder
 
 OUTCOME_LABELS = dict(Outcome.choices)
 
@@ -144,6 +144,65 @@ def stage_tables(facts: list[StageFact], period: Period, stage: int, prefix: str
     return figures
 
 
+def order_state(order: OmbudsmanOrder, on: date) -> str:
+    """What a report says about an Ombudsman order: complied (when), overdue (by how many
+    days) or not yet due. Never a bare "Not yet" for an order past its date."""
+    if order.completed_on is not None:
+        late = (order.completed_on - order.due_on).days
+        suffix = f" ({late} day{'s' if late != 1 else ''} late)" if late > 0 else ""
+        return f"Complied {order.completed_on:%-d %b %Y}{suffix}"
+    if order.due_on < on:
+        days = (on - order.due_on).days
+        return f"Overdue by {days} day{'s' if days != 1 else ''}"
+    return "Not yet due"
+
+
+def _with_state(orders: list[OmbudsmanOrder], on: date) -> list[OmbudsmanOrder]:
+    for order in orders:
+        order.state = order_state(order, on)  # type: ignore[attr-defined]
+    return orders
+
+
+def to_date_label(period: Period, on: date) -> str:
+    """A period not over yet is labelled as such, so part-year figures are not read as whole."""
+    if period.start <= on < period.end:
+        return f"{period.label} to date ({on:%-d %b %Y})"
+    return period.label
+
+
+@dataclass(frozen=True)
+class ExceptionalEffect:
+    """A period of exceptional circumstances in a report, and the figures with and without
+    the complaints it affected (Code 8.5: nothing hidden, both shown)."""
+
+    periods: list
+    affected: int
+    timeliness: list[tuple[int, str, str]]  # stage, all responses, leaving out those affected
+
+
+def _on_time_text(facts: list[StageFact], period: Period, stage: int) -> str:
+    """Responses in the period within the Code's timescales, as "x% (n of m)"."""
+    answered = responded_in(facts, period, stage)
+    within = sum(1 for f in answered if f.response_timeliness in COMPLIANT)
+    share = percentage(within, len(answered))
+    return "none" if share is None else f"{share:.1f}% ({within} of {len(answered)})"
+
+
+def exceptional_effect(facts: list[StageFact], period: Period) -> ExceptionalEffect:
+    periods, affected_ids = selectors.exceptional_periods_during(period)
+    if not periods:
+        return ExceptionalEffect([], 0, [])
+    without = [f for f in facts if f.complaint_id not in affected_ids]
+    return ExceptionalEffect(
+        periods,
+        len(affected_ids),
+        [
+            (stage, _on_time_text(facts, period, stage), _on_time_text(without, period, stage))
+            for stage in (1, 2)
+        ],
+    )
+
+
 @dataclass
 class AnnualReport:
     """The annual complaints performance and service improvement report (Code 8.1 a-f, 8.2)."""
@@ -166,6 +225,15 @@ class AnnualReport:
     measures: list[Measure] = field(default_factory=list)
     note: object = None
     assessment: object = None
+    on: date | None = None
+    code_findings: list = field(default_factory=list)
+    exceptional: ExceptionalEffect | None = None
+    member_responsible: object = None
+
+    @property
+    def period_label(self) -> str:
+        """This year's label, "to date" while the year is not over."""
+        return to_date_label(self.period, self.on) if self.on else self.period.label
 
 
 def _by_key(figures: list[Figure], prefix: str, stage: int) -> dict[str, Figure]:
@@ -209,7 +277,8 @@ def annual_report(year: int, *, on: date | None = None) -> AnnualReport:
         remedies=[(remedy_labels.get(code, code), n) for code, n in remedy_counts],
         compensation=total,
         findings=list(selectors.findings_in(period)),
-        orders=list(selectors.orders_open_or_due(period)),
+        code_findings=list(selectors.code_findings_in(period)),
+        orders=_with_state(list(selectors.orders_open_or_due(period)), on),
         improvements=list(selectors.improvements(period)),
         measures=measures(
             facts,
@@ -220,6 +289,9 @@ def annual_report(year: int, *, on: date | None = None) -> AnnualReport:
         ),
         note=selectors.annual_note(year),
         assessment=selectors.latest_approved_assessment(year),
+        on=on,
+        exceptional=exceptional_effect(facts, period),
+        member_responsible=selectors.member_responsible(),
     )
 
 
@@ -230,6 +302,7 @@ class QuarterColumn:
     responded: dict[int, int]
     on_time: dict[int, float | None]
     outcomes: dict[str, int]
+    label: str = ""
 
 
 @dataclass
@@ -248,9 +321,11 @@ class MrcPack:
     referrals: list
     orders: list
     improvements: list
+    member_responsible: object = None
+    exceptional: ExceptionalEffect | None = None
 
 
-def _column(facts: list[StageFact], period: Period) -> QuarterColumn:
+def _column(facts: list[StageFact], period: Period, on: date | None = None) -> QuarterColumn:
     received = {s: len(received_in(facts, period, s)) for s in (1, 2)}
     answered = {s: responded_in(facts, period, s) for s in (1, 2)}
     on_time = {
@@ -261,7 +336,14 @@ def _column(facts: list[StageFact], period: Period) -> QuarterColumn:
         for s in (1, 2)
     }
     outcomes = dict(tally(answered[1] + answered[2], lambda f: f.outcome))
-    return QuarterColumn(period, received, {s: len(answered[s]) for s in (1, 2)}, on_time, outcomes)
+    return QuarterColumn(
+        period,
+        received,
+        {s: len(answered[s]) for s in (1, 2)},
+        on_time,
+        outcomes,
+        to_date_label(period, on) if on else period.label,
+    )
 
 
 def themes(facts: list[StageFact], period: Period) -> dict:
@@ -289,13 +371,15 @@ def mrc_pack(year: int, number: int, *, on: date | None = None) -> MrcPack:
         year=year,
         number=number,
         period=period,
-        columns=[_column(facts, p) for p in [*earlier, period]],
+        columns=[_column(facts, p, on) for p in [*earlier, period]],
         categories=tally(received_in(facts, period, 1), lambda f: f.category),
         months=theme["months"],
         category_months=theme["category_months"],
         repeats=theme["repeats"],
         hotspots=theme["hotspots"],
         referrals=list(selectors.referrals_during(period)),
-        orders=list(selectors.orders_open_or_due(period)),
+        orders=_with_state(list(selectors.orders_open_or_due(period)), on),
         improvements=list(selectors.improvements(period)),
+        member_responsible=selectors.member_responsible(),
+        exceptional=exceptional_effect(facts, period),
     )

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +15,8 @@ from putright.complaints.deadlines import agreed_extensions, stage_clocks
 from putright.complaints.models import (
     Complaint,
     Decision,
+    ExceptionalPeriod,
+    ExceptionalStatus,
     Exclusion,
     Extension,
     OmbudsmanReferral,
@@ -25,8 +28,10 @@ from putright.people.models import Tenancy
 from putright.reporting.figures import ExtensionFact, Period, RemedyFact, StageFact
 from putright.reporting.models import (
     HomesCount,
+    OmbudsmanCodeFinding,
     OmbudsmanFinding,
     OmbudsmanOrder,
+    ReportTextVersion,
     SelfAssessment,
     ServiceImprovement,
 )
@@ -331,7 +336,7 @@ def referrals_during(period: Period) -> QuerySet[OmbudsmanReferral]:
 def referral_detail(pk: int) -> OmbudsmanReferral:
     return (
         OmbudsmanReferral.objects.select_related("complaint", "complaint__resident", "recorded_by")
-        .prefetch_related("information_requests", "findings", "orders")
+        .prefetch_related("information_requests", "findings", "orders", "code_findings")
         .get(pk=pk)
     )
 
@@ -342,6 +347,52 @@ def findings_in(period: Period) -> QuerySet[OmbudsmanFinding]:
         .select_related("referral", "referral__complaint")
         .order_by("determined_on", "id")
     )
+
+
+def code_findings_in(period: Period) -> QuerySet[OmbudsmanCodeFinding]:
+    """Findings of non-compliance with the Code made by the Ombudsman in the period (8.1c)."""
+    return (
+        OmbudsmanCodeFinding.objects.filter(found_on__range=(period.start, period.end))
+        .select_related("referral", "referral__complaint")
+        .order_by("found_on", "id")
+    )
+
+
+def member_responsible() -> Any:
+    """The governing body's designated Member Responsible for Complaints (Code 9.5), if any."""
+    from putright.accounts.models import User
+
+    return User.objects.filter(role=User.Role.MRC, is_active=True).first()
+
+
+def exceptional_periods_during(period: Period) -> tuple[list[ExceptionalPeriod], set[int]]:
+    """Approved periods of exceptional circumstances overlapping `period`, and the ids of the
+    complaints they affected (Code 8.5)."""
+    periods = list(
+        ExceptionalPeriod.objects.filter(
+            status__in=[ExceptionalStatus.IN_FORCE, ExceptionalStatus.ENDED],
+            starts_on__lte=period.end,
+        )
+        .filter(
+            Q(ended_on__gte=period.start)
+            | Q(ended_on__isnull=True, expected_end_on__gte=period.start)
+            | Q(ended_on__isnull=True, status=ExceptionalStatus.IN_FORCE)
+        )
+        .prefetch_related("categories")
+        .annotate(n_affected=Count("affected", distinct=True))
+        .order_by("starts_on", "id")
+    )
+    ids = set(
+        ExceptionalPeriod.affected.through.objects.filter(
+            exceptionalperiod__in=[p.pk for p in periods]
+        ).values_list("complaint_id", flat=True)
+    )
+    return periods, ids
+
+
+def text_history(subject: str) -> QuerySet[ReportTextVersion]:
+    """Every change to a report's written parts, newest first, with who made it."""
+    return ReportTextVersion.objects.filter(subject=subject).select_related("changed_by")
 
 
 def orders_open_or_due(period: Period) -> QuerySet[OmbudsmanOrder]:

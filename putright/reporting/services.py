@@ -17,9 +17,11 @@ from putright.reporting.figures import measures, reporting_year
 from putright.reporting.models import (
     AnnualReportNote,
     HomesCount,
+    OmbudsmanCodeFinding,
     OmbudsmanFinding,
     OmbudsmanInformationRequest,
     OmbudsmanOrder,
+    ReportTextVersion,
     SelfAssessment,
     SelfAssessmentRow,
     ServiceImprovement,
@@ -29,7 +31,10 @@ from putright.rules.profile import DEFAULT_CODE, get_profile
 YEAR_OUT_OF_RANGE = "Enter a reporting year between 2020 and 2100."
 HOMES_NEEDED = "Enter the number of homes owned; it cannot be negative."
 UNKNOWN_TRIGGER = "Choose why this self-assessment is being carried out."
-UNKNOWN_COMPLY = "Choose Yes or No."
+UNKNOWN_COMPLY = "Choose Yes, No or N/A."
+NA_REASON_NEEDED = "Say why this provision does not apply to us: N/A needs a reason."
+RESPONSE_NEEDED = "Write the governing body's response before recording its approval."
+PROVISIONS_NEEDED = "Say which provisions of the Code were not complied with."
 ACTION_NEEDED = "Say what will be done to comply, and by when, for a provision not met."
 ALREADY_APPROVED = "This version is approved and cannot change: start a new version instead."
 NOT_ALL_ANSWERED = "Answer every provision before the governing body approves the assessment."
@@ -54,6 +59,23 @@ def _not_future(value: date, field: str) -> date:
     if value > today():
         raise InvalidInput(DATE_IN_FUTURE, field=field)
     return value
+
+
+def _record_history(
+    subject: str, before: dict[str, str], after: dict[str, str], actor: Any
+) -> None:
+    """Keep every earlier wording of a report text: one version row per field that changed."""
+    ReportTextVersion.objects.bulk_create(
+        ReportTextVersion(
+            subject=subject,
+            field=name,
+            previous=before.get(name, "") or "",
+            text=text or "",
+            changed_by=actor,
+        )
+        for name, text in after.items()
+        if (text or "") != (before.get(name, "") or "")
+    )
 
 
 def _year(year: int) -> int:
@@ -193,12 +215,19 @@ def self_assessment_row_update(
         raise InvalidInput(ACTION_NEEDED, field="action")
     if comply == Comply.NO and action_due is None:
         raise InvalidInput(ACTION_NEEDED, field="action_due")
+    if comply == Comply.NA and not (commentary or "").strip():
+        raise InvalidInput(NA_REASON_NEEDED, field="commentary")
+    texts = ("comply", "evidence", "commentary", "action")
+    before = {name: getattr(row, name) for name in texts}
     row.comply = comply
     row.evidence = evidence.strip()
     row.commentary = commentary.strip()
     row.action = action if comply == Comply.NO else ""
     row.action_due = action_due if comply == Comply.NO else None
     row.save(update_fields=["comply", "evidence", "commentary", "action", "action_due"])
+    _record_history(
+        f"self-assessment-row:{row.pk}", before, {n: getattr(row, n) for n in texts}, actor
+    )
     return row
 
 
@@ -291,6 +320,12 @@ def improvement_update(
 ) -> ServiceImprovement:
     """Change an improvement's details, status or driving complaints."""
     title, description, complaints = _clean_improvement(data)
+    _record_history(
+        f"improvement:{improvement.pk}",
+        {"title": improvement.title, "description": improvement.description},
+        {"title": title, "description": description},
+        actor,
+    )
     improvement.title = title
     improvement.description = description
     improvement.status = data.status
@@ -303,26 +338,68 @@ def improvement_update(
     return improvement
 
 
+ANNUAL_TEXTS = ("commentary", "ombudsman_annual_letter", "ombudsman_other_reports")
+
+
+def _note_for_update(year: int, actor: Any) -> AnnualReportNote:
+    note, _created = AnnualReportNote.objects.select_for_update().get_or_create(
+        year=year, defaults={"updated_by": actor}
+    )
+    return note
+
+
 @transaction.atomic
 def annual_note_save(
     *,
     year: int,
     actor: Any,
     ombudsman_annual_letter: str = "",
-    governing_body_response: str = "",
+    ombudsman_other_reports: str = "",
     commentary: str = "",
 ) -> AnnualReportNote:
-    """The annual report's written parts: commentary, Ombudsman letter, governing body response."""
+    """The officer's written parts of the annual report: the analysis (8.1b) and the
+    Ombudsman's reports about us (8.1e, 8.1f). Every earlier wording is kept."""
     _year(year)
-    note, _ = AnnualReportNote.objects.update_or_create(
-        year=year,
-        defaults={
-            "ombudsman_annual_letter": ombudsman_annual_letter.strip(),
-            "governing_body_response": governing_body_response.strip(),
-            "commentary": commentary.strip(),
-            "updated_by": actor,
-        },
-    )
+    note = _note_for_update(year, actor)
+    before = {name: getattr(note, name) for name in ANNUAL_TEXTS}
+    after = {
+        "commentary": commentary.strip(),
+        "ombudsman_annual_letter": ombudsman_annual_letter.strip(),
+        "ombudsman_other_reports": ombudsman_other_reports.strip(),
+    }
+    for name, text in after.items():
+        setattr(note, name, text)
+    note.updated_by = actor
+    note.save()
+    _record_history(f"annual:{year}", before, after, actor)
+    return note
+
+
+@transaction.atomic
+def governing_body_response_save(
+    *, year: int, response: str, actor: Any, approved_on: date | None = None
+) -> AnnualReportNote:
+    """The governing body writes its response to the annual report (8.2) and, with a date,
+    records that it approved it. A changed text needs approving again."""
+    if not allowed(actor, Action.APPROVE_FOR_GOVERNING_BODY):
+        raise RuleBroken(APPROVER_ROLE, provision="8.2")
+    _year(year)
+    response = (response or "").strip()
+    if approved_on is not None and not response:
+        raise InvalidInput(RESPONSE_NEEDED, field="response")
+    if approved_on is not None:
+        _not_future(approved_on, "approved_on")
+    note = _note_for_update(year, actor)
+    before = {"governing_body_response": note.governing_body_response}
+    changed = response != note.governing_body_response
+    note.governing_body_response = response
+    if approved_on is not None:
+        note.response_approved_on, note.response_approved_by = approved_on, actor
+    elif changed:
+        note.response_approved_on, note.response_approved_by = None, None
+    note.updated_by = actor
+    note.save()
+    _record_history(f"annual:{year}", before, {"governing_body_response": response}, actor)
     return note
 
 
@@ -368,6 +445,27 @@ def ombudsman_finding_add(
     _not_future(determined_on, "determined_on")
     return OmbudsmanFinding.objects.create(
         referral=referral, element=element, finding=finding, determined_on=determined_on
+    )
+
+
+@transaction.atomic
+def ombudsman_code_finding_add(
+    *, referral: OmbudsmanReferral, provisions: str, description: str, found_on: date, actor: Any
+) -> OmbudsmanCodeFinding:
+    """The Ombudsman found the landlord did not comply with the Code (reported under 8.1c)."""
+    provisions = (provisions or "").strip()
+    if not provisions:
+        raise InvalidInput(PROVISIONS_NEEDED, field="provisions")
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(DESCRIPTION_NEEDED, field="description")
+    _not_future(found_on, "found_on")
+    return OmbudsmanCodeFinding.objects.create(
+        referral=referral,
+        provisions=provisions,
+        description=description,
+        found_on=found_on,
+        recorded_by=actor,
     )
 
 

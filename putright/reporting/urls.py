@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from putright.reporting import views
+from putright.reporting import views, views_exceptional
 
 app_name = "reporting"
 
@@ -79,12 +79,42 @@ urlpatterns = [
     path("annual/<year:year>/", views.annual, name="annual"),
     path("annual/<year:year>/report.pdf", views.annual_pdf, name="annual_pdf"),
     path("annual/<year:year>/notes/", views.annual_notes, name="annual_notes"),
+    path(
+        "annual/<year:year>/response/",
+        views.governing_body_response,
+        name="governing_body_response",
+    ),
     path("mrc/<year:year>/q<quarter:number>/", views.mrc, name="mrc"),
     path("mrc/<year:year>/q<quarter:number>/pack.pdf", views.mrc_pdf, name="mrc_pdf"),
     path("themes/<year:year>/q<quarter:number>/", views.themes, name="themes"),
     path("learning/", views.learning, name="learning"),
     path("learning/improvements/new/", views.improvement_edit, name="improvement_new"),
     path("learning/improvements/<int:pk>/", views.improvement_edit, name="improvement_edit"),
+    path("exceptional/", views_exceptional.exceptional_list, name="exceptional_list"),
+    path("exceptional/<int:pk>/", views_exceptional.exceptional, name="exceptional"),
+    path(
+        "exceptional/<int:pk>/approve/",
+        views_exceptional.exceptional_decide,
+        {"decision": "approve"},
+        name="exceptional_approve",
+    ),
+    path(
+        "exceptional/<int:pk>/refuse/",
+        views_exceptional.exceptional_decide,
+        {"decision": "refuse"},
+        name="exceptional_refuse",
+    ),
+    path("exceptional/<int:pk>/end/", views_exceptional.exceptional_end, name="exceptional_end"),
+    path(
+        "exceptional/<int:pk>/notified/",
+        views_exceptional.exceptional_notified,
+        name="exceptional_notified",
+    ),
+    path(
+        "exceptional/<int:pk>/ombudsman-notification.pdf",
+        views_exceptional.exceptional_notification,
+        name="exceptional_notification",
+    ),
     path("ombudsman/", views.ombudsman_cases, name="ombudsman_cases"),
     path("ombudsman/<int:pk>/", views.ombudsman_case, name="ombudsman_case"),
     path(

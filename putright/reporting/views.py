@@ -1,9 +1,11 @@
 """Report pages at /reports/...: parse input, call one selector or service, render.
 
-Permissions (the matrix in putright/core/permissions.py): reading needs `read_reports` (viewer,
-officer, admin); changing homes counts, self-assessment answers, learning and Ombudsman records
-needs `edit_reports` (officer, admin); the governing body's approval needs
-`approve_for_governing_body` (viewer, admin).
+Permissions (the matrix in putright/core/permissions.py): reading needs `read_reports` (officer,
+senior lead, governing body, MRC, admin); the Ombudsman's casework on named complaints needs
+`read_ombudsman` (officer, senior lead, MRC, admin); changing homes counts, self-assessment
+answers, learning and Ombudsman records needs `edit_reports` (officer, admin); the governing
+body's approval and its response to the annual report (8.2) need `approve_for_governing_body`
+(governing body members, the MRC, admin).
 """
 
 from collections.abc import Callable
@@ -23,7 +25,9 @@ from putright.reporting.figures import reporting_year, reporting_year_of
 from putright.reporting.forms import (
     AnnualNoteForm,
     ApprovalForm,
+    CodeFindingForm,
     FindingForm,
+    GoverningBodyResponseForm,
     HomesCountForm,
     ImprovementForm,
     InformationRequestForm,
@@ -48,6 +52,8 @@ View = Callable[..., HttpResponse]
 reader = permission_required_for(Action.READ_REPORTS)
 editor = permission_required_for(Action.EDIT_REPORTS)
 approver = permission_required_for(Action.APPROVE_FOR_GOVERNING_BODY)
+ombudsman_reader = permission_required_for(Action.READ_OMBUDSMAN)
+ombudsman_reader_editor = permission_required_for(Action.READ_OMBUDSMAN, unsafe=Action.EDIT_REPORTS)
 # Pages every report reader sees, where a submitted form changes a figure.
 reader_editor = permission_required_for(Action.READ_REPORTS, unsafe=Action.EDIT_REPORTS)
 
@@ -59,7 +65,12 @@ def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"can_edit": allowed(request.user, Action.EDIT_REPORTS), **extra}
+    return {
+        "can_edit": allowed(request.user, Action.EDIT_REPORTS),
+        "can_read_ombudsman": allowed(request.user, Action.READ_OMBUDSMAN),
+        "can_respond": allowed(request.user, Action.APPROVE_FOR_GOVERNING_BODY),
+        **extra,
+    }
 
 
 @reader
@@ -195,18 +206,38 @@ def self_assessment_row(request: HttpRequest, pk: int, provision: str) -> HttpRe
         f: getattr(row, f) for f in ("comply", "evidence", "commentary", "action", "action_due")
     }
     form = SelfAssessmentRowForm(request.POST or None, initial=initial)
+    order = list(
+        SelfAssessmentRow.objects.filter(assessment_id=pk)
+        .order_by("position")
+        .values_list("provision", flat=True)
+    )
+    at = order.index(provision)
+    previous = order[at - 1] if at > 0 else None
+    following = order[at + 1] if at + 1 < len(order) else None
     if request.method == "POST" and form.is_valid():
         try:
             services.self_assessment_row_update(row=row, **form.cleaned_data, actor=request.user)
         except ComplaintError as error:
             error_into_form(form, error)
         else:
+            if request.POST.get("then") == "next" and following:
+                return redirect("reporting:self_assessment_row", pk=pk, provision=following)
             return redirect(f"/reports/self-assessment/{pk}/#provision-{provision}")
     requirement = get_profile(row.assessment.profile_code).provision(provision).requirement
     return render(
         request,
         "reporting/self_assessment_row.html",
-        _base(request, row=row, form=form, requirement=requirement),
+        _base(
+            request,
+            row=row,
+            form=form,
+            requirement=requirement,
+            previous=previous,
+            following=following,
+            position=at + 1,
+            total=len(order),
+            history=selectors.text_history(f"self-assessment-row:{row.pk}"),
+        ),
         status=400 if form.errors else 200,
     )
 
@@ -298,14 +329,7 @@ def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def annual_notes(request: HttpRequest, year: int) -> HttpResponse:
     note = selectors.annual_note(year)
-    initial = (
-        {
-            f: getattr(note, f)
-            for f in ("commentary", "ombudsman_annual_letter", "governing_body_response")
-        }
-        if note
-        else {}
-    )
+    initial = {f: getattr(note, f) for f in services.ANNUAL_TEXTS} if note else {}
     form = AnnualNoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -317,7 +341,48 @@ def annual_notes(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "reporting/annual_notes.html",
-        _base(request, form=form, year=year, period=reporting_year(year)),
+        _base(
+            request,
+            form=form,
+            year=year,
+            period=reporting_year(year),
+            history=selectors.text_history(f"annual:{year}"),
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@approver
+@require_http_methods(["GET", "POST"])
+def governing_body_response(request: HttpRequest, year: int) -> HttpResponse:
+    """The governing body writes and approves its response to the annual report (Code 8.2)."""
+    note = selectors.annual_note(year)
+    form = GoverningBodyResponseForm(
+        request.POST or None,
+        initial={"response": note.governing_body_response if note else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.governing_body_response_save(
+                year=year, **form.cleaned_data, actor=request.user
+            )
+        except ComplaintError as error:
+            error_into_form(form, error)
+        else:
+            return redirect("reporting:annual", year=year)
+    return render(
+        request,
+        "reporting/governing_body_response.html",
+        _base(
+            request,
+            form=form,
+            note=note,
+            year=year,
+            period=reporting_year(year),
+            history=selectors.text_history(f"annual:{year}").filter(
+                field="governing_body_response"
+            ),
+        ),
         status=400 if form.errors else 200,
     )
 
@@ -409,7 +474,12 @@ def improvement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     return render(
         request,
         "reporting/improvement_form.html",
-        _base(request, form=form, improvement=improvement),
+        _base(
+            request,
+            form=form,
+            improvement=improvement,
+            history=selectors.text_history(f"improvement:{improvement.pk}") if improvement else [],
+        ),
         status=400 if form.errors else 200,
     )
 
@@ -417,7 +487,7 @@ def improvement_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 # --- Ombudsman cases ---------------------------------------------------------------------------
 
 
-@reader
+@ombudsman_reader
 def ombudsman_cases(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.referrals(), 50).get_page(request.GET.get("page"))
     return render(request, "reporting/ombudsman_list.html", _base(request, page=page))
@@ -426,11 +496,12 @@ def ombudsman_cases(request: HttpRequest) -> HttpResponse:
 OMBUDSMAN_FORMS = {
     "request": InformationRequestForm,
     "finding": FindingForm,
+    "code_finding": CodeFindingForm,
     "order": OrderForm,
 }
 
 
-@reader_editor
+@ombudsman_reader_editor
 @require_http_methods(["GET", "POST"])
 def ombudsman_case(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -447,6 +518,7 @@ def ombudsman_case(request: HttpRequest, pk: int) -> HttpResponse:
             adder = {
                 "request": services.ombudsman_information_request_add,
                 "finding": services.ombudsman_finding_add,
+                "code_finding": services.ombudsman_code_finding_add,
                 "order": services.ombudsman_order_add,
             }[kind]
             try:

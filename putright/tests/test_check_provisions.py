@@ -82,7 +82,40 @@ def test_a_doc_citing_a_test_that_does_not_exist_fails_and_names_it(tmp_path):
         check=False,
     )
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines()[:2] == [
         f"provisions.md:10: no such test: {RULES}::test_gone",
         "1 of 4 cited tests do not exist.",
     ]
+    # This small doc has no all-provisions section: every provision is named as missing.
+    assert result.stdout.splitlines()[2].startswith(
+        'provisions.md: no row under "## Every provision of the Code" for provision(s): 1.2, 1.3'
+    )
+
+
+ALL = """## Every provision of the Code (all 72)
+
+| Code provision | Status | Why | Test |
+| --- | --- | --- | --- |
+| 1.2 | enforced | any channel | |
+| 1.3 | kind of | ? | |
+
+## Later
+
+| 1.4 | enforced | not in the section | |
+"""
+
+
+def test_each_provision_needs_a_row_with_a_known_status_in_its_own_section():
+    rows = check.provision_rows(ALL)
+    assert rows == {"1.2": "enforced", "1.3": "kind of"}
+    assert check.provision_gaps(rows, ["1.2", "1.3", "1.4"]) == [
+        'no row under "## Every provision of the Code" for provision(s): 1.4',
+        "status must be one of enforced, recorded, reported, out of scope: 1.3 ('kind of')",
+    ]
+
+
+def test_the_real_doc_has_a_row_with_a_status_for_all_72_provisions():
+    numbers = check.code_provisions()
+    assert len(numbers) == 72
+    rows = check.provision_rows((ROOT / "docs" / "provisions.md").read_text(encoding="utf-8"))
+    assert check.provision_gaps(rows, numbers) == []

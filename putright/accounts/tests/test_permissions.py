@@ -14,7 +14,14 @@ def staff(role: str, **kwargs) -> User:
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("handler", True), ("officer", True), ("admin", True), ("viewer", False)],
+    [
+        ("handler", True),
+        ("officer", True),
+        ("admin", True),
+        ("senior_lead", False),
+        ("governing_body", False),
+        ("mrc", False),
+    ],
 )
 def test_only_handlers_officers_and_admins_can_work_cases(role, expected):
     assert can_work_cases(staff(role)) is expected
@@ -22,7 +29,14 @@ def test_only_handlers_officers_and_admins_can_work_cases(role, expected):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("handler", False), ("officer", True), ("admin", True), ("viewer", False)],
+    [
+        ("handler", False),
+        ("officer", True),
+        ("admin", True),
+        ("senior_lead", False),
+        ("governing_body", False),
+        ("mrc", False),
+    ],
 )
 def test_only_officers_and_admins_can_manage(role, expected):
     assert can_manage(staff(role)) is expected
@@ -42,8 +56,8 @@ def test_a_deactivated_officer_loses_every_permission():
 def test_role_properties_describe_what_each_role_may_do():
     assert staff("officer").is_officer
     assert not staff("handler").is_officer
-    assert staff("viewer").is_read_only
-    assert not staff("viewer").can_handle_cases
+    assert staff("mrc").is_read_only
+    assert not staff("mrc").can_handle_cases
     assert staff("admin").can_handle_cases
 
 
@@ -54,13 +68,13 @@ def _request(method: str, user):
 
 
 @pytest.mark.parametrize("method", ["get", "head", "options"])
-def test_a_viewer_may_read_through_the_api(method):
-    assert IsCaseWorker().has_permission(_request(method, staff("viewer")), view=None)
+def test_the_mrc_may_read_through_the_api(method):
+    assert IsCaseWorker().has_permission(_request(method, staff("mrc")), view=None)
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_a_viewer_may_not_write_through_the_api(method):
-    assert not IsCaseWorker().has_permission(_request(method, staff("viewer")), view=None)
+def test_the_mrc_may_not_write_through_the_api(method):
+    assert not IsCaseWorker().has_permission(_request(method, staff("mrc")), view=None)
 
 
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
@@ -74,7 +88,14 @@ def test_an_anonymous_caller_may_not_even_read_through_the_api():
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("handler", False), ("officer", True), ("admin", True), ("viewer", False)],
+    [
+        ("handler", False),
+        ("officer", True),
+        ("admin", True),
+        ("senior_lead", False),
+        ("governing_body", False),
+        ("mrc", False),
+    ],
 )
 def test_officer_only_endpoints_admit_officers_and_admins(role, expected):
     assert IsOfficer().has_permission(_request("post", staff(role)), view=None) is expected

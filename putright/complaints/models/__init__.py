@@ -5,6 +5,7 @@ from putright.complaints.models.complaint import (
     ReferenceCounter,
 )
 from putright.complaints.models.decisions import Exclusion, NonWorkingDay, OmbudsmanReferral
+from putright.complaints.models.exceptional import ExceptionalPeriod, ExceptionalStatus
 from putright.complaints.models.record import Attachment, CaseEvent, Correspondence
 from putright.complaints.models.response import (
     Decision,
@@ -23,6 +24,8 @@ __all__ = [
     "ComplaintPoint",
     "Correspondence",
     "Decision",
+    "ExceptionalPeriod",
+    "ExceptionalStatus",
     "Exclusion",
     "Extension",
     "NonWorkingDay",

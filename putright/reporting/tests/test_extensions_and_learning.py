@@ -130,7 +130,7 @@ def test_the_docx_has_a_table_per_section_with_the_forms_columns(year_2025, offi
     assert header == [
         "Code provision",
         "Code requirement",
-        "Comply: Yes / No",
+        "Comply: Yes / No / N/A",
         "Evidence",
         "Commentary / explanation",
     ]
@@ -140,6 +140,10 @@ def test_the_docx_has_a_table_per_section_with_the_forms_columns(year_2025, offi
     assert six_two.cells[1].text == HOUSING_OMBUDSMAN_2024.provision("6.2").requirement
     # G was acknowledged late: 3 of 4 (see conftest).
     assert "75.0% (3 of 4)" in six_two.cells[3].text
+    # The evidence flag travels with the file, and the page is A4 (not python-docx's Letter).
+    assert six_two.cells[2].text == "Not answered\nRecord shows exceptions"
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "Section 1: Definition of a complaint"
 

@@ -10,9 +10,16 @@ from putright.people.factories import ResidentFactory, TenancyFactory
 from putright.reporting.models import HomesCount, SelfAssessment, ServiceImprovement
 
 
-def test_the_reporting_demo_fills_every_report_once(db, time_machine, handler, officer, viewer):
+def test_the_reporting_demo_fills_every_report_once(
+    db, time_machine, handler, officer, viewer, senior_lead
+):
+    from putright.complaints.factories import CategoryFactory
+    from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus
+
     rosa = ResidentFactory()
     TenancyFactory(resident=rosa)
+    travel(time_machine, date(2025, 7, 30))
+    still_open = received(resident=rosa, actor=handler, category=CategoryFactory(name="Repairs"))
     travel(time_machine, date(2025, 6, 2))
     complaint = acknowledged(received(resident=rosa, actor=handler), actor=handler)
     travel(time_machine, date(2025, 6, 10))
@@ -27,5 +34,11 @@ def test_the_reporting_demo_fills_every_report_once(db, time_machine, handler, o
     assert assessment.approved_by == viewer
     assert not assessment.rows.filter(comply="").exists()
     assert ServiceImprovement.objects.filter(complaints=complaint).exists()
+    period = ExceptionalPeriod.objects.get()
+    assert (period.status, list(period.affected.all())) == (
+        ExceptionalStatus.IN_FORCE,
+        [still_open],
+    )
     call_command("seed_reports_demo")
     assert SelfAssessment.objects.count() == 1
+    assert ExceptionalPeriod.objects.count() == 1

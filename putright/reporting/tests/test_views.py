@@ -258,15 +258,45 @@ def test_approval_of_an_unfinished_assessment_is_refused_with_the_reason(
     assert services.NOT_ALL_ANSWERED in response.content.decode()
 
 
-def test_an_officer_writes_the_annual_reports_text(client, officer, viewer, year_2025):
+def test_an_officer_writes_the_annual_reports_text_but_not_the_boards_response(
+    client, officer, viewer, year_2025
+):
     url = reverse("reporting:annual_notes", kwargs={"year": 2025})
-    assert _as(client, viewer).post(url, {"governing_body_response": "x"}).status_code == 403
+    assert _as(client, viewer).post(url, {"commentary": "x"}).status_code == 403
     response = _as(client, officer).post(
-        url, {"governing_body_response": "We accept the findings."}
+        url, {"commentary": "Fewer repairs complaints.", "ombudsman_other_reports": "Spotlight."}
     )
     assert response.status_code == 302
     page = client.get(reverse("reporting:annual", kwargs={"year": 2025})).content.decode()
+    assert "Fewer repairs complaints." in page
+    assert "Spotlight." in page
+    assert "Awaiting the governing body" in page
+    response_url = reverse("reporting:governing_body_response", kwargs={"year": 2025})
+    assert client.post(response_url, {"response": "x"}).status_code == 403
+
+
+def test_the_governing_body_writes_and_approves_its_response(
+    client, board_member, officer, year_2025
+):
+    url = reverse("reporting:governing_body_response", kwargs={"year": 2025})
+    client = _as(client, board_member)
+    assert client.post(url, {"response": "A first draft."}).status_code == 302
+    page = client.get(reverse("reporting:annual", kwargs={"year": 2025})).content.decode()
+    assert "A first draft." in page
+    assert "Draft: not yet approved by the governing body." in page
+    assert (
+        client.post(
+            url, {"response": "We accept the findings.", "approved_on": "2025-07-31"}
+        ).status_code
+        == 302
+    )
+    page = client.get(reverse("reporting:annual", kwargs={"year": 2025})).content.decode()
     assert "We accept the findings." in page
+    assert "Approved by the governing body on 31 July 2025." in page
+    # Every wording is kept: who changed it, when, and the text before.
+    history = client.get(url).content.decode()
+    assert "A first draft." in history
+    assert "Gita Rao" in history
 
 
 def test_an_officer_records_a_service_improvement_from_complaints(

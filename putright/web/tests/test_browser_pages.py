@@ -30,7 +30,7 @@ def cases():
     """Olivia's case load: one new complaint, one answered with remedies and actions."""
     olivia = staff.officer(username="olivia", first_name="Olivia", last_name="Okafor")
     staff.handler(username="hamid", first_name="Hamid", last_name="Shah")
-    staff.viewer(username="vera", first_name="Vera", last_name="Mills")
+    staff.mrc(username="vera", first_name="Vera", last_name="Mills")
     rosa = ResidentFactory(full_name="Rosa Bell")
     Adjustment.objects.create(resident=rosa, kind="large_print", detail="16 point")
     Vulnerability.objects.create(resident=rosa, description="Hearing loss", is_disability=True)

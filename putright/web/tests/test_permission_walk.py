@@ -55,7 +55,7 @@ PUBLIC_OR_OWN_SIGN_IN = {
     # Any /api/ address no route matches: answers 404 to everyone, reads nothing.
     "api-not-found",
 }
-ROLES = [None, Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
+ROLES = [None, *Role]
 
 
 def routes(patterns=None, prefix="", namespace=None):

@@ -15,13 +15,9 @@ DEMO_STAFF = [
     ("hamid", "Hamid", "Shah", User.Role.HANDLER, "Complaints"),
     ("hannah", "Hannah", "Lee", User.Role.HANDLER, "Repairs"),
     ("harry", "Harry", "Jones", User.Role.HANDLER, "Housing management"),
-    (
-        "vera",
-        "Vera",
-        "Mills",
-        User.Role.VIEWER,
-        "Governing body (Member Responsible for Complaints)",
-    ),
+    ("vera", "Vera", "Mills", User.Role.MRC, "Governing body"),
+    ("gita", "Gita", "Rao", User.Role.GOVERNING_BODY, "Governing body"),
+    ("simon", "Simon", "Clarke", User.Role.SENIOR_LEAD, "Executive team"),
     ("admin", "System", "Administrator", User.Role.ADMIN, ""),
 ]
 

@@ -6,6 +6,7 @@ the learning recorded on responses, and the Ombudsman's casework on decided refe
 Safe to run twice: it does nothing when homes counts already exist.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -16,6 +17,7 @@ from django.utils import timezone
 from putright.accounts.models import User
 from putright.complaints.constants import ReferralOutcome
 from putright.complaints.models import Complaint, OmbudsmanReferral, Response
+from putright.complaints.services import exceptional
 from putright.reporting import services
 from putright.reporting.constants import (
     Comply,
@@ -44,6 +46,12 @@ FINDING_FOR = {
 }
 
 
+def _sentences(texts: Iterable[str]) -> str:
+    """Learning texts as one paragraph: each once, each a sentence (never ".;" joins)."""
+    unique = list(dict.fromkeys(t.strip().rstrip(".;").strip() for t in texts if t.strip()))
+    return " ".join(f"{text}." for text in unique)
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -53,7 +61,7 @@ class Command(BaseCommand):
             self.stdout.write("Reporting demo data already present; nothing to do.")
             return
         officer = User.objects.filter(role="officer").order_by("id").first()
-        board = User.objects.filter(role="viewer").order_by("id").first()
+        board = User.objects.filter(role="mrc").order_by("id").first()
         if officer is None or board is None or not Complaint.objects.exists():
             self.stderr.write("Run `manage.py seed_demo` first.")
             return
@@ -66,7 +74,26 @@ class Command(BaseCommand):
         self._self_assessment(reporting_year_of(today) - 1, officer, board, today)
         self._improvements(officer, today)
         self._ombudsman(officer, today)
+        self._exceptional(officer, today)
         self.stdout.write(self.style.SUCCESS("Reporting demo data ready."))
+
+    def _exceptional(self, officer, today):
+        """A period of exceptional circumstances (Code 8.5) in force for one category."""
+        lead = User.objects.filter(role="senior_lead", is_active=True).order_by("id").first()
+        latest = Complaint.objects.open().exclude(category=None).order_by("-received_on").first()
+        if lead is None or latest is None:
+            return
+        period = exceptional.exceptional_declare(
+            reason=(
+                "A cyber incident took our repairs system offline: we cannot see repair "
+                "histories or book contractors until it is restored."
+            ),
+            starts_on=today - timedelta(days=10),
+            expected_end_on=today + timedelta(days=20),
+            categories=[latest.category],
+            actor=officer,
+        )
+        exceptional.exceptional_approve(period=period, actor=lead, note="Agreed by the exec.")
 
     def _self_assessment(self, year, officer, board, today):
         assessment = services.self_assessment_start(year=year, actor=officer)
@@ -116,7 +143,7 @@ class Command(BaseCommand):
             services.improvement_create(
                 data=ImprovementInput(
                     title=title,
-                    description="; ".join(r.learning for r in drivers) or title,
+                    description=_sentences(r.learning for r in drivers) or title,
                     status=status,
                     owner_name=owner,
                     due_on=today + timedelta(days=60),

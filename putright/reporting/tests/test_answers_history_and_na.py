@@ -1,0 +1,112 @@
+"""Self-assessment answers: N/A with a reason, every earlier wording kept, the GOV.UK form
+with its error summary and next/previous, and the governing body's own approval."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from putright.core.errors import InvalidInput, RuleBroken
+from putright.reporting import selectors, services
+from putright.reporting.constants import Comply
+from putright.reporting.models import ReportTextVersion
+
+
+@pytest.fixture
+def assessment(db, time_machine, officer):
+    time_machine.move_to(date(2025, 8, 1))
+    return services.self_assessment_start(year=2025, actor=officer)
+
+
+def _row(assessment, provision):
+    return assessment.rows.get(provision=provision)
+
+
+def test_na_is_an_answer_but_only_with_the_reason_it_does_not_apply(assessment, officer):
+    row = _row(assessment, "5.4")
+    with pytest.raises(InvalidInput) as refused:
+        services.self_assessment_row_update(
+            row=row, comply=Comply.NA, evidence="", commentary="  ", actor=officer
+        )
+    assert refused.value.message == services.NA_REASON_NEEDED
+    assert _row(assessment, "5.4").comply == ""
+    services.self_assessment_row_update(
+        row=row,
+        comply=Comply.NA,
+        evidence="",
+        commentary="We have two stages only; there is no third stage to refer to.",
+        actor=officer,
+    )
+    assert _row(assessment, "5.4").get_comply_display() == "N/A"
+
+
+def test_every_change_to_an_answer_is_kept_with_who_and_the_text_before(
+    assessment, officer, administrator
+):
+    row = _row(assessment, "1.2")
+    services.self_assessment_row_update(
+        row=row, comply=Comply.YES, evidence="Policy 3.1", commentary="First.", actor=officer
+    )
+    services.self_assessment_row_update(
+        row=row, comply=Comply.YES, evidence="Policy 3.2", commentary="First.", actor=administrator
+    )
+    history = list(selectors.text_history(f"self-assessment-row:{row.pk}"))
+    latest = history[0]
+    assert (latest.field, latest.previous, latest.text) == ("evidence", "Policy 3.1", "Policy 3.2")
+    assert latest.changed_by == administrator
+    # The first save wrote comply, evidence and commentary; the second only what changed.
+    assert len(history) == 4
+    assert not ReportTextVersion.objects.filter(field="action").exists()
+
+
+def test_an_improvements_wording_is_kept_when_it_changes(db, officer):
+    improvement = services.improvement_create(
+        data=services.ImprovementInput(title="Call back", description="Within a day."),
+        actor=officer,
+    )
+    services.improvement_update(
+        improvement=improvement,
+        data=services.ImprovementInput(title="Call back", description="Within one working day."),
+        actor=officer,
+    )
+    (version,) = selectors.text_history(f"improvement:{improvement.pk}")
+    assert (version.previous, version.text) == ("Within a day.", "Within one working day.")
+
+
+def test_the_answer_form_shows_an_error_summary_and_leads_to_the_next_provision(
+    client, assessment, officer
+):
+    client.force_login(officer)
+    url = reverse("reporting:self_assessment_row", kwargs={"pk": assessment.pk, "provision": "1.2"})
+    page = client.get(url).content.decode()
+    assert 'rel="next"' in page
+    assert "Provision 1.3" in page
+    assert 'rel="prev"' not in page  # 1.2 is the first provision
+    response = client.post(url, {"comply": "na", "commentary": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert f'href="#id_commentary">{services.NA_REASON_NEEDED}' in page
+    response = client.post(url, {"comply": "yes", "evidence": "Policy", "then": "next"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "reporting:self_assessment_row", kwargs={"pk": assessment.pk, "provision": "1.3"}
+    )
+
+
+def test_a_governing_body_member_approves_the_assessment_and_the_senior_lead_cannot(
+    assessment, officer, board_member, senior_lead
+):
+    for row in assessment.rows.all():
+        services.self_assessment_row_update(
+            row=row, comply=Comply.YES, evidence="Policy", commentary="", actor=officer
+        )
+    with pytest.raises(RuleBroken) as refused:
+        services.self_assessment_approve(
+            assessment=assessment, approved_on=date(2025, 8, 1), minute="M", actor=senior_lead
+        )
+    assert refused.value.message == services.APPROVER_ROLE
+    approved = services.self_assessment_approve(
+        assessment=assessment, approved_on=date(2025, 8, 1), minute="Board 9", actor=board_member
+    )
+    assert approved.approved_by == board_member

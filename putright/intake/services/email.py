@@ -180,7 +180,10 @@ def parse(raw: bytes) -> ParsedEmail:
         raise Quarantine(UNREADABLE.format(kind=type(exc).__name__)) from exc
     if not any(_raw_header(message, h) for h in ("From", "Subject", "Date")):
         raise Quarantine(NOT_AN_EMAIL)
-    name, address = parseaddr(clean_header(_raw_header(message, "From")))
+    # Split the raw header first, then decode the name: a decoded name may hold anything
+    # (line breaks, colons, another address) and must not change which address is the sender.
+    raw_from = " ".join(_raw_header(message, "From").replace("\x00", "").split())
+    name, address = parseaddr(raw_from)
     address = clean_header(address).lower()
     if not ADDRESS.match(address):
         raise Quarantine(NO_SENDER)

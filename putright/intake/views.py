@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "requests": list(selectors.service_requests()[:20]),
             "follow_ups": list(selectors.follow_ups()[:20]),
             "quarantined": list(selectors.quarantined()[:20]),
+            "undecided": IntakeItem.objects.filter(decision="").count(),
             "today": timezone.localdate(),
         },
     )

@@ -61,6 +61,10 @@ NOT_THE_RESIDENT = (
     "The message quotes {reference}, but the sender ({sender}) is neither the resident nor an "
     "authorised representative of that case, so it was not added to it."
 )
+FORGED = (
+    "The message quotes {reference} from {sender}, but our mail server found that address "
+    "forged (SPF/DKIM/DMARC failed), so it was not added to the case."
+)
 ATTACHMENT_ASIDE = "Attachment “{name}” was kept aside and not passed on: {reason}"
 TOO_MANY_ATTACHMENTS = "more than {n} attachments in one message"
 REFUSED_BY_CASE = "The message could not be added to {reference}: {reason}"
@@ -90,6 +94,8 @@ class ParsedEmail:
     attachments: list[tuple[str, bytes]]
     # The top Received header's date: when our server accepted it (None if it has none).
     server_received_at: datetime | None = None
+    # Our mail server found the sender's address forged (SPF, DKIM or DMARC failed).
+    sender_failed_checks: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -139,20 +145,34 @@ def _body(message: EmailMessage) -> str:
     return clean_text(text).strip()
 
 
+# Walking a MIME tree stops here: a message of a million empty parts is not read forever.
+MAX_PARTS_WALKED = 500
+
+
 def _attachments(message: EmailMessage) -> list[tuple[str, bytes]]:
-    found = []
+    """Every leaf part that is a document, however deeply nested, except the body itself."""
+    found: list[tuple[str, bytes]] = []
     try:
-        parts = list(message.iter_attachments())
+        body = message.get_body(preferencelist=("plain", "html"))
     except (LookupError, ValueError, TypeError, AttributeError):
-        return []
-    for part in parts:
-        try:
-            name = clean_header(part.get_param("filename", "", "content-disposition") or "")
-            name = name or clean_header(str(part.get_filename() or ""))
-        except (LookupError, ValueError, TypeError, AttributeError):
-            name = ""
-        payload = part.get_payload(decode=True)
-        found.append((name or "attachment", payload if isinstance(payload, bytes) else b""))
+        body = None
+    try:
+        for count, part in enumerate(message.walk()):
+            if count > MAX_PARTS_WALKED:
+                break
+            if part.is_multipart() or part is body:
+                continue
+            try:
+                name = clean_header(str(part.get_filename() or ""))
+            except (LookupError, ValueError, TypeError, AttributeError):
+                name = ""
+            disposition = part.get_content_disposition()
+            if disposition != "attachment" and not name and part.get_content_maintype() == "text":
+                continue  # an alternative rendering of the body, not a document
+            payload = part.get_payload(decode=True)
+            found.append((name or "attachment", payload if isinstance(payload, bytes) else b""))
+    except (LookupError, ValueError, TypeError, AttributeError, RecursionError):
+        pass  # what was found so far is kept; the text still goes through
     return found
 
 
@@ -166,6 +186,20 @@ def top_received_at(message: Message) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return None if at is None or timezone.is_naive(at) else at
+
+
+AUTH_FAILED = re.compile(r"\b(?:spf|dkim|dmarc)=(?:fail|softfail|permerror)\b", re.IGNORECASE)
+
+
+def sender_failed_checks(message: Message) -> bool:
+    """Whether an Authentication-Results header says the From address failed its checks.
+
+    Used only to refuse trust, never to grant it: a sender can add a header saying "pass".
+    """
+    return any(
+        key.lower() == "authentication-results" and AUTH_FAILED.search(clean_header(str(value)))
+        for key, value in message.raw_items()
+    )
 
 
 def parse(raw: bytes) -> ParsedEmail:
@@ -211,6 +245,7 @@ def parse(raw: bytes) -> ParsedEmail:
         body=body,
         attachments=attachments,
         server_received_at=top_received_at(message),
+        sender_failed_checks=sender_failed_checks(message),
     )
 
 
@@ -270,6 +305,8 @@ def _import(parsed: ParsedEmail, received_at: datetime, notes: list[str]) -> tup
         quoted = Complaint.objects.select_related("resident").filter(reference=reference).first()
         if quoted is None:
             notes.append(UNKNOWN_REFERENCE.format(reference=reference))
+        elif parsed.sender_failed_checks:
+            notes.append(FORGED.format(reference=reference, sender=parsed.from_address))
         elif may_write_into(parsed.from_address, quoted):
             try:
                 with transaction.atomic():

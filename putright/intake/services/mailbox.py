@@ -59,6 +59,7 @@ def mailbox_poll(*, limit: int = 200) -> Counter[str]:
     if not conf["host"]:
         raise MailboxError(NOT_CONFIGURED)
     counts: Counter[str] = Counter()
+    box: imaplib.IMAP4 | None = None
     try:
         box = _connect(conf)
         box.login(conf["user"], conf["password"])
@@ -91,8 +92,15 @@ def mailbox_poll(*, limit: int = 200) -> Counter[str]:
             # Marked read only once the message is safely stored (imported or quarantined).
             box.uid("STORE", uid, "+FLAGS", "(\\Seen)")
         box.logout()
+        box = None
     except (OSError, imaplib.IMAP4.error) as exc:
         raise MailboxError(f"Could not read the mailbox: {exc}") from exc
+    finally:
+        if box is not None:  # refused or failed part-way: close the connection anyway
+            try:
+                box.shutdown()
+            except OSError:
+                pass
     return counts
 
 

@@ -5,6 +5,7 @@ cannot be read is kept with its reason and the poll goes on to the next. A messa
 imported (same UID, Message-ID or bytes) is only marked read again, so no poll is ever stuck.
 """
 
+import contextlib
 import imaplib
 import logging
 import re
@@ -97,10 +98,8 @@ def mailbox_poll(*, limit: int = 200) -> Counter[str]:
         raise MailboxError(f"Could not read the mailbox: {exc}") from exc
     finally:
         if box is not None:  # refused or failed part-way: close the connection anyway
-            try:
+            with contextlib.suppress(OSError):
                 box.shutdown()
-            except OSError:
-                pass
     return counts
 
 

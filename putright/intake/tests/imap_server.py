@@ -112,7 +112,7 @@ class _Server(socketserver.ThreadingTCPServer):
 class LocalImap:
     """An IMAP server on 127.0.0.1 and a free port, for the length of a `with` block."""
 
-    def __init__(self, messages: list[tuple[bytes, str]], *, user="complaints", password="pw"):
+    def __init__(self, messages: list[tuple[bytes, str]], *, user="complaints", password="pw"):  # noqa: S107 (a test server)
         self.box = Mailbox(
             messages=[
                 StoredMessage(uid=100 + n, raw=raw, internal_date=date)

@@ -151,7 +151,8 @@ class ContactForm(forms.Form):
     )
     adjustments = forms.MultipleChoiceField(
         label="Do you need any of these to use our complaints process? (optional)",
-        help_text="We keep a record of adjustments you ask for so that we always provide them.",
+        help_text="We will check these with you, then keep a record so that we always provide "
+        "them.",
         choices=[
             (k.value, k.label)
             for k in (

@@ -111,8 +111,11 @@ def test_a_handler_decides_it_is_a_complaint_received_the_day_it_was_sent(
     assert (item.decision, item.decided_by, item.complaint) == ("complaint", handler, complaint)
     # Stated adjustments wait for staff to confirm them.
     assert Adjustment.objects.count() == 0
-    # Only now is the sender told their complaint is logged, with its reference.
+    # Only now is the sender told their complaint is logged, with its reference, and the
+    # receipt is filed in the case record (Code 5.12).
     assert complaint.reference in mail.outbox[-1].subject
+    filed = Correspondence.objects.get(complaint=complaint, direction="out")
+    assert filed.subject == mail.outbox[-1].subject
 
 
 def test_stated_adjustments_are_applied_only_when_staff_confirm_them(client, monday, handler):

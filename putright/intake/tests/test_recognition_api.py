@@ -39,7 +39,9 @@ def test_a_handler_gets_a_label_a_score_and_the_phrases_with_offsets(handler):
 def test_a_plain_repair_request_is_a_service_request_with_no_phrases(handler):
     body = (
         client_for(handler)
-        .post(URL, {"text": "Please can someone fix the dripping kitchen tap, thanks"}, format="json")
+        .post(
+            URL, {"text": "Please can someone fix the dripping kitchen tap, thanks"}, format="json"
+        )
         .json()
     )
     assert body["label"] == "service_request"
@@ -136,7 +138,9 @@ def test_a_bad_line_is_named_by_number_and_the_others_still_answered(tmp_path):
             json.dumps({"id": "c", "text": 5}).encode(),
             b'{"id": "d", "text": "caf\xe9"}',  # Latin-1, not UTF-8
             json.dumps(["a", "list"]).encode(),
-            json.dumps({"id": "z", "text": "Thank you so much for the new boiler, brilliant"}).encode(),
+            json.dumps(
+                {"id": "z", "text": "Thank you so much for the new boiler, brilliant"}
+            ).encode(),
         ]
     )
     lines, err, error = run_command(tmp_path, content)

@@ -38,7 +38,7 @@ MINIMUMS = {  # label: (precision, recall)
     "complaint": (0.80, 0.95),
     "service_request": (0.80, 0.85),
     "enquiry": (0.70, 0.80),
-    "compliment": (0.90, 0.75),
+    "compliment": (0.90, 0.70),
     "spam": (0.90, 0.70),
     "not_for_us": (0.75, 0.30),
 }

@@ -153,6 +153,8 @@ THRESHOLD = 0.4  # score at or above which the suggestion is "complaint": low, f
 SMOOTHING = 0.5
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\d+(?:st|nd|rd|th)?|[!?£$]")
+_LETTER = re.compile(r"[^\W\d_]")
+_CAPITAL = re.compile(r"[A-Z]")
 _URL = re.compile(r"https?://|www\.|\.(?:com|example|net|info|xyz)\b", re.IGNORECASE)
 
 
@@ -180,8 +182,8 @@ def features(text: str, hits: tuple[Hit, ...] | None = None) -> frozenset[str]:
     found.update(f"<lex{i}>" for i, _s, _e in hits)
     if _URL.search(text):
         found.add("<url>")
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) > 10 and sum(c.isupper() for c in letters) / len(letters) > 0.3:
+    letters = len(_LETTER.findall(text))
+    if letters > 10 and len(_CAPITAL.findall(text)) / letters > 0.3:
         found.add("<shouting>")
     return frozenset(found)
 

@@ -17,7 +17,9 @@ from putright.intake.services import service_requests as sr
 
 pytestmark = pytest.mark.django_db
 PROMPT = "This looks like a complaint — log it?"
-DISSATISFIED = "Tenant rang: this is the third time I've chased the boiler <b>repair</b>, not good enough"
+DISSATISFIED = (
+    "Tenant rang: this is the third time I've chased the boiler <b>repair</b>, not good enough"
+)
 
 
 @pytest.fixture
@@ -109,7 +111,9 @@ def test_no_prompt_once_a_complaint_has_been_raised_from_the_request(
     assert PROMPT in page(client, handler, boiler_request)
 
 
-def test_read_only_staff_see_the_prompt_but_no_links_to_log(client, viewer, handler, boiler_request):
+def test_read_only_staff_see_the_prompt_but_no_links_to_log(
+    client, viewer, handler, boiler_request
+):
     note(boiler_request, DISSATISFIED, handler)
     content = page(client, viewer, boiler_request)
     assert PROMPT in content

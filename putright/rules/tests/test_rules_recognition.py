@@ -9,9 +9,11 @@ from putright.rules.recognition import (
     TRAINING_FILES,
     Phrase,
     Recognition,
+    classify,
     evaluate,
     load_examples,
     recognise,
+    shipped_model,
 )
 
 
@@ -116,3 +118,11 @@ def test_a_message_takes_well_under_ten_milliseconds() -> None:
         recognise(text)
         timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.010
+
+
+def test_the_phrase_lexicon_lifts_dissatisfaction_the_words_alone_would_miss() -> None:
+    """The lexicon is the lean towards complaint: a strong phrase in a message whose other
+    words look like an enquiry still makes it a complaint."""
+    for text in ("Can I speak to a manager please?", "Is this how you treat people? Unacceptable."):
+        assert recognise(text).label == "complaint"
+        assert classify(shipped_model(), text, lexicon_weight=0.0).label != "complaint"

@@ -1,7 +1,7 @@
 """Bench the complaint-recognition assistant (Code 1.2–1.6; docs/recognition.md): time per
 message, and precision and recall per label.
 
-    python bench/recognition.py          # training time, ms per message, held-out numbers (eval.jsonl)
+    python bench/recognition.py          # training time, ms per message (wall-clock and CPU), held-out numbers (eval.jsonl)
     python bench/recognition.py --tune   # grid over the knobs, trained on train.jsonl, scored on dev.jsonl
 
 --tune never reads eval.jsonl: the knobs in putright/rules/recognition.py are its first row
@@ -95,22 +95,25 @@ def main() -> None:
     examples = recognition.load_examples("eval.jsonl")
     texts = [e.text for e in examples]
     long_text = " ".join(texts[:40])  # one long message, about 40 messages' worth
-    for name, batch in (
-        ("eval message", texts),
-        (f"long message ({len(long_text)} chars)", [long_text]),
-    ):
-        timings = []
-        for _run in range(args.runs):
-            for text in batch:
-                started = time.perf_counter()
-                recognition.recognise(text)
-                timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p99 = timings[int(len(timings) * 0.99)]
-        print(
-            f"Per {name}, {len(timings)} calls: median {statistics.median(timings):.3f} ms, "
-            f"99th percentile {p99:.3f} ms, max {timings[-1]:.3f} ms (goal under {GOAL_MS:.0f} ms)"
-        )
+    # Wall-clock time includes waiting for a CPU on a shared machine; CPU time is the work done.
+    for clock_name, clock in (("wall-clock", time.perf_counter), ("CPU", time.process_time)):
+        for name, batch in (
+            ("eval message", texts),
+            (f"long message ({len(long_text)} chars)", [long_text]),
+        ):
+            timings = []
+            for _run in range(args.runs):
+                for text in batch:
+                    started = clock()
+                    recognition.recognise(text)
+                    timings.append((clock() - started) * 1000)
+            timings.sort()
+            p99 = timings[int(len(timings) * 0.99)]
+            print(
+                f"{clock_name}, per {name}, {len(timings)} calls: median "
+                f"{statistics.median(timings):.3f} ms, 99th percentile {p99:.3f} ms, "
+                f"max {timings[-1]:.3f} ms (goal under {GOAL_MS:.0f} ms)"
+            )
     print(table(recognition.evaluate(examples)))
 
 

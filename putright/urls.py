@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("putright.hazards.api_urls")),
     path("api/v1/", include("putright.complaints.api_urls")),
+    path("api/v1/", include("putright.intake.api_urls")),
     path("complain/", include("putright.intake.public_urls")),
     path("intake/", include("putright.intake.urls")),
     path("people/", include("putright.people.urls")),

@@ -3,7 +3,13 @@
 from django.db.models import Count, Q, QuerySet
 
 from putright.intake.constants import CLOSED_REQUEST_STATUSES, FollowUpStatus, InboundStatus
-from putright.intake.models import FollowUpTask, InboundEmail, IntakeItem, ServiceRequest
+from putright.intake.models import (
+    FollowUpTask,
+    InboundEmail,
+    IntakeItem,
+    ServiceRequest,
+    SurveyResponse,
+)
 
 
 def service_requests(*, open_only: bool = True) -> QuerySet[ServiceRequest]:
@@ -30,6 +36,16 @@ def follow_ups(*, open_only: bool = True) -> QuerySet[FollowUpTask]:
     if open_only:
         qs = qs.filter(status=FollowUpStatus.OPEN)
     return qs.order_by("status", "due_on", "id")
+
+
+def survey_comments(limit: int = 200) -> QuerySet[SurveyResponse]:
+    """The latest survey answers with a comment, for the recognition assistant (Code 1.6)."""
+    return (
+        SurveyResponse.objects.select_related("resident")
+        .exclude(comment="")
+        .exclude(follow_up__complaint__isnull=False)  # already made into a complaint
+        .order_by("-responded_on", "-id")[:limit]
+    )
 
 
 def quarantined() -> QuerySet[InboundEmail]:

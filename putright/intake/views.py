@@ -29,6 +29,7 @@ from putright.intake.forms import (
     SurveyImportForm,
 )
 from putright.intake.models import FollowUpTask, InboundEmail, IntakeItem, ServiceRequest
+from putright.intake.recognition import service_request_prompts, survey_prompts
 from putright.intake.services import email as email_services
 from putright.intake.services import items as item_services
 from putright.intake.services import service_requests as sr_services
@@ -89,6 +90,13 @@ def service_request_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
 
 
 def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=200):
+    prompts = service_request_prompts(item)
+    if dissatisfied_form is None:
+        # "Log it on this request" from a prompt: the resident's words go in, staff check them.
+        chosen = next((p for p in prompts if p.key == request.GET.get("from")), None)
+        dissatisfied_form = DissatisfiedForm(
+            initial={"what_is_wrong": chosen.text} if chosen else None
+        )
     return render(
         request,
         "intake/staff/service_request.html",
@@ -96,7 +104,8 @@ def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=
             "item": item,
             "can_edit": allowed(request.user, Action.WORK_CASES),
             "update_form": update_form or ServiceRequestUpdateForm(initial={"status": item.status}),
-            "dissatisfied_form": dissatisfied_form or DissatisfiedForm(),
+            "dissatisfied_form": dissatisfied_form,
+            "prompts": prompts,
         },
         status=status,
     )
@@ -188,6 +197,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "follow_ups": list(selectors.follow_ups(open_only=False)[:200]),
+            "prompts": survey_prompts(selectors.survey_comments()),
             "can_edit": allowed(request.user, Action.WORK_CASES),
         },
         status=status,

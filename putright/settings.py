@@ -377,4 +377,6 @@ PUTRIGHT_IMAP = {
     "user": env_str("PUTRIGHT_IMAP_USER", ""),
     "password": env_str("PUTRIGHT_IMAP_PASSWORD", ""),
     "folder": env_str("PUTRIGHT_IMAP_FOLDER", "INBOX"),
+    # TLS on connect (port 993). Off only for a mailbox on the same machine (tests, a relay).
+    "ssl": env_bool("PUTRIGHT_IMAP_SSL", True),
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("putright.hazards.api_urls")),
     path("api/v1/", include("putright.complaints.api_urls")),
+    path("api/v1/", include("putright.intake.api_urls")),
     # Any other /api/ address (an id that is not a number...): a 404 in the API's error shape.
     re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api-not-found"),
     path("complain/", include("putright.intake.public_urls")),

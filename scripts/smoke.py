@@ -266,6 +266,7 @@ class Fixtures:
     service_request: int
     follow_up: int
     inbound_email: int
+    intake_item: int
     outbox_item: int
     restriction: int
     representative: int
@@ -311,7 +312,7 @@ def prepare() -> Fixtures:
     from putright.imports.services import import_queue
     from putright.imports.templates_files import csv_template
     from putright.intake.forms import STEPS
-    from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
+    from putright.intake.models import FollowUpTask, InboundEmail, IntakeItem, ServiceRequest
     from putright.letters.models import OutboxItem
     from putright.letters.services.letters import survey_follow_up_send
     from putright.people.models import ContactRestriction, Representative
@@ -392,6 +393,7 @@ def prepare() -> Fixtures:
         service_request=ServiceRequest.objects.order_by("pk").first().pk,
         follow_up=FollowUpTask.objects.order_by("pk").first().pk,
         inbound_email=InboundEmail.objects.order_by("pk").first().pk,
+        intake_item=IntakeItem.objects.order_by("pk").first().pk,
         outbox_item=OutboxItem.objects.order_by("pk").first().pk,
         restriction=ContactRestriction.objects.order_by("pk").first().pk,
         representative=Representative.objects.order_by("pk").first().pk,
@@ -488,6 +490,11 @@ def pages(f: Fixtures) -> list[Page]:
         p("people:representative_authorise", NOT_ALLOWED, "staff", f.representative),
         p("people:representative_end", NOT_ALLOWED, "staff", f.representative),
         p("intake:home", OK, "staff"),
+        p("intake:inbox", OK, "staff"),
+        p("intake:inbox_spam", NOT_ALLOWED, "staff"),
+        p("intake:item_new", OK, "staff"),
+        p("intake:item", OK, "staff", f.intake_item),
+        p("intake:item_decide", NOT_ALLOWED, "staff", f.intake_item),
         p("intake:service_request_new", OK, "staff", f.resident),
         p("intake:service_request", OK, "staff", f.service_request),
         p("intake:service_request_update", NOT_ALLOWED, "staff", f.service_request),
@@ -609,6 +616,7 @@ def pages(f: Fixtures) -> list[Page]:
         ),
         p("follow-up-list", OK, "api"),
         p("follow-up-list", OK, "api", suffix="?mine=true&state=overdue"),
+        p("intake-recognise", NOT_ALLOWED, "api"),  # POST only: the smoke test only reads
         p("remedy-detail", OK, "api", f.remedy),
         p("remedy-complete", NOT_ALLOWED, "api", f.remedy),
         p("action-detail", OK, "api", f.action),

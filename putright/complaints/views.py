@@ -4,6 +4,7 @@ Each view states who may use it (a decorator below), parses input with a form, c
 service or selector, and renders. Refused changes come back as field errors; nothing is saved.
 """
 
+import contextlib
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from putright.complaints import display, hooks
 from putright.complaints.calendar import landlord_history
-from putright.complaints.constants import DraftStatus
+from putright.complaints.constants import Channel, DraftStatus
 from putright.complaints.deadlines import extension_check, stage_clocks
 from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
 from putright.complaints.forms import (
@@ -386,6 +387,26 @@ def extension_preview(request: HttpRequest, reference: str) -> HttpResponse:
 # --- logging a complaint -----------------------------------------------------------------------
 
 
+def _log_prefill(query: Any) -> dict[str, Any]:
+    """Initial values from a link that suggests a complaint (the recognition assistant's
+    "log it?" prompt, Code 1.4–1.6): the resident, their words, when and how they came in.
+    Only starting values: staff check them and the form validates them as usual."""
+    initial: dict[str, Any] = {}
+    if (resident := query.get("resident", "")).isdigit():
+        initial["resident"] = int(resident)
+    if description := query.get("description", "")[:10_000]:
+        initial["description"] = description
+    with contextlib.suppress(ValueError):
+        initial["received_on"] = date.fromisoformat(query.get("received_on", ""))
+    if query.get("channel") in Channel.values:
+        initial["channel"] = query["channel"]
+    if name := query.get("name", "")[:200]:
+        initial["new_resident_name"] = name
+    if email := query.get("email", "")[:254]:
+        initial["new_resident_email"] = email
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 @case_workers_only
 def log_complaint(request: HttpRequest) -> HttpResponse:
@@ -435,7 +456,10 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect("complaints:case", reference=complaint.reference)
     else:
-        form = LogComplaintForm(residents=residents)
+        initial = _log_prefill(request.GET)
+        if (pk := initial.get("resident")) and all(r.pk != pk for r in residents):
+            residents += list(Resident.objects.select_related("home").filter(pk=pk))
+        form = LogComplaintForm(residents=residents, initial=initial)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
         request,

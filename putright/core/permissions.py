@@ -52,6 +52,7 @@ class Action(StrEnum):
     READ_SECURITY_LOG = "read_security_log"  # sign-ins, failures, refusals (ASVS V7)
     UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a sign-in lockout (ASVS V2.2)
     MANAGE_RESIDENTS_DATA = "manage_residents_data"  # UK GDPR: subject access, erasure, audit
+    RECOGNISE = "recognise"  # ask the recognition assistant whether a message is a complaint
 
 
 HANDLER, OFFICER, ADMIN = Role.HANDLER, Role.OFFICER, Role.ADMIN
@@ -82,6 +83,9 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.READ_SECURITY_LOG: frozenset({ADMIN}),
     Action.UNLOCK_SIGN_IN: frozenset({ADMIN}),
     Action.MANAGE_RESIDENTS_DATA: frozenset({ADMIN}),
+    # The roles that decide what an incoming message is (Code 1.2–1.6). Not the read-only
+    # role: it triages nothing, so it has no reason to send residents' words to the tool.
+    Action.RECOGNISE: frozenset({HANDLER, OFFICER, ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
@@ -114,6 +118,8 @@ DENIED: dict[Action, str] = {
     Action.READ_SECURITY_LOG: "Only an administrator can read the security log.",
     Action.UNLOCK_SIGN_IN: "Only an administrator can unlock a sign-in.",
     Action.MANAGE_RESIDENTS_DATA: "Only an administrator can act on residents' data rights.",
+    Action.RECOGNISE: "Your role is read-only: only staff who triage messages can ask the "
+    "recognition assistant.",
 }
 
 

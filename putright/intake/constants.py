@@ -34,9 +34,68 @@ CLOSED_REQUEST_STATUSES = frozenset(
 
 
 class InboundStatus(models.TextChoices):
+    # Every readable message is an intake item until a person decides what it is (Code 1.2).
+    ITEM = "item", "In the intake inbox"
+    # Kept for messages imported before the intake inbox existed.
     NEW_COMPLAINT = "new_complaint", "New complaint"
     ADDED_TO_CASE = "added_to_case", "Added to an existing complaint"
     QUARANTINED = "quarantined", "Quarantined"
+
+
+class IntakeChannel(models.TextChoices):
+    """How an intake item reached us; each maps onto a complaint channel when it is one."""
+
+    EMAIL = "email", "Email"
+    ONLINE_FORM = "online_form", "Online form"
+    PORTAL = "portal", "Resident portal"
+    PHONE = "phone", "Phone"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "Letter"
+    SERVICE_REQUEST = "service_request", "Service request note"
+    SURVEY = "survey", "Survey comment"
+
+
+# The channels staff type in by hand on the "record a message" page.
+STAFF_NOTE_CHANNELS = (
+    IntakeChannel.PHONE,
+    IntakeChannel.SOCIAL_MEDIA,
+    IntakeChannel.IN_PERSON,
+    IntakeChannel.LETTER,
+)
+
+
+class Decision(models.TextChoices):
+    """What a person decided an intake item is (Code 1.2-1.6)."""
+
+    COMPLAINT = "complaint", "Complaint (new)"
+    ADDED_TO_CASE = "added_to_case", "Added to an existing complaint"
+    SERVICE_REQUEST = "service_request", "Service request"
+    ENQUIRY = "enquiry", "Enquiry"
+    COMPLIMENT = "compliment", "Compliment"
+    NOT_FOR_US = "not_for_us", "Not for us"
+    SPAM = "spam", "Spam"
+
+
+# Decisions that need nothing but the label (no complaint made, nothing filed).
+PLAIN_DECISIONS = frozenset(
+    {
+        Decision.SERVICE_REQUEST,
+        Decision.ENQUIRY,
+        Decision.COMPLIMENT,
+        Decision.NOT_FOR_US,
+        Decision.SPAM,
+    }
+)
+
+INBOX_PAGE_SIZE = 25
+
+# Mail limits per message: beyond these the message is quarantined (size) or the extra
+# attachments are kept aside (count), so one message cannot fill the disk or the case record.
+MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+MAX_ATTACHMENTS_PER_MESSAGE = 10
+# A mailbox date older than this is not believed (a server clock or a forged header).
+OLDEST_BELIEVABLE_DAYS = 30
 
 
 class FollowUpStatus(models.TextChoices):

@@ -16,9 +16,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from putright.complaints.models import Complaint
-from putright.intake.models import SurveyResponse
+from putright.intake.constants import Decision
+from putright.intake.models import IntakeItem, SurveyResponse
+from putright.intake.services import items, surveys
 from putright.intake.services import service_requests as sr
-from putright.intake.services import surveys
 from putright.intake.services.email import email_import
 from putright.people import services
 from putright.people.models import Adjustment, ContactRestriction, Representative, Resident
@@ -138,6 +139,7 @@ def seed(*, seed: int = 2024, log: Callable[[str], None] = print) -> dict[str, i
             "survey_answers",
             "follow_ups",
             "emails",
+            "intake_items",
         ),
         0,
     )
@@ -261,6 +263,31 @@ def seed(*, seed: int = 2024, log: Callable[[str], None] = print) -> dict[str, i
             "<demo-1@mail.example.net>",
         ),
         b"This is not an email at all",
+        _email(
+            "Kwame Boateng <kwame.boateng@example.net>",
+            "Heating",
+            "This is the third time I've chased the heating repair. It is not good enough with "
+            "a baby in the flat.",
+            "<demo-3@mail.example.net>",
+        ),
+        _email(
+            "Sofia Marsh <sofia.marsh@example.net>",
+            "Thank you",
+            "Just wanted to say the caretaker at Mill House was brilliant this week. Thanks!",
+            "<demo-4@mail.example.net>",
+        ),
+        _email(
+            "Prize Team <winner@lottery.example>",
+            "You have WON 1,000,000 GBP",
+            "Click here to claim your prize now.",
+            "<demo-5@mail.example.net>",
+        ),
+        _email(
+            "Dev Patel <dev.patel@example.net>",
+            "Rent statement",
+            "Could you send me a copy of my rent statement for last year please?",
+            "<demo-6@mail.example.net>",
+        ),
     ]
     if open_case is not None:
         mails.append(
@@ -274,6 +301,25 @@ def seed(*, seed: int = 2024, log: Callable[[str], None] = print) -> dict[str, i
     for n, raw in enumerate(mails):
         email_import(raw=raw, source=f"demo:{n}")
         counts["emails"] += 1
+    for channel, name, said in (
+        (
+            "phone",
+            "Mrs Joyce Okafor",
+            "Rang about the lift at Orchard Court: still broken after "
+            "two weeks and nobody has called back. She is fed up.",
+        ),
+        (
+            "social_media",
+            "@orchardcourtres",
+            "Bins overflowing again at Orchard Court, rats everywhere. Disgraceful.",
+        ),
+        ("in_person", "Mr Ali Hassan", "Asked at the office when the window repair is booked."),
+    ):
+        items.item_note_record(channel=channel, sender_name=name, body=said, actor=actor)
+        counts["intake_items"] += 1
+    spam = IntakeItem.objects.filter(sender_email="winner@lottery.example").first()
+    if spam is not None:
+        items.item_decide(item=spam, decision=Decision.SPAM, actor=actor)
 
     for key, value in counts.items():
         log(f"  {key.replace('_', ' ')}: {value}")

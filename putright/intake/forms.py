@@ -5,10 +5,11 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from putright.intake.constants import ServiceRequestStatus
+from putright.intake.constants import STAFF_NOTE_CHANNELS, Decision, ServiceRequestStatus
 from putright.people.models import Adjustment, Representative
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+NO_CONTACT_ROUTE = "Enter an email address, a phone number or a postal address so we can reply"
 
 
 class AboutYouForm(forms.Form):
@@ -21,22 +22,22 @@ class AboutYouForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email address",
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="We will send your complaint reference and our replies here.",
+        help_text="Give at least one way to reach you: email, phone or postal address.",
         error_messages={
-            "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
     phone = forms.CharField(
-        label="Phone number (optional)",
+        label="Phone number",
         max_length=40,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     address = forms.CharField(
-        label="Address (optional)",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Postal address",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
         required=False,
         max_length=500,
     )
@@ -48,6 +49,17 @@ class AboutYouForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if you rent or own a home from us"},
     )
+
+    def clean(self):
+        data = super().clean()
+        if "email" in self.errors:
+            return data
+        if not any((data.get(f) or "").strip() for f in ("email", "phone", "address")):
+            self.add_error("email", NO_CONTACT_ROUTE)
+        phone = (data.get("phone") or "").strip()
+        if phone and sum(ch.isdigit() for ch in phone) < 10:
+            self.add_error("phone", "Enter a phone number, like 01632 960 001 or 07700 900 982")
+        return data
 
 
 class OnBehalfForm(forms.Form):
@@ -139,7 +151,8 @@ class ContactForm(forms.Form):
     )
     adjustments = forms.MultipleChoiceField(
         label="Do you need any of these to use our complaints process? (optional)",
-        help_text="We keep a record of adjustments you ask for so that we always provide them.",
+        help_text="We will check these with you, then keep a record so that we always provide "
+        "them.",
         choices=[
             (k.value, k.label)
             for k in (
@@ -217,3 +230,83 @@ class FollowUpForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label="What was done with this message?", max_length=2000)
+
+
+class DecideForm(forms.Form):
+    """What a person decided an intake item is."""
+
+    decision = forms.ChoiceField(
+        label="What is this message?",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what this message is"},
+    )
+    reference = forms.CharField(
+        label="Complaint reference to add it to",
+        help_text="For example, CMP-2026-000123.",
+        required=False,
+        max_length=20,
+    )
+    confirm_match = forms.BooleanField(
+        label="This is the matched resident (I have checked)", required=False
+    )
+    confirm_adjustments = forms.BooleanField(
+        label="The stated adjustments are confirmed with the sender: apply them", required=False
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.ADDED_TO_CASE and not data.get("reference"):
+            self.add_error("reference", "Enter the reference of the complaint to add it to")
+        return data
+
+
+class StaffNoteForm(forms.Form):
+    """A message staff took down: a phone call, a social media post, something said in person."""
+
+    channel = forms.ChoiceField(
+        label="How did it reach us?",
+        choices=[(c.value, c.label) for c in STAFF_NOTE_CHANNELS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the message reached us"},
+    )
+    sender_name = forms.CharField(
+        label="Who said it", max_length=200, error_messages={"required": "Enter who said it"}
+    )
+    sender_email = forms.EmailField(label="Their email (optional)", required=False)
+    sender_phone = forms.CharField(label="Their phone (optional)", required=False, max_length=40)
+    body = forms.CharField(
+        label="What they said",
+        help_text="In their words as far as you can.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        error_messages={"required": "Enter what they said"},
+    )
+    received_day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
+    received_month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
+    received_year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get("received_day"), data.get("received_month"), data.get("received_year")]
+        data["received_on"] = None
+        if any(p is not None for p in parts):
+            if any(p is None for p in parts):
+                self.add_error("received_day", "The date must include a day, month and year")
+                return data
+            try:
+                received = date(parts[2], parts[1], parts[0])
+            except ValueError:
+                self.add_error("received_day", "The date must be a real date")
+                return data
+            if received > timezone.localdate():
+                self.add_error("received_day", "The date must be today or in the past")
+                return data
+            data["received_on"] = received
+        return data

@@ -3,7 +3,13 @@
 from django.conf import settings
 from django.db import models
 
-from putright.intake.constants import FollowUpStatus, InboundStatus, ServiceRequestStatus
+from putright.intake.constants import (
+    Decision,
+    FollowUpStatus,
+    InboundStatus,
+    IntakeChannel,
+    ServiceRequestStatus,
+)
 
 
 class ServiceRequest(models.Model):
@@ -149,7 +155,20 @@ class InboundEmail(models.Model):
         on_delete=models.PROTECT,
         related_name="inbound_emails",
     )
-    received_at = models.DateTimeField()
+    received_at = models.DateTimeField(
+        help_text="When our mailbox got it (IMAP INTERNALDATE or the top Received header)."
+    )
+    # The mailbox's own id for the message ("INBOX:uidvalidity:uid") and a hash of its bytes:
+    # a message seen again by either is not imported again.
+    mailbox_uid = models.CharField(max_length=200, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    item = models.OneToOneField(
+        "IntakeItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_email",
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -175,6 +194,104 @@ class FormSubmission(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    item = models.ForeignKey("IntakeItem", null=True, on_delete=models.SET_NULL, related_name="+")
 
     def __str__(self) -> str:
         return f"{self.client_key[:8]} at {self.at}"
+
+
+class IntakeItem(models.Model):
+    """One inbound message, whatever the channel, until a person decides what it is (Code 1.2).
+
+    The complaint clock starts at `received_at` (when we got it), not when it was decided.
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    channel = models.CharField(max_length=20, choices=IntakeChannel.choices)
+    received_at = models.DateTimeField(db_index=True)
+    sender_name = models.CharField(max_length=200, blank=True)
+    sender_email = models.CharField(max_length=300, blank=True)
+    sender_phone = models.CharField(max_length=40, blank=True)
+    sender_address = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    # What the intake found that staff should know ("quotes CMP-… but the sender is not …",
+    # "report.zip kept aside"), one per line.
+    notes = models.TextField(blank=True)
+    # The answers of the public form, kept to build the complaint if it is one.
+    answers = models.JSONField(default=dict, blank=True)
+    # Adjustments the sender stated: recorded "stated, to confirm", never applied until staff
+    # confirm (anyone can type a resident's email into the public form).
+    stated_adjustments = models.JSONField(default=list, blank=True)
+    # A resident this looks like (same email): a suggestion for staff to confirm.
+    suggested_resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A case the message quotes, when the sender may not write into it (kept for staff).
+    quoted_complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    service_request = models.ForeignKey(
+        ServiceRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    survey_response = models.ForeignKey(
+        SurveyResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The recognition assistant's suggestion, worked out once when the item arrives.
+    suggested_label = models.CharField(max_length=20, blank=True)
+    score = models.FloatField(default=0.0, db_index=True)
+    phrases = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intake_items",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["decision", "-received_at"], name="intake_item_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject or self.body[:60]}"
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.decision)
+
+    @property
+    def text(self) -> str:
+        """What the assistant read (its phrase offsets point into this): subject, then body."""
+        return f"{self.subject}\n\n{self.body}" if self.subject else self.body
+
+
+def intake_attachment_path(instance: "IntakeAttachment", filename: str) -> str:
+    return f"intake/{instance.item.received_at:%Y/%m}/{filename}"
+
+
+class IntakeAttachment(models.Model):
+    """A document that came with an intake item; unsupported ones are kept aside with a note."""
+
+    item = models.ForeignKey(IntakeItem, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=intake_attachment_path)
+    size = models.PositiveIntegerField(default=0)
+    # Not passed on to a case (a .zip, an .htm page, too many files): kept for a person.
+    kept_aside = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

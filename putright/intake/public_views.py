@@ -17,6 +17,7 @@ from putright.core.profile import profile_code
 from putright.intake.forms import STEPS, SubmitForm
 from putright.intake.services.notify import process_context
 from putright.intake.services.online import MAX_FILES, OnlineComplaint, online_complaint_submit
+from putright.people.models import Adjustment, Representative
 
 SESSION_ANSWERS = "complain_answers"
 SESSION_DONE = "complain_reference"
@@ -93,7 +94,7 @@ def _complaint_from(answers: dict) -> OnlineComplaint:
     started = what.get("issue_started_on")
     return OnlineComplaint(
         full_name=about["full_name"],
-        email=about["email"],
+        email=about.get("email", ""),
         phone=about.get("phone", ""),
         address=about.get("address", ""),
         is_customer=about["is_customer"] == "yes",
@@ -137,7 +138,7 @@ def check(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         files = request.FILES.getlist("files")
         try:
-            complaint = online_complaint_submit(
+            item = online_complaint_submit(
                 data=data,
                 files=files,
                 client_address=_client_address(request),
@@ -150,8 +151,9 @@ def check(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[SESSION_ANSWERS]
             request.session[SESSION_DONE] = {
-                "reference": complaint.reference,
+                "reference": item.reference,
                 "email": data.email,
+                "phone": data.phone,
             }
             return redirect("complain:confirmation")
     return render(
@@ -159,6 +161,10 @@ def check(request: HttpRequest) -> HttpResponse:
         "intake/public/check.html",
         _context(
             answers=data,
+            adjustment_labels=[Adjustment.Kind(k).label for k in data.adjustments],
+            relationship_label=dict(Representative.Relationship.choices).get(
+                data.relationship, data.relationship
+            ),
             errors=errors,
             max_files=MAX_FILES,
             max_mb=settings.PUTRIGHT_MAX_ATTACHMENT_MB,

@@ -6,6 +6,11 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/spam/", views.inbox_spam, name="inbox_spam"),
+    path("inbox/new/", views.item_new, name="item_new"),
+    path("inbox/<int:pk>/", views.item, name="item"),
+    path("inbox/<int:pk>/decide/", views.item_decide, name="item_decide"),
     path(
         "service-requests/new/<int:resident_pk>/",
         views.service_request_new,

@@ -1,28 +1,41 @@
 """Staff pages for intake: service requests, survey follow-ups, the mailbox, triage prompts."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from putright.complaints.models import Complaint
 from putright.complaints.triage import triage_prompts
+from putright.core import once
 from putright.core.errors import ComplaintError, error_into_form
 from putright.core.permissions import Action, allowed, staff_view
 from putright.intake import selectors
+from putright.intake.constants import INBOX_PAGE_SIZE, Decision, IntakeChannel
 from putright.intake.forms import (
+    DecideForm,
     DissatisfiedForm,
     FollowUpForm,
     ResolveForm,
     ServiceRequestForm,
     ServiceRequestUpdateForm,
+    StaffNoteForm,
     SurveyImportForm,
 )
-from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest
+from putright.intake.models import FollowUpTask, InboundEmail, IntakeItem, ServiceRequest
+from putright.intake.recognition import service_request_prompts, survey_prompts
 from putright.intake.services import email as email_services
+from putright.intake.services import items as item_services
 from putright.intake.services import service_requests as sr_services
 from putright.intake.services import surveys as survey_services
-from putright.people.models import Resident
+from putright.people.models import Adjustment, Resident
+from putright.rules.recognition import LABELS
 
 NOT_CSV_UTF8 = "The file must be a CSV file saved as UTF-8."
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -39,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "requests": list(selectors.service_requests()[:20]),
             "follow_ups": list(selectors.follow_ups()[:20]),
             "quarantined": list(selectors.quarantined()[:20]),
+            "undecided": IntakeItem.objects.filter(decision="").count(),
             "today": timezone.localdate(),
         },
     )
@@ -76,6 +90,13 @@ def service_request_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
 
 
 def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=200):
+    prompts = service_request_prompts(item)
+    if dissatisfied_form is None:
+        # "Log it on this request" from a prompt: the resident's words go in, staff check them.
+        chosen = next((p for p in prompts if p.key == request.GET.get("from")), None)
+        dissatisfied_form = DissatisfiedForm(
+            initial={"what_is_wrong": chosen.text} if chosen else None
+        )
     return render(
         request,
         "intake/staff/service_request.html",
@@ -83,7 +104,8 @@ def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=
             "item": item,
             "can_edit": allowed(request.user, Action.WORK_CASES),
             "update_form": update_form or ServiceRequestUpdateForm(initial={"status": item.status}),
-            "dissatisfied_form": dissatisfied_form or DissatisfiedForm(),
+            "dissatisfied_form": dissatisfied_form,
+            "prompts": prompts,
         },
         status=status,
     )
@@ -175,6 +197,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "follow_ups": list(selectors.follow_ups(open_only=False)[:200]),
+            "prompts": survey_prompts(selectors.survey_comments()),
             "can_edit": allowed(request.user, Action.WORK_CASES),
         },
         status=status,
@@ -250,3 +273,150 @@ def triage(request: HttpRequest, reference: str) -> HttpResponse:
         "intake/staff/triage.html",
         {"complaint": complaint, "prompts": triage_prompts(complaint)},
     )
+
+
+# The intake inbox: every inbound message until a person decides what it is (Code 1.2-1.6).
+@staff_view
+@require_http_methods(["GET"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "undecided")
+    if status not in {"undecided", "", *Decision.values}:
+        status = "undecided"
+    filters = {
+        "status": status,
+        "channel": request.GET.get("channel", "")
+        if request.GET.get("channel") in IntakeChannel.values
+        else "",
+        "label": request.GET.get("label", "") if request.GET.get("label") in LABELS else "",
+        "q": request.GET.get("q", "")[:200],
+    }
+    page = Paginator(selectors.inbox(**filters), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in filters.items() if v}
+    return render(
+        request,
+        "intake/staff/inbox.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": urlencode(query),
+            "channels": IntakeChannel.choices,
+            "labels": [(label, label.replace("_", " ").capitalize()) for label in LABELS],
+            "decisions": Decision.choices,
+            "can_edit": allowed(request.user, Action.WORK_CASES),
+        },
+    )
+
+
+def _item_page(request, item, form=None, status=200):
+    return render(
+        request,
+        "intake/staff/item.html",
+        {
+            "item": item,
+            "form": form or DecideForm(initial={"decision": _suggested_decision(item)}),
+            "adjustment_labels": [
+                dict(Adjustment.Kind.choices).get(k, k) for k in item.stated_adjustments
+            ],
+            "can_edit": allowed(request.user, Action.WORK_CASES),
+        },
+        status=status,
+    )
+
+
+def _suggested_decision(item: IntakeItem) -> str:
+    if item.quoted_complaint_id:
+        return Decision.ADDED_TO_CASE
+    return item.suggested_label if item.suggested_label in Decision.values else ""
+
+
+@staff_view
+@require_http_methods(["GET"])
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        found = selectors.intake_item(pk)
+    except IntakeItem.DoesNotExist:
+        return render(request, "people/not_found.html", status=404)
+    return _item_page(request, found)
+
+
+def _decide(item: IntakeItem, data: dict, actor) -> str:
+    """Call the one service for the decision; the URL the decision leads to."""
+    decision = data["decision"]
+    if decision == Decision.COMPLAINT:
+        complaint = item_services.item_decide_complaint(
+            item=item,
+            actor=actor,
+            confirm_match=data["confirm_match"],
+            confirm_adjustments=data["confirm_adjustments"],
+            note=data["note"],
+        )
+        return reverse("complaints:case", args=[complaint.reference])
+    if decision == Decision.ADDED_TO_CASE:
+        complaint = item_services.item_add_to_case(
+            item=item, reference=data["reference"], actor=actor, note=data["note"]
+        )
+        return reverse("complaints:case", args=[complaint.reference])
+    item_services.item_decide(item=item, decision=decision, actor=actor, note=data["note"])
+    return reverse("intake:item", args=[item.pk])
+
+
+@staff_view
+@require_http_methods(["POST"])
+def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(IntakeItem, pk=pk)
+    detail_url = reverse("intake:item", args=[pk])
+    if (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, detail_url)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic(), once.submitted_once(request) as spending:
+                spending.result_url = _decide(found, form.cleaned_data, request.user)
+        except once.AlreadySubmitted as already:
+            return once.replayed(request, already.result_url, detail_url)
+        except ComplaintError as exc:
+            error_into_form(form, exc)
+        else:
+            messages.success(request, f"{found.reference}: decision recorded.")
+            return redirect(spending.result_url)
+    return _item_page(request, selectors.intake_item(pk), form=form, status=400)
+
+
+@staff_view
+@require_http_methods(["POST"])
+def inbox_spam(request: HttpRequest) -> HttpResponse:
+    pks = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
+    if not pks:
+        messages.error(request, "Select the messages that are spam.")
+        return redirect("intake:inbox")
+    count = item_services.items_mark_spam(pks=pks, actor=request.user)
+    messages.success(request, f"{count} message(s) marked as spam.")
+    return redirect("intake:inbox")
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest) -> HttpResponse:
+    form = StaffNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic(), once.submitted_once(request) as spending:
+                created = item_services.item_note_record(
+                    channel=d["channel"],
+                    sender_name=d["sender_name"],
+                    sender_email=d["sender_email"],
+                    sender_phone=d["sender_phone"],
+                    body=d["body"],
+                    received_on=d["received_on"],
+                    actor=request.user,
+                )
+                spending.result_url = reverse("intake:item", args=[created.pk])
+        except once.AlreadySubmitted as already:
+            return once.replayed(request, already.result_url, reverse("intake:inbox"))
+        except ComplaintError as exc:
+            error_into_form(form, exc)
+        else:
+            return redirect(spending.result_url)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "intake/staff/item_new.html", {"form": form}, status=status)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,8 +21,11 @@ from putright.complaints.constants import Channel, Direction
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import Attachment, Complaint
 from putright.core import security
+from putright.core.clock import now
 from putright.core.errors import ComplaintError
 from putright.core.profile import profile_code
+from putright.intake.constants import IntakeChannel
+from putright.intake.services.items import item_filed_already
 from putright.intake.services.notify import process_context
 from putright.portal import selectors, services
 from putright.portal.services import Principal
@@ -190,17 +194,27 @@ def add_information(request: HttpRequest, reference: str) -> HttpResponse:
         error = ADD_INFO_EMPTY
     else:
         try:
-            complaint_services.correspondence_add(
-                complaint=complaint,
-                direction=Direction.INCOMING,
-                channel=Channel.PORTAL,
-                counterpart=principal.name,
-                subject="Information added in the resident portal",
-                body=text,
-                files=files,
-                actor=None,
-                actor_label=principal.label,
-            )
+            with transaction.atomic():
+                complaint_services.correspondence_add(
+                    complaint=complaint,
+                    direction=Direction.INCOMING,
+                    channel=Channel.PORTAL,
+                    counterpart=principal.name,
+                    subject="Information added in the resident portal",
+                    body=text,
+                    files=files,
+                    actor=None,
+                    actor_label=principal.label,
+                )
+                # Signed in as the resident (or their representative), so it joins the case;
+                # it is in the intake inbox too, where the assistant can flag dissatisfaction.
+                item_filed_already(
+                    channel=IntakeChannel.PORTAL,
+                    complaint=complaint,
+                    body=text,
+                    sender_name=principal.name,
+                    received_at=now(),
+                )
         except ComplaintError as exc:
             error = exc.message
     if error:

@@ -34,6 +34,8 @@ from putright.imports.models import ImportBatch, ImportedComplaint, ImportedResi
 from putright.intake.constants import InboundStatus
 from putright.intake.models import (
     InboundEmail,
+    IntakeAttachment,
+    IntakeItem,
     ServiceRequest,
     ServiceRequestUpdate,
     SurveyResponse,
@@ -220,9 +222,20 @@ def _redact_complaints(work: Redaction, ids: list[int]) -> None:
     inbound = InboundEmail.objects.filter(complaint__in=ids)
     work.files(inbound, "raw")
     work.text(inbound, "from_address", "subject", "reason", "resolution")
+    _redact_intake_items(work, IntakeItem.objects.filter(complaint__in=ids))
     work.json(ImportedComplaint.objects.filter(complaint__in=ids), "values")
     for complaint_id in ids:
         work.mark(AnonymisedComplaint, complaint_id=complaint_id, anonymised_on=work.day)
+
+
+def _redact_intake_items(work: Redaction, items: Any) -> None:
+    """An intake item's sender, words and documents (the decision and dates stay)."""
+    work.text(items, "sender_name", "sender_address", "subject", "body", "notes", "decision_note")
+    work.clear(items, "sender_email", "sender_phone")
+    work.json(items, "answers")
+    attachments = IntakeAttachment.objects.filter(item__in=items)
+    work.files(attachments, "file")
+    work.text(attachments, "original_name")
 
 
 def _redact_resident(work: Redaction, resident: Resident) -> None:
@@ -317,7 +330,13 @@ def _expire_unmatched_intake(*, today: date, actor: Any) -> AuditEntry | None:
     surveys = SurveyResponse.objects.filter(
         resident__isnull=True, responded_on__lt=rules.intake_cutoff(today)
     )
-    if not (inbound.exclude(raw="").exists() or surveys.exclude(respondent_name="").exists()):
+    # Messages never made part of a case (spam, enquiries, undecided), past the same period.
+    items = IntakeItem.objects.filter(complaint__isnull=True, received_at__lt=cutoff)
+    if not (
+        inbound.exclude(raw="").exists()
+        or surveys.exclude(respondent_name="").exists()
+        or items.exclude(body__startswith="[removed ").exists()
+    ):
         return None
     with redaction(
         kind=AuditKind.INTAKE_EXPIRED,
@@ -330,6 +349,7 @@ def _expire_unmatched_intake(*, today: date, actor: Any) -> AuditEntry | None:
         work.text(inbound, "from_address", "subject", "reason", "resolution")
         work.text(surveys, "respondent_name", "comment")
         work.clear(surveys, "respondent_email")
+        _redact_intake_items(work, items)
     return work.audit
 
 

@@ -40,6 +40,7 @@ manage_own_sign_in          Y Y Y Y Y Y
 read_security_log           . . . . . Y
 unlock_sign_in              . . . . . Y
 manage_residents_data       . . . . . Y
+recognise                   Y Y . . . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.SENIOR_LEAD, Role.GOVERNING_BODY, Role.MRC, Role.ADMIN]
 

@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 
 from putright.complaints.models import Complaint
 from putright.core.messages import RECEIPT, OutgoingMessage, queue_message
+from putright.core.profile import profile_code
+from putright.intake.models import IntakeItem
 from putright.rules.profile import get_profile
 
 
@@ -39,5 +41,23 @@ def send_receipt(complaint: Complaint, *, to: str, name: str) -> None:
             key=f"receipt:complaint:{complaint.pk}",
             complaint=complaint,
             resident=complaint.resident,
+        )
+    )
+
+
+def send_looking_at_it(item: IntakeItem, *, to: str, name: str) -> None:
+    """Tell the sender their message arrived and is being looked at: not that it is logged as
+    a complaint, which only a person decides (Code 1.2)."""
+    if not to:
+        return
+    context = {**process_context(profile_code()), "item": item, "name": name}
+    queue_message(
+        OutgoingMessage(
+            kind=RECEIPT,
+            to=to,
+            name=name,
+            subject=f"We have your message {item.reference} – {settings.PUTRIGHT_LANDLORD_NAME}",
+            body=render_to_string("intake/email/received.txt", context),
+            key=f"receipt:intake:{item.pk}",
         )
     )

@@ -9,23 +9,20 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from putright.complaints import services as complaint_services
-from putright.complaints.constants import Channel, Direction
-from putright.complaints.models import Complaint
 from putright.complaints.services.record import check_upload
+from putright.core.clock import now
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.locks import hold
 from putright.intake.constants import (
     FORM_DUPLICATE_WINDOW_MINUTES,
     FORM_RATE_LIMIT,
     FORM_RATE_WINDOW_MINUTES,
-    ONLINE_FORM_ACTOR_LABEL,
+    IntakeChannel,
 )
-from putright.intake.models import FormSubmission
-from putright.intake.services.notify import send_receipt
-from putright.people import services as people_services
-from putright.people.models import Adjustment, Representative, Resident
-from putright.people.services import resident_add
+from putright.intake.models import FormSubmission, IntakeItem
+from putright.intake.services.items import IncomingFile, item_receive
+from putright.intake.services.notify import send_looking_at_it
+from putright.people.models import Adjustment
 
 RATE_LIMITED = (
     "We have received several complaints from your connection in the last hour. "
@@ -33,9 +30,8 @@ RATE_LIMITED = (
 )
 SPAM_SUSPECTED = "We could not send your complaint. Please phone or email us instead."
 TOO_MANY_FILES = "You can attach up to {n} files."
+NO_CONTACT_ROUTE = "Enter an email address, a phone number or a postal address so we can reply"
 MAX_FILES = 5
-# A resident asking for an adjustment online has it reviewed a year later (Code 5.10).
-ONLINE_ADJUSTMENT_REVIEW_DAYS = 365
 
 
 @dataclass
@@ -43,8 +39,8 @@ class OnlineComplaint:
     """The answers to the public form's question pages."""
 
     full_name: str
-    email: str
     description: str
+    email: str = ""
     phone: str = ""
     address: str = ""
     is_customer: bool = True
@@ -61,7 +57,7 @@ class OnlineComplaint:
     def summary(self) -> str:
         lines = [
             f"Name: {self.full_name}",
-            f"Email: {self.email}",
+            f"Email: {self.email or '—'}",
             f"Phone: {self.phone or '—'}",
             f"Address: {self.address or '—'}",
             f"Customer of the landlord: {'yes' if self.is_customer else 'no'}",
@@ -77,7 +73,7 @@ class OnlineComplaint:
             f"Who they have spoken to: {self.spoken_to or '—'}",
             f"What they want to happen: {self.outcome_wanted or '—'}",
             f"Preferred contact: {self.contact_preference}",
-            "Adjustments: "
+            "Adjustments (stated, to confirm): "
             + (
                 ", ".join(Adjustment.Kind(k).label for k in self.adjustments)
                 + (f" – {self.adjustment_detail}" if self.adjustment_detail else "")
@@ -101,18 +97,16 @@ def submission_fingerprint(data: "OnlineComplaint") -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{who}|{words}".encode()).hexdigest()
 
 
-def sent_already(fingerprint: str) -> Complaint | None:
-    """The complaint made by the same submission minutes ago, if there is one."""
+def sent_already(fingerprint: str) -> IntakeItem | None:
+    """The message sent by the same submission minutes ago, if there is one."""
     since = timezone.now() - timedelta(minutes=FORM_DUPLICATE_WINDOW_MINUTES)
     earlier = (
-        FormSubmission.objects.filter(
-            fingerprint=fingerprint, at__gte=since, complaint__isnull=False
-        )
-        .select_related("complaint")
+        FormSubmission.objects.filter(fingerprint=fingerprint, at__gte=since, item__isnull=False)
+        .select_related("item")
         .order_by("-at")
         .first()
     )
-    return earlier.complaint if earlier else None
+    return earlier.item if earlier else None
 
 
 def rate_limited(key: str) -> bool:
@@ -120,21 +114,12 @@ def rate_limited(key: str) -> bool:
     return FormSubmission.objects.filter(client_key=key, at__gte=since).count() >= FORM_RATE_LIMIT
 
 
-def _resident_for(data: OnlineComplaint) -> tuple[Resident, bool]:
-    """The resident complained for, and whether they were already known."""
-    if not data.on_behalf:
-        matches = list(Resident.objects.filter(email__iexact=data.email.strip())[:2])
-        if len(matches) == 1:
-            return matches[0], True
-    resident = resident_add(
-        full_name=data.resident_name if data.on_behalf else data.full_name,
-        email="" if data.on_behalf else data.email,
-        phone="" if data.on_behalf else data.phone,
-        correspondence_address="" if data.on_behalf else data.address,
-        is_customer=data.is_customer,
-        actor=None,
-    )
-    return resident, False
+def stated_adjustments(data: OnlineComplaint) -> list[str]:
+    """What the sender asked for, to be confirmed by staff before any letter uses it."""
+    kinds = [k for k in data.adjustments if k in Adjustment.Kind.values]
+    if data.contact_preference in {"phone", "letter"} and not data.on_behalf:
+        kinds.append(Adjustment.Kind.PREFERRED_CHANNEL)
+    return kinds
 
 
 @transaction.atomic
@@ -144,8 +129,13 @@ def online_complaint_submit(
     files: list[UploadedFile],
     client_address: str,
     honeypot: str = "",
-) -> Complaint:
-    """A complaint from the public form, received today; the receipt goes through the outbox."""
+) -> IntakeItem:
+    """A message from the public form: an intake item received now, for a person to decide on.
+
+    Adjustments are recorded as stated, and a resident with the same email only suggested:
+    anyone can type a resident's email into the form, so nothing is applied to a resident's
+    record or letters until staff confirm. The receipt says the message is being looked at.
+    """
     if honeypot.strip():
         raise RuleBroken(SPAM_SUSPECTED, field="honeypot")
     key = client_key(client_address)
@@ -155,7 +145,7 @@ def online_complaint_submit(
     hold(f"public-form:address:{key}", f"public-form:submission:{fingerprint}")
     earlier = sent_already(fingerprint)
     if earlier is not None:
-        return earlier  # the same complaint again: no second complaint, no second receipt
+        return earlier  # the same message again: no second item, no second receipt
     if rate_limited(key):
         raise RuleBroken(RATE_LIMITED, field="rate_limit")
     if len(files) > MAX_FILES:
@@ -166,66 +156,40 @@ def online_complaint_submit(
         raise InvalidInput(
             "Enter the name of the person you are complaining for.", field="resident_name"
         )
+    if not (data.email.strip() or data.phone.strip() or data.address.strip()):
+        raise InvalidInput(NO_CONTACT_ROUTE, field="email")
 
-    resident, _known = _resident_for(data)
-    result = complaint_services.complaint_receive(
-        resident=resident,
-        channel=Channel.ONLINE_FORM,
-        received_on=timezone.localdate(),
-        description=data.description,
-        issue_started_on=data.issue_started_on,
-        spoken_to=data.spoken_to,
-        outcome_wanted=data.outcome_wanted,
-        actor=None,
-        actor_label=ONLINE_FORM_ACTOR_LABEL,
-    )
-    complaint = result.complaint
-    # The original complaint, word for word, with its documents (Code 5.12).
-    complaint_services.correspondence_add(
-        complaint=complaint,
-        direction=Direction.INCOMING,
-        channel=Channel.ONLINE_FORM,
-        counterpart=data.full_name.strip(),
+    incoming = []
+    for upload in files:
+        upload.seek(0)
+        incoming.append(IncomingFile(name=upload.name or "document", content=upload.read()))
+    item = item_receive(
+        channel=IntakeChannel.ONLINE_FORM,
+        received_at=now(),
         subject="Online complaint form",
-        body=data.summary(),
-        files=files,
-        actor=None,
-        actor_label=ONLINE_FORM_ACTOR_LABEL,
+        body=data.description,
+        sender_name=data.full_name,
+        sender_email=data.email,
+        sender_phone=data.phone,
+        sender_address=data.address,
+        answers={
+            "summary": data.summary(),
+            "is_customer": data.is_customer,
+            "on_behalf": data.on_behalf,
+            "resident_name": data.resident_name,
+            "relationship": data.relationship,
+            "issue_started_on": data.issue_started_on.isoformat() if data.issue_started_on else "",
+            "spoken_to": data.spoken_to,
+            "outcome_wanted": data.outcome_wanted,
+            "contact_preference": data.contact_preference,
+            "adjustment_detail": data.adjustment_detail,
+        },
+        stated_adjustments=stated_adjustments(data),
+        # Someone complaining for another person is not that person: no match suggested.
+        suggested_resident=None,
+        match_by_email=not data.on_behalf,
+        files=incoming,
     )
-    if data.on_behalf:
-        # Recorded but not authorised: staff ask for the authorisation form (policy 5.4).
-        people_services.representative_add(
-            resident=resident,
-            full_name=data.full_name,
-            relationship=data.relationship
-            if data.relationship in Representative.Relationship.values
-            else Representative.Relationship.OTHER,
-            email=data.email,
-            phone=data.phone,
-            postal_address=data.address,
-            scope=Representative.Scope.ONE_COMPLAINT,
-            complaint=complaint,
-            actor=None,
-        )
-    review_on = timezone.localdate() + timedelta(days=ONLINE_ADJUSTMENT_REVIEW_DAYS)
-    for kind in data.adjustments:
-        people_services.adjustment_add(
-            resident=resident,
-            kind=kind,
-            detail=data.adjustment_detail,
-            consent_given=True,  # asked for by the resident on the form, which says it is kept
-            review_on=review_on,
-            actor=None,
-        )
-    if data.contact_preference in {"phone", "letter"} and not data.on_behalf:
-        people_services.adjustment_add(
-            resident=resident,
-            kind=Adjustment.Kind.PREFERRED_CHANNEL,
-            detail=f"Prefers contact by {data.contact_preference}",
-            consent_given=True,
-            review_on=review_on,
-            actor=None,
-        )
-    FormSubmission.objects.create(client_key=key, fingerprint=fingerprint, complaint=complaint)
-    send_receipt(complaint, to=data.email.strip(), name=data.full_name.strip())
-    return complaint
+    FormSubmission.objects.create(client_key=key, fingerprint=fingerprint, item=item)
+    send_looking_at_it(item, to=data.email.strip(), name=data.full_name.strip())
+    return item

@@ -4,7 +4,7 @@ complain (Code 1.6) — a follow-up task tracked to done."""
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -18,8 +18,10 @@ from putright.intake.constants import (
     SURVEY_DISSATISFIED_AT_OR_BELOW,
     SURVEY_FOLLOW_UP_WORKING_DAYS,
     FollowUpStatus,
+    IntakeChannel,
 )
 from putright.intake.models import FollowUpTask, SurveyResponse
+from putright.intake.services.items import item_receive
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days
 
@@ -158,6 +160,19 @@ def survey_import_csv(*, text: str, survey: str, actor: Any) -> SurveyImportResu
         if dissatisfied:
             FollowUpTask.objects.create(survey_response=response, due_on=due_on)
             result.follow_ups += 1
+            if row.comment.strip():
+                # A dissatisfied comment may be a complaint (Code 1.6): a person decides.
+                item_receive(
+                    channel=IntakeChannel.SURVEY,
+                    received_at=timezone.make_aware(datetime.combine(row.responded_on, time(12))),
+                    body=row.comment,
+                    subject=f"Survey {survey}: {row.score}/5",
+                    sender_name=row.name,
+                    sender_email=row.email,
+                    suggested_resident=response.resident,
+                    survey_response=response,
+                    actor=actor,
+                )
     return result
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from putright.complaints.models import Complaint
+from putright.intake.models import IntakeItem
 from putright.web.tests.browser import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,8 +25,14 @@ def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendl
     screenshot(page, "complain-about-you-error")
 
     page.fill("#id_full_name", "Amira Khan")
-    page.fill("#id_email", "amira.khan@example.org")
     page.check("#id_is_customer")  # the first option, "Yes"
+    page.click("button:has-text('Continue')")
+    # No email, phone or address: one error, on the email field, linked from the summary.
+    assert page.title().startswith("Error:")
+    assert "so we can reply" in page.locator("#id_email-error").inner_text()
+    assert_accessible(page)
+    # A postal address is enough (issue 17): no email needed.
+    page.fill("#id_address", "Flat 4, 10 Mill Lane, Exampleton EX1 2AB")
     assert_accessible(page)
     page.click("button:has-text('Continue')")
 
@@ -50,6 +57,9 @@ def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendl
     page.click("button:has-text('Continue')")
 
     assert page.locator("h1").inner_text() == "Check your answers before sending your complaint"
+    answers = page.locator(".govuk-summary-list").inner_text()
+    assert "Flat 4, 10 Mill Lane" in answers
+    assert "Large print" in answers
     assert_accessible(page)
     screenshot(page, "complain-check")
     photo = tmp_path / "lift.pdf"
@@ -57,10 +67,12 @@ def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendl
     page.set_input_files("#files", str(photo))
     page.click("button:has-text('Send complaint')")
 
-    page.wait_for_selector("h1:has-text('Complaint sent')")
-    complaint = Complaint.objects.get()
-    assert complaint.reference in page.locator(".govuk-panel").inner_text()
-    assert complaint.attachments.get().original_name == "lift.pdf"
+    page.wait_for_selector("h1:has-text('Message sent')")
+    item = IntakeItem.objects.get()
+    assert item.reference in page.locator(".govuk-panel").inner_text()
+    assert item.attachments.get().original_name == "lift.pdf"
+    assert item.sender_address == "Flat 4, 10 Mill Lane, Exampleton EX1 2AB"
+    assert Complaint.objects.count() == 0  # a person decides
     assert_accessible(page)
     screenshot(page, "complain-confirmation")
 

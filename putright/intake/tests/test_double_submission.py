@@ -1,12 +1,12 @@
-"""The public form sent twice makes one complaint; the hourly limit holds under a burst."""
+"""The public form sent twice makes one intake item; the hourly limit holds under a burst."""
 
 import pytest
 from django.core import mail
 from django.test import Client
 
-from putright.complaints.models import Complaint
 from putright.complaints.tests.test_concurrency import at_once, on_postgresql
 from putright.intake.constants import FORM_DUPLICATE_WINDOW_MINUTES, FORM_RATE_LIMIT
+from putright.intake.models import IntakeItem
 from putright.intake.services import online
 from putright.intake.tests.test_online_form import ANSWERS, answer_all, answers_about
 
@@ -29,10 +29,10 @@ def test_the_same_complaint_sent_twice_is_one_complaint_with_one_receipt(
         assert first.post(CHECK).status_code == 302
         assert again.post(CHECK).status_code == 302
 
-    complaint = Complaint.objects.get()
+    item = IntakeItem.objects.get()
     for client in (first, again):
         page = client.get("/complain/complaint-sent/").content.decode()
-        assert complaint.reference in page
+        assert item.reference in page
     assert len(mail.outbox) == 1
 
 
@@ -43,7 +43,7 @@ def test_the_same_words_sent_again_after_the_window_are_a_new_complaint(monday, 
 
     answered().post(CHECK)
 
-    assert Complaint.objects.count() == 2
+    assert IntakeItem.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_spacing_and_case_do_not_make_a_different_complaint(monday):
 
     answered(shouted).post(CHECK)
 
-    assert Complaint.objects.count() == 1
+    assert IntakeItem.objects.count() == 1
 
 
 @on_postgresql
@@ -66,7 +66,7 @@ def test_two_submissions_of_one_form_at_the_same_instant_make_one_complaint(mond
         responses = at_once(*(lambda c=c: c.post(CHECK) for c in clients))
 
         assert [r.status_code for r in responses] == [302, 302]
-        assert Complaint.objects.count() == attempt + 1
+        assert IntakeItem.objects.count() == attempt + 1
 
 
 @on_postgresql
@@ -79,5 +79,5 @@ def test_a_burst_from_one_address_gets_no_more_than_the_hourly_limit(monday):
     assert sorted(r.status_code for r in responses) == [302] * FORM_RATE_LIMIT + [429] * (
         10 - FORM_RATE_LIMIT
     )
-    assert Complaint.objects.count() == FORM_RATE_LIMIT
+    assert IntakeItem.objects.count() == FORM_RATE_LIMIT
     assert online.rate_limited(online.client_key("127.0.0.1"))

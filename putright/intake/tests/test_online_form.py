@@ -7,8 +7,8 @@ from django.test import Client
 
 from putright.complaints.models import Attachment, Complaint, Correspondence
 from putright.intake.constants import FORM_RATE_LIMIT
-from putright.intake.models import FormSubmission
-from putright.intake.services import online
+from putright.intake.models import FormSubmission, IntakeItem
+from putright.intake.services import items, online
 from putright.people.models import Adjustment, Representative, Resident
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_the_start_page_explains_the_process_timescales_and_the_ombudsman(client
     assert "You do not have to give a reason" in page
 
 
-def test_a_resident_complains_online_and_gets_a_reference_by_email(
+def test_a_message_sent_online_waits_in_the_inbox_and_the_receipt_says_it_is_being_looked_at(
     client, monday, django_capture_on_commit_callbacks
 ):
     answer_all(client)
@@ -68,46 +68,88 @@ def test_a_resident_complains_online_and_gets_a_reference_by_email(
     assert response.status_code == 302
     assert response["Location"] == "/complain/complaint-sent/"
 
-    complaint = Complaint.objects.get()
-    assert complaint.channel == "online_form"
-    assert complaint.received_on == monday
-    assert complaint.description.startswith("The lift")
-    assert str(complaint.issue_started_on) == "2026-02-09"
-    assert complaint.outcome_wanted == "Fix the lift and tell us when."
-    assert complaint.resident.full_name == "Amira Khan"
-    # The original complaint is kept word for word, with its document (Code 5.12).
-    original = Correspondence.objects.get(complaint=complaint, direction="in")
-    assert "Who they have spoken to: The repairs line" in original.body
-    assert Attachment.objects.get().original_name == "photo.pdf"
-    assert complaint.events.get(code="complaint.received").actor_label == "Online complaint form"
-    # The adjustment asked for and the preferred channel are recorded for every letter.
-    kinds = set(Adjustment.objects.values_list("kind", flat=True))
-    assert kinds == {"large_print", "preferred_channel"}
+    item = IntakeItem.objects.get()
+    assert item.channel == "online_form"
+    assert item.body.startswith("The lift")
+    assert [a.original_name for a in item.attachments.all()] == ["photo.pdf"]
+    # Not a complaint until a person decides; nothing applied to anyone's record.
+    assert Complaint.objects.count() == 0
+    assert Adjustment.objects.count() == 0
+    assert item.stated_adjustments == ["large_print", "preferred_channel"]
 
     confirmation = client.get("/complain/complaint-sent/").content.decode()
-    assert complaint.reference in confirmation
+    assert item.reference in confirmation
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["amira.khan@example.org"]
-    assert complaint.reference in email.subject
-    assert "0300 111 3000" in email.body
-    assert "you do not need to give a reason" in email.body
-    # The receipt went through the outbox and is filed in the case record (Code 5.12).
-    filed = Correspondence.objects.get(complaint=complaint, direction="out")
-    assert filed.subject == email.subject
-    assert filed.body.strip() == email.body.strip()
+    assert item.reference in email.subject
+    assert "looking at it" in email.body
+    assert "logged your complaint" not in email.body
 
 
-def test_a_known_resident_complaining_online_is_matched_by_email(client, monday, rosa):
-    answers = {**ANSWERS, "about-you": {**ANSWERS["about-you"], "email": "ROSA.BELL@example.org"}}
+def sent_online(client, answers=ANSWERS) -> IntakeItem:
     answer_all(client, answers)
-    client.post("/complain/check-your-answers/")
-    assert Complaint.objects.get().resident == rosa
+    assert client.post("/complain/check-your-answers/").status_code == 302
+    return IntakeItem.objects.latest("id")
+
+
+def test_a_handler_decides_it_is_a_complaint_received_the_day_it_was_sent(
+    client, monday, handler, time_machine, django_capture_on_commit_callbacks
+):
+    item = sent_online(client)
+    time_machine.shift(3 * 24 * 3600)  # decided on Thursday
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = items.item_decide_complaint(item=item, actor=handler)
+    assert complaint.channel == "online_form"
+    assert complaint.received_on == monday  # the Code's clock: when we got it
+    assert str(complaint.issue_started_on) == "2026-02-09"
+    assert complaint.outcome_wanted == "Fix the lift and tell us when."
+    assert complaint.resident.full_name == "Amira Khan"
+    original = Correspondence.objects.get(complaint=complaint, direction="in")
+    assert "Who they have spoken to: The repairs line" in original.body
+    item.refresh_from_db()
+    assert (item.decision, item.decided_by, item.complaint) == ("complaint", handler, complaint)
+    # Stated adjustments wait for staff to confirm them.
+    assert Adjustment.objects.count() == 0
+    # Only now is the sender told their complaint is logged, with its reference, and the
+    # receipt is filed in the case record (Code 5.12).
+    assert complaint.reference in mail.outbox[-1].subject
+    filed = Correspondence.objects.get(complaint=complaint, direction="out")
+    assert filed.subject == mail.outbox[-1].subject
+
+
+def test_stated_adjustments_are_applied_only_when_staff_confirm_them(client, monday, handler):
+    item = sent_online(client)
+    items.item_decide_complaint(item=item, actor=handler, confirm_adjustments=True)
+    kinds = set(Adjustment.objects.values_list("kind", flat=True))
+    assert kinds == {"large_print", "preferred_channel"}
+
+
+def test_a_form_from_a_residents_email_is_matched_for_staff_to_confirm_never_attached(
+    client, monday, rosa, handler
+):
+    answers = {**ANSWERS, "about-you": {**ANSWERS["about-you"], "email": "ROSA.BELL@example.org"}}
+    item = sent_online(client, answers)
+    assert item.suggested_resident == rosa
+    # Anyone can type Rosa's email: nothing lands on her record yet.
+    assert not rosa.adjustments.exists()
+    assert Complaint.objects.count() == 0
+    # Unconfirmed, the complaint is the sender's own, on a new record.
+    complaint = items.item_decide_complaint(item=item, actor=handler)
+    assert complaint.resident != rosa
+    assert not rosa.adjustments.exists()
+
+
+def test_a_confirmed_match_files_the_complaint_for_the_resident(client, monday, rosa, handler):
+    answers = {**ANSWERS, "about-you": {**ANSWERS["about-you"], "email": "rosa.bell@example.org"}}
+    item = sent_online(client, answers)
+    complaint = items.item_decide_complaint(item=item, actor=handler, confirm_match=True)
+    assert complaint.resident == rosa
     assert Resident.objects.count() == 1
 
 
 def test_someone_complaining_for_another_person_is_recorded_as_an_unauthorised_representative(
-    client, monday
+    client, monday, handler
 ):
     answers = {
         **ANSWERS,
@@ -117,9 +159,7 @@ def test_someone_complaining_for_another_person_is_recorded_as_an_unauthorised_r
             "relationship": "relative",
         },
     }
-    answer_all(client, answers)
-    client.post("/complain/check-your-answers/")
-    complaint = Complaint.objects.get()
+    complaint = items.item_decide_complaint(item=sent_online(client, answers), actor=handler)
     assert complaint.resident.full_name == "Joan Khan"
     rep = Representative.objects.get()
     assert (rep.full_name, rep.email, rep.complaint) == (
@@ -130,11 +170,59 @@ def test_someone_complaining_for_another_person_is_recorded_as_an_unauthorised_r
     assert not rep.form_received  # staff ask for the authorisation form (policy 5.4)
 
 
-def test_a_non_customer_can_complain_and_is_flagged(client, monday):
+def test_a_non_customer_can_complain_and_is_flagged(client, monday, handler):
     answers = {**ANSWERS, "about-you": {**ANSWERS["about-you"], "is_customer": "no"}}
+    complaint = items.item_decide_complaint(item=sent_online(client, answers), actor=handler)
+    assert complaint.resident.is_customer is False
+
+
+@pytest.mark.parametrize(
+    ("route", "value"),
+    [("phone", "07700 900123"), ("address", "Flat 4, 10 Mill Lane, Exampleton EX1 2AB")],
+)
+def test_the_form_works_with_a_phone_number_or_a_postal_address_instead_of_an_email(
+    client, monday, route, value
+):
+    about = {"full_name": "Amira Khan", "is_customer": "yes", route: value}
+    item = sent_online(client, {**ANSWERS, "about-you": about})
+    assert item.sender_email == ""
+    assert getattr(item, f"sender_{route}") == value
+    assert mail.outbox == []  # nowhere to email a receipt
+
+
+def test_the_form_needs_at_least_one_way_to_reply(client, monday):
+    about = {"full_name": "Amira Khan", "is_customer": "yes"}
+    response = client.post("/complain/about-you/", about)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count(online.NO_CONTACT_ROUTE) == 2  # in the summary and by the email field
+    assert 'href="#id_email"' in page
+
+
+def test_check_your_answers_shows_every_answer_including_the_address(client, monday):
+    answers = {
+        **ANSWERS,
+        "someone-else": {"on_behalf": "yes", "resident_name": "Joan Khan", "relationship": "mp"},
+        "contact": {**ANSWERS["contact"], "adjustment_detail": "Size 18 font"},
+    }
     answer_all(client, answers)
-    client.post("/complain/check-your-answers/")
-    assert Complaint.objects.get().resident.is_customer is False
+    page = client.get("/complain/check-your-answers/").content.decode()
+    for shown in (
+        "Amira Khan",
+        "amira.khan@example.org",
+        "07700 900123",
+        "Flat 4, 10 Mill Lane, Exampleton EX1 2AB",
+        "Joan Khan",
+        "Member of Parliament",
+        "The lift in our block",
+        "9 February 2026",
+        "The repairs line on 10 February.",
+        "Fix the lift and tell us when.",
+        "Phone",
+        "Large print",
+        "Size 18 font",
+    ):
+        assert shown in page, shown
 
 
 @pytest.mark.parametrize(
@@ -228,7 +316,7 @@ def test_the_rate_limit_stops_a_flood_from_one_address(client, monday):
     response = client.post("/complain/check-your-answers/")
     assert response.status_code == 429
     assert online.RATE_LIMITED in response.content.decode()
-    assert Complaint.objects.count() == FORM_RATE_LIMIT
+    assert IntakeItem.objects.count() == FORM_RATE_LIMIT
     # Another address is not affected.
     other = Client(REMOTE_ADDR="203.0.113.9")
     answer_all(other)
@@ -310,7 +398,7 @@ def mail_server_at(settings, port: int) -> None:
     }
 
 
-def test_with_the_mail_server_down_the_form_still_answers_and_the_complaint_is_made_once(
+def test_with_the_mail_server_down_the_form_still_answers_and_the_message_is_kept_once(
     client, monday, settings, django_capture_on_commit_callbacks
 ):
     from putright.letters.constants import OutboxStatus
@@ -325,8 +413,8 @@ def test_with_the_mail_server_down_the_form_still_answers_and_the_complaint_is_m
         response = client.post("/complain/check-your-answers/")
     assert response.status_code == 302
     assert response["Location"] == "/complain/complaint-sent/"
-    complaint = Complaint.objects.get()
-    receipt = OutboxItem.objects.get(letter__key=f"receipt:complaint:{complaint.pk}")
+    item = IntakeItem.objects.get()
+    receipt = OutboxItem.objects.get(letter__key=f"receipt:intake:{item.pk}")
     assert receipt.status == OutboxStatus.RETRYING
     assert "Connection refused" in receipt.last_error or "111" in receipt.last_error
 
@@ -357,8 +445,8 @@ def test_a_slow_mail_server_never_holds_up_the_form_the_receipt_waits_in_the_que
         took = time.monotonic() - started
     assert response.status_code == 302
     assert took < 3  # the mail server's timeout: it was never waited for
-    complaint = Complaint.objects.get()
-    receipt = OutboxItem.objects.get(letter__key=f"receipt:complaint:{complaint.pk}")
+    item = IntakeItem.objects.get()
+    receipt = OutboxItem.objects.get(letter__key=f"receipt:intake:{item.pk}")
     assert (receipt.status, receipt.attempts) == (OutboxStatus.PENDING, 0)
     (job,) = DBTaskResult.objects.filter(task_path="putright.letters.tasks.deliver_letter")
     assert job.args_kwargs["args"] == [receipt.pk]

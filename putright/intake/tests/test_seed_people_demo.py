@@ -6,7 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from putright.intake.models import FollowUpTask, InboundEmail, ServiceRequest, SurveyResponse
+from putright.intake.models import (
+    FollowUpTask,
+    InboundEmail,
+    IntakeItem,
+    ServiceRequest,
+    SurveyResponse,
+)
 from putright.people.models import Adjustment, ContactRestriction, Representative, Vulnerability
 
 
@@ -38,10 +44,15 @@ def test_the_demo_has_every_kind_of_people_and_intake_record(demo):
     assert SurveyResponse.objects.count() == 30
     assert FollowUpTask.objects.filter(status="done").count() == 3
     assert set(InboundEmail.objects.values_list("status", flat=True)) == {
-        "new_complaint",
+        "item",
         "quarantined",
         "added_to_case",
     }
+    # The intake inbox has something from every kind of channel, and a decision made.
+    channels = set(IntakeItem.objects.values_list("channel", flat=True))
+    assert {"email", "phone", "social_media", "in_person", "survey"} <= channels
+    assert IntakeItem.objects.filter(decision="spam").count() == 1
+    assert IntakeItem.objects.filter(decision="", suggested_label="complaint").exists()
     assert "Resident portal: go to /portal/" in demo
 
 

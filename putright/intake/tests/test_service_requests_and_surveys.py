@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from putright.complaints.models import Complaint
 from putright.core.errors import InvalidInput
 from putright.intake.constants import FollowUpStatus, ServiceRequestStatus
-from putright.intake.models import FollowUpTask, ServiceRequest, SurveyResponse
+from putright.intake.models import FollowUpTask, IntakeItem, ServiceRequest, SurveyResponse
 from putright.intake.services import service_requests as sr
 from putright.intake.services import surveys
 
@@ -145,6 +145,14 @@ def test_dissatisfied_survey_answers_get_a_follow_up_to_tell_them_how_to_complai
     assert tasks[0].survey_response.resident == rosa
     assert tasks[0].due_on == date(2026, 3, 9)  # 5 working days
     assert all(t.status == FollowUpStatus.OPEN for t in tasks)
+    # Each dissatisfied comment is in the intake inbox for a person to decide on.
+    items = IntakeItem.objects.order_by("survey_response__response_id")
+    assert [(i.channel, i.body, i.survey_response.response_id) for i in items] == [
+        ("survey", "Nobody came to fix the door", "R1"),
+        ("survey", "Slow", "R3"),
+    ]
+    assert items[0].suggested_resident == rosa
+    assert str(items[0].received_at.date()) == "2026-02-20"
 
 
 def test_a_follow_up_is_tracked_to_done(monday, rosa, handler):

@@ -11,6 +11,7 @@ from django.test import Client
 from putright.complaints import services as complaint_services
 from putright.complaints.models import Correspondence
 from putright.complaints.tests.stories import snapshot
+from putright.intake.models import IntakeItem
 from putright.portal import services
 from putright.portal.models import SignInLink
 
@@ -212,6 +213,13 @@ def test_a_resident_adds_information_with_a_document(client, rosas_complaint, si
     event = rosas_complaint.events.get(code="correspondence.received")
     assert event.actor is None
     assert event.actor_label == "Rosa Bell (resident, resident portal)"
+    # The portal message is in the intake inbox too, already filed on the resident's own case.
+    message = IntakeItem.objects.get()
+    assert (message.channel, message.decision, message.complaint) == (
+        "portal",
+        "added_to_case",
+        rosas_complaint,
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from putright.imports.models import ImportBatch
 from putright.intake.constants import InboundStatus
 from putright.intake.models import InboundEmail
+from putright.intake.services import items
 from putright.people.factories import ResidentFactory
 from putright.people.models import Resident
 from putright.privacy.constants import AuditKind
@@ -78,6 +79,28 @@ def test_unmatched_mail_is_removed_after_its_retention_period(
         "PUTRIGHT_RETAIN_UNMATCHED_INTAKE_DAYS=180",
         1,
     )
+
+
+def test_intake_items_never_part_of_a_case_are_removed_after_the_retention_period(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.PUTRIGHT_RETAIN_UNMATCHED_INTAKE_DAYS = 180
+    old, recent = (
+        items.item_receive(
+            channel="email",
+            received_at=_at(TODAY - timedelta(days=days)),
+            body="My neighbour is noisy.",
+            sender_name="Pat Jones",
+            sender_email="pat@example.org",
+        )
+        for days in (181, 179)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_apply(today=TODAY, actor=None)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.sender_name, old.sender_email, old.body) == (REMOVED, "", REMOVED)
+    assert (recent.sender_name, recent.body) == ("Pat Jones", "My neighbour is noisy.")
 
 
 def test_uploaded_import_files_are_removed_after_their_retention_period(db, settings):

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.core.clock import now as clock_now
 from putright.hazards.constants import AssessmentChoice
 from putright.hazards.models import HazardReport
-from putright.rules.calendar import WorkingCalendar
+from putright.rules.calendar import CalendarHistory
 from putright.rules.hazards import (
     CLOCK_LABELS,
     FURTHER_WORK_BEGIN_LIMIT,
@@ -54,14 +54,16 @@ def clocks_for(
     report: HazardReport,
     *,
     now: datetime | None = None,
-    calendar: WorkingCalendar | None = None,
+    history: CalendarHistory | None = None,
 ) -> tuple[Clock, ...]:
+    """The report's clocks now, each counted with the landlord's calendar as it stood when
+    its result settled (``landlord_history``, the one calendar rule of the Code's clocks)."""
     moment = timezone.localtime(now or clock_now())
     return clocks(
         facts_of(report),
         now=moment,
         today=moment.date(),
-        calendar=calendar or landlord_calendar(),
+        history=history or landlord_history(),
     )
 
 
@@ -95,10 +97,10 @@ def report_detail(pk: int) -> HazardReport:
 
 def hazard_list(*, show: str = "open") -> list[ReportRow]:
     """Reports with their clocks; "open" = any clock still running, overdue first."""
-    calendar = landlord_calendar()
+    history = landlord_history()
     now = clock_now()
     qs = reports().exclude(assessment=AssessmentChoice.NOT)
-    rows = [ReportRow(r, clocks_for(r, now=now, calendar=calendar)) for r in qs[:500]]
+    rows = [ReportRow(r, clocks_for(r, now=now, history=history)) for r in qs[:500]]
     if show == "open":
         rows = [row for row in rows if row.open_clocks]
     elif show == "overdue":
@@ -108,9 +110,9 @@ def hazard_list(*, show: str = "open") -> list[ReportRow]:
 
 
 def complaint_rows(complaint_id: int) -> list[ReportRow]:
-    calendar = landlord_calendar()
+    history = landlord_history()
     return [
-        ReportRow(r, clocks_for(r, calendar=calendar))
+        ReportRow(r, clocks_for(r, history=history))
         for r in HazardReport.objects.filter(complaint_id=complaint_id)
     ]
 
@@ -202,7 +204,7 @@ def compliance(
     """Each clock's met / missed / open (of which overdue) / stopped counts for reports the
     landlord became aware of between `start` and `end` (local dates, inclusive); with `clock`
     and `bucket`, also the reports in that cell (the drill-down)."""
-    calendar = landlord_calendar()
+    history = landlord_history()
     now = clock_now()
     rows = {key: ComplianceRow(key, label) for key, label in CLOCK_LABELS.items()}
     drill: list[tuple[HazardReport, Clock]] = []
@@ -213,7 +215,7 @@ def compliance(
         .order_by("aware_at", "id")
     )
     for report in qs:
-        for c in clocks_for(report, now=now, calendar=calendar):
+        for c in clocks_for(report, now=now, history=history):
             name = BUCKETS.get(c.status)
             if name is None:
                 continue

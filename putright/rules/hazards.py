@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from putright.rules.calendar import WorkingCalendar, add_working_days, working_days_between
+from putright.rules.calendar import CalendarHistory, add_working_days, working_days_between
 
 __all__ = [
     "CLOCK_LABELS",
@@ -325,16 +325,30 @@ def _days(value: int, unit: str = "working day") -> str:
     return f"1 {unit}" if value == 1 else f"{value} {unit}s"
 
 
+def _settled_on(done_on: date | None, stop: datetime | None, today: date) -> date:
+    """The day a clock's result settled: done, stopped, or (still running) today. One rule
+    with the Code's clocks (``rules.clocks``): a due date is counted with the landlord's
+    calendar as it stood that day, so a closure decided later never moves a settled clock."""
+    if done_on is not None:
+        return done_on
+    if stop is not None:
+        return min(stop.date(), today)
+    return today
+
+
 def _day_clock(
     key: ClockKey,
     *,
-    due_on: date,
+    starts: date,
+    limit: int,
     done_on: date | None,
     stop: datetime | None,
     today: date,
-    calendar: WorkingCalendar,
+    history: CalendarHistory,
 ) -> Clock:
     label = CLOCK_LABELS[key]
+    calendar = history.as_of(_settled_on(done_on, stop, today))
+    due_on = add_working_days(starts, limit, calendar=calendar)
     if done_on is not None:
         met = done_on <= due_on
         status = ClockStatus.MET if met else ClockStatus.MISSED
@@ -344,7 +358,7 @@ def _day_clock(
         return Clock(
             key, label, ClockStatus.STOPPED, None, due_on, None, None, None, _STOPPED_WORDS
         )
-    left = working_days_between(today, due_on, calendar=calendar)
+    left = working_days_between(today, due_on, calendar=history.as_of(today))
     if today > due_on:
         words = f"Overdue by {_days(-left)}."
         return Clock(key, label, ClockStatus.OVERDUE, None, due_on, None, None, left, words)
@@ -358,12 +372,14 @@ def _waiting(key: ClockKey, words: str) -> Clock:
 
 
 def clocks(
-    facts: HazardFacts, *, now: datetime, today: date, calendar: WorkingCalendar
+    facts: HazardFacts, *, now: datetime, today: date, history: CalendarHistory
 ) -> tuple[Clock, ...]:
     """Every clock that applies to the report, in the order the duties arise.
 
     `now` is aware; `today` is the local date of `now` (passed in so the rules never guess the
-    time zone). An assessment of "not" a hazard runs no clocks.
+    time zone). `history` is the landlord's calendar in time: each working-day clock counts
+    with the calendar as it stood on the day its result settled (see ``_settled_on``). An
+    assessment of "not" a hazard runs no clocks.
     """
     stop = _stopped_at(facts)
     concluded = facts.investigation_concluded_at
@@ -398,11 +414,12 @@ def clocks(
     result.append(
         _day_clock(
             ClockKey.INVESTIGATION,
-            due_on=add_working_days(aware_on, SIGNIFICANT_INVESTIGATION_LIMIT, calendar=calendar),
+            starts=aware_on,
+            limit=SIGNIFICANT_INVESTIGATION_LIMIT,
             done_on=concluded.date() if concluded else None,
             stop=None,
             today=today,
-            calendar=calendar,
+            history=history,
         )
     )
     if concluded is None:
@@ -412,11 +429,12 @@ def clocks(
     result.append(
         _day_clock(
             ClockKey.SUMMARY,
-            due_on=add_working_days(concluded_on, SUMMARY_LIMIT, calendar=calendar),
+            starts=concluded_on,
+            limit=SUMMARY_LIMIT,
             done_on=facts.summary_sent_on,
             stop=None,
             today=today,
-            calendar=calendar,
+            history=history,
         )
     )
     if not facts.hazard_found:
@@ -424,22 +442,24 @@ def clocks(
     result.append(
         _day_clock(
             ClockKey.SAFETY_WORK,
-            due_on=add_working_days(concluded_on, SAFETY_WORK_LIMIT, calendar=calendar),
+            starts=concluded_on,
+            limit=SAFETY_WORK_LIMIT,
             done_on=facts.safety_work_done_at.date() if facts.safety_work_done_at else None,
             stop=stop,
             today=today,
-            calendar=calendar,
+            history=history,
         )
     )
     if facts.further_work_needed:
         result.append(
             _day_clock(
                 ClockKey.FURTHER_WORK_BEGIN,
-                due_on=add_working_days(concluded_on, FURTHER_WORK_BEGIN_LIMIT, calendar=calendar),
+                starts=concluded_on,
+                limit=FURTHER_WORK_BEGIN_LIMIT,
                 done_on=facts.further_work_begun_on,
                 stop=stop,
                 today=today,
-                calendar=calendar,
+                history=history,
             )
         )
         start_due = concluded_on + timedelta(weeks=FURTHER_WORK_START_WEEKS)

@@ -96,6 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         extended=bool(data.get("extended")),
         vulnerable=bool(data.get("vulnerable")),
         search=data.get("q") or "",
+        extra=form.extra_values(),
     )
     on = today()
     ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
@@ -479,5 +480,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for n in (1, 2)
             ],
             "queue_url": reverse("complaints:queue"),
+            "panels": hooks.dashboard_panels(request),
         },
     )

@@ -24,7 +24,7 @@ from putright.hazards.constants import (
     StopReason,
 )
 from putright.hazards.models import HazardReport, HazardStep
-from putright.hazards.selectors import due_summary
+from putright.hazards.selectors import due_summary, next_due_at
 from putright.people.models import Resident
 from putright.rules.hazards import get_hazard
 
@@ -86,6 +86,8 @@ def _record(
         data=data,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    report.next_due_at = next_due_at(report)
+    report.save(update_fields=["next_due_at"])
     if report.complaint_id:
         record_event(
             report.complaint,

@@ -29,7 +29,7 @@ COMPLAINT_NOT_FOUND = "No complaint has that reference."
 @require_http_methods(["GET"])
 def hazard_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
-    if show not in {"open", "overdue", "all"}:
+    if show not in {"open", "due", "overdue", "all"}:
         show = "open"
     rows = selectors.hazard_list(show=show)
     return render(

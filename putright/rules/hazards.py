@@ -23,6 +23,8 @@ from putright.rules.calendar import CalendarHistory, add_working_days, working_d
 
 __all__ = [
     "CLOCK_LABELS",
+    "DUE_SOON_HOURS",
+    "DUE_SOON_WORKING_DAYS",
     "EMERGENCY_HOURS",
     "FURTHER_WORK_BEGIN_LIMIT",
     "FURTHER_WORK_START_WEEKS",

@@ -89,3 +89,20 @@ def register_dashboard_panel(fn: DashboardPanel) -> DashboardPanel:
 
 def dashboard_panels(request: Any) -> list[str]:
     return [html for fn in list(_dashboard_panels) if (html := fn(request))]
+
+
+# A prompt another app shows when a complaint is logged or acknowledged (the hazards app asks
+# "is there a hazard?" about damp and mould): `fn(complaint, moment)` with moment "logged" or
+# "acknowledged" returns plain text, or "" for no prompt. A prompt, never a decision.
+CasePrompt = Callable[[Any, str], str]
+_case_prompts: list[CasePrompt] = []
+
+
+def register_case_prompt(fn: CasePrompt) -> CasePrompt:
+    if fn not in _case_prompts:
+        _case_prompts.append(fn)
+    return fn
+
+
+def case_prompts(complaint: Any, moment: str) -> list[str]:
+    return [text for fn in list(_case_prompts) if (text := fn(complaint, moment))]

@@ -313,6 +313,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                     form.add_service_error(exc)
                 else:
                     messages.success(request, message)
+                    if action == "acknowledge":
+                        for prompt in hooks.case_prompts(complaint, "acknowledged"):
+                            messages.warning(request, prompt)
                     return redirect(case_url)
     else:
         initial = {"item": request.GET.get("item")} if request.GET.get("item") else None
@@ -331,6 +334,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     }
     if action == "extend":
         context.update(_extension_limits(complaint))
+    if action == "acknowledge":
+        context["prompts"] = hooks.case_prompts(complaint, "acknowledged")
     template = getattr(form_class, "template", "complaints/action.html")
     if confirming:
         template = "complaints/confirm.html"
@@ -432,6 +437,8 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
                         "later than the 1 working day allowed (policy 5.1). The clock started "
                         "on the day it was received, so less time is left.",
                     )
+                for prompt in hooks.case_prompts(complaint, "logged"):
+                    messages.warning(request, prompt)
                 return redirect("complaints:case", reference=complaint.reference)
     else:
         form = LogComplaintForm(residents=residents)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from putright.complaints.hooks import (
     QueueFilter,
     register_case_panel,
+    register_case_prompt,
     register_dashboard_panel,
     register_queue_filter,
 )
@@ -28,6 +29,22 @@ _DAMP = re.compile(r"\b(damp|mould|mold|condensation|fungal)\b", re.IGNORECASE)
 def is_about_damp_or_mould(complaint) -> bool:
     category = getattr(complaint.category, "code", "") or ""
     return "damp" in category or "mould" in category or bool(_DAMP.search(complaint.description))
+
+
+HAZARD_PROMPT = (
+    "Is there a hazard? This complaint mentions damp or mould. If the home may have a "
+    "significant hazard, raise a hazard report from the case page: Awaab's Law gives 10 working "
+    "days to investigate (24 hours if it is an emergency), from when the landlord became aware."
+)
+
+
+@register_case_prompt
+def hazard_prompt(complaint, moment: str) -> str:
+    """Ask "is there a hazard?" when a damp and mould complaint is logged or acknowledged,
+    unless a hazard report is already linked to it."""
+    if not is_about_damp_or_mould(complaint) or complaint.hazard_reports.exists():
+        return ""
+    return HAZARD_PROMPT
 
 
 @register_case_panel

@@ -33,9 +33,7 @@ def _three_complaints(handler, other_handler_complaint=None):
     return mould, gas, noise
 
 
-def test_the_queue_filters_complaints_by_their_hazard_clocks(
-    client, monday, handler, time_machine
-):
+def test_the_queue_filters_complaints_by_their_hazard_clocks(client, monday, handler, time_machine):
     mould, gas, noise = _three_complaints(handler)
     client.force_login(handler)
     running = _queue(client, "open")
@@ -97,8 +95,14 @@ def test_the_dashboard_counts_hazard_clocks_due_and_overdue(
     page = client.get("/dashboard/").content.decode()
     assert "Hazard clocks (Awaab&#x27;s Law)" in page or "Hazard clocks (Awaab's Law)" in page
     figures = page[page.index('id="hazard-figures"') :]
-    assert '<span class="putright-stat">1</span> <a class="govuk-link" href="/hazards/?show=overdue">' in figures
-    assert '<span class="putright-stat">2</span> <a class="govuk-link" href="/hazards/?show=open">' in figures
+    assert (
+        '<span class="putright-stat">1</span> <a class="govuk-link" href="/hazards/?show=overdue">'
+        in figures
+    )
+    assert (
+        '<span class="putright-stat">2</span> <a class="govuk-link" href="/hazards/?show=open">'
+        in figures
+    )
     assert "On your cases: " in figures and ">0 overdue<" in figures
     # The handler of the gas complaint sees it on their own cases too.
     client.force_login(handler)

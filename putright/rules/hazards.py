@@ -1,13 +1,19 @@
 """Awaab's Law as data: the HHSRS hazards, the phases that bring them in, and the hazard clocks.
 
 Source: the Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025
-(made under section 10A of the Landlord and Tenant Act 1985), in force 27 October 2025, and the
-government's guidance for social landlords. PutRight could not reach legislation.gov.uk when this
-was written: the timescales below agree with the published summaries of the Regulations (GOV.UK
-guidance as summarised by the Housing Ombudsman's "guidance on complaints involving hazards" and
-practitioners' overviews), but the *regulation numbers* are not cited because they could not be
-checked against the text. Each ``source`` says "Regs 2025" plus the duty; verify before relying
-on it in a legal argument.
+(made under section 10A of the Landlord and Tenant Act 1985, inserted by section 42 of the
+Social Housing (Regulation) Act 2023), in force 27 October 2025, and the government's
+"Awaab's Law: guidance for social landlords" (GOV.UK, draft published 25 June 2025).
+
+What was checked, and against what (December 2026; see docs/provisions.md, "Awaab's Law"):
+the title, the commencement date, the timescales below, the emergency / significant
+definitions (every HHSRS hazard but crowding and space as an emergency; damp and mould as
+significant in phase 1), the stop conditions and the hazards announced for 2026 and 2027 agree
+across the government's draft guidance, the Housing Ombudsman's "guidance on complaints
+involving hazards" and several legal summaries of the Regulations. The *text* of the
+Regulations (legislation.gov.uk) could not be reached, so **regulation numbers are not cited**
+and the definition of "working day" used by the Regulations is not verified: each ``source``
+names the instrument and the duty. Verify before relying on a number in a legal argument.
 
 Like the Code profile, this is frozen data: widening the significant hazards is a new ``Phase``.
 No Django here; the calendar and "now" are passed in.
@@ -169,11 +175,15 @@ PHASES: tuple[Phase, ...] = (
                 "fire",
                 "electrical",
                 "domestic_hygiene",
+                "personal_hygiene",
                 "food_safety",
             }
         ),
         confirmed=False,
-        source="Government roadmap for Awaab's Law (announced, not verified)",
+        # The draft guidance (25 June 2025) lists for 2026: excess cold and heat; falls
+        # (baths, level surfaces, stairs, between levels); structural collapse and explosions;
+        # fire and electrical hazards; "domestic and personal hygiene and food safety".
+        source="Awaab's Law: draft guidance for social landlords, 25 June 2025 (announced)",
     ),
     Phase(
         # "2027: the remaining HHSRS hazards except crowding". Announced, verify.
@@ -182,7 +192,7 @@ PHASES: tuple[Phase, ...] = (
         emergency=_EMERGENCY,
         significant=_ALL_CODES - {"crowding_space"},
         confirmed=False,
-        source="Government roadmap for Awaab's Law (announced, not verified)",
+        source="Awaab's Law: draft guidance for social landlords, 25 June 2025 (announced)",
     ),
 )
 

@@ -231,3 +231,29 @@ def test_a_closure_decided_before_a_clock_settles_counts() -> None:
     }[ClockKey.SUMMARY]
     assert running.due_on == date(2026, 6, 10)
     assert running.words == "Due today."
+
+
+def test_the_2026_phase_lists_the_hazards_the_guidance_announced() -> None:
+    """The government's draft guidance (25 June 2025) for 2026: excess cold and heat, the four
+    falls, structural collapse and explosions, fire and electrical hazards, and domestic and
+    personal hygiene and food safety; 2027: every remaining hazard but crowding and space."""
+    phase_2026, phase_2027 = PHASES[1], PHASES[2]
+    assert phase_2026.significant == {
+        "damp_mould",
+        "excess_cold",
+        "excess_heat",
+        "falls_baths",
+        "falls_level",
+        "falls_stairs",
+        "falls_between_levels",
+        "structural_collapse",
+        "explosions",
+        "fire",
+        "electrical",
+        "domestic_hygiene",
+        "personal_hygiene",
+        "food_safety",
+    }
+    assert phase_2027.significant == {h.code for h in HAZARDS} - {"crowding_space"}
+    assert not phase_2026.confirmed
+    assert not phase_2027.confirmed

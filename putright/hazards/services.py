@@ -412,3 +412,19 @@ __all__ = [
     "hazard_safety_work_record",
     "hazard_summary_record",
 ]
+
+
+def hazard_next_due_refresh() -> int:
+    """Recount each running report's stored next due moment (a closure recorded or withdrawn
+    since its last step moves an open working-day clock); each report locked on its own, so a
+    step recorded meanwhile is never overwritten. Idempotent: returns how many changed."""
+    changed = 0
+    for pk in HazardReport.objects.filter(next_due_at__isnull=False).values_list("pk", flat=True):
+        with transaction.atomic():
+            report = HazardReport.objects.select_for_update().get(pk=pk)
+            moment = next_due_at(report)
+            if moment != report.next_due_at:
+                report.next_due_at = moment
+                report.save(update_fields=["next_due_at"])
+                changed += 1
+    return changed

@@ -1,5 +1,7 @@
 """Hazard clocks on the work queue (the "Hazard" filter) and on the dashboard."""
 
+from django.utils import timezone
+
 from putright.complaints.tests.stories import received, travel
 from putright.hazards.models import HazardReport
 from putright.hazards.tests.stories import london, raised
@@ -120,3 +122,20 @@ def test_the_hazard_list_shows_reports_due(client, monday, handler):
     page = client.get("/hazards/", {"show": "due"}).content.decode()
     assert gas.reference in page
     assert mould.reference not in page
+
+
+def test_the_hourly_job_recounts_a_clock_moved_by_a_closure(monday, handler):
+    """Mould, aware Monday 2 March 2026: investigate by Monday 16 March. A closure on Tuesday
+    3 March recorded today moves the open clock to Tuesday 17 March; the job stores it."""
+    from datetime import date
+
+    from putright.complaints.services.closures import closure_add
+    from putright.core.scheduler import registered_jobs
+
+    report = raised(actor=handler, aware_at=london(2026, 3, 2, 9))
+    closure_add(day=date(2026, 3, 3), reason="Office flood", actor=handler)
+    job = registered_jobs()["hazards.next_due_refresh"]
+    assert job.func() == "1 hazard report(s) recounted."
+    report.refresh_from_db()
+    assert timezone.localtime(report.next_due_at).date() == date(2026, 3, 17)
+    assert job.func() == "0 hazard report(s) recounted."

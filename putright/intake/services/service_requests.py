@@ -175,8 +175,9 @@ def service_request_hazard_raise(
     for the request's resident and home, and note it in the request's trail. The request
     carries on; the hazard clocks run from when the landlord became aware."""
     _staff(actor)
+    # Lock the request's own row only: its home is optional, an outer join PostgreSQL cannot lock.
     request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("resident", "home")
         .get(pk=request.pk)
     )

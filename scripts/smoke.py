@@ -497,6 +497,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("intake:item_decide", NOT_ALLOWED, "staff", f.intake_item),
         p("intake:service_request_new", OK, "staff", f.resident),
         p("intake:service_request", OK, "staff", f.service_request),
+        p("intake:service_request_hazard", OK, "staff", f.service_request),
         p("intake:service_request_update", NOT_ALLOWED, "staff", f.service_request),
         p("intake:service_request_dissatisfied", NOT_ALLOWED, "staff", f.service_request),
         p("intake:surveys", OK, "staff"),
@@ -560,6 +561,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("reporting:ombudsman_order_complete", NOT_ALLOWED, "staff", f.order),
         p("hazards:list", OK, "staff"),
         p("hazards:list", OK, "staff", suffix="?show=all"),
+        p("hazards:list", OK, "staff", suffix="?show=due"),
         p("hazards:raise", OK, "staff"),
         p("hazards:compliance", OK, "staff"),
         p(

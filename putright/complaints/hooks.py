@@ -7,6 +7,8 @@ what the Code requires). Unlike event listeners (``events.subscribe``), checks c
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -45,3 +47,62 @@ def run_response_checks(stage: "Stage", data: "ResponseInput") -> None:
     """Run every registered check; the first to raise refuses the response."""
     for check in list(_response_checks):
         check(stage, data)
+
+
+# A queue filter another app adds to the staff work queue (the hazards app: "has an open
+# hazard", "a hazard clock is due", "a hazard clock is overdue"). `narrow(value, today)` returns
+# an expression for ``Complaint.objects.filter(...)``; the queue shows the filter as a select.
+@dataclass(frozen=True)
+class QueueFilter:
+    key: str  # the query-string parameter and form field name
+    label: str
+    choices: tuple[tuple[str, str], ...]  # (value, label), without the "Any" choice
+    narrow: Callable[[str, date], Any]
+
+
+_queue_filters: dict[str, QueueFilter] = {}
+
+
+def register_queue_filter(queue_filter: QueueFilter) -> QueueFilter:
+    """Add a filter to the work queue (one per key: registering again replaces it)."""
+    _queue_filters[queue_filter.key] = queue_filter
+    return queue_filter
+
+
+def queue_filters() -> list[QueueFilter]:
+    """The filters other apps add to the work queue, in registration order."""
+    return list(_queue_filters.values())
+
+
+# A dashboard panel is HTML another app shows on the dashboard (the hazards app shows hazard
+# clocks due and overdue): `fn(request)` returns safe HTML, or "" to show nothing.
+DashboardPanel = Callable[[Any], str]
+_dashboard_panels: list[DashboardPanel] = []
+
+
+def register_dashboard_panel(fn: DashboardPanel) -> DashboardPanel:
+    """Register `fn(request)` to add a panel to the dashboard."""
+    if fn not in _dashboard_panels:
+        _dashboard_panels.append(fn)
+    return fn
+
+
+def dashboard_panels(request: Any) -> list[str]:
+    return [html for fn in list(_dashboard_panels) if (html := fn(request))]
+
+
+# A prompt another app shows when a complaint is logged or acknowledged (the hazards app asks
+# "is there a hazard?" about damp and mould): `fn(complaint, moment)` with moment "logged" or
+# "acknowledged" returns plain text, or "" for no prompt. A prompt, never a decision.
+CasePrompt = Callable[[Any, str], str]
+_case_prompts: list[CasePrompt] = []
+
+
+def register_case_prompt(fn: CasePrompt) -> CasePrompt:
+    if fn not in _case_prompts:
+        _case_prompts.append(fn)
+    return fn
+
+
+def case_prompts(complaint: Any, moment: str) -> list[str]:
+    return [text for fn in list(_case_prompts) if (text := fn(complaint, moment))]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
+from putright.complaints import hooks
 from putright.complaints.constants import DraftStatus
 from putright.complaints.models import (
     Attachment,
@@ -138,6 +139,8 @@ class QueueFilters:
     extended: bool = False
     vulnerable: bool = False
     search: str = ""
+    # Filters other apps add (``hooks.register_queue_filter``): (key, value) pairs.
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 def _is_vulnerable() -> Exists:
@@ -189,6 +192,10 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
         qs = qs.filter(_is_extended())
     if filters.vulnerable:
         qs = qs.filter(_is_vulnerable())
+    registered = {f.key: f for f in hooks.queue_filters()}
+    for key, value in filters.extra:
+        if key in registered and value:
+            qs = qs.filter(registered[key].narrow(value, today))
     search = filters.search.strip()
     if search:
         if REFERENCE_PATTERN.match(search):

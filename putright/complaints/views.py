@@ -98,6 +98,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         extended=bool(data.get("extended")),
         vulnerable=bool(data.get("vulnerable")),
         search=data.get("q") or "",
+        extra=form.extra_values(),
     )
     on = today()
     ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
@@ -315,6 +316,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
                     form.add_service_error(exc)
                 else:
                     messages.success(request, message)
+                    if action == "acknowledge":
+                        for prompt in hooks.case_prompts(complaint, "acknowledged"):
+                            messages.warning(request, prompt)
                     return redirect(case_url)
     else:
         initial = {"item": request.GET.get("item")} if request.GET.get("item") else None
@@ -333,6 +337,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     }
     if action == "extend":
         context.update(_extension_limits(complaint))
+    if action == "acknowledge":
+        context["prompts"] = hooks.case_prompts(complaint, "acknowledged")
     template = getattr(form_class, "template", "complaints/action.html")
     if confirming:
         template = "complaints/confirm.html"
@@ -454,6 +460,8 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
                         "later than the 1 working day allowed (policy 5.1). The clock started "
                         "on the day it was received, so less time is left.",
                     )
+                for prompt in hooks.case_prompts(complaint, "logged"):
+                    messages.warning(request, prompt)
                 return redirect("complaints:case", reference=complaint.reference)
     else:
         initial = _log_prefill(request.GET)
@@ -505,5 +513,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for n in (1, 2)
             ],
             "queue_url": reverse("complaints:queue"),
+            "panels": hooks.dashboard_panels(request),
         },
     )

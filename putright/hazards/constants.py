@@ -36,6 +36,7 @@ class StepKind(models.TextChoices):
     FURTHER_WORK = "further_work", "Further work"
     ACCOMMODATION = "accommodation", "Alternative accommodation"
     STOP = "stop", "Clock stopped"
+    LETTER = "letter", "Letter"
 
 
 class StopReason(models.TextChoices):

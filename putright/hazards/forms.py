@@ -51,6 +51,8 @@ def _line(label: str, *, required: bool = True) -> forms.CharField:
 
 
 class RaiseForm(forms.Form):
+    # A resident chosen before the form (``?resident=<pk>``), for a report with no complaint.
+    resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
     complaint_reference = _line("Complaint reference (optional)", required=False)
     address = _line("Address of the home (if there is no complaint)", required=False)
     aware_at = _when("When the landlord became aware")
@@ -128,3 +130,13 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end of the period must not be before its start.")
         return data
+
+
+class RaisedElsewhereForm(RaiseForm):
+    """Raising a report from a record another app holds (a service request, an intake item):
+    that record gives the resident, the home and how the landlord became aware."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("resident", "complaint_reference", "address", "source"):
+            del self.fields[name]

@@ -30,6 +30,9 @@ class HazardReport(models.Model):
     # The moment the clocks start: when the landlord became aware (Regs 2025).
     aware_at = models.DateTimeField()
     source = models.CharField(max_length=20, choices=Source.choices)
+    # Where the report was raised from, for the app above that raised it: "service_request:12",
+    # "intake_item:5", "import:<batch>:<row>" (the hazards app never reads those apps).
+    source_ref = models.CharField(max_length=80, blank=True, db_index=True)
     told_by = models.CharField("who told the landlord", max_length=200)
     hazard = models.CharField(max_length=32, choices=HAZARD_CHOICES)
     description = models.TextField()
@@ -53,6 +56,10 @@ class HazardReport(models.Model):
     )
     decanted_at = models.DateTimeField(null=True, blank=True)
     consent_refused_at = models.DateTimeField(null=True, blank=True)
+
+    # The earliest moment an open clock falls due (a working-day clock: the end of its local
+    # day); null when no clock runs. Kept by every step, for the work queue and the dashboard.
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

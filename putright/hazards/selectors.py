@@ -1,19 +1,20 @@
 """Queries and clocks for hazard reports."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from putright.complaints.calendar import landlord_calendar
+from putright.complaints.calendar import landlord_history
 from putright.core.clock import now as clock_now
 from putright.hazards.constants import AssessmentChoice
 from putright.hazards.models import HazardReport
-from putright.rules.calendar import WorkingCalendar
+from putright.rules.calendar import CalendarHistory, add_working_days
 from putright.rules.hazards import (
     CLOCK_LABELS,
+    DUE_SOON_WORKING_DAYS,
     FURTHER_WORK_BEGIN_LIMIT,
     FURTHER_WORK_START_WEEKS,
     SAFETY_WORK_LIMIT,
@@ -54,15 +55,60 @@ def clocks_for(
     report: HazardReport,
     *,
     now: datetime | None = None,
-    calendar: WorkingCalendar | None = None,
+    history: CalendarHistory | None = None,
 ) -> tuple[Clock, ...]:
+    """The report's clocks now, each counted with the landlord's calendar as it stood when
+    its result settled (``landlord_history``, the one calendar rule of the Code's clocks)."""
     moment = timezone.localtime(now or clock_now())
     return clocks(
         facts_of(report),
         now=moment,
         today=moment.date(),
-        calendar=calendar or landlord_calendar(),
+        history=history or landlord_history(),
     )
+
+
+def due_moment(clock: Clock) -> datetime | None:
+    """When a clock falls due as one moment: a 24-hour clock's own, or the end of a
+    working-day clock's local day."""
+    if clock.due_at is not None:
+        return clock.due_at
+    if clock.due_on is not None:
+        return timezone.make_aware(datetime.combine(clock.due_on, time.max))
+    return None
+
+
+def next_due_at(report: HazardReport, *, history: CalendarHistory | None = None) -> datetime | None:
+    """The earliest moment a running clock falls due (None when none runs): stored on the
+    report by every step, so the queue and dashboard filter without counting clocks."""
+    moments = [
+        moment
+        for c in clocks_for(report, history=history)
+        if c.status in OPEN_STATUSES and (moment := due_moment(c)) is not None
+    ]
+    return min(moments) if moments else None
+
+
+def due_by(*, now: datetime | None = None) -> datetime:
+    """The end of the "due" window: the end of the working day `DUE_SOON_WORKING_DAYS` from
+    today (the rules' due-soon for working-day clocks; every 24-hour clock falls inside it)."""
+    moment = timezone.localtime(now or clock_now())
+    on = add_working_days(
+        moment.date(), DUE_SOON_WORKING_DAYS, calendar=landlord_history().as_of(moment.date())
+    )
+    return timezone.make_aware(datetime.combine(on, time.max))
+
+
+def running_reports(*, when: str, now: datetime | None = None) -> QuerySet[HazardReport]:
+    """Reports with a clock running ("open"), one due within the window ("due", not yet
+    overdue), or one overdue ("overdue"), from the stored ``next_due_at``."""
+    moment = now or clock_now()
+    qs = HazardReport.objects.filter(next_due_at__isnull=False)
+    if when == "overdue":
+        return qs.filter(next_due_at__lt=moment)
+    if when == "due":
+        return qs.filter(next_due_at__gte=moment, next_due_at__lte=due_by(now=moment))
+    return qs
 
 
 @dataclass
@@ -94,23 +140,24 @@ def report_detail(pk: int) -> HazardReport:
 
 
 def hazard_list(*, show: str = "open") -> list[ReportRow]:
-    """Reports with their clocks; "open" = any clock still running, overdue first."""
-    calendar = landlord_calendar()
+    """Reports with their clocks, overdue first: "open" (a clock running), "due" (within the
+    due window), "overdue", or "all" (the latest 500)."""
+    history = landlord_history()
     now = clock_now()
-    qs = reports().exclude(assessment=AssessmentChoice.NOT)
-    rows = [ReportRow(r, clocks_for(r, now=now, calendar=calendar)) for r in qs[:500]]
-    if show == "open":
-        rows = [row for row in rows if row.open_clocks]
-    elif show == "overdue":
-        rows = [row for row in rows if row.overdue]
+    if show in {"open", "due", "overdue"}:
+        ids = running_reports(when=show, now=now).values("pk")
+        qs = reports().filter(pk__in=ids)
+    else:
+        qs = reports().exclude(assessment=AssessmentChoice.NOT)
+    rows = [ReportRow(r, clocks_for(r, now=now, history=history)) for r in qs[:500]]
     rows.sort(key=lambda row: (not row.overdue, row.report.aware_at))
     return rows
 
 
 def complaint_rows(complaint_id: int) -> list[ReportRow]:
-    calendar = landlord_calendar()
+    history = landlord_history()
     return [
-        ReportRow(r, clocks_for(r, calendar=calendar))
+        ReportRow(r, clocks_for(r, history=history))
         for r in HazardReport.objects.filter(complaint_id=complaint_id)
     ]
 
@@ -202,7 +249,7 @@ def compliance(
     """Each clock's met / missed / open (of which overdue) / stopped counts for reports the
     landlord became aware of between `start` and `end` (local dates, inclusive); with `clock`
     and `bucket`, also the reports in that cell (the drill-down)."""
-    calendar = landlord_calendar()
+    history = landlord_history()
     now = clock_now()
     rows = {key: ComplianceRow(key, label) for key, label in CLOCK_LABELS.items()}
     drill: list[tuple[HazardReport, Clock]] = []
@@ -213,7 +260,7 @@ def compliance(
         .order_by("aware_at", "id")
     )
     for report in qs:
-        for c in clocks_for(report, now=now, calendar=calendar):
+        for c in clocks_for(report, now=now, history=history):
             name = BUCKETS.get(c.status)
             if name is None:
                 continue

@@ -15,6 +15,7 @@ from putright.complaints.services.common import lock_complaint, record_event
 from putright.core.clock import now as clock_now
 from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.core.validation import require_text
+from putright.hazards import events
 from putright.hazards.constants import (
     HAZARD_CHOICES,
     Accommodation,
@@ -24,7 +25,7 @@ from putright.hazards.constants import (
     StopReason,
 )
 from putright.hazards.models import HazardReport, HazardStep
-from putright.hazards.selectors import due_summary
+from putright.hazards.selectors import due_summary, next_due_at
 from putright.people.models import Resident
 from putright.rules.hazards import get_hazard
 
@@ -88,6 +89,8 @@ def _record(
         data=data,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    report.next_due_at = next_due_at(report)
+    report.save(update_fields=["next_due_at"])
     if report.complaint_id:
         record_event(
             report.complaint,
@@ -96,6 +99,8 @@ def _record(
             actor=actor,
             data={"hazard_report": report.pk, "hazard": report.hazard, **data},
         )
+    else:
+        events.publish(f"hazard.{code}", step)  # no case record: the apps above hear it here
     return step
 
 
@@ -114,8 +119,17 @@ def hazard_report_raise(
     address: str = "",
     occupiers: str = "",
     vulnerabilities: str = "",
+    source_ref: str = "",
 ) -> HazardReport:
-    """Record that the landlord has become aware of a possible hazard: the clocks start."""
+    """Record that the landlord has become aware of a possible hazard: the clocks start.
+
+    The one door for raising a report, from wherever the landlord became aware: a complaint
+    (`complaint`), a service request (``source="service_request"``,
+    ``source_ref="service_request:<pk>"``, the resident), an intake item (``source="intake"``,
+    ``source_ref="intake_item:<pk>"``), directly (a resident or an address), or an import.
+    `source_ref` names the record it came from in the app that raised it; the hazards app
+    never reads it.
+    """
     if hazard not in _HAZARD_CODES:
         raise InvalidInput(UNKNOWN_HAZARD, field="hazard")
     if assessment not in AssessmentChoice.values:
@@ -142,6 +156,7 @@ def hazard_report_raise(
         address=address.strip()[:300] or str(getattr(resident, "home", "") or "")[:300],
         aware_at=aware_at,
         source=source,
+        source_ref=source_ref.strip()[:80],
         told_by=told_by,
         hazard=hazard,
         description=description,
@@ -151,6 +166,9 @@ def hazard_report_raise(
         raised_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     label = get_hazard(hazard).label
+    data = {"assessment": assessment, "aware_at": aware_at.isoformat(), "told_by": told_by}
+    if report.source_ref:
+        data["source_ref"] = report.source_ref
     _record(
         report,
         StepKind.RAISED,
@@ -158,7 +176,7 @@ def hazard_report_raise(
         f"Hazard report: {label} ({report.get_assessment_display().lower()}), "
         f"aware {timezone.localtime(aware_at):%d %b %Y %H:%M}",
         actor=actor,
-        data={"assessment": assessment, "aware_at": aware_at.isoformat(), "told_by": told_by},
+        data=data,
     )
     return report
 
@@ -372,12 +390,45 @@ def hazard_clock_stop(
     return report
 
 
+@transaction.atomic
+def hazard_letter_record(
+    *, report: HazardReport, summary: str, data: dict[str, Any], actor: Any = None
+) -> HazardStep:
+    """Record on a report with no complaint what happened to a letter about it (issued, or
+    not produced and why): its own record, as the case record does for a linked report."""
+    report = _lock(report)
+    return HazardStep.objects.create(
+        report=report,
+        kind=StepKind.LETTER,
+        summary=summary[:300],
+        data=data,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
 __all__ = [
     "hazard_accommodation_record",
     "hazard_clock_stop",
     "hazard_further_work_record",
     "hazard_investigation_record",
+    "hazard_letter_record",
     "hazard_report_raise",
     "hazard_safety_work_record",
     "hazard_summary_record",
 ]
+
+
+def hazard_next_due_refresh() -> int:
+    """Recount each running report's stored next due moment (a closure recorded or withdrawn
+    since its last step moves an open working-day clock); each report locked on its own, so a
+    step recorded meanwhile is never overwritten. Idempotent: returns how many changed."""
+    changed = 0
+    for pk in HazardReport.objects.filter(next_due_at__isnull=False).values_list("pk", flat=True):
+        with transaction.atomic():
+            report = HazardReport.objects.select_for_update().get(pk=pk)
+            moment = next_due_at(report)
+            if moment != report.next_due_at:
+                report.next_due_at = moment
+                report.save(update_fields=["next_due_at"])
+                changed += 1
+    return changed

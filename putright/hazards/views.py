@@ -19,17 +19,19 @@ from putright.core.permissions import Action, allowed, permission_required_for
 from putright.hazards import selectors, services
 from putright.hazards.forms import STEP_FORMS, PeriodForm, RaiseForm
 from putright.hazards.models import HazardReport
+from putright.people.models import Resident
 
 # Every member of staff sees the hazard clocks; recording needs RECORD_HAZARDS.
 hazard_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.RECORD_HAZARDS)
 COMPLAINT_NOT_FOUND = "No complaint has that reference."
+RESIDENT_NOT_FOUND = "That resident no longer exists: start again from their page."
 
 
 @hazard_view
 @require_http_methods(["GET"])
 def hazard_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
-    if show not in {"open", "overdue", "all"}:
+    if show not in {"open", "due", "overdue", "all"}:
         show = "open"
     rows = selectors.hazard_list(show=show)
     return render(
@@ -89,11 +91,17 @@ def hazard_raise(request: HttpRequest) -> HttpResponse:
                 ).first()
                 if complaint is None:
                     form.add_error("complaint_reference", COMPLAINT_NOT_FOUND)
+            resident = None
+            if d.get("resident"):
+                resident = Resident.objects.filter(pk=d["resident"]).first()
+                if resident is None:
+                    form.add_error(None, RESIDENT_NOT_FOUND)
             if not form.errors:
                 try:
                     with transaction.atomic(), once.submitted_once(request) as spending:
                         report = services.hazard_report_raise(
                             complaint=complaint,
+                            resident=resident,
                             address=d["address"],
                             aware_at=d["aware_at"],
                             source=d["source"],
@@ -116,9 +124,20 @@ def hazard_raise(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         initial = {"complaint_reference": request.GET.get("complaint", "")}
+        chosen = request.GET.get("resident", "")
+        if chosen.isdigit():
+            initial["resident"] = int(chosen)
         form = RaiseForm(initial=initial)
         status = 200
-    return render(request, "hazards/raise.html", {"form": form}, status=status)
+    resident_pk = form["resident"].value()
+    for_resident = (
+        Resident.objects.select_related("home").filter(pk=resident_pk).first()
+        if str(resident_pk or "").isdigit()
+        else None
+    )
+    return render(
+        request, "hazards/raise.html", {"form": form, "for_resident": for_resident}, status=status
+    )
 
 
 def _detail(

@@ -141,3 +141,37 @@ CORRESPONDENCE_COLUMNS: tuple[Column, ...] = (
     Column("summary", "What it said.", "Acknowledged and defined the complaint."),
 )
 CORRESPONDENCE_NAMES: tuple[str, ...] = tuple(c.name for c in CORRESPONDENCE_COLUMNS)
+
+# Open (and finished) Awaab's Law hazard cases, replayed through the hazards services.
+HAZARD_SHEET = "Hazards"
+HAZARD_COLUMNS: tuple[Column, ...] = (
+    Column("hazard_reference", "The old system's hazard case reference.", "HZ-0007", True),
+    Column("legacy_reference", "The complaint it belongs to, if any.", "OLD-1001"),
+    Column("resident_id", "The old system's resident id (when there is no complaint).", ""),
+    Column("address", "The home's address (when there is no complaint or resident).", ""),
+    Column(
+        "aware_at",
+        "When the landlord became aware: date and time (2025-11-03 09:30), or a date (09:00).",
+        "2025-11-03 09:30",
+        True,
+    ),
+    Column("source", "complaint, service_request, intake, staff or other.", "complaint"),
+    Column("told_by", "Who told the landlord.", "Rosa Bell, by phone", True),
+    Column("hazard", "The HHSRS hazard: a code or its name.", "damp_mould", True),
+    Column("assessment", "emergency, significant or not.", "significant", True),
+    Column("description", "What was reported.", "Black mould in the bedroom", True),
+    Column("occupiers", "Who lives there.", ""),
+    Column("vulnerabilities", "Occupiers' vulnerabilities.", ""),
+    Column("investigator", "The competent investigator.", ""),
+    Column("investigation_concluded_at", "When the investigation concluded.", ""),
+    Column("findings", "What the investigation found.", ""),
+    Column("hazard_found", "yes/no: did the investigation find a hazard.", ""),
+    Column("further_work_needed", "yes/no: is further (preventive) work needed.", ""),
+    Column("summary_sent_on", "Date the written summary was sent.", ""),
+    Column("safety_work_done_at", "When the home was made safe.", ""),
+    Column("safety_work", "What was done to make it safe.", ""),
+    Column("further_work_begun_on", "Date further work began.", ""),
+    Column("further_work_started_on", "Date further work physically started.", ""),
+    Column("further_work", "What the further work is.", ""),
+)
+HAZARD_NAMES: tuple[str, ...] = tuple(c.name for c in HAZARD_COLUMNS)

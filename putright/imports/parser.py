@@ -16,6 +16,9 @@ from putright.imports.columns import (
     COLUMN_NAMES,
     CORRESPONDENCE_NAMES,
     CORRESPONDENCE_SHEET,
+    HAZARD_COLUMNS,
+    HAZARD_NAMES,
+    HAZARD_SHEET,
     REQUIRED_COLUMNS,
 )
 
@@ -57,6 +60,10 @@ class Table:
     def correspondence(self) -> Iterator[RawRow]:
         if self.kind == "xlsx":
             yield from _xlsx_rows(self.data, sheet=CORRESPONDENCE_SHEET)
+
+    def hazards(self) -> Iterator[RawRow]:
+        if self.kind == "xlsx":
+            yield from _xlsx_rows(self.data, sheet=HAZARD_SHEET)
 
 
 def normalise_header(name: object) -> str:
@@ -209,4 +216,17 @@ def correspondence_header_problems(table: Table) -> list[str]:
         return []
     check = Table(name=table.name, data=b"", kind="xlsx")
     _check_header(header, CORRESPONDENCE_NAMES, {"legacy_reference", "date", "direction"}, check)
+    return check.problems
+
+
+def hazards_header_problems(table: Table) -> list[str]:
+    """Problems with the optional hazards sheet's header (none when it is absent)."""
+    if table.kind != "xlsx":
+        return []
+    header = _xlsx_header(table.data, sheet=HAZARD_SHEET)
+    if not header:
+        return []
+    check = Table(name=table.name, data=b"", kind="xlsx")
+    required = {c.name for c in HAZARD_COLUMNS if c.required}
+    _check_header(header, HAZARD_NAMES, required, check)
     return check.problems

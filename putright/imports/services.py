@@ -46,9 +46,16 @@ from putright.imports.checks import (
     _parse_date,
     check_row,
 )
-from putright.imports.columns import CORRESPONDENCE_SHEET
+from putright.imports.columns import CORRESPONDENCE_SHEET, HAZARD_SHEET
+from putright.imports.hazards import check_hazards, import_hazards
 from putright.imports.models import ImportBatch, ImportedComplaint
-from putright.imports.parser import RawRow, Table, correspondence_header_problems, open_table
+from putright.imports.parser import (
+    RawRow,
+    Table,
+    correspondence_header_problems,
+    hazards_header_problems,
+    open_table,
+)
 from putright.imports.steps import STEP_COLUMNS, People, apply_step
 
 logger = logging.getLogger(__name__)
@@ -109,6 +116,7 @@ class ImportReport:
     unchanged: int = 0
     invalid: int = 0
     correspondence: int = 0
+    hazards: int = 0  # hazard rows that created or moved on a hazard report
     issues: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
@@ -124,8 +132,12 @@ class ImportReport:
         return sorted({i.row for i in self.issues if i.row and not i.sheet})
 
     @property
+    def invalid_hazard_rows(self) -> set[int]:
+        return {i.row for i in self.issues if i.sheet == HAZARD_SHEET}
+
+    @property
     def invalid_correspondence_rows(self) -> set[int]:
-        return {i.row for i in self.issues if i.sheet}
+        return {i.row for i in self.issues if i.sheet == CORRESPONDENCE_SHEET}
 
 
 def system_user() -> Any:
@@ -163,7 +175,9 @@ def import_complaints(
     report = ImportReport(file_name=file_name, dry_run=dry_run, skip_invalid=skip_invalid)
     table = open_table(data, file_name)
     report.warnings = list(table.warnings)
-    problems = table.problems or correspondence_header_problems(table)
+    problems = (
+        table.problems or correspondence_header_problems(table) or hazards_header_problems(table)
+    )
     if problems:
         report.issues = [Issue(0, "(file)", p) for p in problems]
         raise ImportRefused(report)
@@ -304,6 +318,7 @@ def _check_all(
             progress("checked", report.rows_total)
     report.invalid = len(report.invalid_rows)
     _check_correspondence(table, report, seen, valid)
+    report.issues.extend(check_hazards(table, set(seen)))
     return valid
 
 
@@ -450,6 +465,8 @@ def _import_all(
     report.correspondence = _import_correspondence(
         table, runner, skip=report.invalid_correspondence_rows
     )
+    report.hazards, refused = import_hazards(table, runner, skip=report.invalid_hazard_rows)
+    report.issues.extend(refused)
     batch.finished_at = timezone.now()
     batch.created, batch.updated = report.created, report.updated
     batch.unchanged, batch.invalid = report.unchanged, report.invalid

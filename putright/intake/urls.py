@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("service-requests/<int:pk>/", views.service_request, name="service_request"),
     path(
+        "service-requests/<int:pk>/hazard/",
+        views.service_request_hazard,
+        name="service_request_hazard",
+    ),
+    path(
         "service-requests/<int:pk>/update/",
         views.service_request_update,
         name="service_request_update",

@@ -15,7 +15,8 @@ from putright.complaints.models import Complaint
 from putright.complaints.triage import triage_prompts
 from putright.core import once
 from putright.core.errors import ComplaintError, error_into_form
-from putright.core.permissions import Action, allowed, staff_view
+from putright.core.permissions import Action, allowed, permission_required_for, staff_view
+from putright.hazards.forms import RaisedElsewhereForm
 from putright.intake import selectors
 from putright.intake.constants import INBOX_PAGE_SIZE, Decision, IntakeChannel
 from putright.intake.forms import (
@@ -102,6 +103,8 @@ def _sr_page(request, item, *, update_form=None, dissatisfied_form=None, status=
         "intake/staff/service_request.html",
         {
             "item": item,
+            "hazard_reports": sr_services.service_request_hazards(item),
+            "can_record_hazards": allowed(request.user, Action.RECORD_HAZARDS),
             "can_edit": allowed(request.user, Action.WORK_CASES),
             "update_form": update_form or ServiceRequestUpdateForm(initial={"status": item.status}),
             "dissatisfied_form": dissatisfied_form,
@@ -119,6 +122,58 @@ def service_request(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceRequest.DoesNotExist:
         return render(request, "people/not_found.html", status=404)
     return _sr_page(request, item)
+
+
+@permission_required_for(Action.RECORD_HAZARDS)
+@require_http_methods(["GET", "POST"])
+def service_request_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise an Awaab's Law hazard report from a service request (its resident and home)."""
+    item = get_object_or_404(ServiceRequest.objects.select_related("resident", "home"), pk=pk)
+    page = reverse("intake:service_request", args=[pk])
+    if request.method == "POST" and (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, page)
+    if request.method == "POST":
+        form = RaisedElsewhereForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic(), once.submitted_once(request) as spending:
+                    report = sr_services.service_request_hazard_raise(
+                        request=item,
+                        aware_at=d["aware_at"],
+                        told_by=d["told_by"],
+                        hazard=d["hazard"],
+                        assessment=d["assessment"],
+                        description=d["description"],
+                        occupiers=d["occupiers"],
+                        vulnerabilities=d["vulnerabilities"],
+                        actor=request.user,
+                    )
+                    spending.result_url = reverse("hazards:detail", args=[report.pk])
+            except once.AlreadySubmitted as already:
+                return once.replayed(request, already.result_url, page)
+            except ComplaintError as exc:
+                error_into_form(form, exc)
+            else:
+                messages.success(request, "Hazard report raised: its clocks are running.")
+                return redirect("hazards:detail", pk=report.pk)
+        status = 400
+    else:
+        created = timezone.localtime(item.created_at)
+        form = RaisedElsewhereForm(
+            initial={
+                "aware_at": created.strftime("%Y-%m-%d %H:%M"),
+                "told_by": str(item.resident),
+                "description": "\n\n".join(part for part in (item.summary, item.detail) if part),
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "intake/staff/service_request_hazard.html",
+        {"item": item, "form": form},
+        status=status,
+    )
 
 
 @staff_view

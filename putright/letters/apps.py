@@ -11,7 +11,7 @@ class LettersConfig(AppConfig):
         # Letters react to the lifecycle through case-record events, and refuse a drafted
         # response whose letter would miss what the Code requires through a response check.
         from putright.core.messages import OutgoingMessage, register_sender
-        from putright.letters import checks, listeners  # noqa: F401
+        from putright.letters import checks, hazard_letters, listeners  # noqa: F401
         from putright.letters.services.letters import message_queue
 
         def send(message: OutgoingMessage) -> object:

@@ -19,3 +19,12 @@ def produce_letters(event_id: int) -> None:
 
     event = CaseEvent.objects.select_related("complaint", "actor").get(pk=event_id)
     produce_letters_for(event)
+
+
+@task()
+def produce_hazard_summary(step_id: int) -> None:
+    """The written summary for a hazard report with no complaint (``letters.hazard_letters``)."""
+    from putright.hazards.models import HazardStep
+    from putright.letters.hazard_letters import produce_hazard_summary as produce
+
+    produce(HazardStep.objects.select_related("report__resident", "actor").get(pk=step_id))

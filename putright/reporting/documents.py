@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 
 from putright.reporting import charts, reports
+from putright.reporting.hazards_section import hazard_section
 
 
 def landlord_name() -> str:
@@ -24,6 +25,7 @@ def annual_document(year: int) -> dict[str, Any]:
     ]
     return {
         "report": report,
+        "hazards": hazard_section(report.period),
         "landlord": landlord_name(),
         "chart_monthly": charts.data_uri(
             charts.grouped_bars(
@@ -62,6 +64,7 @@ def mrc_document(year: int, number: int) -> dict[str, Any]:
     columns = pack.columns
     return {
         "pack": pack,
+        "hazards": hazard_section(pack.period),
         "landlord": landlord_name(),
         "chart_volumes": charts.data_uri(
             charts.grouped_bars(

@@ -1,13 +1,19 @@
 """Awaab's Law as data: the HHSRS hazards, the phases that bring them in, and the hazard clocks.
 
 Source: the Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025
-(made under section 10A of the Landlord and Tenant Act 1985), in force 27 October 2025, and the
-government's guidance for social landlords. PutRight could not reach legislation.gov.uk when this
-was written: the timescales below agree with the published summaries of the Regulations (GOV.UK
-guidance as summarised by the Housing Ombudsman's "guidance on complaints involving hazards" and
-practitioners' overviews), but the *regulation numbers* are not cited because they could not be
-checked against the text. Each ``source`` says "Regs 2025" plus the duty; verify before relying
-on it in a legal argument.
+(made under section 10A of the Landlord and Tenant Act 1985, inserted by section 42 of the
+Social Housing (Regulation) Act 2023), in force 27 October 2025, and the government's
+"Awaab's Law: guidance for social landlords" (GOV.UK, draft published 25 June 2025).
+
+What was checked, and against what (December 2026; see docs/provisions.md, "Awaab's Law"):
+the title, the commencement date, the timescales below, the emergency / significant
+definitions (every HHSRS hazard but crowding and space as an emergency; damp and mould as
+significant in phase 1), the stop conditions and the hazards announced for 2026 and 2027 agree
+across the government's draft guidance, the Housing Ombudsman's "guidance on complaints
+involving hazards" and several legal summaries of the Regulations. The *text* of the
+Regulations (legislation.gov.uk) could not be reached, so **regulation numbers are not cited**
+and the definition of "working day" used by the Regulations is not verified: each ``source``
+names the instrument and the duty. Verify before relying on a number in a legal argument.
 
 Like the Code profile, this is frozen data: widening the significant hazards is a new ``Phase``.
 No Django here; the calendar and "now" are passed in.
@@ -19,10 +25,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from putright.rules.calendar import WorkingCalendar, add_working_days, working_days_between
+from putright.rules.calendar import CalendarHistory, add_working_days, working_days_between
 
 __all__ = [
     "CLOCK_LABELS",
+    "DUE_SOON_HOURS",
+    "DUE_SOON_WORKING_DAYS",
     "EMERGENCY_HOURS",
     "FURTHER_WORK_BEGIN_LIMIT",
     "FURTHER_WORK_START_WEEKS",
@@ -167,11 +175,15 @@ PHASES: tuple[Phase, ...] = (
                 "fire",
                 "electrical",
                 "domestic_hygiene",
+                "personal_hygiene",
                 "food_safety",
             }
         ),
         confirmed=False,
-        source="Government roadmap for Awaab's Law (announced, not verified)",
+        # The draft guidance (25 June 2025) lists for 2026: excess cold and heat; falls
+        # (baths, level surfaces, stairs, between levels); structural collapse and explosions;
+        # fire and electrical hazards; "domestic and personal hygiene and food safety".
+        source="Awaab's Law: draft guidance for social landlords, 25 June 2025 (announced)",
     ),
     Phase(
         # "2027: the remaining HHSRS hazards except crowding". Announced, verify.
@@ -180,7 +192,7 @@ PHASES: tuple[Phase, ...] = (
         emergency=_EMERGENCY,
         significant=_ALL_CODES - {"crowding_space"},
         confirmed=False,
-        source="Government roadmap for Awaab's Law (announced, not verified)",
+        source="Awaab's Law: draft guidance for social landlords, 25 June 2025 (announced)",
     ),
 )
 
@@ -325,16 +337,30 @@ def _days(value: int, unit: str = "working day") -> str:
     return f"1 {unit}" if value == 1 else f"{value} {unit}s"
 
 
+def _settled_on(done_on: date | None, stop: datetime | None, today: date) -> date:
+    """The day a clock's result settled: done, stopped, or (still running) today. One rule
+    with the Code's clocks (``rules.clocks``): a due date is counted with the landlord's
+    calendar as it stood that day, so a closure decided later never moves a settled clock."""
+    if done_on is not None:
+        return done_on
+    if stop is not None:
+        return min(stop.date(), today)
+    return today
+
+
 def _day_clock(
     key: ClockKey,
     *,
-    due_on: date,
+    starts: date,
+    limit: int,
     done_on: date | None,
     stop: datetime | None,
     today: date,
-    calendar: WorkingCalendar,
+    history: CalendarHistory,
 ) -> Clock:
     label = CLOCK_LABELS[key]
+    calendar = history.as_of(_settled_on(done_on, stop, today))
+    due_on = add_working_days(starts, limit, calendar=calendar)
     if done_on is not None:
         met = done_on <= due_on
         status = ClockStatus.MET if met else ClockStatus.MISSED
@@ -344,7 +370,7 @@ def _day_clock(
         return Clock(
             key, label, ClockStatus.STOPPED, None, due_on, None, None, None, _STOPPED_WORDS
         )
-    left = working_days_between(today, due_on, calendar=calendar)
+    left = working_days_between(today, due_on, calendar=history.as_of(today))
     if today > due_on:
         words = f"Overdue by {_days(-left)}."
         return Clock(key, label, ClockStatus.OVERDUE, None, due_on, None, None, left, words)
@@ -358,12 +384,14 @@ def _waiting(key: ClockKey, words: str) -> Clock:
 
 
 def clocks(
-    facts: HazardFacts, *, now: datetime, today: date, calendar: WorkingCalendar
+    facts: HazardFacts, *, now: datetime, today: date, history: CalendarHistory
 ) -> tuple[Clock, ...]:
     """Every clock that applies to the report, in the order the duties arise.
 
     `now` is aware; `today` is the local date of `now` (passed in so the rules never guess the
-    time zone). An assessment of "not" a hazard runs no clocks.
+    time zone). `history` is the landlord's calendar in time: each working-day clock counts
+    with the calendar as it stood on the day its result settled (see ``_settled_on``). An
+    assessment of "not" a hazard runs no clocks.
     """
     stop = _stopped_at(facts)
     concluded = facts.investigation_concluded_at
@@ -398,11 +426,12 @@ def clocks(
     result.append(
         _day_clock(
             ClockKey.INVESTIGATION,
-            due_on=add_working_days(aware_on, SIGNIFICANT_INVESTIGATION_LIMIT, calendar=calendar),
+            starts=aware_on,
+            limit=SIGNIFICANT_INVESTIGATION_LIMIT,
             done_on=concluded.date() if concluded else None,
             stop=None,
             today=today,
-            calendar=calendar,
+            history=history,
         )
     )
     if concluded is None:
@@ -412,11 +441,12 @@ def clocks(
     result.append(
         _day_clock(
             ClockKey.SUMMARY,
-            due_on=add_working_days(concluded_on, SUMMARY_LIMIT, calendar=calendar),
+            starts=concluded_on,
+            limit=SUMMARY_LIMIT,
             done_on=facts.summary_sent_on,
             stop=None,
             today=today,
-            calendar=calendar,
+            history=history,
         )
     )
     if not facts.hazard_found:
@@ -424,22 +454,24 @@ def clocks(
     result.append(
         _day_clock(
             ClockKey.SAFETY_WORK,
-            due_on=add_working_days(concluded_on, SAFETY_WORK_LIMIT, calendar=calendar),
+            starts=concluded_on,
+            limit=SAFETY_WORK_LIMIT,
             done_on=facts.safety_work_done_at.date() if facts.safety_work_done_at else None,
             stop=stop,
             today=today,
-            calendar=calendar,
+            history=history,
         )
     )
     if facts.further_work_needed:
         result.append(
             _day_clock(
                 ClockKey.FURTHER_WORK_BEGIN,
-                due_on=add_working_days(concluded_on, FURTHER_WORK_BEGIN_LIMIT, calendar=calendar),
+                starts=concluded_on,
+                limit=FURTHER_WORK_BEGIN_LIMIT,
                 done_on=facts.further_work_begun_on,
                 stop=stop,
                 today=today,
-                calendar=calendar,
+                history=history,
             )
         )
         start_due = concluded_on + timedelta(weeks=FURTHER_WORK_START_WEEKS)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from putright.complaints import hooks
 from putright.complaints.constants import Channel
 from putright.complaints.models import Category
 from putright.complaints.selectors import queue_handlers
@@ -40,6 +41,20 @@ class QueueFilterForm(forms.Form):
         self.fields["status"].choices = [("", "Any")] + [
             (value, label) for value, label in Status.choices if State(value) in OPEN_STATES
         ]
+        # Filters other apps add to the queue (the hazards app's "Hazard" filter).
+        self.extra_keys = []
+        for extra in hooks.queue_filters():
+            self.fields[extra.key] = forms.ChoiceField(
+                label=extra.label, required=False, choices=[("", "Any"), *extra.choices]
+            )
+            self.extra_keys.append(extra.key)
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in self.extra_keys]
+
+    def extra_values(self) -> tuple[tuple[str, str], ...]:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return tuple((key, data[key]) for key in self.extra_keys if data.get(key))
 
 
 class FollowUpFilterForm(forms.Form):

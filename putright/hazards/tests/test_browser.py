@@ -31,11 +31,27 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         assessment="significant",
         actor=olivia,
     )
+    from putright.intake.services.service_requests import service_request_create
+
+    repair = service_request_create(
+        resident=complaint.resident,
+        summary="Bedroom window will not close",
+        requested_on=now().date(),
+        due_on=now().date() + timedelta(days=7),
+        actor=olivia,
+    )
     sign_in(page, "olivia")
     for path in [
         "/hazards/",
         "/hazards/?show=all",
+        "/hazards/?show=due",
         "/hazards/new/",
+        f"/hazards/new/?resident={complaint.resident.pk}",
+        f"/intake/service-requests/{repair.pk}/",
+        f"/intake/service-requests/{repair.pk}/hazard/",
+        "/dashboard/",
+        "/?scope=all&hazard=open",
+        f"/complaints/{complaint.reference}/acknowledge/",
         f"/hazards/{report.pk}/",
         "/hazards/compliance/",
         f"/complaints/{complaint.reference}/",
@@ -44,6 +60,11 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         assert_accessible(page)
     # One round of errors: the error summary and the fields in error are accessible too.
     page.goto("/hazards/new/")
+    page.click("button:has-text('Raise the hazard report')")
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)
+    page.goto(f"/intake/service-requests/{repair.pk}/hazard/")
+    page.fill("#id_aware_at", "")
     page.click("button:has-text('Raise the hazard report')")
     page.wait_for_selector(".govuk-error-summary")
     assert_accessible(page)

@@ -151,3 +151,20 @@ def test_further_work_cannot_start_before_it_began(complaint, handler):
         report=report, begun_on=date(2026, 3, 2), detail="New extractor fans ordered", actor=handler
     )
     assert clock(HazardReport.objects.get(), ClockKey.FURTHER_WORK_BEGIN).status == ClockStatus.MET
+
+
+def test_a_closure_added_later_does_not_move_a_settled_hazard_clock(monday, handler, time_machine):
+    """Investigated Monday 2 March 2026; the summary was due 3 working days later, Thursday 5
+    March, and went that day. On 10 March the landlord records a closure on Tuesday 3 March:
+    the settled summary clock keeps Thursday 5 March (the calendar as it stood on the 5th)."""
+    from putright.complaints.services.closures import closure_add
+    from putright.complaints.tests.stories import travel
+
+    report = investigated(raised(actor=handler), actor=handler, found=False)
+    travel(time_machine, london(2026, 3, 5, 12))
+    services.hazard_summary_record(report=report, sent_on=date(2026, 3, 5), actor=handler)
+    travel(time_machine, london(2026, 3, 10, 9))
+    closure_add(day=date(2026, 3, 3), reason="Office flood", actor=handler)
+    summary = clock(report, ClockKey.SUMMARY)
+    assert summary.due_on == date(2026, 3, 5)
+    assert summary.status == ClockStatus.MET

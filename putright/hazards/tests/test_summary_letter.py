@@ -66,3 +66,38 @@ def test_the_gate_refuses_a_summary_that_found_a_hazard_but_lists_no_work(compla
         )
     assert not Letter.objects.filter(kind=LetterKind.HAZARD_SUMMARY).exists()
     assert not CaseEvent.objects.filter(code="letter.issued").exists()
+
+
+def test_a_report_with_no_complaint_sends_its_summary_to_the_resident_on_it(
+    monday, resident, handler, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Raised directly for Rosa (no complaint): the summary goes to Rosa through the gate and
+    the outbox, and the report's own record says it was issued."""
+    report = investigated(
+        raised(actor=handler, resident=resident, source="staff"), actor=handler, found=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hazard_summary_record(report=report, sent_on=date(2026, 3, 2), actor=handler)
+    letter = Letter.objects.get(kind=LetterKind.HAZARD_SUMMARY)
+    assert letter.complaint is None
+    assert letter.resident == resident
+    text = pdf_text(letter.pdf.path)
+    assert "Condensation mould from a failed extractor fan." in text
+    assert "within 5 working days of the investigation, by 9 March 2026" in text
+    assert [m.to for m in mailoutbox] == [["rosa.bell@example.org"]]
+    last = report.steps.order_by("id").last()
+    assert last.kind == "letter"
+    assert last.summary == f"{LetterKind.HAZARD_SUMMARY.label} issued to Rosa Bell"
+    assert not CaseEvent.objects.filter(code__startswith="hazard.").exists()
+
+
+def test_a_report_with_only_an_address_records_that_no_summary_letter_went(
+    monday, handler, django_capture_on_commit_callbacks
+):
+    report = investigated(raised(actor=handler, source="staff"), actor=handler, found=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hazard_summary_record(report=report, sent_on=date(2026, 3, 2), actor=handler)
+    assert not Letter.objects.filter(kind=LetterKind.HAZARD_SUMMARY).exists()
+    last = report.steps.order_by("id").last()
+    assert last.summary.endswith("not produced: staff action needed")
+    assert last.data["reason"] == "The report names no resident to send the written summary to."

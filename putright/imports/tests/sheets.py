@@ -55,7 +55,11 @@ def csv_bytes(*rows: dict[str, str], columns: tuple[str, ...] = COLUMN_NAMES) ->
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(*rows: dict[str, str], correspondence: list[dict[str, str]] | None = None) -> bytes:
+def xlsx_bytes(
+    *rows: dict[str, str],
+    correspondence: list[dict[str, str]] | None = None,
+    hazards: list[dict[str, str]] | None = None,
+) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -78,6 +82,13 @@ def xlsx_bytes(*rows: dict[str, str], correspondence: list[dict[str, str]] | Non
         corr.append(names)
         for item in correspondence:
             corr.append([item.get(c) for c in names])
+    if hazards is not None:
+        from putright.imports.columns import HAZARD_NAMES
+
+        sheet = wb.create_sheet("Hazards")
+        sheet.append(list(HAZARD_NAMES))
+        for item in hazards:
+            sheet.append([item.get(c) for c in HAZARD_NAMES])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -13,6 +13,9 @@ from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.validation import require_text
+from putright.hazards.constants import Source as HazardSource
+from putright.hazards.models import HazardReport
+from putright.hazards.services import hazard_report_raise
 from putright.intake.constants import CLOSED_REQUEST_STATUSES, ServiceRequestStatus
 from putright.intake.models import ServiceRequest, ServiceRequestUpdate
 from putright.people.models import Resident
@@ -153,3 +156,54 @@ def service_request_dissatisfied(
         actor=actor,
     )
     return complaint
+
+
+@transaction.atomic
+def service_request_hazard_raise(
+    *,
+    request: ServiceRequest,
+    actor: Any,
+    aware_at: Any,
+    told_by: str,
+    hazard: str,
+    assessment: str,
+    description: str,
+    occupiers: str = "",
+    vulnerabilities: str = "",
+) -> HazardReport:
+    """A repair or service request shows a possible hazard (Awaab's Law): raise a hazard report
+    for the request's resident and home, and note it in the request's trail. The request
+    carries on; the hazard clocks run from when the landlord became aware."""
+    _staff(actor)
+    # Lock the request's own row only: its home is optional, an outer join PostgreSQL cannot lock.
+    request = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("resident", "home")
+        .get(pk=request.pk)
+    )
+    report = hazard_report_raise(
+        aware_at=aware_at,
+        source=HazardSource.SERVICE_REQUEST,
+        source_ref=f"service_request:{request.pk}",
+        told_by=told_by,
+        hazard=hazard,
+        assessment=assessment,
+        description=description,
+        occupiers=occupiers,
+        vulnerabilities=vulnerabilities,
+        resident=request.resident,
+        address=str(request.home or ""),
+        actor=actor,
+    )
+    ServiceRequestUpdate.objects.create(
+        request=request,
+        summary=f"Hazard report {report.pk} raised: {report.get_hazard_display()} "
+        f"({report.get_assessment_display().lower()})"[:300],
+        actor=actor,
+    )
+    return report
+
+
+def service_request_hazards(request: ServiceRequest) -> list[HazardReport]:
+    """The hazard reports raised from this request."""
+    return list(HazardReport.objects.filter(source_ref=f"service_request:{request.pk}"))

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from putright.rules.calendar import WorkingCalendar
+from putright.rules.calendar import CalendarHistory, Closure
 from putright.rules.hazards import (
     HAZARDS,
     PHASES,
@@ -21,7 +21,7 @@ from putright.rules.hazards import (
     phase_on,
 )
 
-CAL = WorkingCalendar.england_and_wales()
+CAL = CalendarHistory.england_and_wales()
 
 
 def at(y: int, m: int, d: int, h: int = 9) -> datetime:
@@ -29,7 +29,7 @@ def at(y: int, m: int, d: int, h: int = 9) -> datetime:
 
 
 def by_key(facts: HazardFacts, now: datetime) -> dict[ClockKey, Clock]:
-    return {c.key: c for c in clocks(facts, now=now, today=now.date(), calendar=CAL)}
+    return {c.key: c for c in clocks(facts, now=now, today=now.date(), history=CAL)}
 
 
 def test_there_are_29_hhsrs_hazards_with_unique_codes() -> None:
@@ -176,7 +176,84 @@ def test_no_hazard_found_runs_no_work_clocks_and_not_a_hazard_runs_none() -> Non
             HazardFacts(aware_at=at(2026, 3, 25), assessment=Assessment.NOT),
             now=at(2026, 5, 1),
             today=date(2026, 5, 1),
-            calendar=CAL,
+            history=CAL,
         )
         == ()
     )
+
+
+def _summary_facts(sent_on: date | None) -> HazardFacts:
+    # Investigation concluded Thursday 4 June 2026; the summary is due 3 working days later:
+    # Fri 5, Mon 8, Tue 9 June.
+    return HazardFacts(
+        aware_at=at(2026, 6, 1),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 6, 4),
+        hazard_found=False,
+        summary_sent_on=sent_on,
+    )
+
+
+def test_a_closure_decided_later_does_not_move_a_settled_clock() -> None:
+    """The landlord closes Friday 5 June, decided on 10 June (after the summary went out on
+    Tuesday 9 June): the settled summary clock keeps its due date of Tuesday 9 June and stays
+    met. One calendar rule with the Code's clocks (`rules.clocks`)."""
+    later = CalendarHistory.england_and_wales(
+        closures=(
+            Closure(day=date(2026, 6, 5), reason="Office move", decided_on=date(2026, 6, 10)),
+        )
+    )
+    settled = {
+        c.key: c
+        for c in clocks(
+            _summary_facts(date(2026, 6, 9)),
+            now=at(2026, 6, 20),
+            today=date(2026, 6, 20),
+            history=later,
+        )
+    }[ClockKey.SUMMARY]
+    assert settled.due_on == date(2026, 6, 9)
+    assert settled.status == ClockStatus.MET
+
+
+def test_a_closure_decided_before_a_clock_settles_counts() -> None:
+    """The same closure decided on 3 June (before the investigation concluded) is in force
+    while the clock runs: Friday 5 June is closed, so the summary is due Mon 8, Tue 9, Wed 10
+    June, and an unsent summary on Wednesday 10 June is due today."""
+    before = CalendarHistory.england_and_wales(
+        closures=(Closure(day=date(2026, 6, 5), reason="Office move", decided_on=date(2026, 6, 3)),)
+    )
+    running = {
+        c.key: c
+        for c in clocks(
+            _summary_facts(None), now=at(2026, 6, 10), today=date(2026, 6, 10), history=before
+        )
+    }[ClockKey.SUMMARY]
+    assert running.due_on == date(2026, 6, 10)
+    assert running.words == "Due today."
+
+
+def test_the_2026_phase_lists_the_hazards_the_guidance_announced() -> None:
+    """The government's draft guidance (25 June 2025) for 2026: excess cold and heat, the four
+    falls, structural collapse and explosions, fire and electrical hazards, and domestic and
+    personal hygiene and food safety; 2027: every remaining hazard but crowding and space."""
+    phase_2026, phase_2027 = PHASES[1], PHASES[2]
+    assert phase_2026.significant == {
+        "damp_mould",
+        "excess_cold",
+        "excess_heat",
+        "falls_baths",
+        "falls_level",
+        "falls_stairs",
+        "falls_between_levels",
+        "structural_collapse",
+        "explosions",
+        "fire",
+        "electrical",
+        "domestic_hygiene",
+        "personal_hygiene",
+        "food_safety",
+    }
+    assert phase_2027.significant == {h.code for h in HAZARDS} - {"crowding_space"}
+    assert not phase_2026.confirmed
+    assert not phase_2027.confirmed

@@ -70,7 +70,8 @@ class Command(BaseCommand):
                 f"{verb} {report.rows_total:,} rows in {time.monotonic() - started:.1f}s: "
                 f"{report.created:,} created, {report.updated:,} updated, "
                 f"{report.unchanged:,} unchanged, {report.invalid:,} skipped as invalid, "
-                f"{report.correspondence:,} correspondence items."
+                f"{report.correspondence:,} correspondence items, "
+                f"{report.hazards:,} hazard cases created or moved on."
             )
         )
         if report.dry_run:

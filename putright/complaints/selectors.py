@@ -306,7 +306,10 @@ def case_page(reference: str) -> Complaint:
                 queryset=OutstandingAction.objects.select_related("owner", "completed_by"),
             ),
             Prefetch("exclusions", queryset=Exclusion.objects.select_related("decided_by")),
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("uploaded_by", "correspondence"),
+            ),
         )
         .get(reference=reference)
     )

@@ -25,7 +25,7 @@ from putright.complaints.models import (
 )
 from putright.people.models import Property, Resident
 from putright.rules.clocks import Deadline
-from putright.rules.workflow import STATE_LABELS, State, allowed_actions
+from putright.rules.workflow import STATE_LABELS, State
 
 User = get_user_model()
 
@@ -309,7 +309,7 @@ class ComplaintSerializer(ComplaintSummarySerializer):
         return DraftSerializer(drafts, many=True).data
 
     def get_allowed_actions(self, complaint: Complaint) -> list[str]:
-        return sorted(a.value for a in allowed_actions(State(complaint.status)))
+        return sorted(a.value for a in complaint.allowed_actions)
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -42,6 +42,7 @@ from putright.complaints.selectors import (
     work_queue_rows,
 )
 from putright.complaints.services.common import profile_for
+from putright.complaints.services.stages import ALREADY_ESCALATED
 from putright.complaints.triage import triage_prompts
 from putright.core import once
 from putright.core import permissions as perms
@@ -50,7 +51,7 @@ from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
 from putright.core.profile import current_profile
 from putright.people.models import Resident
-from putright.rules.workflow import State
+from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions, next_steps
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
@@ -187,16 +188,18 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     on = today()
     history = landlord_history()
     profile = profile_for(complaint)
+    stopped_by = display.stopped_by(complaint)
     stages = []
     for stage in complaint.stages.all():
         clocks = stage_clocks(stage, state=complaint.state, on=on, history=history, profile=profile)
+        stopped = None if clocks.running else stopped_by
         stages.append(
             {
                 "stage": stage,
                 "rule": profile.stage(stage.number),
                 "clocks": clocks,
-                "ack": display.ClockView.of(clocks.acknowledgement),
-                "response": display.ClockView.of(clocks.response),
+                "ack": display.ClockView.of(clocks.acknowledgement, stopped_by=stopped),
+                "response": display.ClockView.of(clocks.response, stopped_by=stopped),
                 "response_obj": getattr(stage, "response", None)
                 if hasattr(stage, "response")
                 else None,
@@ -209,13 +212,13 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         ],
     }
     kind = request.GET.get("show", "")
-    actions = [
-        form
-        for form in CASE_ACTIONS.values()
-        if allowed(request.user, perms.Action.WORK_CASES)
-        and form.available(complaint, request.user)
-    ]
+    primary, actions = _offered_actions(request, complaint)
     resident = complaint.resident
+    drafts = list(
+        ResponseDraft.objects.filter(
+            stage__complaint=complaint, status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED]
+        ).select_related("author", "reviewer", "stage")
+    )
     return {
         "complaint": complaint,
         "triage": triage_prompts(complaint) if complaint.state in TRIAGE_STATES else [],
@@ -225,19 +228,14 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
             if r.ended_on is None and r.covers(complaint.pk)
         ],
         "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
-        "drafts_in_review": list(
-            ResponseDraft.objects.filter(
-                stage__complaint=complaint, status=DraftStatus.IN_REVIEW
-            ).select_related("author", "stage")
-        ),
-        "drafts_returned": list(
-            ResponseDraft.objects.filter(
-                stage__complaint=complaint, status=DraftStatus.RETURNED
-            ).select_related("author", "reviewer", "stage")
-        ),
+        "drafts_in_review": [d for d in drafts if d.status == DraftStatus.IN_REVIEW],
+        "drafts_returned": [d for d in drafts if d.status == DraftStatus.RETURNED],
         "stages": stages,
+        "stopped_by": stopped_by,
         "follow_ups": follow_ups,
+        "primary_action": primary,
         "actions": actions,
+        "letters": display.letters_sent(complaint.attachments.all()),
         "timeline": case_timeline(complaint, kind=kind if kind in TIMELINE_KINDS else ""),
         "timeline_kinds": [(k, label) for k, (label, _) in TIMELINE_KINDS.items()],
         "timeline_kind": kind,
@@ -245,6 +243,21 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "today": on,
         "case_panels": hooks.case_panels(request, complaint),
     }
+
+
+def _offered_actions(request: HttpRequest, complaint: Complaint) -> tuple[Any, list[Any]]:
+    """The next step the Code expects (if this user may take it) and every other action the
+    workflow table allows now; nothing the state refuses is offered."""
+    if not allowed(request.user, perms.Action.WORK_CASES):
+        return None, []
+    offered = [form for form in CASE_ACTIONS.values() if form.available(complaint, request.user)]
+    steps = next_steps(
+        complaint.state, stage=complaint.current_stage, assigned=complaint.handler_id is not None
+    )
+    primary = next(
+        (form for step in steps for form in offered if form.workflow_action == step), None
+    )
+    return primary, [form for form in offered if form is not primary]
 
 
 def _load_case(reference: str) -> Complaint:
@@ -291,6 +304,16 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     complaint = get_object_or_404(Complaint.objects.select_related("resident"), reference=reference)
     if form_class.permission is not None and not form_class.available(complaint, request.user):
         raise PermissionDenied
+    if request.method == "GET" and form_class.workflow_action not in complaint.allowed_actions:
+        # Refused before any form, not after its confirmation: the same table the page uses.
+        # (A form posted after the state moved on keeps its input and shows the refusal.)
+        messages.error(
+            request,
+            str(TransitionNotAllowed(complaint.state, form_class.workflow_action))
+            if form_class.workflow_action not in allowed_actions(complaint.state)
+            else ALREADY_ESCALATED,
+        )
+        return redirect("complaints:case", complaint.reference)
     kwargs = {"complaint": complaint, "user": request.user}
     confirming = False
     case_url = reverse("complaints:case", args=[complaint.reference])

@@ -26,7 +26,7 @@ from putright.intake.services.notify import process_context
 from putright.portal import selectors, services
 from putright.portal.services import Principal
 from putright.rules.profile import get_profile
-from putright.rules.workflow import Action, allowed_actions
+from putright.rules.workflow import Action
 
 PORTAL_STATUS = {
     "received": "Received – we will contact you to confirm what your complaint is about",
@@ -75,10 +75,7 @@ def _complaint_or_404(principal: Principal, reference: str) -> Complaint:
 
 
 def can_escalate(complaint: Complaint) -> bool:
-    return (
-        Action.ESCALATE in allowed_actions(complaint.state)
-        and complaint.current_stage < get_profile(complaint.profile_code).last_stage
-    )
+    return Action.ESCALATE in complaint.allowed_actions
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ from putright.complaints.models import Complaint, Stage
 from putright.complaints.selectors import queue_handlers
 from putright.core import permissions as perms
 from putright.core.errors import ComplaintError
-from putright.rules.workflow import Action, allowed_actions
+from putright.rules.workflow import Action
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 DATE_INPUT = {"type": "date"}
@@ -99,7 +99,7 @@ class CaseActionForm(ServiceErrorsMixin, forms.Form):
     def available(cls, complaint: Complaint, user: Any) -> bool:
         if cls.permission is not None and not perms.allowed(user, cls.permission):
             return False
-        return cls.workflow_action in allowed_actions(complaint.state)
+        return cls.workflow_action in complaint.allowed_actions
 
     @property
     def stage(self) -> Stage:

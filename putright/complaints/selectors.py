@@ -465,11 +465,11 @@ def needs_attention_counts(*, since: date) -> dict[str, int]:
 
 
 def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
-    draft = ResponseDraft.objects.select_related(
-        "stage__complaint__resident", "author", "reviewer"
-    ).get(pk=pk)
+    # A saved working copy is the author's, not a version for review.
+    versions = ResponseDraft.objects.exclude(status=DraftStatus.SAVED)
+    draft = versions.select_related("stage__complaint__resident", "author", "reviewer").get(pk=pk)
     history = list(
-        ResponseDraft.objects.filter(stage_id=draft.stage_id)
+        versions.filter(stage_id=draft.stage_id)
         .select_related("author", "reviewer")
         .order_by("-version")
     )

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from putright.complaints.constants import Channel, Direction, Outcome, ReferralOutcome
+from putright.complaints.constants import Channel, Direction, DraftStatus, Outcome, ReferralOutcome
 from putright.complaints.deadlines import StageClocks
 from putright.complaints.models import (
     Attachment,
@@ -303,6 +303,7 @@ class ComplaintSerializer(ComplaintSummarySerializer):
     def get_response_drafts(self, complaint: Complaint) -> list[dict]:
         drafts = (
             ResponseDraft.objects.filter(stage__complaint=complaint)
+            .exclude(status=DraftStatus.SAVED)
             .select_related("stage__complaint", "author", "reviewer")
             .order_by("-submitted_at", "-id")
         )

@@ -4,6 +4,7 @@ Each view states who may use it (a decorator below), parses input with a form, c
 service or selector, and renders. Refused changes come back as field errors; nothing is saved.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from putright.complaints.forms import (
     LogComplaintForm,
     QueueFilterForm,
 )
+from putright.complaints.forms.respond import with_row_added, with_row_removed, working_values
 from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
     QUEUE_SCOPE_LABELS,
@@ -42,6 +44,7 @@ from putright.complaints.selectors import (
     work_queue_rows,
 )
 from putright.complaints.services.common import profile_for
+from putright.complaints.services.review import response_draft_save
 from putright.complaints.services.stages import ALREADY_ESCALATED
 from putright.complaints.triage import triage_prompts
 from putright.core import once
@@ -216,7 +219,8 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     resident = complaint.resident
     drafts = list(
         ResponseDraft.objects.filter(
-            stage__complaint=complaint, status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED]
+            stage__complaint=complaint,
+            status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED],
         ).select_related("author", "reviewer", "stage")
     )
     return {
@@ -230,6 +234,7 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
         "drafts_in_review": [d for d in drafts if d.status == DraftStatus.IN_REVIEW],
         "drafts_returned": [d for d in drafts if d.status == DraftStatus.RETURNED],
+        "drafts_saved": [d for d in drafts if d.status == DraftStatus.SAVED],
         "stages": stages,
         "stopped_by": stopped_by,
         "follow_ups": follow_ups,
@@ -317,6 +322,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     kwargs = {"complaint": complaint, "user": request.user}
     confirming = False
     case_url = reverse("complaints:case", args=[complaint.reference])
+    if request.method == "POST" and action == "respond" and request.POST.get("step"):
+        return _respond_step(request, complaint, form_class)
     if request.method == "POST" and (done := once.spent_result(request)) is not None:
         return once.replayed(request, done, case_url)  # a double-click: the first one acted
     if request.method == "POST":
@@ -358,6 +365,52 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         template = "complaints/confirm.html"
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, template, context, status=status)
+
+
+_ROW_STEP = re.compile(r"^(add|remove)-(remedy|action)(?:-(\d+))?$")
+
+
+def _respond_step(request: HttpRequest, complaint: Complaint, form_class: Any) -> HttpResponse:
+    """The respond form's other buttons: save the draft, preview the letter, add or remove a
+    remedy or action row (HTMX swaps the rows; without JavaScript the page comes back)."""
+    step = request.POST.get("step", "")
+    values = working_values(request.POST)
+    kwargs: dict[str, Any] = {"complaint": complaint, "user": request.user}
+    context: dict[str, Any] = {"complaint": complaint, "action": form_class}
+    if step == "save":
+        form = form_class(initial=values, **kwargs)
+        try:
+            response_draft_save(stage=form.stage, form_data=values, actor=request.user)
+        except ComplaintError as exc:
+            form = form_class(request.POST, **kwargs)
+            form.errors.clear()
+            form.add_service_error(exc)
+            return render(request, form_class.template, {**context, "form": form}, status=400)
+        messages.success(
+            request,
+            "Your draft is saved. Nobody reviews it until you send it for review; "
+            "come back to it with \u201cDraft the response\u201d.",
+        )
+        return redirect("complaints:case", complaint.reference)
+    if step == "preview":
+        form = form_class(request.POST, **kwargs)
+        if not form.is_valid():
+            return render(request, form_class.template, {**context, "form": form}, status=400)
+        html, problem = hooks.response_preview(form.stage, form.response_input())
+        context.update({"preview_html": html, "preview_problem": problem})
+        return render(request, form_class.template, {**context, "form": form})
+    match = _ROW_STEP.match(step)
+    if match is None:
+        raise Http404("No such step.")
+    verb, kind, index = match.group(1), match.group(2), match.group(3)
+    if verb == "add":
+        values, new = with_row_added(values, kind)
+        focus = (kind, new)
+    else:
+        values = with_row_removed(values, kind, int(index or 0))
+        focus = (kind, -1)  # the "add another" button of that list
+    form = form_class(initial=values, focus=focus, **kwargs)
+    return render(request, form_class.template, {**context, "form": form})
 
 
 def _extension_limits(complaint: Complaint) -> dict[str, Any]:

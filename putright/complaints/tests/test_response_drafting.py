@@ -22,9 +22,7 @@ def hamid(client, handler):
     return handler
 
 
-def test_a_half_written_draft_is_saved_and_comes_back_into_the_form(
-    client, hamid, open_complaint
-):
+def test_a_half_written_draft_is_saved_and_comes_back_into_the_form(client, hamid, open_complaint):
     half = {"summary": "We are sorry so far.", "outcome_1": "upheld", "remedy_0_due_on": "31/2"}
     response = client.post(respond_url(open_complaint), {**half, "step": "save"})
     assert response.status_code == 302
@@ -42,9 +40,7 @@ def test_a_half_written_draft_is_saved_and_comes_back_into_the_form(
     assert client.get(f"/letters/reviews/{saved.pk}/").status_code == 404
 
 
-def test_saving_again_keeps_one_working_copy_and_sending_removes_it(
-    client, hamid, open_complaint
-):
+def test_saving_again_keeps_one_working_copy_and_sending_removes_it(client, hamid, open_complaint):
     client.post(respond_url(open_complaint), {"summary": "First go.", "step": "save"})
     client.post(respond_url(open_complaint), {"summary": "Second go.", "step": "save"})
     assert ResponseDraft.objects.get().data["form"]["summary"] == "Second go."
@@ -70,7 +66,7 @@ def test_rows_are_added_without_a_limit_and_keep_what_was_typed(client, hamid, o
         assert response.status_code == 200
         form = response.context["form"]
         assert form.remedy_count == n + 1
-        data = {k: v for k, v in form.initial.items()}
+        data = dict(form.initial)
         data[f"remedy_{n}_type"] = "explanation"
         data[f"remedy_{n}_description"] = f"Explanation {n}."
         data[f"remedy_{n}_due_on"] = "2026-03-10"

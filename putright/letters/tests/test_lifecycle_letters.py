@@ -129,9 +129,7 @@ def test_the_stage_one_response_answers_every_point_and_explains_stage_two(
     assert text.count("Upheld") == 2
     assert "Point 1 We did not do it. Point 2 We did not do it." in text
     # Plain words: what will happen and when, no internal labels such as "Apology:".
-    assert (
-        "A written apology from the repairs manager. We will do this by 9 March 2026." in text
-    )
+    assert "A written apology from the repairs manager. We will do this by 9 March 2026." in text
     assert "Apology:" not in text
     assert (
         "Replace the cracked roof tiles above the kitchen. Who: Roofing contractor. By 23 March"

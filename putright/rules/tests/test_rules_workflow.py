@@ -165,7 +165,7 @@ def test_two_transitions_for_one_action_from_one_state_are_refused_when_the_tabl
         workflow._build_table()
 
 
-def test_escalation_is_not_allowed_from_the_last_stage_but_is_before_it():
+def test_escalation_is_not_allowed_from_the_last_stage_but_is_before_it() -> None:
     from putright.rules.workflow import allowed_actions as allowed
 
     assert A.ESCALATE in allowed(S.CLOSED)
@@ -191,7 +191,9 @@ def test_escalation_is_not_allowed_from_the_last_stage_but_is_before_it():
         (S.EXCLUDED, 1, False, ()),
     ],
 )
-def test_the_next_step_is_what_the_code_expects_in_each_state(state, stage, assigned, expected):
+def test_the_next_step_is_what_the_code_expects_in_each_state(
+    state: State, stage: int, assigned: bool, expected: tuple[Action, ...]
+) -> None:
     from putright.rules.workflow import next_steps
 
     assert next_steps(state, stage=stage, assigned=assigned) == expected

@@ -58,7 +58,9 @@ def test_a_handler_drafts_a_response_with_rows_added_by_keyboard(page):
     assert_accessible(page)
     page.focus("button:has-text('Remove remedy 3')")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelectorAll(\"fieldset[data-row='remedy']\").length === 4")
+    page.wait_for_function(
+        "document.querySelectorAll(\"fieldset[data-row='remedy']\").length === 4"
+    )
     assert page.input_value("#id_remedy_2_description") == "Remedy number 4."
     page.fill("#id_no_remedy_reason", "")
     page.fill("#id_action_0_description", "Replace the cracked roof tiles.")

@@ -50,6 +50,7 @@ from putright.complaints.triage import triage_prompts
 from putright.core import once
 from putright.core import permissions as perms
 from putright.core.clock import today
+from putright.core.dates import date_from_query
 from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
 from putright.core.profile import current_profile
@@ -445,10 +446,7 @@ def extension_preview(request: HttpRequest, reference: str) -> HttpResponse:
     limits = _extension_limits(complaint)
     stage = limits["stage"]
     context: dict[str, Any] = {**limits, "complaint": complaint}
-    try:
-        new_due = date.fromisoformat(request.GET.get("new_due", ""))
-    except ValueError:
-        new_due = None
+    new_due = date_from_query(request.GET, "new_due")
     if new_due and stage.response_due:
         try:
             context.update({"new_due": new_due, "check": _check(stage, new_due)})

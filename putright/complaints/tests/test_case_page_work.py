@@ -165,3 +165,20 @@ def test_incoming_mail_keeps_its_text_folded_when_long(client, handler, open_com
     assert "It is still dripping." in page
     assert '<details class="govuk-details' in page
     assert "No letters sent yet." in page
+
+
+def test_the_confirmation_page_shows_dates_in_words_and_keeps_the_boxes(
+    client, handler, open_complaint
+):
+    complaint = responded(open_complaint, actor=handler)
+    client.force_login(handler)
+    typed = {"requested_on_day": "2", "requested_on_month": "3", "requested_on_year": "2026"}
+    page = client.post(f"/complaints/{complaint.reference}/escalate/", typed).content.decode()
+    assert "Are you sure?" in page
+    assert "Date the resident asked to escalate 2 March 2026" in page_text(page)
+    assert "2026-03-02" not in page_text(page)
+    done = client.post(
+        f"/complaints/{complaint.reference}/escalate/", {**typed, "confirmed": "yes"}
+    )
+    assert done.status_code == 302
+    assert reload(complaint).status == "stage2_requested"

@@ -11,7 +11,7 @@ from putright.complaints.models import ResponseDraft
 from putright.complaints.tests.stories import acknowledged, received
 from putright.core.clock import today
 from putright.people.factories import ResidentFactory
-from putright.web.tests.browser import assert_accessible, screenshot, sign_in
+from putright.web.tests.browser import assert_accessible, fill_date, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_a_handler_drafts_a_response_with_rows_added_by_keyboard(page):
         page.fill(f"#id_reasons_{n}", f"Reason {n}.")
     page.select_option("#id_remedy_0_type", "apology")
     page.fill("#id_remedy_0_description", "A written apology from the repairs manager.")
-    page.fill("#id_remedy_0_due_on", (on + timedelta(days=7)).isoformat())
+    fill_date(page, "#id_remedy_0_due_on", (on + timedelta(days=7)))
 
     # Keyboard only: focus "Add another remedy", press Enter; the new row takes the focus.
     for n in (1, 2, 3, 4):
@@ -52,7 +52,7 @@ def test_a_handler_drafts_a_response_with_rows_added_by_keyboard(page):
         page.wait_for_function(f"document.activeElement.id === 'id_remedy_{n}_type'")
         page.keyboard.press("Tab")  # on to "what will happen"
         page.keyboard.type(f"Remedy number {n + 1}.")
-        page.fill(f"#id_remedy_{n}_due_on", (on + timedelta(days=10)).isoformat())
+        fill_date(page, f"#id_remedy_{n}_due_on", (on + timedelta(days=10)))
         page.select_option(f"#id_remedy_{n}_type", "explanation")
     assert page.locator("fieldset[data-row='remedy']").count() == 5
     assert_accessible(page)
@@ -64,7 +64,7 @@ def test_a_handler_drafts_a_response_with_rows_added_by_keyboard(page):
     assert page.input_value("#id_remedy_2_description") == "Remedy number 4."
     page.fill("#id_no_remedy_reason", "")
     page.fill("#id_action_0_description", "Replace the cracked roof tiles.")
-    page.fill("#id_action_0_due_on", (on + timedelta(days=21)).isoformat())
+    fill_date(page, "#id_action_0_due_on", (on + timedelta(days=21)))
     page.fill("#id_action_0_owner_name", "Roofing contractor")
     page.fill("#id_learning", "Book roofers within a week.")
 

@@ -40,20 +40,34 @@ def rows_in(values: Any, kind: str) -> int:
     return max(indexes, default=0) + 1
 
 
-def working_values(data: Any) -> dict[str, str]:
-    """The answers a posted respond form holds, one value per field."""
-    return {k: data.get(k, "") for k in data if k not in _NOT_ANSWERS}
+_DATE_PART = re.compile(r"^(.+)_(day|month|year)$")
 
 
-def with_row_added(values: dict[str, str], kind: str) -> tuple[dict[str, str], int]:
+def working_values(data: Any) -> dict[str, Any]:
+    """The answers a posted respond form holds, one value per field; a date typed into the
+    three boxes is kept as [day, month, year], as typed."""
+    values: dict[str, Any] = {}
+    for key in data:
+        if key in _NOT_ANSWERS:
+            continue
+        match = _DATE_PART.match(key)
+        if match:
+            name = match.group(1)
+            values[name] = [data.get(f"{name}_{p}", "") for p in ("day", "month", "year")]
+        else:
+            values[key] = data.get(key, "")
+    return values
+
+
+def with_row_added(values: dict[str, Any], kind: str) -> tuple[dict[str, Any], int]:
     """The values with an empty `kind` row after the last; returns the new row's index."""
     new = rows_in(values, kind)
     return {**values, f"{kind}_{new}_description": ""}, new
 
 
-def with_row_removed(values: dict[str, str], kind: str, index: int) -> dict[str, str]:
+def with_row_removed(values: dict[str, Any], kind: str, index: int) -> dict[str, Any]:
     """The values without `kind` row `index`; the rows after it move up one."""
-    kept: dict[str, str] = {}
+    kept: dict[str, Any] = {}
     for key, value in values.items():
         match = _ROW_FIELD.match(key)
         if not match or match.group(1) != kind:

@@ -162,7 +162,7 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
 
 
 @transaction.atomic
-def response_draft_save(*, stage: Stage, form_data: dict[str, str], actor: Any) -> ResponseDraft:
+def response_draft_save(*, stage: Stage, form_data: dict[str, Any], actor: Any) -> ResponseDraft:
     """Keep what the respond form holds, finished or not, to come back to (one per stage)."""
     if not allowed(actor, Action.REVIEW_RESPONSES):
         raise RuleBroken(NOT_A_CASE_WORKER)
@@ -171,7 +171,10 @@ def response_draft_save(*, stage: Stage, form_data: dict[str, str], actor: Any) 
     waiting = stage.response_drafts.filter(status=DraftStatus.IN_REVIEW).first()
     if waiting is not None:
         raise RuleBroken(ALREADY_IN_REVIEW.format(version=waiting.version))
-    values = {str(k): str(v)[:SAVED_VALUE_LIMIT] for k, v in form_data.items()}
+    values = {
+        str(k): [str(p)[:10] for p in v][:3] if isinstance(v, list) else str(v)[:SAVED_VALUE_LIMIT]
+        for k, v in form_data.items()
+    }
     draft, _created = ResponseDraft.objects.update_or_create(
         stage=stage,
         status=DraftStatus.SAVED,

@@ -60,7 +60,7 @@ def test_a_draft_cannot_be_saved_while_a_version_waits_for_review(client, hamid,
 
 
 def test_rows_are_added_without_a_limit_and_keep_what_was_typed(client, hamid, open_complaint):
-    data = respond_data()
+    data = working_values_as_posted(respond_data())
     for n in range(1, 7):
         response = client.post(respond_url(open_complaint), {**data, "step": "add-remedy"})
         assert response.status_code == 200
@@ -69,11 +69,30 @@ def test_rows_are_added_without_a_limit_and_keep_what_was_typed(client, hamid, o
         data = dict(form.initial)
         data[f"remedy_{n}_type"] = "explanation"
         data[f"remedy_{n}_description"] = f"Explanation {n}."
-        data[f"remedy_{n}_due_on"] = "2026-03-10"
+        data[f"remedy_{n}_due_on"] = ["10", "3", "2026"]
+        data = working_values_as_posted(data)
     assert form["summary"].value() == "We are sorry."
+    assert form["remedy_1_due_on"].value() == ["10", "3", "2026"]  # typed dates survive
     assert client.post(respond_url(open_complaint), data).status_code == 302
     draft = ResponseDraft.objects.get()
     assert len(draft.data["remedies"]) == 7  # more than the old limit of four
+
+
+def working_values_as_posted(values: dict) -> dict:
+    """What the browser posts for these values: a date as its three boxes."""
+    posted = {}
+    for key, value in values.items():
+        if isinstance(value, list):
+            posted.update(
+                dict(zip((f"{key}_day", f"{key}_month", f"{key}_year"), value, strict=True))
+            )
+        elif hasattr(value, "isoformat"):
+            posted.update(
+                {f"{key}_day": value.day, f"{key}_month": value.month, f"{key}_year": value.year}
+            )
+        else:
+            posted[key] = value
+    return posted
 
 
 def test_a_new_row_takes_the_keyboard_focus(client, hamid, open_complaint):

@@ -11,7 +11,13 @@ from putright.complaints.models import ResponseDraft
 from putright.complaints.tests.stories import acknowledged, received
 from putright.core.clock import today
 from putright.people.factories import ResidentFactory
-from putright.web.tests.browser import assert_accessible, fill_date, screenshot, sign_in
+from putright.web.tests.browser import (
+    SCREENSHOTS,
+    assert_accessible,
+    fill_date,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,6 +81,7 @@ def test_a_handler_drafts_a_response_with_rows_added_by_keyboard(page):
     assert "Book roofers within a week." in preview.locator("body").inner_text()
     assert_accessible(page)
     screenshot(page, "casework-respond-preview")
+    page.locator("iframe[data-preview]").screenshot(path=str(SCREENSHOTS / "casework-letter.png"))
 
     page.click("button:has-text('Save draft') >> visible=true")
     page.locator(".govuk-notification-banner--success").wait_for()

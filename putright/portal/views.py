@@ -7,6 +7,7 @@ goes through `portal_required`, and every complaint lookup through the portal se
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -169,10 +170,26 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             status_label=PORTAL_STATUS.get(complaint.status, complaint.get_status_display()),
             clocks=clocks,
             letters=complaint.letters_sent,
+            follow_ups=_follow_ups(complaint, today),
             can_escalate=can_escalate(complaint),
             added=request.GET.get("added"),
         ),
     )
+
+
+# The resident's words for where a promise stands; colour repeats the words (WCAG 1.4.1).
+def _follow_ups(complaint: Complaint, today: Any) -> list[tuple[Any, str, str]]:
+    """Every remedy and outstanding action, with where it stands, in the order they fall due."""
+    items = [*complaint.remedies.all(), *complaint.outstanding_actions.all()]
+    rows = []
+    for item in sorted(items, key=lambda i: i.due_on):
+        if item.completed_on:
+            rows.append((item, "Done", "govuk-tag--green"))
+        elif item.due_on < today:
+            rows.append((item, "Late: we are chasing it", "govuk-tag--red"))
+        else:
+            rows.append((item, "To do", "govuk-tag--blue"))
+    return rows
 
 
 @portal_required

@@ -5,8 +5,10 @@ setup:
 	scripts/setup.sh
 
 # Run PutRight at http://127.0.0.1:8000 with demo data; prints the demo logins.
+# Another port: make demo PORT=8010
+PORT ?= 8000
 demo:
-	scripts/demo.sh
+	PORT=$(PORT) scripts/demo.sh
 
 # Run PutRight in production: checks the settings, migrates, collects static files, then runs
 # gunicorn and the task worker (the Procfile) under scripts/supervise.py. See the README.

@@ -79,7 +79,10 @@ def insecure_settings() -> list[tuple[str, str]]:
                 )
             )
     backend = settings.MAILERS.get("default", {}).get("BACKEND", "")
-    if backend in NON_PRODUCTION_EMAIL_BACKENDS:
+    if (
+        backend in NON_PRODUCTION_EMAIL_BACKENDS
+        or backend == "putright.core.mail.ConsoleEmailBackend"
+    ):
         problems.append(
             (
                 "putright.E007",

@@ -305,7 +305,8 @@ if _email_host:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed whole, links unbroken (core/mail.py), rather than as quoted-printable MIME.
+    MAILERS = {"default": {"BACKEND": "putright.core.mail.ConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Thrive Homes Complaints <complaints@thrive.example>"
 )

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Runs PutRight locally with demo staff and demo cases at
-# http://127.0.0.1:8000, with the task worker in the background. SQLite unless DATABASE_URL.
+# http://127.0.0.1:8000 (another port: PORT=8010 scripts/demo.sh, or make demo PORT=8010),
+# with the task worker in the background. SQLite unless DATABASE_URL.
 set -euo pipefail
+port="${PORT:-8000}"
+case "$port" in
+  ''|*[!0-9]*) echo "demo: PORT must be a number, not '$port'" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
@@ -33,6 +38,6 @@ echo
 echo "$logins" | sed -n '/^Demo logins/,$p'
 echo "${portal_login:-}"
 echo
-echo "PutRight is at http://127.0.0.1:8000  (admin: /admin/, API docs: /api/docs/)"
+echo "PutRight is at http://127.0.0.1:${port}  (admin: /admin/, API docs: /api/docs/)"
 echo "Press Ctrl-C to stop."
-python manage.py runserver 127.0.0.1:8000
+python manage.py runserver "127.0.0.1:${port}"

@@ -72,6 +72,8 @@ ALLOWED_ATTACHMENT_TYPES = {
 
 
 class DraftStatus(models.TextChoices):
+    # A working copy kept by "Save draft": what the form held, not yet checked or sent.
+    SAVED = "saved", "Saved, not yet sent for review"
     IN_REVIEW = "in_review", "Waiting for review"
     RETURNED = "returned", "Returned with comments"
     APPROVED = "approved", "Approved and sent"

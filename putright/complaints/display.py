@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from putright.complaints.constants import Direction
 from putright.rules.calendar import WorkingCalendar, working_days_between
 from putright.rules.clocks import ClockStatus, Deadline
 from putright.rules.workflow import State
@@ -46,6 +47,34 @@ def days_left_text(left: int | None) -> str:
     return f"{left} working day{'s' if left != 1 else ''} left"
 
 
+# What stopped an unfinished clock, by the state that stopped it.
+STOPPED_BY: dict[State, str] = {
+    State.WITHDRAWN: "the resident withdrew the complaint",
+    State.EXCLUDED: "the complaint was not accepted",
+    State.CLOSED: "the complaint was closed",
+    State.STAGE1_RESPONDED: "the response was sent",
+    State.STAGE2_RESPONDED: "the final response was sent",
+}
+
+
+@dataclass(frozen=True)
+class StoppedBy:
+    """Why and when a complaint's clocks stopped, for a clock that never finished."""
+
+    reason: str
+    on: date | None
+
+    @property
+    def text(self) -> str:
+        when = f" on {self.on.day} {self.on:%B %Y}" if self.on else ""
+        return f"Stopped{when}: {self.reason}"
+
+
+def stopped_by(complaint: Any) -> StoppedBy | None:
+    reason = STOPPED_BY.get(complaint.state)
+    return StoppedBy(reason, complaint.closed_on) if reason else None
+
+
 @dataclass(frozen=True)
 class ClockView:
     """One deadline as a page shows it."""
@@ -56,9 +85,41 @@ class ClockView:
     left_text: str
 
     @classmethod
-    def of(cls, deadline: Deadline) -> "ClockView":
+    def of(cls, deadline: Deadline, *, stopped_by: StoppedBy | None = None) -> "ClockView":
+        unfinished = deadline.done_on is None and deadline.status != ClockStatus.NOT_STARTED
+        if stopped_by is not None and unfinished:
+            # A stopped clock neither ticks nor falls due: say what stopped it, not "due soon".
+            return cls(deadline, "Stopped", "govuk-tag--grey", stopped_by.text)
         label, tag = CLOCK_TAGS[deadline.status]
         return cls(deadline, label, tag, days_left_text(deadline.working_days_left))
+
+
+@dataclass(frozen=True)
+class LetterSummary:
+    """A letter sent from the record: its title, when and how it went, and the PDF."""
+
+    title: str
+    sent_at: Any
+    how: str
+    attachment: Any
+
+
+def letters_sent(attachments: Any) -> list[LetterSummary]:
+    """The PDFs of outgoing correspondence (the letters), newest first, from attachments
+    already loaded with their correspondence."""
+    letters = [
+        LetterSummary(
+            title=a.correspondence.subject or a.original_name,
+            sent_at=a.correspondence.occurred_at,
+            how="Sent by post" if a.correspondence.channel == "letter" else "Sent by email",
+            attachment=a,
+        )
+        for a in attachments
+        if a.correspondence_id is not None
+        and a.correspondence.direction == Direction.OUTGOING
+        and a.content_type == "application/pdf"
+    ]
+    return sorted(letters, key=lambda x: x.sent_at, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,25 @@ def case_panels(request: Any, complaint: Any) -> list[str]:
     return [html for fn in list(_case_panels) if (html := fn(request, complaint))]
 
 
+# A response preview renders the letter a drafted response would send: `fn(stage, data)`
+# returns (html, problem): the letter as the resident gets it, or why it cannot be made yet.
+ResponsePreview = Callable[["Stage", "ResponseInput"], tuple[str, str]]
+_response_previews: list[ResponsePreview] = []
+
+
+def register_response_preview(fn: ResponsePreview) -> ResponsePreview:
+    """Register `fn(stage, data)` to render the letter a response would send (one wins)."""
+    _response_previews[:] = [fn]
+    return fn
+
+
+def response_preview(stage: "Stage", data: "ResponseInput") -> tuple[str, str]:
+    """The letter this response would send, as HTML, or ("", why not)."""
+    if not _response_previews:
+        return "", "No letter preview is available."
+    return _response_previews[0](stage, data)
+
+
 def register_response_check(fn: ResponseCheck) -> ResponseCheck:
     """Register `fn(stage, data)` to run before a response is drafted or issued."""
     if fn not in _response_checks:

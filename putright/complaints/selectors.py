@@ -368,7 +368,10 @@ def case_page(reference: str) -> Complaint:
                 queryset=OutstandingAction.objects.select_related("owner", "completed_by"),
             ),
             Prefetch("exclusions", queryset=Exclusion.objects.select_related("decided_by")),
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.select_related("uploaded_by", "correspondence"),
+            ),
         )
         .get(reference=reference)
     )
@@ -524,11 +527,11 @@ def needs_attention_counts(*, since: date) -> dict[str, int]:
 
 
 def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
-    draft = ResponseDraft.objects.select_related(
-        "stage__complaint__resident", "author", "reviewer"
-    ).get(pk=pk)
+    # A saved working copy is the author's, not a version for review.
+    versions = ResponseDraft.objects.exclude(status=DraftStatus.SAVED)
+    draft = versions.select_related("stage__complaint__resident", "author", "reviewer").get(pk=pk)
     history = list(
-        ResponseDraft.objects.filter(stage_id=draft.stage_id)
+        versions.filter(stage_id=draft.stage_id)
         .select_related("author", "reviewer")
         .order_by("-version")
     )

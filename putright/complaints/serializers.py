@@ -32,7 +32,7 @@ from putright.complaints.models import (
 )
 from putright.people.models import Property, Resident
 from putright.rules.clocks import Deadline
-from putright.rules.workflow import STATE_LABELS, State, allowed_actions
+from putright.rules.workflow import STATE_LABELS, State
 
 User = get_user_model()
 
@@ -312,13 +312,14 @@ class ComplaintSerializer(ComplaintSummarySerializer):
     def get_response_drafts(self, complaint: Complaint) -> list[dict]:
         drafts = (
             ResponseDraft.objects.filter(stage__complaint=complaint)
+            .exclude(status=DraftStatus.SAVED)
             .select_related("stage__complaint", "author", "reviewer")
             .order_by("-submitted_at", "-id")
         )
         return DraftSerializer(drafts, many=True).data
 
     def get_allowed_actions(self, complaint: Complaint) -> list[str]:
-        return sorted(a.value for a in allowed_actions(State(complaint.status)))
+        return sorted(a.value for a in complaint.allowed_actions)
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ service or selector, and renders. Refused changes come back as field errors; not
 """
 
 import contextlib
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from putright.complaints.forms import (
     LogComplaintForm,
     QueueFilterForm,
 )
+from putright.complaints.forms.respond import with_row_added, with_row_removed, working_values
 from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
     QUEUE_SCOPE_LABELS,
@@ -44,15 +46,18 @@ from putright.complaints.selectors import (
     work_queue_rows,
 )
 from putright.complaints.services.common import profile_for
+from putright.complaints.services.review import response_draft_save
+from putright.complaints.services.stages import ALREADY_ESCALATED
 from putright.complaints.triage import triage_prompts
 from putright.core import once
 from putright.core import permissions as perms
 from putright.core.clock import today
+from putright.core.dates import date_from_query
 from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
 from putright.core.profile import current_profile
 from putright.people.models import Resident
-from putright.rules.workflow import State
+from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions, next_steps
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
@@ -190,16 +195,18 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     on = today()
     history = landlord_history()
     profile = profile_for(complaint)
+    stopped_by = display.stopped_by(complaint)
     stages = []
     for stage in complaint.stages.all():
         clocks = stage_clocks(stage, state=complaint.state, on=on, history=history, profile=profile)
+        stopped = None if clocks.running else stopped_by
         stages.append(
             {
                 "stage": stage,
                 "rule": profile.stage(stage.number),
                 "clocks": clocks,
-                "ack": display.ClockView.of(clocks.acknowledgement),
-                "response": display.ClockView.of(clocks.response),
+                "ack": display.ClockView.of(clocks.acknowledgement, stopped_by=stopped),
+                "response": display.ClockView.of(clocks.response, stopped_by=stopped),
                 "response_obj": getattr(stage, "response", None)
                 if hasattr(stage, "response")
                 else None,
@@ -212,13 +219,14 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         ],
     }
     kind = request.GET.get("show", "")
-    actions = [
-        form
-        for form in CASE_ACTIONS.values()
-        if allowed(request.user, perms.Action.WORK_CASES)
-        and form.available(complaint, request.user)
-    ]
+    primary, actions = _offered_actions(request, complaint)
     resident = complaint.resident
+    drafts = list(
+        ResponseDraft.objects.filter(
+            stage__complaint=complaint,
+            status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED],
+        ).select_related("author", "reviewer", "stage")
+    )
     return {
         "complaint": complaint,
         "triage": triage_prompts(complaint) if complaint.state in TRIAGE_STATES else [],
@@ -229,19 +237,15 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         ],
         "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
         "exceptional_periods": exceptional_periods_of(complaint),
-        "drafts_in_review": list(
-            ResponseDraft.objects.filter(
-                stage__complaint=complaint, status=DraftStatus.IN_REVIEW
-            ).select_related("author", "stage")
-        ),
-        "drafts_returned": list(
-            ResponseDraft.objects.filter(
-                stage__complaint=complaint, status=DraftStatus.RETURNED
-            ).select_related("author", "reviewer", "stage")
-        ),
+        "drafts_in_review": [d for d in drafts if d.status == DraftStatus.IN_REVIEW],
+        "drafts_returned": [d for d in drafts if d.status == DraftStatus.RETURNED],
+        "drafts_saved": [d for d in drafts if d.status == DraftStatus.SAVED],
         "stages": stages,
+        "stopped_by": stopped_by,
         "follow_ups": follow_ups,
+        "primary_action": primary,
         "actions": actions,
+        "letters": display.letters_sent(complaint.attachments.all()),
         "timeline": case_timeline(complaint, kind=kind if kind in TIMELINE_KINDS else ""),
         "timeline_kinds": [(k, label) for k, (label, _) in TIMELINE_KINDS.items()],
         "timeline_kind": kind,
@@ -249,6 +253,21 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "today": on,
         "case_panels": hooks.case_panels(request, complaint),
     }
+
+
+def _offered_actions(request: HttpRequest, complaint: Complaint) -> tuple[Any, list[Any]]:
+    """The next step the Code expects (if this user may take it) and every other action the
+    workflow table allows now; nothing the state refuses is offered."""
+    if not allowed(request.user, perms.Action.WORK_CASES):
+        return None, []
+    offered = [form for form in CASE_ACTIONS.values() if form.available(complaint, request.user)]
+    steps = next_steps(
+        complaint.state, stage=complaint.current_stage, assigned=complaint.handler_id is not None
+    )
+    primary = next(
+        (form for step in steps for form in offered if form.workflow_action == step), None
+    )
+    return primary, [form for form in offered if form is not primary]
 
 
 def _load_case(reference: str) -> Complaint:
@@ -295,9 +314,21 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     complaint = get_object_or_404(Complaint.objects.select_related("resident"), reference=reference)
     if form_class.permission is not None and not form_class.available(complaint, request.user):
         raise PermissionDenied
+    if request.method == "GET" and form_class.workflow_action not in complaint.allowed_actions:
+        # Refused before any form, not after its confirmation: the same table the page uses.
+        # (A form posted after the state moved on keeps its input and shows the refusal.)
+        messages.error(
+            request,
+            str(TransitionNotAllowed(complaint.state, form_class.workflow_action))
+            if form_class.workflow_action not in allowed_actions(complaint.state)
+            else ALREADY_ESCALATED,
+        )
+        return redirect("complaints:case", complaint.reference)
     kwargs = {"complaint": complaint, "user": request.user}
     confirming = False
     case_url = reverse("complaints:case", args=[complaint.reference])
+    if request.method == "POST" and action == "respond" and request.POST.get("step"):
+        return _respond_step(request, complaint, form_class)
     if request.method == "POST" and (done := once.spent_result(request)) is not None:
         return once.replayed(request, done, case_url)  # a double-click: the first one acted
     if request.method == "POST":
@@ -346,6 +377,52 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     return render(request, template, context, status=status)
 
 
+_ROW_STEP = re.compile(r"^(add|remove)-(remedy|action)(?:-(\d+))?$")
+
+
+def _respond_step(request: HttpRequest, complaint: Complaint, form_class: Any) -> HttpResponse:
+    """The respond form's other buttons: save the draft, preview the letter, add or remove a
+    remedy or action row (HTMX swaps the rows; without JavaScript the page comes back)."""
+    step = request.POST.get("step", "")
+    values = working_values(request.POST)
+    kwargs: dict[str, Any] = {"complaint": complaint, "user": request.user}
+    context: dict[str, Any] = {"complaint": complaint, "action": form_class}
+    if step == "save":
+        form = form_class(initial=values, **kwargs)
+        try:
+            response_draft_save(stage=form.stage, form_data=values, actor=request.user)
+        except ComplaintError as exc:
+            form = form_class(request.POST, **kwargs)
+            form.errors.clear()
+            form.add_service_error(exc)
+            return render(request, form_class.template, {**context, "form": form}, status=400)
+        messages.success(
+            request,
+            "Your draft is saved. Nobody reviews it until you send it for review; "
+            "come back to it with \u201cDraft the response\u201d.",
+        )
+        return redirect("complaints:case", complaint.reference)
+    if step == "preview":
+        form = form_class(request.POST, **kwargs)
+        if not form.is_valid():
+            return render(request, form_class.template, {**context, "form": form}, status=400)
+        html, problem = hooks.response_preview(form.stage, form.response_input())
+        context.update({"preview_html": html, "preview_problem": problem})
+        return render(request, form_class.template, {**context, "form": form})
+    match = _ROW_STEP.match(step)
+    if match is None:
+        raise Http404("No such step.")
+    verb, kind, index = match.group(1), match.group(2), match.group(3)
+    if verb == "add":
+        values, new = with_row_added(values, kind)
+        focus = (kind, new)
+    else:
+        values = with_row_removed(values, kind, int(index or 0))
+        focus = (kind, -1)  # the "add another" button of that list
+    form = form_class(initial=values, focus=focus, **kwargs)
+    return render(request, form_class.template, {**context, "form": form})
+
+
 def _extension_limits(complaint: Complaint) -> dict[str, Any]:
     stage = complaint.stages.get(number=complaint.current_stage)
     rule = profile_for(complaint).stage(stage.number)
@@ -378,10 +455,7 @@ def extension_preview(request: HttpRequest, reference: str) -> HttpResponse:
     limits = _extension_limits(complaint)
     stage = limits["stage"]
     context: dict[str, Any] = {**limits, "complaint": complaint}
-    try:
-        new_due = date.fromisoformat(request.GET.get("new_due", ""))
-    except ValueError:
-        new_due = None
+    new_due = date_from_query(request.GET, "new_due")
     if new_due and stage.response_due:
         try:
             context.update({"new_due": new_due, "check": _check(stage, new_due)})

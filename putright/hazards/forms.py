@@ -2,6 +2,7 @@
 
 from django import forms
 
+from putright.core.dates import GovukDateField
 from putright.hazards.constants import (
     HAZARD_CHOICES,
     Accommodation,
@@ -28,11 +29,7 @@ def _when(label: str) -> forms.DateTimeField:
 
 
 def _day(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=f"{label} (YYYY-MM-DD)",
-        required=required,
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-    )
+    return GovukDateField(label=label, required=required)
 
 
 def _select(label: str, choices) -> forms.ChoiceField:

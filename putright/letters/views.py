@@ -6,7 +6,6 @@ Every view states who may use it. Views parse input, call one service or selecto
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from putright.complaints import selectors as complaint_selectors
@@ -19,12 +18,10 @@ from putright.complaints.services.review import (
 from putright.core.errors import ComplaintError
 from putright.core.permissions import Action, allowed, permission_required_for
 from putright.letters import selectors
+from putright.letters.checks import response_letter_preview
 from putright.letters.constants import LetterKind
-from putright.letters.context import response_context
 from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
 from putright.letters.models import Letter, LetterTemplate, OutboxItem
-from putright.letters.recipients import recipients_for
-from putright.letters.services.letters import letter_prepare
 from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
 from putright.letters.services.templates import (
     letter_template_save,
@@ -117,22 +114,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 def _draft_preview(draft: ResponseDraft) -> tuple[str, str]:
     """The response letter as the first recipient would get it, or the gate's message."""
-    stage = draft.stage
-    complaint = stage.complaint
-    try:
-        _full, rendered, _v = letter_prepare(
-            kind=LetterKind.RESPONSE,
-            resident=complaint.resident,
-            recipient=recipients_for(complaint)[0],
-            context=response_context(
-                stage, response_draft_input(draft), issued_on=timezone.localdate()
-            ),
-            complaint=complaint,
-            stage=stage.number,
-        )
-    except ComplaintError as exc:
-        return "", exc.message
-    return rendered.html, ""
+    return response_letter_preview(draft.stage, response_draft_input(draft))
 
 
 @require_http_methods(["GET", "POST"])

@@ -27,7 +27,10 @@ def portal_complaint(principal: Principal, reference: str) -> Complaint:
     return (
         visible_complaints(principal)
         .prefetch_related(
-            "stages", Prefetch("correspondence", queryset=letters, to_attr="letters_sent")
+            "stages",
+            Prefetch("correspondence", queryset=letters, to_attr="letters_sent"),
+            "remedies",
+            "outstanding_actions",
         )
         .get(reference=reference)
     )

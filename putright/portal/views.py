@@ -7,6 +7,7 @@ goes through `portal_required`, and every complaint lookup through the portal se
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +31,7 @@ from putright.intake.services.notify import process_context
 from putright.portal import selectors, services
 from putright.portal.services import Principal
 from putright.rules.profile import get_profile
-from putright.rules.workflow import Action, allowed_actions
+from putright.rules.workflow import Action
 
 PORTAL_STATUS = {
     "received": "Received – we will contact you to confirm what your complaint is about",
@@ -79,10 +80,7 @@ def _complaint_or_404(principal: Principal, reference: str) -> Complaint:
 
 
 def can_escalate(complaint: Complaint) -> bool:
-    return (
-        Action.ESCALATE in allowed_actions(complaint.state)
-        and complaint.current_stage < get_profile(complaint.profile_code).last_stage
-    )
+    return Action.ESCALATE in complaint.allowed_actions
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,10 +174,26 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             status_label=PORTAL_STATUS.get(complaint.status, complaint.get_status_display()),
             clocks=clocks,
             letters=complaint.letters_sent,
+            follow_ups=_follow_ups(complaint, today),
             can_escalate=can_escalate(complaint),
             added=request.GET.get("added"),
         ),
     )
+
+
+# The resident's words for where a promise stands; colour repeats the words (WCAG 1.4.1).
+def _follow_ups(complaint: Complaint, today: Any) -> list[tuple[Any, str, str]]:
+    """Every remedy and outstanding action, with where it stands, in the order they fall due."""
+    items = [*complaint.remedies.all(), *complaint.outstanding_actions.all()]
+    rows = []
+    for item in sorted(items, key=lambda i: i.due_on):
+        if item.completed_on:
+            rows.append((item, "Done", "govuk-tag--green"))
+        elif item.due_on < today:
+            rows.append((item, "Late: we are chasing it", "govuk-tag--red"))
+        else:
+            rows.append((item, "To do", "govuk-tag--blue"))
+    return rows
 
 
 @portal_required

@@ -5,12 +5,13 @@ from django import forms
 from putright.accounts.models import User
 from putright.complaints.models import Category
 from putright.complaints.services import exceptional
+from putright.core.dates import GovukDateField
 from putright.reporting.constants import Comply, Finding, ImprovementStatus, OrderKind, Trigger
 from putright.reporting.services import ImprovementInput
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+def _date(label: str | None = None, *, required: bool = True) -> GovukDateField:
+    return GovukDateField(label=label, required=required)
 
 
 class HomesCountForm(forms.Form):
@@ -45,13 +46,11 @@ class SelfAssessmentRowForm(forms.Form):
     action = forms.CharField(
         label="Action to comply (if No)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    action_due = forms.DateField(
-        label="Date to comply by (if No)", widget=DateInput, required=False
-    )
+    action_due = _date("Date to comply by (if No)", required=False)
 
 
 class ApprovalForm(forms.Form):
-    approved_on = forms.DateField(label="Date of the governing body's decision", widget=DateInput)
+    approved_on = _date("Date of the governing body's decision")
     minute = forms.CharField(
         label="The decision, as minuted", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -81,10 +80,9 @@ class GoverningBodyResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
     )
-    approved_on = forms.DateField(
+    approved_on = GovukDateField(
         label="Approved by the governing body on",
         help_text="Leave empty to save a draft; a changed response needs approving again.",
-        widget=DateInput,
         required=False,
     )
 
@@ -100,8 +98,8 @@ class ImprovementForm(forms.Form):
         required=False,
     )
     owner_name = forms.CharField(label="Owning team or manager", max_length=200, required=False)
-    due_on = forms.DateField(label="Due by", widget=DateInput, required=False)
-    completed_on = forms.DateField(label="Completed on", widget=DateInput, required=False)
+    due_on = _date("Due by", required=False)
+    completed_on = _date("Completed on", required=False)
     references = forms.CharField(
         label="Complaints that drove it",
         help_text="Complaint references, separated by commas or spaces, e.g. CMP-2025-000012.",
@@ -123,21 +121,21 @@ class ImprovementForm(forms.Form):
 
 
 class InformationRequestForm(forms.Form):
-    requested_on = forms.DateField(widget=DateInput)
-    due_on = forms.DateField(label="Due by", widget=DateInput)
+    requested_on = _date()
+    due_on = _date("Due by")
     description = forms.CharField(
         label="What the Ombudsman asked for", widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class InformationSentForm(forms.Form):
-    sent_on = forms.DateField(widget=DateInput)
+    sent_on = _date()
 
 
 class FindingForm(forms.Form):
     element = forms.CharField(label="Complaint element", max_length=300)
     finding = forms.ChoiceField(choices=Finding.choices)
-    determined_on = forms.DateField(widget=DateInput)
+    determined_on = _date()
 
 
 class CodeFindingForm(forms.Form):
@@ -145,17 +143,17 @@ class CodeFindingForm(forms.Form):
     description = forms.CharField(
         label="What the Ombudsman found", widget=forms.Textarea(attrs={"rows": 3})
     )
-    found_on = forms.DateField(label="Date of the finding", widget=DateInput)
+    found_on = _date("Date of the finding")
 
 
 class OrderForm(forms.Form):
     kind = forms.ChoiceField(choices=OrderKind.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    due_on = forms.DateField(label="Comply by", widget=DateInput)
+    due_on = _date("Comply by")
 
 
 class OrderCompleteForm(forms.Form):
-    completed_on = forms.DateField(widget=DateInput)
+    completed_on = _date()
     evidence = forms.CharField(
         label="Evidence of compliance", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -172,8 +170,8 @@ class ExceptionalDeclareForm(forms.Form):
             "min_length": exceptional.REASON_NEEDED,
         },
     )
-    starts_on = forms.DateField(label="Start", widget=DateInput)
-    expected_end_on = forms.DateField(label="Expected end", widget=DateInput)
+    starts_on = _date("Start")
+    expected_end_on = _date("Expected end")
     all_complaints = forms.BooleanField(label="All complaints are affected", required=False)
     categories = forms.ModelMultipleChoiceField(
         label="Or: the categories affected",
@@ -198,8 +196,8 @@ class ExceptionalDecisionForm(forms.Form):
 
 
 class ExceptionalEndForm(forms.Form):
-    ended_on = forms.DateField(label="The circumstances ended on", widget=DateInput)
+    ended_on = _date("The circumstances ended on")
 
 
 class ExceptionalNotifiedForm(forms.Form):
-    notified_on = forms.DateField(label="Sent to the Ombudsman on", widget=DateInput)
+    notified_on = _date("Sent to the Ombudsman on")

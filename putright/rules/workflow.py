@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 __all__ = [
     "ACTION_LABELS",
+    "NEXT_STEPS",
     "OPEN_STATES",
     "STATE_LABELS",
     "TRANSITIONS",
@@ -18,6 +19,7 @@ __all__ = [
     "TransitionNotAllowed",
     "allowed_actions",
     "next_state",
+    "next_steps",
     "stage_of",
 ]
 
@@ -57,6 +59,8 @@ class Transition:
     action: Action
     from_states: frozenset[State]
     to_state: State | None
+    # Only while a later stage exists: there is no stage after the last (Code 5.2).
+    needs_later_stage: bool = False
 
 
 STATE_LABELS: Mapping[State, str] = MappingProxyType(
@@ -170,11 +174,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     # A response needs an acknowledged definition, so never straight from RECEIVED.
     Transition(Action.RESPOND, frozenset({State.STAGE1_OPEN}), State.STAGE1_RESPONDED),  # 6.3
     Transition(Action.RESPOND, frozenset({State.STAGE2_OPEN}), State.STAGE2_RESPONDED),  # 6.14
-    # The service layer also checks that the complaint has never had a stage 2.
+    # Never past the last stage; the escalate service names that rule in its refusal.
     Transition(
         Action.ESCALATE,
         frozenset({State.STAGE1_RESPONDED, State.CLOSED}),
         State.STAGE2_REQUESTED,
+        needs_later_stage=True,
     ),
     Transition(
         Action.CLOSE, frozenset({State.STAGE1_RESPONDED, State.STAGE2_RESPONDED}), State.CLOSED
@@ -209,6 +214,23 @@ _ALLOWED: dict[State, frozenset[Action]] = {
     state: frozenset(action for action, from_state in _TABLE if from_state is state)
     for state in State
 }
+_NEEDS_LATER_STAGE: frozenset[Action] = frozenset(
+    t.action for t in TRANSITIONS if t.needs_later_stage
+)
+
+# The step the Code expects next in each state, first choice first; the case page makes the
+# first one offered to the user its primary button. Unassigned stage 2 work is allocated
+# first: its response must come from someone who did not handle stage 1 (Code 6.13).
+NEXT_STEPS: Mapping[State, tuple[Action, ...]] = MappingProxyType(
+    {
+        State.RECEIVED: (Action.ACKNOWLEDGE,),  # acknowledge and define, Code 6.2
+        State.STAGE1_OPEN: (Action.RESPOND,),  # Code 6.3
+        State.STAGE1_RESPONDED: (Action.CLOSE,),  # escalation stays open after closing
+        State.STAGE2_REQUESTED: (Action.ACKNOWLEDGE,),  # Code 6.11
+        State.STAGE2_OPEN: (Action.RESPOND,),  # Code 6.14
+        State.STAGE2_RESPONDED: (Action.CLOSE,),
+    }
+)
 
 OPEN_STATES: frozenset[State] = frozenset(
     {State.RECEIVED, State.STAGE1_OPEN, State.STAGE2_REQUESTED, State.STAGE2_OPEN}
@@ -249,8 +271,19 @@ def next_state(state: State, action: Action) -> State:
         raise TransitionNotAllowed(state, action) from None
 
 
-def allowed_actions(state: State) -> frozenset[Action]:
+def allowed_actions(state: State, *, at_last_stage: bool = False) -> frozenset[Action]:
+    """What the table allows from `state`; at the last stage, nothing that needs a later one."""
+    if at_last_stage:
+        return _ALLOWED[state] - _NEEDS_LATER_STAGE
     return _ALLOWED[state]
+
+
+def next_steps(state: State, *, stage: int, assigned: bool) -> tuple[Action, ...]:
+    """The steps the Code expects next, most expected first (empty when nothing is due)."""
+    steps = NEXT_STEPS.get(state, ())
+    if stage > 1 and not assigned and Action.RESPOND in steps:
+        return (Action.ASSIGN, *steps)
+    return steps
 
 
 def stage_of(state: State) -> int | None:

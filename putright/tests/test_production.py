@@ -49,6 +49,11 @@ def test_a_correctly_configured_production_server_starts(production):
             {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}},
             "EMAIL_HOST",
         ),
+        (
+            "MAILERS",
+            {"default": {"BACKEND": "putright.core.mail.ConsoleEmailBackend"}},
+            "EMAIL_HOST",
+        ),
     ],
 )
 def test_a_production_server_refuses_a_missing_or_unsafe_setting_naming_it(

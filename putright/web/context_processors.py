@@ -1,13 +1,14 @@
 """What every page needs: the landlord's identity for the theme, and the signed-in role."""
 
 import re
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
-from putright.core.permissions import Action, allowed
+from putright.core.permissions import Action, allowed, view_permission
 
 # A colour is written into a <style> element, so only a plain hex colour is accepted.
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -39,23 +40,38 @@ def brand_colour(value: str) -> str:
     return value
 
 
-# Other areas' staff pages, linked from the staff menu when their app is installed.
+# Other areas' staff pages, linked from the staff menu when their app is installed, for the
+# roles the page's own rule (from the permission matrix) lets in: no second list of roles.
 STAFF_SECTIONS = (
     ("people:list", "Residents"),
     ("intake:home", "Intake"),
     ("letters:outbox", "Letters"),
     ("hazards:list", "Hazards"),
+    ("imports:upload", "Imports"),
+    ("privacy:home", "Residents' data"),
 )
 
 
-def staff_sections() -> list[tuple[str, str]]:
+@cache
+def _sections_with_rules() -> tuple[tuple[str, str, Action | None], ...]:
     found = []
     for name, label in STAFF_SECTIONS:
         try:
-            found.append((reverse(name), label))
+            href = reverse(name)
         except NoReverseMatch:
             continue
-    return found
+        rule = view_permission(resolve(href).func)
+        found.append((href, label, rule[0] if rule else None))
+    return tuple(found)
+
+
+def staff_sections(user: Any = None) -> list[tuple[str, str]]:
+    """The sections `user` may open (every installed one when no user is given)."""
+    return [
+        (href, label)
+        for href, label, action in _sections_with_rules()
+        if user is None or (action is not None and allowed(user, action))
+    ]
 
 
 def landlord(request: HttpRequest) -> dict[str, Any]:
@@ -69,7 +85,7 @@ def landlord(request: HttpRequest) -> dict[str, Any]:
         "is_staff_member": allowed(user, Action.VIEW_CASES),
         "can_work_cases": allowed(user, Action.WORK_CASES),
         "can_manage": allowed(user, Action.ASSIGN),
-        "staff_sections": staff_sections() if allowed(user, Action.WORK_CASES) else [],
+        "staff_sections": staff_sections(user) if allowed(user, Action.VIEW_CASES) else [],
         "can_read_reports": allowed(user, Action.READ_REPORTS),
         "is_administrator": allowed(user, Action.RUN_INSTALLATION),
         "can_read_security_log": allowed(user, Action.READ_SECURITY_LOG),

@@ -402,7 +402,8 @@ EXCLUSION_TEXT: dict[str, tuple[str, str]] = {
         "Discretion considered: {name} was aware of the issue and our decision at the time; no health, vulnerability or other reason was given for the delay, so discretion was not exercised.",
     ),
     "legal_proceedings": (
-        "{name}'s solicitors filed a disrepair claim at the County Court (claim {claim}) about the same damp in {home}; the claim form and particulars of claim were served on us on {since_date}. The matter will be decided by the court.",
+        # Any category reaches this ground (at stage 2 too), so it names no particular defect.
+        "{name}'s solicitors filed a disrepair claim at the County Court (claim {claim}) about the matters raised in this complaint at {home}; the claim form and particulars of claim were served on us on {since_date}. The matter will be decided by the court.",
         "",
     ),
     "previously_considered": (

@@ -1,6 +1,7 @@
 """What every staff form shares: field helpers, service errors onto fields, and the
 case action form each lifecycle action is a kind of."""
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django import forms
@@ -8,20 +9,23 @@ from django import forms
 from putright.complaints.models import Complaint, Stage
 from putright.complaints.selectors import queue_handlers
 from putright.core import permissions as perms
+from putright.core.dates import DATE_HINT, GovukDateField
 from putright.core.errors import ComplaintError
-from putright.rules.workflow import Action, allowed_actions
+from putright.rules.workflow import Action
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-DATE_INPUT = {"type": "date"}
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+    """The GOV.UK date input (day, month, year), the one date field of every staff form."""
+    return GovukDateField(
         label=label,
         required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
-        error_messages={"required": f"Enter {label.lower()}.", "invalid": "Enter a real date."},
+        help_text=f"{help_text} {DATE_HINT}." if help_text else DATE_HINT,
+        error_messages={
+            "required": f"Enter {label[0].lower() + label[1:]}.",
+            "invalid": f"{label} must be a real date.",
+        },
     )
 
 
@@ -99,7 +103,29 @@ class CaseActionForm(ServiceErrorsMixin, forms.Form):
     def available(cls, complaint: Complaint, user: Any) -> bool:
         if cls.permission is not None and not perms.allowed(user, cls.permission):
             return False
-        return cls.workflow_action in allowed_actions(complaint.state)
+        return cls.workflow_action in complaint.allowed_actions
+
+    def answers(self) -> list[tuple[str, str]]:
+        """What a valid form was given, as a person reads it: for the confirmation page."""
+        shown = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, "", [], False):
+                continue
+            if isinstance(value, date):
+                text = f"{value.day} {value:%B %Y}"
+            elif value is True:
+                text = "Yes"
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                text = str(dict(field.choices).get(value, value))  # type: ignore[attr-defined]
+            elif isinstance(value, list):
+                text = ", ".join(str(v) for v in value)
+            else:
+                text = str(value)
+            shown.append((str(field.label), text))
+        return shown
 
     @property
     def stage(self) -> Stage:

@@ -15,14 +15,68 @@ from putright.complaints.forms.base import CaseActionForm, date_field, staff_cho
 from putright.complaints.models import Complaint, ResponseDraft
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
 from putright.complaints.services.common import profile_for
-from putright.complaints.services.review import response_draft_input, response_draft_submit
+from putright.complaints.services.review import (
+    response_draft_input,
+    response_draft_submit,
+    saved_response_draft,
+)
 from putright.complaints.services.stages import NO_SUMMARY
 from putright.core.errors import ComplaintError
 from putright.rules.workflow import Action
 
-REMEDY_ROWS = 4
-ACTION_ROWS = 4
 _INDEXED = re.compile(r"^(decisions|remedies|actions)\[(\d+)\]\.(\w+)$")
+_ROW_FIELD = re.compile(r"^(remedy|action)_(\d+)_(\w+)$")
+ROW_KINDS = ("remedy", "action")
+# Inputs of the form that are not answers (kept out of a saved working copy).
+_NOT_ANSWERS = frozenset({"csrfmiddlewaretoken", "submission_token", "step", "confirmed"})
+IN_THE_LETTER = "The resident reads this in the letter, word for word."
+
+
+def rows_in(values: Any, kind: str) -> int:
+    """How many `kind` rows the values hold (their highest index + 1); at least one."""
+    indexes = [
+        int(m.group(2)) for key in values if (m := _ROW_FIELD.match(key)) and m.group(1) == kind
+    ]
+    return max(indexes, default=0) + 1
+
+
+_DATE_PART = re.compile(r"^(.+)_(day|month|year)$")
+
+
+def working_values(data: Any) -> dict[str, Any]:
+    """The answers a posted respond form holds, one value per field; a date typed into the
+    three boxes is kept as [day, month, year], as typed."""
+    values: dict[str, Any] = {}
+    for key in data:
+        if key in _NOT_ANSWERS:
+            continue
+        match = _DATE_PART.match(key)
+        if match:
+            name = match.group(1)
+            values[name] = [data.get(f"{name}_{p}", "") for p in ("day", "month", "year")]
+        else:
+            values[key] = data.get(key, "")
+    return values
+
+
+def with_row_added(values: dict[str, Any], kind: str) -> tuple[dict[str, Any], int]:
+    """The values with an empty `kind` row after the last; returns the new row's index."""
+    new = rows_in(values, kind)
+    return {**values, f"{kind}_{new}_description": ""}, new
+
+
+def with_row_removed(values: dict[str, Any], kind: str, index: int) -> dict[str, Any]:
+    """The values without `kind` row `index`; the rows after it move up one."""
+    kept: dict[str, Any] = {}
+    for key, value in values.items():
+        match = _ROW_FIELD.match(key)
+        if not match or match.group(1) != kind:
+            kept[key] = value
+            continue
+        i = int(match.group(2))
+        if i != index:
+            kept[f"{kind}_{i - 1 if i > index else i}_{match.group(3)}"] = value
+    return kept
 
 
 class RespondForm(CaseActionForm):
@@ -44,21 +98,46 @@ class RespondForm(CaseActionForm):
             ).exists()
         )
 
-    summary = text_area("The overall answer, in plain language", rows=5, message=NO_SUMMARY)
+    summary = text_area(
+        "The overall answer, in plain language", rows=5, message=NO_SUMMARY, help_text=IN_THE_LETTER
+    )
     early_resolution = forms.BooleanField(
         label="This is an early resolution (stage 1 only)", required=False
     )
-    no_remedy_reason = text_area("If no remedy is offered, why not", required=False, rows=3)
-    learning = text_area("What we have learned (Code 9.1)", required=False, rows=3)
+    no_remedy_reason = text_area(
+        "If no remedy is offered, why not", required=False, rows=3, help_text=IN_THE_LETTER
+    )
+    # Policy 6.x: a response includes "any learning from the complaint", so it is in the letter.
+    learning = text_area(
+        "What we have learned from the complaint",
+        required=False,
+        rows=3,
+        help_text=(
+            "The resident reads this in the letter, under \u201cWhat we have learned\u201d "
+            "(policy: a response includes any learning). It also feeds the learning reports "
+            "(Code 9.1). Leave it empty if there is nothing to say."
+        ),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, focus: tuple[str, int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Which row the page puts the keyboard focus on (one just added), if any.
+        self.focus = focus
         self.returned_draft = (
             ResponseDraft.objects.filter(stage=self.stage, status=DraftStatus.RETURNED)
             .select_related("reviewer")
             .order_by("-version")
             .first()
         )
+        self.saved_draft = saved_response_draft(self.stage)
+        if not self.is_bound and not self.initial:
+            if self.saved_draft is not None:
+                self.initial.update(self.saved_draft.data.get("form", {}))
+            elif self.returned_draft is not None:
+                self.initial.update(initial_from(response_draft_input(self.returned_draft)))
+        values = self.data if self.is_bound else self.initial
+        self.remedy_count = rows_in(values, "remedy")
+        self.action_count = rows_in(values, "action")
         if self.complaint.current_stage != 1:
             del self.fields["early_resolution"]
         self.points = list(self.complaint.points.order_by("number"))
@@ -78,12 +157,20 @@ class RespondForm(CaseActionForm):
         remedy_types = [("", "No remedy in this row")] + [
             (r.code, r.label) for r in profile_for(self.complaint).remedy_types
         ]
-        for i in range(REMEDY_ROWS):
+        for i in range(self.remedy_count):
             self.fields[f"remedy_{i}_type"] = forms.ChoiceField(
-                label=f"Remedy {i + 1}: type", choices=remedy_types, required=False
+                label=f"Remedy {i + 1}: type",
+                choices=remedy_types,
+                required=False,
+                help_text="For our records and reports; not printed in the letter.",
             )
             self.fields[f"remedy_{i}_description"] = forms.CharField(
-                label=f"Remedy {i + 1}: what will happen", required=False, max_length=500
+                label=f"Remedy {i + 1}: what will happen",
+                required=False,
+                max_length=500,
+                help_text="Printed in the letter as you write it, e.g. \u201cWe will repaint "
+                "the kitchen ceiling.\u201d A payment is printed as \u201cWe will pay you "
+                "\u00a3…\u201d before it.",
             )
             self.fields[f"remedy_{i}_due_on"] = date_field(
                 f"Remedy {i + 1}: by when", required=False
@@ -96,9 +183,12 @@ class RespondForm(CaseActionForm):
                 min_value=0,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
-        for i in range(ACTION_ROWS):
+        for i in range(self.action_count):
             self.fields[f"action_{i}_description"] = forms.CharField(
-                label=f"Action {i + 1}: what is still to do", required=False, max_length=500
+                label=f"Action {i + 1}: what is still to do",
+                required=False,
+                max_length=500,
+                help_text="Printed in the letter with who will do it and by when.",
             )
             self.fields[f"action_{i}_due_on"] = date_field(
                 f"Action {i + 1}: by when", required=False
@@ -111,9 +201,6 @@ class RespondForm(CaseActionForm):
                 label=f"Action {i + 1}: or team / contractor", required=False, max_length=200
             )
 
-        if self.returned_draft is not None and not self.is_bound:
-            self.initial.update(initial_from(response_draft_input(self.returned_draft)))
-
     # -- grouping for the template ---------------------------------------------------------
 
     def point_rows(self) -> list[tuple[Any, Any, Any]]:
@@ -122,7 +209,7 @@ class RespondForm(CaseActionForm):
     def remedy_rows(self) -> list[list[Any]]:
         return [
             [self[f"remedy_{i}_{part}"] for part in ("type", "description", "due_on", "amount")]
-            for i in range(REMEDY_ROWS)
+            for i in range(self.remedy_count)
         ]
 
     def action_rows(self) -> list[list[Any]]:
@@ -131,19 +218,23 @@ class RespondForm(CaseActionForm):
                 self[f"action_{i}_{part}"]
                 for part in ("description", "due_on", "owner", "owner_name")
             ]
-            for i in range(ACTION_ROWS)
+            for i in range(self.action_count)
         ]
 
-    @staticmethod
-    def _any_filled(rows: list[list[Any]]) -> bool:
-        return any(bf.errors or bf.value() not in (None, "") for row in rows for bf in row)
-
-    def more_remedies_open(self) -> bool:
-        """Show the extra remedy rows unfolded when they hold something or an error."""
-        return self._any_filled(self.remedy_rows()[1:])
-
-    def more_actions_open(self) -> bool:
-        return self._any_filled(self.action_rows()[1:])
+    def row_groups(self) -> list[dict[str, Any]]:
+        """The remedy and action rows for the template, with the row to focus."""
+        return [
+            {
+                "kind": "remedy",
+                "rows": self.remedy_rows(),
+                "focus": self.focus[1] if self.focus and self.focus[0] == "remedy" else None,
+            },
+            {
+                "kind": "action",
+                "rows": self.action_rows(),
+                "focus": self.focus[1] if self.focus and self.focus[0] == "action" else None,
+            },
+        ]
 
     # -- building the service input --------------------------------------------------------
 
@@ -151,7 +242,7 @@ class RespondForm(CaseActionForm):
         d = self.cleaned_data
         return [
             i
-            for i in range(REMEDY_ROWS)
+            for i in range(self.remedy_count)
             if d.get(f"remedy_{i}_type")
             or (d.get(f"remedy_{i}_description") or "").strip()
             or d.get(f"remedy_{i}_due_on")
@@ -162,7 +253,7 @@ class RespondForm(CaseActionForm):
         d = self.cleaned_data
         return [
             i
-            for i in range(ACTION_ROWS)
+            for i in range(self.action_count)
             if (d.get(f"action_{i}_description") or "").strip()
             or d.get(f"action_{i}_due_on")
             or d.get(f"action_{i}_owner")
@@ -245,7 +336,7 @@ def initial_from(data: ResponseInput) -> dict[str, Any]:
     for d in data.decisions:
         initial[f"outcome_{d.point}"] = d.outcome
         initial[f"reasons_{d.point}"] = d.reasons
-    for i, r in enumerate(data.remedies[:REMEDY_ROWS]):
+    for i, r in enumerate(data.remedies):
         initial.update(
             {
                 f"remedy_{i}_type": r.remedy_type,
@@ -254,7 +345,7 @@ def initial_from(data: ResponseInput) -> dict[str, Any]:
                 f"remedy_{i}_amount": r.amount,
             }
         )
-    for i, a in enumerate(data.actions[:ACTION_ROWS]):
+    for i, a in enumerate(data.actions):
         initial.update(
             {
                 f"action_{i}_description": a.description,

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from putright.complaints.constants import Channel, Status
-from putright.rules.profile import DEFAULT_CODE
-from putright.rules.workflow import OPEN_STATES, State
+from putright.rules.profile import DEFAULT_CODE, get_profile
+from putright.rules.workflow import OPEN_STATES, Action, State, allowed_actions
 
 
 class Category(models.Model):
@@ -112,6 +112,15 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def at_last_stage(self) -> bool:
+        return self.current_stage >= get_profile(self.profile_code).last_stage
+
+    @property
+    def allowed_actions(self) -> frozenset[Action]:
+        """What the workflow table allows now, counting the stages still to come."""
+        return allowed_actions(self.state, at_last_stage=self.at_last_stage)
 
 
 class ComplaintPoint(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from putright.complaints.constants import DraftStatus
 from putright.complaints.hooks import run_response_checks
 from putright.complaints.models import Response, ResponseDraft, Stage
-from putright.complaints.services.common import lock_stage, record_event
+from putright.complaints.services.common import guard, lock_stage, record_event
 from putright.complaints.services.stages import (
     ActionInput,
     DecisionInput,
@@ -28,6 +28,7 @@ from putright.complaints.services.stages import (
 from putright.core.errors import RuleBroken
 from putright.core.permissions import Action, allowed
 from putright.core.validation import require_text
+from putright.rules.workflow import Action as WorkflowAction
 
 NOT_A_CASE_WORKER = "Only a complaint handler or complaints officer can draft or review a response."
 ALREADY_IN_REVIEW = "Version {version} of this response is already waiting for review."
@@ -36,6 +37,7 @@ REVIEWER_IS_AUTHOR = (
     "A response must be reviewed by a colleague, not by the person who drafted it (policy 6.4)."
 )
 RETURN_NEEDS_COMMENTS = "Say what needs to change before the response can be sent."
+SAVED_VALUE_LIMIT = 20_000  # characters kept per field of a saved working copy
 
 
 class _DryRun(Exception):
@@ -138,6 +140,8 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
     _check_would_issue(stage, data, actor)
     run_response_checks(stage, data)
     stage.response_drafts.filter(status=DraftStatus.RETURNED).update(status=DraftStatus.SUPERSEDED)
+    # The working copy has done its job: what goes for review is the version below.
+    stage.response_drafts.filter(status=DraftStatus.SAVED).delete()
     latest = stage.response_drafts.aggregate(latest=Max("version"))["latest"] or 0
     draft = ResponseDraft.objects.create(
         stage=stage,
@@ -155,6 +159,42 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
         data={"draft": draft.pk, "version": draft.version},
     )
     return draft
+
+
+@transaction.atomic
+def response_draft_save(*, stage: Stage, form_data: dict[str, Any], actor: Any) -> ResponseDraft:
+    """Keep what the respond form holds, finished or not, to come back to (one per stage)."""
+    if not allowed(actor, Action.REVIEW_RESPONSES):
+        raise RuleBroken(NOT_A_CASE_WORKER)
+    stage = lock_stage(stage)
+    guard(stage.complaint, WorkflowAction.RESPOND)
+    waiting = stage.response_drafts.filter(status=DraftStatus.IN_REVIEW).first()
+    if waiting is not None:
+        raise RuleBroken(ALREADY_IN_REVIEW.format(version=waiting.version))
+    values = {
+        str(k): [str(p)[:10] for p in v][:3] if isinstance(v, list) else str(v)[:SAVED_VALUE_LIMIT]
+        for k, v in form_data.items()
+    }
+    draft, _created = ResponseDraft.objects.update_or_create(
+        stage=stage,
+        status=DraftStatus.SAVED,
+        # Version 0 is the working copy; numbered versions are what went for review.
+        defaults={"version": 0, "data": {"form": values}, "author": actor},
+        create_defaults={
+            "version": 0,
+            "data": {"form": values},
+            "author": actor,
+            "submitted_at": timezone.now(),
+        },
+    )
+    if not _created:
+        draft.submitted_at = timezone.now()
+        draft.save(update_fields=["submitted_at"])
+    return draft
+
+
+def saved_response_draft(stage: Stage) -> ResponseDraft | None:
+    return stage.response_drafts.filter(status=DraftStatus.SAVED).first()
 
 
 def _lock_draft(draft: ResponseDraft) -> ResponseDraft:

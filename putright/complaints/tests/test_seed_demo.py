@@ -134,3 +134,15 @@ def test_a_complaint_can_be_viewed_but_not_changed_in_the_admin(admin_client_for
         assert not model_admin.has_change_permission(request)
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_delete_permission(request)
+
+
+def test_a_refusal_names_only_what_its_own_complaint_is_about(demo):
+    """A boiler complaint is never refused over "the same damp" (the stories hold together)."""
+    from putright.complaints.models import Exclusion
+
+    refusals = Exclusion.objects.select_related("complaint__category")
+    assert refusals.exists()
+    for refusal in refusals:
+        category = refusal.complaint.category.code if refusal.complaint.category else ""
+        if "damp" in refusal.reasoning.lower():
+            assert category == "damp-mould", (category, refusal.reasoning)

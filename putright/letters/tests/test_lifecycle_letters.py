@@ -105,6 +105,18 @@ def test_a_refusal_gives_the_reasons_and_the_right_to_go_to_the_ombudsman(
     assert "0300 111 3000" in text
 
 
+def test_a_payment_is_worded_as_what_we_will_pay_not_as_a_remedy_type(
+    open_complaint, handler, django_capture_on_commit_callbacks
+):
+    from putright.complaints.tests.stories import compensation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        responded(open_complaint, actor=handler, remedies=[compensation()])
+    text = pdf_text(only_letter(LetterKind.RESPONSE).pdf.path)
+    assert "We will pay you £150.00. Compensation for the time without a usable kitchen." in text
+    assert "Financial remedy" not in text
+
+
 def test_the_stage_one_response_answers_every_point_and_explains_stage_two(
     open_complaint, handler, django_capture_on_commit_callbacks
 ):
@@ -116,7 +128,9 @@ def test_the_stage_one_response_answers_every_point_and_explains_stage_two(
     assert "2. Nobody called back" in text
     assert text.count("Upheld") == 2
     assert "Point 1 We did not do it. Point 2 We did not do it." in text
-    assert "Apology: A written apology from the repairs manager. By 9 March 2026." in text
+    # Plain words: what will happen and when, no internal labels such as "Apology:".
+    assert "A written apology from the repairs manager. We will do this by 9 March 2026." in text
+    assert "Apology:" not in text
     assert (
         "Replace the cracked roof tiles above the kitchen. Who: Roofing contractor. By 23 March"
         in text

@@ -389,7 +389,50 @@ def test_the_acknowledgement_letter_the_letters_app_sends_appears_in_the_portal(
     page = client.get(f"/portal/complaints/{rosas_complaint.reference}/").content.decode()
     letter = sent.first()
     assert letter.subject in page
-    assert letter.attachments.first().original_name in page
+    # Listed by title and date with a link to the PDF: no storage file name, no inlined text.
+    assert letter.attachments.first().original_name not in page
+    assert (
+        f'href="/portal/documents/{letter.attachments.first().pk}/">Download the letter (PDF'
+        in page
+    )
+    assert letter.body[:80] not in page
+
+
+def test_the_resident_sees_each_remedy_and_action_with_where_it_stands(
+    client, rosas_complaint, handler, sign_in, time_machine
+):
+    from datetime import timedelta
+
+    from putright.complaints.tests.stories import (
+        acknowledged,
+        compensation,
+        responded,
+        roof_repair,
+        travel,
+    )
+    from putright.core.clock import today
+
+    complaint = responded(
+        acknowledged(rosas_complaint, actor=handler),
+        actor=handler,
+        remedies=[compensation()],
+        actions=[roof_repair()],
+    )
+    remedy = complaint.remedies.get()
+    complaint_services.remedy_complete(
+        remedy=remedy, completed_on=today(), note="Paid by BACS.", files=[], actor=handler
+    )
+    travel(time_machine, today() + timedelta(days=30))
+    sign_in(client, "rosa.bell@example.org")
+    page = client.get(f"/portal/complaints/{complaint.reference}/").content.decode()
+    table = page[page.index("data-portal-follow-ups") :]
+    text = " ".join(re.sub(r"<[^>]+>", " ", table[: table.index("</table>")]).split())
+    assert "We will pay you £150.00. Compensation for the time without a usable kitchen." in text
+    assert "Done on 2 March 2026" in text
+    assert (
+        "Replace the cracked roof tiles above the kitchen. 23 March 2026 Late: we are chasing it"
+        in text
+    )
 
 
 # --- one door out: sign-in links leave from the task worker (issue 12) ---------------------

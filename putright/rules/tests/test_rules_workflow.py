@@ -163,3 +163,39 @@ def test_two_transitions_for_one_action_from_one_state_are_refused_when_the_tabl
     monkeypatch.setattr(workflow, "TRANSITIONS", (*TRANSITIONS, twice))
     with pytest.raises(ValueError, match=r"Two transitions for .* from .*"):
         workflow._build_table()
+
+
+def test_escalation_is_not_allowed_from_the_last_stage_but_is_before_it() -> None:
+    from putright.rules.workflow import allowed_actions as allowed
+
+    assert A.ESCALATE in allowed(S.CLOSED)
+    assert A.ESCALATE not in allowed(S.CLOSED, at_last_stage=True)
+    assert A.ESCALATE not in allowed(S.STAGE1_RESPONDED, at_last_stage=True)
+    # Only escalation needs a later stage: everything else stays as the table says.
+    assert allowed(S.CLOSED) - allowed(S.CLOSED, at_last_stage=True) == {A.ESCALATE}
+
+
+@pytest.mark.parametrize(
+    ("state", "stage", "assigned", "expected"),
+    [
+        (S.RECEIVED, 1, False, (A.ACKNOWLEDGE,)),
+        (S.STAGE1_OPEN, 1, True, (A.RESPOND,)),
+        (S.STAGE1_OPEN, 1, False, (A.RESPOND,)),
+        (S.STAGE1_RESPONDED, 1, True, (A.CLOSE,)),
+        (S.STAGE2_REQUESTED, 2, False, (A.ACKNOWLEDGE,)),
+        (S.STAGE2_OPEN, 2, False, (A.ASSIGN, A.RESPOND)),
+        (S.STAGE2_OPEN, 2, True, (A.RESPOND,)),
+        (S.STAGE2_RESPONDED, 2, True, (A.CLOSE,)),
+        (S.CLOSED, 2, True, ()),
+        (S.WITHDRAWN, 1, True, ()),
+        (S.EXCLUDED, 1, False, ()),
+    ],
+)
+def test_the_next_step_is_what_the_code_expects_in_each_state(
+    state: State, stage: int, assigned: bool, expected: tuple[Action, ...]
+) -> None:
+    from putright.rules.workflow import next_steps
+
+    assert next_steps(state, stage=stage, assigned=assigned) == expected
+    # The expected step is always one the table allows.
+    assert set(expected) <= allowed_actions(state)

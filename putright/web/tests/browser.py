@@ -76,3 +76,11 @@ def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def fill_date(page: Any, selector: str, day: Any) -> None:
+    """Type a date into a GOV.UK date input (day, month, year) as a person would."""
+    page.fill(selector, str(day.day))
+    page.fill(f"{selector}_month", str(day.month))
+    page.fill(f"{selector}_year", str(day.year))
+    page.dispatch_event(f"{selector}_year", "change")

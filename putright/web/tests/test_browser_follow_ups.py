@@ -11,7 +11,7 @@ from putright.complaints.models import Attachment, OutstandingAction
 from putright.complaints.tests.stories import acknowledged, received, responded, roof_repair
 from putright.core.clock import today
 from putright.people.factories import ResidentFactory
-from putright.web.tests.browser import assert_accessible, screenshot, sign_in
+from putright.web.tests.browser import assert_accessible, fill_date, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def test_an_overdue_action_is_completed_with_evidence_from_the_tracker(page, tmp
     row.locator("a:has-text('Mark as done')").click()
     page.wait_for_selector("h1:has-text('Complete an outstanding action')")
     assert_accessible(page)
-    page.fill("#id_completed_on", (on - timedelta(days=1)).isoformat())
+    fill_date(page, "#id_completed_on", (on - timedelta(days=1)))
     page.fill("#id_note", "Tiles replaced; photo from the roofer attached.")
     page.set_input_files("#id_files", str(photo))
     page.click("button:has-text('Mark as complete')")

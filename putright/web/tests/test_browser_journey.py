@@ -11,7 +11,7 @@ from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import Complaint
 from putright.people.factories import ResidentFactory
 from putright.rules.calendar import add_working_days
-from putright.web.tests.browser import assert_accessible, screenshot, sign_in
+from putright.web.tests.browser import assert_accessible, fill_date, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,8 +75,7 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     stage = Complaint.objects.get(reference=reference).stages.get(number=1)
     new_due = add_working_days(stage.response_due_original, 5, calendar=landlord_calendar())
     open_action(page, "Extend the response deadline")
-    page.fill("#id_new_due", new_due.isoformat())
-    page.dispatch_event("#id_new_due", "change")
+    fill_date(page, "#id_new_due", new_due)
     page.wait_for_selector("#extension-preview :text('Within the cap')")
     assert "5 working days beyond the original date" in page.inner_text("#extension-preview")
     page.fill("#id_reason", "Waiting for the roofer's survey.")
@@ -92,7 +91,7 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
         page.fill(f"#id_reasons_{n}", "We did not do what we said.")
     page.select_option("#id_remedy_0_type", "apology")
     page.fill("#id_remedy_0_description", "A written apology.")
-    page.fill("#id_remedy_0_due_on", new_due.isoformat())
+    fill_date(page, "#id_remedy_0_due_on", new_due)
     page.click("button:has-text('Send for review')")
     expect_success(page, "waiting for review")
     review_and_approve(page, "harry", reference)

@@ -396,6 +396,8 @@ class ExcludeIn(serializers.Serializer):
     discretion_considered = serializers.BooleanField()
     discretion_notes = serializers.CharField(required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False)
+    issue_started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    became_aware_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ReasonIn(serializers.Serializer):

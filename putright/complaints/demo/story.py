@@ -198,6 +198,9 @@ class Story:
             discretion_notes=fill(notes, self.rng, **args),
             actor=self.staff["olivia"],
             decided_on=on,
+            # The 12-month ground is measured from these (Code 2.2-2.3); the story knows them.
+            issue_started_on=self.c.issue_started_on or when,
+            became_aware_on=self.c.became_aware_on or self.c.issue_started_on or when,
         )
         self.write(
             f"Your complaint {self.c.reference}",

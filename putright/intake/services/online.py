@@ -24,7 +24,7 @@ from putright.intake.constants import (
 from putright.intake.models import FormSubmission
 from putright.intake.services.notify import send_receipt
 from putright.people import services as people_services
-from putright.people.models import Adjustment, Representative, Resident
+from putright.people.models import Adjustment, ContactChannel, Representative, Resident
 from putright.people.services import resident_add
 
 RATE_LIMITED = (
@@ -221,6 +221,9 @@ def online_complaint_submit(
         people_services.adjustment_add(
             resident=resident,
             kind=Adjustment.Kind.PREFERRED_CHANNEL,
+            channel=ContactChannel.PHONE
+            if data.contact_preference == "phone"
+            else ContactChannel.POST,
             detail=f"Prefers contact by {data.contact_preference}",
             consent_given=True,
             review_on=review_on,

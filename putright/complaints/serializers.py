@@ -159,6 +159,11 @@ class RemedySerializer(serializers.ModelSerializer):
             "description",
             "due_on",
             "amount",
+            "band",
+            "units",
+            "band_low",
+            "band_high",
+            "deviation_reason",
             "completed_on",
             "completion_note",
         ]
@@ -444,6 +449,9 @@ class RemedyIn(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=9, decimal_places=2, required=False, allow_null=True, min_value=0
     )
+    band = serializers.CharField(required=False, allow_blank=True, default="")
+    units = serializers.IntegerField(required=False, allow_null=True, default=None)
+    deviation_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ActionIn(serializers.Serializer):

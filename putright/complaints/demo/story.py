@@ -301,6 +301,8 @@ class Story:
                         description=r.description,
                         due_on=self.days.after(on, r.due),
                         amount=r.amount,
+                        band=r.band,
+                        units=r.units,
                     )
                     for r in remedies
                 ],

@@ -1,3 +1,4 @@
+from putright.complaints.models.compensation import CompensationBand
 from putright.complaints.models.complaint import (
     Category,
     Complaint,
@@ -19,6 +20,7 @@ __all__ = [
     "Attachment",
     "CaseEvent",
     "Category",
+    "CompensationBand",
     "Complaint",
     "ComplaintPoint",
     "Correspondence",

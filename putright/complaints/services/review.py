@@ -57,6 +57,9 @@ def _to_json(data: ResponseInput) -> dict[str, Any]:
                 "description": r.description,
                 "due_on": iso(r.due_on),
                 "amount": str(r.amount) if r.amount is not None else None,
+                "band": r.band,
+                "units": r.units,
+                "deviation_reason": r.deviation_reason,
             }
             for r in data.remedies
         ],
@@ -97,6 +100,9 @@ def response_draft_input(draft: ResponseDraft) -> ResponseInput:
                 description=r["description"],
                 due_on=day(r["due_on"]),
                 amount=Decimal(r["amount"]) if r["amount"] is not None else None,
+                band=r.get("band", ""),
+                units=r.get("units"),
+                deviation_reason=r.get("deviation_reason", ""),
             )
             for r in data["remedies"]
         ],

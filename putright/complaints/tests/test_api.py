@@ -118,6 +118,7 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
                 "description": "Compensation for delay",
                 "due_on": "2026-03-16",
                 "amount": "150.00",
+                "band": "distress",
             },
         ],
         "actions": [

@@ -138,7 +138,7 @@ def test_the_shipped_refusal_template_passes_with_every_signpost(complaint, resi
     resident.home.save()
     exclusion = refuse(complaint, handler)
     (recipient,) = recipients_for(complaint)
-    full, rendered, _ = letter_prepare(
+    _full, rendered, _ = letter_prepare(
         kind=LetterKind.REFUSAL,
         resident=resident,
         recipient=recipient,

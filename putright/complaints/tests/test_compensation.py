@@ -227,7 +227,7 @@ def test_the_response_form_proposes_the_amount_beside_each_line(client, handler,
 
 
 def test_the_response_form_shows_a_deviation_on_its_row(client, hamid_or_handler, open_complaint):
-    client, user = hamid_or_handler
+    client, _user = hamid_or_handler
     data = {
         "summary": "We are sorry.",
         "outcome_1": "upheld",

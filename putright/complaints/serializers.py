@@ -490,6 +490,10 @@ class AssignIn(serializers.Serializer):
     handler = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
     )
+    # Code 5.8c: "none", or "declared" with what it is (and an officer's override reason).
+    conflict = serializers.CharField(required=False, allow_blank=True, default="")
+    conflict_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    conflict_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CloseIn(serializers.Serializer):

@@ -369,7 +369,10 @@ class Story:
 
     def _assign(self, on: date, number: int, _a: int) -> None:
         stage_assign(
-            stage=self.stage(number), handler=self.handler(number), actor=self.staff["olivia"]
+            stage=self.stage(number),
+            handler=self.handler(number),
+            actor=self.staff["olivia"],
+            conflict="none",
         )
 
     def _withdraw(self, on: date, _n: int, _a: int) -> None:

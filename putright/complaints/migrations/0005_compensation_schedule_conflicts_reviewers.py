@@ -66,5 +66,21 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='one_band_a_day')],
             },
         ),
+
+        migrations.AddField(
+            model_name='stage',
+            name='conflict',
+            field=models.CharField(blank=True, choices=[('none', 'No conflict of interest'), ('declared', 'A conflict of interest (say what it is)')], max_length=10),
+        ),
+        migrations.AddField(
+            model_name='stage',
+            name='conflict_detail',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddField(
+            model_name='stage',
+            name='conflict_override_reason',
+            field=models.TextField(blank=True),
+        ),
         migrations.RunPython(seed_schedule, migrations.RunPython.noop),
     ]

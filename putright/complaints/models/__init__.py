@@ -14,7 +14,7 @@ from putright.complaints.models.response import (
     Response,
     ResponseDraft,
 )
-from putright.complaints.models.stage import Extension, Stage
+from putright.complaints.models.stage import Conflict, Extension, Stage
 
 __all__ = [
     "Attachment",
@@ -23,6 +23,7 @@ __all__ = [
     "CompensationBand",
     "Complaint",
     "ComplaintPoint",
+    "Conflict",
     "Correspondence",
     "Decision",
     "Exclusion",

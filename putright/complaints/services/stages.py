@@ -15,6 +15,7 @@ from putright.complaints.events import is_replaying
 from putright.complaints.models import (
     Complaint,
     ComplaintPoint,
+    Conflict,
     Decision,
     Extension,
     OutstandingAction,
@@ -33,6 +34,8 @@ from putright.complaints.services.common import (
 from putright.complaints.services.intake import add_definition_points
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.permissions import Action as PermissionAction
+from putright.core.permissions import allowed
 from putright.core.validation import require_past_or_today, require_text
 from putright.rules.clocks import DUE_NOT_WORKING_DAY
 from putright.rules.compensation import band_range, within_band
@@ -69,6 +72,17 @@ REMEDY_NEEDS_WHAT = "Say what will happen to put things right (Code 7.3)."
 FOLLOW_UP_NEEDS_DATE = "Say by when (Code 7.3 / 6.6)."
 FOLLOW_UP_BEFORE_RESPONSE = "The date cannot be before the response is issued."
 FINANCIAL_NEEDS_AMOUNT = "A financial remedy needs an amount greater than zero."
+CONFLICT_NOT_DECLARED = (
+    "Record the handler's declaration: no conflict of interest, or what the conflict is "
+    "(Code 5.8c)."
+)
+CONFLICT_NEEDS_DETAIL = "Say what the conflict of interest is (Code 5.8c)."
+CONFLICT_BLOCKS = (
+    "The handler has declared a conflict of interest: choose someone else, or record why a "
+    "complaints officer is assigning them anyway (Code 5.8c)."
+)
+CONFLICT_OVERRIDE_OFFICER = "Only a complaints officer can assign a handler despite a conflict."
+OVERRIDE_WITHOUT_CONFLICT = "An override is only for a declared conflict of interest."
 UNKNOWN_BAND = "Choose a line of the compensation schedule in force."
 BAND_ONLY_FINANCIAL = "Only a financial remedy is on the compensation schedule."
 UNITS_AT_LEAST_ONE = "Give how many units of the band (1 or more)."
@@ -593,29 +607,64 @@ def complaint_escalate(
     return stage
 
 
+def _check_conflict(conflict: str, detail: str, override_reason: str, actor: Any) -> None:
+    """Code 5.8c: a declared conflict blocks the assignment unless an officer overrides it."""
+    if conflict not in Conflict.values:
+        raise InvalidInput(CONFLICT_NOT_DECLARED, field="conflict", provision="5.8")
+    if conflict == Conflict.NONE:
+        if override_reason.strip():
+            raise InvalidInput(OVERRIDE_WITHOUT_CONFLICT, field="conflict_override_reason")
+        return
+    if not detail.strip():
+        raise InvalidInput(CONFLICT_NEEDS_DETAIL, field="conflict_detail", provision="5.8")
+    if not override_reason.strip():
+        raise RuleBroken(CONFLICT_BLOCKS, field="conflict_override_reason", provision="5.8")
+    if not allowed(actor, PermissionAction.ASSIGN):
+        raise RuleBroken(CONFLICT_OVERRIDE_OFFICER, field="conflict_override_reason")
+
+
 @transaction.atomic
-def stage_assign(*, stage: Stage, handler: Any, actor: Any) -> Stage:
-    """Give a stage to a handler; stage 2 refuses whoever handled stage 1 (Code 6.13)."""
+def stage_assign(
+    *,
+    stage: Stage,
+    handler: Any,
+    actor: Any,
+    conflict: str = "",
+    conflict_detail: str = "",
+    conflict_override_reason: str = "",
+) -> Stage:
+    """Give a stage to a handler, with their conflict-of-interest declaration (Code 5.8c);
+    stage 2 refuses whoever handled stage 1 (Code 6.13)."""
     stage = lock_stage(stage)
     complaint = stage.complaint
     guard(complaint, Action.ASSIGN)
     _stage_of(complaint, stage)
     _check_handler(stage, handler)
+    _check_conflict(conflict, conflict_detail, conflict_override_reason, actor)
     previous = stage.handler
     stage.handler = handler
-    stage.save(update_fields=["handler"])
+    stage.conflict = conflict
+    stage.conflict_detail = conflict_detail.strip() if conflict == Conflict.DECLARED else ""
+    stage.conflict_override_reason = conflict_override_reason.strip()
+    stage.save(update_fields=["handler", "conflict", "conflict_detail", "conflict_override_reason"])
     complaint.handler = handler
     complaint.save(update_fields=["handler"])
     name = handler.get_full_name() or handler.get_username()
+    summary = f"Stage {stage.number} assigned to {name}"
+    if conflict == Conflict.DECLARED:
+        summary += " (conflict of interest declared; assigned by officer override)"
     record_event(
         complaint,
         "stage.assigned",
-        f"Stage {stage.number} assigned to {name}",
+        summary,
         actor=actor,
         stage=stage.number,
         data={
             "handler": handler.get_username(),
             "previous": previous.get_username() if previous else None,
+            "conflict": conflict,
+            "conflict_detail": stage.conflict_detail,
+            "conflict_override_reason": stage.conflict_override_reason,
         },
     )
     return stage

@@ -82,5 +82,11 @@ class Migration(migrations.Migration):
             name='conflict_override_reason',
             field=models.TextField(blank=True),
         ),
+
+        migrations.AddField(
+            model_name='category',
+            name='review_team',
+            field=models.CharField(blank=True, help_text='The staff team whose members review responses in this category (policy 6.4).', max_length=100, verbose_name='business area that reviews responses'),
+        ),
         migrations.RunPython(seed_schedule, migrations.RunPython.noop),
     ]

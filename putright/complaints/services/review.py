@@ -36,6 +36,27 @@ REVIEWER_IS_AUTHOR = (
     "A response must be reviewed by a colleague, not by the person who drafted it (policy 6.4)."
 )
 RETURN_NEEDS_COMMENTS = "Say what needs to change before the response can be sent."
+REVIEWER_NOT_IN_AREA = (
+    "Responses about {category} are reviewed by the {team} team, the relevant business area "
+    "(policy 6.4): ask one of them to review it."
+)
+
+
+def review_team(stage: Stage) -> str:
+    """The business area that reviews this stage's response, from its category (policy 6.4)."""
+    category = stage.complaint.category
+    return category.review_team if category is not None else ""
+
+
+def eligible_reviewers(draft: ResponseDraft) -> list[Any]:
+    """Who may review `draft`: case workers other than its author, from the category's team."""
+    team = review_team(draft.stage)
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=draft.author_id)
+    if team:
+        people = people.filter(team=team)
+    return [
+        u for u in people.order_by("first_name", "last_name") if allowed(u, Action.REVIEW_RESPONSES)
+    ]
 
 
 class _DryRun(Exception):
@@ -178,6 +199,13 @@ def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
         raise RuleBroken(NOT_A_CASE_WORKER)
     if draft.author_id == actor.pk:
         raise RuleBroken(REVIEWER_IS_AUTHOR, provision="policy 6.4")
+    team = review_team(draft.stage)
+    if team and getattr(actor, "team", "") != team:
+        category = draft.stage.complaint.category
+        raise RuleBroken(
+            REVIEWER_NOT_IN_AREA.format(category=category.name.lower(), team=team),
+            provision="policy 6.4",
+        )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils import timezone
 from putright.complaints.models import Complaint
 from putright.letters.constants import DeliveryChannel
 from putright.people.models import Adjustment, ContactChannel, Representative, Resident
-from putright.people.selectors import authorised_representatives
+from putright.people.selectors import authorised_representatives, preferred_channel
 
 RESIDENT = "resident"
 RESIDENT_COPY = "resident (copy)"
@@ -45,20 +45,6 @@ class Recipient:
 
 def _active_adjustments(resident: Resident) -> list[Adjustment]:
     return [a for a in resident.adjustments.all() if a.active]
-
-
-def preferred_channel(resident: Resident) -> str:
-    """The resident's structured preferred channel (a ``ContactChannel``), or "" if none is set.
-
-    Only an active preferred-channel adjustment with a channel chosen counts; one whose
-    channel is blank (free text a migration could not read) is flagged to staff instead.
-    """
-    chosen = [
-        a.channel
-        for a in _active_adjustments(resident)
-        if a.kind == Adjustment.Kind.PREFERRED_CHANNEL and a.channel
-    ]
-    return chosen[-1] if chosen else ""
 
 
 def _letter_channels(resident: Resident) -> list[str]:

@@ -285,6 +285,7 @@ def test_the_twelve_month_ground_applies_to_an_old_issue(resident, handler, offi
         ("issue_started_on", "issue_started_on", ISSUE_DATE_NEEDED),
         ("became_aware_on", "became_aware_on", AWARE_DATE_NEEDED),
     ],
+    ids=["no_issue_date", "no_aware_date"],
 )
 def test_the_twelve_month_ground_needs_both_dates(complaint, officer, missing, field, message):
     # Issue 18: a 12-month exclusion was accepted with no dates at all.

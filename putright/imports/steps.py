@@ -217,6 +217,8 @@ def apply_step(
             discretion_considered=plan.discretion_considered,
             actor=actor,
             decided_on=plan.excluded_on,
+            issue_started_on=plan.issue_started_on,
+            became_aware_on=plan.became_aware_on,
         )
     elif step == "escalate":
         services.complaint_escalate(

@@ -83,8 +83,8 @@ def recover_every() -> timedelta:
 # Policy 5.5: a non-customer's complaint is handled the same way, but the Ombudsman may not be
 # able to look at it.
 NON_CUSTOMER_CAVEAT = (
-    "As you are not, and have not been, one of our customers, we have handled your complaint "
-    "in the same way, but the Housing Ombudsman may not be able to look at it."
+    "As you are not, and have not been, one of our customers, the Housing Ombudsman may not "
+    "be able to look at your complaint, although we handle it in the same way as any other."
 )
 
 

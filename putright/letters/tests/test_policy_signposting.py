@@ -60,7 +60,7 @@ def test_a_customers_letter_has_no_caveat_and_no_regulator(
     with django_capture_on_commit_callbacks(execute=True):
         refuse(complaint, handler)
     text = letter_text(LetterKind.REFUSAL)
-    assert "may not be able to look at it" not in text
+    assert "may not be able to look at your complaint" not in text
     assert BSR not in text
 
 
@@ -71,7 +71,9 @@ def test_a_non_customer_is_told_the_ombudsman_may_not_look_at_it(
     resident.save()
     with django_capture_on_commit_callbacks(execute=True):
         refuse(complaint, handler)
-    assert "the Housing Ombudsman may not be able to look at it" in letter_text(LetterKind.REFUSAL)
+    assert "the Housing Ombudsman may not be able to look at your complaint" in letter_text(
+        LetterKind.REFUSAL
+    )
 
 
 def test_a_high_rise_resident_is_told_about_the_building_safety_regulator(

@@ -150,3 +150,25 @@ def test_the_shipped_refusal_template_passes_with_every_signpost(complaint, resi
     )
     assert NON_CUSTOMER_CAVEAT in rendered.text
     assert BSR in rendered.text
+
+
+def test_a_template_edited_before_the_signposts_gains_them_as_a_new_version(db):
+    import importlib
+
+    from django.apps import apps
+
+    from putright.letters.models import LetterTemplate
+
+    migration = importlib.import_module(
+        "putright.letters.migrations.0005_signposts_in_edited_templates"
+    )
+    LetterTemplate.objects.create(
+        kind=LetterKind.REFUSAL,
+        subject="About your complaint",
+        body='<p>Our own words.</p>{% element "explanation" %}{% element "ombudsman_right" %}',
+        version=3,
+    )
+    migration.add_signposts(apps, None)
+    edited = LetterTemplate.objects.get(kind=LetterKind.REFUSAL)
+    assert edited.version == 4
+    template_preview(kind=LetterKind.REFUSAL, subject=edited.subject, body=edited.body)

@@ -110,3 +110,18 @@ def test_the_assign_form_shows_the_block_on_the_override_field(
     )
     assert response.status_code == 400
     assert response.context["form"].errors["conflict_override_reason"] == [CONFLICT_BLOCKS]
+
+
+def test_the_case_page_shows_the_declaration(client, officer, complaint, second_handler):
+    assign(
+        complaint,
+        officer,
+        second_handler,
+        conflict=Conflict.DECLARED,
+        conflict_detail=NEIGHBOUR,
+        conflict_override_reason=OVERRIDE,
+    )
+    client.force_login(officer)
+    page = client.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "conflict of interest declared" in page
+    assert "argued with her about the fence" in page

@@ -463,7 +463,11 @@ def needs_attention_counts(*, since: date) -> dict[str, int]:
 
 def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
     draft = ResponseDraft.objects.select_related(
-        "stage__complaint__resident", "author", "reviewer"
+        "stage__complaint__resident__home",
+        "stage__complaint__home",
+        "stage__complaint__category",  # its review team (policy 6.4)
+        "author",
+        "reviewer",
     ).get(pk=pk)
     history = list(
         ResponseDraft.objects.filter(stage_id=draft.stage_id)

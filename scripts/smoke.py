@@ -474,6 +474,8 @@ def pages(f: Fixtures) -> list[Page]:
         p("complaints:follow_ups", OK, "staff"),
         p("complaints:follow_ups", OK, "staff", suffix="?tab=mine&state=overdue&kind=action"),
         p("complaints:log", OK, "staff"),
+        p("complaints:compensation_schedule", OK, "staff"),
+        p("complaints:compensation_schedule", OK, "staff", suffix="?line=distress"),
         p("complaints:case", OK, "staff", ref),
         p("complaints:attachment", OK, "staff", ref, f.attachment),
         p("complaints:extension_preview", OK, "staff", ref),

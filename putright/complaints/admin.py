@@ -59,8 +59,8 @@ class ReadOnlyTabular(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "active")
-    list_filter = ("active",)
+    list_display = ("name", "code", "review_team", "active")
+    list_filter = ("active", "review_team")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
 

@@ -529,7 +529,13 @@ def needs_attention_counts(*, since: date) -> dict[str, int]:
 def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
     # A saved working copy is the author's, not a version for review.
     versions = ResponseDraft.objects.exclude(status=DraftStatus.SAVED)
-    draft = versions.select_related("stage__complaint__resident", "author", "reviewer").get(pk=pk)
+    draft = versions.select_related(
+        "stage__complaint__resident__home",
+        "stage__complaint__home",
+        "stage__complaint__category",  # its review team (policy 6.4)
+        "author",
+        "reviewer",
+    ).get(pk=pk)
     history = list(
         versions.filter(stage_id=draft.stage_id)
         .select_related("author", "reviewer")

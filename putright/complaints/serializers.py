@@ -166,6 +166,11 @@ class RemedySerializer(serializers.ModelSerializer):
             "description",
             "due_on",
             "amount",
+            "band",
+            "units",
+            "band_low",
+            "band_high",
+            "deviation_reason",
             "completed_on",
             "completion_note",
         ]
@@ -406,6 +411,8 @@ class ExcludeIn(serializers.Serializer):
     discretion_considered = serializers.BooleanField()
     discretion_notes = serializers.CharField(required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False)
+    issue_started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    became_aware_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ReasonIn(serializers.Serializer):
@@ -452,6 +459,9 @@ class RemedyIn(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=9, decimal_places=2, required=False, allow_null=True, min_value=0
     )
+    band = serializers.CharField(required=False, allow_blank=True, default="")
+    units = serializers.IntegerField(required=False, allow_null=True, default=None)
+    deviation_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ActionIn(serializers.Serializer):
@@ -490,6 +500,10 @@ class AssignIn(serializers.Serializer):
     handler = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(is_active=True)
     )
+    # Code 5.8c: "none", or "declared" with what it is (and an officer's override reason).
+    conflict = serializers.CharField(required=False, allow_blank=True, default="")
+    conflict_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    conflict_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CloseIn(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from putright.complaints import views
+from putright.complaints import views, views_compensation
 
 app_name = "complaints"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("complaints/new/", views.log_complaint, name="log"),
+    path(
+        "compensation-schedule/",
+        views_compensation.compensation_schedule,
+        name="compensation_schedule",
+    ),
     path("complaints/<str:reference>/", views.case, name="case"),
     path(
         "complaints/<str:reference>/documents/<int:pk>/",

@@ -39,6 +39,8 @@ class Action(StrEnum):
     REVIEW_RESPONSES = "review_responses"  # draft, approve or return a response (policy 6.4)
     MANAGE_LETTERS = "manage_letters"  # retry a failed delivery, mark a letter as posted
     EDIT_LETTER_TEMPLATES = "edit_letter_templates"  # change the wording of a kind of letter
+    # the compensation schedule's bands (policy 6.5, Code 7.4)
+    EDIT_COMPENSATION_SCHEDULE = "edit_compensation_schedule"
     READ_REPORTS = "read_reports"  # TSM, self-assessment, annual report, MRC, learning
     EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
     READ_OMBUDSMAN = "read_ombudsman"  # the Ombudsman's casework on named complaints
@@ -68,6 +70,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.REVIEW_RESPONSES: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.MANAGE_LETTERS: frozenset({HANDLER, OFFICER, ADMIN}),
     Action.EDIT_LETTER_TEMPLATES: frozenset({ADMIN}),
+    Action.EDIT_COMPENSATION_SCHEDULE: frozenset({OFFICER, ADMIN}),
     Action.READ_REPORTS: frozenset({OFFICER, ADMIN, *OVERSIGHT}),
     Action.EDIT_REPORTS: frozenset({OFFICER, ADMIN}),
     # The MRC (9.5) and the senior lead follow each Ombudsman case; the wider board reads the
@@ -104,6 +107,9 @@ DENIED: dict[Action, str] = {
     Action.WORK_CASES: "Your role is read-only: you can look but not change anything.",
     Action.ASSIGN: "Only a complaints officer or an administrator can assign a complaint.",
     Action.IMPORT: "Only a complaints officer or an administrator can import.",
+    Action.EDIT_COMPENSATION_SCHEDULE: (
+        "Only a complaints officer or an administrator can change the compensation schedule."
+    ),
     Action.RECORD_HAZARDS: "Your role is read-only: you can see hazard clocks but not record steps.",
     Action.APPROVE_FOR_GOVERNING_BODY: (
         "Only a governing body member (or an administrator) can write or approve this."

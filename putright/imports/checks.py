@@ -16,6 +16,7 @@ from putright.imports.plans import ComplaintPlan, Issue, RemedyPlan, ResidentPla
 from putright.people.models import Tenure
 from putright.rules.calendar import CalendarHistory
 from putright.rules.clocks import AgreedExtension, propose_extension, response_deadline
+from putright.rules.exclusions import exclusion_gaps
 from putright.rules.profile import CodeProfile
 
 MISSING = "Missing required value."
@@ -506,6 +507,8 @@ def _ending(r: _Row, plan: ComplaintPlan) -> None:
     plan.exclusion_ground = r.choice("exclusion_ground", r.lookups.grounds, UNKNOWN_GROUND)
     plan.exclusion_reasoning = r.text("exclusion_reasoning")
     plan.discretion_considered = r.yes_no("exclusion_discretion_considered")
+    plan.issue_started_on = r.day("issue_started_on")
+    plan.became_aware_on = r.day("became_aware_on")
     plan.withdrawn_on = r.day("withdrawn_on")
     plan.withdrawal_reason = r.text("withdrawal_reason")
     plan.closed_on = r.day("closed_on")
@@ -569,6 +572,16 @@ def _exclusion(r: _Row, plan: ComplaintPlan) -> None:
         ground = r.lookups.profile.exclusion_ground(plan.exclusion_ground)
         if ground.discretion and not plan.discretion_considered:
             r.add("exclusion_discretion_considered", DISCRETION_NOT_CONSIDERED)
+        # The same rule complaint_exclude applies (dates, reasoning of a useful length).
+        for gap in exclusion_gaps(
+            ground,
+            reasoning=plan.exclusion_reasoning,
+            issue_date=plan.issue_started_on,
+            became_aware=plan.became_aware_on,
+        ):
+            column = "exclusion_reasoning" if gap.field == "reasoning" else gap.field
+            if not _has_issue(r, column):
+                r.add(column, gap.message)
 
 
 def _ombudsman(r: _Row, plan: ComplaintPlan) -> None:

@@ -114,6 +114,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("exclusion_ground", "Why not accepted: a ground code or label (see the list).", ""),
     Column("exclusion_reasoning", "The evidence and reasoning (Code 2.1).", ""),
     Column(
+        "issue_started_on",
+        "When the issue happened (required for over_12_months, Code 2.2).",
+        "",
+    ),
+    Column(
+        "became_aware_on",
+        "When the resident became aware of it (required for over_12_months, Code 2.3).",
+        "",
+    ),
+    Column(
         "exclusion_discretion_considered",
         "yes/no: was discretion considered (required for over_12_months, Code 2.3).",
         "",

@@ -77,6 +77,8 @@ class ComplaintPlan:
     exclusion_ground: str = ""
     exclusion_reasoning: str = ""
     discretion_considered: bool = False
+    issue_started_on: date | None = None
+    became_aware_on: date | None = None
     withdrawn_on: date | None = None
     withdrawal_reason: str = ""
     closed_on: date | None = None

@@ -17,6 +17,8 @@ RESPONSE_SUMMARY = "Stage {n} response sent from the previous system (imported).
 DECISION_REASONS = "The reasons are in the response kept in the previous system."
 NO_REMEDY = "No remedy was recorded in the previous system."
 REMEDY_DESCRIPTION = "{label} (recorded in the previous system)."
+# Policy 6.5: a payment is on the schedule or says why not; an imported one predates it here.
+IMPORTED_PAYMENT = "Offered in the previous system; its compensation band was not recorded."
 CLOSE_REASON = "Closed in the previous system."
 WITHDRAW_REASON = "Withdrawn in the previous system."
 # Code 5.9 asks for an agreed update interval; old systems rarely kept it.
@@ -160,6 +162,7 @@ def _response(complaint: Complaint, s: StagePlan, profile: CodeProfile) -> Respo
                 ),
                 due_on=s.responded_on,
                 amount=r.amount,
+                deviation_reason=IMPORTED_PAYMENT if r.amount is not None else "",
             )
             for r in s.remedies
         ],
@@ -214,6 +217,8 @@ def apply_step(
             discretion_considered=plan.discretion_considered,
             actor=actor,
             decided_on=plan.excluded_on,
+            issue_started_on=plan.issue_started_on,
+            became_aware_on=plan.became_aware_on,
         )
     elif step == "escalate":
         services.complaint_escalate(

@@ -22,7 +22,13 @@ from putright.intake.services import items, surveys
 from putright.intake.services import service_requests as sr
 from putright.intake.services.email import email_import
 from putright.people import services
-from putright.people.models import Adjustment, ContactRestriction, Representative, Resident
+from putright.people.models import (
+    Adjustment,
+    ContactChannel,
+    ContactRestriction,
+    Representative,
+    Resident,
+)
 
 DEMO_SURVEY = "Demo: repairs satisfaction"
 
@@ -39,7 +45,7 @@ ADJUSTMENTS = [
     (Adjustment.Kind.INTERPRETER, "Polish interpreter for calls"),
     (Adjustment.Kind.EASY_READ, "Easy read versions of letters"),
     (Adjustment.Kind.CALL_BACK_TIMES, "Only after 4pm (works nights)"),
-    (Adjustment.Kind.PREFERRED_CHANNEL, "Email only; hard of hearing"),
+    (Adjustment.Kind.PREFERRED_CHANNEL, "Hard of hearing: written contact only, no calls"),
     (Adjustment.Kind.BSL, "BSL interpreter at meetings"),
     (Adjustment.Kind.BRAILLE, "Grade 2 Braille"),
     (Adjustment.Kind.LARGE_PRINT, "Large print"),
@@ -171,9 +177,14 @@ def seed(*, seed: int = 2024, log: Callable[[str], None] = print) -> dict[str, i
         counts["representatives"] += 1
 
     for i, (kind, detail) in enumerate(ADJUSTMENTS):
+        resident = next(picks)
+        channel = ""
+        if kind == Adjustment.Kind.PREFERRED_CHANNEL:
+            channel = ContactChannel.EMAIL if resident.email else ContactChannel.POST
         services.adjustment_add(
-            resident=next(picks),
+            resident=resident,
             kind=kind,
+            channel=channel,
             detail=detail,
             consent_given=True,
             review_on=today + timedelta(days=5 if i < 2 else rng.randint(60, 300)),

@@ -78,3 +78,26 @@ def recover_after() -> timedelta:
 def recover_every() -> timedelta:
     """How often the task worker runs ``letters_recover`` (besides at start)."""
     return _seconds("PUTRIGHT_LETTERS_RECOVER_EVERY_SECONDS", 60)
+
+
+# Policy 5.5: a non-customer's complaint is handled the same way, but the Ombudsman may not be
+# able to look at it.
+NON_CUSTOMER_CAVEAT = (
+    "As you are not, and have not been, one of our customers, the Housing Ombudsman may not "
+    "be able to look at your complaint, although we handle it in the same way as any other."
+)
+
+
+def building_safety_regulator() -> dict[str, str]:
+    """Policy 5.3: residents of higher-risk buildings can take a building safety concern to the
+    Building Safety Regulator; the handling of the complaint itself stays with the Ombudsman."""
+    return {
+        "text": (
+            "You live in a higher-risk building. If you are unhappy with how we have dealt with "
+            "a concern about the safety of your building, you can refer it to the Building "
+            "Safety Regulator, which will investigate the safety aspect. If you are unhappy "
+            "with how we handled the complaint itself, you can still go to the Housing "
+            "Ombudsman."
+        ),
+        "contact": _setting("PUTRIGHT_BSR_CONTACT", "www.gov.uk/guidance/the-building-safety-act"),
+    }

@@ -23,7 +23,12 @@ from putright.complaints.models import (
 )
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
 from putright.core.profile import current_profile
-from putright.letters.conf import landlord, ombudsman_contact
+from putright.letters.conf import (
+    NON_CUSTOMER_CAVEAT,
+    building_safety_regulator,
+    landlord,
+    ombudsman_contact,
+)
 from putright.letters.recipients import REPRESENTATIVE, Recipient
 from putright.people.models import Resident
 from putright.people.selectors import ContactTerms, contact_terms
@@ -43,8 +48,12 @@ def base_context(
 ) -> dict[str, Any]:
     """What every letter has: letterhead, recipient, date, reference, and how to contact us
     under any contact restriction in force (Code 5.14: it shapes the letter, never stops it)."""
+    home = (complaint.home if complaint else None) or resident.home
     return {
         "landlord": landlord(),
+        # Policy 5.5 and 5.3: shown (and then required by the gate) only where they apply.
+        "non_customer": "" if resident.is_customer else NON_CUSTOMER_CAVEAT,
+        "building_safety": building_safety_regulator() if home and home.high_rise else {},
         # A restriction on the resident's contact does not bind their representative.
         "contact": asdict(
             ContactTerms()
@@ -129,14 +138,24 @@ def refusal_context(exclusion: Exclusion) -> dict[str, Any]:
     complaint = exclusion.complaint
     profile = _profile(complaint)
     try:
-        ground = profile.exclusion_ground(exclusion.ground).label
+        chosen = profile.exclusion_ground(exclusion.ground)
     except ValueError:
-        ground = exclusion.ground
+        chosen = None
+    office = landlord()
     return {
         "stage": _stage(profile, exclusion.stage),
-        "ground": ground,
+        "ground": chosen.label if chosen else exclusion.ground,
         "explanation": exclusion.reasoning,
         "ombudsman_right": ombudsman_contact(profile),
+        # Policy 4.4's "Who should I contact?" column for this ground.
+        "contact_instead": {
+            "text": chosen.contact_instead,
+            "us": {"phone": office["phone"], "email": office["complaints_email"]}
+            if chosen.contact_us
+            else {},
+        }
+        if chosen and chosen.contact_instead
+        else {},
     }
 
 

@@ -60,6 +60,13 @@ def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
             "stage": stage_data,
             "ground": "Legal proceedings have started",
             "explanation": "A claim about the same repairs was filed at court on 3 February.",
+            "contact_instead": {
+                "text": "The court dealing with the claim.",
+                "us": {
+                    "phone": conf.landlord()["phone"],
+                    "email": conf.landlord()["complaints_email"],
+                },
+            },
             "ombudsman_right": ombudsman,
         },
         LetterKind.RESPONSE: {
@@ -163,4 +170,8 @@ def sample_context(kind: str, *, stage: int = 1) -> dict[str, Any]:
         from putright.letters.context import _escalation
 
         data["escalation"] = _escalation(profile, stage)
+    if kind in {LetterKind.ACKNOWLEDGEMENT, LetterKind.REFUSAL, LetterKind.RESPONSE}:
+        # Shown only to some residents (policy 5.3, 5.5); the preview shows every element.
+        data["non_customer"] = conf.NON_CUSTOMER_CAVEAT
+        data["building_safety"] = conf.building_safety_regulator()
     return data

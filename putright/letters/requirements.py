@@ -5,6 +5,8 @@ A stage response takes its elements (a)-(g) straight from the Code profile
 shape, citing the provision that asks for each. No template decides what is required.
 """
 
+from typing import Any
+
 from putright.letters.constants import LetterKind
 from putright.rules.profile import CodeProfile, ResponseElement
 
@@ -18,10 +20,54 @@ def _element(letter: str, key: str, label: str, provision: str) -> ResponseEleme
     return ResponseElement(letter=letter, key=key, label=label, provision=provision)
 
 
+# Policy 5.5 and 5.3, in the letters that point to the Ombudsman: required where they apply
+# (the letter's data says so), and always placed in the template (checked with no data).
+_CONDITIONAL = (
+    ("non_customer", "That a non-customer may not be able to go to the Ombudsman", "Policy 5.5"),
+    ("building_safety", "The Building Safety Regulator, for a higher-risk building", "Policy 5.3"),
+)
+_CONDITIONAL_KINDS = {LetterKind.ACKNOWLEDGEMENT, LetterKind.REFUSAL, LetterKind.RESPONSE}
+
+
+def _applies(key: str, context: dict[str, Any] | None) -> bool:
+    """With no letter data (a template being edited) every conditional element applies."""
+    return context is None or bool(context.get(key))
+
+
+def _with_conditional(
+    base: tuple[ResponseElement, ...], kind: str, context: dict[str, Any] | None
+) -> tuple[ResponseElement, ...]:
+    extra: list[tuple[str, str, str]] = []
+    if kind == LetterKind.REFUSAL and _applies("contact_instead", context):
+        extra.append(("contact_instead", "Who to contact instead", "Policy 4.4 / Code 2.4"))
+    if kind in _CONDITIONAL_KINDS:
+        extra.extend(item for item in _CONDITIONAL if _applies(item[0], context))
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return base + tuple(
+        _element(letters[len(base) + i], key, label, provision)
+        for i, (key, label, provision) in enumerate(extra)
+    )
+
+
 def required_elements(
+    kind: str,
+    *,
+    profile: CodeProfile,
+    stage: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> tuple[ResponseElement, ...]:
+    """The elements a letter of `kind` (at `stage`, where it has one) must show.
+
+    Given the letter's data (`context`), elements that apply only to some residents (a
+    non-customer, a higher-risk building) or some grounds are included only where they
+    apply; without it (checking a template) all of them are.
+    """
+    return _with_conditional(_base_elements(kind, profile=profile, stage=stage), kind, context)
+
+
+def _base_elements(
     kind: str, *, profile: CodeProfile, stage: int | None = None
 ) -> tuple[ResponseElement, ...]:
-    """The elements a letter of `kind` (at `stage`, where it has one) must show."""
     if kind == LetterKind.RESPONSE:
         return profile.stage(stage or 1).required_elements
     if kind == LetterKind.ACKNOWLEDGEMENT:

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from putright.complaints import selectors as complaint_selectors
 from putright.complaints.models import ResponseDraft
 from putright.complaints.services.review import (
+    eligible_reviewers,
     response_draft_approve,
     response_draft_input,
     response_draft_return,
+    review_team,
 )
 from putright.core.errors import ComplaintError
 from putright.core.permissions import Action, allowed, permission_required_for
@@ -148,6 +150,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "preview_html": html,
             "gate_message": gate_message,
             "is_author": draft.author_id == request.user.pk,
+            # Policy 6.4: reviewed in the relevant business area (the category's setting).
+            "review_team": review_team(draft.stage),
+            "reviewers": eligible_reviewers(draft),
         },
     )
 

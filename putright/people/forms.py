@@ -2,7 +2,12 @@
 
 from django import forms
 
-from putright.people.models import Adjustment, ContactRestriction, Representative
+from putright.people.models import (
+    Adjustment,
+    ContactChannel,
+    ContactRestriction,
+    Representative,
+)
 
 
 class RepresentativeForm(forms.Form):
@@ -51,6 +56,12 @@ class RestrictionForm(forms.Form):
 
 class AdjustmentForm(forms.Form):
     kind = forms.ChoiceField(label="Adjustment", choices=Adjustment.Kind.choices)
+    channel = forms.ChoiceField(
+        label="How letters should reach them (preferred way of contact only)",
+        choices=[("", "Not a preferred way of contact"), *ContactChannel.choices],
+        required=False,
+        help_text="Letters follow this choice; the detail below is kept as a note.",
+    )
     detail = forms.CharField(label="Detail", required=False, max_length=300)
     consent_given = forms.BooleanField(
         label="The resident agreed to this being recorded", required=False

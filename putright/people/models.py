@@ -87,6 +87,15 @@ class Tenancy(models.Model):
         return f"{self.resident} – {self.home} ({self.get_tenure_display()})"
 
 
+class ContactChannel(models.TextChoices):
+    """How a resident wants letters to reach them: chosen by staff, never read from notes."""
+
+    EMAIL = "email", "Email only (never by post)"
+    POST = "post", "Post only (never by email)"
+    BOTH = "both", "Email and post"
+    PHONE = "phone", "Phone calls (letters by email if we have an address, else post)"
+
+
 class Adjustment(models.Model):
     """A reasonable adjustment agreed with a resident (Code 5.10, Equality Act 2010)."""
 
@@ -103,6 +112,9 @@ class Adjustment(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="adjustments")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     detail = models.CharField(max_length=300, blank=True)
+    # Only for PREFERRED_CHANNEL: the structured choice letters follow. The detail stays a
+    # note; blank here on a preferred-channel adjustment means staff must choose (flagged).
+    channel = models.CharField(max_length=8, choices=ContactChannel.choices, blank=True)
     consent_given = models.BooleanField(default=False)
     review_on = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -112,7 +124,15 @@ class Adjustment(models.Model):
         ordering = ["resident", "kind"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.detail}".rstrip(": ")
+        label = self.get_kind_display()
+        if self.channel:
+            label = f"{label} – {self.get_channel_display()}"
+        return f"{label}: {self.detail}".rstrip(": ")
+
+    @property
+    def channel_needs_choosing(self) -> bool:
+        """A preferred-channel adjustment with no structured channel: letters cannot honour it."""
+        return self.kind == self.Kind.PREFERRED_CHANNEL and not self.channel
 
 
 class Vulnerability(models.Model):

@@ -142,3 +142,18 @@ def resident_complaint(resident: Resident, reference: str) -> Any:
     if not reference.strip():
         return None
     return resident.complaints.filter(reference=reference.strip().upper()).first()
+
+
+def preferred_channel(resident: Resident) -> str:
+    """The resident's structured preferred channel (a ``ContactChannel``), or "" if none is set.
+
+    Only an active preferred-channel adjustment with a channel chosen counts; one whose
+    channel is blank (free text a migration could not read) is flagged to staff instead.
+    Letters (``letters.recipients``) and intake's messages both read it here.
+    """
+    chosen = [
+        a.channel
+        for a in resident.adjustments.all()
+        if a.active and a.kind == Adjustment.Kind.PREFERRED_CHANNEL and a.channel
+    ]
+    return chosen[-1] if chosen else ""

@@ -14,6 +14,7 @@ from putright.core.errors import InvalidInput
 from putright.core.validation import require_text
 from putright.people.models import (
     Adjustment,
+    ContactChannel,
     ContactRestriction,
     Representative,
     Resident,
@@ -31,6 +32,14 @@ ONE_COMPLAINT_NEEDS_COMPLAINT = "Choose the complaint this authorisation covers.
 COMPLAINT_OF_ANOTHER_RESIDENT = "That complaint belongs to another resident."
 CONTACT_REQUIRED = "Give an email address, phone number or postal address for the representative."
 UNKNOWN_ADJUSTMENT = "Choose the kind of adjustment."
+CHANNEL_REQUIRED = (
+    "Choose how letters should reach the resident: the note is kept, but letters follow "
+    "this choice (Code 5.10)."
+)
+CHANNEL_ONLY_FOR_PREFERENCE = "A contact channel is chosen only for a preferred way of contact."
+EMAIL_CHANNEL_NEEDS_ADDRESS = (
+    "The resident has no email address: add one first, or choose post (Code 5.10)."
+)
 CONSENT_REQUIRED = (
     "Record only with the resident's consent: confirm they agreed to this being kept (Code 5.10)."
 )
@@ -200,12 +209,25 @@ def adjustment_add(
     actor: Any,
     detail: str = "",
     review_on: date | None = None,
+    channel: str = "",
 ) -> Adjustment:
-    """Record a reasonable adjustment, with consent and a review date (Code 5.10)."""
+    """Record a reasonable adjustment, with consent and a review date (Code 5.10).
+
+    A preferred way of contact needs its structured `channel`: that, not the note, is what
+    letters follow (``letters.recipients``).
+    """
     if actor is not None:
         _staff(actor)
     if kind not in Adjustment.Kind.values:
         raise InvalidInput(UNKNOWN_ADJUSTMENT, field="kind")
+    channel = channel or ""
+    if kind == Adjustment.Kind.PREFERRED_CHANNEL:
+        if channel not in ContactChannel.values:
+            raise InvalidInput(CHANNEL_REQUIRED, field="channel")
+        if channel in {ContactChannel.EMAIL, ContactChannel.BOTH} and not resident.email:
+            raise InvalidInput(EMAIL_CHANNEL_NEEDS_ADDRESS, field="channel")
+    elif channel:
+        raise InvalidInput(CHANNEL_ONLY_FOR_PREFERENCE, field="channel")
     if not consent_given:
         raise InvalidInput(CONSENT_REQUIRED, field="consent_given")
     review_on = _future_review(review_on)
@@ -213,6 +235,7 @@ def adjustment_add(
         resident=resident,
         kind=kind,
         detail=detail.strip()[:300],
+        channel=channel,
         consent_given=True,
         review_on=review_on,
     )

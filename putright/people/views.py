@@ -143,6 +143,7 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 resident=resident,
                 kind=d["kind"],
                 detail=d["detail"],
+                channel=d["channel"],
                 consent_given=d["consent_given"],
                 review_on=d["review_on"],
                 actor=request.user,

@@ -79,6 +79,14 @@ class ExclusionGround:
     source: str
     guidance: str
     discretion: bool = False
+    # Policy 4.4's "Who should I contact?" column, for the refusal letter. `contact_us` adds
+    # the landlord's own contact details (the policy's web chat, email, phone) after it.
+    contact_instead: str = ""
+    contact_us: bool = False
+    # Code 2.2/2.3: the 12-month ground is measured from dates, so it needs them recorded.
+    needs_dates: bool = False
+    # Code 2.1: evidence and reasoning for this case, not a token ("x").
+    min_reasoning_words: int = 0
 
 
 @dataclass(frozen=True)
@@ -261,6 +269,8 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "resident only recently became aware of the issue or there is another good reason."
         ),
         discretion=True,
+        needs_dates=True,
+        min_reasoning_words=12,
     ),
     ExclusionGround(
         code="legal_proceedings",
@@ -271,6 +281,11 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "have been filed at court. The complaints process cannot make legal findings or "
             "order damages."
         ),
+        contact_instead=(
+            "The court dealing with the claim. Our complaints process cannot make legal "
+            "findings, such as negligence, liability or discrimination, or order damages."
+        ),
+        contact_us=True,
     ),
     ExclusionGround(
         code="previously_considered",
@@ -279,6 +294,10 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
         guidance=(
             "A final response has already been sent on this matter. The resident can refer it "
             "to the Housing Ombudsman."
+        ),
+        contact_instead=(
+            "We have already sent our final response on this matter, so you can refer it to "
+            "the Housing Ombudsman (contact details below)."
         ),
     ),
     ExclusionGround(
@@ -290,12 +309,18 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "for information, is a service request. Log it as one; if the resident is unhappy "
             "with how it is handled, that is a complaint."
         ),
+        contact_instead="To ask for the service, contact us in any of these ways.",
+        contact_us=True,
     ),
     ExclusionGround(
         code="lettings_decision",
         label="A lettings decision",
         source="Policy 4.4",
         guidance="The resident should contact their local authority (www.gov.uk/find-local-council).",
+        contact_instead=(
+            "Your local authority. You can find out who your local authority is at "
+            "www.gov.uk/find-local-council."
+        ),
     ),
     ExclusionGround(
         code="environmental_health_notice",
@@ -306,6 +331,8 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "are dealt with outside the complaints process; tell the resident how to contact us "
             "about the notice."
         ),
+        contact_instead="About the notice, contact us in any of these ways.",
+        contact_us=True,
     ),
     ExclusionGround(
         code="councillor_mp_general",
@@ -315,6 +342,8 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "Correspondence from councillors and MPs that is not about a complaint is answered "
             "as an enquiry. If it raises a resident's dissatisfaction, treat it as a complaint."
         ),
+        contact_instead="For your enquiry, contact us in any of these ways.",
+        contact_us=True,
     ),
     ExclusionGround(
         code="external_appeal",
@@ -324,6 +353,11 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "Decisions of the First-tier Tribunal or a court go through that body's appeal "
             "process (www.gov.uk/housing/tribunals), not the complaints process."
         ),
+        contact_instead=(
+            "The tribunal or court's own appeal process (www.gov.uk/housing/tribunals). For "
+            "more information, contact us in any of these ways."
+        ),
+        contact_us=True,
     ),
     ExclusionGround(
         code="leaseholder_consultation",
@@ -333,12 +367,19 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "Observations are answered through the consultation itself; the resident can "
             "contact the home ownership team."
         ),
+        contact_instead=(
+            "Our home ownership team, through the consultation itself, or contact us in any of "
+            "these ways."
+        ),
+        contact_us=True,
     ),
     ExclusionGround(
         code="appeals",
         label="A matter with its own appeals process",
         source="Policy 4.4",
         guidance="Direct the resident to the appeals process for that decision.",
+        contact_instead="The appeals process for that decision: contact us in any of these ways.",
+        contact_us=True,
     ),
     ExclusionGround(
         code="asb",
@@ -348,12 +389,18 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "Handled through the anti-social behaviour (ASB) process. Dissatisfaction with how "
             "an ASB case was handled is a complaint."
         ),
+        contact_instead=(
+            "Our anti-social behaviour (ASB) process: report ASB through our online portal or "
+            "contact us in any of these ways."
+        ),
+        contact_us=True,
     ),
     ExclusionGround(
         code="criminal",
         label="A criminal matter",
         source="Policy 4.4",
         guidance="Report to the police: 999 in an emergency, 101 otherwise.",
+        contact_instead="The police: call 999 in an emergency, or 101 if it is not an emergency.",
     ),
     ExclusionGround(
         code="insurance_claim",
@@ -363,6 +410,12 @@ _HOUSING_OMBUDSMAN_EXCLUSIONS = (
             "Damage to items that should be covered by insurance goes to the insurance team; "
             "the complaints process does not assess insurance claims."
         ),
+        contact_instead=(
+            "Our insurance team. Damage to belongings that should be covered by insurance is "
+            "not assessed through complaints. For more information, contact us in any of "
+            "these ways."
+        ),
+        contact_us=True,
     ),
 )
 

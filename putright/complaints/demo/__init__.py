@@ -17,12 +17,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from putright.accounts.models import User
 from putright.complaints.calendar import landlord_calendar
+from putright.complaints.compensation import schedule_on, seed_default_schedule
 from putright.complaints.demo.homes import (
     Household,
     load_households,
@@ -30,7 +30,6 @@ from putright.complaints.demo.homes import (
     seed_reference_data,
 )
 from putright.complaints.demo.plans import (
-    DEMO_COMPENSATION_TABLE,
     Days,
     Plan,
     place_today,
@@ -39,7 +38,7 @@ from putright.complaints.demo.plans import (
 )
 from putright.complaints.demo.showcase import showcase_plans
 from putright.complaints.demo.story import Story
-from putright.complaints.models import Complaint
+from putright.complaints.models import CompensationBand, Complaint
 from putright.core.clock import today as real_today
 from putright.people.models import Property
 
@@ -54,9 +53,9 @@ class SeedResult:
     counts: dict[str, int]
 
 
-def compensation_table() -> dict[str, tuple[str, Decimal, str]]:
-    """The landlord's compensation table from settings, or the demo's own."""
-    return getattr(settings, "PUTRIGHT_COMPENSATION_TABLE", DEMO_COMPENSATION_TABLE)
+def compensation_table(on: date) -> dict[str, tuple[str, Decimal, str]]:
+    """The compensation schedule in force (data, policy 6.5): {code: (label, proposed, unit)}."""
+    return {b.code: (b.label, b.proposed, b.unit) for b in schedule_on(on)}
 
 
 def reset() -> None:
@@ -68,7 +67,8 @@ def reset() -> None:
     Staff accounts are kept.
     """
     models = [
-        *apps.get_app_config("complaints").get_models(),
+        # The compensation schedule is the landlord's setting, not demo data: it stays.
+        *(m for m in apps.get_app_config("complaints").get_models() if m is not CompensationBand),
         *apps.get_app_config("people").get_models(),
     ]
     tables = [m._meta.db_table for m in models]
@@ -160,7 +160,8 @@ def seed(
             u.username: u
             for u in User.objects.filter(username__in=["olivia", "hamid", "hannah", "harry"])
         }
-        table = compensation_table()
+        seed_default_schedule()
+        table = compensation_table(today)
         made: dict[int, Complaint] = {}
         plans = _plans(complaints, seed, today, days, households, table)
         for i, (plan, rng) in enumerate(plans, start=1):

@@ -207,6 +207,18 @@ class Household:
         return home.one_line if home else "their home"
 
 
+# Policy 6.4: which business area reviews responses in each category (the demo staff's teams).
+REVIEW_TEAMS = {
+    "repairs": "Repairs",
+    "damp-mould": "Repairs",
+    "leaks": "Repairs",
+    "heating": "Repairs",
+    "asb": "Housing management",
+    "estate-services": "Housing management",
+    "grounds": "Housing management",
+}
+
+
 def seed_reference_data() -> dict[str, Category]:
     """Categories and landlord closures; safe to run again."""
     for day, reason in CLOSURES:
@@ -219,7 +231,9 @@ def seed_reference_data() -> dict[str, Category]:
         )
     categories = {}
     for code, name, _share in CATEGORIES:
-        categories[code], _ = Category.objects.get_or_create(code=code, defaults={"name": name})
+        categories[code], _ = Category.objects.get_or_create(
+            code=code, defaults={"name": name, "review_team": REVIEW_TEAMS.get(code, "")}
+        )
     return categories
 
 

@@ -24,20 +24,6 @@ from putright.complaints.demo.text import (
 from putright.rules.calendar import WorkingCalendar, add_working_days
 from putright.rules.profile import HOUSING_OMBUDSMAN_2024
 
-# The landlord's compensation table (Code 7.4: amounts follow the landlord's policy and the
-# Ombudsman's remedies guidance, not the rules). A landlord sets its own with
-# settings.PUTRIGHT_COMPENSATION_TABLE: {code: (what it is for, rate, unit)}.
-DEMO_COMPENSATION_TABLE: dict[str, tuple[str, Decimal, str]] = {
-    "time_and_trouble": ("Time and trouble in pursuing the matter", Decimal("50.00"), "award"),
-    "complaint_delay": ("Delay in handling the complaint", Decimal("75.00"), "award"),
-    "missed_appointment": ("Missed appointment", Decimal("25.00"), "appointment"),
-    "repair_delay": ("Repair not completed in target time", Decimal("10.00"), "week"),
-    "loss_of_room": ("Loss of use of a room", Decimal("15.00"), "week"),
-    "loss_of_heating": ("Loss of heating or hot water", Decimal("5.00"), "day"),
-    "redecoration": ("Redecoration allowance", Decimal("150.00"), "room"),
-    "distress": ("Distress and inconvenience", Decimal("250.00"), "award"),
-}
-
 
 class Days:
     """Working-day steps on the same landlord calendar the services use."""
@@ -80,6 +66,8 @@ class Promise:
     done: int | None
     amount: Decimal | None = None
     owner: str = ""
+    band: str = ""  # the compensation schedule line (policy 6.5)
+    units: int | None = None
 
 
 @dataclass
@@ -301,7 +289,8 @@ def promises_for(
     ]
     if rng.random() < (0.7 if verdict == "upheld" else 0.4):
         line, (low, high) = COMPENSATION_FOR[category]
-        label, rate, unit = table.get(line, next(iter(table.values())))
+        band = line if line in table else next(iter(table))
+        label, rate, unit = table[band]
         units = rng.randint(low, high)
         amount = rate * units
         promises.append(
@@ -312,6 +301,8 @@ def promises_for(
                 due=10,
                 done=done(10),
                 amount=amount,
+                band=band,
+                units=units,
             )
         )
     if rng.random() < 0.25:

@@ -198,6 +198,9 @@ class Story:
             discretion_notes=fill(notes, self.rng, **args),
             actor=self.staff["olivia"],
             decided_on=on,
+            # The 12-month ground is measured from these (Code 2.2-2.3); the story knows them.
+            issue_started_on=self.c.issue_started_on or when,
+            became_aware_on=self.c.became_aware_on or self.c.issue_started_on or when,
         )
         self.write(
             f"Your complaint {self.c.reference}",
@@ -298,6 +301,8 @@ class Story:
                         description=r.description,
                         due_on=self.days.after(on, r.due),
                         amount=r.amount,
+                        band=r.band,
+                        units=r.units,
                     )
                     for r in remedies
                 ],
@@ -364,7 +369,10 @@ class Story:
 
     def _assign(self, on: date, number: int, _a: int) -> None:
         stage_assign(
-            stage=self.stage(number), handler=self.handler(number), actor=self.staff["olivia"]
+            stage=self.stage(number),
+            handler=self.handler(number),
+            actor=self.staff["olivia"],
+            conflict="none",
         )
 
     def _withdraw(self, on: date, _n: int, _a: int) -> None:

@@ -41,6 +41,12 @@ class ExcludeForm(CaseActionForm):
         label="I considered using discretion to accept it", required=False
     )
     discretion_notes = text_area("Notes on discretion", required=False)
+    issue_started_on = date_field(
+        "When the issue happened (needed for the 12-month reason)", required=False
+    )
+    became_aware_on = date_field(
+        "When the resident became aware of it (needed for the 12-month reason)", required=False
+    )
     decided_on = date_field("Date decided")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -50,6 +56,8 @@ class ExcludeForm(CaseActionForm):
             (g.code, f"{g.label} ({g.source})") for g in grounds
         ]
         self.fields["decided_on"].initial = today()
+        self.fields["issue_started_on"].initial = self.complaint.issue_started_on
+        self.fields["became_aware_on"].initial = self.complaint.became_aware_on
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
@@ -60,6 +68,8 @@ class ExcludeForm(CaseActionForm):
             discretion_considered=d["discretion_considered"],
             discretion_notes=d["discretion_notes"],
             decided_on=d["decided_on"],
+            issue_started_on=d["issue_started_on"],
+            became_aware_on=d["became_aware_on"],
             actor=actor,
         )
         return "The complaint is recorded as not accepted."

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from putright.complaints.compensation import schedule_on
 from putright.complaints.constants import DraftStatus, Outcome
 from putright.complaints.forms.base import CaseActionForm, date_field, staff_choice, text_area
 from putright.complaints.models import Complaint, ResponseDraft
@@ -21,9 +22,11 @@ from putright.complaints.services.review import (
     saved_response_draft,
 )
 from putright.complaints.services.stages import NO_SUMMARY
+from putright.core.clock import today
 from putright.core.errors import ComplaintError
 from putright.rules.workflow import Action
 
+REMEDY_PARTS = ("type", "description", "due_on", "amount", "band", "units", "deviation_reason")
 _INDEXED = re.compile(r"^(decisions|remedies|actions)\[(\d+)\]\.(\w+)$")
 _ROW_FIELD = re.compile(r"^(remedy|action)_(\d+)_(\w+)$")
 ROW_KINDS = ("remedy", "action")
@@ -157,6 +160,10 @@ class RespondForm(CaseActionForm):
         remedy_types = [("", "No remedy in this row")] + [
             (r.code, r.label) for r in profile_for(self.complaint).remedy_types
         ]
+        bands = [("", "Not on the schedule")] + [
+            (b.code, f"{b.label}: {b.range_label}, proposed £{b.proposed:,.2f}")
+            for b in schedule_on(today())
+        ]
         for i in range(self.remedy_count):
             self.fields[f"remedy_{i}_type"] = forms.ChoiceField(
                 label=f"Remedy {i + 1}: type",
@@ -183,6 +190,23 @@ class RespondForm(CaseActionForm):
                 min_value=0,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
+            # Policy 6.5: the schedule proposes an amount beside each line; outside it, a reason.
+            self.fields[f"remedy_{i}_band"] = forms.ChoiceField(
+                label=f"Remedy {i + 1}: compensation schedule line (financial only)",
+                choices=bands,
+                required=False,
+                help_text="Each line shows its band and the amount it proposes per unit.",
+            )
+            self.fields[f"remedy_{i}_units"] = forms.IntegerField(
+                label=f"Remedy {i + 1}: how many (weeks, days, rooms …)",
+                required=False,
+                min_value=1,
+            )
+            self.fields[f"remedy_{i}_deviation_reason"] = forms.CharField(
+                label=f"Remedy {i + 1}: why the amount is outside the band (if it is)",
+                required=False,
+                max_length=500,
+            )
         for i in range(self.action_count):
             self.fields[f"action_{i}_description"] = forms.CharField(
                 label=f"Action {i + 1}: what is still to do",
@@ -208,8 +232,7 @@ class RespondForm(CaseActionForm):
 
     def remedy_rows(self) -> list[list[Any]]:
         return [
-            [self[f"remedy_{i}_{part}"] for part in ("type", "description", "due_on", "amount")]
-            for i in range(self.remedy_count)
+            [self[f"remedy_{i}_{part}"] for part in REMEDY_PARTS] for i in range(self.remedy_count)
         ]
 
     def action_rows(self) -> list[list[Any]]:
@@ -247,6 +270,8 @@ class RespondForm(CaseActionForm):
             or (d.get(f"remedy_{i}_description") or "").strip()
             or d.get(f"remedy_{i}_due_on")
             or d.get(f"remedy_{i}_amount") is not None
+            or d.get(f"remedy_{i}_band")
+            or (d.get(f"remedy_{i}_deviation_reason") or "").strip()
         ]
 
     def _action_rows_used(self) -> list[int]:
@@ -278,6 +303,9 @@ class RespondForm(CaseActionForm):
                     description=d[f"remedy_{i}_description"],
                     due_on=d[f"remedy_{i}_due_on"],
                     amount=d[f"remedy_{i}_amount"],
+                    band=d[f"remedy_{i}_band"],
+                    units=d[f"remedy_{i}_units"],
+                    deviation_reason=d[f"remedy_{i}_deviation_reason"],
                 )
                 for i in self._remedy_rows_used()
             ],
@@ -343,6 +371,9 @@ def initial_from(data: ResponseInput) -> dict[str, Any]:
                 f"remedy_{i}_description": r.description,
                 f"remedy_{i}_due_on": r.due_on,
                 f"remedy_{i}_amount": r.amount,
+                f"remedy_{i}_band": r.band,
+                f"remedy_{i}_units": r.units,
+                f"remedy_{i}_deviation_reason": r.deviation_reason,
             }
         )
     for i, a in enumerate(data.actions):

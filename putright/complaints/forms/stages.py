@@ -12,7 +12,7 @@ from putright.complaints.forms.base import (
     staff_choice,
     text_area,
 )
-from putright.complaints.models import Complaint
+from putright.complaints.models import Complaint, Conflict
 from putright.complaints.services import intake as intake_rules
 from putright.complaints.services import stages as stage_rules
 from putright.core import permissions as perms
@@ -206,6 +206,18 @@ class AssignForm(CaseActionForm):
     permission = perms.Action.ASSIGN
 
     handler = staff_choice("Handler")
+    conflict = forms.ChoiceField(
+        label="The handler's conflict-of-interest declaration (Code 5.8c)",
+        choices=Conflict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": stage_rules.CONFLICT_NOT_DECLARED},
+    )
+    conflict_detail = text_area("If there is a conflict, what it is", required=False, rows=2)
+    conflict_override_reason = text_area(
+        "If there is a conflict: why assign them anyway (complaints officer's override)",
+        required=False,
+        rows=2,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +231,13 @@ class AssignForm(CaseActionForm):
                 )
 
     def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
         stage = services.stage_assign(
-            stage=self.stage, handler=self.cleaned_data["handler"], actor=actor
+            stage=self.stage,
+            handler=d["handler"],
+            conflict=d["conflict"],
+            conflict_detail=d["conflict_detail"],
+            conflict_override_reason=d["conflict_override_reason"],
+            actor=actor,
         )
         return f"Stage {stage.number} is now with {stage.handler}."

@@ -1,3 +1,4 @@
+from putright.complaints.models.compensation import CompensationBand
 from putright.complaints.models.complaint import (
     Category,
     Complaint,
@@ -14,14 +15,16 @@ from putright.complaints.models.response import (
     Response,
     ResponseDraft,
 )
-from putright.complaints.models.stage import Extension, Stage
+from putright.complaints.models.stage import Conflict, Extension, Stage
 
 __all__ = [
     "Attachment",
     "CaseEvent",
     "Category",
+    "CompensationBand",
     "Complaint",
     "ComplaintPoint",
+    "Conflict",
     "Correspondence",
     "Decision",
     "ExceptionalPeriod",

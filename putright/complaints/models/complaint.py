@@ -14,6 +14,14 @@ class Category(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     active = models.BooleanField(default=True)
+    # Policy 6.4: responses are reviewed by "an appropriate member of the relevant business
+    # area". A staff team name (User.team); empty: any colleague other than the author.
+    review_team = models.CharField(
+        "business area that reviews responses",
+        max_length=100,
+        blank=True,
+        help_text="The staff team whose members review responses in this category (policy 6.4).",
+    )
 
     class Meta:
         verbose_name_plural = "categories"

@@ -73,6 +73,14 @@ class Remedy(FollowUp):
     )
     remedy_type = models.CharField(max_length=32)
     amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    # The compensation schedule line it was offered under, as it stood then (policy 6.5).
+    band = models.CharField(max_length=40, blank=True)
+    units = models.PositiveIntegerField(null=True, blank=True)
+    band_low = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    band_high = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    deviation_reason = models.TextField(
+        blank=True, help_text="Why the amount is outside its band, or not on the schedule."
+    )
 
     class Meta(FollowUp.Meta):
         verbose_name_plural = "remedies"

@@ -7,6 +7,13 @@ from putright.complaints.models.complaint import Complaint
 from putright.core.clock import today
 
 
+class Conflict(models.TextChoices):
+    """The handler's conflict-of-interest declaration on assignment (Code 5.8c, policy 6.2)."""
+
+    NONE = "none", "No conflict of interest"
+    DECLARED = "declared", "A conflict of interest (say what it is)"
+
+
 class Stage(models.Model):
     """Stage 1 or stage 2 of a complaint: its clocks, its handler and its definition."""
 
@@ -26,6 +33,11 @@ class Stage(models.Model):
         on_delete=models.PROTECT,
         related_name="stages_handled",
     )
+    # The handler's declaration when assigned (Code 5.8c); a declared conflict needs an
+    # officer's override with a reason. Blank: assigned before declarations were recorded.
+    conflict = models.CharField(max_length=10, choices=Conflict.choices, blank=True)
+    conflict_detail = models.TextField(blank=True)
+    conflict_override_reason = models.TextField(blank=True)
     # The complaint definition (Code 5.6-5.7), set when the stage is acknowledged.
     outcomes_sought = models.TextField(blank=True)
     responsible_for = models.TextField("what the landlord is responsible for", blank=True)

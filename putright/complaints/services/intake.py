@@ -31,6 +31,7 @@ from putright.core.profile import profile_code as code_in_force
 from putright.core.validation import require_past_or_today, require_text
 from putright.people.models import Property, Resident
 from putright.rules.clocks import pass_on_delay, within_time_limit
+from putright.rules.exclusions import exclusion_gaps
 from putright.rules.profile import get_profile
 from putright.rules.workflow import Action, State
 
@@ -164,8 +165,14 @@ def complaint_exclude(
     actor: Any,
     discretion_notes: str = "",
     decided_on: date | None = None,
+    issue_started_on: date | None = None,
+    became_aware_on: date | None = None,
 ) -> Exclusion:
-    """Decide not to accept (or not to escalate) a complaint, case by case (Code 2.1-2.5)."""
+    """Decide not to accept (or not to escalate) a complaint, case by case (Code 2.1-2.5).
+
+    Dates given here (when the issue happened, when the resident became aware) are recorded
+    on the complaint; the 12-month ground cannot be used without both (Code 2.2-2.3).
+    """
     lock_complaint(complaint)
     new_state = guard(complaint, Action.EXCLUDE)
     profile = profile_for(complaint)
@@ -174,6 +181,20 @@ def complaint_exclude(
     except ValueError:
         raise InvalidInput(UNKNOWN_GROUND, field="ground") from None
     reasoning = require_text(reasoning, "reasoning", EXCLUSION_NEEDS_REASONING)
+    issue_started_on = issue_started_on or complaint.issue_started_on
+    became_aware_on = became_aware_on or complaint.became_aware_on
+    for name, day in (("issue_started_on", issue_started_on), ("became_aware_on", became_aware_on)):
+        if day is not None:
+            require_past_or_today(day, name)
+    gaps = exclusion_gaps(
+        chosen, reasoning=reasoning, issue_date=issue_started_on, became_aware=became_aware_on
+    )
+    if gaps:
+        raise InvalidInput(gaps[0].message, field=gaps[0].field, provision=gaps[0].provision)
+    dates = {"issue_started_on": issue_started_on, "became_aware_on": became_aware_on}
+    dates_changed = [name for name, day in dates.items() if getattr(complaint, name) != day]
+    for name in dates_changed:
+        setattr(complaint, name, dates[name])
     decided_on = require_past_or_today(decided_on or today(), "decided_on")
     # A stopped clock is measured on this date (deadlines.stage_clocks), so not before it began.
     if decided_on < current_stage(complaint).requested_on:
@@ -184,11 +205,11 @@ def complaint_exclude(
                 DISCRETION_NOT_CONSIDERED, field="discretion_considered", provision="2.3"
             )
         if within_time_limit(
-            issue_date=complaint.issue_started_on,
-            became_aware=complaint.became_aware_on,
+            issue_date=issue_started_on,
+            became_aware=became_aware_on,
             received=complaint.received_on,
             months=profile.time_limit_months,
-        ) and (complaint.issue_started_on or complaint.became_aware_on):
+        ) and (issue_started_on or became_aware_on):
             raise RuleBroken(WITHIN_TIME_LIMIT, field="ground", provision="2.3")
 
     exclusion = Exclusion.objects.create(
@@ -205,7 +226,7 @@ def complaint_exclude(
     complaint.closed_on = decided_on
     stage = current_stage(complaint)
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["status", "closed_on", "next_due"])
+    complaint.save(update_fields=["status", "closed_on", "next_due", *dates_changed])
     record_event(
         complaint,
         "complaint.excluded",
@@ -220,6 +241,8 @@ def complaint_exclude(
             "reasoning": reasoning,
             "discretion_considered": discretion_considered,
             "discretion_notes": exclusion.discretion_notes,
+            "issue_started_on": issue_started_on,
+            "became_aware_on": became_aware_on,
         },
     )
     return exclusion

@@ -38,6 +38,27 @@ REVIEWER_IS_AUTHOR = (
 )
 RETURN_NEEDS_COMMENTS = "Say what needs to change before the response can be sent."
 SAVED_VALUE_LIMIT = 20_000  # characters kept per field of a saved working copy
+REVIEWER_NOT_IN_AREA = (
+    "Responses about {category} are reviewed by the {team} team, the relevant business area "
+    "(policy 6.4): ask one of them to review it."
+)
+
+
+def review_team(stage: Stage) -> str:
+    """The business area that reviews this stage's response, from its category (policy 6.4)."""
+    category = stage.complaint.category
+    return category.review_team if category is not None else ""
+
+
+def eligible_reviewers(draft: ResponseDraft) -> list[Any]:
+    """Who may review `draft`: case workers other than its author, from the category's team."""
+    team = review_team(draft.stage)
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=draft.author_id)
+    if team:
+        people = people.filter(team=team)
+    return [
+        u for u in people.order_by("first_name", "last_name") if allowed(u, Action.REVIEW_RESPONSES)
+    ]
 
 
 class _DryRun(Exception):
@@ -59,6 +80,9 @@ def _to_json(data: ResponseInput) -> dict[str, Any]:
                 "description": r.description,
                 "due_on": iso(r.due_on),
                 "amount": str(r.amount) if r.amount is not None else None,
+                "band": r.band,
+                "units": r.units,
+                "deviation_reason": r.deviation_reason,
             }
             for r in data.remedies
         ],
@@ -99,6 +123,9 @@ def response_draft_input(draft: ResponseDraft) -> ResponseInput:
                 description=r["description"],
                 due_on=day(r["due_on"]),
                 amount=Decimal(r["amount"]) if r["amount"] is not None else None,
+                band=r.get("band", ""),
+                units=r.get("units"),
+                deviation_reason=r.get("deviation_reason", ""),
             )
             for r in data["remedies"]
         ],
@@ -212,6 +239,13 @@ def _check_reviewer(draft: ResponseDraft, actor: Any) -> None:
         raise RuleBroken(NOT_A_CASE_WORKER)
     if draft.author_id == actor.pk:
         raise RuleBroken(REVIEWER_IS_AUTHOR, provision="policy 6.4")
+    team = review_team(draft.stage)
+    if team and getattr(actor, "team", "") != team:
+        category = draft.stage.complaint.category
+        raise RuleBroken(
+            REVIEWER_NOT_IN_AREA.format(category=category.name.lower(), team=team),
+            provision="policy 6.4",
+        )
 
 
 @transaction.atomic

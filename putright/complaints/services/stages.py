@@ -8,12 +8,14 @@ from typing import Any
 from django.db import transaction
 
 from putright.complaints.calendar import landlord_history
+from putright.complaints.compensation import band_on
 from putright.complaints.constants import Outcome
 from putright.complaints.deadlines import extension_check
 from putright.complaints.events import is_replaying
 from putright.complaints.models import (
     Complaint,
     ComplaintPoint,
+    Conflict,
     Decision,
     Extension,
     OutstandingAction,
@@ -32,8 +34,11 @@ from putright.complaints.services.common import (
 from putright.complaints.services.intake import add_definition_points
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.permissions import Action as PermissionAction
+from putright.core.permissions import allowed
 from putright.core.validation import require_past_or_today, require_text
 from putright.rules.clocks import DUE_NOT_WORKING_DAY
+from putright.rules.compensation import band_range, within_band
 from putright.rules.workflow import Action
 
 NOT_CURRENT_STAGE = "This is not the complaint's current stage."
@@ -67,6 +72,28 @@ REMEDY_NEEDS_WHAT = "Say what will happen to put things right (Code 7.3)."
 FOLLOW_UP_NEEDS_DATE = "Say by when (Code 7.3 / 6.6)."
 FOLLOW_UP_BEFORE_RESPONSE = "The date cannot be before the response is issued."
 FINANCIAL_NEEDS_AMOUNT = "A financial remedy needs an amount greater than zero."
+CONFLICT_NOT_DECLARED = (
+    "Record the handler's declaration: no conflict of interest, or what the conflict is "
+    "(Code 5.8c)."
+)
+CONFLICT_NEEDS_DETAIL = "Say what the conflict of interest is (Code 5.8c)."
+CONFLICT_BLOCKS = (
+    "The handler has declared a conflict of interest: choose someone else, or record why a "
+    "complaints officer is assigning them anyway (Code 5.8c)."
+)
+CONFLICT_OVERRIDE_OFFICER = "Only a complaints officer can assign a handler despite a conflict."
+OVERRIDE_WITHOUT_CONFLICT = "An override is only for a declared conflict of interest."
+UNKNOWN_BAND = "Choose a line of the compensation schedule in force."
+BAND_ONLY_FINANCIAL = "Only a financial remedy is on the compensation schedule."
+UNITS_AT_LEAST_ONE = "Give how many units of the band (1 or more)."
+BAND_OR_REASON = (
+    "Choose the line of the compensation schedule this payment is under, or say why it is not "
+    "on the schedule (policy 6.5)."
+)
+DEVIATION_NEEDS_REASON = (
+    "£{amount} is outside the schedule's band ({band}): say why, or change the amount "
+    "(policy 6.5, the Ombudsman's remedies guidance)."
+)
 AMOUNT_ONLY_FINANCIAL = "Only a financial remedy has an amount."
 NO_REMEDY_REASON = "Offer a remedy or explain why none is offered."
 ACTION_NEEDS_OWNER = "Give each outstanding action an owner."
@@ -302,6 +329,11 @@ class RemedyInput:
     description: str
     due_on: date | None
     amount: Decimal | None = None
+    # The compensation schedule line (policy 6.5), how many of its units, and why an amount
+    # outside the band (or off the schedule) is offered.
+    band: str = ""
+    units: int | None = None
+    deviation_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -346,6 +378,29 @@ def _validate_decisions(
         )
 
 
+def _check_against_schedule(i: int, r: RemedyInput, issued_on: date) -> None:
+    """A payment follows the schedule in force, or says why not (policy 6.5, Code 7.4)."""
+    reason = r.deviation_reason.strip()
+    if not r.band:
+        if not reason:
+            raise InvalidInput(BAND_OR_REASON, field=f"remedies[{i}].band")
+        return
+    band = band_on(r.band, issued_on)
+    if band is None:
+        raise InvalidInput(UNKNOWN_BAND, field=f"remedies[{i}].band")
+    units = 1 if r.units is None else r.units
+    if units < 1:
+        raise InvalidInput(UNITS_AT_LEAST_ONE, field=f"remedies[{i}].units")
+    amount = r.amount or Decimal(0)  # the caller has checked it is there and above zero
+    if not within_band(amount, low=band.low, high=band.high, units=units) and not reason:
+        lowest, highest = band_range(low=band.low, high=band.high, units=units)
+        shown = f"£{lowest:,.2f} to " + (f"£{highest:,.2f}" if highest is not None else "no limit")
+        raise InvalidInput(
+            DEVIATION_NEEDS_REASON.format(amount=f"{amount:,.2f}", band=shown),
+            field=f"remedies[{i}].deviation_reason",
+        )
+
+
 def _validate_follow_ups(complaint: Complaint, data: ResponseInput, issued_on: date) -> None:
     profile = profile_for(complaint)
     for i, r in enumerate(data.remedies):
@@ -362,6 +417,10 @@ def _validate_follow_ups(complaint: Complaint, data: ResponseInput, issued_on: d
             raise InvalidInput(FINANCIAL_NEEDS_AMOUNT, field=f"remedies[{i}].amount")
         if not kind.financial and r.amount is not None:
             raise InvalidInput(AMOUNT_ONLY_FINANCIAL, field=f"remedies[{i}].amount")
+        if kind.financial:
+            _check_against_schedule(i, r, issued_on)
+        elif r.band or r.units is not None:
+            raise InvalidInput(BAND_ONLY_FINANCIAL, field=f"remedies[{i}].band")
     if not data.remedies and not data.no_remedy_reason.strip():
         raise InvalidInput(NO_REMEDY_REASON, field="no_remedy_reason")
     for i, a in enumerate(data.actions):
@@ -372,6 +431,18 @@ def _validate_follow_ups(complaint: Complaint, data: ResponseInput, issued_on: d
             raise InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"actions[{i}].due_on")
         if a.owner is None and not a.owner_name.strip():
             raise InvalidInput(ACTION_NEEDS_OWNER, field=f"actions[{i}].owner")
+
+
+def _band_snapshot(r: RemedyInput, issued_on: date) -> dict[str, Any]:
+    """The band as it stood when offered, kept on the remedy (a later edit changes nothing)."""
+    band = band_on(r.band, issued_on) if r.band else None
+    return {
+        "band": r.band if band else "",
+        "units": (r.units or 1) if band else None,
+        "band_low": band.low if band else None,
+        "band_high": band.high if band else None,
+        "deviation_reason": r.deviation_reason.strip(),
+    }
 
 
 @transaction.atomic
@@ -423,6 +494,7 @@ def stage_respond(
             description=r.description.strip(),
             due_on=r.due_on,
             amount=r.amount,
+            **_band_snapshot(r, issued_on),
         )
         for r in data.remedies
     )
@@ -535,29 +607,64 @@ def complaint_escalate(
     return stage
 
 
+def _check_conflict(conflict: str, detail: str, override_reason: str, actor: Any) -> None:
+    """Code 5.8c: a declared conflict blocks the assignment unless an officer overrides it."""
+    if conflict not in Conflict.values:
+        raise InvalidInput(CONFLICT_NOT_DECLARED, field="conflict", provision="5.8")
+    if conflict == Conflict.NONE:
+        if override_reason.strip():
+            raise InvalidInput(OVERRIDE_WITHOUT_CONFLICT, field="conflict_override_reason")
+        return
+    if not detail.strip():
+        raise InvalidInput(CONFLICT_NEEDS_DETAIL, field="conflict_detail", provision="5.8")
+    if not override_reason.strip():
+        raise RuleBroken(CONFLICT_BLOCKS, field="conflict_override_reason", provision="5.8")
+    if not allowed(actor, PermissionAction.ASSIGN):
+        raise RuleBroken(CONFLICT_OVERRIDE_OFFICER, field="conflict_override_reason")
+
+
 @transaction.atomic
-def stage_assign(*, stage: Stage, handler: Any, actor: Any) -> Stage:
-    """Give a stage to a handler; stage 2 refuses whoever handled stage 1 (Code 6.13)."""
+def stage_assign(
+    *,
+    stage: Stage,
+    handler: Any,
+    actor: Any,
+    conflict: str = "",
+    conflict_detail: str = "",
+    conflict_override_reason: str = "",
+) -> Stage:
+    """Give a stage to a handler, with their conflict-of-interest declaration (Code 5.8c);
+    stage 2 refuses whoever handled stage 1 (Code 6.13)."""
     stage = lock_stage(stage)
     complaint = stage.complaint
     guard(complaint, Action.ASSIGN)
     _stage_of(complaint, stage)
     _check_handler(stage, handler)
+    _check_conflict(conflict, conflict_detail, conflict_override_reason, actor)
     previous = stage.handler
     stage.handler = handler
-    stage.save(update_fields=["handler"])
+    stage.conflict = conflict
+    stage.conflict_detail = conflict_detail.strip() if conflict == Conflict.DECLARED else ""
+    stage.conflict_override_reason = conflict_override_reason.strip()
+    stage.save(update_fields=["handler", "conflict", "conflict_detail", "conflict_override_reason"])
     complaint.handler = handler
     complaint.save(update_fields=["handler"])
     name = handler.get_full_name() or handler.get_username()
+    summary = f"Stage {stage.number} assigned to {name}"
+    if conflict == Conflict.DECLARED:
+        summary += " (conflict of interest declared; assigned by officer override)"
     record_event(
         complaint,
         "stage.assigned",
-        f"Stage {stage.number} assigned to {name}",
+        summary,
         actor=actor,
         stage=stage.number,
         data={
             "handler": handler.get_username(),
             "previous": previous.get_username() if previous else None,
+            "conflict": conflict,
+            "conflict_detail": stage.conflict_detail,
+            "conflict_override_reason": stage.conflict_override_reason,
         },
     )
     return stage

@@ -148,12 +148,28 @@ def apology(due_on: date | None = None) -> RemedyInput:
     )
 
 
-def compensation(amount: str = "150.00", due_on: date | None = None) -> RemedyInput:
+OFF_SCHEDULE = "Agreed with the resident for the kitchen as a whole; no single line fits."
+
+
+def compensation(
+    amount: str = "150.00",
+    due_on: date | None = None,
+    *,
+    band: str = "",
+    units: int | None = None,
+    deviation_reason: str | None = None,
+) -> RemedyInput:
+    """A payment: on a line of the schedule, or (by default) off it with the reason why."""
     return RemedyInput(
         remedy_type="financial",
         description="Compensation for the time without a usable kitchen.",
         due_on=due_on or today() + timedelta(days=14),
         amount=Decimal(amount),
+        band=band,
+        units=units,
+        deviation_reason=(OFF_SCHEDULE if not band else "")
+        if deviation_reason is None
+        else deviation_reason,
     )
 
 

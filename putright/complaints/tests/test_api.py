@@ -118,6 +118,7 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
                 "description": "Compensation for delay",
                 "due_on": "2026-03-16",
                 "amount": "150.00",
+                "band": "distress",
             },
         ],
         "actions": [
@@ -136,7 +137,9 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
 
     # Assigning is for the complaints officer (the permission matrix), not the handler.
     doc = olivia.post(
-        f"/api/v1/complaints/{ref}/assign/", {"handler": "hannah"}, format="json"
+        f"/api/v1/complaints/{ref}/assign/",
+        {"handler": "hannah", "conflict": "none"},
+        format="json",
     ).json()
     assert doc["stages"][1]["handler"] == "hannah"
 
@@ -240,7 +243,9 @@ def test_stage_two_refuses_the_stage_one_handler_with_the_code_provision(
     )
     api.post(f"/api/v1/complaints/{ref}/escalate/", {}, format="json")
     response = client_for(officer).post(
-        f"/api/v1/complaints/{ref}/assign/", {"handler": handler.username}, format="json"
+        f"/api/v1/complaints/{ref}/assign/",
+        {"handler": handler.username, "conflict": "none"},
+        format="json",
     )
     assert response.status_code == 409
     body = response.json()
@@ -403,7 +408,9 @@ def test_only_officers_and_administrators_assign_through_the_api(
     """The API reads the permission matrix: a handler may not assign, as on the web."""
     ref = receive(api, rosa)["reference"]
     response = client_for(request.getfixturevalue(persona)).post(
-        f"/api/v1/complaints/{ref}/assign/", {"handler": second_handler.username}, format="json"
+        f"/api/v1/complaints/{ref}/assign/",
+        {"handler": second_handler.username, "conflict": "none"},
+        format="json",
     )
     assert response.status_code == status, response.json()
     stage = Stage.objects.get(complaint__reference=ref, number=1)

@@ -33,6 +33,11 @@ from putright.complaints.tests.stories import (
 )
 from putright.core.errors import InvalidInput, RuleBroken, TransitionRefused
 from putright.core.validation import DATE_IN_FUTURE, REQUIRED
+from putright.rules.exclusions import (
+    AWARE_DATE_NEEDED,
+    ISSUE_DATE_NEEDED,
+    REASONING_TOO_SHORT,
+)
 from putright.rules.profile import HOUSING_OMBUDSMAN_2024
 from putright.rules.workflow import Action, State, TransitionNotAllowed
 
@@ -187,10 +192,21 @@ def test_the_first_entry_of_the_record_keeps_the_original_complaint_and_date(res
 
 # --- exclude -------------------------------------------------------------------------------
 
+OLD_ISSUE_REASONING = (
+    "The fence was damaged in the storm of June 2024; Rosa reported it then and was told it "
+    "would not be replaced. Nothing new has come to light since."
+)
+OLD_ISSUE = {
+    "issue_started_on": date(2024, 6, 1),
+    "became_aware_on": date(2024, 6, 1),
+    "reasoning": OLD_ISSUE_REASONING,
+}
+
 
 @pytest.mark.parametrize("ground", [g.code for g in HOUSING_OMBUDSMAN_2024.exclusion_grounds])
 def test_every_exclusion_ground_can_be_used_with_reasoning(complaint, officer, ground):
-    exclusion = exclude(complaint, officer, ground=ground, discretion_considered=True)
+    extra = OLD_ISSUE if ground == "over_12_months" else {}
+    exclusion = exclude(complaint, officer, ground=ground, discretion_considered=True, **extra)
 
     complaint = reload(complaint)
     assert complaint.status == State.EXCLUDED
@@ -233,7 +249,9 @@ def test_the_twelve_month_ground_needs_discretion_considered(resident, handler, 
     complaint = received(resident=resident, actor=handler, issue_started_on=date(2024, 6, 1))
 
     assert_refused(
-        lambda: exclude(complaint, officer, ground="over_12_months", discretion_considered=False),
+        lambda: exclude(
+            complaint, officer, ground="over_12_months", discretion_considered=False, **OLD_ISSUE
+        ),
         DISCRETION_NOT_CONSIDERED,
         complaint=complaint,
         error=RuleBroken,
@@ -249,10 +267,67 @@ def test_the_twelve_month_ground_applies_to_an_old_issue(resident, handler, offi
         ground="over_12_months",
         discretion_considered=True,
         discretion_notes="No reason given for the delay; she knew of it in June 2024.",
+        became_aware_on=date(2024, 6, 1),
+        reasoning=OLD_ISSUE_REASONING,
     )
 
     assert exclusion.discretion_considered is True
-    assert reload(complaint).status == State.EXCLUDED
+    complaint = reload(complaint)
+    assert complaint.status == State.EXCLUDED
+    # The date given with the decision is recorded on the complaint and in the case record.
+    assert complaint.became_aware_on == date(2024, 6, 1)
+    assert last_event(complaint).data["became_aware_on"] == "2024-06-01"
+
+
+@pytest.mark.parametrize(
+    ("missing", "field", "message"),
+    [
+        ("issue_started_on", "issue_started_on", ISSUE_DATE_NEEDED),
+        ("became_aware_on", "became_aware_on", AWARE_DATE_NEEDED),
+    ],
+    ids=["no_issue_date", "no_aware_date"],
+)
+def test_the_twelve_month_ground_needs_both_dates(complaint, officer, missing, field, message):
+    # Issue 18: a 12-month exclusion was accepted with no dates at all.
+    values = {**OLD_ISSUE, missing: None}
+
+    with pytest.raises(InvalidInput) as refused:
+        exclude(complaint, officer, ground="over_12_months", discretion_considered=True, **values)
+
+    assert (refused.value.field, refused.value.message) == (field, message)
+    assert not Exclusion.objects.exists()
+    assert reload(complaint).status == State.RECEIVED
+
+
+@pytest.mark.parametrize("reasoning", ["x", "n/a", "too old", "Over 12 months. See file. 2024."])
+def test_the_twelve_month_ground_needs_reasoning_of_a_useful_length(complaint, officer, reasoning):
+    # Issue 18: "x" passed as the reasoning for refusing a complaint.
+    with pytest.raises(InvalidInput) as refused:
+        exclude(
+            complaint,
+            officer,
+            ground="over_12_months",
+            discretion_considered=True,
+            **{**OLD_ISSUE, "reasoning": reasoning},
+        )
+
+    assert refused.value.field == "reasoning"
+    assert refused.value.message == REASONING_TOO_SHORT.format(words=12)
+    assert not Exclusion.objects.exists()
+
+
+def test_the_twelve_month_ground_refuses_awareness_before_the_issue(complaint, officer):
+    with pytest.raises(InvalidInput) as refused:
+        exclude(
+            complaint,
+            officer,
+            ground="over_12_months",
+            discretion_considered=True,
+            **{**OLD_ISSUE, "became_aware_on": date(2024, 5, 1)},
+        )
+
+    assert refused.value.field == "became_aware_on"
+    assert reload(complaint).issue_started_on is None
 
 
 def test_the_twelve_month_ground_cannot_refuse_a_complaint_made_soon_after_becoming_aware(
@@ -267,7 +342,13 @@ def test_the_twelve_month_ground_cannot_refuse_a_complaint_made_soon_after_becom
     )
 
     assert_refused(
-        lambda: exclude(complaint, officer, ground="over_12_months", discretion_considered=True),
+        lambda: exclude(
+            complaint,
+            officer,
+            ground="over_12_months",
+            discretion_considered=True,
+            reasoning=OLD_ISSUE_REASONING,
+        ),
         WITHIN_TIME_LIMIT,
         complaint=complaint,
         error=RuleBroken,

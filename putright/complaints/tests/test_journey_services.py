@@ -55,7 +55,9 @@ def test_a_complaint_goes_from_receipt_through_both_stages_to_closure(
 
     travel(time_machine, date(2026, 3, 23))
     services.complaint_escalate(complaint=reload(complaint), actor=None, actor_label="Rosa Bell")
-    services.stage_assign(stage=stage_of(complaint), handler=second_handler, actor=officer)
+    services.stage_assign(
+        conflict="none", stage=stage_of(complaint), handler=second_handler, actor=officer
+    )
 
     travel(time_machine, date(2026, 3, 24))
     services.stage_acknowledge(

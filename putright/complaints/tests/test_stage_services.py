@@ -778,17 +778,27 @@ def test_stage_two_goes_to_someone_other_than_the_stage_one_handler(
     complaint = at_stage_two(open_complaint, handler)
 
     assert_refused(
-        lambda: services.stage_assign(stage=stage_of(complaint), handler=handler, actor=officer),
+        lambda: services.stage_assign(
+            conflict="none", stage=stage_of(complaint), handler=handler, actor=officer
+        ),
         SAME_HANDLER,
         complaint=complaint,
         error=RuleBroken,
     )
-    services.stage_assign(stage=stage_of(complaint), handler=second_handler, actor=officer)
+    services.stage_assign(
+        conflict="none", stage=stage_of(complaint), handler=second_handler, actor=officer
+    )
 
     assert reload(complaint).handler == second_handler
     assert stage_of(complaint).handler == second_handler
     assert last_event(complaint).code == "stage.assigned"
-    assert last_event(complaint).data == {"handler": "hannah", "previous": None}
+    assert last_event(complaint).data == {
+        "handler": "hannah",
+        "previous": None,
+        "conflict": "none",
+        "conflict_detail": "",
+        "conflict_override_reason": "",
+    }
 
 
 def test_stage_two_cannot_be_acknowledged_for_the_stage_one_handler(
@@ -808,11 +818,15 @@ def test_stage_two_refuses_whoever_answered_stage_one_even_after_a_reassignment(
     open_complaint, handler, second_handler, officer
 ):
     complaint = responded(open_complaint, actor=handler)  # Hamid wrote the stage 1 response
-    services.stage_assign(stage=stage_of(complaint), handler=second_handler, actor=officer)
+    services.stage_assign(
+        conflict="none", stage=stage_of(complaint), handler=second_handler, actor=officer
+    )
     complaint = escalated(complaint, actor=handler)
 
     assert_refused(
-        lambda: services.stage_assign(stage=stage_of(complaint), handler=handler, actor=officer),
+        lambda: services.stage_assign(
+            conflict="none", stage=stage_of(complaint), handler=handler, actor=officer
+        ),
         SAME_HANDLER,
         complaint=complaint,
         error=RuleBroken,
@@ -821,7 +835,9 @@ def test_stage_two_refuses_whoever_answered_stage_one_even_after_a_reassignment(
 
 def test_a_read_only_viewer_cannot_handle_a_stage(complaint, viewer, officer):
     assert_refused(
-        lambda: services.stage_assign(stage=stage_of(complaint), handler=viewer, actor=officer),
+        lambda: services.stage_assign(
+            conflict="none", stage=stage_of(complaint), handler=viewer, actor=officer
+        ),
         NOT_A_CASE_WORKER,
         complaint=complaint,
         error=InvalidInput,

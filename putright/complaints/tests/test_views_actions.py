@@ -324,7 +324,9 @@ def test_stage_two_refuses_the_stage_one_handler_with_a_clear_message(
     client.force_login(officer)
     page = client.get(url(complaint, "assign")).content.decode()
     assert "Hamid Shah handled stage 1, so cannot handle stage 2 (Code 6.13)." in page
-    assert_refused(client, complaint, "assign", {"handler": handler.pk}, SAME_HANDLER)
+    assert_refused(
+        client, complaint, "assign", {"handler": handler.pk, "conflict": "none"}, SAME_HANDLER
+    )
 
 
 def test_an_officer_assigns_stage_two_to_someone_else(
@@ -332,7 +334,7 @@ def test_an_officer_assigns_stage_two_to_someone_else(
 ):
     complaint = escalated(answered, actor=handler)
     client.force_login(officer)
-    response = post(client, complaint, "assign", {"handler": second_handler.pk})
+    response = post(client, complaint, "assign", {"handler": second_handler.pk, "conflict": "none"})
     assert response.status_code == 302
     assert reload(complaint).handler == second_handler
 

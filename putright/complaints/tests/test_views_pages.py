@@ -55,8 +55,10 @@ def test_my_cases_team_and_unassigned_narrow_the_queue(
     mine = received(resident=resident, actor=handler)
     theirs = received(resident=resident, actor=handler)
     nobodys = received(resident=resident, actor=handler)
-    services.stage_assign(stage=mine.stages.get(), handler=handler, actor=officer)
-    services.stage_assign(stage=theirs.stages.get(), handler=second_handler, actor=officer)
+    services.stage_assign(conflict="none", stage=mine.stages.get(), handler=handler, actor=officer)
+    services.stage_assign(
+        conflict="none", stage=theirs.stages.get(), handler=second_handler, actor=officer
+    )
     client.force_login(handler)
     my_page = client.get("/").content.decode()  # a handler starts on "My cases"
     assert mine.reference in my_page

@@ -88,7 +88,7 @@ def test_the_case_page_needs_a_fixed_number_of_queries(
     )
     complaint = escalated(complaint, actor=handler)
     services.stage_assign(
-        stage=complaint.stages.get(number=2), handler=second_handler, actor=handler
+        conflict="none", stage=complaint.stages.get(number=2), handler=second_handler, actor=handler
     )
     complaint = acknowledged(complaint, actor=handler)
     enrich(complaint)

@@ -27,6 +27,7 @@ assign                      . Y . . . Y
 review_responses            Y Y . . . Y
 manage_letters              Y Y . . . Y
 edit_letter_templates       . . . . . Y
+edit_compensation_schedule  . Y . . . Y
 read_reports                . Y Y Y Y Y
 edit_reports                . Y . . . Y
 read_ombudsman              . Y Y . Y Y

@@ -9,6 +9,7 @@ from putright.imports.checks import Lookups, check_row
 from putright.imports.parser import RawRow, open_table
 from putright.imports.tests.conftest import TODAY
 from putright.imports.tests.sheets import csv_bytes, row
+from putright.rules.exclusions import ISSUE_DATE_NEEDED, REASONING_TOO_SHORT
 from putright.rules.profile import get_profile
 
 
@@ -241,6 +242,42 @@ RULES = [
         },
         ("exclusion_discretion_considered", checks.DISCRETION_NOT_CONSIDERED),
         id="twelve-months-without-discretion",
+    ),
+    pytest.param(
+        {
+            "s1_acknowledged_on": "",
+            "s1_points": "",
+            "s1_outcomes_sought": "",
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "excluded_on": "2025-04-08",
+            "exclusion_ground": "over_12_months",
+            "exclusion_reasoning": "Issue from 2022.",
+            "exclusion_discretion_considered": "yes",
+        },
+        ("issue_started_on", ISSUE_DATE_NEEDED),
+        id="twelve-months-without-the-issue-date",
+    ),
+    pytest.param(
+        {
+            "s1_acknowledged_on": "",
+            "s1_points": "",
+            "s1_outcomes_sought": "",
+            "s1_responded_on": "",
+            "s1_decision": "",
+            "s1_remedies": "",
+            "closed_on": "",
+            "excluded_on": "2025-04-08",
+            "exclusion_ground": "over_12_months",
+            "exclusion_reasoning": "x",
+            "exclusion_discretion_considered": "yes",
+            "issue_started_on": "2022-05-01",
+            "became_aware_on": "2022-05-01",
+        },
+        ("exclusion_reasoning", REASONING_TOO_SHORT.format(words=12)),
+        id="twelve-months-with-token-reasoning",
     ),
     pytest.param(
         {

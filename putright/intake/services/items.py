@@ -29,7 +29,7 @@ from putright.intake.constants import (
 from putright.intake.models import IntakeAttachment, IntakeItem
 from putright.intake.services.notify import send_receipt
 from putright.people import services as people_services
-from putright.people.models import Adjustment, Representative, Resident
+from putright.people.models import Adjustment, ContactChannel, Representative, Resident
 from putright.rules.recognition import recognise
 
 ALREADY_DECIDED = "This message was already decided by {who} on {when:%d %B %Y at %H:%M}."
@@ -214,12 +214,17 @@ def _apply_stated_adjustments(item: IntakeItem, resident: Resident, actor: Any) 
     review_on = timezone.localdate() + timedelta(days=ADJUSTMENT_REVIEW_DAYS)
     for kind in item.stated_adjustments:
         detail = item.answers.get("adjustment_detail", "")
+        channel = ""
         if kind == Adjustment.Kind.PREFERRED_CHANNEL:
-            detail = f"Prefers contact by {item.answers.get('contact_preference', '')}"
+            preference = item.answers.get("contact_preference", "")
+            detail = f"Prefers contact by {preference}"
+            # The structured channel letters follow (policy: no parsing of the note).
+            channel = ContactChannel.PHONE if preference == "phone" else ContactChannel.POST
         people_services.adjustment_add(
             resident=resident,
             kind=kind,
             detail=detail,
+            channel=channel,
             consent_given=True,  # stated by the sender, confirmed with them by staff
             review_on=review_on,
             actor=actor,

@@ -4,7 +4,9 @@ while the request carries on (Code 1.4-1.5)."""
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from putright.complaints import services as complaint_services
@@ -12,13 +14,15 @@ from putright.complaints.constants import Channel
 from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.messages import RECEIPT, OutgoingMessage, queue_message
 from putright.core.validation import require_text
 from putright.hazards.constants import Source as HazardSource
 from putright.hazards.models import HazardReport
 from putright.hazards.services import hazard_report_raise
 from putright.intake.constants import CLOSED_REQUEST_STATUSES, ServiceRequestStatus
 from putright.intake.models import ServiceRequest, ServiceRequestUpdate
-from putright.people.models import Resident
+from putright.people.models import ContactChannel, Resident
+from putright.people.selectors import preferred_channel
 
 SUMMARY_REQUIRED = "Say what the resident asked for."
 DUE_BEFORE_REQUEST = "The due date cannot be before the request was made."
@@ -27,6 +31,43 @@ NOT_STAFF = "Only a complaint handler or complaints officer can do this."
 DISSATISFACTION_REQUIRED = "Record what the resident is unhappy about, in their words if possible."
 NOTHING_CHANGED = "Change the status, due date or owner."
 NOT_A_HANDLER = "The owner must be a member of staff who can work cases."
+TOLD_BY_EMAIL = "Resident told by email when we aim to complete it ({due})"
+TELL_BY_OTHER_MEANS = (
+    "Tell the resident by phone or post when we aim to complete it ({due}): {why} (policy 4.2)"
+)
+
+
+def _tell_timescale(request: ServiceRequest) -> str:
+    """Policy 4.2: the resident is given a clear timescale. By email through the outbox
+    (once per request) unless they asked for post or phone; otherwise staff are told to."""
+    resident = request.resident
+    due = f"{request.due_on.day} {request.due_on:%B %Y}"
+    channel = preferred_channel(resident)
+    if not resident.email or channel in {ContactChannel.POST, ContactChannel.PHONE}:
+        why = "no email address" if not resident.email else f"prefers {channel}"
+        return TELL_BY_OTHER_MEANS.format(due=due, why=why)
+    name = settings.PUTRIGHT_LANDLORD_NAME
+    queue_message(
+        OutgoingMessage(
+            kind=RECEIPT,
+            to=resident.email,
+            name=resident.full_name,
+            subject=f"Your request {request.reference or f'SR-{request.pk}'} – {name}",
+            body=render_to_string(
+                "intake/email/service_request.txt",
+                {
+                    "request": request,
+                    "due": due,
+                    "name": resident.full_name,
+                    "landlord_name": name,
+                    "landlord_phone": settings.PUTRIGHT_LANDLORD_PHONE,
+                },
+            ),
+            key=f"service-request:{request.pk}:timescale",
+            resident=resident,
+        )
+    )
+    return TOLD_BY_EMAIL.format(due=due)
 
 
 def _staff(actor: Any) -> None:
@@ -67,6 +108,9 @@ def service_request_create(
         created_by=actor,
     )
     ServiceRequestUpdate.objects.create(request=request, summary="Request recorded", actor=actor)
+    ServiceRequestUpdate.objects.create(
+        request=request, summary=_tell_timescale(request)[:300], actor=actor
+    )
     return request
 
 

@@ -31,7 +31,48 @@ def boiler_request(monday, rosa, handler):
 def test_a_service_request_is_recorded_with_due_date_owner_and_trail(boiler_request, handler):
     assert boiler_request.status == ServiceRequestStatus.OPEN
     assert boiler_request.owner == handler
-    assert [u.summary for u in boiler_request.updates.all()] == ["Request recorded"]
+    assert boiler_request.updates.order_by("id").first().summary == "Request recorded"
+
+
+def test_the_resident_is_told_the_timescale_of_their_request(
+    monday, rosa, handler, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Policy 4.2: "customers will be given clear timescales for when the request will be
+    # resolved" (issue 18).
+    with django_capture_on_commit_callbacks(execute=True):
+        request = sr.service_request_create(
+            resident=rosa,
+            summary="Boiler not heating water",
+            requested_on=monday,
+            due_on=date(2026, 3, 5),
+            actor=handler,
+        )
+    (sent,) = [m for m in mailoutbox if "Your request" in m.subject]
+    assert sent.to == [rosa.email]
+    assert "We aim to complete it by 5 March 2026." in sent.body
+    assert sr.TOLD_BY_EMAIL.format(due="5 March 2026") in [u.summary for u in request.updates.all()]
+
+
+def test_a_resident_who_prefers_post_is_not_emailed_and_staff_are_told_to_tell_them(
+    monday, rosa, handler, mailoutbox, django_capture_on_commit_callbacks
+):
+    from putright.people.models import Adjustment, ContactChannel
+
+    Adjustment.objects.create(
+        resident=rosa, kind=Adjustment.Kind.PREFERRED_CHANNEL, channel=ContactChannel.POST
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = sr.service_request_create(
+            resident=rosa,
+            summary="Boiler not heating water",
+            requested_on=monday,
+            due_on=date(2026, 3, 5),
+            actor=handler,
+        )
+    assert not [m for m in mailoutbox if "Your request" in m.subject]
+    assert sr.TELL_BY_OTHER_MEANS.format(due="5 March 2026", why="prefers post") in [
+        u.summary for u in request.updates.all()
+    ]
 
 
 def test_a_service_request_is_not_a_complaint(boiler_request):

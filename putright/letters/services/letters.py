@@ -68,11 +68,13 @@ def letter_prepare(
     Raises LetterIncomplete listing every missing element, from the data first and then
     from the rendered letter (a template that hides an element).
     """
-    elements = required_elements(kind, profile=get_profile(_profile_code(complaint)), stage=stage)
     full = {
         **base_context(resident=resident, recipient=recipient, complaint=complaint),
         **context,
     }
+    elements = required_elements(
+        kind, profile=get_profile(_profile_code(complaint)), stage=stage, context=full
+    )
     missing = missing_from_data(full, elements)
     if missing:
         raise LetterIncomplete(missing)

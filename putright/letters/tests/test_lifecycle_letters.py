@@ -24,7 +24,7 @@ from putright.letters.services.letters import (
 )
 from putright.letters.services.outbox import outbox_mark_posted
 from putright.letters.tests.conftest import pdf_text
-from putright.people.models import Adjustment
+from putright.people.models import Adjustment, ContactChannel
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +271,10 @@ def test_a_resident_who_prefers_post_gets_a_letter_in_the_print_queue(
     complaint, resident, handler, officer, mailoutbox, django_capture_on_commit_callbacks
 ):
     Adjustment.objects.create(
-        resident=resident, kind=Adjustment.Kind.PREFERRED_CHANNEL, detail="Letters by post only"
+        resident=resident,
+        kind=Adjustment.Kind.PREFERRED_CHANNEL,
+        channel=ContactChannel.POST,
+        detail="Letters by post only",
     )
     with django_capture_on_commit_callbacks(execute=True):
         acknowledged(complaint, actor=handler)

@@ -10,7 +10,7 @@ from putright.complaints.tests.stories import response_input
 from putright.letters.constants import OutboxStatus
 from putright.letters.models import Letter, LetterTemplate, OutboxItem
 from putright.letters.templating import default_body
-from putright.people.models import Adjustment
+from putright.people.models import Adjustment, ContactChannel
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,10 @@ def posted_letter(complaint, resident, handler, django_capture_on_commit_callbac
     from putright.complaints.tests.stories import acknowledged
 
     Adjustment.objects.create(
-        resident=resident, kind=Adjustment.Kind.PREFERRED_CHANNEL, detail="post"
+        resident=resident,
+        kind=Adjustment.Kind.PREFERRED_CHANNEL,
+        channel=ContactChannel.POST,
+        detail="post",
     )
     with django_capture_on_commit_callbacks(execute=True):
         acknowledged(complaint, actor=handler)

@@ -116,7 +116,9 @@ def closed_case(*, resident, handler, second_handler, category, start: date):
     services.remedy_complete(remedy=remedy, actor=handler, note=f"Paid to {resident.full_name}")
     complaint = escalated(complaint, actor=handler)
     stage_two = complaint.stages.get(number=2)
-    services.stage_assign(stage=stage_two, handler=second_handler, actor=second_handler)
+    services.stage_assign(
+        conflict="none", stage=stage_two, handler=second_handler, actor=second_handler
+    )
     complaint = acknowledged(reload(complaint), actor=second_handler)
     complaint = responded(complaint, actor=second_handler, remedies=[], no_remedy_reason="Done.")
     services.complaint_close(complaint=reload(complaint), reason="Answered", actor=second_handler)

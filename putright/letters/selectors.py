@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from putright.letters.constants import OutboxStatus
@@ -48,3 +49,32 @@ def unconfirmed_count() -> int:
 
 def letter_detail(pk: int) -> Letter:
     return Letter.objects.select_related("complaint", "delivery", "created_by").get(pk=pk)
+
+
+# What went wrong, for the case page's "what to do" (complaints.hooks.register_letter_trouble).
+NOT_PRODUCED = "not_produced"
+NOT_DELIVERED = "not_delivered"
+
+
+def letter_requests_unresolved() -> QuerySet[LetterRequest]:
+    """Letters an event called for that could not be produced and have not been produced
+    since (``letter_request_retry`` puts one back in the queue): the clock each served is
+    not met by the step alone, so the queue, the dashboard and the case page flag it."""
+    return LetterRequest.objects.filter(status=LetterRequest.Status.NOT_PRODUCED).annotate(
+        trouble_complaint=F("event__complaint_id"),
+        trouble_kind=KT("event__data__kind"),
+        trouble_what=Value(NOT_PRODUCED, output_field=CharField()),
+    )
+
+
+def deliveries_failed() -> QuerySet[OutboxItem]:
+    """Letters made but not delivered after every retry, until retried or posted by hand."""
+    return (
+        OutboxItem.objects.filter(status=OutboxStatus.FAILED, letter__complaint__isnull=False)
+        .exclude(letter__recipient_role="staff")  # a reminder to staff serves no resident clock
+        .annotate(
+            trouble_complaint=F("letter__complaint_id"),
+            trouble_kind=F("letter__kind"),
+            trouble_what=Value(NOT_DELIVERED, output_field=CharField()),
+        )
+    )

@@ -30,6 +30,7 @@ from putright.complaints.forms.stages import (
     AssignForm,
     EscalateForm,
     ExtendForm,
+    SendUpdateForm,
 )
 
 CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
@@ -38,6 +39,7 @@ CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
         AcknowledgeForm,
         AssignForm,
         ExtendForm,
+        SendUpdateForm,
         AddPointsForm,
         EscalateForm,
         CloseForm,

@@ -37,6 +37,7 @@ from putright.complaints.services.stages import (
     stage_extend,
     stage_respond,
 )
+from putright.complaints.services.updates import stage_update_send
 
 __all__ = [
     "ActionInput",
@@ -68,4 +69,5 @@ __all__ = [
     "stage_assign",
     "stage_extend",
     "stage_respond",
+    "stage_update_send",
 ]

@@ -22,10 +22,11 @@ from putright.letters import selectors
 from putright.letters.constants import LetterKind
 from putright.letters.context import response_context
 from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
-from putright.letters.models import Letter, LetterTemplate, OutboxItem
+from putright.letters.models import Letter, LetterRequest, LetterTemplate, OutboxItem
 from putright.letters.recipients import recipients_for
 from putright.letters.services.letters import letter_prepare
 from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
+from putright.letters.services.recovery import letter_request_retry
 from putright.letters.services.templates import (
     letter_template_save,
     template_preview,
@@ -60,6 +61,18 @@ def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         outbox_retry(item=item, actor=request.user)
         messages.success(request, "Sending again now.")
+    except ComplaintError as exc:
+        messages.error(request, exc.message)
+    return redirect("letters:outbox")
+
+
+@require_POST
+@permission_required_for(Action.MANAGE_LETTERS)
+def letter_request_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(LetterRequest, pk=pk)
+    try:
+        letter_request_retry(request_id=pk, actor=request.user)
+        messages.success(request, "Producing the letter again now.")
     except ComplaintError as exc:
         messages.error(request, exc.message)
     return redirect("letters:outbox")

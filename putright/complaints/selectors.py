@@ -35,6 +35,7 @@ from putright.complaints.models import (
     Extension,
     OutstandingAction,
     Remedy,
+    Response,
     ResponseDraft,
     Stage,
 )
@@ -561,3 +562,49 @@ def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
         .order_by("-version")
     )
     return draft, history
+
+
+# --- stage 2 forms: what stage 1 decided and promised ------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageOneSummary:
+    """What the stage 2 handler must see before acknowledging or answering (Code 6.11-6.13,
+    6.17): the stage 1 definition and decisions, the promises still open, and why the
+    resident escalated (never required, Code 6.12)."""
+
+    stage_one: Stage
+    points: list[ComplaintPoint]
+    response: Any
+    decisions: list[Decision]
+    remedies: list[Remedy]
+    actions: list[OutstandingAction]
+    escalation_reason: str
+
+
+def stage_one_summary(complaint: Complaint) -> StageOneSummary | None:
+    """The stage 1 summary for a complaint now at stage 2 (None before stage 2)."""
+    stages = {s.number: s for s in Stage.objects.filter(complaint=complaint).order_by("number")}
+    if 1 not in stages or 2 not in stages:
+        return None
+    stage_one = stages[1]
+    response = Response.objects.filter(stage=stage_one).select_related("author").first()
+    return StageOneSummary(
+        stage_one=stage_one,
+        points=list(ComplaintPoint.objects.filter(complaint=complaint, added_at_stage=1)),
+        response=response,
+        decisions=list(
+            Decision.objects.filter(response=response)
+            .select_related("point")
+            .order_by("point__number")
+        )
+        if response
+        else [],
+        remedies=list(Remedy.objects.filter(complaint=complaint).order_by("due_on", "id")),
+        actions=list(
+            OutstandingAction.objects.filter(complaint=complaint)
+            .select_related("owner")
+            .order_by("due_on", "id")
+        ),
+        escalation_reason=stages[2].escalation_reason,
+    )

@@ -1,12 +1,13 @@
 """What every staff form shares: field helpers, service errors onto fields, and the
 case action form each lifecycle action is a kind of."""
 
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django import forms
 
 from putright.complaints.models import Complaint, Stage
-from putright.complaints.selectors import queue_handlers
+from putright.complaints.selectors import StageOneSummary, queue_handlers, stage_one_summary
 from putright.core import permissions as perms
 from putright.core.errors import ComplaintError
 from putright.rules.workflow import Action, allowed_actions
@@ -104,6 +105,14 @@ class CaseActionForm(ServiceErrorsMixin, forms.Form):
     @property
     def stage(self) -> Stage:
         return self.complaint.stages.get(number=self.complaint.current_stage)
+
+    @cached_property
+    def stage_one_summary(self) -> StageOneSummary | None:
+        """At stage 2, what stage 1 defined, decided and promised (shown on the forms that
+        acknowledge and answer stage 2)."""
+        if self.complaint.current_stage != 2:
+            return None
+        return stage_one_summary(self.complaint)
 
     def run(self, *, actor: Any) -> str:
         """Call the one service; return the success message."""

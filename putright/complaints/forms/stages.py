@@ -26,6 +26,7 @@ class AcknowledgeForm(CaseActionForm):
     title = "Acknowledge and define the complaint"
     button = "Acknowledge and start the response clock"
     workflow_action = Action.ACKNOWLEDGE
+    template = "complaints/acknowledge.html"
     intro = (
         "Record the complaint definition agreed with the resident (Code 5.6–5.7). "
         "The response is due 10 working days after acknowledgement at stage 1, 20 at stage 2."

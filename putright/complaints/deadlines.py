@@ -145,6 +145,20 @@ def stage_update_due(
     )
 
 
+def action_update_due(action: Any, *, on: date, history: CalendarHistory) -> date | None:
+    """The day the resident is next owed word on a long-running outstanding action (Code 6.6 /
+    6.17, at the interval agreed for it), or None: counted from the later of the response that
+    promised it and the last update sent, until the action is done."""
+    if action.completed_on is not None or not action.update_interval_days:
+        return None
+    told = [d for d in (getattr(action.response, "issued_on", None), action.last_update_on) if d]
+    if not told:
+        return None
+    return update_due(
+        last_told_on=max(told), interval=action.update_interval_days, calendar=history.as_of(on)
+    )
+
+
 def stage_update_clock(
     due: date | None, *, on: date, history: CalendarHistory, profile: CodeProfile
 ) -> UpdateClock | None:
@@ -194,6 +208,7 @@ def extension_check(
 __all__ = [
     "ClockStatus",
     "StageClocks",
+    "action_update_due",
     "agreed_extensions",
     "extension_check",
     "extensions_of",

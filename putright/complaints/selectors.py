@@ -393,7 +393,9 @@ def case_page(reference: str) -> Complaint:
             Prefetch("remedies", queryset=Remedy.objects.select_related("completed_by")),
             Prefetch(
                 "outstanding_actions",
-                queryset=OutstandingAction.objects.select_related("owner", "completed_by"),
+                queryset=OutstandingAction.objects.select_related(
+                    "owner", "completed_by", "response"
+                ),
             ),
             Prefetch("exclusions", queryset=Exclusion.objects.select_related("decided_by")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from putright.complaints import display, hooks
 from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import DraftStatus
-from putright.complaints.deadlines import extension_check, stage_clocks, stage_update_clock
+from putright.complaints.deadlines import (
+    action_update_due,
+    extension_check,
+    stage_clocks,
+    stage_update_clock,
+)
 from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
 from putright.complaints.forms import (
     CASE_ACTIONS,
@@ -263,6 +268,11 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "today": on,
         "case_panels": hooks.case_panels(request, complaint),
         "update_clock": update_clock,
+        "action_updates": [
+            (a, due)
+            for a in complaint.outstanding_actions.all()
+            if (due := action_update_due(a, on=on, history=history)) is not None
+        ],
         "update_stage": current,
         "letter_troubles": display.letter_trouble_rows(letter_troubles(complaint)),
     }

@@ -157,9 +157,12 @@ def _update(event: CaseEvent) -> Built:
     # What the service recorded is what the resident is told: the progress in the staff
     # member's words, and the next update's date from the one clock (Code 5.9).
     next_update = event.data.get("next_update")
+    progress = event.data.get("progress", "")
+    if event.data.get("action_description"):  # an update on one long-running action
+        progress = f"About the work we promised ({event.data['action_description']}): {progress}"
     return update_context(
         event.complaint,
-        progress=event.data.get("progress", ""),
+        progress=progress,
         next_update=date.fromisoformat(next_update) if next_update else None,
     ), event.stage
 
@@ -177,6 +180,7 @@ PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
     "stage.responded": (LetterKind.RESPONSE, _response),
     "remedy.completed": (LetterKind.COMPLETION, _remedy_completed),
     "action.completed": (LetterKind.COMPLETION, _action_completed),
+    "action.update_sent": (LetterKind.UPDATE, _update),
     "hazard.summary_sent": (LetterKind.HAZARD_SUMMARY, _hazard_summary),
 }
 

@@ -22,6 +22,7 @@ from putright.complaints.forms.record import (
     CompleteRemedyForm,
     CorrespondenceForm,
     NoteForm,
+    SendActionUpdateForm,
 )
 from putright.complaints.forms.respond import RespondForm
 from putright.complaints.forms.stages import (
@@ -53,6 +54,7 @@ CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
         OmbudsmanOutcomeForm,
         CompleteRemedyForm,
         CompleteActionForm,
+        SendActionUpdateForm,
         RespondForm,
     )
 }

@@ -70,6 +70,7 @@ def _to_json(data: ResponseInput) -> dict[str, Any]:
                 "due_on": iso(a.due_on),
                 "owner": a.owner.pk if a.owner is not None else None,
                 "owner_name": a.owner_name,
+                "update_interval_days": a.update_interval_days,
             }
             for a in data.actions
         ],
@@ -110,6 +111,7 @@ def response_draft_input(draft: ResponseDraft) -> ResponseInput:
                 due_on=day(a["due_on"]),
                 owner=owners.get(a["owner"]) if a["owner"] else None,
                 owner_name=a["owner_name"],
+                update_interval_days=a.get("update_interval_days"),  # drafts before it existed
             )
             for a in data["actions"]
         ],

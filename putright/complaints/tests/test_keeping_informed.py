@@ -8,11 +8,17 @@ import pytest
 from django.urls import reverse
 
 from putright.complaints import services
-from putright.complaints.services.updates import NO_UPDATE_OWED, UPDATE_NEEDS_PROGRESS
+from putright.complaints.services.updates import (
+    ACTION_DONE,
+    NO_ACTION_INTERVAL,
+    NO_UPDATE_OWED,
+    UPDATE_NEEDS_PROGRESS,
+)
 from putright.complaints.tests.stories import (
     extended,
     reload,
     responded,
+    roof_repair,
     stage_of,
     travel,
 )
@@ -144,3 +150,75 @@ def test_a_viewer_sees_the_update_due_but_cannot_send_one(client, viewer, open_c
     assert "send-update" not in page
     action = reverse("complaints:action", args=[complaint.reference, "send-update"])
     assert client.post(action, {"progress": "x"}).status_code == 403
+
+
+# --- long-running outstanding actions (Code 6.6 / 6.17) -------------------------------------
+
+
+def long_roof_repair(**kwargs):
+    from dataclasses import replace
+
+    return replace(roof_repair(due_on=date(2026, 6, 1)), update_interval_days=10, **kwargs)
+
+
+def test_a_long_running_action_is_owed_updates_at_its_interval_until_done(
+    client, open_complaint, handler, time_machine, django_capture_on_commit_callbacks
+):
+    complaint = responded(open_complaint, actor=handler, actions=[long_roof_repair()])
+    action = complaint.outstanding_actions.get()
+    assert action.update_interval_days == 10
+    # Responded Monday 2 March; every 10 working days: first update owed by 16 March.
+    travel(time_machine, date(2026, 3, 17))
+    client.force_login(handler)
+    case_url = reverse("complaints:case", args=[complaint.reference])
+    shown = client.get(case_url).content.decode().split('id="action-updates"')[1]
+    assert "Update overdue" in shown
+    assert "by <strong>16 March 2026</strong>" in shown
+    send = reverse("complaints:action", args=[complaint.reference, "send-action-update"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            send, {"item": action.pk, "progress": "The scaffolding goes up next week."}
+        )
+    assert response.status_code == 302
+    letter = Letter.objects.get(kind=LetterKind.UPDATE, complaint=complaint)
+    assert "Replace the cracked roof tiles above the kitchen." in letter.text
+    assert "The scaffolding goes up next week." in letter.text
+    assert "We will update you again by 31 March 2026" in letter.text
+    event = complaint.events.get(code="action.update_sent")
+    assert (event.data["was_due"], event.data["next_update"]) == ("2026-03-16", "2026-03-31")
+    services.action_complete(action=action, actor=handler)
+    assert 'id="action-updates"' not in client.get(case_url).content.decode()
+
+
+def test_an_action_with_no_agreed_interval_owes_no_update(open_complaint, handler):
+    complaint = responded(open_complaint, actor=handler, actions=[roof_repair()])
+    with pytest.raises(RuleBroken) as refused:
+        services.action_update_send(
+            action=complaint.outstanding_actions.get(), progress="Going well.", actor=handler
+        )
+    assert refused.value.message == NO_ACTION_INTERVAL
+    assert not complaint.events.filter(code="action.update_sent").exists()
+
+
+def test_a_done_action_refuses_an_update(open_complaint, handler):
+    complaint = responded(open_complaint, actor=handler, actions=[long_roof_repair()])
+    action = complaint.outstanding_actions.get()
+    services.action_complete(action=action, actor=handler)
+    with pytest.raises(RuleBroken) as refused:
+        services.action_update_send(action=action, progress="Going well.", actor=handler)
+    assert refused.value.message == ACTION_DONE
+
+
+def test_the_interval_travels_through_review_into_the_action(
+    open_complaint, handler, second_handler
+):
+    from putright.complaints.services.review import response_draft_approve, response_draft_submit
+    from putright.complaints.tests.stories import response_input
+
+    draft = response_draft_submit(
+        stage=stage_of(open_complaint),
+        data=response_input(open_complaint, actions=[long_roof_repair()]),
+        actor=handler,
+    )
+    response_draft_approve(draft=draft, actor=second_handler)
+    assert open_complaint.outstanding_actions.get().update_interval_days == 10

@@ -319,13 +319,16 @@ def letter_trouble_complaints() -> Q:
 
 def letter_troubles(complaint: Complaint) -> list[dict[str, str]]:
     """This complaint's letters not produced or not delivered and not yet put right."""
-    return [
-        row
-        for source in hooks.letter_trouble_sources()
-        for row in source.filter(trouble_complaint=complaint.pk)
-        .order_by("pk")
+    parts = [
+        source.filter(trouble_complaint=complaint.pk)
+        .order_by()
         .values("trouble_kind", "trouble_what")
+        for source in hooks.letter_trouble_sources()
     ]
+    if not parts:
+        return []
+    first, *rest = parts
+    return list(first.union(*rest, all=True).order_by() if rest else first)  # one query
 
 
 def _attention_q(attention: str, today: date) -> Q:

@@ -103,13 +103,15 @@ def main() -> int:
     from django.utils import timezone
 
     from putright.accounts.models import User
-    from putright.complaints.models import Complaint
+    from putright.complaints.models import Complaint, Remedy
 
     today = timezone.localdate()
     call_command("migrate", verbosity=0)
+    started = time.perf_counter()
     if not Complaint.objects.exists():
-        started = time.perf_counter()
         populate(args.complaints, today)
+    # A seed stopped part-way (--keep) still gets its remedies and actions.
+    if not Remedy.objects.exists():
         add_follow_ups(today)
         print(f"  seeded in {time.perf_counter() - started:,.0f} s")
     client = Client()

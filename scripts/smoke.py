@@ -509,6 +509,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("intake:triage", OK, "staff", ref),
         p("letters:outbox", OK, "staff"),
         p("letters:outbox_retry", NOT_ALLOWED, "staff", f.outbox_item),
+        p("letters:request_retry", NOT_ALLOWED, "staff", f.outbox_item),
         p("letters:print_queue", OK, "staff"),
         p("letters:mark_posted", NOT_ALLOWED, "staff", f.outbox_item),
         p("letters:letter", OK, "staff", f.letter),

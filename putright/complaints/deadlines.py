@@ -17,9 +17,12 @@ from putright.rules.clocks import (
     ClockStatus,
     Deadline,
     ExtensionCheck,
+    UpdateClock,
     acknowledgement_deadline,
     propose_extension,
     response_deadline,
+    update_clock,
+    update_due,
 )
 from putright.rules.profile import CodeProfile
 from putright.rules.workflow import OPEN_STATES, State
@@ -118,6 +121,55 @@ def stage_clocks(
     )
 
 
+def stage_update_due(
+    stage: Stage, *, state: State, on: date, history: CalendarHistory
+) -> date | None:
+    """The day the resident is next owed an update on this stage (Code 5.9), or None.
+
+    Owed only while the stage is extended and unanswered and the complaint open: counted from
+    the later of the day they were told of the latest extension and the last update sent, by
+    the interval agreed with that extension. The one reader of these facts: the stored
+    ``Stage.update_due`` (``services.common.refresh_next_due``), the queue, the case page and
+    the dashboard all come from here.
+    """
+    if state not in OPEN_STATES or stage.responded_on is not None or stage.pk is None:
+        return None
+    cache = getattr(stage, "_prefetched_objects_cache", {})
+    rows = cache["extensions"] if "extensions" in cache else Extension.objects.filter(stage=stage)
+    latest = max(rows, key=lambda e: (e.agreed_on, e.pk or 0), default=None)
+    if latest is None:
+        return None
+    told = [d for d in (latest.resident_informed_on, latest.agreed_on, stage.last_update_on) if d]
+    return update_due(
+        last_told_on=max(told), interval=latest.update_interval_days, calendar=history.as_of(on)
+    )
+
+
+def action_update_due(action: Any, *, on: date, history: CalendarHistory) -> date | None:
+    """The day the resident is next owed word on a long-running outstanding action (Code 6.6 /
+    6.17, at the interval agreed for it), or None: counted from the later of the response that
+    promised it and the last update sent, until the action is done."""
+    if action.completed_on is not None or not action.update_interval_days:
+        return None
+    told = [d for d in (getattr(action.response, "issued_on", None), action.last_update_on) if d]
+    if not told:
+        return None
+    return update_due(
+        last_told_on=max(told), interval=action.update_interval_days, calendar=history.as_of(on)
+    )
+
+
+def stage_update_clock(
+    due: date | None, *, on: date, history: CalendarHistory, profile: CodeProfile
+) -> UpdateClock | None:
+    """Where a stored update due date stands today (due soon, overdue), for pages."""
+    if due is None:
+        return None
+    return update_clock(
+        due=due, today=on, calendar=history.as_of(on), due_soon=profile.due_soon_working_days
+    )
+
+
 def extension_check(
     stage: Stage,
     *,
@@ -156,8 +208,11 @@ def extension_check(
 __all__ = [
     "ClockStatus",
     "StageClocks",
+    "action_update_due",
     "agreed_extensions",
     "extension_check",
     "extensions_of",
     "stage_clocks",
+    "stage_update_clock",
+    "stage_update_due",
 ]

@@ -165,3 +165,39 @@ def follow_up_status(item: Any, today: date) -> tuple[str, str]:
     if item.due_on < today:
         return ("Overdue", "govuk-tag--red")
     return ("Due", "govuk-tag--yellow")
+
+
+# A letter the outbox could not produce or deliver, by kind: the step it served is flagged,
+# never shown as simply done on time.
+LETTER_NOT_SENT: dict[str, str] = {
+    "acknowledgement": "Acknowledgement not sent",
+    "response": "Response not sent",
+    "extension": "Extension notice not sent",
+    "update": "Update not sent",
+    "completion": "Completion letter not sent",
+    "refusal": "Decision not to accept not sent",
+    "receipt": "Receipt not sent",
+}
+
+LETTER_TROUBLE_TODO: dict[str, str] = {
+    "not_produced": (
+        "The letter could not be produced; the case record says why (often no email or postal "
+        "address, or something the Code requires missing from the record). Put that right, then "
+        "produce it again from the outbox."
+    ),
+    "not_delivered": (
+        "The letter was made but could not be delivered after every retry. Check the address, "
+        "then send it again from the outbox, or post it and mark it posted."
+    ),
+}
+
+
+def letter_trouble_rows(troubles: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(what is not sent, what to do) for each unresolved failed letter of a complaint."""
+    return [
+        (
+            LETTER_NOT_SENT.get(t["trouble_kind"] or "", "Letter not sent"),
+            LETTER_TROUBLE_TODO.get(t["trouble_what"], ""),
+        )
+        for t in troubles
+    ]

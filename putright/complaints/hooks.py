@@ -125,3 +125,24 @@ def register_case_prompt(fn: CasePrompt) -> CasePrompt:
 
 def case_prompts(complaint: Any, moment: str) -> list[str]:
     return [text for fn in list(_case_prompts) if (text := fn(complaint, moment))]
+
+
+# Letters the outbox could not produce or deliver and nobody has yet put right. The letters
+# app owns that state and registers querysets over its own tables, each row annotated with
+# `trouble_complaint` (the complaint's id), `trouble_kind` (the letter kind) and `trouble_what`
+# ("not_produced" or "not_delivered"); complaints
+# reads them as subqueries, so the queue and dashboard show the outbox's state, never a copy.
+LetterTroubleSource = Callable[[], Any]
+_letter_trouble: list[LetterTroubleSource] = []
+
+
+def register_letter_trouble(fn: LetterTroubleSource) -> LetterTroubleSource:
+    """Register `fn()` returning a queryset of unresolved failed letters (see above)."""
+    if fn not in _letter_trouble:
+        _letter_trouble.append(fn)
+    return fn
+
+
+def letter_trouble_sources() -> list[Any]:
+    """The registered querysets of unresolved failed letters (none without the letters app)."""
+    return [fn() for fn in list(_letter_trouble)]

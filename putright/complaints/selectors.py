@@ -2,15 +2,28 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.fields.json import KT
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from putright.complaints import hooks
 from putright.complaints.constants import DraftStatus
+from putright.complaints.display import LETTER_NOT_SENT
+from putright.complaints.followups import week_end
 from putright.complaints.models import (
     Attachment,
     CaseEvent,
@@ -24,10 +37,10 @@ from putright.complaints.models import (
     Extension,
     OutstandingAction,
     Remedy,
+    Response,
     ResponseDraft,
     Stage,
 )
-from putright.core.clock import today
 from putright.people.models import Adjustment, Property, Resident, Vulnerability
 from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
@@ -125,6 +138,23 @@ QUEUE_SCOPE_LABELS = {
 }
 
 
+class QueueAttention(StrEnum):
+    """The queue's "needs attention" tabs: work that no deadline alone would show."""
+
+    REVIEW = "review"
+    RETURNED = "returned"
+    UPDATE_DUE = "update_due"
+    LETTER_FAILED = "letter_failed"
+
+
+QUEUE_ATTENTION_LABELS = {
+    QueueAttention.REVIEW: "Responses waiting for review",
+    QueueAttention.RETURNED: "Responses returned with comments",
+    QueueAttention.UPDATE_DUE: "Updates due to residents",
+    QueueAttention.LETTER_FAILED: "Letters not sent",
+}
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     """What the work queue is narrowed by; every field is optional."""
@@ -141,6 +171,7 @@ class QueueFilters:
     search: str = ""
     # Filters other apps add (``hooks.register_queue_filter``): (key, value) pairs.
     extra: tuple[tuple[str, str], ...] = ()
+    attention: str = ""
 
 
 def _is_vulnerable() -> Exists:
@@ -168,7 +199,12 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
     with status and handler), so paginating 100k complaints never builds wide rows. Turn a
     page of it into display rows with `work_queue_rows`.
     """
-    qs = Complaint.objects.open()
+    # A letter that could not be sent matters after a complaint closes too (a completion
+    # letter, say): that tab lists every complaint, the rest only open ones.
+    if filters.attention == QueueAttention.LETTER_FAILED:
+        qs = Complaint.objects.all()
+    else:
+        qs = Complaint.objects.open()
     if filters.scope == QueueScope.MINE:
         qs = qs.filter(handler=user)
     elif filters.scope == QueueScope.TEAM:
@@ -196,6 +232,8 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
     for key, value in filters.extra:
         if key in registered and value:
             qs = qs.filter(registered[key].narrow(value, today))
+    if filters.attention:
+        qs = qs.filter(_attention_q(filters.attention, today))
     search = filters.search.strip()
     if search:
         if REFERENCE_PATTERN.match(search):
@@ -231,11 +269,18 @@ def work_queue_rows(ids: list[int]) -> list[Complaint]:
             extended=_is_extended(),
             draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
             draft_returned=_has_draft(DraftStatus.RETURNED),
-            letter_not_produced=_letter_not_produced(),
+            letter_not_produced=_letter_trouble_kind(),
+            update_due=_current_update_due(),
             exceptional=_in_exceptional_period(),
         )
         .order_by()
     }
+    for row in rows.values():
+        row.letter_not_sent = (  # type: ignore[attr-defined]
+            LETTER_NOT_SENT.get(row.letter_not_produced, "Letter not sent")
+            if row.letter_not_produced
+            else ""
+        )
     return [rows[pk] for pk in ids]
 
 
@@ -295,21 +340,68 @@ def _has_draft(status: str) -> Exists:
     return Exists(ResponseDraft.objects.filter(stage__complaint=OuterRef("pk"), status=status))
 
 
-# As on the letters outbox page: letters not produced in the last 30 days need staff action.
-NOT_PRODUCED_DAYS = 30
-
-
-def _letter_not_produced() -> Subquery:
-    """The kind of the latest letter the record says could not be produced lately ("" if none):
-    the clock that letter served is not met just because its date passed."""
-    since = today() - timedelta(days=NOT_PRODUCED_DAYS)
+def _current_update_due() -> Subquery:
+    """The day the resident is next owed an update on the current stage (Code 5.9), or None."""
     return Subquery(
-        CaseEvent.objects.filter(
-            complaint=OuterRef("pk"), code="letter.not_produced", happened_on__gte=since
-        )
-        .order_by("-id")
-        .values_list(KT("data__kind"))[:1]
+        Stage.objects.filter(complaint=OuterRef("pk"), number=OuterRef("current_stage"))
+        .order_by()
+        .values("update_due")[:1]
     )
+
+
+def updates_due_by(day: date) -> QuerySet[Stage]:
+    """Stages whose next update is due by `day` (overdue included). Only an unanswered
+    extended stage of an open complaint has one (``refresh_next_due``), so the partial index
+    on ``update_due`` answers this without touching other stages."""
+    return Stage.objects.filter(update_due__lte=day)
+
+
+def _letter_trouble_kind() -> Any:
+    """The kind of a letter about this complaint that the outbox could not produce or deliver
+    and nobody has yet put right ("" if none): the clock it served is not met by its date."""
+    subqueries = [
+        Subquery(
+            source.filter(trouble_complaint=OuterRef("pk"))
+            .order_by("-pk")
+            .values("trouble_kind")[:1]
+        )
+        for source in hooks.letter_trouble_sources()
+    ]
+    return Coalesce(*subqueries, Value(""), output_field=CharField())
+
+
+def letter_trouble_complaints() -> Q:
+    """Complaints with a letter not produced or not delivered and not yet put right."""
+    condition = Q(pk__in=[])
+    for source in hooks.letter_trouble_sources():
+        condition |= Q(pk__in=source.order_by().values("trouble_complaint"))
+    return condition
+
+
+def letter_troubles(complaint: Complaint) -> list[dict[str, str]]:
+    """This complaint's letters not produced or not delivered and not yet put right."""
+    parts = [
+        source.filter(trouble_complaint=complaint.pk)
+        .order_by()
+        .values("trouble_kind", "trouble_what")
+        for source in hooks.letter_trouble_sources()
+    ]
+    if not parts:
+        return []
+    first, *rest = parts
+    return list(first.union(*rest, all=True).order_by() if rest else first)  # one query
+
+
+def _attention_q(attention: str, today: date) -> Q:
+    if attention == QueueAttention.REVIEW:
+        return Q(_has_draft(DraftStatus.IN_REVIEW))
+    if attention == QueueAttention.RETURNED:
+        return Q(_has_draft(DraftStatus.RETURNED))
+    if attention == QueueAttention.UPDATE_DUE:
+        return Q(pk__in=updates_due_by(week_end(today)).values("complaint_id"))
+    if attention == QueueAttention.LETTER_FAILED:
+        return letter_trouble_complaints()
+    return Q()
 
 
 REFERENCE_PATTERN = re.compile(r"^CMP-\d{4}-\d{6}$", re.IGNORECASE)
@@ -365,7 +457,9 @@ def case_page(reference: str) -> Complaint:
             Prefetch("remedies", queryset=Remedy.objects.select_related("completed_by")),
             Prefetch(
                 "outstanding_actions",
-                queryset=OutstandingAction.objects.select_related("owner", "completed_by"),
+                queryset=OutstandingAction.objects.select_related(
+                    "owner", "completed_by", "response"
+                ),
             ),
             Prefetch("exclusions", queryset=Exclusion.objects.select_related("decided_by")),
             Prefetch(
@@ -514,15 +608,16 @@ def drafts_returned() -> QuerySet[ResponseDraft]:
     )
 
 
-def needs_attention_counts(*, since: date) -> dict[str, int]:
-    """Dashboard counts of work that otherwise hides: drafts waiting or returned, and letters
-    that could not be produced (the ``letter.not_produced`` record entries since `since`)."""
+def needs_attention_counts(*, today: date) -> dict[str, int]:
+    """Dashboard counts of work that otherwise hides, each the size of a queue tab: complaints
+    with a response waiting for review or returned, an update due to the resident this week
+    (Code 5.9), and a letter the outbox could not produce or deliver (not yet put right)."""
+    opened = Complaint.objects.open()
     return {
-        "drafts_waiting": ResponseDraft.objects.filter(status=DraftStatus.IN_REVIEW).count(),
-        "drafts_returned": ResponseDraft.objects.filter(status=DraftStatus.RETURNED).count(),
-        "letters_not_produced": CaseEvent.objects.filter(
-            code="letter.not_produced", happened_on__gte=since
-        ).count(),
+        "drafts_waiting": opened.filter(_attention_q(QueueAttention.REVIEW, today)).count(),
+        "drafts_returned": opened.filter(_attention_q(QueueAttention.RETURNED, today)).count(),
+        "updates_due": updates_due_by(week_end(today)).count(),
+        "letters_not_produced": Complaint.objects.filter(letter_trouble_complaints()).count(),
     }
 
 
@@ -542,3 +637,49 @@ def draft_with_history(pk: int) -> tuple[ResponseDraft, list[ResponseDraft]]:
         .order_by("-version")
     )
     return draft, history
+
+
+# --- stage 2 forms: what stage 1 decided and promised ------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageOneSummary:
+    """What the stage 2 handler must see before acknowledging or answering (Code 6.11-6.13,
+    6.17): the stage 1 definition and decisions, the promises still open, and why the
+    resident escalated (never required, Code 6.12)."""
+
+    stage_one: Stage
+    points: list[ComplaintPoint]
+    response: Any
+    decisions: list[Decision]
+    remedies: list[Remedy]
+    actions: list[OutstandingAction]
+    escalation_reason: str
+
+
+def stage_one_summary(complaint: Complaint) -> StageOneSummary | None:
+    """The stage 1 summary for a complaint now at stage 2 (None before stage 2)."""
+    stages = {s.number: s for s in Stage.objects.filter(complaint=complaint).order_by("number")}
+    if 1 not in stages or 2 not in stages:
+        return None
+    stage_one = stages[1]
+    response = Response.objects.filter(stage=stage_one).select_related("author").first()
+    return StageOneSummary(
+        stage_one=stage_one,
+        points=list(ComplaintPoint.objects.filter(complaint=complaint, added_at_stage=1)),
+        response=response,
+        decisions=list(
+            Decision.objects.filter(response=response)
+            .select_related("point")
+            .order_by("point__number")
+        )
+        if response
+        else [],
+        remedies=list(Remedy.objects.filter(complaint=complaint).order_by("due_on", "id")),
+        actions=list(
+            OutstandingAction.objects.filter(complaint=complaint)
+            .select_related("owner")
+            .order_by("due_on", "id")
+        ),
+        escalation_reason=stages[2].escalation_reason,
+    )

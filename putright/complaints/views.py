@@ -22,7 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from putright.complaints import display, hooks
 from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import Channel, DraftStatus
-from putright.complaints.deadlines import extension_check, stage_clocks
+from putright.complaints.deadlines import (
+    action_update_due,
+    extension_check,
+    stage_clocks,
+    stage_update_clock,
+)
 from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
 from putright.complaints.forms import (
     CASE_ACTIONS,
@@ -33,14 +38,17 @@ from putright.complaints.forms import (
 from putright.complaints.forms.respond import with_row_added, with_row_removed, working_values
 from putright.complaints.models import Attachment, Complaint, ResponseDraft
 from putright.complaints.selectors import (
+    QUEUE_ATTENTION_LABELS,
     QUEUE_SCOPE_LABELS,
     TIMELINE_KINDS,
+    QueueAttention,
     QueueFilters,
     QueueScope,
     case_page,
     case_timeline,
     dashboard_figures,
     exceptional_periods_of,
+    letter_troubles,
     needs_attention_counts,
     work_queue,
     work_queue_rows,
@@ -63,8 +71,6 @@ from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 
 QUEUE_PAGE_SIZE = 25
-# The letters outbox page lists letters not produced in the last 30 days; the dashboard agrees.
-NOT_PRODUCED_DAYS = 30
 SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
 View = Callable[..., HttpResponse]
 
@@ -90,6 +96,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         else QueueScope.ALL
     )
     scope = QueueScope(scope_value) if scope_value in QueueScope else QueueScope.ALL
+    attention = request.GET.get("attention", "")
+    attention = attention if attention in QueueAttention else ""
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = QueueFilters(
@@ -104,6 +112,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         vulnerable=bool(data.get("vulnerable")),
         search=data.get("q") or "",
         extra=form.extra_values(),
+        attention=attention,
     )
     on = today()
     ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
@@ -122,6 +131,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope_params = request.GET.copy()
     scope_params.pop("page", None)
     scope_params.pop("scope", None)
+    attention_params = request.GET.copy()
+    for key in ("page", "attention"):
+        attention_params.pop(key, None)
     context = {
         "form": form,
         "rows": rows,
@@ -130,9 +142,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         "scopes": [(s, label) for s, label in QUEUE_SCOPE_LABELS.items()],
         "query_string": params.urlencode(),
         "scope_query_string": scope_params.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k not in {"scope", "page"}),
+        "attention": attention,
+        "attentions": list(QUEUE_ATTENTION_LABELS.items()),
+        "attention_query_string": attention_params.urlencode(),
+        "filtered": any(
+            v for k, v in request.GET.items() if k not in {"scope", "page", "attention"}
+        ),
         "filters_applied": any(
-            v for k, v in request.GET.items() if k not in {"scope", "page", "q"}
+            v for k, v in request.GET.items() if k not in {"scope", "page", "q", "attention"}
         ),
         "today": on,
     }
@@ -218,6 +235,12 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
             (a, *display.follow_up_status(a, on)) for a in complaint.outstanding_actions.all()
         ],
     }
+    current = next(
+        (s["stage"] for s in stages if s["stage"].number == complaint.current_stage), None
+    )
+    update_clock = stage_update_clock(
+        current.update_due if current else None, on=on, history=history, profile=profile
+    )
     kind = request.GET.get("show", "")
     primary, actions = _offered_actions(request, complaint)
     resident = complaint.resident
@@ -252,6 +275,14 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         "state_tag": display.STATE_TAGS.get(complaint.status, ""),
         "today": on,
         "case_panels": hooks.case_panels(request, complaint),
+        "update_clock": update_clock,
+        "action_updates": [
+            (a, due)
+            for a in complaint.outstanding_actions.all()
+            if (due := action_update_due(a, on=on, history=history)) is not None
+        ],
+        "update_stage": current,
+        "letter_troubles": display.letter_trouble_rows(letter_troubles(complaint)),
     }
 
 
@@ -562,7 +593,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     week_end = on + timedelta(days=6 - on.weekday())
     figures = dashboard_figures(today=on, week_end=week_end)
     follow_up_figures = follow_up_counts(today=on)
-    attention = needs_attention_counts(since=on - timedelta(days=NOT_PRODUCED_DAYS))
+    attention = needs_attention_counts(today=on)
     return render(
         request,
         "complaints/dashboard.html",

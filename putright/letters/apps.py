@@ -30,3 +30,11 @@ class LettersConfig(AppConfig):
 
         # One door out: receipts, sign-in links and reminders go through the outbox.
         register_sender(send)
+
+        # The queue, dashboard and case page flag letters that could not be produced or
+        # delivered, read from the outbox's own state (complaints never imports letters).
+        from putright.complaints.hooks import register_letter_trouble
+        from putright.letters.selectors import deliveries_failed, letter_requests_unresolved
+
+        register_letter_trouble(letter_requests_unresolved)
+        register_letter_trouble(deliveries_failed)

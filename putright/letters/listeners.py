@@ -15,6 +15,7 @@ requests left pending (the worker was killed, the task never queued, the databas
 
 import logging
 from collections.abc import Callable
+from datetime import date
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -35,6 +36,7 @@ from putright.letters.context import (
     refusal_context,
     response_context,
     response_input_from_record,
+    update_context,
 )
 from putright.letters.gate import LetterIncomplete
 from putright.letters.models import LetterRequest
@@ -152,6 +154,20 @@ def _action_completed(event: CaseEvent) -> Built:
     return completion_context(OutstandingAction.objects.get(pk=event.data["action"])), event.stage
 
 
+def _update(event: CaseEvent) -> Built:
+    # What the service recorded is what the resident is told: the progress in the staff
+    # member's words, and the next update's date from the one clock (Code 5.9).
+    next_update = event.data.get("next_update")
+    progress = event.data.get("progress", "")
+    if event.data.get("action_description"):  # an update on one long-running action
+        progress = f"About the work we promised ({event.data['action_description']}): {progress}"
+    return update_context(
+        event.complaint,
+        progress=progress,
+        next_update=date.fromisoformat(next_update) if next_update else None,
+    ), event.stage
+
+
 def _hazard_summary(event: CaseEvent) -> Built:
     # The hazards app (a sibling: never imported) puts the whole summary in the event's data.
     return hazard_summary_context(event.data), None
@@ -164,10 +180,12 @@ def _exceptional_delay(event: CaseEvent) -> Built:
 PRODUCERS: dict[str, tuple[str, Callable[[CaseEvent], Built]]] = {
     "stage.acknowledged": (LetterKind.ACKNOWLEDGEMENT, _acknowledgement),
     "stage.extended": (LetterKind.EXTENSION, _extension),
+    "stage.update_sent": (LetterKind.UPDATE, _update),
     "complaint.excluded": (LetterKind.REFUSAL, _refusal),
     "stage.responded": (LetterKind.RESPONSE, _response),
     "remedy.completed": (LetterKind.COMPLETION, _remedy_completed),
     "action.completed": (LetterKind.COMPLETION, _action_completed),
+    "action.update_sent": (LetterKind.UPDATE, _update),
     "hazard.summary_sent": (LetterKind.HAZARD_SUMMARY, _hazard_summary),
     "complaint.exceptional_delay": (LetterKind.EXCEPTIONAL_DELAY, _exceptional_delay),
 }

@@ -7,6 +7,11 @@ app_name = "letters"
 urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", views.outbox_retry_view, name="outbox_retry"),
+    path(
+        "outbox/not-produced/<int:pk>/produce/",
+        views.letter_request_retry_view,
+        name="request_retry",
+    ),
     path("print-queue/", views.print_queue, name="print_queue"),
     path("print-queue/<int:pk>/posted/", views.mark_posted, name="mark_posted"),
     path("<int:pk>/", views.letter_detail, name="letter"),

@@ -23,8 +23,9 @@ from putright.letters import selectors
 from putright.letters.checks import response_letter_preview
 from putright.letters.constants import LetterKind
 from putright.letters.forms import OutboxFilterForm, ReviewForm, TemplateForm
-from putright.letters.models import Letter, LetterTemplate, OutboxItem
+from putright.letters.models import Letter, LetterRequest, LetterTemplate, OutboxItem
 from putright.letters.services.outbox import outbox_mark_posted, outbox_retry
+from putright.letters.services.recovery import letter_request_retry
 from putright.letters.services.templates import (
     letter_template_save,
     template_preview,
@@ -59,6 +60,18 @@ def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         outbox_retry(item=item, actor=request.user)
         messages.success(request, "Sending again now.")
+    except ComplaintError as exc:
+        messages.error(request, exc.message)
+    return redirect("letters:outbox")
+
+
+@require_POST
+@permission_required_for(Action.MANAGE_LETTERS)
+def letter_request_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(LetterRequest, pk=pk)
+    try:
+        letter_request_retry(request_id=pk, actor=request.user)
+        messages.success(request, "Producing the letter again now.")
     except ComplaintError as exc:
         messages.error(request, exc.message)
     return redirect("letters:outbox")

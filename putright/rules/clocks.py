@@ -25,11 +25,14 @@ __all__ = [
     "Deadline",
     "ExtensionCheck",
     "Timeliness",
+    "UpdateClock",
     "acknowledgement_deadline",
     "add_months",
     "pass_on_delay",
     "propose_extension",
     "response_deadline",
+    "update_clock",
+    "update_due",
     "within_time_limit",
 ]
 
@@ -315,6 +318,38 @@ def propose_extension(
         due_soon=due_soon,
     )
     return extended.extensions[-1]
+
+
+@dataclass(frozen=True)
+class UpdateClock:
+    """When the resident is next due an update on an extended stage (Code 5.9)."""
+
+    due: date
+    status: ClockStatus  # ON_TRACK, DUE_SOON or OVERDUE
+    working_days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.status is ClockStatus.OVERDUE
+
+
+def update_due(
+    *, last_told_on: date, interval: int | None, calendar: WorkingCalendar
+) -> date | None:
+    """The day the resident is next owed an update: `interval` working days after they were
+    last told (the extension notice, or the last update sent). Code 5.9 asks for the interval
+    to be agreed when a response will fall outside the Code's timescales; None without one."""
+    if not interval or interval < 1:
+        return None
+    return add_working_days(last_told_on, interval, calendar=calendar)
+
+
+def update_clock(
+    *, due: date, today: date, calendar: WorkingCalendar, due_soon: int
+) -> UpdateClock:
+    """Where the next update stands today, counted like every other clock."""
+    status, left = _countdown(due, today, calendar, due_soon)
+    return UpdateClock(due=due, status=status, working_days_left=left)
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -50,6 +50,7 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
     COMPLETE_REMEDY = "complete_remedy"
     REFER_TO_OMBUDSMAN = "refer_to_ombudsman"
+    SEND_UPDATE = "send_update"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ ACTION_LABELS: Mapping[Action, str] = MappingProxyType(
         Action.ADD_NOTE: "Add a note",
         Action.COMPLETE_REMEDY: "Complete a remedy",
         Action.REFER_TO_OMBUDSMAN: "Record an Ombudsman referral",
+        Action.SEND_UPDATE: "Send an update",
     }
 )
 
@@ -111,6 +113,7 @@ _ACTION_VERBS: Mapping[Action, str] = MappingProxyType(
         Action.ADD_NOTE: "add a note",
         Action.COMPLETE_REMEDY: "complete a remedy",
         Action.REFER_TO_OMBUDSMAN: "record an Ombudsman referral",
+        Action.SEND_UPDATE: "send an update",
     }
 )
 
@@ -171,6 +174,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # raised before acknowledgement are defined along with the rest when it is acknowledged.
     Transition(Action.ADD_POINTS, frozenset({State.RECEIVED, State.STAGE1_OPEN}), None),
     Transition(Action.EXTEND, frozenset({State.STAGE1_OPEN, State.STAGE2_OPEN}), None),  # 6.4/6.15
+    # Keeping the resident informed while an extended stage is unanswered, Code 5.9.
+    Transition(Action.SEND_UPDATE, frozenset({State.STAGE1_OPEN, State.STAGE2_OPEN}), None),
     # A response needs an acknowledged definition, so never straight from RECEIVED.
     Transition(Action.RESPOND, frozenset({State.STAGE1_OPEN}), State.STAGE1_RESPONDED),  # 6.3
     Transition(Action.RESPOND, frozenset({State.STAGE2_OPEN}), State.STAGE2_RESPONDED),  # 6.14

@@ -22,6 +22,7 @@ from putright.complaints.forms.record import (
     CompleteRemedyForm,
     CorrespondenceForm,
     NoteForm,
+    SendActionUpdateForm,
 )
 from putright.complaints.forms.respond import RespondForm
 from putright.complaints.forms.stages import (
@@ -30,6 +31,7 @@ from putright.complaints.forms.stages import (
     AssignForm,
     EscalateForm,
     ExtendForm,
+    SendUpdateForm,
 )
 
 CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
@@ -38,6 +40,7 @@ CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
         AcknowledgeForm,
         AssignForm,
         ExtendForm,
+        SendUpdateForm,
         AddPointsForm,
         EscalateForm,
         CloseForm,
@@ -51,6 +54,7 @@ CASE_ACTIONS: dict[str, type[CaseActionForm]] = {
         OmbudsmanOutcomeForm,
         CompleteRemedyForm,
         CompleteActionForm,
+        SendActionUpdateForm,
         RespondForm,
     )
 }

@@ -2,12 +2,13 @@
 case action form each lifecycle action is a kind of."""
 
 from datetime import date
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django import forms
 
 from putright.complaints.models import Complaint, Stage
-from putright.complaints.selectors import queue_handlers
+from putright.complaints.selectors import StageOneSummary, queue_handlers, stage_one_summary
 from putright.core import permissions as perms
 from putright.core.dates import DATE_HINT, GovukDateField
 from putright.core.errors import ComplaintError
@@ -130,6 +131,14 @@ class CaseActionForm(ServiceErrorsMixin, forms.Form):
     @property
     def stage(self) -> Stage:
         return self.complaint.stages.get(number=self.complaint.current_stage)
+
+    @cached_property
+    def stage_one_summary(self) -> StageOneSummary | None:
+        """At stage 2, what stage 1 defined, decided and promised (shown on the forms that
+        acknowledge and answer stage 2)."""
+        if self.complaint.current_stage != 2:
+            return None
+        return stage_one_summary(self.complaint)
 
     def run(self, *, actor: Any) -> str:
         """Call the one service; return the success message."""

@@ -17,6 +17,7 @@ from putright.complaints.forms.base import (
 )
 from putright.complaints.models import Complaint, OutstandingAction, Remedy
 from putright.complaints.services import record as record_rules
+from putright.complaints.services import updates as update_rules
 from putright.core.clock import today
 from putright.rules.workflow import Action
 
@@ -180,3 +181,51 @@ class CompleteActionForm(_CompleteForm):
             actor=actor,
         )
         return "The action is marked as complete."
+
+
+class SendActionUpdateForm(CaseActionForm):
+    """Tell the resident how a long-running outstanding action is going (Code 6.6 / 6.17)."""
+
+    slug = "send-action-update"
+    title = "Send the resident an update on an action"
+    button = "Send the update"
+    workflow_action = Action.COMPLETE_REMEDY  # followed whatever the complaint's state (7.3)
+    intro = (
+        "The resident was promised word on this work at an agreed interval until it is done. "
+        "Say how it is going; the letter goes to them (and any representative) and says when "
+        "they will next hear."
+    )
+
+    item = forms.ModelChoiceField(
+        queryset=None,
+        label="Which action",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which action the update is about."},
+    )
+    progress = text_area(
+        "How the work is going", rows=6, message=update_rules.UPDATE_NEEDS_PROGRESS
+    )
+
+    @classmethod
+    def available(cls, complaint: Complaint, user: Any) -> bool:
+        return False  # offered beside each action owed an update on the case page
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = self.complaint.outstanding_actions.filter(
+            completed_on__isnull=True, update_interval_days__isnull=False
+        )
+        self.fields["item"].label_from_instance = lambda a: (
+            f"{a.description} (every {a.update_interval_days} working days, due {a.due_on:%-d %b %Y})"
+        )
+
+    def run(self, *, actor: Any) -> str:
+        d = self.cleaned_data
+        next_update = services.action_update_send(
+            action=d["item"], progress=d["progress"], actor=actor
+        )
+        return (
+            "The update is on its way to the resident. The next one is due by "
+            f"{next_update:%-d %B %Y}."
+        )

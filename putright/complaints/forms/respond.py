@@ -224,6 +224,15 @@ class RespondForm(CaseActionForm):
             self.fields[f"action_{i}_owner_name"] = forms.CharField(
                 label=f"Action {i + 1}: or team / contractor", required=False, max_length=200
             )
+            self.fields[f"action_{i}_update_interval_days"] = forms.IntegerField(
+                label=f"Action {i + 1}: update the resident every (working days)",
+                help_text="For work that will take a while: the resident is told how it is "
+                "going at this interval until it is done. Leave empty if not needed.",
+                required=False,
+                min_value=1,
+                max_value=60,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
 
     # -- grouping for the template ---------------------------------------------------------
 
@@ -239,7 +248,7 @@ class RespondForm(CaseActionForm):
         return [
             [
                 self[f"action_{i}_{part}"]
-                for part in ("description", "due_on", "owner", "owner_name")
+                for part in ("description", "due_on", "owner", "owner_name", "update_interval_days")
             ]
             for i in range(self.action_count)
         ]
@@ -283,6 +292,7 @@ class RespondForm(CaseActionForm):
             or d.get(f"action_{i}_due_on")
             or d.get(f"action_{i}_owner")
             or (d.get(f"action_{i}_owner_name") or "").strip()
+            or d.get(f"action_{i}_update_interval_days")
         ]
 
     def response_input(self) -> ResponseInput:
@@ -315,6 +325,7 @@ class RespondForm(CaseActionForm):
                     due_on=d[f"action_{i}_due_on"],
                     owner=d[f"action_{i}_owner"],
                     owner_name=d[f"action_{i}_owner_name"],
+                    update_interval_days=d[f"action_{i}_update_interval_days"],
                 )
                 for i in self._action_rows_used()
             ],
@@ -383,6 +394,7 @@ def initial_from(data: ResponseInput) -> dict[str, Any]:
                 f"action_{i}_due_on": a.due_on,
                 f"action_{i}_owner": a.owner.pk if a.owner else None,
                 f"action_{i}_owner_name": a.owner_name,
+                f"action_{i}_update_interval_days": a.update_interval_days,
             }
         )
     return initial

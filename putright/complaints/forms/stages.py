@@ -15,6 +15,7 @@ from putright.complaints.forms.base import (
 from putright.complaints.models import Complaint, Conflict
 from putright.complaints.services import intake as intake_rules
 from putright.complaints.services import stages as stage_rules
+from putright.complaints.services import updates as update_rules
 from putright.core import permissions as perms
 from putright.core.clock import today
 from putright.rules.workflow import Action, State
@@ -25,6 +26,7 @@ class AcknowledgeForm(CaseActionForm):
     title = "Acknowledge and define the complaint"
     button = "Acknowledge and start the response clock"
     workflow_action = Action.ACKNOWLEDGE
+    template = "complaints/acknowledge.html"
     intro = (
         "Record the complaint definition agreed with the resident (Code 5.6–5.7). "
         "The response is due 10 working days after acknowledgement at stage 1, 20 at stage 2."
@@ -241,3 +243,43 @@ class AssignForm(CaseActionForm):
             actor=actor,
         )
         return f"Stage {stage.number} is now with {stage.handler}."
+
+
+class SendUpdateForm(CaseActionForm):
+    """Keep the resident informed at the interval agreed with the extension (Code 5.9)."""
+
+    slug = "send-update"
+    title = "Send the resident an update"
+    button = "Send the update"
+    workflow_action = Action.SEND_UPDATE
+    template = "complaints/send_update.html"
+    intro = (
+        "The resident was promised updates at an agreed interval while the response is late "
+        "(Code 5.9). Say what has happened since they were last told; the letter goes to them "
+        "(and any representative) on their usual channel and says when they will next hear."
+    )
+
+    progress = text_area(
+        "What has happened since the resident was last told",
+        rows=6,
+        message=update_rules.UPDATE_NEEDS_PROGRESS,
+    )
+
+    @classmethod
+    def available(cls, complaint: Complaint, user: Any) -> bool:
+        if not super().available(complaint, user):
+            return False
+        # The stages prefetched by the case page, or one query on the action page.
+        return any(
+            s.number == complaint.current_stage and s.update_due is not None
+            for s in complaint.stages.all()
+        )
+
+    def run(self, *, actor: Any) -> str:
+        stage = services.stage_update_send(
+            stage=self.stage, progress=self.cleaned_data["progress"], actor=actor
+        )
+        return (
+            "The update is on its way to the resident. The next one is due by "
+            f"{stage.update_due:%-d %B %Y}."
+        )

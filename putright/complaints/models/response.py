@@ -111,6 +111,14 @@ class OutstandingAction(FollowUp):
         related_name="actions_owned",
     )
     owner_name = models.CharField(max_length=200, blank=True, help_text="Team or contractor.")
+    # A long-running action: the resident is told how it is going at this interval until it is
+    # done (Code 6.6 / 6.17, 5.9); null when no interval was agreed.
+    update_interval_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Update the resident every this many working days until done.",
+    )
+    last_update_on = models.DateField(null=True, blank=True)
 
     class Meta(FollowUp.Meta):
         indexes = [models.Index(fields=["completed_on", "due_on"])]

@@ -45,11 +45,25 @@ class Stage(models.Model):
     to_clarify = models.TextField("anything to clarify with the resident", blank=True)
     # Stage 2 only; never required (Code 6.12).
     escalation_reason = models.TextField(blank=True)
+    # Keeping the resident informed while an extended stage is unanswered (Code 5.9): the day
+    # the last update was sent, and the day the next is due (written only by
+    # services.common.refresh_next_due, from rules.clocks.update_due; null when none is owed).
+    last_update_on = models.DateField(null=True, blank=True)
+    update_due = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["complaint", "number"]
         constraints = [
             models.UniqueConstraint(fields=["complaint", "number"], name="unique_stage_number")
+        ]
+        # The queue's "update due" filter and the dashboard's count: only unanswered extended
+        # stages have one, so the partial index stays small at any size.
+        indexes = [
+            models.Index(
+                fields=["update_due"],
+                condition=models.Q(update_due__isnull=False),
+                name="stage_update_due",
+            )
         ]
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ from putright.complaints.services.stages import (
     stage_extend,
     stage_respond,
 )
+from putright.complaints.services.updates import action_update_send, stage_update_send
 
 __all__ = [
     "ActionInput",
@@ -46,6 +47,7 @@ __all__ = [
     "RemedyInput",
     "ResponseInput",
     "action_complete",
+    "action_update_send",
     "attachment_add",
     "complaint_add_points",
     "complaint_close",
@@ -68,4 +70,5 @@ __all__ = [
     "stage_assign",
     "stage_extend",
     "stage_respond",
+    "stage_update_send",
 ]

@@ -108,13 +108,14 @@ def refresh_next_due(
     (``deadlines.stage_clocks``): nothing else writes them. Saves the stage if it is already
     saved and something moved; the caller saves ``complaint.next_due``. Returns what moved."""
     from putright.complaints.calendar import landlord_history
-    from putright.complaints.deadlines import stage_clocks
+    from putright.complaints.deadlines import stage_clocks, stage_update_due
 
+    history = landlord_history()
     clocks = stage_clocks(
         stage,
         state=complaint.state,
         on=today(),
-        history=landlord_history(),
+        history=history,
         profile=profile_for(complaint),
         closed_on=complaint.closed_on,
     )
@@ -122,6 +123,7 @@ def refresh_next_due(
         "ack_due": clocks.acknowledgement.due,
         "response_due_original": clocks.response.original_due,
         "response_due": clocks.response.due,
+        "update_due": stage_update_due(stage, state=complaint.state, on=today(), history=history),
     }
     changes = {
         name: (getattr(stage, name), value)

@@ -9,9 +9,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from putright.complaints.constants import DraftStatus
@@ -26,7 +29,8 @@ from putright.complaints.services.stages import (
     stage_respond,
 )
 from putright.core.errors import RuleBroken
-from putright.core.permissions import Action, allowed
+from putright.core.messages import STAFF_REMINDER, OutgoingMessage, queue_message
+from putright.core.permissions import Action, Role, allowed
 from putright.core.validation import require_text
 from putright.rules.workflow import Action as WorkflowAction
 
@@ -92,6 +96,7 @@ def _to_json(data: ResponseInput) -> dict[str, Any]:
                 "due_on": iso(a.due_on),
                 "owner": a.owner.pk if a.owner is not None else None,
                 "owner_name": a.owner_name,
+                "update_interval_days": a.update_interval_days,
             }
             for a in data.actions
         ],
@@ -135,6 +140,7 @@ def response_draft_input(draft: ResponseDraft) -> ResponseInput:
                 due_on=day(a["due_on"]),
                 owner=owners.get(a["owner"]) if a["owner"] else None,
                 owner_name=a["owner_name"],
+                update_interval_days=a.get("update_interval_days"),  # drafts before it existed
             )
             for a in data["actions"]
         ],
@@ -185,6 +191,7 @@ def response_draft_submit(*, stage: Stage, data: ResponseInput, actor: Any) -> R
         stage=stage.number,
         data={"draft": draft.pk, "version": draft.version},
     )
+    _tell_reviewers(draft)
     return draft
 
 
@@ -222,6 +229,68 @@ def response_draft_save(*, stage: Stage, form_data: dict[str, Any], actor: Any) 
 
 def saved_response_draft(stage: Stage) -> ResponseDraft | None:
     return stage.response_drafts.filter(status=DraftStatus.SAVED).first()
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _tell_reviewers(draft: ResponseDraft) -> None:
+    """Ask the complaints officers (or the complaints inbox) to review: one email each, once
+    per draft, through the outbox after commit."""
+    complaint = draft.stage.complaint
+    officers = list(
+        get_user_model()
+        .objects.filter(is_active=True, role=Role.OFFICER)
+        .exclude(email="")
+        .exclude(pk=draft.author_id)
+        .order_by("pk")
+    )
+    body = render_to_string(
+        "complaints/email/review_waiting.txt",
+        {
+            "draft": draft,
+            "complaint": complaint,
+            "author": _name(draft.author),
+            "review_path": reverse("letters:review", args=[draft.pk]),
+        },
+    )
+    for officer in officers or [None]:
+        queue_message(
+            OutgoingMessage(
+                kind=STAFF_REMINDER,
+                to=officer.email if officer else settings.PUTRIGHT_COMPLAINTS_EMAIL,
+                name=_name(officer) if officer else "Complaints team",
+                subject=f"Response to {complaint.reference} waiting for your review – PutRight",
+                body=body,
+                key=f"review:waiting:{draft.pk}:{officer.pk if officer else 'team'}",
+                role="staff",
+            )
+        )
+
+
+def _tell_author(draft: ResponseDraft) -> None:
+    """Tell the author their draft came back, with the reviewer's comments."""
+    complaint = draft.stage.complaint
+    queue_message(
+        OutgoingMessage(
+            kind=STAFF_REMINDER,
+            to=draft.author.email or settings.PUTRIGHT_COMPLAINTS_EMAIL,
+            name=_name(draft.author),
+            subject=f"Your response to {complaint.reference} was returned with comments – PutRight",
+            body=render_to_string(
+                "complaints/email/review_returned.txt",
+                {
+                    "draft": draft,
+                    "complaint": complaint,
+                    "reviewer": _name(draft.reviewer),
+                    "case_path": reverse("complaints:case", args=[complaint.reference]),
+                },
+            ),
+            key=f"review:returned:{draft.pk}",
+            role="staff",
+        )
+    )
 
 
 def _lock_draft(draft: ResponseDraft) -> ResponseDraft:
@@ -267,6 +336,7 @@ def response_draft_return(*, draft: ResponseDraft, actor: Any, comments: str) ->
         stage=draft.stage.number,
         data={"draft": draft.pk, "version": draft.version, "comments": comments},
     )
+    _tell_author(draft)
     return draft
 
 

@@ -342,6 +342,8 @@ class ActionInput:
     due_on: date | None
     owner: Any = None
     owner_name: str = ""
+    # Working days between updates to the resident until done, for a long-running action.
+    update_interval_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -506,6 +508,7 @@ def stage_respond(
             due_on=a.due_on,
             owner=a.owner,
             owner_name=a.owner_name.strip(),
+            update_interval_days=a.update_interval_days or None,
         )
         for a in data.actions
     )

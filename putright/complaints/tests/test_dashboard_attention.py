@@ -1,11 +1,16 @@
 """The dashboard shows the letter work that otherwise hides: drafts waiting or returned, and
 letters that could not be produced; each count links to its list."""
 
-import pytest
+from datetime import date
 
-from putright.complaints.services.common import record_event
+import pytest
+from django.urls import reverse
+
 from putright.complaints.services.review import response_draft_return, response_draft_submit
-from putright.complaints.tests.stories import response_input
+from putright.complaints.tests.stories import acknowledged, response_input
+from putright.letters.constants import OutboxStatus
+from putright.letters.models import Letter, LetterRequest, OutboxItem
+from putright.letters.services.outbox import outbox_retry
 
 pytestmark = pytest.mark.django_db
 
@@ -40,23 +45,73 @@ def test_drafts_waiting_and_returned_are_counted_and_listed(
     assert "Say when the roofer comes." in listed
 
 
-def test_letters_not_produced_are_counted_with_a_link_to_the_outbox(
-    client, officer, open_complaint
+def no_address(resident) -> None:
+    resident.email = ""
+    resident.home = None
+    resident.save()
+
+
+def test_a_letter_not_produced_is_counted_until_produced_with_a_link_to_its_queue_tab(
+    client, officer, handler, complaint, resident, django_capture_on_commit_callbacks
 ):
-    record_event(
-        open_complaint,
-        "letter.not_produced",
-        "Acknowledgement letter not produced: staff action needed",
-        actor=None,
-        actor_label="PutRight letters",
-        data={"kind": "acknowledgement", "reason": "No address", "missing": []},
-    )
+    no_address(resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
     client.force_login(officer)
-    shown = figures(client.get("/dashboard/").content.decode())
-    assert (
-        '<span class="putright-stat">1</span> <a class="govuk-link" href="/letters/outbox/">'
-        in shown
+    link = '<a class="govuk-link" href="/?scope=all&amp;attention=letter_failed">'
+    assert f'<span class="putright-stat">1</span> {link}' in figures(
+        client.get("/dashboard/").content.decode()
     )
+    listed = client.get("/?scope=all&attention=letter_failed").content.decode()
+    assert complaint.reference in listed
+    assert "Acknowledgement not sent" in listed
+    # Put right (an address added) and produced again from the outbox: no longer counted.
+    resident.email = "rosa.bell@example.org"
+    resident.save()
+    request = LetterRequest.objects.get(status=LetterRequest.Status.NOT_PRODUCED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("letters:request_retry", args=[request.pk]))
+    assert response.status_code == 302
+    assert Letter.objects.filter(kind="acknowledgement", complaint=complaint).exists()
+    assert f'<span class="putright-stat">0</span> {link}' in figures(
+        client.get("/dashboard/").content.decode()
+    )
+    assert (
+        complaint.reference
+        not in client.get("/?scope=all&attention=letter_failed").content.decode()
+    )
+
+
+def test_an_old_letter_not_produced_still_counts_it_is_not_put_right_by_time(
+    client, officer, handler, complaint, resident, time_machine, django_capture_on_commit_callbacks
+):
+    no_address(resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
+    time_machine.move_to(date(2026, 6, 1))
+    client.force_login(officer)
+    assert (
+        '<span class="putright-stat">1</span> <a class="govuk-link" href="/?scope=all&amp;attention=letter_failed">'
+        in figures(client.get("/dashboard/").content.decode())
+    )
+
+
+def test_a_letter_that_could_not_be_delivered_is_flagged_until_retried(
+    client, officer, handler, complaint, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_complaint = acknowledged(complaint, actor=handler)
+    item = OutboxItem.objects.get(letter__kind="acknowledgement")
+    item.status = OutboxStatus.FAILED
+    item.save(update_fields=["status"])
+    client.force_login(officer)
+    queue = client.get("/?scope=all").content.decode()
+    assert "Acknowledgement not sent" in queue
+    case = client.get(f"/complaints/{open_complaint.reference}/").content.decode()
+    assert 'id="letters-not-sent"' in case
+    assert "could not be delivered after every retry" in case
+    outbox_retry(item=item, actor=officer)
+    assert "Acknowledgement not sent" not in client.get("/?scope=all").content.decode()
 
 
 def test_the_queue_row_shows_a_returned_draft_and_the_case_page_its_comments(
@@ -75,15 +130,15 @@ def test_the_queue_row_shows_a_returned_draft_and_the_case_page_its_comments(
     assert "Say when the roofer comes." in case
 
 
-def test_a_failed_acknowledgement_is_flagged_on_the_queue_row(client, handler, complaint):
+def test_a_failed_acknowledgement_is_flagged_on_the_queue_row_and_the_case_page(
+    client, handler, complaint, resident, django_capture_on_commit_callbacks
+):
     client.force_login(handler)
     assert "Acknowledgement not sent" not in client.get("/?scope=all").content.decode()
-    record_event(
-        complaint,
-        "letter.not_produced",
-        "Acknowledgement letter not produced: staff action needed",
-        actor=None,
-        actor_label="PutRight letters",
-        data={"kind": "acknowledgement", "reason": "No address", "missing": []},
-    )
+    no_address(resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledged(complaint, actor=handler)
     assert "Acknowledgement not sent" in client.get("/?scope=all").content.decode()
+    case = client.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "Acknowledgement not sent." in case
+    assert "the step it serves is not done" in case

@@ -73,11 +73,11 @@ def test_the_case_page_needs_a_fixed_number_of_queries(
 
     enrich(open_complaint)
     client.force_login(handler)
-    # 26: the case itself, its clocks and record, plus representatives, contact restrictions,
-    # responses (waiting, returned or saved: one query), the hazard reports' panel and the
-    # periods of exceptional circumstances (Code 8.5); the second visit proves none of it grows
-    # per row.
-    with django_assert_max_num_queries(26) as small:
+    # 27: the case itself, its clocks and record, plus representatives, contact restrictions,
+    # responses (waiting, returned or saved: one query), the hazard reports' panel, the periods
+    # of exceptional circumstances (Code 8.5) and letters not sent (one query over the outbox's
+    # tables); the second visit proves none of it grows per row.
+    with django_assert_max_num_queries(27) as small:
         assert client.get(f"/complaints/{open_complaint.reference}/").status_code == 200
 
     complaint = extended(
@@ -95,3 +95,39 @@ def test_the_case_page_needs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries) + 3):
         page = client.get(f"/complaints/{complaint.reference}/").content.decode()
     assert "Stage 2" in page
+
+
+@pytest.mark.parametrize("attention", ["review", "returned", "update_due", "letter_failed"])
+def test_each_needs_attention_tab_needs_the_same_few_queries_for_25_rows_as_for_3(
+    client, handler, category, monday, attention, django_assert_max_num_queries
+):
+    from putright.letters.models import LetterRequest
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            complaint = acknowledged(
+                received(resident=ResidentFactory(), actor=handler, category=category),
+                actor=handler,
+            )
+            services.stage_extend(  # an update owed tomorrow: this week
+                stage=complaint.stages.get(number=1),
+                new_due=complaint.next_due + timedelta(days=14),
+                reason="Waiting for a survey.",
+                resident_informed_on=monday,
+                update_interval_days=1,
+                actor=handler,
+            )
+            LetterRequest.objects.filter(event__complaint=complaint).update(
+                status=LetterRequest.Status.NOT_PRODUCED
+            )
+
+    make(3)
+    client.force_login(handler)
+    url = f"/?scope=all&attention={attention}"
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(url).status_code == 200
+    make(25)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    if attention in {"update_due", "letter_failed"}:
+        assert len(queue_rows(page)) == 25

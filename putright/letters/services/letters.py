@@ -3,7 +3,6 @@
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date
 from email.utils import make_msgid
 from typing import Any
 
@@ -17,14 +16,12 @@ from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.profile import profile_code
-from putright.core.validation import require_text
 from putright.letters import conf
 from putright.letters.constants import DeliveryChannel, LetterKind, MessageKind, OutboxStatus
 from putright.letters.context import (
     base_context,
     portal_link_context,
     survey_follow_up_context,
-    update_context,
 )
 from putright.letters.gate import (
     LetterIncomplete,
@@ -42,9 +39,6 @@ from putright.rules.profile import get_profile
 
 logger = logging.getLogger(__name__)
 
-UPDATE_NEEDS_PROGRESS = "Say what has happened since the resident was last told (Code 5.9)."
-UPDATE_NEEDS_DATE = "Say when the resident will next hear from us (Code 5.9)."
-UPDATE_DATE_PAST = "The next update must be after today."
 NO_ADDRESS = "There is no email or postal address for {name}: add one so the letter can go."
 PORTAL_LINK_NEEDS_EMAIL = "The resident has no email address to send a sign-in link to."
 
@@ -409,24 +403,6 @@ def letters_issue(
         source_event=source_event,
     )
     return [letter_keep(p) for p in prepared]
-
-
-def update_send(
-    *, complaint: Complaint, progress: str, next_update: date | None, actor: Any
-) -> list[Letter]:
-    """Keep the resident informed at the agreed interval (Code 5.9)."""
-    progress = require_text(progress, "progress", UPDATE_NEEDS_PROGRESS)
-    if next_update is None:
-        raise InvalidInput(UPDATE_NEEDS_DATE, field="next_update")
-    if next_update <= timezone.localdate():
-        raise InvalidInput(UPDATE_DATE_PAST, field="next_update")
-    return letters_issue(
-        complaint=complaint,
-        kind=LetterKind.UPDATE,
-        context=update_context(complaint, progress=progress, next_update=next_update),
-        actor=actor,
-        stage=complaint.current_stage,
-    )
 
 
 def survey_follow_up_send(*, resident: Resident, actor: Any) -> Letter:

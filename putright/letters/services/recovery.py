@@ -9,9 +9,12 @@ a scheduler can run it as a periodic job too. No cron is needed.
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from putright.core.errors import AlreadyDone
 from putright.letters import conf
 from putright.letters.models import LetterRequest
 from putright.letters.services.outbox import outbox_deliver_due
@@ -81,3 +84,37 @@ def letters_recover(*, now: datetime | None = None) -> Recovered:
     if any((recovered.tasks_requeued, recovered.requests_produced, recovered.letters_sent)):
         logger.info("Letters recovery: %s", recovered)
     return recovered
+
+
+NOT_WAITING_TO_PRODUCE = "This letter is not waiting to be produced again: it was produced already."
+
+
+@transaction.atomic
+def letter_request_retry(*, request_id: int, actor: Any) -> LetterRequest:
+    """Staff have put right what stopped a letter being produced (an address, a missing
+    element); produce it again. Until then it stays flagged on the queue, the dashboard and
+    the case page, and the clock it served is not shown as met."""
+    from putright.complaints.services.common import lock_complaint, record_event
+
+    found = LetterRequest.objects.select_related("event__complaint").get(pk=request_id)
+    complaint = lock_complaint(found.event.complaint)  # the complaint first, always
+    request = LetterRequest.objects.select_for_update().get(pk=request_id)
+    if request.status != LetterRequest.Status.NOT_PRODUCED:
+        raise AlreadyDone(NOT_WAITING_TO_PRODUCE)
+    request.status = LetterRequest.Status.PENDING
+    request.attempts = 0
+    request.done_at = None
+    request.save(update_fields=["status", "attempts", "done_at"])
+    event = found.event
+    record_event(
+        complaint,
+        "letter.production_retried",
+        f"Asked to produce again the letter after “{event.summary}”"[:300],
+        actor=actor,
+        stage=event.stage,
+        data={"event": event.pk, "request": request.pk},
+    )
+    from putright.letters.tasks import produce_letters
+
+    transaction.on_commit(lambda: produce_letters.enqueue(event.pk))
+    return request

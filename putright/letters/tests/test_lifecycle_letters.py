@@ -7,6 +7,7 @@ import pytest
 
 from putright.complaints import services
 from putright.complaints.models import Correspondence
+from putright.complaints.services.updates import UPDATE_NEEDS_PROGRESS
 from putright.complaints.tests.stories import (
     acknowledged,
     escalated,
@@ -18,10 +19,6 @@ from putright.core.errors import InvalidInput
 from putright.letters.constants import DeliveryChannel, LetterKind, OutboxStatus
 from putright.letters.models import Letter, OutboxItem
 from putright.letters.recipients import recipients_for
-from putright.letters.services.letters import (
-    UPDATE_NEEDS_PROGRESS,
-    update_send,
-)
 from putright.letters.services.outbox import outbox_mark_posted
 from putright.letters.tests.conftest import pdf_text
 from putright.people.models import Adjustment, ContactChannel
@@ -201,23 +198,29 @@ def test_completing_a_remedy_confirms_it_to_the_resident(
 def test_a_keeping_informed_update_says_what_happened_and_when_next(
     open_complaint, handler, django_capture_on_commit_callbacks
 ):
+    # Extended on Monday 2 March with updates every 5 working days (Code 5.9): an update sent
+    # today promises the next by Monday 9 March, and the letter says so.
     with django_capture_on_commit_callbacks(execute=True):
-        update_send(
-            complaint=open_complaint,
+        complaint = extended(open_complaint, actor=handler, new_due=date(2026, 3, 30))
+        services.stage_update_send(
+            stage=complaint.stages.get(number=1),
             progress="The roofer has inspected the roof.",
-            next_update=date(2026, 3, 9),
             actor=handler,
         )
-    text = pdf_text(only_letter(LetterKind.UPDATE).pdf.path)
+    letter = only_letter(LetterKind.UPDATE)
+    text = pdf_text(letter.pdf.path)
     assert "The roofer has inspected the roof." in text
     assert "We will update you again by 9 March 2026." in text
+    assert letter.delivery.status == OutboxStatus.SENT
+    assert letter.source_event.code == "stage.update_sent"
 
 
 def test_an_update_without_progress_is_refused_and_nothing_is_sent(open_complaint, handler):
+    complaint = extended(open_complaint, actor=handler, new_due=date(2026, 3, 30))
     before = Letter.objects.count()
     with pytest.raises(InvalidInput) as e:
-        update_send(
-            complaint=open_complaint, progress=" ", next_update=date(2026, 3, 9), actor=handler
+        services.stage_update_send(
+            stage=complaint.stages.get(number=1), progress=" ", actor=handler
         )
     assert e.value.message == UPDATE_NEEDS_PROGRESS
     assert Letter.objects.count() == before

@@ -55,3 +55,43 @@ def test_an_overdue_action_is_completed_with_evidence_from_the_tracker(page, tmp
     action = OutstandingAction.objects.get()
     assert action.completed_on == on - timedelta(days=1)
     assert Attachment.objects.filter(complaint=complaint, original_name="roof.png").exists()
+
+
+def test_an_update_due_is_found_on_the_queue_and_sent_from_the_case(page):
+    """Code 5.9 in the browser: the queue's tab, the case page's panel and the update form,
+    each accessible."""
+    from putright.complaints.calendar import landlord_calendar
+    from putright.rules.calendar import add_working_days
+
+    hannah = staff.handler(username="hannah", first_name="Hannah", last_name="Lee")
+    on = today()
+    complaint = received(resident=ResidentFactory(), actor=hannah, on=on - timedelta(days=20))
+    complaint = acknowledged(complaint, actor=hannah, on=on - timedelta(days=19), handler=hannah)
+    later = add_working_days(complaint.next_due, 10, calendar=landlord_calendar())
+    # Agreed and told ten days ago, updates every 5 working days: one is overdue today.
+    services.stage_extend(
+        stage=complaint.stages.get(number=1),
+        new_due=later,
+        reason="Waiting for the roofer's survey.",
+        resident_informed_on=on - timedelta(days=10),
+        update_interval_days=5,
+        actor=hannah,
+        extended_on=on - timedelta(days=10),
+    )
+
+    sign_in(page, "hannah")
+    page.goto("/?scope=all&attention=update_due")
+    row = page.locator("#queue-results tr", has_text=complaint.reference)
+    assert "Update overdue" in row.inner_text()
+    assert_accessible(page)
+    row.locator(f"a:has-text('{complaint.reference}')").click()
+    page.locator("#update-due a:has-text('Send an update')").click()
+    page.wait_for_selector("h1:has-text('Send the resident an update')")
+    assert_accessible(page)
+    page.click("button:has-text('Send the update')")  # nothing said: one clear error
+    page.locator(".govuk-error-summary").wait_for()
+    assert_accessible(page)
+    page.fill("#id_progress", "The roofer has inspected the roof and ordered the tiles.")
+    page.click("button:has-text('Send the update')")
+    page.locator(".govuk-notification-banner--success").wait_for()
+    assert complaint.events.filter(code="stage.update_sent").count() == 1

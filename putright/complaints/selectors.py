@@ -1,7 +1,6 @@
 """Queries for complaints: each owns its joins so pages and the API avoid N+1."""
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -9,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
+from putright.complaints import search as complaint_search
 from putright.complaints.constants import DraftStatus
 from putright.complaints.models import (
     Attachment,
@@ -25,7 +25,8 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.core.clock import today
-from putright.people.models import Adjustment, Property, Resident, Vulnerability
+from putright.core.fulltext import SearchHits
+from putright.people.models import Adjustment, Vulnerability
 from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
 
@@ -53,12 +54,8 @@ def complaint_list(
         qs = qs.filter(handler__isnull=True)
     if overdue_on:
         qs = qs.filter(next_due__lt=overdue_on)
-    if search:
-        qs = qs.filter(
-            Q(reference__iexact=search.strip())
-            | Q(resident__full_name__icontains=search)
-            | Q(description__icontains=search)
-        )
+    if search.strip():
+        qs = complaint_search.matching(search, qs)  # the same search as the queue's
     return qs.order_by("next_due", "received_on", "id")
 
 
@@ -161,7 +158,8 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
 
     A narrow query: it orders and counts on the complaint row alone (`next_due` is indexed
     with status and handler), so paginating 100k complaints never builds wide rows. Turn a
-    page of it into display rows with `work_queue_rows`.
+    page of it into display rows with `work_queue_rows`. A search (`filters.search`) is not
+    applied here: it covers every complaint, open or closed (`search_everything`).
     """
     qs = Complaint.objects.open()
     if filters.scope == QueueScope.MINE:
@@ -171,6 +169,13 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
         qs = qs.filter(handler__team=team) if team else qs.filter(handler=user)
     elif filters.scope == QueueScope.UNASSIGNED:
         qs = qs.filter(handler__isnull=True)
+    qs = _narrowed(qs, filters, today)
+    # Open complaints always have a next deadline; the id (logging order) breaks ties and,
+    # being the row id, keeps the sort inside the (status, next_due) index.
+    return qs.order_by("next_due", "id")
+
+
+def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> QuerySet[Complaint]:
     if filters.stage:
         qs = qs.filter(current_stage=filters.stage)
     if filters.status:
@@ -187,26 +192,19 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
         qs = qs.filter(_is_extended())
     if filters.vulnerable:
         qs = qs.filter(_is_vulnerable())
-    search = filters.search.strip()
-    if search:
-        if REFERENCE_PATTERN.match(search):
-            qs = qs.filter(reference=search.upper())  # the unique index, not a LIKE scan
-        else:
-            # Matching residents and homes are found first (one pass over each table), so the
-            # complaint scan compares ids rather than joining two tables on every row.
-            residents = Resident.objects.filter(full_name__icontains=search).values("pk")
-            homes = Property.objects.filter(
-                Q(address_line_1__icontains=search) | Q(postcode__iexact=search)
-            ).values("pk")
-            qs = qs.filter(
-                Q(reference__icontains=search)
-                | Q(resident_id__in=residents)
-                | Q(home_id__in=homes)
-                | Q(description__icontains=search)
-            )
-    # Open complaints always have a next deadline; the id (logging order) breaks ties and,
-    # being the row id, keeps the sort inside the (status, next_due) index.
-    return qs.order_by("next_due", "id")
+    return qs
+
+
+def search_everything(*, filters: QueueFilters, today: date) -> SearchHits:
+    """Every complaint, open or closed, matching `filters.search`, newest first; the queue's
+    other filters (not its scope: a search covers everyone's cases) narrow it when set.
+
+    Page it with a Paginator and turn a page into rows with `work_queue_rows`."""
+    narrowing = replace(filters, scope=QueueScope.ALL, search="")
+    within = None
+    if narrowing != QueueFilters():
+        within = _narrowed(Complaint.objects.all(), narrowing, today)
+    return complaint_search.search(filters.search, within=within)
 
 
 def work_queue_rows(ids: list[int]) -> list[Complaint]:
@@ -248,9 +246,6 @@ def _letter_not_produced() -> Subquery:
         .order_by("-id")
         .values_list(KT("data__kind"))[:1]
     )
-
-
-REFERENCE_PATTERN = re.compile(r"^CMP-\d{4}-\d{6}$", re.IGNORECASE)
 
 
 def queue_handlers() -> QuerySet[Any]:

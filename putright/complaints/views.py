@@ -38,6 +38,7 @@ from putright.complaints.selectors import (
     case_timeline,
     dashboard_figures,
     needs_attention_counts,
+    search_everything,
     work_queue,
     work_queue_rows,
 )
@@ -58,7 +59,6 @@ TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 QUEUE_PAGE_SIZE = 25
 # The letters outbox page lists letters not produced in the last 30 days; the dashboard agrees.
 NOT_PRODUCED_DAYS = 30
-SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
 View = Callable[..., HttpResponse]
 
 
@@ -98,10 +98,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         search=data.get("q") or "",
     )
     on = today()
-    ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
-    if filters.search:
-        # A text search scans; one scan for the ids beats a count scan plus a page scan.
-        ids = list(ids[:SEARCH_LIMIT])
+    searching = bool(filters.search.strip())
+    if searching:
+        # Search everything: open and closed complaints, whoever handles them.
+        ids: Any = search_everything(filters=filters, today=on)
+    else:
+        ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = landlord_history().as_of(on)
     due_soon = current_profile().due_soon_working_days
@@ -127,8 +129,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             v for k, v in request.GET.items() if k not in {"scope", "page", "q"}
         ),
         "today": on,
+        "searching": searching,
+        "search_kind": ids.kind if searching else "",
+        "results_template": (
+            "complaints/_search_results.html" if searching else "complaints/_queue_results.html"
+        ),
     }
-    template = "complaints/_queue_results.html" if request.htmx else "complaints/queue.html"
+    template = context["results_template"] if request.htmx else "complaints/queue.html"
     return render(request, template, context)
 
 

@@ -44,6 +44,7 @@ class Action(StrEnum):
     READ_SECURITY_LOG = "read_security_log"  # sign-ins, failures, refusals (ASVS V7)
     UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a sign-in lockout (ASVS V2.2)
     MANAGE_RESIDENTS_DATA = "manage_residents_data"  # UK GDPR: subject access, erasure, audit
+    MERGE_RESIDENTS = "merge_residents"  # merge a duplicate resident record, or reverse it
 
 
 HANDLER, OFFICER, VIEWER, ADMIN = Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN
@@ -66,6 +67,8 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.READ_SECURITY_LOG: frozenset({ADMIN}),
     Action.UNLOCK_SIGN_IN: frozenset({ADMIN}),
     Action.MANAGE_RESIDENTS_DATA: frozenset({ADMIN}),
+    # Officers oversee the records; a handler who spots a duplicate asks one (it moves cases).
+    Action.MERGE_RESIDENTS: frozenset({OFFICER, ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
@@ -89,6 +92,7 @@ DENIED: dict[Action, str] = {
     Action.READ_SECURITY_LOG: "Only an administrator can read the security log.",
     Action.UNLOCK_SIGN_IN: "Only an administrator can unlock a sign-in.",
     Action.MANAGE_RESIDENTS_DATA: "Only an administrator can act on residents' data rights.",
+    Action.MERGE_RESIDENTS: "Only a complaints officer or an administrator can merge residents.",
 }
 
 

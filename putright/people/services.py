@@ -7,16 +7,19 @@ errors so views and the API show them the same way.
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
-from putright.core.clock import today
-from putright.core.errors import InvalidInput
+from putright.core.clock import now, today
+from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.core.validation import require_text
+from putright.people import search
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
     Representative,
     Resident,
+    ResidentMerge,
     Vulnerability,
 )
 
@@ -71,7 +74,7 @@ def resident_add(
     full_name = (full_name or "").strip()
     if not full_name:
         raise InvalidInput(RESIDENT_NEEDS_NAME, field="full_name")
-    return Resident.objects.create(
+    resident = Resident.objects.create(
         full_name=full_name[:200],
         email=(email or "").strip().lower(),
         phone=(phone or "").strip(),
@@ -79,6 +82,8 @@ def resident_add(
         correspondence_address=(correspondence_address or "").strip(),
         is_customer=is_customer,
     )
+    search.reindex([resident.pk])
+    return resident
 
 
 def _staff(actor: Any) -> Any:
@@ -325,3 +330,107 @@ def restriction_review(
         restriction.ended_on = today()
     restriction.save(update_fields=["last_reviewed_on", "review_on", "ended_on"])
     return restriction
+
+
+# --- merging duplicate resident records ---------------------------------------------------------
+
+MERGE_SAME_RECORD = "Choose a different record: a record cannot be merged into itself."
+MERGE_ALREADY_MERGED = "This record has already been merged into another."
+MERGE_INTO_MERGED = "The record to keep has itself been merged into another; keep that one."
+MERGE_NEEDS_REASON = "Say why these records are the same person."
+MERGE_NOT_ALLOWED = "Only a complaints officer or an administrator can merge residents."
+MERGE_ALREADY_REVERSED = "This merge has already been reversed."
+REVERSAL_NEEDS_REASON = "Say why the merge was wrong."
+REVERSE_KEPT_MERGED = (
+    "The record kept has since been merged into another: reverse that merge first."
+)
+# Relations that stay with their record: the merge itself and the search row.
+_NOT_MOVED = {("people", "residentmerge"), ("people", "resident"), ("people", "residentsearch")}
+
+
+def _moved_relations() -> list[Any]:
+    """Every many-to-one relation to a resident (complaints, tenancies, adjustments, ...),
+    found from the model graph so apps above this one are moved without being imported."""
+    return [
+        rel
+        for rel in Resident._meta.related_objects
+        if rel.one_to_many
+        and (rel.related_model._meta.app_label, rel.related_model._meta.model_name)
+        not in _NOT_MOVED
+    ]
+
+
+def _may_merge(actor: Any) -> None:
+    from putright.core.permissions import Action, allowed
+
+    if not allowed(actor, Action.MERGE_RESIDENTS):
+        raise RuleBroken(MERGE_NOT_ALLOWED)
+
+
+def _lock(*pks: int) -> dict[int, Resident]:
+    return {r.pk: r for r in Resident.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+
+
+@transaction.atomic
+def residents_merge(*, kept: Resident, merged: Resident, reason: str, actor: Any) -> ResidentMerge:
+    """Merge a duplicate record into the one kept: its complaints, tenancies, adjustments,
+    vulnerabilities, representatives, restrictions, service requests and surveys move; the
+    duplicate stays, marked as merged into the one kept, so a correction can undo it."""
+    _may_merge(actor)
+    reason = require_text(reason, "reason", message=MERGE_NEEDS_REASON)
+    if kept.pk == merged.pk:
+        raise InvalidInput(MERGE_SAME_RECORD, field="duplicate")
+    locked = _lock(kept.pk, merged.pk)
+    kept, merged = locked[kept.pk], locked[merged.pk]
+    if merged.merged_into_id is not None:
+        raise AlreadyDone(MERGE_ALREADY_MERGED, field="duplicate")
+    if kept.merged_into_id is not None:
+        raise RuleBroken(MERGE_INTO_MERGED, field="duplicate")
+    moved: dict[str, list[int]] = {}
+    for rel in _moved_relations():
+        model, name = rel.related_model, rel.field.name
+        rows = model._base_manager.filter(**{name: merged})
+        ids = sorted(rows.values_list("pk", flat=True))
+        if ids:
+            model._base_manager.filter(pk__in=ids).update(**{name: kept})
+            moved[f"{model._meta.label}.{name}"] = ids
+    merged.merged_into = kept
+    merged.save(update_fields=["merged_into"])
+    merge = ResidentMerge.objects.create(
+        kept=kept,
+        merged=merged,
+        reason=reason,
+        moved=moved,
+        merged_by=actor,
+        merged_at=now(),
+    )
+    search.reindex([kept.pk, merged.pk])  # and, through listeners, the moved complaints
+    return merge
+
+
+@transaction.atomic
+def residents_merge_reverse(*, merge: ResidentMerge, reason: str, actor: Any) -> ResidentMerge:
+    """Correct a wrong merge: what moved goes back to the duplicate, which is a record again.
+    Both records keep the merge and its reversal, with who and why."""
+    _may_merge(actor)
+    reason = require_text(reason, "reason", message=REVERSAL_NEEDS_REASON)
+    merge = ResidentMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.reversed_at is not None:
+        raise AlreadyDone(MERGE_ALREADY_REVERSED)
+    locked = _lock(merge.kept_id, merge.merged_id)
+    kept, merged = locked[merge.kept_id], locked[merge.merged_id]
+    if kept.merged_into_id is not None:
+        raise RuleBroken(REVERSE_KEPT_MERGED)
+    for key, ids in merge.moved.items():
+        label, name = key.rsplit(".", 1)
+        model = apps.get_model(label)
+        # Only what still sits with the kept record goes back.
+        model._base_manager.filter(pk__in=ids, **{name: kept}).update(**{name: merged})
+    merged.merged_into = None
+    merged.save(update_fields=["merged_into"])
+    merge.reversed_at = now()
+    merge.reversed_by = actor
+    merge.reversal_reason = reason
+    merge.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    search.reindex([kept.pk, merged.pk])
+    return merge

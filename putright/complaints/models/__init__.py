@@ -13,6 +13,7 @@ from putright.complaints.models.response import (
     Response,
     ResponseDraft,
 )
+from putright.complaints.models.search import ComplaintSearch
 from putright.complaints.models.stage import Extension, Stage
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Category",
     "Complaint",
     "ComplaintPoint",
+    "ComplaintSearch",
     "Correspondence",
     "Decision",
     "Exclusion",

@@ -37,6 +37,7 @@ manage_own_sign_in          Y Y Y Y
 read_security_log           . . . Y
 unlock_sign_in              . . . Y
 manage_residents_data       . . . Y
+merge_residents             . Y . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.VIEWER, Role.ADMIN]
 

@@ -243,4 +243,5 @@ def test_the_resident_page_lists_every_complaint_with_status_and_link(client, vi
     for key in ("rosa-leak", "rosa-noise"):
         assert f'href="/complaints/{people[key].reference}/"' in page
     text = page_text(page)
-    assert "Open" in text and "Closed" in text
+    assert "Open" in text
+    assert "Closed" in text

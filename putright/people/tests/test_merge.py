@@ -33,7 +33,8 @@ def test_a_merge_moves_everything_to_the_record_kept_and_keeps_the_duplicate(pai
     rosa, twin, first, second = pair
     merge = services.residents_merge(kept=rosa, merged=twin, reason="Same person", actor=officer)
     assert set(rosa.complaints.values_list("pk", flat=True)) == {first.pk, second.pk}
-    assert rosa.adjustments.count() == 1 and rosa.vulnerabilities.count() == 1
+    assert rosa.adjustments.count() == 1
+    assert rosa.vulnerabilities.count() == 1
     twin.refresh_from_db()
     assert twin.merged_into == rosa  # kept, marked, not deleted
     assert not twin.complaints.exists()
@@ -52,7 +53,8 @@ def test_both_records_show_the_merge(client, officer, pair):
     services.residents_merge(kept=rosa, merged=twin, reason="Same date of birth", actor=officer)
     client.force_login(officer)
     kept_page = client.get(f"/people/{rosa.pk}/").content.decode()
-    assert "Merged in from" in kept_page and "Same date of birth" in kept_page
+    assert "Merged in from" in kept_page
+    assert "Same date of birth" in kept_page
     away_page = client.get(f"/people/{twin.pk}/").content.decode()
     assert "Merged into" in away_page
     assert f'href="/people/{rosa.pk}/"' in away_page
@@ -102,7 +104,7 @@ def test_reversing_puts_back_exactly_what_moved_and_records_who_and_why(pair, of
 def test_the_merge_page_offers_possible_duplicates_and_a_double_submit_merges_once(
     client, officer, pair
 ):
-    rosa, twin, first, second = pair
+    rosa, twin, _first, second = pair
     # Same name (spacing and case aside) at the same postcode: offered without a search.
     Resident.objects.filter(pk=twin.pk).update(home=rosa.home)
     search.reindex([twin.pk])

@@ -7,6 +7,7 @@ service or selector, and renders. Refused changes come back as field errors; not
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -50,6 +51,8 @@ from putright.core.clock import today
 from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
 from putright.core.profile import current_profile
+from putright.people import search as resident_search
+from putright.people import selectors as people_selectors
 from putright.people.models import Resident
 from putright.rules.workflow import State
 
@@ -57,6 +60,7 @@ from putright.rules.workflow import State
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 
 QUEUE_PAGE_SIZE = 25
+FINDER_PAGE_SIZE = 10  # residents offered at a time when logging a complaint
 # The letters outbox page lists letters not produced in the last 30 days; the dashboard agrees.
 NOT_PRODUCED_DAYS = 30
 View = Callable[..., HttpResponse]
@@ -396,22 +400,27 @@ def extension_preview(request: HttpRequest, reference: str) -> HttpResponse:
 def log_complaint(request: HttpRequest) -> HttpResponse:
     """Log a complaint from any channel, dated when anyone first received it."""
     find = (request.GET.get("find") or request.POST.get("find") or "").strip()
-    residents = (
-        list(
-            Resident.objects.select_related("home")
-            .filter(full_name__icontains=find)
-            .order_by("full_name")[:10]
-        )
-        if find
-        else []
+    # The resident finder: name, address, postcode, email, phone or property reference, paged.
+    found = Paginator(resident_search.find(find) if find else [], FINDER_PAGE_SIZE).get_page(
+        request.GET.get("rpage") or request.POST.get("rpage")
     )
+    residents = people_selectors.residents_in_order(list(found.object_list)) if find else []
     chosen = request.POST.get("resident")
     if chosen and chosen.isdigit() and all(r.pk != int(chosen) for r in residents):
         residents += list(Resident.objects.select_related("home").filter(pk=int(chosen)))
     if request.method == "POST" and (done := once.spent_result(request)) is not None:
         return once.replayed(request, done, reverse("complaints:queue"))
+    duplicates: list[Resident] = []
+    if request.method == "POST" and not chosen and request.POST.get("new_resident_name"):
+        # Before recording someone new: anyone already recorded who may be them.
+        duplicates = people_selectors.possible_duplicates(
+            full_name=request.POST.get("new_resident_name", ""),
+            postcode=request.POST.get("new_postcode", ""),
+            email=request.POST.get("new_resident_email", ""),
+            phone=request.POST.get("new_resident_phone", ""),
+        )
     if request.method == "POST":
-        form = LogComplaintForm(request.POST, residents=residents)
+        form = LogComplaintForm(request.POST, residents=residents, duplicates=duplicates)
         if form.is_valid():
             try:
                 with transaction.atomic(), once.submitted_once(request) as spending:
@@ -445,7 +454,14 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/log.html",
-        {"form": form, "find": find, "residents": residents},
+        {
+            "form": form,
+            "find": find,
+            "residents": residents,
+            "found": found,
+            "duplicates": duplicates,
+            "finder_query_string": urlencode({"find": find}),
+        },
         status=status,
     )
 

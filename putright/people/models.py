@@ -18,7 +18,7 @@ class Property(models.Model):
     address_line_1 = models.CharField(max_length=200)
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10)
+    postcode = models.CharField(max_length=10, db_index=True)
     block = models.CharField(max_length=100, blank=True, db_index=True)
     estate = models.CharField(max_length=100, blank=True, db_index=True)
     high_rise = models.BooleanField(

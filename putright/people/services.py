@@ -12,14 +12,18 @@ from django.db import transaction
 
 from putright.core.clock import now, today
 from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
+from putright.core.fulltext import is_postcode, normal_code, words
 from putright.core.validation import require_text
 from putright.people import search
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
+    Property,
     Representative,
     Resident,
     ResidentMerge,
+    Tenancy,
+    Tenure,
     Vulnerability,
 )
 
@@ -82,6 +86,77 @@ def resident_add(
         correspondence_address=(correspondence_address or "").strip(),
         is_customer=is_customer,
     )
+    search.reindex([resident.pk])
+    return resident
+
+
+NON_CUSTOMER = "non_customer"
+ADDRESS_LINE_REQUIRED = "Enter the first line of their address."
+TOWN_REQUIRED = "Enter the town or city."
+POSTCODE_INVALID = "Enter a real postcode, like EX1 2AB."
+TENURE_REQUIRED = "Choose how they hold their home, or that they are not one of our residents."
+
+
+def formatted_postcode(value: str) -> str:
+    """A UK postcode as printed: upper case, one space before the last three characters."""
+    code = normal_code(value)
+    return f"{code[:-3]} {code[-3:]}" if len(code) > 3 else code
+
+
+def home_for(*, address_line_1: str, address_line_2: str, town: str, postcode: str) -> Property:
+    """The landlord's home at this address: the one recorded (same postcode and first line),
+    or a new one."""
+    line_1 = require_text(address_line_1, "address_line_1", message=ADDRESS_LINE_REQUIRED)
+    town = require_text(town, "town", message=TOWN_REQUIRED)
+    if not is_postcode(postcode):
+        raise InvalidInput(POSTCODE_INVALID, field="postcode")
+    code = formatted_postcode(postcode)
+    for home in Property.objects.filter(postcode=code).order_by("id"):
+        if words(home.address_line_1) == words(line_1):
+            return home
+    return Property.objects.create(
+        address_line_1=line_1[:200],
+        address_line_2=(address_line_2 or "").strip()[:200],
+        town=town[:100],
+        postcode=code,
+    )
+
+
+@transaction.atomic
+def resident_add_with_home(
+    *,
+    full_name: str,
+    actor: Any,
+    tenure: str,
+    address_line_1: str,
+    address_line_2: str = "",
+    town: str,
+    postcode: str,
+    tenancy_from: date,
+    email: str = "",
+    phone: str = "",
+) -> Resident:
+    """Record someone new with where they live and how (staff logging a complaint): a resident
+    of ours gets their home and a tenancy from `tenancy_from` (so their complaints count by
+    tenure in CH01); a non-customer's address is kept for letters."""
+    if tenure != NON_CUSTOMER and tenure not in Tenure.values:
+        raise InvalidInput(TENURE_REQUIRED, field="tenure")
+    if tenure == NON_CUSTOMER:
+        lines = [address_line_1, address_line_2, town, formatted_postcode(postcode)]
+        require_text(address_line_1, "address_line_1", message=ADDRESS_LINE_REQUIRED)
+        return resident_add(
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            correspondence_address="\n".join(x.strip() for x in lines if x and x.strip()),
+            is_customer=False,
+            actor=actor,
+        )
+    home = home_for(
+        address_line_1=address_line_1, address_line_2=address_line_2, town=town, postcode=postcode
+    )
+    resident = resident_add(full_name=full_name, email=email, phone=phone, home=home, actor=actor)
+    Tenancy.objects.create(resident=resident, home=home, tenure=tenure, start_on=tenancy_from)
     search.reindex([resident.pk])
     return resident
 

@@ -110,5 +110,10 @@ class Migration(migrations.Migration):
                 "ordering": ["-merged_at", "-id"],
             },
         ),
+        migrations.AlterField(
+            model_name="property",
+            name="postcode",
+            field=models.CharField(db_index=True, max_length=10),
+        ),
         migrations.RunPython(word_index, drop_word_index),
     ]

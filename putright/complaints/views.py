@@ -45,7 +45,7 @@ from putright.complaints.selectors import (
 )
 from putright.complaints.services.common import profile_for
 from putright.complaints.triage import triage_prompts
-from putright.core import once
+from putright.core import fulltext, once
 from putright.core import permissions as perms
 from putright.core.clock import today
 from putright.core.errors import ComplaintError
@@ -135,6 +135,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "today": on,
         "searching": searching,
         "search_kind": ids.kind if searching else "",
+        "search_capped": searching and ids.more_than_cap,
+        "count_cap": f"{fulltext.COUNT_CAP:,}",
         "results_template": (
             "complaints/_search_results.html" if searching else "complaints/_queue_results.html"
         ),
@@ -460,6 +462,8 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
             "residents": residents,
             "found": found,
             "duplicates": duplicates,
+            "finder_capped": bool(find) and found.paginator.object_list.more_than_cap,
+            "count_cap": f"{fulltext.COUNT_CAP:,}",
             "finder_query_string": urlencode({"find": find}),
         },
         status=status,

@@ -10,7 +10,8 @@ then only indexes words:
 
 - SQLite: an FTS5 virtual table (``<table>_fts``, external content, kept in step with the
   search table by three triggers), created by the app's migration;
-- PostgreSQL: a GIN index on ``to_tsvector('simple', document)`` (no stemming, no stop words).
+- PostgreSQL: a stored generated column ``words = to_tsvector('simple', document)`` (no
+  stemming, no stop words) with a GIN index.
 
 Because both engines see the same pre-split words, and a query is the same list of words each
 matched as a prefix ("ahm" finds "Ahmed"; single letters match whole words only), both return
@@ -31,6 +32,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_WORDS = 8
+# Counting every one of 200,000 matches of a common word costs more than the page itself;
+# beyond this many a search says "more than 10,000" and asks for another word.
+COUNT_CAP = 10_000
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
@@ -107,7 +111,7 @@ def match_sql(table: str, id_column: str, terms: list[str]) -> tuple[str, list[s
     if connection.vendor == "postgresql":
         return (
             f"SELECT {id_column} AS id FROM {table} "  # noqa: S608
-            "WHERE to_tsvector('simple', document) @@ to_tsquery('simple', %s)",
+            "WHERE words @@ to_tsquery('simple', %s)",
             [_tsquery(terms)],
         )
     return (
@@ -116,10 +120,15 @@ def match_sql(table: str, id_column: str, terms: list[str]) -> tuple[str, list[s
     )
 
 
-def count(table: str, id_column: str, terms: list[str]) -> int:
+def count(table: str, id_column: str, terms: list[str], *, cap: int | None = None) -> int:
+    """How many rows match, counted up to `cap` + 1 (beyond that, "more than `cap`")."""
+    cap = COUNT_CAP if cap is None else cap
     sql, params = match_sql(table, id_column, terms)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS m", params)  # noqa: S608
+        cursor.execute(
+            f"SELECT count(*) FROM ({sql} LIMIT %s) AS m",  # noqa: S608
+            [*params, cap + 1],
+        )
         return int(cursor.fetchone()[0])
 
 
@@ -152,6 +161,11 @@ class SearchHits:
 
     def __len__(self) -> int:
         return self.count()
+
+    @property
+    def more_than_cap(self) -> bool:
+        """Whether the count stopped at the cap (show "more than COUNT_CAP")."""
+        return self.count() > COUNT_CAP
 
     def __getitem__(self, item: slice) -> list[int]:
         start = item.start or 0
@@ -202,9 +216,12 @@ def create_index(schema_editor: BaseDatabaseSchemaEditor, table: str, id_column:
         ):
             schema_editor.execute(statement)
     elif vendor == "postgresql":
+        # A stored tsvector: matching (and rechecking rows) never re-parses the document.
         schema_editor.execute(
-            f"CREATE INDEX {table}_words ON {table} USING gin (to_tsvector('simple', document))"
+            f"ALTER TABLE {table} ADD COLUMN words tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, document)) STORED"
         )
+        schema_editor.execute(f"CREATE INDEX {table}_words ON {table} USING gin (words)")
 
 
 def drop_index(schema_editor: BaseDatabaseSchemaEditor, table: str, id_column: str) -> None:
@@ -215,3 +232,4 @@ def drop_index(schema_editor: BaseDatabaseSchemaEditor, table: str, id_column: s
         schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
     elif vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {table}_words")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS words")

@@ -245,3 +245,18 @@ def test_the_resident_page_lists_every_complaint_with_status_and_link(client, vi
     text = page_text(page)
     assert "Open" in text
     assert "Closed" in text
+
+
+def test_a_common_word_is_counted_only_up_to_the_cap(client, handler, monday, monkeypatch):
+    from putright.core import fulltext
+
+    monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    rosa = resident_add(full_name="Rosa Bell", actor=handler)
+    for _ in range(5):
+        received(resident=rosa, actor=handler)
+    hits = search.search("rosa")
+    assert (hits.count(), hits.more_than_cap) == (4, True)
+    assert len(hits[0:25]) == 5  # the pages still hold every match
+    client.force_login(handler)
+    text = page_text(client.get("/", {"q": "rosa"}).content.decode())
+    assert "More than 3 complaints match “rosa”" in text

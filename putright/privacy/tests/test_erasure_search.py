@@ -27,5 +27,7 @@ def test_an_erased_resident_is_found_by_no_detail_and_their_complaint_by_no_word
         assert rosa.pk not in resident_search.find(query)[0:50], query
     document = ComplaintSearch.objects.get(complaint=rosa_case).document
     assert rosa.full_name.split()[-1].lower() not in document
-    assert rosa.email.split("@")[0].lower() not in ResidentSearch.objects.get(resident=rosa).document
+    assert (
+        rosa.email.split("@")[0].lower() not in ResidentSearch.objects.get(resident=rosa).document
+    )
     assert search.search(tom_case.reference).count() == 1  # others untouched

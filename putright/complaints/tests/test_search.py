@@ -260,3 +260,20 @@ def test_a_common_word_is_counted_only_up_to_the_cap(client, handler, monday, mo
     client.force_login(handler)
     text = page_text(client.get("/", {"q": "rosa"}).content.decode())
     assert "More than 3 complaints match “rosa”" in text
+
+
+def test_the_search_reindex_command_rebuilds_both_tables(people):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from putright.people import search as resident_search
+    from putright.people.models import ResidentSearch
+
+    ComplaintSearch.objects.all().delete()
+    ResidentSearch.objects.all().delete()
+    out = StringIO()
+    call_command("search_reindex", stdout=out)
+    assert "Indexed 4 residents and 6 complaints" in out.getvalue()
+    assert search.search("ahmed khan").count() == 1
+    assert resident_search.find("ahmed khan").count() == 1

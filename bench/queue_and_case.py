@@ -151,8 +151,14 @@ def populate(n: int, today: date) -> None:
                 for _ in range(size)
             )
             residents = Resident.objects.bulk_create(
-                Resident(full_name=f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}", home=h)
-                for h in homes
+                Resident(
+                    full_name=f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}",
+                    home=h,
+                    # Unique contact details, so email and phone searches find one person.
+                    email=f"resident{made + j + 1}@example.org",
+                    phone=f"07700 {made + j + 1:06d}",
+                )
+                for j, h in enumerate(homes)
             )
             Vulnerability.objects.bulk_create(
                 Vulnerability(resident=r, description="Mobility")
@@ -312,10 +318,11 @@ def main() -> int:
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="reuse the scratch database if present")
+    parser.add_argument("--sqlite-path", default="/tmp/putright-bench.sqlite3")
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", "")
-    scratch = Path("/tmp/putright-bench.sqlite3")
+    scratch = Path(args.sqlite_path)
     if not url:
         if scratch.exists() and not args.keep:
             for suffix in ("", "-wal", "-shm"):

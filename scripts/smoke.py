@@ -520,6 +520,10 @@ def pages(f: Fixtures) -> list[Page]:
         p("letters:templates", OK, "admin"),
         p("letters:template_edit", OK, "admin", "acknowledgement"),
         p("privacy:home", FORBIDDEN, "staff"),  # administrators only (UK GDPR data rights)
+        p("people:merge", OK, "admin", f.resident),
+        p("people:merge", OK, "admin", f.resident, suffix="?find=a"),
+        p("people:merge_reverse", NOT_ALLOWED, "admin", f.resident),
+        p("complaints:queue", OK, "staff", suffix="?q=closed+leak&scope=all&page=2"),
         p("privacy:home", OK, "admin", suffix="?q=a"),
         p("privacy:resident", OK, "admin", f.resident),
         p("privacy:export", NOT_ALLOWED, "admin", f.resident),

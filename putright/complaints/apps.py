@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = "Complaints"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from putright.complaints import search  # noqa: F401  follows residents' changes

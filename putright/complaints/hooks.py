@@ -146,3 +146,24 @@ def register_letter_trouble(fn: LetterTroubleSource) -> LetterTroubleSource:
 def letter_trouble_sources() -> list[Any]:
     """The registered querysets of unresolved failed letters (none without the letters app)."""
     return [fn() for fn in list(_letter_trouble)]
+
+
+# Other references a complaint is known by (the imports app: the old system's reference), so
+# search finds it by them: `fn(complaint_ids)` returns {complaint_id: [reference, ...]}.
+OtherReferences = Callable[[list[int]], dict[int, list[str]]]
+_other_references: list[OtherReferences] = []
+
+
+def register_other_references(fn: OtherReferences) -> OtherReferences:
+    """Register `fn(complaint_ids)` giving other references to index for search."""
+    if fn not in _other_references:
+        _other_references.append(fn)
+    return fn
+
+
+def other_references(complaint_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for fn in list(_other_references):
+        for complaint_id, refs in fn(complaint_ids).items():
+            found.setdefault(complaint_id, []).extend(refs)
+    return found

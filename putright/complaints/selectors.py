@@ -1,7 +1,6 @@
 """Queries for complaints: each owns its joins so pages and the API avoid N+1."""
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -21,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from putright.complaints import hooks
+from putright.complaints import search as complaint_search
 from putright.complaints.constants import DraftStatus
 from putright.complaints.display import LETTER_NOT_SENT
 from putright.complaints.followups import week_end
@@ -41,7 +41,8 @@ from putright.complaints.models import (
     ResponseDraft,
     Stage,
 )
-from putright.people.models import Adjustment, Property, Resident, Vulnerability
+from putright.core.fulltext import SearchHits
+from putright.people.models import Adjustment, Vulnerability
 from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
 
@@ -69,12 +70,8 @@ def complaint_list(
         qs = qs.filter(handler__isnull=True)
     if overdue_on:
         qs = qs.filter(next_due__lt=overdue_on)
-    if search:
-        qs = qs.filter(
-            Q(reference__iexact=search.strip())
-            | Q(resident__full_name__icontains=search)
-            | Q(description__icontains=search)
-        )
+    if search.strip():
+        qs = complaint_search.matching(search, qs)  # the same search as the queue's
     return qs.order_by("next_due", "received_on", "id")
 
 
@@ -197,7 +194,8 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
 
     A narrow query: it orders and counts on the complaint row alone (`next_due` is indexed
     with status and handler), so paginating 100k complaints never builds wide rows. Turn a
-    page of it into display rows with `work_queue_rows`.
+    page of it into display rows with `work_queue_rows`. A search (`filters.search`) is not
+    applied here: it covers every complaint, open or closed (`search_everything`).
     """
     # A letter that could not be sent matters after a complaint closes too (a completion
     # letter, say): that tab lists every complaint, the rest only open ones.
@@ -212,6 +210,13 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
         qs = qs.filter(handler__team=team) if team else qs.filter(handler=user)
     elif filters.scope == QueueScope.UNASSIGNED:
         qs = qs.filter(handler__isnull=True)
+    qs = _narrowed(qs, filters, today)
+    # Open complaints always have a next deadline; the id (logging order) breaks ties and,
+    # being the row id, keeps the sort inside the (status, next_due) index.
+    return qs.order_by("next_due", "id")
+
+
+def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> QuerySet[Complaint]:
     if filters.stage:
         qs = qs.filter(current_stage=filters.stage)
     if filters.status:
@@ -234,26 +239,19 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
             qs = qs.filter(registered[key].narrow(value, today))
     if filters.attention:
         qs = qs.filter(_attention_q(filters.attention, today))
-    search = filters.search.strip()
-    if search:
-        if REFERENCE_PATTERN.match(search):
-            qs = qs.filter(reference=search.upper())  # the unique index, not a LIKE scan
-        else:
-            # Matching residents and homes are found first (one pass over each table), so the
-            # complaint scan compares ids rather than joining two tables on every row.
-            residents = Resident.objects.filter(full_name__icontains=search).values("pk")
-            homes = Property.objects.filter(
-                Q(address_line_1__icontains=search) | Q(postcode__iexact=search)
-            ).values("pk")
-            qs = qs.filter(
-                Q(reference__icontains=search)
-                | Q(resident_id__in=residents)
-                | Q(home_id__in=homes)
-                | Q(description__icontains=search)
-            )
-    # Open complaints always have a next deadline; the id (logging order) breaks ties and,
-    # being the row id, keeps the sort inside the (status, next_due) index.
-    return qs.order_by("next_due", "id")
+    return qs
+
+
+def search_everything(*, filters: QueueFilters, today: date) -> SearchHits:
+    """Every complaint, open or closed, matching `filters.search`, newest first; the queue's
+    other filters (not its scope: a search covers everyone's cases) narrow it when set.
+
+    Page it with a Paginator and turn a page into rows with `work_queue_rows`."""
+    narrowing = replace(filters, scope=QueueScope.ALL, search="")
+    within = None
+    if narrowing != QueueFilters():
+        within = _narrowed(Complaint.objects.all(), narrowing, today)
+    return complaint_search.search(filters.search, within=within)
 
 
 def work_queue_rows(ids: list[int]) -> list[Complaint]:
@@ -402,9 +400,6 @@ def _attention_q(attention: str, today: date) -> Q:
     if attention == QueueAttention.LETTER_FAILED:
         return letter_trouble_complaints()
     return Q()
-
-
-REFERENCE_PATTERN = re.compile(r"^CMP-\d{4}-\d{6}$", re.IGNORECASE)
 
 
 def queue_handlers() -> QuerySet[Any]:

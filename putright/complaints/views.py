@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -50,6 +51,7 @@ from putright.complaints.selectors import (
     exceptional_periods_of,
     letter_troubles,
     needs_attention_counts,
+    search_everything,
     work_queue,
     work_queue_rows,
 )
@@ -57,13 +59,15 @@ from putright.complaints.services.common import profile_for
 from putright.complaints.services.review import response_draft_save
 from putright.complaints.services.stages import ALREADY_ESCALATED
 from putright.complaints.triage import triage_prompts
-from putright.core import once
+from putright.core import fulltext, once
 from putright.core import permissions as perms
 from putright.core.clock import today
 from putright.core.dates import date_from_query
 from putright.core.errors import ComplaintError
 from putright.core.permissions import allowed, permission_required_for
 from putright.core.profile import current_profile
+from putright.people import search as resident_search
+from putright.people import selectors as people_selectors
 from putright.people.models import Resident
 from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions, next_steps
 
@@ -71,7 +75,7 @@ from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
 
 QUEUE_PAGE_SIZE = 25
-SEARCH_LIMIT = 2000  # matches listed for a text search; narrow it with filters beyond that
+FINDER_PAGE_SIZE = 10  # residents offered at a time when logging a complaint
 View = Callable[..., HttpResponse]
 
 
@@ -115,10 +119,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         attention=attention,
     )
     on = today()
-    ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
-    if filters.search:
-        # A text search scans; one scan for the ids beats a count scan plus a page scan.
-        ids = list(ids[:SEARCH_LIMIT])
+    searching = bool(filters.search.strip())
+    if searching:
+        # Search everything: open and closed complaints, whoever handles them.
+        ids: Any = search_everything(filters=filters, today=on)
+    else:
+        ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = landlord_history().as_of(on)
     due_soon = current_profile().due_soon_working_days
@@ -152,8 +158,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             v for k, v in request.GET.items() if k not in {"scope", "page", "q", "attention"}
         ),
         "today": on,
+        "searching": searching,
+        "search_kind": ids.kind if searching else "",
+        "search_capped": searching and ids.more_than_cap,
+        "count_cap": f"{fulltext.COUNT_CAP:,}",
+        "results_template": (
+            "complaints/_search_results.html" if searching else "complaints/_queue_results.html"
+        ),
     }
-    template = "complaints/_queue_results.html" if request.htmx else "complaints/queue.html"
+    template = context["results_template"] if request.htmx else "complaints/queue.html"
     return render(request, template, context)
 
 
@@ -523,22 +536,27 @@ def _log_prefill(query: Any) -> dict[str, Any]:
 def log_complaint(request: HttpRequest) -> HttpResponse:
     """Log a complaint from any channel, dated when anyone first received it."""
     find = (request.GET.get("find") or request.POST.get("find") or "").strip()
-    residents = (
-        list(
-            Resident.objects.select_related("home")
-            .filter(full_name__icontains=find)
-            .order_by("full_name")[:10]
-        )
-        if find
-        else []
+    # The resident finder: name, address, postcode, email, phone or property reference, paged.
+    found = Paginator(resident_search.find(find) if find else [], FINDER_PAGE_SIZE).get_page(
+        request.GET.get("rpage") or request.POST.get("rpage")
     )
+    residents = people_selectors.residents_in_order(list(found.object_list)) if find else []
     chosen = request.POST.get("resident")
     if chosen and chosen.isdigit() and all(r.pk != int(chosen) for r in residents):
         residents += list(Resident.objects.select_related("home").filter(pk=int(chosen)))
     if request.method == "POST" and (done := once.spent_result(request)) is not None:
         return once.replayed(request, done, reverse("complaints:queue"))
+    duplicates: list[Resident] = []
+    if request.method == "POST" and not chosen and request.POST.get("new_resident_name"):
+        # Before recording someone new: anyone already recorded who may be them.
+        duplicates = people_selectors.possible_duplicates(
+            full_name=request.POST.get("new_resident_name", ""),
+            postcode=request.POST.get("new_postcode", ""),
+            email=request.POST.get("new_resident_email", ""),
+            phone=request.POST.get("new_resident_phone", ""),
+        )
     if request.method == "POST":
-        form = LogComplaintForm(request.POST, residents=residents)
+        form = LogComplaintForm(request.POST, residents=residents, duplicates=duplicates)
         if form.is_valid():
             try:
                 with transaction.atomic(), once.submitted_once(request) as spending:
@@ -577,7 +595,16 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/log.html",
-        {"form": form, "find": find, "residents": residents},
+        {
+            "form": form,
+            "find": find,
+            "residents": residents,
+            "found": found,
+            "duplicates": duplicates,
+            "finder_capped": bool(find) and found.paginator.object_list.more_than_cap,
+            "count_cap": f"{fulltext.COUNT_CAP:,}",
+            "finder_query_string": urlencode({"find": find}),
+        },
         status=status,
     )
 

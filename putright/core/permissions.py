@@ -55,6 +55,7 @@ class Action(StrEnum):
     UNLOCK_SIGN_IN = "unlock_sign_in"  # lift a sign-in lockout (ASVS V2.2)
     MANAGE_RESIDENTS_DATA = "manage_residents_data"  # UK GDPR: subject access, erasure, audit
     RECOGNISE = "recognise"  # ask the recognition assistant whether a message is a complaint
+    MERGE_RESIDENTS = "merge_residents"  # merge a duplicate resident record, or reverse it
 
 
 HANDLER, OFFICER, ADMIN = Role.HANDLER, Role.OFFICER, Role.ADMIN
@@ -89,6 +90,8 @@ MATRIX: dict[Action, frozenset[Role]] = {
     # The roles that decide what an incoming message is (Code 1.2–1.6). Not the read-only
     # role: it triages nothing, so it has no reason to send residents' words to the tool.
     Action.RECOGNISE: frozenset({HANDLER, OFFICER, ADMIN}),
+    # Officers oversee the records; a handler who spots a duplicate asks one (it moves cases).
+    Action.MERGE_RESIDENTS: frozenset({OFFICER, ADMIN}),
 }
 
 # A Django superuser may also do these whatever their role (``createsuperuser`` makes a handler,
@@ -126,6 +129,7 @@ DENIED: dict[Action, str] = {
     Action.MANAGE_RESIDENTS_DATA: "Only an administrator can act on residents' data rights.",
     Action.RECOGNISE: "Your role is read-only: only staff who triage messages can ask the "
     "recognition assistant.",
+    Action.MERGE_RESIDENTS: "Only a complaints officer or an administrator can merge residents.",
 }
 
 

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from putright.complaints import search as complaint_search
 from putright.complaints import services as complaint_services
 from putright.complaints.calendar import calendar_pinned
 from putright.complaints.constants import Channel, Direction
@@ -600,6 +601,7 @@ def _create(plan: ComplaintPlan, batch, lookups, people: People, system, runner)
         import_event=event,
         last_event_id=_newest_event_id(complaint),
     )
+    complaint_search.reindex([complaint.pk])  # now found by the old reference too
     return complaint
 
 
@@ -654,6 +656,7 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
         if "description" in in_place:
             complaint.description = plan.description
         complaint.save(update_fields=[APPLIED_IN_PLACE[c] for c in in_place])
+        complaint_search.reindex([complaint.pk])
     changes = {c: {"was": old.get(c, ""), "now": new.get(c, "")} for c in changed}
     summary = f"Updated from {batch.file_name}, row {plan.row}"
     record_event(

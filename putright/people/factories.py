@@ -4,6 +4,7 @@ from datetime import date
 
 import factory
 
+from putright.people import search
 from putright.people.models import Property, Resident, Tenancy, Tenure
 
 
@@ -27,6 +28,13 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     )
     phone = factory.Faker("phone_number", locale="en_GB")
     home = factory.SubFactory(PropertyFactory)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        """Found by the resident finder, as a resident recorded through the services is."""
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            search.reindex([instance.pk])
 
 
 class TenancyFactory(factory.django.DjangoModelFactory):

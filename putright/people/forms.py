@@ -91,3 +91,34 @@ class ReviewForm(forms.Form):
 class AuthoriseForm(forms.Form):
     authorised_on = forms.DateField(label="Form received and authorised on (YYYY-MM-DD)")
     expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
+
+
+class MergeForm(forms.Form):
+    """Which record is the duplicate of this one, and why they are the same person."""
+
+    duplicate = forms.TypedChoiceField(
+        label="The duplicate record",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the duplicate record to merge into this one."},
+    )
+    reason = forms.CharField(
+        label="Why these records are the same person",
+        help_text="For example: same name, date of birth and tenancy; the resident confirmed it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why these records are the same person."},
+    )
+
+    def __init__(self, *args, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].choices = [
+            (r.pk, f"{r.full_name} (record {r.pk})" + (f" – {r.home.one_line}" if r.home else ""))
+            for r in candidates
+        ]
+
+
+class ReverseMergeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the merge was wrong",
+        error_messages={"required": "Say why the merge was wrong."},
+    )

@@ -18,7 +18,7 @@ class Property(models.Model):
     address_line_1 = models.CharField(max_length=200)
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10)
+    postcode = models.CharField(max_length=10, db_index=True)
     block = models.CharField(max_length=100, blank=True, db_index=True)
     estate = models.CharField(max_length=100, blank=True, db_index=True)
     high_rise = models.BooleanField(
@@ -55,6 +55,11 @@ class Resident(models.Model):
         help_text="Non-customers can complain too but may not reach the Ombudsman (policy 5.5).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A duplicate merged into another record keeps its row (so the merge can be reversed) and
+    # points at the record that now holds its complaints and details.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -258,3 +263,54 @@ class ContactRestriction(models.Model):
     @property
     def active(self) -> bool:
         return self.ended_on is None
+
+
+class ResidentSearch(models.Model):
+    """What the resident finder matches for one resident, normalised (see people/search.py).
+
+    Written only by ``people.search.reindex``; the engine's word index over ``document``
+    (SQLite FTS5 table, PostgreSQL GIN) is made by this app's migration.
+    """
+
+    resident = models.OneToOneField(
+        Resident, primary_key=True, on_delete=models.CASCADE, related_name="search_row"
+    )
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    email = models.CharField(max_length=254, blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True, db_index=True)
+    document = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "resident search entry"
+        verbose_name_plural = "resident search entries"
+
+    def __str__(self) -> str:
+        return f"search entry for resident {self.resident_id}"
+
+
+class ResidentMerge(models.Model):
+    """A duplicate resident record merged into the one kept, and what moved, so a correction
+    can put exactly that back. Shown on both residents' pages."""
+
+    kept = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_away")
+    reason = models.TextField()
+    # {"app_label.Model.field": [ids moved], ...}
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    reversed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.merged} merged into {self.kept}"
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(ids) for ids in self.moved.values())

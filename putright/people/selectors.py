@@ -11,6 +11,8 @@ from putright.people.models import (
     ContactRestriction,
     Representative,
     Resident,
+    ResidentMerge,
+    ResidentSearch,
     Vulnerability,
 )
 
@@ -117,9 +119,14 @@ def resident_list(*, search: str = "") -> QuerySet[Resident]:
 
 def resident_detail(pk: int) -> Resident:
     """A resident with everything their staff page shows, in a fixed few queries."""
+    merges = ResidentMerge.objects.select_related(
+        "kept", "merged", "merged_by", "reversed_by"
+    ).order_by("-merged_at", "-id")
     return (
-        Resident.objects.select_related("home")
+        Resident.objects.select_related("home", "merged_into")
         .prefetch_related(
+            Prefetch("merges_kept", queryset=merges),
+            Prefetch("merges_away", queryset=merges),
             "tenancies__home",
             "adjustments",
             "vulnerabilities",
@@ -157,3 +164,49 @@ def preferred_channel(resident: Resident) -> str:
         if a.active and a.kind == Adjustment.Kind.PREFERRED_CHANNEL and a.channel
     ]
     return chosen[-1] if chosen else ""
+
+
+def residents_in_order(ids: list[int]) -> list[Resident]:
+    """These residents (one page of the finder), in the order given, with their homes."""
+    rows = {r.pk: r for r in Resident.objects.filter(pk__in=ids).select_related("home").order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def possible_duplicates(
+    *, full_name: str, postcode: str = "", email: str = "", phone: str = "", exclude: int = 0
+) -> list[Resident]:
+    """Records that may be this person already: the same name at the same postcode, or the
+    same email address or phone number (each an indexed lookup), not merged away."""
+    from putright.core.fulltext import normal_code, normal_email, normal_phone, words
+
+    found: list[int] = []
+    rows = ResidentSearch.objects.order_by("-resident_id")
+    if normal_email(email):
+        found += rows.filter(email=normal_email(email)).values_list("resident_id", flat=True)[:10]
+    if len(normal_phone(phone)) >= 6:  # shorter is not a phone number
+        found += rows.filter(phone=normal_phone(phone)).values_list("resident_id", flat=True)[:10]
+    name = words(full_name)
+    if name and normal_code(postcode):
+        same_place = Resident.objects.filter(
+            pk__in=rows.filter(postcode=normal_code(postcode)).values("resident_id")[:200]
+        ).values_list("pk", "full_name")
+        found += [pk for pk, other in same_place if words(other) == name]
+    unique = [pk for pk in dict.fromkeys(found) if pk != exclude]
+    return residents_in_order(unique)
+
+
+def merge_candidates(kept: Resident, *, find: str, limit: int) -> list[Resident]:
+    """Records to offer as the duplicate of `kept`: those the finder gives for `find`, or else
+    its possible duplicates."""
+    from putright.people import search
+
+    if find:
+        ids = [pk for pk in search.find(find)[0 : limit + 1] if pk != kept.pk][:limit]
+        return residents_in_order(ids)
+    return possible_duplicates(
+        full_name=kept.full_name,
+        postcode=kept.home.postcode if kept.home else "",
+        email=kept.email,
+        phone=kept.phone,
+        exclude=kept.pk,
+    )

@@ -7,17 +7,24 @@ errors so views and the API show them the same way.
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
-from putright.core.clock import today
-from putright.core.errors import InvalidInput
+from putright.core.clock import now, today
+from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
+from putright.core.fulltext import is_postcode, normal_code, words
 from putright.core.validation import require_text
+from putright.people import search
 from putright.people.models import (
     Adjustment,
     ContactChannel,
     ContactRestriction,
+    Property,
     Representative,
     Resident,
+    ResidentMerge,
+    Tenancy,
+    Tenure,
     Vulnerability,
 )
 
@@ -80,7 +87,7 @@ def resident_add(
     full_name = (full_name or "").strip()
     if not full_name:
         raise InvalidInput(RESIDENT_NEEDS_NAME, field="full_name")
-    return Resident.objects.create(
+    resident = Resident.objects.create(
         full_name=full_name[:200],
         email=(email or "").strip().lower(),
         phone=(phone or "").strip(),
@@ -88,6 +95,79 @@ def resident_add(
         correspondence_address=(correspondence_address or "").strip(),
         is_customer=is_customer,
     )
+    search.reindex([resident.pk])
+    return resident
+
+
+NON_CUSTOMER = "non_customer"
+ADDRESS_LINE_REQUIRED = "Enter the first line of their address."
+TOWN_REQUIRED = "Enter the town or city."
+POSTCODE_INVALID = "Enter a real postcode, like EX1 2AB."
+TENURE_REQUIRED = "Choose how they hold their home, or that they are not one of our residents."
+
+
+def formatted_postcode(value: str) -> str:
+    """A UK postcode as printed: upper case, one space before the last three characters."""
+    code = normal_code(value)
+    return f"{code[:-3]} {code[-3:]}" if len(code) > 3 else code
+
+
+def home_for(*, address_line_1: str, address_line_2: str, town: str, postcode: str) -> Property:
+    """The landlord's home at this address: the one recorded (same postcode and first line),
+    or a new one."""
+    line_1 = require_text(address_line_1, "address_line_1", message=ADDRESS_LINE_REQUIRED)
+    town = require_text(town, "town", message=TOWN_REQUIRED)
+    if not is_postcode(postcode):
+        raise InvalidInput(POSTCODE_INVALID, field="postcode")
+    code = formatted_postcode(postcode)
+    for home in Property.objects.filter(postcode=code).order_by("id"):
+        if words(home.address_line_1) == words(line_1):
+            return home
+    return Property.objects.create(
+        address_line_1=line_1[:200],
+        address_line_2=(address_line_2 or "").strip()[:200],
+        town=town[:100],
+        postcode=code,
+    )
+
+
+@transaction.atomic
+def resident_add_with_home(
+    *,
+    full_name: str,
+    actor: Any,
+    tenure: str,
+    address_line_1: str,
+    address_line_2: str = "",
+    town: str,
+    postcode: str,
+    tenancy_from: date,
+    email: str = "",
+    phone: str = "",
+) -> Resident:
+    """Record someone new with where they live and how (staff logging a complaint): a resident
+    of ours gets their home and a tenancy from `tenancy_from` (so their complaints count by
+    tenure in CH01); a non-customer's address is kept for letters."""
+    if tenure != NON_CUSTOMER and tenure not in Tenure.values:
+        raise InvalidInput(TENURE_REQUIRED, field="tenure")
+    if tenure == NON_CUSTOMER:
+        lines = [address_line_1, address_line_2, town, formatted_postcode(postcode)]
+        require_text(address_line_1, "address_line_1", message=ADDRESS_LINE_REQUIRED)
+        return resident_add(
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            correspondence_address="\n".join(x.strip() for x in lines if x and x.strip()),
+            is_customer=False,
+            actor=actor,
+        )
+    home = home_for(
+        address_line_1=address_line_1, address_line_2=address_line_2, town=town, postcode=postcode
+    )
+    resident = resident_add(full_name=full_name, email=email, phone=phone, home=home, actor=actor)
+    Tenancy.objects.create(resident=resident, home=home, tenure=tenure, start_on=tenancy_from)
+    search.reindex([resident.pk])
+    return resident
 
 
 def _staff(actor: Any) -> Any:
@@ -348,3 +428,107 @@ def restriction_review(
         restriction.ended_on = today()
     restriction.save(update_fields=["last_reviewed_on", "review_on", "ended_on"])
     return restriction
+
+
+# --- merging duplicate resident records ---------------------------------------------------------
+
+MERGE_SAME_RECORD = "Choose a different record: a record cannot be merged into itself."
+MERGE_ALREADY_MERGED = "This record has already been merged into another."
+MERGE_INTO_MERGED = "The record to keep has itself been merged into another; keep that one."
+MERGE_NEEDS_REASON = "Say why these records are the same person."
+MERGE_NOT_ALLOWED = "Only a complaints officer or an administrator can merge residents."
+MERGE_ALREADY_REVERSED = "This merge has already been reversed."
+REVERSAL_NEEDS_REASON = "Say why the merge was wrong."
+REVERSE_KEPT_MERGED = (
+    "The record kept has since been merged into another: reverse that merge first."
+)
+# Relations that stay with their record: the merge itself and the search row.
+_NOT_MOVED = {("people", "residentmerge"), ("people", "resident"), ("people", "residentsearch")}
+
+
+def _moved_relations() -> list[Any]:
+    """Every many-to-one relation to a resident (complaints, tenancies, adjustments, ...),
+    found from the model graph so apps above this one are moved without being imported."""
+    return [
+        rel
+        for rel in Resident._meta.related_objects
+        if rel.one_to_many
+        and (rel.related_model._meta.app_label, rel.related_model._meta.model_name)
+        not in _NOT_MOVED
+    ]
+
+
+def _may_merge(actor: Any) -> None:
+    from putright.core.permissions import Action, allowed
+
+    if not allowed(actor, Action.MERGE_RESIDENTS):
+        raise RuleBroken(MERGE_NOT_ALLOWED)
+
+
+def _lock(*pks: int) -> dict[int, Resident]:
+    return {r.pk: r for r in Resident.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+
+
+@transaction.atomic
+def residents_merge(*, kept: Resident, merged: Resident, reason: str, actor: Any) -> ResidentMerge:
+    """Merge a duplicate record into the one kept: its complaints, tenancies, adjustments,
+    vulnerabilities, representatives, restrictions, service requests and surveys move; the
+    duplicate stays, marked as merged into the one kept, so a correction can undo it."""
+    _may_merge(actor)
+    reason = require_text(reason, "reason", message=MERGE_NEEDS_REASON)
+    if kept.pk == merged.pk:
+        raise InvalidInput(MERGE_SAME_RECORD, field="duplicate")
+    locked = _lock(kept.pk, merged.pk)
+    kept, merged = locked[kept.pk], locked[merged.pk]
+    if merged.merged_into_id is not None:
+        raise AlreadyDone(MERGE_ALREADY_MERGED, field="duplicate")
+    if kept.merged_into_id is not None:
+        raise RuleBroken(MERGE_INTO_MERGED, field="duplicate")
+    moved: dict[str, list[int]] = {}
+    for rel in _moved_relations():
+        model, name = rel.related_model, rel.field.name
+        rows = model._base_manager.filter(**{name: merged})
+        ids = sorted(rows.values_list("pk", flat=True))
+        if ids:
+            model._base_manager.filter(pk__in=ids).update(**{name: kept})
+            moved[f"{model._meta.label}.{name}"] = ids
+    merged.merged_into = kept
+    merged.save(update_fields=["merged_into"])
+    merge = ResidentMerge.objects.create(
+        kept=kept,
+        merged=merged,
+        reason=reason,
+        moved=moved,
+        merged_by=actor,
+        merged_at=now(),
+    )
+    search.reindex([kept.pk, merged.pk])  # and, through listeners, the moved complaints
+    return merge
+
+
+@transaction.atomic
+def residents_merge_reverse(*, merge: ResidentMerge, reason: str, actor: Any) -> ResidentMerge:
+    """Correct a wrong merge: what moved goes back to the duplicate, which is a record again.
+    Both records keep the merge and its reversal, with who and why."""
+    _may_merge(actor)
+    reason = require_text(reason, "reason", message=REVERSAL_NEEDS_REASON)
+    merge = ResidentMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.reversed_at is not None:
+        raise AlreadyDone(MERGE_ALREADY_REVERSED)
+    locked = _lock(merge.kept_id, merge.merged_id)
+    kept, merged = locked[merge.kept_id], locked[merge.merged_id]
+    if kept.merged_into_id is not None:
+        raise RuleBroken(REVERSE_KEPT_MERGED)
+    for key, ids in merge.moved.items():
+        label, name = key.rsplit(".", 1)
+        model = apps.get_model(label)
+        # Only what still sits with the kept record goes back.
+        model._base_manager.filter(pk__in=ids, **{name: kept}).update(**{name: merged})
+    merged.merged_into = None
+    merged.save(update_fields=["merged_into"])
+    merge.reversed_at = now()
+    merge.reversed_by = actor
+    merge.reversal_reason = reason
+    merge.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    search.reindex([kept.pk, merged.pk])
+    return merge

@@ -20,4 +20,6 @@ urlpatterns = [
         name="representative_authorise",
     ),
     path("representatives/<int:pk>/end/", views.representative_end, name="representative_end"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("merges/<int:pk>/reverse/", views.merge_reverse, name="merge_reverse"),
 ]

@@ -1,18 +1,24 @@
 """Staff pages for people: residents, representatives, restrictions, reviews due."""
 
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from putright.core import once
 from putright.core.errors import ComplaintError, error_into_form
-from putright.core.permissions import Action, allowed, staff_view
+from putright.core.permissions import Action, allowed, permission_required_for, staff_view
 from putright.people import selectors, services
 from putright.people.forms import (
     AdjustmentForm,
     AuthoriseForm,
+    MergeForm,
     RepresentativeForm,
     RestrictionForm,
+    ReverseMergeForm,
     ReviewForm,
     VulnerabilityForm,
 )
@@ -21,6 +27,7 @@ from putright.people.models import (
     ContactRestriction,
     Representative,
     Resident,
+    ResidentMerge,
     Vulnerability,
 )
 
@@ -30,6 +37,7 @@ def _detail(request: HttpRequest, resident: Resident, **extra) -> dict:
     return {
         "resident": resident,
         "can_edit": allowed(request.user, Action.WORK_CASES),
+        "can_merge": allowed(request.user, Action.MERGE_RESIDENTS),
         "rep_form": extra.pop("rep_form", RepresentativeForm(prefix="rep")),
         "restriction_form": extra.pop("restriction_form", RestrictionForm(prefix="res")),
         "adjustment_form": extra.pop("adjustment_form", AdjustmentForm(prefix="adj")),
@@ -249,3 +257,86 @@ def representative_end(request: HttpRequest, pk: int) -> HttpResponse:
     except ComplaintError as exc:
         return _redisplay(request, rep.resident_id, problem=exc.message)
     return redirect("people:resident", pk=rep.resident_id)
+
+
+# --- merging duplicate records -----------------------------------------------------------------
+
+merge_view = permission_required_for(Action.MERGE_RESIDENTS)
+MERGE_CANDIDATES = 20
+
+
+@merge_view
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge a duplicate record into this one: find it, choose it, say why, confirm."""
+    try:
+        kept = selectors.resident_detail(pk)
+    except Resident.DoesNotExist:
+        return render(request, "people/not_found.html", status=404)
+    if kept.merged_into_id:
+        return redirect("people:merge", pk=kept.merged_into_id)
+    find = (request.GET.get("find") or request.POST.get("find") or "").strip()
+    candidates = selectors.merge_candidates(kept, find=find, limit=MERGE_CANDIDATES)
+    chosen = request.POST.get("duplicate", "")
+    if chosen.isdigit() and all(c.pk != int(chosen) for c in candidates):
+        candidates += list(
+            Resident.objects.select_related("home").filter(pk=int(chosen)).exclude(pk=kept.pk)
+        )
+    if request.method == "POST" and (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, reverse("people:resident", args=[kept.pk]))
+    form = MergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        duplicate = next(c for c in candidates if c.pk == form.cleaned_data["duplicate"])
+        url = reverse("people:resident", args=[kept.pk])
+        try:
+            with transaction.atomic(), once.submitted_once(request) as spending:
+                result = services.residents_merge(
+                    kept=kept,
+                    merged=duplicate,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+                spending.result_url = url
+        except once.AlreadySubmitted as already:
+            return once.replayed(request, already.result_url, url)
+        except ComplaintError as exc:
+            error_into_form(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{duplicate.full_name} (record {duplicate.pk}) is merged into this record: "
+                f"{result.moved_count} item{'s' if result.moved_count != 1 else ''} moved.",
+            )
+            return redirect(url)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "people/merge.html",
+        {"kept": kept, "form": form, "find": find, "candidates": candidates},
+        status=status,
+    )
+
+
+@merge_view
+@require_http_methods(["POST"])
+def merge_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a wrong merge: everything moved goes back to the duplicate record."""
+    merge_row = get_object_or_404(ResidentMerge, pk=pk)
+    url = reverse("people:resident", args=[merge_row.kept_id])
+    if (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, url)
+    form = ReverseMergeForm(request.POST)
+    if not form.is_valid():
+        return _redisplay(request, merge_row.kept_id, problem="Say why the merge was wrong.")
+    try:
+        with transaction.atomic(), once.submitted_once(request) as spending:
+            services.residents_merge_reverse(
+                merge=merge_row, reason=form.cleaned_data["reason"], actor=request.user
+            )
+            spending.result_url = url
+    except once.AlreadySubmitted as already:
+        return once.replayed(request, already.result_url, url)
+    except ComplaintError as exc:
+        return _redisplay(request, merge_row.kept_id, problem=exc.message)
+    messages.success(request, "The merge is reversed: both records are as they were.")
+    return redirect(url)

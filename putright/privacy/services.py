@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from putright.complaints import search as complaint_search
 from putright.complaints.models import (
     Attachment,
     CaseEvent,
@@ -41,6 +42,7 @@ from putright.intake.models import (
     SurveyResponse,
 )
 from putright.letters.models import Letter, OutboxItem
+from putright.people import search as resident_search
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
@@ -226,6 +228,7 @@ def _redact_complaints(work: Redaction, ids: list[int]) -> None:
     work.json(ImportedComplaint.objects.filter(complaint__in=ids), "values")
     for complaint_id in ids:
         work.mark(AnonymisedComplaint, complaint_id=complaint_id, anonymised_on=work.day)
+    complaint_search.reindex(ids)  # the search table holds the words removed above
 
 
 def _redact_intake_items(work: Redaction, items: Any) -> None:
@@ -263,6 +266,7 @@ def _redact_resident(work: Redaction, resident: Resident) -> None:
         ImportedResident.objects.filter(resident=resident), legacy_id=f"anonymised-{resident.pk}"
     )
     work.mark(AnonymisedResident, resident_id=resident.pk, anonymised_on=work.day)
+    resident_search.reindex([resident.pk])  # and, through it, their complaints' search rows
 
 
 # --- the retention schedule ---------------------------------------------------------------------

@@ -40,6 +40,7 @@ from putright.complaints.demo.showcase import showcase_plans
 from putright.complaints.demo.story import Story
 from putright.complaints.models import CompensationBand, Complaint
 from putright.core.clock import today as real_today
+from putright.people import search as resident_search
 from putright.people.models import Property
 
 HISTORY_DAYS = 548  # about 18 months of complaints back from today
@@ -171,6 +172,9 @@ def seed(
                 made[plan.index] = story.complaint
             if i % 200 == 0:
                 log(f"  {i:,} of {len(plans):,} complaints played")
+        # Residents were bulk-created around the people services: index them for the finder
+        # (each complaint was indexed as it was received).
+        resident_search.reindex_all()
     return SeedResult(created=len(made), skipped=False, counts=_counts())
 
 

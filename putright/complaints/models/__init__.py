@@ -15,6 +15,7 @@ from putright.complaints.models.response import (
     Response,
     ResponseDraft,
 )
+from putright.complaints.models.search import ComplaintSearch
 from putright.complaints.models.stage import Conflict, Extension, Stage
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "CompensationBand",
     "Complaint",
     "ComplaintPoint",
+    "ComplaintSearch",
     "Conflict",
     "Correspondence",
     "Decision",

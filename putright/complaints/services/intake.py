@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from putright.complaints import search
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.constants import PASSED_ON_CHANNELS, Channel
 from putright.complaints.models import (
@@ -152,6 +153,7 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
+    search.reindex([complaint.pk])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by)
 
 

@@ -90,6 +90,10 @@ def test_a_complaint_logged_twice_is_logged_once_and_both_land_on_it(client, ham
     token = form_token(client, "/complaints/new/")
     form = {
         "new_resident_name": "Sam Jones",
+        "new_address_line_1": "7 Station Road",
+        "new_town": "Exampleton",
+        "new_postcode": "EX4 7TT",
+        "new_tenure": "lcra",
         "channel": "phone",
         "received_on": monday.isoformat(),
         "description": "The lift has been broken for a week.",

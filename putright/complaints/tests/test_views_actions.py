@@ -539,10 +539,25 @@ def test_logging_a_complaint_for_a_resident_found_by_name(client, hamid, residen
     assert "Acknowledge it by 9 March 2026" in client.get(response.url).content.decode()
 
 
+SOMEONE_NEW = {
+    "new_resident_name": "Sam Khan",
+    "new_address_line_1": "7 Station Road",
+    "new_town": "Exampleton",
+    "new_postcode": "ex4 7tt",
+    "new_tenure": "lcho",
+}
+
+
 def test_logging_a_complaint_from_someone_new(client, hamid, monday):
-    response = client.post("/complaints/new/", log_data(new_resident_name="Sam Khan"))
+    response = client.post("/complaints/new/", log_data(**SOMEONE_NEW))
     assert response.status_code == 302
-    assert Complaint.objects.get().resident.full_name == "Sam Khan"
+    resident = Complaint.objects.get().resident
+    assert resident.full_name == "Sam Khan"
+    # With a home and a tenure from the day received, so CH01 counts the complaint.
+    assert resident.home.one_line == "7 Station Road, Exampleton, EX4 7TT"
+    assert list(resident.tenancies.values_list("tenure", "start_on", "home")) == [
+        ("lcho", monday, resident.home_id)
+    ]
 
 
 def test_a_complaint_passed_on_late_is_logged_with_a_warning(client, hamid, resident, monday):
@@ -570,9 +585,7 @@ def test_logging_without_a_description_or_resident_writes_nothing(client, hamid,
 
 
 def test_logging_a_complaint_received_in_the_future_is_refused(client, hamid, monday):
-    response = client.post(
-        "/complaints/new/", log_data(new_resident_name="Sam Khan", received_on="2026-03-05")
-    )
+    response = client.post("/complaints/new/", log_data(**SOMEONE_NEW, received_on="2026-03-05"))
     assert response.status_code == 400
     assert response.context["form"].errors["received_on"] == ["The date cannot be in the future."]
     assert Complaint.objects.count() == 0

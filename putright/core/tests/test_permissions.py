@@ -42,6 +42,7 @@ read_security_log           . . . . . Y
 unlock_sign_in              . . . . . Y
 manage_residents_data       . . . . . Y
 recognise                   Y Y . . . Y
+merge_residents             . Y . . . Y
 """
 COLUMNS = [Role.HANDLER, Role.OFFICER, Role.SENIOR_LEAD, Role.GOVERNING_BODY, Role.MRC, Role.ADMIN]
 

@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('letters', '0003_letter_keys_leases_and_requests'),
+        ("letters", "0003_letter_keys_leases_and_requests"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='letter',
-            name='kind',
-            field=models.CharField(choices=[('acknowledgement', 'Acknowledgement'), ('extension', 'Extension notice'), ('refusal', 'Complaint not accepted'), ('response', 'Stage response'), ('update', 'Keeping you informed'), ('completion', 'Remedy or action completed'), ('survey_follow_up', 'How to complain (survey follow-up)'), ('portal_link', 'Portal sign-in link'), ('hazard_summary', "Hazard investigation summary (Awaab's Law)"), ('receipt', 'Complaint received (receipt)'), ('sign_in', 'Portal sign-in link (email)'), ('staff_reminder', 'Reminder to staff')], max_length=24),
+            model_name="letter",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("acknowledgement", "Acknowledgement"),
+                    ("extension", "Extension notice"),
+                    ("refusal", "Complaint not accepted"),
+                    ("response", "Stage response"),
+                    ("update", "Keeping you informed"),
+                    ("completion", "Remedy or action completed"),
+                    ("survey_follow_up", "How to complain (survey follow-up)"),
+                    ("portal_link", "Portal sign-in link"),
+                    ("hazard_summary", "Hazard investigation summary (Awaab's Law)"),
+                    ("receipt", "Complaint received (receipt)"),
+                    ("sign_in", "Portal sign-in link (email)"),
+                    ("staff_reminder", "Reminder to staff"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='lettertemplate',
-            name='kind',
-            field=models.CharField(choices=[('acknowledgement', 'Acknowledgement'), ('extension', 'Extension notice'), ('refusal', 'Complaint not accepted'), ('response', 'Stage response'), ('update', 'Keeping you informed'), ('completion', 'Remedy or action completed'), ('survey_follow_up', 'How to complain (survey follow-up)'), ('portal_link', 'Portal sign-in link'), ('hazard_summary', "Hazard investigation summary (Awaab's Law)")], max_length=24, unique=True),
+            model_name="lettertemplate",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("acknowledgement", "Acknowledgement"),
+                    ("extension", "Extension notice"),
+                    ("refusal", "Complaint not accepted"),
+                    ("response", "Stage response"),
+                    ("update", "Keeping you informed"),
+                    ("completion", "Remedy or action completed"),
+                    ("survey_follow_up", "How to complain (survey follow-up)"),
+                    ("portal_link", "Portal sign-in link"),
+                    ("hazard_summary", "Hazard investigation summary (Awaab's Law)"),
+                ],
+                max_length=24,
+                unique=True,
+            ),
         ),
     ]

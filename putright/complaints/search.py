@@ -1,0 +1,229 @@
+"""Search everything: every complaint, open or closed, by reference, old reference, resident
+name, address, postcode, email, phone or text.
+
+One search table row per complaint (``ComplaintSearch``), rebuilt by `reindex` — the one
+place that writes it. The services call it when a complaint, its resident or its home
+changes (receiving a complaint, merging residents, erasure, an import; residents' changes
+arrive through ``people.search.on_resident_change``); `reindex_all` rebuilds everything
+(``manage.py search_reindex``, the demo seed, the bench).
+
+A query is looked up the cheapest way its shape allows: a reference, email address, phone
+number or full postcode by an exact match on an indexed, normalised column; an old system's
+reference likewise; anything else through the engine's word index (``core/fulltext.py``),
+every word matched as the start of a word. Results are newest first (highest id).
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from putright.complaints import hooks
+from putright.complaints.models import Complaint, ComplaintSearch
+from putright.core import fulltext
+from putright.core.fulltext import (
+    SearchHits,
+    is_email,
+    is_phone,
+    is_postcode,
+    normal_code,
+    normal_email,
+    normal_phone,
+)
+from putright.people.search import on_resident_change
+
+TABLE = ComplaintSearch._meta.db_table
+ID_COLUMN = "complaint_id"
+BATCH = 2000
+
+REFERENCE = re.compile(r"^CMP-\d{4}-\d{6}$", re.IGNORECASE)
+
+
+class Kind(StrEnum):
+    REFERENCE = "reference"
+    OLD_REFERENCE = "old reference"
+    EMAIL = "email address"
+    PHONE = "phone number"
+    POSTCODE = "postcode"
+    WORDS = "words"
+
+
+def kind_of(query: str) -> Kind:
+    """How a query will be looked up (before the old-reference check)."""
+    q = query.strip()
+    if REFERENCE.match(q):
+        return Kind.REFERENCE
+    if is_email(q):
+        return Kind.EMAIL
+    if is_postcode(q):
+        return Kind.POSTCODE
+    if is_phone(q):
+        return Kind.PHONE
+    return Kind.WORDS
+
+
+# --- keeping the search table ------------------------------------------------------------------
+
+
+def _entry(complaint: Complaint, others: list[str]) -> ComplaintSearch:
+    resident = complaint.resident
+    homes = [h for h in (resident.home, complaint.home) if h is not None]
+    if len(homes) == 2 and homes[0].pk == homes[1].pk:
+        homes = homes[:1]
+    address_parts: list[str] = []
+    for home in homes:
+        address_parts += [
+            home.address_line_1,
+            home.address_line_2,
+            home.town,
+            home.postcode,
+            normal_code(home.postcode),
+        ]
+    postcode_home = complaint.home or resident.home
+    parts = [
+        complaint.reference,
+        *others,
+        *(normal_code(o) for o in others),
+        resident.full_name,
+        resident.email,
+        resident.phone,
+        normal_phone(resident.phone),
+        *address_parts,
+        complaint.category.name if complaint.category else "",
+        complaint.description,
+        complaint.outcome_wanted,
+    ]
+    return ComplaintSearch(
+        complaint_id=complaint.pk,
+        old_reference=normal_code(others[0])[:100] if others else "",
+        postcode=normal_code(postcode_home.postcode)[:10] if postcode_home else "",
+        email=normal_email(resident.email)[:254],
+        phone=normal_phone(resident.phone)[:40],
+        document=fulltext.document(parts),
+    )
+
+
+def reindex(complaint_ids: Iterable[int]) -> int:
+    """Rebuild the search rows of these complaints from the record; returns how many."""
+    ids = sorted({int(i) for i in complaint_ids})
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        complaints = list(
+            Complaint.objects.filter(pk__in=chunk)
+            .select_related("resident", "resident__home", "home", "category")
+            .order_by()
+        )
+        others = hooks.other_references(chunk)
+        entries = [_entry(c, others.get(c.pk, [])) for c in complaints]
+        ComplaintSearch.objects.filter(complaint_id__in=chunk).delete()
+        ComplaintSearch.objects.bulk_create(entries)
+        done += len(entries)
+    return done
+
+
+def reindex_for_residents(resident_ids: Iterable[int]) -> int:
+    """After a resident's name, contact details or home changed: their complaints' rows."""
+    ids = list(resident_ids)
+    return reindex(Complaint.objects.filter(resident_id__in=ids).values_list("pk", flat=True))
+
+
+def reindex_for_homes(home_ids: Iterable[int]) -> int:
+    """After an address changed: the rows of complaints about the home or its residents."""
+    ids = list(home_ids)
+    about = Complaint.objects.filter(home_id__in=ids).values_list("pk", flat=True)
+    by_residents = Complaint.objects.filter(resident__home_id__in=ids).values_list("pk", flat=True)
+    return reindex([*about, *by_residents])
+
+
+def reindex_all(*, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild every complaint's row, in batches of ids (memory stays flat)."""
+    done = 0
+    last = 0
+    while True:
+        chunk = list(
+            Complaint.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not chunk:
+            break
+        done += reindex(chunk)
+        last = chunk[-1]
+        if progress:
+            progress(done)
+    return done
+
+
+# --- searching ---------------------------------------------------------------------------------
+
+
+def _exact(kind: Kind, query: str) -> QuerySet | None:
+    q = query.strip()
+    if kind == Kind.REFERENCE:
+        return (
+            Complaint.objects.filter(reference=q.upper())
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+        )
+    column = {
+        Kind.EMAIL: ("email", normal_email(q)),
+        Kind.POSTCODE: ("postcode", normal_code(q)),
+        Kind.PHONE: ("phone", normal_phone(q)),
+        Kind.OLD_REFERENCE: ("old_reference", normal_code(q)),
+    }.get(kind)
+    if column is None:
+        return None
+    return (
+        ComplaintSearch.objects.filter(**{column[0]: column[1]})
+        .order_by("-complaint_id")
+        .values_list("complaint_id", flat=True)
+    )
+
+
+def resolve(query: str) -> tuple[Kind, list[str]]:
+    """The kind of lookup for `query`, and its words (for a word search)."""
+    kind = kind_of(query)
+    if kind == Kind.WORDS:
+        code = normal_code(query)
+        has_digit = any(ch.isdigit() for ch in code)
+        if has_digit and ComplaintSearch.objects.filter(old_reference=code).exists():
+            return Kind.OLD_REFERENCE, []
+    return kind, fulltext.query_words(query) if kind == Kind.WORDS else []
+
+
+def search(query: str, *, within: QuerySet[Complaint] | None = None) -> SearchHits:
+    """Every complaint matching `query`, newest first; `within` narrows (queue filters)."""
+    kind, terms = resolve(query)
+    if kind == Kind.WORDS and not terms:
+        return SearchHits.nothing(kind)
+    if within is None:
+        exact = _exact(kind, query)
+        if exact is not None:
+            return SearchHits.of_queryset(kind, exact)
+        return SearchHits.of_words(kind, TABLE, ID_COLUMN, terms)
+    found = _within(kind, terms, query, within)
+    return SearchHits.of_queryset(kind, found.order_by("-pk").values_list("pk", flat=True))
+
+
+def matching(query: str, within: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The complaints of `within` matching `query` (the API's list uses the same search)."""
+    kind, terms = resolve(query)
+    if kind == Kind.WORDS and not terms:
+        return within.none()
+    return _within(kind, terms, query, within)
+
+
+def _within(
+    kind: Kind, terms: list[str], query: str, within: QuerySet[Complaint]
+) -> QuerySet[Complaint]:
+    if kind == Kind.WORDS:
+        sql, params = fulltext.match_sql(TABLE, ID_COLUMN, terms)
+        return within.filter(pk__in=RawSQL(sql, params))  # noqa: S611  fixed SQL, bound words
+    return within.filter(pk__in=_exact(kind, query))
+
+
+# A resident's name, contact details or home changed: their complaints are found by them.
+on_resident_change(reindex_for_residents)

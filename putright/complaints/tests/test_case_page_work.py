@@ -63,7 +63,7 @@ def test_a_complaint_closed_after_stage_two_offers_no_escalation(
     client, handler, second_handler, open_complaint
 ):
     complaint = escalated(responded(open_complaint, actor=handler), actor=handler)
-    services.stage_assign(
+    services.stage_assign(conflict="none", 
         stage=complaint.stages.get(number=2), handler=second_handler, actor=handler
     )
     complaint = responded(acknowledged(complaint, actor=handler), actor=second_handler)

@@ -65,7 +65,7 @@ def test_a_member_of_the_business_area_approves(draft, hannah):
 def test_the_review_step_offers_only_the_business_areas_reviewers(
     draft, hannah, second_handler, officer
 ):
-    staff.viewer(username="vic", team="Repairs")  # read-only: never a reviewer
+    staff.mrc(username="vic", team="Repairs")  # oversight only: never a reviewer
     assert eligible_reviewers(draft) == [hannah]
 
 

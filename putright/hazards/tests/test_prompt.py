@@ -13,6 +13,10 @@ ASKED = "Is there a hazard? This complaint mentions damp or mould."
 def _log(client, description: str) -> tuple[Complaint, str]:
     form = {
         "new_resident_name": "Sam Jones",
+        "new_address_line_1": "7 Station Road",
+        "new_town": "Exampleton",
+        "new_postcode": "ex4 7tt",
+        "new_tenure": "lcho",
         "channel": "phone",
         "received_on": "2026-03-02",
         "description": description,

@@ -160,7 +160,7 @@ def test_a_template_edited_before_the_signposts_gains_them_as_a_new_version(db):
     from putright.letters.models import LetterTemplate
 
     migration = importlib.import_module(
-        "putright.letters.migrations.0005_signposts_in_edited_templates"
+        "putright.letters.migrations.0006_signposts_in_edited_templates"
     )
     LetterTemplate.objects.create(
         kind=LetterKind.REFUSAL,

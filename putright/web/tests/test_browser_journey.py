@@ -53,7 +53,7 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     # Log: find Rosa, say how and when the complaint came in.
     page.click("a:has-text('Log a complaint')")
     page.fill("#find", "Rosa")
-    page.click("button:has-text('Search')")
+    page.click("form:has(#find) button:has-text('Search')")
     page.check("input[name=resident][value]:not([value=''])")
     page.select_option("#id_channel", "phone")
     page.fill("#id_description", "Water is coming through the kitchen ceiling.")
@@ -109,12 +109,14 @@ def test_a_complaint_goes_from_logging_to_final_response(page):
     # Reassign: stage 2 refuses Olivia, who handled stage 1, with a clear message.
     open_action(page, "Assign the complaint")
     page.select_option("#id_handler", label="Olivia Okafor")
+    page.check("input[name=conflict][value=none]")  # Code 5.8c: the declaration comes first
     page.click("button:has-text('Assign')")
     page.wait_for_selector(".govuk-error-summary")
     assert "must not be the person who handled stage 1" in page.inner_text(".govuk-error-summary")
     assert_accessible(page)
     screenshot(page, "form-with-errors")
     page.select_option("#id_handler", label="Hannah Lee")
+    page.check("input[name=conflict][value=none]")
     page.click("button:has-text('Assign')")
     expect_success(page, "Hannah Lee")
 

@@ -63,8 +63,8 @@ def test_a_complaint_closed_after_stage_two_offers_no_escalation(
     client, handler, second_handler, open_complaint
 ):
     complaint = escalated(responded(open_complaint, actor=handler), actor=handler)
-    services.stage_assign(conflict="none", 
-        stage=complaint.stages.get(number=2), handler=second_handler, actor=handler
+    services.stage_assign(
+        conflict="none", stage=complaint.stages.get(number=2), handler=second_handler, actor=handler
     )
     complaint = responded(acknowledged(complaint, actor=handler), actor=second_handler)
     services.complaint_close(complaint=complaint, reason="Final response sent.", actor=handler)

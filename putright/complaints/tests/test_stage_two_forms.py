@@ -27,7 +27,9 @@ def at_stage_two(open_complaint, handler, second_handler):
         reason="The roof still leaks when it rains.",
     )
     complaint = reload(complaint)
-    services.stage_assign(conflict="none", stage=stage_of(complaint, 2), handler=second_handler, actor=handler)
+    services.stage_assign(
+        conflict="none", stage=stage_of(complaint, 2), handler=second_handler, actor=handler
+    )
     return reload(complaint)
 
 

@@ -69,8 +69,8 @@ from putright.core.profile import current_profile
 from putright.people import search as resident_search
 from putright.people import selectors as people_selectors
 from putright.people.models import Resident
-from putright.web.charts import bar_chart
 from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions, next_steps
+from putright.web.charts import bar_chart
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})

@@ -1,7 +1,7 @@
 """Dates on staff pages are shown the GOV.UK way, "2 March 2026": never ISO ("2026-03-02") nor
 abbreviated ("2 Mar 2026"). One setting gives the style (putright/core/formats/en_GB)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_date_without_a_format_is_shown_in_full(monday):
     shown = Template('{{ d|date }} / {{ d }} / {{ t|date:"DATETIME_FORMAT" }}').render(
-        Context({"d": monday, "t": datetime(2026, 3, 2, 14, 5)})
+        Context({"d": monday, "t": datetime(2026, 3, 2, 14, 5, tzinfo=UTC)})
     )
     assert shown == "2 March 2026 / 2 March 2026 / 2 March 2026, 14:05"
 

@@ -216,6 +216,8 @@ if env_bool("PUTRIGHT_BEHIND_TLS_PROXY", False):
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Dates on pages as "3 December 2026" (GOV.UK style): putright/core/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["putright.core.formats"]
 USE_TZ = True
 
 # --- Static files and uploads ----------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.complaints import display, hooks
+from putright.complaints import display, hooks, team
 from putright.complaints.calendar import landlord_history
 from putright.complaints.constants import Channel, DraftStatus
 from putright.complaints.deadlines import (
@@ -70,6 +70,7 @@ from putright.people import search as resident_search
 from putright.people import selectors as people_selectors
 from putright.people.models import Resident
 from putright.rules.workflow import State, TransitionNotAllowed, allowed_actions, next_steps
+from putright.web.charts import bar_chart
 
 # Triage prompts help decide whether to accept: at receipt and at an escalation request.
 TRIAGE_STATES = frozenset({State.RECEIVED, State.STAGE2_REQUESTED})
@@ -412,6 +413,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     }
     if action == "extend":
         context.update(_extension_limits(complaint))
+    if action == "assign":
+        on = today()
+        context["caseload"] = team.caseload(today=on, calendar=team.working_calendar(on))
     if action == "acknowledge":
         context["prompts"] = hooks.case_prompts(complaint, "acknowledged")
     template = getattr(form_class, "template", "complaints/action.html")
@@ -612,6 +616,35 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
 # --- the complaints officer's dashboard --------------------------------------------------------
 
 
+def _team_context(on: date) -> dict[str, Any]:
+    """The team view (Code 9.6, 9.7): caseload, ageing and trend, with their two charts."""
+    view = team.team_view(today=on)
+    return {
+        "view": view,
+        "ageing_chart": bar_chart(
+            chart_id="ageing-chart",
+            title="Open complaints by working days since receipt",
+            description="; ".join(f"{b.label}: {b.count}" for b in view.ageing) + ".",
+            labels=[b.label.replace(" working days", "").replace(" to ", "–") for b in view.ageing],
+            series=[("Open complaints", [b.count for b in view.ageing])],
+        ),
+        "trend_chart": bar_chart(
+            chart_id="trend-chart",
+            title="Complaints received and responses sent, last 12 months",
+            description="; ".join(
+                f"{m.month:%B %Y}: {m.received} received, {m.responded} responded"
+                for m in view.trend
+            )
+            + ".",
+            labels=[f"{m.month:%b}\n{m.month:%Y}" for m in view.trend],
+            series=[
+                ("Received", [m.received for m in view.trend]),
+                ("Responded", [m.responded for m in view.trend]),
+            ],
+        ),
+    }
+
+
 @require_GET
 @staff_may_read
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -625,6 +658,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "complaints/dashboard.html",
         {
+            "team": _team_context(on),
             "f": figures,
             "follow_up_figures": follow_up_figures,
             "attention": attention,

@@ -132,7 +132,7 @@ class _CompleteForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = self.items()
         self.fields["item"].label_from_instance = lambda i: (
-            f"{i.description} (due {i.due_on:%-d %b %Y})"
+            f"{i.description} (due {i.due_on:%-d %B %Y})"
         )
         self.fields["completed_on"].initial = today()
 
@@ -217,7 +217,7 @@ class SendActionUpdateForm(CaseActionForm):
             completed_on__isnull=True, update_interval_days__isnull=False
         )
         self.fields["item"].label_from_instance = lambda a: (
-            f"{a.description} (every {a.update_interval_days} working days, due {a.due_on:%-d %b %Y})"
+            f"{a.description} (every {a.update_interval_days} working days, due {a.due_on:%-d %B %Y})"
         )
 
     def run(self, *, actor: Any) -> str:

@@ -206,6 +206,7 @@ class AssignForm(CaseActionForm):
     button = "Assign"
     workflow_action = Action.ASSIGN
     permission = perms.Action.ASSIGN
+    template = "complaints/assign.html"  # shows everyone's caseload beside the choice
 
     handler = staff_choice("Handler")
     conflict = forms.ChoiceField(

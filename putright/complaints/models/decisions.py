@@ -73,7 +73,7 @@ class NonWorkingDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%d %b %Y}: {self.reason}"
+        return f"{self.day:%-d %B %Y}: {self.reason}"
 
     @property
     def decided_after_the_day(self) -> bool:

@@ -47,7 +47,7 @@ class ExceptionalPeriod(models.Model):
         ordering = ["-starts_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Exceptional circumstances from {self.starts_on:%d %b %Y}"
+        return f"Exceptional circumstances from {self.starts_on:%-d %B %Y}"
 
     @property
     def scope_label(self) -> str:

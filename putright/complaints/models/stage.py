@@ -100,4 +100,4 @@ class Extension(models.Model):
         ordering = ["stage", "agreed_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.stage}: extended to {self.new_due:%d %b %Y}"
+        return f"{self.stage}: extended to {self.new_due:%-d %B %Y}"

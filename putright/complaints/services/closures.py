@@ -42,7 +42,7 @@ def closure_add(*, day: date, reason: str, actor: Any) -> NonWorkingDay:
     ):
         raise InvalidInput(CLOSURE_EXISTS, field="day")
     closure = NonWorkingDay.objects.create(day=day, reason=reason, decided_on=today())
-    deadlines_recount(actor=actor, why=f"Closure added: {day:%d %b %Y} ({reason})")
+    deadlines_recount(actor=actor, why=f"Closure added: {day:%-d %B %Y} ({reason})")
     return closure
 
 
@@ -56,7 +56,7 @@ def closure_remove(*, closure: NonWorkingDay, actor: Any) -> NonWorkingDay:
     closure.withdrawn_on = today()
     closure.save(update_fields=["withdrawn_on"])
     deadlines_recount(
-        actor=actor, why=f"Closure removed: {closure.day:%d %b %Y} ({closure.reason})"
+        actor=actor, why=f"Closure removed: {closure.day:%-d %B %Y} ({closure.reason})"
     )
     return closure
 

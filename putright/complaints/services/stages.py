@@ -189,7 +189,7 @@ def stage_acknowledge(
     record_event(
         complaint,
         "stage.acknowledged",
-        f"Stage {stage.number} acknowledged and defined; response due {due:%d %b %Y}",
+        f"Stage {stage.number} acknowledged and defined; response due {due:%-d %B %Y}",
         actor=actor,
         stage=stage.number,
         happened_on=acknowledged_on,
@@ -293,7 +293,7 @@ def stage_extend(
     record_event(
         complaint,
         "stage.extended",
-        f"Stage {stage.number} extended to {new_due:%d %b %Y}"
+        f"Stage {stage.number} extended to {new_due:%-d %B %Y}"
         + (" – beyond the Code's cap, good reason recorded" if extension.beyond_cap else ""),
         actor=actor,
         stage=stage.number,
@@ -522,7 +522,7 @@ def stage_respond(
         "stage.responded",
         ("Early resolution" if data.early_resolution else f"Stage {stage.number} response")
         + (" – final response" if rule.is_final else "")
-        + f" issued {issued_on:%d %b %Y}",
+        + f" issued {issued_on:%-d %B %Y}",
         actor=actor,
         stage=stage.number,
         happened_on=issued_on,
@@ -596,7 +596,7 @@ def complaint_escalate(
     record_event(
         complaint,
         "complaint.escalated",
-        f"Escalation to stage {number} requested; acknowledgement due {stage.ack_due:%d %b %Y}",
+        f"Escalation to stage {number} requested; acknowledgement due {stage.ack_due:%-d %B %Y}",
         actor=actor,
         actor_label=actor_label,
         stage=number,

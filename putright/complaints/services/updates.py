@@ -54,7 +54,7 @@ def stage_update_send(*, stage: Stage, progress: str, actor: Any) -> Stage:
         complaint,
         "stage.update_sent",
         f"Stage {stage.number} update sent to the resident; next update due "
-        f"{stage.update_due:%d %b %Y}",
+        f"{stage.update_due:%-d %B %Y}",
         actor=actor,
         stage=stage.number,
         data={
@@ -95,7 +95,7 @@ def action_update_send(*, action: OutstandingAction, progress: str, actor: Any) 
     record_event(
         action.complaint,
         "action.update_sent",
-        f"Update on an outstanding action sent to the resident; next due {next_update:%d %b %Y}",
+        f"Update on an outstanding action sent to the resident; next due {next_update:%-d %B %Y}",
         actor=actor,
         data={
             "action": action.pk,

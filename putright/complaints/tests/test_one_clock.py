@@ -1,7 +1,7 @@
 """One clock for every deadline: what is stored, shown, served by the API and checked when
 extending all come from ``rules.clocks`` and cannot disagree (issue 16).
 
-Dates (see stories.MONDAY): acknowledged Mon 2 Mar 2026, so the response is due 10 working
+Dates (see stories.MONDAY): acknowledged Mon 2 March 2026, so the response is due 10 working
 days later: 3-6 Mar (4), 9-13 Mar (9), Mon 16 Mar (10). The cap is 10 working days after
 that: 17-20 Mar (4), 23-27 Mar (9), Mon 30 Mar (10).
 """
@@ -61,8 +61,8 @@ def test_the_reported_disagreement_is_gone_stored_shown_api_and_extend_agree(
     page = client.get(
         reverse("complaints:case", kwargs={"reference": open_complaint.reference})
     ).content.decode()
-    assert "extended from 16 Mar 2026" in page
-    assert "17 Mar 2026" not in page
+    assert "extended from 16 March 2026" in page
+    assert "17 March 2026" not in page
 
     api = client.get(f"/api/v1/complaints/{open_complaint.reference}/").json()
     deadline = api["stages"][0]["response_deadline"]

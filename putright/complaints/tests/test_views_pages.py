@@ -29,10 +29,10 @@ def test_the_work_queue_lists_open_complaints_by_next_deadline_with_days_left(
     rows = queue_rows(client.get("/?scope=all").content.decode())
     assert list(rows) == [sooner.reference, later.reference]
     # Received Monday 16 February: acknowledgement was due Monday 23 February.
-    assert "Overdue Acknowledge stage 1 by 23 Feb 2026 5 working days overdue" in page_text(
+    assert "Overdue Acknowledge stage 1 by 23 February 2026 5 working days overdue" in page_text(
         rows[sooner.reference]
     )
-    assert "On track Acknowledge stage 1 by 9 Mar 2026 5 working days left" in page_text(
+    assert "On track Acknowledge stage 1 by 9 March 2026 5 working days left" in page_text(
         rows[later.reference]
     )
 
@@ -143,7 +143,7 @@ def test_the_case_page_shows_each_stage_deadline_and_the_definition(
 ):
     client.force_login(handler)
     page = client.get(f"/complaints/{open_complaint.reference}/").content.decode()
-    assert "16 Mar 2026" in page  # response due 10 working days after Monday 2 March
+    assert "16 March 2026" in page  # response due 10 working days after Monday 2 March
     assert "10 working days left" in page
     assert "The leak in the kitchen ceiling" in page
 
@@ -222,7 +222,7 @@ def test_the_dashboard_counts_open_work_and_timeliness(
 
     client.force_login(officer)
     text = page_text(client.get("/dashboard/").content.decode())
-    assert "8 open 2 due by Sunday 8 Mar 3 overdue 1 extended 5 unassigned" in text
+    assert "8 open 2 due by Sunday 8 March 3 overdue 1 extended 5 unassigned" in text
     for label, count in [
         (STATE_LABELS[State.RECEIVED], 4),
         (STATE_LABELS[State.STAGE1_OPEN], 3),

@@ -118,7 +118,7 @@ def test_the_page_shows_each_job_with_its_last_run_next_run_and_last_error(
     assert "Due now: at the next tick" in page
     assert "RuntimeError: SMTP server said no" in page
     assert "Failed (will be retried)" in page
-    assert "Retry: 10 Mar 2027, 07:01" in page
+    assert "Retry: 10 March 2027, 07:01" in page
     assert "Last check: 10 March 2027, 12:00:00" in page
     assert "Not configured: does not run" in page  # the mailbox, without PUTRIGHT_IMAP_HOST
     assert JobRun.objects.count() == 1

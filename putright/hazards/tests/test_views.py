@@ -50,7 +50,7 @@ def test_case_workers_raise_a_report_and_see_its_clocks(client, monday, persona,
     assert response.url == f"/hazards/{report.pk}/"
     page = client.get(response.url).content.decode()
     # Aware Mon 2 Mar: investigate by Mon 16 Mar.
-    assert "Due 16 Mar 2026" in page
+    assert "Due 16 March 2026" in page
     assert "10 working days left." in page
     listing = client.get("/hazards/").content.decode()
     assert f"/hazards/{report.pk}/" in listing
@@ -125,7 +125,7 @@ def test_case_page_shows_hazard_clocks_beside_the_codes(client, complaint, handl
     client.force_login(handler)
     page = client.get(f"/complaints/{complaint.reference}/").content.decode()
     assert "Awaab&#x27;s Law hazard clocks" in page or "Awaab's Law hazard clocks" in page
-    assert "Due 16 Mar 2026" in page
+    assert "Due 16 March 2026" in page
 
 
 def test_a_damp_complaint_without_a_report_prompts_is_there_a_hazard(

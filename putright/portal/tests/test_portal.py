@@ -505,3 +505,14 @@ def test_sign_in_link_requests_are_limited_per_address(client, settings, db):
     assert SecurityEvent.objects.filter(kind="portal.limited", ip="10.1.1.1").count() == 1
     other = client.post("/portal/", {"email": "someone@example.org"}, REMOTE_ADDR="10.2.2.2")
     assert other.status_code == 200
+
+
+def test_the_portal_complaint_page_shows_dates_as_2_march_2026(
+    client, responded_complaint, sign_in
+):
+    from putright.complaints.tests.pages import dates_not_govuk, visible_text
+
+    sign_in(client, "rosa.bell@example.org")
+    page = client.get(f"/portal/complaints/{responded_complaint.reference}/").content.decode()
+    assert "2 March 2026" in visible_text(page)
+    assert dates_not_govuk(page) == []

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from putright.core.permissions import Action, Role, role_may
 
@@ -61,3 +62,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code of a set (a django-otp StaticDevice), stored only as a slow
+    salted hash; see `accounts.recovery`. Deleted when used."""
+
+    device = models.ForeignKey(
+        StaticDevice, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=256)
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk}"

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from putright.accounts import constants
+from putright.accounts import constants, recovery
 from putright.accounts.models import ApiToken, User
 from putright.core.clock import now
 from putright.core.errors import InvalidInput, RuleBroken
@@ -47,11 +47,7 @@ def mfa_totp_confirm(
 
 
 def _recovery_codes_replace(*, user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(constants.RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    return codes
+    return recovery.codes_replace(user=user)
 
 
 @transaction.atomic
@@ -75,6 +71,12 @@ def mfa_remove(*, user: User, actor: User, request: HttpRequest | None = None) -
     )
 
 
+def _device_accepts(device: Any, token: str) -> bool:
+    if isinstance(device, StaticDevice):
+        return recovery.code_use(device, token)
+    return bool(device.verify_token(token))
+
+
 def mfa_verify(*, user: User, token: str, request: HttpRequest | None = None) -> bool:
     """Check a code from the authenticator app or a recovery code (used up once used)."""
     token = token.strip().replace(" ", "").lower()
@@ -83,7 +85,7 @@ def mfa_verify(*, user: User, token: str, request: HttpRequest | None = None) ->
             *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
             *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
         ]
-        used = next((d for d in devices if d.verify_token(token)), None)
+        used = next((d for d in devices if _device_accepts(d, token)), None)
     kind = Kind.MFA_VERIFIED if used is not None else Kind.MFA_FAILED
     data = {"with": "recovery code" if isinstance(used, StaticDevice) else "app"} if used else {}
     security_event_record(kind=kind, request=request, user=user, data=data)

@@ -27,3 +27,17 @@ def current_code(device: Any) -> str:
     from django_otp.oath import totp
 
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def give_recovery_codes(user: Any, codes: list[str]) -> Any:
+    """Give `user` a set of recovery codes (stored hashed, as the app stores them)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from putright.accounts.models import RecoveryCode
+    from putright.accounts.recovery import hash_codes
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    for digest in hash_codes(codes):
+        RecoveryCode.objects.create(device=device, digest=digest)
+    return device

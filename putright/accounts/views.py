@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from putright.accounts import constants, lockout, services, two_step
 from putright.accounts.forms import ApiTokenForm, CodeForm, StaffAuthenticationForm, UnlockForm
 from putright.accounts.models import ApiToken
+from putright.accounts.recovery import codes_left as recovery_codes_left
 from putright.core.errors import ComplaintError
 from putright.core.models import SecurityEvent
 from putright.core.permissions import Action, permission_required_for
@@ -38,7 +39,7 @@ def two_step_overview(request: HttpRequest) -> HttpResponse:
         {
             "enrolled": two_step.enrolled(request.user),
             "required": two_step.required_for(request.user),
-            "recovery_left": recovery.token_set.count() if recovery else 0,
+            "recovery_left": recovery_codes_left(recovery),
         },
     )
 

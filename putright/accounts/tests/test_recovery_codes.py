@@ -12,7 +12,7 @@ from putright.accounts.models import RecoveryCode
 from putright.accounts.recovery import code_use, codes_replace
 
 BEFORE = [("accounts", "0003_oversight_roles_and_one_mrc")]
-AFTER = [("accounts", "0004_recovery_codes_hashed")]
+AFTER = [("accounts", "0004_recovery_codes_hashed_and_passkeys")]
 
 
 def use(device, code):

@@ -78,6 +78,8 @@ class PasskeyForm(forms.Form):
         import json
 
         data = super().clean()
+        if "name" in self.errors:
+            return data  # one problem at a time: the name first
         try:
             value = json.loads(data.get("credential") or "")
         except ValueError:

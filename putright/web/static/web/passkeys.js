@@ -69,6 +69,8 @@
   var field = form.querySelector(mode === "create" ? "[name=credential]" : "[name=assertion]");
   form.addEventListener("submit", function (event) {
     if (field.value) return; // the answer is in: let the form go
+    var name = form.querySelector("[name=name]");
+    if (name && !name.value.trim()) return; // no name yet: the server asks for one first
     event.preventDefault();
     var ask = mode === "create"
       ? navigator.credentials.create({ publicKey: options })

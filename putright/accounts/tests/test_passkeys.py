@@ -6,7 +6,12 @@ import json
 
 import pytest
 
-from putright.accounts.constants import PASSKEY_NOT_MADE, PASSKEY_WRONG, SESSION_VERIFIED
+from putright.accounts.constants import (
+    PASSKEY_NAME_MISSING,
+    PASSKEY_NOT_MADE,
+    PASSKEY_WRONG,
+    SESSION_VERIFIED,
+)
 from putright.accounts.factories import TEST_PASSWORD
 from putright.accounts.models import Passkey, RecoveryCode
 from putright.accounts.testing import SoftPasskey, current_code, enrol_two_step
@@ -162,10 +167,16 @@ def test_adding_a_passkey_without_an_answer_is_an_error_summary(client, officer)
     sign_in(client, "olivia")
     client.get("/accounts/two-step/passkeys/add/")
 
-    response = client.post("/accounts/two-step/passkeys/add/", {"name": "", "credential": ""})
+    no_name = client.post("/accounts/two-step/passkeys/add/", {"name": "", "credential": ""})
+    no_answer = client.post(
+        "/accounts/two-step/passkeys/add/", {"name": "Laptop", "credential": ""}
+    )
 
-    html = response.content.decode()
-    assert response.status_code == 400
+    # One problem at a time: the name first, then the device's missing answer.
+    assert no_name.status_code == no_answer.status_code == 400
+    assert PASSKEY_NAME_MISSING in no_name.content.decode()
+    assert PASSKEY_NOT_MADE not in no_name.content.decode()
+    html = no_answer.content.decode()
     assert "govuk-error-summary" in html
     assert PASSKEY_NOT_MADE in html
     assert not Passkey.objects.exists()

@@ -685,6 +685,8 @@ def pages(f: Fixtures) -> list[Page]:
         p("two_step_verify", OK, "staff"),
         p("two_step_recovery", NOT_ALLOWED, "staff"),
         p("two_step_remove", NOT_ALLOWED, "staff"),
+        p("passkey_add", OK, "staff"),
+        p("passkey_remove", NOT_ALLOWED, "staff", 1),
         p("api_tokens", OK, "staff"),
         p("api_token_revoke", NOT_ALLOWED, "staff", 1),
         p("web:scheduled-jobs", FORBIDDEN, "staff"),

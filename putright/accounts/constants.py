@@ -17,3 +17,10 @@ SESSION_PENDING_DEVICE = "putright_two_step_pending_device"
 
 RECOVERY_CODE_COUNT = 10
 TOKEN_KEY_PREFIX = "pr_"  # noqa: S105  (a public prefix)
+
+PASSKEY_NAME_MISSING = "Enter a name for the passkey, such as the device it is on."
+PASSKEY_NOT_MADE = (
+    "Your device did not make a passkey. Select “Add passkey” and follow your device’s "
+    "instructions, or set up an authenticator app instead."
+)
+PASSKEY_WRONG = "Your passkey was not accepted. Try again, or enter a code instead."

@@ -58,3 +58,44 @@ class ApiTokenForm(forms.Form):
 class UnlockForm(forms.Form):
     username = forms.CharField(max_length=150, required=False)
     ip = forms.GenericIPAddressField(required=False)
+
+
+class PasskeyForm(forms.Form):
+    """A name for the new passkey; the browser puts its answer (base64url JSON) in
+    `credential` (web/static/web/passkeys.js)."""
+
+    name = forms.CharField(
+        max_length=100,
+        label="Name of this passkey",
+        help_text="For example, “Work laptop” or “Security key”.",
+        error_messages={"required": constants.PASSKEY_NAME_MISSING},
+    )
+    credential = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
+
+    def clean(self) -> dict[str, Any]:
+        """A missing or garbled answer from the device is a problem with the whole form (the
+        field is hidden, so the error summary links to the form's start)."""
+        import json
+
+        data = super().clean()
+        if "name" in self.errors:
+            return data  # one problem at a time: the name first
+        try:
+            value = json.loads(data.get("credential") or "")
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(constants.PASSKEY_NOT_MADE, code="no_passkey")
+        data["credential"] = value
+        return data
+
+
+def passkey_answer(data: Any) -> dict[str, Any] | None:
+    """The browser's answer to a sign-in challenge from a POST, or None if it is not JSON."""
+    import json
+
+    try:
+        value = json.loads(str(data.get("assertion", ""))[:20_000])
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

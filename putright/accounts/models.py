@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from putright.core.permissions import Action, Role, role_may
 
@@ -61,3 +62,38 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code of a set (a django-otp StaticDevice), stored only as a slow
+    salted hash; see `accounts.recovery`. Deleted when used."""
+
+    device = models.ForeignKey(
+        StaticDevice, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=256)
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk}"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (passkey or security key) a member of staff signs in with as their
+    second step (ASVS 2.7). Only the public key is held: the private key never leaves the
+    authenticator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=100)
+    credential_id = models.BinaryField(max_length=1023, unique=True)
+    # The COSE public key, CBOR-encoded, as the authenticator gave it.
+    public_key = models.BinaryField()
+    # The authenticator's signature counter: a count that does not go up means a clone.
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from putright.accounts import constants
-from putright.accounts.models import ApiToken, User
+from putright.accounts import constants, passkeys, recovery, two_step
+from putright.accounts.models import ApiToken, Passkey, User
 from putright.core.clock import now
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.security import Kind, security_event_record
@@ -47,11 +47,7 @@ def mfa_totp_confirm(
 
 
 def _recovery_codes_replace(*, user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(constants.RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    return codes
+    return recovery.codes_replace(user=user)
 
 
 @transaction.atomic
@@ -70,9 +66,16 @@ def mfa_remove(*, user: User, actor: User, request: HttpRequest | None = None) -
     User.objects.select_for_update().get(pk=user.pk)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    Passkey.objects.filter(user=user).delete()
     security_event_record(
         kind=Kind.MFA_REMOVED, request=request, user=actor, data={"of": user.username}
     )
+
+
+def _device_accepts(device: Any, token: str) -> bool:
+    if isinstance(device, StaticDevice):
+        return recovery.code_use(device, token)
+    return bool(device.verify_token(token))
 
 
 def mfa_verify(*, user: User, token: str, request: HttpRequest | None = None) -> bool:
@@ -83,7 +86,7 @@ def mfa_verify(*, user: User, token: str, request: HttpRequest | None = None) ->
             *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
             *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
         ]
-        used = next((d for d in devices if d.verify_token(token)), None)
+        used = next((d for d in devices if _device_accepts(d, token)), None)
     kind = Kind.MFA_VERIFIED if used is not None else Kind.MFA_FAILED
     data = {"with": "recovery code" if isinstance(used, StaticDevice) else "app"} if used else {}
     security_event_record(kind=kind, request=request, user=user, data=data)
@@ -153,3 +156,99 @@ def signin_unlock(
         username=username,
         data={"ip": ip.strip(), "by": actor.username} if ip.strip() else {"by": actor.username},
     )
+
+
+@transaction.atomic
+def passkey_add(
+    *, user: User, name: str, response: Any, state: Any, request: HttpRequest
+) -> tuple[Passkey, list[str]]:
+    """Check the browser's answer to the registration challenge and keep the new passkey.
+    Returns it and, if it is the user's first second step, a fresh set of recovery codes
+    (shown once); otherwise an empty list."""
+    User.objects.select_for_update().get(pk=user.pk)
+    name = name.strip()
+    if not name:
+        raise InvalidInput(constants.PASSKEY_NAME_MISSING, field="name")
+    try:
+        if not state:
+            raise ValueError("no registration in progress")
+        auth_data = passkeys.server(request).register_complete(state, response)
+        data = auth_data.credential_data
+        if data is None:
+            raise ValueError("no credential")
+    except Exception as exc:
+        security_event_record(
+            kind=Kind.MFA_FAILED,
+            request=request,
+            user=user,
+            data={"during": "passkey set-up", "why": str(exc)[:200]},
+        )
+        raise InvalidInput(constants.PASSKEY_NOT_MADE) from exc
+    if Passkey.objects.filter(credential_id=bytes(data.credential_id)).exists():
+        raise InvalidInput(constants.PASSKEY_NOT_MADE)
+    first = not two_step.enrolled(user)
+    key = Passkey.objects.create(
+        user=user,
+        name=name[:100],
+        credential_id=bytes(data.credential_id),
+        public_key=passkeys.public_key_bytes(data),
+        sign_count=auth_data.counter,
+        created_at=now(),
+    )
+    codes = _recovery_codes_replace(user=user) if first else []
+    security_event_record(
+        kind=Kind.MFA_ENROLLED, request=request, user=user, data={"passkey": key.name}
+    )
+    return key, codes
+
+
+@transaction.atomic
+def passkey_remove(*, key: Passkey, actor: User, request: HttpRequest | None = None) -> None:
+    key = Passkey.objects.select_for_update().get(pk=key.pk)
+    key.delete()
+    security_event_record(
+        kind=Kind.MFA_REMOVED,
+        request=request,
+        user=actor,
+        data={"of": key.user.username, "passkey": key.name},
+    )
+
+
+def passkey_verify(*, user: User, response: Any, state: Any, request: HttpRequest) -> bool:
+    """Check the browser's answer to the sign-in challenge against the user's passkeys. A
+    signature counter that does not go up (when the authenticator keeps one) is refused: the
+    passkey may have been copied."""
+    why = ""
+    used: Passkey | None = None
+    with transaction.atomic():
+        keys = list(Passkey.objects.select_for_update().filter(user=user))
+        try:
+            if not state:
+                raise ValueError("no sign-in in progress")
+            matched = passkeys.server(request).authenticate_complete(
+                state, [passkeys.credential(k) for k in keys], response
+            )
+            counter = passkeys.signature_counter(response)
+        except Exception as exc:
+            why = str(exc)[:200]
+        else:
+            key = next(k for k in keys if bytes(k.credential_id) == matched.credential_id)
+            if (counter or key.sign_count) and counter <= key.sign_count:
+                why = f"signature counter did not go up ({key.sign_count} then {counter})"
+            else:
+                key.sign_count = counter
+                key.last_used_at = now()
+                key.save(update_fields=["sign_count", "last_used_at"])
+                used = key
+    if used is None:
+        security_event_record(
+            kind=Kind.MFA_FAILED, request=request, user=user, data={"with": "passkey", "why": why}
+        )
+        return False
+    security_event_record(
+        kind=Kind.MFA_VERIFIED,
+        request=request,
+        user=user,
+        data={"with": "passkey", "passkey": used.name},
+    )
+    return True

@@ -33,8 +33,16 @@ def recovery_device(user: Any) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def has_passkey(user: Any) -> bool:
+    from putright.accounts.models import Passkey
+
+    return Passkey.objects.filter(user=user).exists()
+
+
 def enrolled(user: Any) -> bool:
-    return totp_device(user) is not None
+    """Whether the user has a second step: an authenticator app or a passkey (either
+    satisfies "two-step required")."""
+    return totp_device(user) is not None or has_passkey(user)
 
 
 def is_verified(request: HttpRequest) -> bool:

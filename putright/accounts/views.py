@@ -11,10 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from putright.accounts import constants, lockout, services, two_step
-from putright.accounts.forms import ApiTokenForm, CodeForm, StaffAuthenticationForm, UnlockForm
-from putright.accounts.models import ApiToken
-from putright.core.errors import ComplaintError
+from putright.accounts import constants, lockout, passkeys, services, two_step
+from putright.accounts.forms import (
+    ApiTokenForm,
+    CodeForm,
+    PasskeyForm,
+    StaffAuthenticationForm,
+    UnlockForm,
+    passkey_answer,
+)
+from putright.accounts.models import ApiToken, Passkey
+from putright.accounts.recovery import codes_left as recovery_codes_left
+from putright.core.errors import ComplaintError, error_into_form
 from putright.core.models import SecurityEvent
 from putright.core.permissions import Action, permission_required_for
 
@@ -37,8 +45,10 @@ def two_step_overview(request: HttpRequest) -> HttpResponse:
         "accounts/two_step.html",
         {
             "enrolled": two_step.enrolled(request.user),
+            "has_app": two_step.totp_device(request.user) is not None,
+            "passkeys": Passkey.objects.filter(user=request.user),
             "required": two_step.required_for(request.user),
-            "recovery_left": recovery.token_set.count() if recovery else 0,
+            "recovery_left": recovery_codes_left(recovery),
         },
     )
 
@@ -108,21 +118,93 @@ def _qr_svg(url: str) -> str:
 @require_http_methods(["GET", "POST"])
 @permission_required_for(Action.MANAGE_OWN_SIGN_IN)
 def two_step_verify(request: HttpRequest) -> HttpResponse:
-    """The second step of signing in: a code from the app or a recovery code."""
-    if not two_step.enrolled(request.user):
+    """The second step of signing in: a passkey, a code from the app, or a recovery code."""
+    user = request.user
+    if not two_step.enrolled(user):
         return redirect(f"{reverse('two_step_setup')}?next={_next(request)}")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.mfa_verify(user=request.user, token=form.cleaned_data["code"], request=request):
+    form = CodeForm(request.POST if request.method == "POST" and "code" in request.POST else None)
+    passkey_error = ""
+    if request.method == "POST" and "assertion" in request.POST:
+        state = request.session.pop(passkeys.SESSION_AUTHENTICATE, None)
+        answer = passkey_answer(request.POST)
+        if services.passkey_verify(user=user, response=answer or {}, state=state, request=request):
+            two_step.mark_verified(request)
+            return redirect(_next(request))
+        passkey_error = constants.PASSKEY_WRONG
+    elif request.method == "POST" and form.is_valid():
+        if services.mfa_verify(user=user, token=form.cleaned_data["code"], request=request):
             two_step.mark_verified(request)
             return redirect(_next(request))
         form.add_error("code", constants.MFA_CODE_WRONG)
     return render(
         request,
         "accounts/two_step_verify.html",
-        {"form": form, "next": _next(request)},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "next": _next(request),
+            "passkey_options": passkeys.authentication_options(request),
+            "passkey_error": passkey_error,
+            "has_app": two_step.totp_device(user) is not None,
+            "has_codes": recovery_codes_left(two_step.recovery_device(user)) > 0,
+        },
+        status=400 if form.errors or passkey_error else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required_for(Action.MANAGE_OWN_SIGN_IN)
+def passkey_add(request: HttpRequest) -> HttpResponse:
+    """Add a passkey: as the first second step (enrolment) or, once verified, another one."""
+    user = request.user
+    if two_step.enrolled(user) and not two_step.is_verified(request):
+        return redirect(f"{reverse('two_step_verify')}?next={reverse('passkey_add')}")
+    form = PasskeyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        state = request.session.pop(passkeys.SESSION_REGISTER, None)
+        if form.is_valid():
+            try:
+                key, codes = services.passkey_add(
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    response=form.cleaned_data["credential"],
+                    state=state,
+                    request=request,
+                )
+            except ComplaintError as exc:
+                error_into_form(form, exc)
+            else:
+                two_step.mark_verified(request)
+                if codes:
+                    return render(
+                        request,
+                        "accounts/recovery_codes.html",
+                        {"codes": codes, "next": _next(request), "first_time": True},
+                    )
+                messages.success(request, f"The passkey “{key.name}” is added.")
+                return redirect("two_step")
+        status = 400
+    return render(
+        request,
+        "accounts/passkey_add.html",
+        {
+            "form": form,
+            "options": passkeys.registration_options(request),
+            "next": _next(request, reverse("two_step")),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@permission_required_for(Action.MANAGE_OWN_SIGN_IN)
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not two_step.is_verified(request):
+        return redirect(f"{reverse('two_step_verify')}?next={reverse('two_step')}")
+    key = get_object_or_404(Passkey, pk=pk, user=request.user)
+    services.passkey_remove(key=key, actor=request.user, request=request)
+    messages.success(request, f"The passkey “{key.name}” is removed.")
+    return redirect("two_step")
 
 
 @require_POST

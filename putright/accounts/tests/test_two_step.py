@@ -1,15 +1,19 @@
 """Two-step verification (ASVS 2.7, 2.8): who must use it, set-up, codes, the admin gate."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from putright.accounts.constants import MFA_CODE_WRONG, SESSION_VERIFIED
 from putright.accounts.factories import TEST_PASSWORD
-from putright.accounts.testing import current_code, enrol_two_step
+from putright.accounts.models import RecoveryCode
+from putright.accounts.recovery import code_use
+from putright.accounts.testing import current_code, enrol_two_step, give_recovery_codes
 from putright.core.models import SecurityEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_two_step]
@@ -46,9 +50,16 @@ def test_an_officer_sets_up_an_app_and_is_shown_recovery_codes_once(client, offi
     assert response.status_code == 200
     device.refresh_from_db()
     assert device.confirmed
-    codes = StaticDevice.objects.get(user=officer).token_set.values_list("token", flat=True)
+    page_text = response.content.decode()
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page_text)
     assert len(codes) == 10
-    assert all(code in response.content.decode() for code in codes)
+    # Shown once, stored only hashed: no code is in the database in clear.
+    digests = list(
+        RecoveryCode.objects.filter(device__user=officer).values_list("digest", flat=True)
+    )
+    assert len(digests) == 10
+    assert not any(code in digest for code in codes for digest in digests)
+    assert not StaticToken.objects.exists()
     assert SecurityEvent.objects.filter(kind=Kind.MFA_ENROLLED, user=officer).exists()
     assert client.get("/").status_code == 200
 
@@ -103,8 +114,7 @@ def test_verification_does_not_send_you_to_another_site(client, officer):
 
 def test_a_recovery_code_works_once(client, officer):
     enrol_two_step(officer)
-    recovery = StaticDevice.objects.create(user=officer, name="Recovery codes", confirmed=True)
-    recovery.token_set.create(token="abcd2345ef")
+    give_recovery_codes(officer, ["abcd2345ef"])
     sign_in(client, "olivia")
 
     client.post("/accounts/two-step/verify/", {"code": "abcd2345ef"})
@@ -176,17 +186,21 @@ def test_turning_two_step_off_needs_a_verified_session_and_is_logged(client, han
 
 def test_new_recovery_codes_replace_the_old_ones(client, handler):
     device = enrol_two_step(handler)
-    old = StaticDevice.objects.create(user=handler, name="Recovery codes", confirmed=True)
-    old.token_set.create(token="oldcode234")
+    give_recovery_codes(handler, ["oldcode234"])
     sign_in(client, "hamid")
     client.post("/accounts/two-step/verify/", {"code": current_code(device)})
 
     response = client.post("/accounts/two-step/recovery-codes/")
 
-    new = list(StaticDevice.objects.get(user=handler).token_set.values_list("token", flat=True))
+    new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
     assert len(new) == 10
-    assert "oldcode234" not in new
-    assert new[0] in response.content.decode()
+    assert RecoveryCode.objects.filter(device__user=handler).count() == 10
+    recovery = StaticDevice.objects.get(user=handler)
+    with transaction.atomic():
+        assert not code_use(recovery, "oldcode234")
+    recovery.throttle_reset()
+    with transaction.atomic():
+        assert code_use(recovery, new[3])
 
 
 @pytest.mark.parametrize(

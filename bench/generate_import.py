@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from putright.imports.synthetic import write_csv  # noqa: E402
+from putright.imports.synthetic import write_csv
 
 if __name__ == "__main__":
     write_csv(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, sys.stdout)

@@ -10,7 +10,6 @@ bench-h1..bench-h20 (bench/setup_import_bench.py makes them).
 
 import csv
 import random
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 

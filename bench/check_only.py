@@ -27,8 +27,7 @@ from putright.rules.profile import get_profile  # noqa: E402
 path = Path(sys.argv[1])
 tracemalloc.start()
 started = time.monotonic()
-data = path.read_bytes()
-table = open_table(data, path.name)
+table = open_table(b"", path.name, path=path)  # streamed from disk, as the command does
 report = ImportReport(file_name=path.name, dry_run=True, skip_invalid=False)
 with calendar_pinned() as calendar:
     lookups = Lookups.load(
@@ -40,5 +39,5 @@ _, peak = tracemalloc.get_traced_memory()
 sys.stdout.write(
     f"checked {report.rows_total:,} rows in {elapsed:.1f}s ({report.rows_total / elapsed:,.0f} "
     f"rows/s); {len(report.issues)} issues; peak traced memory {peak / 1e6:.1f} MB "
-    f"(file {len(data) / 1e6:.1f} MB)\n"
+    f"(file {path.stat().st_size / 1e6:.1f} MB)\n"
 )

@@ -46,11 +46,11 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     import setup_import_bench  # noqa: F401 - creates the categories and handlers it refers to
-    from generate_import import rows as synthetic_rows
 
     from putright.complaints import services
     from putright.imports import services as importing
     from putright.imports.columns import COLUMN_NAMES
+    from putright.imports.synthetic import rows as synthetic_rows
     from putright.people.models import Resident
 
     out = io.StringIO()

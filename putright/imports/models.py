@@ -47,6 +47,11 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.started_at:%d %b %Y %H:%M})"
 
+    @property
+    def data_rows_done(self) -> int:
+        """Rows committed so far, for the progress shown while it runs (row 1 is the header)."""
+        return min(max(self.rows_done - 1, 0), self.rows_total)
+
 
 class ImportedComplaint(models.Model):
     """The old system's reference for a complaint, and the row values last imported for it."""

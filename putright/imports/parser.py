@@ -2,7 +2,8 @@
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first complaint row 2.
 Only non-blank cells are kept, so 100k rows stay small; the file is read twice (check, then
-import) rather than held as objects.
+import) rather than held as objects. A file on disk (the command line) is streamed from disk,
+never read into memory whole: memory stays flat however long the file is.
 """
 
 import csv
@@ -11,6 +12,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
 
 from putright.imports.columns import (
     COLUMN_NAMES,
@@ -50,16 +53,22 @@ class Table:
     kind: str  # "csv" or "xlsx"
     problems: list[str] = field(default_factory=list)  # stop the import
     warnings: list[str] = field(default_factory=list)  # reported, import goes on
+    path: Path | None = None  # read from here (streamed) when given, else from data
+
+    def open(self) -> BinaryIO:
+        return self.path.open("rb") if self.path is not None else io.BytesIO(self.data)
 
     def rows(self) -> Iterator[RawRow]:
-        if self.kind == "csv":
-            yield from _csv_rows(self.data)
-        else:
-            yield from _xlsx_rows(self.data, sheet=None)
+        with self.open() as stream:
+            if self.kind == "csv":
+                yield from _csv_rows(stream)
+            else:
+                yield from _xlsx_rows(stream, sheet=None)
 
     def correspondence(self) -> Iterator[RawRow]:
         if self.kind == "xlsx":
-            yield from _xlsx_rows(self.data, sheet=CORRESPONDENCE_SHEET)
+            with self.open() as stream:
+                yield from _xlsx_rows(stream, sheet=CORRESPONDENCE_SHEET)
 
     def hazards(self) -> Iterator[RawRow]:
         if self.kind == "xlsx":
@@ -70,21 +79,29 @@ def normalise_header(name: object) -> str:
     return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def open_table(data: bytes, name: str) -> Table:
-    """Open the file and check its header; problems found here stop the whole import."""
+def open_table(data: bytes, name: str, *, path: Path | None = None) -> Table:
+    """Open the file (its bytes, or the file at path) and check its header; problems found here
+    stop the whole import."""
     lower = name.lower()
-    if lower.endswith(".xlsx") or data[:2] == b"PK":
-        table = Table(name=name, data=data, kind="xlsx")
+    if path is not None:
+        with path.open("rb") as f:
+            start = f.read(2)
+    else:
+        start = data[:2]
+    if lower.endswith(".xlsx") or start == b"PK":
+        table = Table(name=name, data=data, kind="xlsx", path=path)
         try:
-            header = _xlsx_header(data, sheet=None)
+            with table.open() as stream:
+                header = _xlsx_header(stream, sheet=None)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             table.problems.append(UNREADABLE_XLSX)
             return table
     elif lower.endswith((".csv", ".txt")):
-        table = Table(name=name, data=data, kind="csv")
-        header = _csv_header(data)
+        table = Table(name=name, data=data, kind="csv", path=path)
+        with table.open() as stream:
+            header = _csv_header(stream)
     else:
-        return Table(name=name, data=data, kind="", problems=[NOT_A_SPREADSHEET])
+        return Table(name=name, data=data, kind="", problems=[NOT_A_SPREADSHEET], path=path)
     if not header:
         table.problems.append(EMPTY_FILE)
         return table
@@ -108,11 +125,11 @@ def _check_header(header: list[str], known: tuple[str, ...], required: set[str],
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def _decoded_lines(data: bytes) -> Iterator[tuple[str, str]]:
+def _decoded_lines(stream: BinaryIO) -> Iterator[tuple[str, str]]:
     """Each physical line decoded, with a message when it was not valid UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf"):  # Excel's "CSV UTF-8" writes a byte-order mark
-        data = data[3:]
-    for raw in io.BytesIO(data):
+    for number, raw in enumerate(stream):
+        if number == 0 and raw.startswith(b"\xef\xbb\xbf"):  # Excel's "CSV UTF-8" byte-order mark
+            raw = raw[3:]
         try:
             yield raw.decode("utf-8"), ""
         except UnicodeDecodeError as exc:
@@ -120,17 +137,17 @@ def _decoded_lines(data: bytes) -> Iterator[tuple[str, str]]:
             yield raw.decode("utf-8", errors="replace"), BAD_ENCODING.format(byte=byte)
 
 
-def _csv_header(data: bytes) -> list[str]:
-    for line, _ in _decoded_lines(data):
+def _csv_header(stream: BinaryIO) -> list[str]:
+    for line, _ in _decoded_lines(stream):
         return [normalise_header(h) for h in next(csv.reader([line]), [])]
     return []
 
 
-def _csv_rows(data: bytes) -> Iterator[RawRow]:
+def _csv_rows(stream: BinaryIO) -> Iterator[RawRow]:
     bad_lines: dict[int, str] = {}
 
     def lines() -> Iterator[str]:
-        for i, (line, problem) in enumerate(_decoded_lines(data), start=1):
+        for i, (line, problem) in enumerate(_decoded_lines(stream), start=1):
             if problem:
                 bad_lines[i] = problem
             yield line
@@ -172,10 +189,10 @@ def _sheet(workbook, sheet: str | None):
     return None
 
 
-def _xlsx_header(data: bytes, sheet: str | None) -> list[str]:
+def _xlsx_header(stream: BinaryIO, sheet: str | None) -> list[str]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
         ws = _sheet(workbook, sheet)
         if ws is None:
@@ -187,10 +204,10 @@ def _xlsx_header(data: bytes, sheet: str | None) -> list[str]:
         workbook.close()
 
 
-def _xlsx_rows(data: bytes, sheet: str | None) -> Iterator[RawRow]:
+def _xlsx_rows(stream: BinaryIO, sheet: str | None) -> Iterator[RawRow]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
         ws = _sheet(workbook, sheet)
         if ws is None:
@@ -211,7 +228,8 @@ def correspondence_header_problems(table: Table) -> list[str]:
     """Problems with the optional correspondence sheet's header (none when it is absent)."""
     if table.kind != "xlsx":
         return []
-    header = _xlsx_header(table.data, sheet=CORRESPONDENCE_SHEET)
+    with table.open() as stream:
+        header = _xlsx_header(stream, sheet=CORRESPONDENCE_SHEET)
     if not header:
         return []
     check = Table(name=table.name, data=b"", kind="xlsx")

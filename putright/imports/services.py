@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -160,21 +161,23 @@ def system_user() -> Any:
 
 def import_complaints(
     *,
-    data: bytes,
+    data: bytes = b"",
     file_name: str,
+    path: Path | None = None,
     actor: Any = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
     batch: ImportBatch | None = None,
 ) -> ImportReport:
     """Check then import a file of past complaints; ImportRefused when invalid and not skipping.
 
     A dry run does everything inside a transaction that is rolled back, so it reports exactly
-    what an import would do (including refusals by the services) and writes nothing.
+    what an import would do (including refusals by the services) and writes nothing. A file on
+    disk (path) is streamed, never read whole into memory.
     """
     report = ImportReport(file_name=file_name, dry_run=dry_run, skip_invalid=skip_invalid)
-    table = open_table(data, file_name)
+    table = open_table(data, file_name, path=path)
     report.warnings = list(table.warnings)
     problems = (
         table.problems or correspondence_header_problems(table) or hazards_header_problems(table)
@@ -192,12 +195,12 @@ def import_complaints(
         if report.issues and not skip_invalid:
             raise ImportRefused(report)
         if not dry_run:
-            _import_all(table, lookups, report, valid_refs, data, actor, progress, batch)
+            _import_all(table, lookups, report, valid_refs, actor, progress, batch)
             return report
         # A rehearsal: the same batches, inside one transaction that is rolled back.
         try:
             with transaction.atomic():
-                _import_all(table, lookups, report, valid_refs, data, actor, progress, batch)
+                _import_all(table, lookups, report, valid_refs, actor, progress, batch)
                 raise _DryRunDone
         except _DryRunDone:
             report.batch = None
@@ -316,7 +319,7 @@ def _check_all(
             valid.add(plan.legacy_reference)
             report.warnings.extend(plan.warnings)
         if progress and report.rows_total % PROGRESS_EVERY == 0:
-            progress("checked", report.rows_total)
+            progress("checked", report.rows_total, 0)
     report.invalid = len(report.invalid_rows)
     _check_correspondence(table, report, seen, valid)
     report.issues.extend(check_hazards(table, set(seen)))
@@ -389,7 +392,6 @@ def _import_all(
     lookups: Lookups,
     report: ImportReport,
     valid_refs: set[str],
-    data: bytes,
     actor: Any,
     progress: Callable | None,
     batch: ImportBatch | None,
@@ -399,7 +401,7 @@ def _import_all(
     if batch is None:
         batch = ImportBatch.objects.create(
             file_name=table.name,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=_sha256(table),
             run_by=actor,
             skip_invalid=report.skip_invalid,
         )
@@ -452,7 +454,7 @@ def _import_all(
                         )
                         done += 1
                         if progress and done % PROGRESS_EVERY == 0:
-                            progress("imported", done)
+                            progress("imported", done, report.rows_total)
                     count += 1
                     if count >= COMMIT_ROWS or clock.monotonic() - started >= COMMIT_SECONDS:
                         break
@@ -476,6 +478,14 @@ def _import_all(
     batch.save()
 
 
+def _sha256(table: Table) -> str:
+    digest = hashlib.sha256()
+    with table.open() as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 @dataclass
 class _Saved:
     """How much of the growing lists the batch row already holds."""
@@ -486,7 +496,7 @@ class _Saved:
 
 def _save_progress(batch: ImportBatch, report: ImportReport, saved: _Saved) -> None:
     """Counts and the last row done, committed with the rows themselves (resumable)."""
-    fields = ["rows_done", "created", "updated", "unchanged", "invalid"]
+    fields = ["rows_total", "rows_done", "created", "updated", "unchanged", "invalid"]
     batch.created, batch.updated = report.created, report.updated
     batch.unchanged, batch.invalid = report.unchanged, report.invalid
     # The lists are rewritten only when they grew (outcomes stop growing at OUTCOMES_KEPT).

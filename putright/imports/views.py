@@ -43,7 +43,8 @@ def upload(request):
 def batch(request, pk: int):
     found = get_object_or_404(ImportBatch.objects.select_related("run_by").defer("upload"), pk=pk)
     running = found.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}
-    return render(request, "imports/batch.html", {"batch": found, "running": running})
+    context = {"batch": found, "running": running, "rows_done": found.data_rows_done}
+    return render(request, "imports/batch.html", context)
 
 
 @officer_only

@@ -1,6 +1,7 @@
 """Imports commit a few rows at a time: progress is kept, and a killed import resumes."""
 
 import pytest
+from django.urls import reverse
 
 from putright.complaints.models import Complaint
 from putright.imports import services as importing
@@ -84,3 +85,22 @@ def test_a_long_row_run_commits_early_rather_than_hold_the_database(monkeypatch)
     import_run_queued(batch=queued(*SEVEN[:3]))
 
     assert saved == [2, 3, 4]
+
+
+def test_the_import_page_shows_rows_done_of_the_total_while_it_runs(monkeypatch, client, officer):
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)
+    batch = queued(*SEVEN)
+    real = importing._import_one
+
+    def killed_at_old_5(plan, *args, **kwargs):
+        if plan.legacy_reference == "OLD-5":
+            raise WorkerKilled
+        return real(plan, *args, **kwargs)
+
+    monkeypatch.setattr(importing, "_import_one", killed_at_old_5)
+    with pytest.raises(WorkerKilled):
+        import_run_queued(batch=batch)  # as seen by the page while the worker is still on it
+    client.force_login(officer)
+    page = client.get(reverse("imports:batch", args=[batch.pk]))
+    assert "4 of 7 rows done" in page.content.decode()

@@ -26,7 +26,7 @@ def test_the_command_imports_and_shows_progress(history, officer, monkeypatch):
     monkeypatch.setattr("putright.imports.services.PROGRESS_EVERY", 2)
     output = command(history, "--user", "olivia")
     assert "  checked 2 rows" in output
-    assert "  imported 2 rows" in output
+    assert "  imported 2 of 3 rows" in output
     assert "Imported 3 rows" in output
     assert "3 created, 0 updated, 0 unchanged, 0 skipped as invalid" in output
     assert Complaint.objects.count() == 3

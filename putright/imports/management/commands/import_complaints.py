@@ -39,11 +39,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No user called {options['user']!r}.")
         started = time.monotonic()
 
-        def progress(stage: str, rows: int) -> None:
+        def progress(stage: str, rows: int, total: int) -> None:
             elapsed = time.monotonic() - started
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+            of = f" of {total:,}" if total else ""
             self.stdout.write(
-                f"  {stage} {rows:,} rows ({rows / max(elapsed, 0.001):,.0f} rows/s, "
+                f"  {stage} {rows:,}{of} rows ({rows / max(elapsed, 0.001):,.0f} rows/s, "
                 f"{elapsed:,.0f}s, peak memory {peak_mb:,.0f} MB)"
             )
             self.stdout.flush()
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Importing {path.name}" + (" (dry run)" if options["dry_run"] else ""))
         try:
             report = import_complaints(
-                data=path.read_bytes(),
+                path=path,  # streamed: memory stays flat however long the file is
                 file_name=path.name,
                 actor=actor,
                 dry_run=options["dry_run"],

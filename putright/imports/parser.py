@@ -72,7 +72,8 @@ class Table:
 
     def hazards(self) -> Iterator[RawRow]:
         if self.kind == "xlsx":
-            yield from _xlsx_rows(self.data, sheet=HAZARD_SHEET)
+            with self.open() as stream:
+                yield from _xlsx_rows(stream, sheet=HAZARD_SHEET)
 
 
 def normalise_header(name: object) -> str:
@@ -241,7 +242,8 @@ def hazards_header_problems(table: Table) -> list[str]:
     """Problems with the optional hazards sheet's header (none when it is absent)."""
     if table.kind != "xlsx":
         return []
-    header = _xlsx_header(table.data, sheet=HAZARD_SHEET)
+    with table.open() as stream:
+        header = _xlsx_header(stream, sheet=HAZARD_SHEET)
     if not header:
         return []
     check = Table(name=table.name, data=b"", kind="xlsx")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 
 from putright.accounts import factories
@@ -159,7 +159,7 @@ def test_the_chunked_import_leaves_the_same_database_as_the_row_by_row_path(monk
 def test_a_chunk_of_rows_takes_a_bounded_number_of_queries(monkeypatch):
     """Queries grow with the rows' steps, not with the rows already imported: each further
     chunk of the same histories (new residents and homes each time) costs the same, within
-    the bound below (about 51 a row; a lookup per row instead of per chunk adds 50)."""
+    the bound below (about 65 a row; a lookup per row instead of per chunk adds 50)."""
     monkeypatch.setattr(importing, "CHUNK", 50)
     monkeypatch.setattr(importing, "COMMIT_ROWS", 50)
     monkeypatch.setattr(importing, "COMMIT_SECONDS", 3600)  # commits by rows alone, not load
@@ -170,6 +170,7 @@ def test_a_chunk_of_rows_takes_a_bounded_number_of_queries(monkeypatch):
             {**r, **{c: r[c] + suffix for c in ("legacy_reference", "resident_id", "property_ref")}}
             for r in history
         ]
+        reset_queries()  # Django keeps at most 9,000 queries in its log; count each run afresh
         with CaptureQueriesContext(connection) as queries:
             import_complaints(data=csv_bytes(*part), file_name="part.csv", skip_invalid=True)
         counts.append(len(queries))
@@ -177,4 +178,5 @@ def test_a_chunk_of_rows_takes_a_bounded_number_of_queries(monkeypatch):
     assert counts[1] <= QUERIES_PER_CHUNK_OF_50
 
 
-QUERIES_PER_CHUNK_OF_50 = 2800  # 2,751 on 3 Dec 2026; lower it as the import gets cheaper
+QUERIES_PER_CHUNK_OF_50 = 3300  # 2,751 on the import branch; 3,246 once search indexing and the
+# other merged steps joined (3 Dec 2026). Lower it as the import gets cheaper.

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from putright.complaints.models import Complaint
+from putright.complaints.tests.stories import received
 from putright.hazards import services as hazard_services
 from putright.hazards.models import HazardReport, HazardStep
 from putright.people.models import Resident
+from putright.privacy import selectors
 from putright.privacy.export import resident_export
 from putright.privacy.services import ErasureRefused, resident_erase, retention_apply
 from putright.privacy.tests.conftest import TODAY
@@ -55,11 +57,13 @@ def test_retention_removes_a_hazard_reports_words_with_its_complaint_and_keeps_t
     rosa_case, _ = old_cases
     report = _raise(handler, aware_at=_long_ago(), complaint=rosa_case)
     facts = _facts(report)
+    received(resident=rosa_case.resident, actor=handler)  # a new complaint keeps Rosa herself
 
     retention_apply(today=TODAY, actor=None)
 
     report.refresh_from_db()
     assert Complaint.objects.get(pk=rosa_case.pk).description == REMOVED
+    assert Resident.objects.get(pk=rosa_case.resident_id).full_name == "Rosa Bell"
     assert (report.told_by, report.occupiers, report.vulnerabilities) == (REMOVED,) * 3
     assert (report.description, report.address) == (REMOVED, REMOVED)
     assert _facts(report) == facts  # the clocks and facts the compliance figures use
@@ -100,6 +104,8 @@ def test_a_recent_hazard_report_keeps_the_resident_though_their_complaints_go(
 
     assert Complaint.objects.get(pk=rosa_case.pk).description == REMOVED
     assert Resident.objects.get(pk=rosa.pk).full_name == "Rosa Bell"
+    cutoff = selectors.retention_rules().complaints_cutoff(TODAY)
+    assert rosa not in selectors.residents_past_retention(cutoff)  # not even a candidate
     report.refresh_from_db()
     assert report.occupiers == "Rosa Bell and her daughter Lily (4)"
 

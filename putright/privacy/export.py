@@ -25,8 +25,8 @@ from putright.intake.models import ServiceRequest, SurveyResponse
 from putright.letters.models import Letter
 from putright.people.models import Resident
 from putright.privacy.constants import AuditKind
-from putright.privacy.selectors import residents_hazard_reports
 from putright.privacy.models import AuditEntry
+from putright.privacy.selectors import residents_hazard_reports
 from putright.privacy.services import clean_reason, require_administrator
 
 README = """Subject-access export from PutRight, {landlord}

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.utils import timezone
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from putright.complaints.constants import ReferralOutcome
 from putright.complaints.models import (

@@ -4,7 +4,7 @@ complaints, kept while a clock runs or within the retention period, and in the e
 import io
 import json
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,9 +92,7 @@ def test_a_running_hazard_clock_keeps_its_complaint_and_resident(old_cases, hand
     assert Complaint.objects.get(pk=tom_case.pk).description == REMOVED  # Tom's goes
 
 
-def test_a_recent_hazard_report_keeps_the_resident_though_their_complaints_go(
-    old_cases, handler
-):
+def test_a_recent_hazard_report_keeps_the_resident_though_their_complaints_go(old_cases, handler):
     rosa_case, _ = old_cases
     rosa = rosa_case.resident
     # Reported a year ago, no clock running now: within the six years.

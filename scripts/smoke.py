@@ -497,6 +497,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("intake:item_new", OK, "staff"),
         p("intake:item", OK, "staff", f.intake_item),
         p("intake:item_decide", NOT_ALLOWED, "staff", f.intake_item),
+        p("intake:item_hazard", OK, "staff", f.intake_item),
         p("intake:service_request_new", OK, "staff", f.resident),
         p("intake:service_request", OK, "staff", f.service_request),
         p("intake:service_request_hazard", OK, "staff", f.service_request),

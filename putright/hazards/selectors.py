@@ -135,6 +135,11 @@ def reports() -> QuerySet[HazardReport]:
     return HazardReport.objects.select_related("complaint", "resident")
 
 
+def raised_from(source_ref: str) -> list[HazardReport]:
+    """The reports an app above raised from one of its records (``"intake_item:5"``)."""
+    return list(HazardReport.objects.filter(source_ref=source_ref))
+
+
 def report_detail(pk: int) -> HazardReport:
     return reports().prefetch_related("steps__actor").get(pk=pk)
 

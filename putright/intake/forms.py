@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from putright.hazards.forms import RaisedElsewhereForm
 from putright.intake.constants import STAFF_NOTE_CHANNELS, Decision, ServiceRequestStatus
 from putright.people.models import Adjustment, Representative
 
@@ -310,3 +311,22 @@ class StaffNoteForm(forms.Form):
                 return data
             data["received_on"] = received
         return data
+
+
+class ItemHazardForm(RaisedElsewhereForm):
+    """Raising a hazard report from an inbox item: the sender is a resident only once staff
+    confirm the match; otherwise the report needs the home's address."""
+
+    def __init__(self, *args, suggested=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["address"] = forms.CharField(
+            label="Address of the home (if it is not the resident's home)",
+            required=False,
+            max_length=300,
+            widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        )
+        if suggested is not None:
+            self.fields["confirm_match"] = forms.BooleanField(
+                label=f"The sender is {suggested} (I have checked, not only the email)",
+                required=False,
+            )

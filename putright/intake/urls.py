@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/new/", views.item_new, name="item_new"),
     path("inbox/<int:pk>/", views.item, name="item"),
     path("inbox/<int:pk>/decide/", views.item_decide, name="item_decide"),
+    path("inbox/<int:pk>/hazard/", views.item_hazard, name="item_hazard"),
     path(
         "service-requests/new/<int:resident_pk>/",
         views.service_request_new,

@@ -23,6 +23,7 @@ from putright.intake.forms import (
     DecideForm,
     DissatisfiedForm,
     FollowUpForm,
+    ItemHazardForm,
     ResolveForm,
     ServiceRequestForm,
     ServiceRequestUpdateForm,
@@ -124,55 +125,131 @@ def service_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _sr_page(request, item)
 
 
-@permission_required_for(Action.RECORD_HAZARDS)
-@require_http_methods(["GET", "POST"])
-def service_request_hazard(request: HttpRequest, pk: int) -> HttpResponse:
-    """Raise an Awaab's Law hazard report from a service request (its resident and home)."""
-    item = get_object_or_404(ServiceRequest.objects.select_related("resident", "home"), pk=pk)
-    page = reverse("intake:service_request", args=[pk])
+def _raise_hazard_page(
+    request: HttpRequest,
+    *,
+    form: RaisedElsewhereForm,
+    raise_report,
+    back_url: str,
+    context: dict,
+) -> HttpResponse:
+    """Raise an Awaab's Law hazard report from a record intake holds (a service request, an
+    inbox item): one flow for both. `form` is unbound with the record's prefill on GET;
+    `raise_report(cleaned_data)` calls the record's service. Acts once on a double submit."""
     if request.method == "POST" and (done := once.spent_result(request)) is not None:
-        return once.replayed(request, done, page)
+        return once.replayed(request, done, back_url)
+    status = 200
     if request.method == "POST":
-        form = RaisedElsewhereForm(request.POST)
+        status = 400
         if form.is_valid():
-            d = form.cleaned_data
             try:
                 with transaction.atomic(), once.submitted_once(request) as spending:
-                    report = sr_services.service_request_hazard_raise(
-                        request=item,
-                        aware_at=d["aware_at"],
-                        told_by=d["told_by"],
-                        hazard=d["hazard"],
-                        assessment=d["assessment"],
-                        description=d["description"],
-                        occupiers=d["occupiers"],
-                        vulnerabilities=d["vulnerabilities"],
-                        actor=request.user,
-                    )
+                    report = raise_report(form.cleaned_data)
                     spending.result_url = reverse("hazards:detail", args=[report.pk])
             except once.AlreadySubmitted as already:
-                return once.replayed(request, already.result_url, page)
+                return once.replayed(request, already.result_url, back_url)
             except ComplaintError as exc:
                 error_into_form(form, exc)
             else:
                 messages.success(request, "Hazard report raised: its clocks are running.")
                 return redirect("hazards:detail", pk=report.pk)
-        status = 400
+    return render(
+        request,
+        "intake/staff/raise_hazard.html",
+        {**context, "form": form, "back_url": back_url},
+        status=status,
+    )
+
+
+def _hazard_fields(d: dict) -> dict:
+    return {
+        key: d[key]
+        for key in (
+            "aware_at",
+            "told_by",
+            "hazard",
+            "assessment",
+            "description",
+            "occupiers",
+            "vulnerabilities",
+        )
+    }
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@permission_required_for(Action.RECORD_HAZARDS)
+@require_http_methods(["GET", "POST"])
+def service_request_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise an Awaab's Law hazard report from a service request (its resident and home)."""
+    item = get_object_or_404(ServiceRequest.objects.select_related("resident", "home"), pk=pk)
+    if request.method == "POST":
+        form = RaisedElsewhereForm(request.POST)
     else:
-        created = timezone.localtime(item.created_at)
         form = RaisedElsewhereForm(
             initial={
-                "aware_at": created.strftime("%Y-%m-%d %H:%M"),
+                "aware_at": _when(item.created_at),
                 "told_by": str(item.resident),
                 "description": "\n\n".join(part for part in (item.summary, item.detail) if part),
             }
         )
-        status = 200
-    return render(
+    return _raise_hazard_page(
         request,
-        "intake/staff/service_request_hazard.html",
-        {"item": item, "form": form},
-        status=status,
+        form=form,
+        raise_report=lambda d: sr_services.service_request_hazard_raise(
+            request=item, actor=request.user, **_hazard_fields(d)
+        ),
+        back_url=reverse("intake:service_request", args=[pk]),
+        context={
+            "caption": f"Service request {item}",
+            "who": item.resident,
+            "home": item.home,
+            "aware_hint": "which may be when this request was made",
+        },
+    )
+
+
+@permission_required_for(Action.RECORD_HAZARDS)
+@require_http_methods(["GET", "POST"])
+def item_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise an Awaab's Law hazard report from an inbox item: the landlord became aware when
+    the message arrived; its resident is the complaint's, or the sender's once confirmed."""
+    item = get_object_or_404(
+        IntakeItem.objects.select_related("complaint__resident", "suggested_resident"), pk=pk
+    )
+    resident = item.complaint.resident if item.complaint else None
+    suggested = None if resident else item.suggested_resident
+    if request.method == "POST":
+        form = ItemHazardForm(request.POST, suggested=suggested)
+    else:
+        form = ItemHazardForm(
+            suggested=suggested,
+            initial={
+                "aware_at": _when(item.received_at),
+                "told_by": item.sender_name or item.sender_email or item.sender_phone,
+                "description": item.text,
+                "address": " ".join(item.sender_address.split()) if not resident else "",
+            },
+        )
+    return _raise_hazard_page(
+        request,
+        form=form,
+        raise_report=lambda d: item_services.item_hazard_raise(
+            item=item,
+            actor=request.user,
+            address=d.get("address", ""),
+            confirm_match=d.get("confirm_match", False),
+            **_hazard_fields(d),
+        ),
+        back_url=reverse("intake:item", args=[pk]),
+        context={
+            "caption": f"Message {item.reference}",
+            "who": resident,
+            "home": resident.home if resident else None,
+            "aware_hint": "at the latest when this message arrived",
+        },
     )
 
 
@@ -373,6 +450,8 @@ def _item_page(request, item, form=None, status=200):
                 dict(Adjustment.Kind.choices).get(k, k) for k in item.stated_adjustments
             ],
             "can_edit": allowed(request.user, Action.WORK_CASES),
+            "hazard_reports": item_services.item_hazards(item),
+            "can_record_hazards": allowed(request.user, Action.RECORD_HAZARDS),
         },
         status=status,
     )

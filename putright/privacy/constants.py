@@ -21,8 +21,10 @@ SYSTEM_ACTOR_LABELS = frozenset(
         "System",
     }
 )
-# Keys of case-record data that hold codes, not words a person wrote.
-CODE_KEYS = frozenset({"kind", "channel", "outcome", "ground", "request_status", "stage"})
+# Keys of case-record (and hazard step) data that hold codes, not words a person wrote.
+CODE_KEYS = frozenset(
+    {"kind", "channel", "outcome", "ground", "request_status", "stage", "assessment", "hazard"}
+)
 
 
 class AuditKind(models.TextChoices):

@@ -26,6 +26,7 @@ from putright.letters.models import Letter
 from putright.people.models import Resident
 from putright.privacy.constants import AuditKind
 from putright.privacy.models import AuditEntry
+from putright.privacy.selectors import residents_hazard_reports
 from putright.privacy.services import clean_reason, require_administrator
 
 README = """Subject-access export from PutRight, {landlord}
@@ -47,6 +48,9 @@ system, and every complaint they made, with its full record.
       letters/            the letters sent, as PDFs
       files/              the documents kept with the complaint
   letters/          letters not tied to one complaint
+  hazards/          one file per hazard report about the resident's home (Awaab's Law):
+                    who reported it, the occupiers, the investigation, the work and every
+                    step recorded
 
 Text replaced by "[removed ...]" was removed under the retention policy or an earlier request.
 """
@@ -132,6 +136,17 @@ def _complaint_data(complaint: Complaint) -> dict:
         "outstanding_actions": _rows(complaint.outstanding_actions.all()),
         "exclusions": _rows(complaint.exclusions.all()),
         "ombudsman_referrals": _rows(complaint.ombudsman_referrals.all()),
+    }
+
+
+def _hazard_data(report: Any) -> dict:
+    return {
+        "hazard_report": {
+            **_fields(report),
+            "hazard_label": report.get_hazard_display(),
+            "complaint_reference": report.complaint.reference if report.complaint else "",
+        },
+        "steps": _rows(report.steps.all()),
     }
 
 
@@ -221,6 +236,22 @@ def resident_export(*, resident: Resident, reason: str, actor: Any) -> SubjectAc
                         "path": path,
                     }
                 )
+        for report in (
+            residents_hazard_reports(resident)
+            .select_related("complaint")
+            .prefetch_related("steps")
+            .order_by("id")
+        ):
+            path = f"hazards/hazard-report-{report.pk}.json"
+            archive.writestr(path, _json(_hazard_data(report)))
+            index.append(
+                {
+                    "section": "Hazard reports",
+                    "item": f"Hazard report {report.pk}: {report.get_hazard_display()}, "
+                    f"reported {timezone.localtime(report.aware_at):%d %B %Y}",
+                    "path": path,
+                }
+            )
         archive.writestr(
             "README.txt",
             README.format(landlord=_landlord(), resident_id=resident.pk, day=today),

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from putright.complaints.constants import ReferralOutcome
 from putright.complaints.models import (
@@ -14,6 +15,7 @@ from putright.complaints.models import (
     Remedy,
     Stage,
 )
+from putright.hazards.models import HazardReport
 from putright.intake.constants import CLOSED_REQUEST_STATUSES
 from putright.intake.models import ServiceRequest
 from putright.people.models import Resident
@@ -70,6 +72,51 @@ def _still_needed() -> Q:
     )
 
 
+# When a hazard report's facts happened (Awaab's Law clocks and steps): it "ends" with the latest.
+HAZARD_MOMENTS = (
+    "aware_at",
+    "investigation_concluded_at",
+    "safety_work_done_at",
+    "decanted_at",
+    "consent_refused_at",
+)
+HAZARD_DAYS = ("summary_sent_on", "further_work_begun_on", "further_work_started_on")
+# A report whose personal text is already removed (who told the landlord is never empty).
+HAZARD_REDACTED = Q(told_by__startswith="[removed ")
+
+
+def _hazard_kept(cutoff: date) -> Q:
+    """A hazard report still needed, with the complaint's rule: a clock still runs (the
+    Regulations' duties are not done), or something happened on or after `cutoff`."""
+    kept = Q(next_due_at__isnull=False)
+    for name in HAZARD_MOMENTS:
+        kept |= Q(**{f"{name}__date__gte": cutoff})
+    for name in HAZARD_DAYS:
+        kept |= Q(**{f"{name}__gte": cutoff})
+    return kept
+
+
+def hazard_reports_kept(cutoff: date) -> QuerySet[HazardReport]:
+    return HazardReport.objects.filter(_hazard_kept(cutoff))
+
+
+def hazard_reports_past_retention(cutoff: date) -> QuerySet[HazardReport]:
+    """Hazard reports no clock runs on, whose last fact is before `cutoff`, not yet redacted."""
+    return HazardReport.objects.exclude(_hazard_kept(cutoff)).exclude(HAZARD_REDACTED)
+
+
+def hazard_ended_on(report: HazardReport) -> date:
+    """The day a hazard report last moved: the latest of its facts' dates."""
+    days = [timezone.localdate(getattr(report, n)) for n in HAZARD_MOMENTS if getattr(report, n)]
+    days += [getattr(report, n) for n in HAZARD_DAYS if getattr(report, n)]
+    return max(days)
+
+
+def residents_hazard_reports(resident: Resident) -> QuerySet[HazardReport]:
+    """The hazard reports about the resident: theirs, or of their complaints."""
+    return HazardReport.objects.filter(Q(resident=resident) | Q(complaint__resident=resident))
+
+
 def complaints_past_retention(cutoff: date) -> QuerySet[Complaint]:
     """Finished complaints that ended before `cutoff`, not yet anonymised and not in use.
 
@@ -87,6 +134,7 @@ def complaints_past_retention(cutoff: date) -> QuerySet[Complaint]:
         )
         .exclude(recent_response)
         .exclude(_still_needed())
+        .exclude(Exists(hazard_reports_kept(cutoff).filter(complaint=OuterRef("pk"))))
         .distinct()
     )
 
@@ -108,6 +156,7 @@ def residents_past_retention(cutoff: date) -> QuerySet[Resident]:
         .filter(complained | Q(created_at__date__lt=cutoff))
         .exclude(kept_complaint)
         .exclude(recent_request)
+        .exclude(Exists(hazard_reports_kept(cutoff).filter(resident=OuterRef("pk"))))
     )
 
 
@@ -119,9 +168,10 @@ def erasure_facts(resident: Resident) -> ErasureFacts:
     latest_response = Stage.objects.filter(complaint__in=finished).aggregate(d=Max("responded_on"))[
         "d"
     ]
+    hazards = list(residents_hazard_reports(resident))
     return ErasureFacts(
         open_complaints=complaints.filter(status__in=_OPEN).count(),
-        latest_end=ended_on(latest_close, [latest_response]),
+        latest_end=ended_on(latest_close, [latest_response, *map(hazard_ended_on, hazards)]),
         outstanding_follow_ups=Remedy.objects.filter(
             complaint__in=complaints, completed_on__isnull=True
         ).count()
@@ -134,6 +184,7 @@ def erasure_facts(resident: Resident) -> ErasureFacts:
         open_service_requests=ServiceRequest.objects.filter(resident=resident)
         .exclude(status__in=list(CLOSED_REQUEST_STATUSES))
         .count(),
+        open_hazard_reports=sum(1 for h in hazards if h.next_due_at is not None),
     )
 
 
@@ -148,6 +199,7 @@ def resident_fully_past_retention(
         not ServiceRequest.objects.filter(resident=resident)
         .filter(Q(requested_on__gte=cutoff) | ~Q(status__in=list(CLOSED_REQUEST_STATUSES)))
         .exists()
+        and not hazard_reports_kept(cutoff).filter(resident=resident).exists()
     )
 
 

@@ -31,6 +31,7 @@ from putright.complaints.models import (
 from putright.core.clock import today as clock_today
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.permissions import DENIED, Action, allowed
+from putright.hazards.models import HazardReport, HazardStep
 from putright.imports.models import ImportBatch, ImportedComplaint, ImportedResident
 from putright.intake.constants import InboundStatus
 from putright.intake.models import (
@@ -96,8 +97,13 @@ ERASURE_REFUSED = {
         "Erasure refused: the resident has a service request still open; the details are "
         "needed to deliver it ({article})."
     ),
+    ErasureRefusal.OPEN_HAZARD: (
+        "Erasure refused: a hazard report about the resident's home still has an Awaab's Law "
+        "clock running; the landlord must keep the record to meet its duties under section 10A "
+        "of the Landlord and Tenant Act 1985 ({article})."
+    ),
     ErasureRefusal.WITHIN_RETENTION: (
-        "Erasure refused: a complaint ended on {ended:%d %B %Y}, within the {years}-year "
+        "Erasure refused: a complaint or hazard report ended on {ended:%d %B %Y}, within the {years}-year "
         "retention period. The record is kept for the regulator's returns and for legal claims "
         "({article}); it will be anonymised automatically after {until:%d %B %Y}."
     ),
@@ -107,6 +113,7 @@ _ARTICLE = {
     ErasureRefusal.FOLLOW_UPS_OUTSTANDING: ART_17_3_B_E,
     ErasureRefusal.OMBUDSMAN_PENDING: ART_17_3_B_E,
     ErasureRefusal.OPEN_SERVICE_REQUEST: ART_17_3_B,
+    ErasureRefusal.OPEN_HAZARD: ART_17_3_B,
     ErasureRefusal.WITHIN_RETENTION: ART_17_3_B_E,
 }
 
@@ -225,10 +232,38 @@ def _redact_complaints(work: Redaction, ids: list[int]) -> None:
     work.files(inbound, "raw")
     work.text(inbound, "from_address", "subject", "reason", "resolution")
     _redact_intake_items(work, IntakeItem.objects.filter(complaint__in=ids))
+    _redact_hazard_reports(work, HazardReport.objects.filter(complaint__in=ids))
     work.json(ImportedComplaint.objects.filter(complaint__in=ids), "values")
     for complaint_id in ids:
         work.mark(AnonymisedComplaint, complaint_id=complaint_id, anonymised_on=work.day)
     complaint_search.reindex(ids)  # the search table holds the words removed above
+
+
+def _redact_hazard_reports(work: Redaction, reports: Any, *, keep_address: bool = False) -> None:
+    """A hazard report's words about people (who told the landlord, who lives there, their
+    vulnerabilities, what was reported and found); the hazard, assessment, every date and
+    the clocks stay, so the Awaab's Law compliance figures do not change. The address goes
+    with a resident or a complaint; a report on an address alone keeps it (the landlord's
+    property, like its property records)."""
+    ids = list(reports.values_list("pk", flat=True))
+    if not ids:
+        return
+    one = HazardReport.objects.filter(pk__in=ids)
+    work.text(
+        one,
+        "told_by",
+        "description",
+        "occupiers",
+        "vulnerabilities",
+        "findings",
+        "safety_work",
+        "further_work",
+    )
+    if not keep_address:
+        work.text(one, "address")
+    steps = HazardStep.objects.filter(report__in=ids)
+    work.text(steps, "summary")
+    work.json(steps, "data")
 
 
 def _redact_intake_items(work: Redaction, items: Any) -> None:
@@ -262,6 +297,7 @@ def _redact_resident(work: Redaction, resident: Resident) -> None:
     work.text(surveys, "respondent_name", "comment")
     work.clear(surveys, "respondent_email")
     _redact_letters(work, Letter.objects.filter(resident=resident))
+    _redact_hazard_reports(work, HazardReport.objects.filter(resident=resident))
     work.set(
         ImportedResident.objects.filter(resident=resident), legacy_id=f"anonymised-{resident.pk}"
     )
@@ -280,6 +316,7 @@ class RetentionResult:
     complaints: int = 0
     residents: int = 0
     intake_items: int = 0
+    hazard_reports: int = 0
     import_files: int = 0
     audit_ids: list[int] = field(default_factory=list)
 
@@ -357,6 +394,27 @@ def _expire_unmatched_intake(*, today: date, actor: Any) -> AuditEntry | None:
     return work.audit
 
 
+def _expire_hazard_reports(*, today: date, actor: Any) -> tuple[AuditEntry | None, int]:
+    """Hazard reports on an address alone (no resident, no complaint), with the complaint's
+    rule: past retention once no clock runs and their last fact is older than the period."""
+    rules = selectors.retention_rules()
+    reports = selectors.hazard_reports_past_retention(rules.complaints_cutoff(today)).filter(
+        complaint__isnull=True, resident__isnull=True
+    )
+    count = reports.count()
+    if not count:
+        return None, 0
+    with redaction(
+        kind=AuditKind.RETENTION,
+        day=today,
+        actor=actor,
+        actor_label=RETENTION_ACTOR_LABEL,
+        rule=rules.complaint_rule,
+    ) as work:
+        _redact_hazard_reports(work, reports, keep_address=True)
+    return work.audit, count
+
+
 def _expire_import_files(*, today: date, actor: Any) -> AuditEntry | None:
     rules = selectors.retention_rules()
     cutoff = timezone.make_aware(datetime.combine(rules.import_cutoff(today), time.min))
@@ -407,6 +465,9 @@ def retention_apply(*, today: date | None = None, actor: Any = None) -> Retentio
     if intake is not None:
         result.audit_ids.append(intake.pk)
         result.intake_items += intake.fields_removed
+    hazards, result.hazard_reports = _expire_hazard_reports(today=today, actor=actor)
+    if hazards is not None:
+        result.audit_ids.append(hazards.pk)
     imports = _expire_import_files(today=today, actor=actor)
     if imports is not None:
         result.audit_ids.append(imports.pk)

@@ -50,6 +50,7 @@ class ErasureRefusal(StrEnum):
     FOLLOW_UPS_OUTSTANDING = "follow_ups_outstanding"
     OMBUDSMAN_PENDING = "ombudsman_pending"
     OPEN_SERVICE_REQUEST = "open_service_request"
+    OPEN_HAZARD = "open_hazard"
     WITHIN_RETENTION = "within_retention"
 
 
@@ -58,10 +59,14 @@ class ErasureFacts:
     """What the record says about a resident's complaints, for the erasure decision."""
 
     open_complaints: int
-    latest_end: date | None  # the latest `ended_on` of their finished complaints
+    # the latest `ended_on` of their finished complaints (and the day their hazard reports
+    # last moved, which the same retention period covers)
+    latest_end: date | None
     outstanding_follow_ups: int  # remedies and outstanding actions not yet completed
     pending_referrals: int  # Ombudsman referrals without an outcome
     open_service_requests: int
+    # Hazard reports (Awaab's Law) of the resident or their complaints with a clock running.
+    open_hazard_reports: int = 0
 
 
 def erasure_refusal(facts: ErasureFacts, *, keep_from: date) -> ErasureRefusal | None:
@@ -79,6 +84,8 @@ def erasure_refusal(facts: ErasureFacts, *, keep_from: date) -> ErasureRefusal |
         return ErasureRefusal.OMBUDSMAN_PENDING
     if facts.open_service_requests:
         return ErasureRefusal.OPEN_SERVICE_REQUEST
+    if facts.open_hazard_reports:
+        return ErasureRefusal.OPEN_HAZARD
     if facts.latest_end is not None and facts.latest_end >= keep_from:
         return ErasureRefusal.WITHIN_RETENTION
     return None

@@ -40,6 +40,17 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         due_on=now().date() + timedelta(days=7),
         actor=olivia,
     )
+    from putright.intake.services.items import item_receive
+
+    message = item_receive(
+        channel="email",
+        received_at=now() - timedelta(hours=1),
+        subject="Mould",
+        body="Black mould in the bedroom.",
+        sender_name="Rosa Bell",
+        sender_email=complaint.resident.email,
+        suggested_resident=complaint.resident,
+    )
     sign_in(page, "olivia")
     for path in [
         "/hazards/",
@@ -49,6 +60,8 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         f"/hazards/new/?resident={complaint.resident.pk}",
         f"/intake/service-requests/{repair.pk}/",
         f"/intake/service-requests/{repair.pk}/hazard/",
+        f"/intake/inbox/{message.pk}/",
+        f"/intake/inbox/{message.pk}/hazard/",
         "/dashboard/",
         "/?scope=all&hazard=open",
         f"/complaints/{complaint.reference}/acknowledge/",
@@ -65,6 +78,10 @@ def test_every_hazard_page_has_no_wcag_violations(page):
     assert_accessible(page)
     page.goto(f"/intake/service-requests/{repair.pk}/hazard/")
     page.fill("#id_aware_at", "")
+    page.click("button:has-text('Raise the hazard report')")
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)
+    page.goto(f"/intake/inbox/{message.pk}/hazard/")
     page.click("button:has-text('Raise the hazard report')")
     page.wait_for_selector(".govuk-error-summary")
     assert_accessible(page)

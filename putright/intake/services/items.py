@@ -19,7 +19,12 @@ from putright.complaints import services as complaint_services
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.models import Complaint
 from putright.core.clock import now
-from putright.core.errors import AlreadyDone, InvalidInput
+from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
+from putright.core.permissions import DENIED, Action, allowed
+from putright.hazards import selectors as hazard_selectors
+from putright.hazards.constants import Source as HazardSource
+from putright.hazards.models import HazardReport
+from putright.hazards.services import hazard_report_raise
 from putright.intake.constants import (
     PLAIN_DECISIONS,
     STAFF_NOTE_CHANNELS,
@@ -40,6 +45,10 @@ NO_SUGGESTED_RESIDENT = "There is no matched resident to confirm for this messag
 # A resident asked for an adjustment: reviewed a year after staff confirm it (Code 5.10).
 ADJUSTMENT_REVIEW_DAYS = 365
 INTAKE_ACTOR_LABEL = "Intake inbox"
+AWARE_AFTER_RECEIVED = (
+    "The landlord became aware when the message arrived ({received:%d %B %Y %H:%M}) "
+    "at the latest: enter that time or earlier."
+)
 
 # An intake channel as a complaint channel (Code 3.1: complaints may come in any way).
 COMPLAINT_CHANNEL: dict[str, str] = {
@@ -369,3 +378,66 @@ def item_note_record(
         sender_phone=sender_phone,
         actor=actor,
     )
+
+
+def item_hazard_raise(
+    *,
+    item: IntakeItem,
+    actor: Any,
+    aware_at: datetime,
+    told_by: str,
+    hazard: str,
+    assessment: str,
+    description: str,
+    occupiers: str = "",
+    vulnerabilities: str = "",
+    address: str = "",
+    confirm_match: bool = False,
+) -> HazardReport:
+    """A message shows a possible hazard (Awaab's Law): raise a hazard report from it.
+
+    The landlord became aware when the message arrived at the latest, so the clocks cannot
+    start later than `received_at`. The resident is the one of the complaint the item became,
+    or the sender's matched resident once staff confirm the match (anyone can type a
+    resident's email); otherwise the report stands on the address. The item is not decided by
+    this: a message can be a complaint and report a hazard.
+    """
+    if not allowed(actor, Action.RECORD_HAZARDS):
+        raise RuleBroken(DENIED[Action.RECORD_HAZARDS])
+    item = (
+        IntakeItem.objects.select_for_update(of=("self",))
+        .select_related("complaint", "suggested_resident")
+        .get(pk=item.pk)
+    )
+    if aware_at is not None and timezone.is_naive(aware_at):
+        aware_at = timezone.make_aware(aware_at)
+    if aware_at > item.received_at:
+        raise InvalidInput(
+            AWARE_AFTER_RECEIVED.format(received=timezone.localtime(item.received_at)),
+            field="aware_at",
+        )
+    resident = None
+    if item.complaint is None and confirm_match:
+        if item.suggested_resident is None:
+            raise InvalidInput(NO_SUGGESTED_RESIDENT, field="confirm_match")
+        resident = item.suggested_resident
+    return hazard_report_raise(
+        aware_at=aware_at,
+        source=HazardSource.INTAKE,
+        source_ref=f"intake_item:{item.pk}",
+        told_by=told_by,
+        hazard=hazard,
+        assessment=assessment,
+        description=description,
+        occupiers=occupiers,
+        vulnerabilities=vulnerabilities,
+        complaint=item.complaint,
+        resident=resident,
+        address=address,
+        actor=actor,
+    )
+
+
+def item_hazards(item: IntakeItem) -> list[HazardReport]:
+    """The hazard reports raised from this message."""
+    return hazard_selectors.raised_from(f"intake_item:{item.pk}")

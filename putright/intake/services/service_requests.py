@@ -16,6 +16,7 @@ from putright.complaints.services.common import record_event
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.messages import RECEIPT, OutgoingMessage, queue_message
 from putright.core.validation import require_text
+from putright.hazards import selectors as hazard_selectors
 from putright.hazards.constants import Source as HazardSource
 from putright.hazards.models import HazardReport
 from putright.hazards.services import hazard_report_raise
@@ -250,4 +251,4 @@ def service_request_hazard_raise(
 
 def service_request_hazards(request: ServiceRequest) -> list[HazardReport]:
     """The hazard reports raised from this request."""
-    return list(HazardReport.objects.filter(source_ref=f"service_request:{request.pk}"))
+    return hazard_selectors.raised_from(f"service_request:{request.pk}")

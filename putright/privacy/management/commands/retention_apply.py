@@ -24,6 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Retention applied for {result.today:%d %B %Y}: {result.complaints} complaint(s) "
             f"and {result.residents} resident(s) anonymised, {result.intake_items} intake "
-            f"field(s) and {result.import_files} import file(s) removed; "
+            f"field(s), {result.hazard_reports} address-only hazard report(s) and "
+            f"{result.import_files} import file(s) removed; "
             f"{len(result.audit_ids)} audit entr{'y' if len(result.audit_ids) == 1 else 'ies'}."
         )

@@ -39,3 +39,5 @@ urlpatterns = [
 
 # An unhandled error: a styled page showing the request id (Django logs the error with it).
 handler500 = "putright.web.views.server_error"
+# A body Django refuses before any view (e.g. too many files): JSON on the API.
+handler400 = "putright.core.views.bad_request"

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -47,3 +48,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "failing" if failing else "ok", "failing": failing, "checks": checks},
         status=503 if failing else 200,
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a request Django itself refuses before any view (too many files or fields in
+    a form, a suspicious header). On the API, the API's one error shape; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        body = {
+            "error": "bad_request",
+            "detail": "The request could not be read: too many parts, or a malformed body.",
+            "field": None,
+            "provision": "",
+            "fields": {},
+        }
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)

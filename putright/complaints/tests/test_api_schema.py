@@ -4,6 +4,7 @@ Each test here failed before the fix it names (schemathesis found them against /
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 
 from putright.complaints.models import CaseEvent
@@ -132,3 +133,19 @@ def test_a_hazard_the_landlord_became_aware_of_before_2000_is_refused(api):
     response = api.post("/api/v1/hazards/", {**RAISE, "aware_at": "1691-06-26T15:57:49Z"})
     assert response.status_code == 400
     assert response.json()["field"] == "aware_at"
+
+
+def test_a_form_with_more_files_than_django_allows_is_a_json_400(
+    monday, api, resident, handler, settings
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    complaint = received(resident=resident, actor=handler)
+    files = [SimpleUploadedFile(f"p{i}.png", b"x", content_type="image/png") for i in range(3)]
+    response = api.post(
+        f"/api/v1/complaints/{complaint.reference}/attachments/",
+        {"files": files},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "bad_request"

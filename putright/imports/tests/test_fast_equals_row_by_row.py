@@ -93,6 +93,9 @@ def normalised() -> dict[str, list[dict[str, Any]]]:
         for r in table:
             if pk == "id":
                 r["id"] = ranks[model][r["id"]]
+            elif pk in relations and relations[pk] in ranks:
+                # A row keyed by its complaint or resident (the search index): rank that id.
+                r[pk] = ranks[relations[pk]][r[pk]]
             for name, target in relations.items():
                 if r[name] is not None and name != pk:
                     r[name] = ranks[target][r[name]] if target in ranks else "batch"

@@ -289,6 +289,7 @@ class Fixtures:
     url_names: set[str] = field(default_factory=set)
     step_names: list[str] = field(default_factory=list)
     action_slugs: list[str] = field(default_factory=list)
+    refused_slugs: set[str] = field(default_factory=set)
 
 
 def prepare() -> Fixtures:
@@ -414,6 +415,12 @@ def prepare() -> Fixtures:
         exceptional=exceptional.pk,
         step_names=[name for name, _form in STEPS],
         action_slugs=sorted(CASE_ACTIONS),
+        # An action the complaint's state does not allow sends staff back to the case page.
+        refused_slugs={
+            slug
+            for slug, form in CASE_ACTIONS.items()
+            if form.workflow_action not in complaint.allowed_actions
+        },
     )
     fixtures.admin_changelists = sorted(
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
@@ -479,7 +486,10 @@ def pages(f: Fixtures) -> list[Page]:
         p("complaints:case", OK, "staff", ref),
         p("complaints:attachment", OK, "staff", ref, f.attachment),
         p("complaints:extension_preview", OK, "staff", ref),
-        *(p("complaints:action", OK, "staff", ref, slug) for slug in f.action_slugs),
+        *(
+            p("complaints:action", FOUND if slug in f.refused_slugs else OK, "staff", ref, slug)
+            for slug in f.action_slugs
+        ),
         p("people:list", OK, "staff"),
         p("people:reviews", OK, "staff"),
         p("people:resident", OK, "staff", f.resident),
@@ -644,7 +654,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("schema", OK, "api"),
         p("api-docs", OK, "api"),
         p("api-redoc", OK, "api"),
-        p("api-not-found", 404, "api", "v1/remedies/not-a-number/complete/"),
+        p("api-not-found", 404, "api", "v1/no-such-collection/"),
     ]
     public = [
         p("login", OK, "anonymous"),

@@ -4,7 +4,7 @@ import pytest
 
 from putright.complaints.models import Complaint
 from putright.intake.models import IntakeItem
-from putright.web.tests.browser import assert_accessible, screenshot
+from putright.web.tests.browser import assert_accessible, assert_title_starts, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendl
 
     # Errors first: the summary links to the field, and the page title says "Error:".
     page.click("button:has-text('Continue')")
-    assert page.title().startswith("Error:")
+    assert_title_starts(page, "Error:")
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
     screenshot(page, "complain-about-you-error")
@@ -28,7 +28,7 @@ def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendl
     page.check("#id_is_customer")  # the first option, "Yes"
     page.click("button:has-text('Continue')")
     # No email, phone or address: one error, on the email field, linked from the summary.
-    assert page.title().startswith("Error:")
+    assert_title_starts(page, "Error:")
     assert "so we can reply" in page.locator("#id_email-error").inner_text()
     assert_accessible(page)
     # A postal address is enough (issue 17): no email needed.

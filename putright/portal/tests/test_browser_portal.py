@@ -10,7 +10,7 @@ from putright.complaints import services as complaint_services
 from putright.complaints.factories import CategoryFactory
 from putright.complaints.tests.stories import acknowledged, received, responded
 from putright.people.factories import ResidentFactory
-from putright.web.tests.browser import assert_accessible, screenshot
+from putright.web.tests.browser import assert_accessible, assert_title_starts, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_a_resident_signs_in_reads_their_letter_adds_information_and_asks_for_st
 ):
     page.goto("/portal/")
     page.click("button:has-text('Email me a sign-in link')")
-    assert page.title().startswith("Error:")
+    assert_title_starts(page, "Error:")
     assert_accessible(page)
 
     page.fill("#email", "rosa.bell@example.org")

@@ -53,17 +53,48 @@ def two_step_code_for(username: str) -> str | None:
     return current_code(enrol_two_step(user))
 
 
+# What Playwright says when a click's navigation replaces the document while axe is being
+# injected or run: the check is then made again on the page that has loaded.
+NAVIGATED_AWAY = (
+    "Execution context was destroyed",
+    "Cannot read properties of null",
+    "axe is not defined",
+)
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
+    """axe-core's WCAG 2.2 A/AA violations on the page once it has loaded.
+
+    A click that submits a form returns before the next page has loaded, so the check waits
+    for the load and, if the document is replaced under it, runs again on the new one."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                WCAG_TAGS,
+            )
+            break
+        except Error as error:
+            if attempt == 2 or not any(text in str(error) for text in NAVIGATED_AWAY):
+                raise
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def assert_title_starts(page: Any, prefix: str) -> None:
+    """The page title, waited for: a click that submits a form returns before the next page
+    has its title."""
+    import re
+
+    from playwright.sync_api import expect
+
+    expect(page).to_have_title(re.compile("^" + re.escape(prefix)))
 
 
 def assert_accessible(page: Any) -> None:

@@ -1,5 +1,6 @@
 """Project-wide test set-up and named staff personas usable from every app's tests."""
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,5 +174,54 @@ def page(browser, live_server, settings) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    settle_navigations(page)
     yield page
     context.close()
+
+
+def settle_navigations(page: Any) -> None:
+    """Make `page.click` and `page.press` return only once a page they load has loaded.
+
+    Playwright returns from a click as soon as it is dispatched, so the next line could read or
+    fill the page being left (a form re-shown with errors has the same fields) while the next
+    one loads. Each click now watches for a main-frame navigation it starts and waits for that
+    page's load event (or for the navigation to end as a download or a failure)."""
+    from playwright.sync_api import Error
+
+    seen = {"navigations": 0, "settled": 0}
+
+    def on_request(request: Any) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            seen["navigations"] += 1
+
+    def on_settled(*_: Any) -> None:
+        seen["settled"] += 1
+
+    def on_request_failed(request: Any) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            on_settled()
+
+    page.on("request", on_request)
+    page.on("load", on_settled)
+    page.on("download", on_settled)
+    page.on("requestfailed", on_request_failed)
+
+    def settling(action: Any) -> Any:
+        def act(*args: Any, **kwargs: Any) -> Any:
+            navigations, settled = seen["navigations"], seen["settled"]
+            result = action(*args, **kwargs)
+            # A round trip through the page, so a navigation the click started is seen (if the
+            # page is replaced during it, it was navigating).
+            with contextlib.suppress(Error):
+                page.evaluate("() => new Promise(done => setTimeout(done, 0))")
+            if seen["navigations"] > navigations:
+                waited = 0
+                while seen["settled"] <= settled and waited < 10_000:
+                    page.wait_for_timeout(10)
+                    waited += 10
+            return result
+
+        return act
+
+    page.click = settling(page.click)
+    page.press = settling(page.press)

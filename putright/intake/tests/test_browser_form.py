@@ -1,6 +1,7 @@
 """The public complaint form in a real browser, checked with axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from putright.complaints.models import Complaint
 from putright.intake.models import IntakeItem
@@ -20,7 +21,7 @@ def test_a_resident_completes_the_form_with_a_keyboard_and_screen_reader_friendl
     # Errors first: the summary links to the field, and the page title says "Error:".
     page.click("button:has-text('Continue')")
     assert_title_starts(page, "Error:")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "complain-about-you-error")
 
@@ -95,7 +96,7 @@ def test_an_upload_error_is_accessible(page, tmp_path):
     bad.write_bytes(b"MZ not really a pdf")
     page.set_input_files("#files", str(bad))
     page.click("button:has-text('Send complaint')")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "The file must be a PDF" in page.locator("#files-error").inner_text()
     assert_accessible(page)
     assert Complaint.objects.count() == 0

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from putright.complaints import services as complaint_services
 from putright.complaints.factories import CategoryFactory
@@ -61,7 +62,7 @@ def test_a_resident_signs_in_reads_their_letter_adds_information_and_asks_for_st
     screenshot(page, "portal-complaint")
 
     page.click("button:has-text('Add to my complaint')")  # nothing entered
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.fill("#information", "The ceiling is still wet.")
     page.click("button:has-text('Add to my complaint')")

@@ -2,6 +2,7 @@
 violation, with and without errors showing."""
 
 import pytest
+from playwright.sync_api import expect
 
 from putright.accounts import factories as staff
 from putright.complaints.compensation import seed_default_schedule
@@ -50,5 +51,5 @@ def test_the_policy_detail_pages_have_no_wcag_violations(page, setting):
     page.fill("#id_low", "50")
     page.fill("#id_proposed", "10")
     page.get_by_role("button", name="Save from today").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

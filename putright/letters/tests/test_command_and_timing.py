@@ -1,6 +1,6 @@
-"""The delivery sweep command, and how long each letter takes to render (measured)."""
+"""The delivery sweep command, and every kind of letter rendering as a PDF (how long each
+takes is measured by bench/letter_render.py, not asserted here)."""
 
-import time
 from io import StringIO
 
 import pytest
@@ -16,9 +16,6 @@ from putright.people.models import Resident
 
 pytestmark = pytest.mark.django_db
 
-# A generous ceiling so the test catches a pathological slowdown, not a busy machine.
-MAX_SECONDS_PER_LETTER = 3.0
-
 
 def test_the_sweep_command_reports_what_it_did(open_complaint):
     out = StringIO()
@@ -27,8 +24,7 @@ def test_the_sweep_command_reports_what_it_did(open_complaint):
 
 
 @pytest.mark.parametrize("large_print", [False, True], ids=["standard", "large-print"])
-def test_rendering_time_per_letter_is_measured(large_print, tmp_path, capsys):
-    timings = {}
+def test_every_kind_of_letter_renders_as_a_pdf_naming_the_resident(large_print, tmp_path):
     for kind in LetterKind.values:
         recipient = Recipient(
             name="Alex Example",
@@ -37,7 +33,6 @@ def test_rendering_time_per_letter_is_measured(large_print, tmp_path, capsys):
             postal_address="14 Orchard Road, Exampleton, EX2 4RB",
             large_print=large_print,
         )
-        started = time.perf_counter()
         _full, rendered, _v = letter_prepare(
             kind=kind,
             resident=Resident(full_name="Alex Example"),
@@ -46,13 +41,6 @@ def test_rendering_time_per_letter_is_measured(large_print, tmp_path, capsys):
             stage=2,
         )
         pdf = render_pdf(rendered.html)
-        timings[kind] = time.perf_counter() - started
         path = tmp_path / f"{kind}.pdf"
         path.write_bytes(pdf)
         assert "Alex Example" in pdf_text(path)
-    with capsys.disabled():
-        print(  # noqa: T201  (the measurement is the point of this test)
-            f"\nrender+PDF seconds per letter ({'large print' if large_print else 'standard'}): "
-            + ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
-        )
-    assert max(timings.values()) < MAX_SECONDS_PER_LETTER

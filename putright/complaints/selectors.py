@@ -463,18 +463,27 @@ def case_page(reference: str) -> Complaint:
         )
         .order_by("number")
     )
-    this = Q(complaint__reference=reference)
-    residents = Q(resident__complaints__reference=reference)
+    # Each list is found by a scalar subquery on the reference's unique index, never a join
+    # to the complaint table (at 1M complaints SQLite then scans it: 0.5 s for linked ones).
+    found_by = Complaint.objects.filter(reference=reference).order_by()
+    this = Q(complaint_id=Subquery(found_by.values("pk")[:1]))
+    residents = Q(resident_id=Subquery(found_by.values("resident_id")[:1]))
     lists = {
         "points": ComplaintPoint.objects.filter(this).order_by("number"),
-        "linked_complaints": Complaint.objects.filter(linked_to__reference=reference).order_by(),
+        # Through the index alone: almost every complaint has no link, so SQLite's statistics
+        # make `linked_to_id = ?` look unselective and it would scan every complaint's row.
+        "linked_complaints": Complaint.objects.filter(
+            pk__in=Complaint.objects.filter(
+                linked_to_id=Subquery(found_by.values("pk")[:1])
+            ).values("pk")
+        ).order_by(),
         "ombudsman_referrals": OmbudsmanReferral.objects.filter(this),
         "representatives": Representative.objects.filter(residents),
         "contact_restrictions": ContactRestriction.objects.filter(residents),
         "active_adjustments": Adjustment.objects.filter(residents, active=True),
-        "active_vulnerabilities": Vulnerability.objects.filter(residents, active=True),
+        "vulnerabilities": Vulnerability.objects.filter(residents),  # triage reads them all
         "flagged_periods": ExceptionalPeriod.objects.filter(
-            affected__reference=reference, status__in=FLAGGED_PERIODS
+            affected=Subquery(found_by.values("pk")[:1]), status__in=FLAGGED_PERIODS
         ),
         "correspondence": Correspondence.objects.filter(this),
     }
@@ -520,10 +529,10 @@ def case_page(reference: str) -> Complaint:
     resident = complaint.resident
     for name in ("points", "linked_complaints", "ombudsman_referrals", "correspondence"):
         jsonrows.set_prefetched(complaint, name, found[name])
-    for name in ("representatives", "contact_restrictions"):
+    for name in ("representatives", "contact_restrictions", "vulnerabilities"):
         jsonrows.set_prefetched(resident, name, found[name])
     resident.active_adjustments = found["active_adjustments"]
-    resident.active_vulnerabilities = found["active_vulnerabilities"]
+    resident.active_vulnerabilities = [v for v in found["vulnerabilities"] if v.active]
     complaint.flagged_periods = found["flagged_periods"]
     by_item: dict[int, list[Attachment]] = {}
     for attachment in complaint.attachments.all():

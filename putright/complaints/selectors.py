@@ -303,11 +303,6 @@ def _in_exceptional_period() -> Exists:
     )
 
 
-def exceptional_periods_of(complaint: Complaint) -> list[ExceptionalPeriod]:
-    """The approved periods of exceptional circumstances this complaint is affected by."""
-    return list(complaint.exceptional_periods.filter(status__in=FLAGGED_PERIODS))
-
-
 @dataclass(frozen=True)
 class ExceptionalProgress:
     """How far a period's complaints are back to the Code's timescales (Code 8.5)."""
@@ -385,8 +380,8 @@ def letter_trouble_complaints() -> Q:
 
 
 def _letter_trouble_parts(complaint: Q) -> Any:
-    """One query over every registered source of letters not sent, narrowed to `complaint`
-    (a condition on ``trouble_complaint``), giving (trouble_kind, trouble_what) rows."""
+    """One query (a union) over every registered source of letters not sent, narrowed to
+    `complaint` (a condition on ``trouble_complaint``), giving (trouble_kind, trouble_what)."""
     parts = [
         source.filter(complaint).order_by().values("trouble_kind", "trouble_what")
         for source in hooks.letter_trouble_sources()
@@ -397,14 +392,9 @@ def _letter_trouble_parts(complaint: Q) -> Any:
     return first.union(*rest, all=True).order_by() if rest else first
 
 
-def letter_troubles(complaint: Complaint) -> list[dict[str, str]]:
-    """This complaint's letters not produced or not delivered and not yet put right."""
-    union = _letter_trouble_parts(Q(trouble_complaint=complaint.pk))
-    return list(union) if union is not None else []  # one query
-
-
 def _letter_troubles_rows(reference: str) -> Any:
-    """`letter_troubles` of the complaint with this reference, as ``jsonrows`` rows."""
+    """The letters not produced or not delivered and not yet put right of the complaint with
+    this reference, as ``jsonrows`` rows of (trouble_kind, trouble_what)."""
     union = _letter_trouble_parts(
         Q(
             trouble_complaint=Subquery(

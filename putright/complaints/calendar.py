@@ -1,12 +1,17 @@
 """The landlord's working calendar in time: bank holidays plus the closures set in PutRight,
 each with the day it was decided and (if so) withdrawn."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
+from typing import Any
+
+from django.db.models import F
 
 from putright.complaints.models import NonWorkingDay
 from putright.core.clock import today
+from putright.core.jsonrows import JSONRows
 from putright.rules.calendar import CalendarHistory, Closure, WorkingCalendar
 
 _pinned: ContextVar[CalendarHistory | None] = ContextVar("pinned_calendar", default=None)
@@ -18,13 +23,36 @@ def landlord_history() -> CalendarHistory:
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
+    return _history(NonWorkingDay.objects.values_list(*_CLOSURE_FIELDS))
+
+
+_CLOSURE_FIELDS = ("day", "reason", "decided_on", "withdrawn_on")
+
+
+def _history(rows: Iterable[tuple[date, str, date, date | None]]) -> CalendarHistory:
     closures = tuple(
         Closure(day=day, reason=reason, decided_on=decided_on, withdrawn_on=withdrawn_on)
-        for day, reason, decided_on, withdrawn_on in NonWorkingDay.objects.values_list(
-            "day", "reason", "decided_on", "withdrawn_on"
-        )
+        for day, reason, decided_on, withdrawn_on in rows
     )
     return CalendarHistory.england_and_wales(closures=closures)
+
+
+def closure_rows() -> JSONRows:
+    """The closures as an expression another query can carry (``core.jsonrows``), so a page
+    that needs the calendar and a complaint reads both in one query (`history_from_rows`)."""
+    names = [f"c{i}" for i in range(len(_CLOSURE_FIELDS))]
+    values = NonWorkingDay.objects.order_by("day").values(
+        **{n: F(f) for n, f in zip(names, _CLOSURE_FIELDS, strict=True)}
+    )
+    return JSONRows(values, names)
+
+
+def history_from_rows(rows: list[list[Any]]) -> CalendarHistory:
+    """The calendar from `closure_rows`' rows: the same as `landlord_history()` read then."""
+    return _history(
+        (date.fromisoformat(d), r, date.fromisoformat(dec), w and date.fromisoformat(w))
+        for d, r, dec, w in rows
+    )
 
 
 def landlord_calendar() -> WorkingCalendar:
@@ -33,10 +61,11 @@ def landlord_calendar() -> WorkingCalendar:
 
 
 @contextmanager
-def calendar_pinned() -> Iterator[CalendarHistory]:
-    """Read the calendar once for a batch of service calls (an import of 100k complaints)
-    instead of once per call; closures cannot change mid-batch inside one transaction."""
-    history = landlord_history()
+def calendar_pinned(history: CalendarHistory | None = None) -> Iterator[CalendarHistory]:
+    """Read the calendar once for a batch of service calls (an import of 100k complaints),
+    or one page, instead of once per call; closures cannot change mid-batch inside one
+    transaction. `history`: the calendar already read (e.g. with ``closure_rows``)."""
+    history = landlord_history() if history is None else history
     token = _pinned.set(history)
     try:
         yield history

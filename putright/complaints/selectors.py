@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from putright.complaints import hooks
 from putright.complaints import search as complaint_search
+from putright.complaints.calendar import closure_rows, history_from_rows
 from putright.complaints.constants import DraftStatus
 from putright.complaints.display import LETTER_NOT_SENT
 from putright.complaints.followups import week_end
@@ -35,14 +36,21 @@ from putright.complaints.models import (
     ExceptionalStatus,
     Exclusion,
     Extension,
+    OmbudsmanReferral,
     OutstandingAction,
     Remedy,
     Response,
     ResponseDraft,
     Stage,
 )
+from putright.core import jsonrows
 from putright.core.fulltext import SearchHits
-from putright.people.models import Adjustment, Vulnerability
+from putright.people.models import (
+    Adjustment,
+    ContactRestriction,
+    Representative,
+    Vulnerability,
+)
 from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
 
@@ -295,11 +303,6 @@ def _in_exceptional_period() -> Exists:
     )
 
 
-def exceptional_periods_of(complaint: Complaint) -> list[ExceptionalPeriod]:
-    """The approved periods of exceptional circumstances this complaint is affected by."""
-    return list(complaint.exceptional_periods.filter(status__in=FLAGGED_PERIODS))
-
-
 @dataclass(frozen=True)
 class ExceptionalProgress:
     """How far a period's complaints are back to the Code's timescales (Code 8.5)."""
@@ -376,18 +379,32 @@ def letter_trouble_complaints() -> Q:
     return condition
 
 
-def letter_troubles(complaint: Complaint) -> list[dict[str, str]]:
-    """This complaint's letters not produced or not delivered and not yet put right."""
+def _letter_trouble_parts(complaint: Q) -> Any:
+    """One query (a union) over every registered source of letters not sent, narrowed to
+    `complaint` (a condition on ``trouble_complaint``), giving (trouble_kind, trouble_what)."""
     parts = [
-        source.filter(trouble_complaint=complaint.pk)
-        .order_by()
-        .values("trouble_kind", "trouble_what")
+        source.filter(complaint).order_by().values("trouble_kind", "trouble_what")
         for source in hooks.letter_trouble_sources()
     ]
     if not parts:
-        return []
+        return None
     first, *rest = parts
-    return list(first.union(*rest, all=True).order_by() if rest else first)  # one query
+    return first.union(*rest, all=True).order_by() if rest else first
+
+
+def _letter_troubles_rows(reference: str) -> Any:
+    """The letters not produced or not delivered and not yet put right of the complaint with
+    this reference, as ``jsonrows`` rows of (trouble_kind, trouble_what)."""
+    union = _letter_trouble_parts(
+        Q(
+            trouble_complaint=Subquery(
+                Complaint.objects.filter(reference=reference).values("pk")[:1]
+            )
+        )
+    )
+    if union is None:
+        return Value("[]", output_field=CharField())
+    return jsonrows.JSONRows(union, ["trouble_kind", "trouble_what"])
 
 
 def _attention_q(attention: str, today: date) -> Q:
@@ -416,7 +433,13 @@ def queue_handlers() -> QuerySet[Any]:
 
 def case_page(reference: str) -> Complaint:
     """One complaint with all its case page shows, including the resident's active adjustments
-    and vulnerabilities (Code 5.10), in a fixed number of queries."""
+    and vulnerabilities (Code 5.10), in a fixed number of queries.
+
+    Short per-case lists with nothing joined (points, linked complaints, Ombudsman referrals,
+    the resident's adjustments, vulnerabilities, representatives and contact restrictions,
+    periods of exceptional circumstances, correspondence, letters not sent, the calendar's
+    closures) come inside the complaint's own row as JSON (``core.jsonrows``), each found by
+    the reference; lists whose rows show a related user are prefetched."""
     # Explicit orderings: the models' default orderings join the complaint table, and at 100k
     # complaints SQLite then walks the received_on index instead of the foreign key's.
     stages = (
@@ -430,25 +453,41 @@ def case_page(reference: str) -> Complaint:
         )
         .order_by("number")
     )
-    return (
+    # Each list is found by a scalar subquery on the reference's unique index, never a join
+    # to the complaint table (at 1M complaints SQLite then scans it: 0.5 s for linked ones).
+    found_by = Complaint.objects.filter(reference=reference).order_by()
+    this = Q(complaint_id=Subquery(found_by.values("pk")[:1]))
+    residents = Q(resident_id=Subquery(found_by.values("resident_id")[:1]))
+    lists = {
+        "points": ComplaintPoint.objects.filter(this).order_by("number"),
+        # Through the index alone: almost every complaint has no link, so SQLite's statistics
+        # make `linked_to_id = ?` look unselective and it would scan every complaint's row.
+        "linked_complaints": Complaint.objects.filter(
+            pk__in=Complaint.objects.filter(
+                linked_to_id=Subquery(found_by.values("pk")[:1])
+            ).values("pk")
+        ).order_by(),
+        "ombudsman_referrals": OmbudsmanReferral.objects.filter(this),
+        "representatives": Representative.objects.filter(residents),
+        "contact_restrictions": ContactRestriction.objects.filter(residents),
+        "active_adjustments": Adjustment.objects.filter(residents, active=True),
+        "vulnerabilities": Vulnerability.objects.filter(residents),  # triage reads them all
+        "flagged_periods": ExceptionalPeriod.objects.filter(
+            affected=Subquery(found_by.values("pk")[:1]), status__in=FLAGGED_PERIODS
+        ),
+        "correspondence": Correspondence.objects.filter(this),
+    }
+    complaint = (
         Complaint.objects.select_related(
             "resident", "resident__home", "home", "handler", "category", "linked_to", "logged_by"
         )
+        .annotate(
+            **{f"json_{name}": jsonrows.model_rows(qs) for name, qs in lists.items()},
+            json_letter_troubles=_letter_troubles_rows(reference),
+            json_closures=closure_rows(),
+        )
         .prefetch_related(
             Prefetch("stages", queryset=stages),
-            Prefetch("points", queryset=ComplaintPoint.objects.order_by("number")),
-            Prefetch("linked_complaints", queryset=Complaint.objects.order_by()),
-            "ombudsman_referrals",
-            Prefetch(
-                "resident__adjustments",
-                queryset=Adjustment.objects.filter(active=True),
-                to_attr="active_adjustments",
-            ),
-            Prefetch(
-                "resident__vulnerabilities",
-                queryset=Vulnerability.objects.filter(active=True),
-                to_attr="active_vulnerabilities",
-            ),
             Prefetch("remedies", queryset=Remedy.objects.select_related("completed_by")),
             Prefetch(
                 "outstanding_actions",
@@ -461,9 +500,41 @@ def case_page(reference: str) -> Complaint:
                 "attachments",
                 queryset=Attachment.objects.select_related("uploaded_by", "correspondence"),
             ),
+            Prefetch(
+                "stages__response_drafts",
+                queryset=ResponseDraft.objects.filter(
+                    status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED]
+                )
+                .select_related("author", "reviewer")
+                .order_by("-version"),
+                to_attr="open_drafts",
+            ),
         )
         .get(reference=reference)
     )
+    found = {
+        name: jsonrows.instances(qs.model, getattr(complaint, f"json_{name}"))
+        for name, qs in lists.items()
+    }
+    resident = complaint.resident
+    for name in ("points", "linked_complaints", "ombudsman_referrals", "correspondence"):
+        jsonrows.set_prefetched(complaint, name, found[name])
+    for name in ("representatives", "contact_restrictions", "vulnerabilities"):
+        jsonrows.set_prefetched(resident, name, found[name])
+    resident.active_adjustments = found["active_adjustments"]
+    resident.active_vulnerabilities = [v for v in found["vulnerabilities"] if v.active]
+    complaint.flagged_periods = found["flagged_periods"]
+    by_item: dict[int, list[Attachment]] = {}
+    for attachment in complaint.attachments.all():
+        by_item.setdefault(attachment.correspondence_id, []).append(attachment)
+    for item in found["correspondence"]:
+        jsonrows.set_prefetched(item, "attachments", by_item.get(item.pk, []))
+    complaint.letter_trouble_rows = [
+        {"trouble_kind": kind, "trouble_what": what}
+        for kind, what in jsonrows.rows(complaint.json_letter_troubles)
+    ]
+    complaint.calendar_history = history_from_rows(jsonrows.rows(complaint.json_closures))
+    return complaint
 
 
 TIMELINE_KINDS = {
@@ -494,11 +565,12 @@ def case_timeline(complaint: Complaint, *, kind: str = "") -> list[CaseEvent]:
         if e.code.startswith("correspondence.") and isinstance(e.data, dict)
     }
     wanted.discard(None)
-    by_pk = (
-        {c.pk: c for c in complaint_correspondence(complaint).filter(pk__in=wanted)}
-        if wanted
-        else {}
-    )
+    if not wanted:
+        by_pk = {}
+    elif "correspondence" in getattr(complaint, "_prefetched_objects_cache", {}):
+        by_pk = {c.pk: c for c in complaint.correspondence.all() if c.pk in wanted}
+    else:
+        by_pk = {c.pk: c for c in complaint_correspondence(complaint).filter(pk__in=wanted)}
     for event in items:
         event.correspondence_item = by_pk.get(event.data.get("correspondence"))  # type: ignore[attr-defined]
     return items

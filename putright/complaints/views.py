@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from putright.complaints import display, hooks, team
-from putright.complaints.calendar import landlord_history
+from putright.complaints.calendar import calendar_pinned, landlord_history
 from putright.complaints.constants import Channel, DraftStatus
 from putright.complaints.deadlines import (
     action_update_due,
@@ -37,7 +37,7 @@ from putright.complaints.forms import (
     QueueFilterForm,
 )
 from putright.complaints.forms.respond import with_row_added, with_row_removed, working_values
-from putright.complaints.models import Attachment, Complaint, ResponseDraft
+from putright.complaints.models import Attachment, Complaint
 from putright.complaints.selectors import (
     QUEUE_ATTENTION_LABELS,
     QUEUE_SCOPE_LABELS,
@@ -48,8 +48,6 @@ from putright.complaints.selectors import (
     case_page,
     case_timeline,
     dashboard_figures,
-    exceptional_periods_of,
-    letter_troubles,
     needs_attention_counts,
     search_everything,
     work_queue,
@@ -258,12 +256,7 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     kind = request.GET.get("show", "")
     primary, actions = _offered_actions(request, complaint)
     resident = complaint.resident
-    drafts = list(
-        ResponseDraft.objects.filter(
-            stage__complaint=complaint,
-            status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED],
-        ).select_related("author", "reviewer", "stage")
-    )
+    drafts = [d for s in complaint.stages.all() for d in s.open_drafts]
     return {
         "complaint": complaint,
         "triage": triage_prompts(complaint) if complaint.state in TRIAGE_STATES else [],
@@ -273,7 +266,7 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
             if r.ended_on is None and r.covers(complaint.pk)
         ],
         "restrictions": [r for r in resident.contact_restrictions.all() if r.active],
-        "exceptional_periods": exceptional_periods_of(complaint),
+        "exceptional_periods": complaint.flagged_periods,
         "drafts_in_review": [d for d in drafts if d.status == DraftStatus.IN_REVIEW],
         "drafts_returned": [d for d in drafts if d.status == DraftStatus.RETURNED],
         "drafts_saved": [d for d in drafts if d.status == DraftStatus.SAVED],
@@ -296,7 +289,7 @@ def _case_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
             if (due := action_update_due(a, on=on, history=history)) is not None
         ],
         "update_stage": current,
-        "letter_troubles": display.letter_trouble_rows(letter_troubles(complaint)),
+        "letter_troubles": display.letter_trouble_rows(complaint.letter_trouble_rows),
     }
 
 
@@ -327,7 +320,8 @@ def _load_case(reference: str) -> Complaint:
 def case(request: HttpRequest, reference: str) -> HttpResponse:
     """Everything about one complaint, with the actions its state allows."""
     complaint = _load_case(reference)
-    context = _case_context(request, complaint)
+    with calendar_pinned(complaint.calendar_history):  # one read of the calendar a page
+        context = _case_context(request, complaint)
     if request.htmx and request.GET.get("partial") == "timeline":
         return render(request, "complaints/_timeline.html", context)
     return render(request, "complaints/case.html", context)

@@ -185,7 +185,10 @@ class OmbudsmanOutcomeForm(CaseActionForm):
 
     @classmethod
     def available(cls, complaint: Complaint, user: Any) -> bool:
-        return complaint.ombudsman_referrals.filter(outcome=ReferralOutcome.PENDING).exists()
+        # All the referrals (a handful, prefetched on the case page), not a query of its own.
+        return any(
+            r.outcome == ReferralOutcome.PENDING for r in complaint.ombudsman_referrals.all()
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

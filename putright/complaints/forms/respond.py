@@ -82,6 +82,24 @@ def with_row_removed(values: dict[str, Any], kind: str, index: int) -> dict[str,
     return kept
 
 
+def _waiting_for_review(complaint: Complaint) -> bool:
+    """A draft of the current stage's response waits for review (the case page has its
+    stages' open drafts already: ``selectors.case_page``)."""
+    stages = getattr(complaint, "_prefetched_objects_cache", {}).get("stages")
+    if stages is not None and all(hasattr(s, "open_drafts") for s in stages):
+        return any(
+            d.status == DraftStatus.IN_REVIEW
+            for s in stages
+            if s.number == complaint.current_stage
+            for d in s.open_drafts
+        )
+    return ResponseDraft.objects.filter(
+        stage__complaint=complaint,
+        stage__number=complaint.current_stage,
+        status=DraftStatus.IN_REVIEW,
+    ).exists()
+
+
 class RespondForm(CaseActionForm):
     slug = "respond"
     title = "Draft the response"
@@ -92,14 +110,7 @@ class RespondForm(CaseActionForm):
     @classmethod
     def available(cls, complaint: Complaint, user: Any) -> bool:
         # One version at a time: while a draft waits for review there is nothing to draft.
-        return (
-            super().available(complaint, user)
-            and not ResponseDraft.objects.filter(
-                stage__complaint=complaint,
-                stage__number=complaint.current_stage,
-                status=DraftStatus.IN_REVIEW,
-            ).exists()
-        )
+        return super().available(complaint, user) and not _waiting_for_review(complaint)
 
     summary = text_area(
         "The overall answer, in plain language", rows=5, message=NO_SUMMARY, help_text=IN_THE_LETTER

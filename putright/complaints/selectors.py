@@ -171,10 +171,6 @@ class QueueFilters:
     attention: str = ""
 
 
-def _is_vulnerable() -> Exists:
-    return Exists(Vulnerability.objects.filter(resident=OuterRef("resident"), active=True))
-
-
 def _has_adjustments() -> Exists:
     return Exists(Adjustment.objects.filter(resident=OuterRef("resident"), active=True))
 
@@ -278,7 +274,8 @@ def work_queue_rows(ids: list[int]) -> list[Complaint]:
         for c in Complaint.objects.filter(pk__in=ids)
         .select_related("resident", "handler", "category", "home")
         .annotate(
-            vulnerable=_is_vulnerable(),
+            # The stored flag the "vulnerable" filter uses (one truth for filter and tag).
+            vulnerable=F("resident_vulnerable"),
             has_adjustments=_has_adjustments(),
             extended=_is_extended(),
             draft_waiting=_has_draft(DraftStatus.IN_REVIEW),

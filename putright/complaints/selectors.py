@@ -387,10 +387,14 @@ def _letter_trouble_kind() -> Any:
 
 def letter_trouble_complaints() -> Q:
     """Complaints with a letter not produced or not delivered and not yet put right."""
-    condition = Q(pk__in=[])
-    for source in hooks.letter_trouble_sources():
-        condition |= Q(pk__in=source.order_by().values("trouble_complaint"))
-    return condition
+    ids = [
+        source.order_by().values("trouble_complaint") for source in hooks.letter_trouble_sources()
+    ]
+    if not ids:
+        return Q(pk__in=[])
+    first, *rest = ids
+    # One IN over a UNION: an OR of two INs makes PostgreSQL test every complaint.
+    return Q(pk__in=first.union(*rest, all=True) if rest else first)
 
 
 def letter_troubles(complaint: Complaint) -> list[dict[str, str]]:

@@ -15,11 +15,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='complaint',
-            index=models.Index(condition=models.Q(('open_state', True)), fields=['status', 'next_due', 'id', 'open_state'], name='complaint_open_status_due'),
+            index=models.Index(condition=models.Q(('open_state', True)), fields=['status', 'next_due', 'id', 'current_stage', 'handler', 'category', 'channel', 'open_state', 'resident_vulnerable'], name='complaint_open_status_due'),
         ),
         migrations.AddIndex(
             model_name='complaint',
-            index=models.Index(condition=models.Q(('open_state', True)), fields=['category', 'next_due', 'id', 'open_state'], name='complaint_open_category_due'),
+            index=models.Index(condition=models.Q(('open_state', True)), fields=['category', 'next_due', 'id', 'status', 'current_stage', 'handler', 'channel', 'open_state', 'resident_vulnerable'], name='complaint_open_category_due'),
         ),
         migrations.AddIndex(
             model_name='responsedraft',

@@ -163,15 +163,36 @@ class Complaint(models.Model):
                 condition=models.Q(open_state=True, resident_vulnerable=True),
                 name="complaint_open_vulnerable_due",
             ),
-            # One status's, one category's open complaints in order (alone, each is a large
-            # share of the open complaints, too many to test row by row).
+            # One status's, one category's open complaints in order, with the other filters'
+            # columns (alone, each is a large share of the open complaints, too many to read
+            # row by row).
             models.Index(
-                fields=["status", "next_due", "id", "open_state"],
+                fields=[
+                    "status",
+                    "next_due",
+                    "id",
+                    "current_stage",
+                    "handler",
+                    "category",
+                    "channel",
+                    "open_state",
+                    "resident_vulnerable",
+                ],
                 condition=models.Q(open_state=True),
                 name="complaint_open_status_due",
             ),
             models.Index(
-                fields=["category", "next_due", "id", "open_state"],
+                fields=[
+                    "category",
+                    "next_due",
+                    "id",
+                    "status",
+                    "current_stage",
+                    "handler",
+                    "channel",
+                    "open_state",
+                    "resident_vulnerable",
+                ],
                 condition=models.Q(open_state=True),
                 name="complaint_open_category_due",
             ),

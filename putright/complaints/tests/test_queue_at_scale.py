@@ -7,6 +7,8 @@ from datetime import timedelta
 from itertools import combinations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from putright.complaints.models import Category, Complaint
 from putright.complaints.selectors import QueueFilters, QueueScope, work_queue
@@ -171,7 +173,12 @@ def test_a_count_past_the_cap_says_more_than(client, handler, monkeypatch, monda
     for _ in range(5):
         received(resident=ResidentFactory(), actor=handler)
     client.force_login(handler)
-    page = client.get("/?scope=all").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/?scope=all").content.decode()
     assert "More than 3 open complaints" in page
+    # The count itself stops at the cap: it never reads every open complaint.
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts
+    assert all("LIMIT 4" in sql for sql in counts if "complaints_complaint" in sql)
     page = client.get("/?scope=all&channel=email").content.decode()
     assert "0 open complaints" in page

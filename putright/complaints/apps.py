@@ -9,3 +9,4 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from putright.complaints import search  # noqa: F401  follows residents' changes
+        from putright.complaints.services import common  # noqa: F401  and their vulnerabilities

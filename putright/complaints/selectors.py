@@ -179,10 +179,6 @@ class QueueFilters:
     attention: str = ""
 
 
-def _is_vulnerable() -> Exists:
-    return Exists(Vulnerability.objects.filter(resident=OuterRef("resident"), active=True))
-
-
 def _has_adjustments() -> Exists:
     return Exists(Adjustment.objects.filter(resident=OuterRef("resident"), active=True))
 
@@ -194,6 +190,16 @@ def _is_extended() -> Exists:
             number=OuterRef("current_stage"),
             response_due__gt=F("response_due_original"),
         )
+    )
+
+
+def _unanswered_extended_stages() -> QuerySet[Any]:
+    """Complaint ids of unanswered stages whose response deadline was extended (the
+    ``stage_unanswered_extended`` partial index holds exactly these)."""
+    return (
+        Stage.objects.filter(responded_on__isnull=True, response_due__gt=F("response_due_original"))
+        .order_by()
+        .values("complaint_id")
     )
 
 
@@ -238,9 +244,15 @@ def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> Qu
     if filters.overdue:
         qs = qs.filter(next_due__lt=today)
     if filters.extended:
+        if filters.attention != QueueAttention.LETTER_FAILED:
+            # Open complaints only: the current stage is the one unanswered stage, so the
+            # few unanswered extended stages (a partial index) narrow first.
+            qs = qs.filter(pk__in=_unanswered_extended_stages())
         qs = qs.filter(_is_extended())
     if filters.vulnerable:
-        qs = qs.filter(_is_vulnerable())
+        # The stored flag (kept by the services as vulnerabilities change), not an EXISTS
+        # per row: a partial index then holds the open complaints of vulnerable residents.
+        qs = qs.filter(resident_vulnerable=True)
     registered = {f.key: f for f in hooks.queue_filters()}
     for key, value in filters.extra:
         if key in registered and value:
@@ -270,7 +282,8 @@ def work_queue_rows(ids: list[int]) -> list[Complaint]:
         for c in Complaint.objects.filter(pk__in=ids)
         .select_related("resident", "handler", "category", "home")
         .annotate(
-            vulnerable=_is_vulnerable(),
+            # The stored flag the "vulnerable" filter uses (one truth for filter and tag).
+            vulnerable=F("resident_vulnerable"),
             has_adjustments=_has_adjustments(),
             extended=_is_extended(),
             draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
@@ -341,6 +354,10 @@ def _has_draft(status: str) -> Exists:
     return Exists(ResponseDraft.objects.filter(stage__complaint=OuterRef("pk"), status=status))
 
 
+def _complaints_with_draft(status: str) -> QuerySet[Any]:
+    return ResponseDraft.objects.filter(status=status).order_by().values("stage__complaint_id")
+
+
 def _current_update_due() -> Subquery:
     """The day the resident is next owed an update on the current stage (Code 5.9), or None."""
     return Subquery(
@@ -373,10 +390,14 @@ def _letter_trouble_kind() -> Any:
 
 def letter_trouble_complaints() -> Q:
     """Complaints with a letter not produced or not delivered and not yet put right."""
-    condition = Q(pk__in=[])
-    for source in hooks.letter_trouble_sources():
-        condition |= Q(pk__in=source.order_by().values("trouble_complaint"))
-    return condition
+    ids = [
+        source.order_by().values("trouble_complaint") for source in hooks.letter_trouble_sources()
+    ]
+    if not ids:
+        return Q(pk__in=[])
+    first, *rest = ids
+    # One IN over a UNION: an OR of two INs makes PostgreSQL test every complaint.
+    return Q(pk__in=first.union(*rest, all=True) if rest else first)
 
 
 def _letter_trouble_parts(complaint: Q) -> Any:
@@ -408,10 +429,12 @@ def _letter_troubles_rows(reference: str) -> Any:
 
 
 def _attention_q(attention: str, today: date) -> Q:
+    # An IN over the few drafts in that state (indexed by status), not an EXISTS tested
+    # on every open complaint.
     if attention == QueueAttention.REVIEW:
-        return Q(_has_draft(DraftStatus.IN_REVIEW))
+        return Q(pk__in=_complaints_with_draft(DraftStatus.IN_REVIEW))
     if attention == QueueAttention.RETURNED:
-        return Q(_has_draft(DraftStatus.RETURNED))
+        return Q(pk__in=_complaints_with_draft(DraftStatus.RETURNED))
     if attention == QueueAttention.UPDATE_DUE:
         return Q(pk__in=updates_due_by(week_end(today)).values("complaint_id"))
     if attention == QueueAttention.LETTER_FAILED:
@@ -635,10 +658,7 @@ def dashboard_figures(*, today: date, week_end: date) -> DashboardFigures:
     unassigned = open_qs.filter(handler__isnull=True).count()
     # An open complaint's current stage is its only unanswered one (a stage 2 follows a stage 1
     # response), so "extended" narrows first to unanswered extended stages, then checks.
-    extended_stages = Stage.objects.filter(
-        responded_on__isnull=True, response_due__gt=F("response_due_original")
-    ).values("complaint_id")
-    extended = open_qs.filter(pk__in=extended_stages).filter(_is_extended()).count()
+    extended = open_qs.filter(pk__in=_unanswered_extended_stages()).filter(_is_extended()).count()
     month_start = today.replace(day=1)
     # The regulator's and the Ombudsman's reporting year starts on 1 April.
     year_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)

@@ -123,7 +123,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         # Search everything: open and closed complaints, whoever handles them.
         ids: Any = search_everything(filters=filters, today=on)
     else:
-        ids = work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True)
+        # Counted up to the cap, as a search is: the count is what costs at a million.
+        ids = fulltext.SearchHits.capped(
+            "queue",
+            work_queue(user=request.user, filters=filters, today=on).values_list("pk", flat=True),
+        )
     page_obj = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = landlord_history().as_of(on)
     due_soon = current_profile().due_soon_working_days
@@ -160,6 +164,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "searching": searching,
         "search_kind": ids.kind if searching else "",
         "search_capped": searching and ids.more_than_cap,
+        "count_capped": ids.more_than_cap,
         "count_cap": f"{fulltext.COUNT_CAP:,}",
         "results_template": (
             "complaints/_search_results.html" if searching else "complaints/_queue_results.html"

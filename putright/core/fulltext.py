@@ -181,6 +181,16 @@ class SearchHits:
         )
 
     @classmethod
+    def capped(cls, kind: str, ids) -> "SearchHits":
+        """A queryset's ids, counted only up to COUNT_CAP + 1 (shown as "more than"): a
+        count of every match would read every matching row of a big case load."""
+        return cls(
+            kind=kind,
+            counter=lambda: ids.order_by()[: COUNT_CAP + 1].count(),
+            pager=lambda offset, limit: list(ids[offset : offset + limit]),
+        )
+
+    @classmethod
     def nothing(cls, kind: str) -> "SearchHits":
         return cls(kind=kind, counter=lambda: 0, pager=lambda offset, limit: [])
 

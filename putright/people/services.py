@@ -4,6 +4,7 @@ Each service validates, writes, and returns the row; errors are the complaints a
 errors so views and the API show them the same way.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -321,6 +322,24 @@ def adjustment_add(
     )
 
 
+# Told the ids of residents whose vulnerabilities changed (added, ended, moved by a merge,
+# erased): the complaints app keeps its queue's "vulnerable resident" flag from this.
+_vulnerability_listeners: list[Callable[[list[int]], None]] = []
+
+
+def on_vulnerability_change(fn: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
+    if fn not in _vulnerability_listeners:
+        _vulnerability_listeners.append(fn)
+    return fn
+
+
+def vulnerabilities_changed(resident_ids: list[int]) -> None:
+    """Tell the listeners these residents' vulnerabilities changed (every service that adds,
+    ends, moves or removes a vulnerability calls this in its transaction)."""
+    for fn in list(_vulnerability_listeners):
+        fn(list(resident_ids))
+
+
 @transaction.atomic
 def vulnerability_add(
     *,
@@ -337,13 +356,15 @@ def vulnerability_add(
     if not consent_given:
         raise InvalidInput(CONSENT_REQUIRED, field="consent_given")
     review_on = _future_review(review_on)
-    return Vulnerability.objects.create(
+    vulnerability = Vulnerability.objects.create(
         resident=resident,
         description=description[:300],
         is_disability=is_disability,
         consent_given=True,
         review_on=review_on,
     )
+    vulnerabilities_changed([resident.pk])
+    return vulnerability
 
 
 @transaction.atomic
@@ -361,6 +382,8 @@ def support_review(
     else:
         item.active = False
     item.save(update_fields=["review_on", "active"])
+    if isinstance(item, Vulnerability):
+        vulnerabilities_changed([item.resident_id])
     return item
 
 
@@ -503,6 +526,7 @@ def residents_merge(*, kept: Resident, merged: Resident, reason: str, actor: Any
         merged_at=now(),
     )
     search.reindex([kept.pk, merged.pk])  # and, through listeners, the moved complaints
+    vulnerabilities_changed([kept.pk, merged.pk])
     return merge
 
 
@@ -531,4 +555,5 @@ def residents_merge_reverse(*, merge: ResidentMerge, reason: str, actor: Any) ->
     merge.reversal_reason = reason
     merge.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     search.reindex([kept.pk, merged.pk])
+    vulnerabilities_changed([kept.pk, merged.pk])
     return merge

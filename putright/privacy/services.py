@@ -44,6 +44,7 @@ from putright.intake.models import (
 )
 from putright.letters.models import Letter, OutboxItem
 from putright.people import search as resident_search
+from putright.people import services as people_services
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
@@ -303,6 +304,7 @@ def _redact_resident(work: Redaction, resident: Resident) -> None:
     )
     work.mark(AnonymisedResident, resident_id=resident.pk, anonymised_on=work.day)
     resident_search.reindex([resident.pk])  # and, through it, their complaints' search rows
+    people_services.vulnerabilities_changed([resident.pk])
 
 
 # --- the retention schedule ---------------------------------------------------------------------

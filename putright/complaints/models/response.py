@@ -164,6 +164,9 @@ class ResponseDraft(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["stage", "version"], name="unique_draft_version")
         ]
+        # The queue's "waiting for review" and "returned" tabs start from the drafts in
+        # that state (issue 19).
+        indexes = [models.Index(fields=["status", "stage"], name="draft_status_stage")]
 
     def __str__(self) -> str:
         return f"{self.stage} response, version {self.version}"

@@ -63,7 +63,16 @@ class Stage(models.Model):
                 fields=["update_due"],
                 condition=models.Q(update_due__isnull=False),
                 name="stage_update_due",
-            )
+            ),
+            # The queue's "extended" filter and the dashboard's count (issue 19): the
+            # unanswered stages whose response deadline moved, few at any size.
+            models.Index(
+                fields=["complaint"],
+                condition=models.Q(
+                    responded_on__isnull=True, response_due__gt=models.F("response_due_original")
+                ),
+                name="stage_unanswered_extended",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, TransitionRefused
+from putright.people import services as people_services
 from putright.rules.profile import CodeProfile, get_profile
 from putright.rules.workflow import OPEN_STATES, Action, State, TransitionNotAllowed, next_state
 
@@ -137,3 +138,22 @@ def refresh_next_due(
     if stage.number == complaint.current_stage:
         complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
     return changes
+
+
+def refresh_resident_vulnerable(complaints: Any) -> int:
+    """Write `Complaint.resident_vulnerable` for these complaints (a queryset): whether the
+    resident has an active vulnerability now. The flag's only writer: a complaint received,
+    and every change to a resident's vulnerabilities (``people.services.on_vulnerability_change``)."""
+    from django.db.models import Exists, OuterRef
+
+    from putright.people.models import Vulnerability
+
+    active = Vulnerability.objects.filter(resident=OuterRef("resident"), active=True)
+    return complaints.order_by().update(resident_vulnerable=Exists(active))
+
+
+def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
+    refresh_resident_vulnerable(Complaint.objects.filter(resident_id__in=resident_ids))
+
+
+people_services.on_vulnerability_change(_residents_vulnerabilities_changed)

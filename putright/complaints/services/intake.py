@@ -25,6 +25,7 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
+    refresh_resident_vulnerable,
 )
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
@@ -126,6 +127,7 @@ def complaint_receive(
         linked_to=linked_to,
         logged_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    refresh_resident_vulnerable(Complaint.objects.filter(pk=complaint.pk))
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)
     stage.save()

@@ -119,7 +119,7 @@ class _CompleteForm(CaseActionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which one is complete."},
     )
-    completed_on = date_field("Date completed")
+    completed_on = date_field("Date completed", past=True)
     note = text_area("How it was completed (told to the resident)", required=False)
     files = MultipleFileField(
         label="Evidence (optional): photos, receipts, reports", required=False

@@ -122,6 +122,14 @@ class WithdrawForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         self.fields["withdrawn_on"].initial = today()
 
+    def clean(self) -> dict[str, Any]:
+        """The service's date check with the field checks: one round of errors."""
+        data = super().clean()
+        on = data.get("withdrawn_on")
+        if on is not None and on < self.stage.requested_on:
+            self.add_error("withdrawn_on", record_rules.WITHDRAWN_BEFORE_RECEIPT)
+        return data
+
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
         services.complaint_withdraw(
@@ -146,6 +154,14 @@ class CloseForm(CaseActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["closed_on"].initial = today()
+
+    def clean(self) -> dict[str, Any]:
+        """The service's date check with the field checks: one round of errors."""
+        data = super().clean()
+        on, responded = data.get("closed_on"), self.stage.responded_on
+        if on is not None and responded and on < responded:
+            self.add_error("closed_on", record_rules.CLOSE_BEFORE_RESPONSE)
+        return data
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from putright.complaints.tests.stories import acknowledged
+from putright.complaints.tests.stories import acknowledged, responded
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ class Case:
     wrong: Callable[[Any], dict]
     right: Callable[[Any], dict]
     who: str = "handler"  # or "public"
+    # How far the complaint has gone: received, acknowledged or responded (stage 1).
+    state: str = "received"
     # Pages answered first (the public form's questions come in order).
     before: list[tuple[str, dict]] = field(default_factory=list)
 
@@ -138,6 +140,7 @@ CASES: dict[str, Case] = {
     ),
     "extend": Case(
         url=extend_url,
+        state="acknowledged",
         wrong=lambda c: {
             "new_due": "2026-06-01",  # far beyond the cap, with no good reason
             "reason": "",
@@ -173,12 +176,31 @@ CASES: dict[str, Case] = {
     ),
     "withdraw": Case(
         url=lambda c: f"/complaints/{c.reference}/withdraw/",
-        wrong=lambda c: {"withdrawn_on": "2026-03-09"},
+        wrong=lambda c: {"reason": "", "withdrawn_on": "2026-02-20"},  # before it was received
+        right=lambda c: {"reason": "Rosa says it is fixed.", "withdrawn_on": MONDAY},
+    ),
+    "close": Case(
+        url=lambda c: f"/complaints/{c.reference}/close/",
+        wrong=lambda c: {"reason": "", "closed_on": "2026-02-20"},  # before the response
+        right=lambda c: {"reason": "Answered; nothing outstanding.", "closed_on": MONDAY},
+        state="responded",
+    ),
+    "correspondence": Case(
+        url=lambda c: f"/complaints/{c.reference}/correspondence/",
+        wrong=lambda c: {
+            "direction": "in",
+            "channel": "",
+            "counterpart": "Rosa Bell",
+            "subject": "",
+            "body": "",
+            "occurred_on": MONDAY,
+        },
         right=lambda c: {
-            "reason": "Rosa says it is fixed.",
-            "withdrawn_on": MONDAY,
-            "how": "phone",
-            "channel": "phone",
+            "direction": "in",
+            "channel": "email",
+            "counterpart": "Rosa Bell",
+            "body": "Rosa sent photos of the ceiling.",
+            "occurred_on": MONDAY,
         },
     ),
 }
@@ -189,7 +211,10 @@ def case_for(client, handler, complaint):
     def make(case: Case) -> Any:
         if case.who == "handler":
             client.force_login(handler)
-        return acknowledged(complaint, actor=handler) if "extend" in str(case.url) else complaint
+        if case.state == "received":
+            return complaint
+        opened = acknowledged(complaint, actor=handler)
+        return opened if case.state == "acknowledged" else responded(opened, actor=handler)
 
     return make
 

@@ -10,7 +10,7 @@ from typing import Any
 from putright.complaints.constants import Direction
 from putright.rules.calendar import WorkingCalendar, working_days_between
 from putright.rules.clocks import ClockStatus, Deadline
-from putright.rules.workflow import State
+from putright.rules.workflow import OPEN_STATES, State
 
 # Every tag carries its meaning in words; the colour only repeats it (WCAG 1.4.1).
 CLOCK_TAGS: dict[ClockStatus, tuple[str, str]] = {
@@ -139,6 +139,9 @@ def queue_marker(
     complaint: Any, *, today: date, calendar: WorkingCalendar, due_soon: int
 ) -> QueueMarker:
     state = complaint.state
+    if state not in OPEN_STATES:
+        # Listed by a status filter: nothing is due on a complaint that is not open.
+        return QueueMarker("", None, None, "No deadline", "govuk-tag--grey", "", False)
     step = (
         f"Acknowledge stage {complaint.current_stage}"
         if state in {State.RECEIVED, State.STAGE2_REQUESTED}

@@ -212,8 +212,9 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
     applied here: it covers every complaint, open or closed (`search_everything`).
     """
     # A letter that could not be sent matters after a complaint closes too (a completion
-    # letter, say): that tab lists every complaint, the rest only open ones.
-    if filters.attention == QueueAttention.LETTER_FAILED:
+    # letter, say): that tab lists every complaint, and so does a status filter (closed,
+    # withdrawn, responded...); the rest only open ones.
+    if filters.attention == QueueAttention.LETTER_FAILED or filters.status:
         qs = Complaint.objects.all()
     else:
         qs = Complaint.objects.open()

@@ -152,6 +152,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query_string": params.urlencode(),
         "scope_query_string": scope_params.urlencode(),
         "attention": attention,
+        # The queue lists open complaints unless a status or the failed-letter tab says else.
+        "open_only": not filters.status and attention != QueueAttention.LETTER_FAILED,
         "attentions": list(QUEUE_ATTENTION_LABELS.items()),
         "attention_query_string": attention_params.urlencode(),
         "filtered": any(

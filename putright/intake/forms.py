@@ -53,9 +53,9 @@ class AboutYouForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "email" in self.errors:
-            return data
-        if not any((data.get(f) or "").strip() for f in ("email", "phone", "address")):
+        # Every check runs, so every problem shows at once (a wrong email has its own error).
+        given = any((data.get(f) or "").strip() for f in ("email", "phone", "address"))
+        if not given and "email" not in self.errors:
             self.add_error("email", NO_CONTACT_ROUTE)
         phone = (data.get("phone") or "").strip()
         if phone and sum(ch.isdigit() for ch in phone) < 10:

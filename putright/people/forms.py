@@ -2,6 +2,9 @@
 
 from django import forms
 
+from putright.core.clock import today
+from putright.core.validation import DATE_IN_FUTURE
+from putright.people import services as rules
 from putright.people.models import (
     Adjustment,
     ContactChannel,
@@ -32,6 +35,25 @@ class RepresentativeForm(forms.Form):
     )
     copy_to_resident = forms.BooleanField(label="Copy letters to the resident", required=False)
 
+    def clean(self):
+        """The service's checks across fields, with the field checks: one round of errors
+        (the service refuses the same, one at a time)."""
+        data = super().clean()
+        contact = [data.get(f) or "" for f in ("email", "phone", "postal_address")]
+        if "email" not in self.errors and not any(c.strip() for c in contact):
+            self.add_error("email", rules.CONTACT_REQUIRED)
+        received, on = data.get("form_received"), data.get("authorised_on")
+        if on is not None and not received:
+            self.add_error("form_received", rules.AUTHORISED_WITHOUT_FORM)
+        if received and on is None and "authorised_on" not in self.errors:
+            self.add_error("authorised_on", rules.AUTHORISED_DATE_REQUIRED)
+        if on is not None and on > today():
+            self.add_error("authorised_on", DATE_IN_FUTURE)
+        expires = data.get("expires_on")
+        if expires and on and expires <= on:
+            self.add_error("expires_on", rules.EXPIRY_BEFORE_AUTHORISATION)
+        return data
+
 
 class RestrictionForm(forms.Form):
     restricts = forms.ChoiceField(
@@ -52,6 +74,23 @@ class RestrictionForm(forms.Form):
     )
     starts_on = forms.DateField(label="Starts on (YYYY-MM-DD)")
     review_on = forms.DateField(label="Review by (YYYY-MM-DD)")
+
+    def clean(self):
+        """The review date's check with the field checks: one round of errors."""
+        data = super().clean()
+        # The four the service requires, each with its own message (Code 5.13, Equality Act).
+        for name, message in (
+            ("reason", rules.RESTRICTION_REASON),
+            ("evidence", rules.RESTRICTION_EVIDENCE),
+            ("proportionality", rules.RESTRICTION_PROPORTIONALITY),
+            ("equality_act_considered", rules.RESTRICTION_EQUALITY),
+        ):
+            if name not in self.errors and not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        starts, review = data.get("starts_on"), data.get("review_on")
+        if starts and review and review <= starts:
+            self.add_error("review_on", rules.REVIEW_BEFORE_START)
+        return data
 
 
 class AdjustmentForm(forms.Form):

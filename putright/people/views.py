@@ -68,9 +68,10 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _redisplay(request: HttpRequest, resident_pk: int, status: int = 400, **forms_) -> HttpResponse:
     resident = selectors.resident_detail(resident_pk)
-    return render(
-        request, "people/resident_detail.html", _detail(request, resident, **forms_), status=status
-    )
+    # The form sent back lists all its errors in the GOV.UK error summary at the top.
+    failed = next((f for f in forms_.values() if getattr(f, "errors", None)), None)
+    context = _detail(request, resident, failed_form=failed, **forms_)
+    return render(request, "people/resident_detail.html", context, status=status)
 
 
 @staff_view

@@ -10,18 +10,31 @@ from django import forms
 from putright.complaints.models import Complaint, Stage
 from putright.complaints.selectors import StageOneSummary, queue_handlers, stage_one_summary
 from putright.core import permissions as perms
+from putright.core.clock import today
 from putright.core.dates import DATE_HINT, GovukDateField
 from putright.core.errors import ComplaintError
+from putright.core.validation import DATE_IN_FUTURE
 from putright.rules.workflow import Action
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    """The GOV.UK date input (day, month, year), the one date field of every staff form."""
+def not_in_the_future(value: date | None) -> None:
+    """A date something happened: checked with the other fields, not after them by the
+    service (which refuses it too), so it is in the first round of errors."""
+    if value is not None and value > today():
+        raise forms.ValidationError(DATE_IN_FUTURE)
+
+
+def date_field(
+    label: str, *, required: bool = True, help_text: str = "", past: bool = False
+) -> forms.DateField:
+    """The GOV.UK date input (day, month, year), the one date field of every staff form.
+    `past`: the date something happened, so today or earlier."""
     return GovukDateField(
         label=label,
         required=required,
+        validators=[not_in_the_future] if past else [],
         help_text=f"{help_text} {DATE_HINT}." if help_text else DATE_HINT,
         error_messages={
             "required": f"Enter {label[0].lower() + label[1:]}.",

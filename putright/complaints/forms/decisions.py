@@ -42,12 +42,14 @@ class ExcludeForm(CaseActionForm):
     )
     discretion_notes = text_area("Notes on discretion", required=False)
     issue_started_on = date_field(
-        "When the issue happened (needed for the 12-month reason)", required=False
+        "When the issue happened (needed for the 12-month reason)", required=False, past=True
     )
     became_aware_on = date_field(
-        "When the resident became aware of it (needed for the 12-month reason)", required=False
+        "When the resident became aware of it (needed for the 12-month reason)",
+        required=False,
+        past=True,
     )
-    decided_on = date_field("Date decided")
+    decided_on = date_field("Date decided", past=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,6 +60,22 @@ class ExcludeForm(CaseActionForm):
         self.fields["decided_on"].initial = today()
         self.fields["issue_started_on"].initial = self.complaint.issue_started_on
         self.fields["became_aware_on"].initial = self.complaint.became_aware_on
+
+    def clean(self) -> dict[str, Any]:
+        """Every reason the service would refuse, with the field checks: one round of errors."""
+        data = super().clean()
+        for refusal in intake_rules.exclusion_refusals(
+            self.complaint,
+            ground=data.get("ground"),
+            reasoning=data.get("reasoning"),
+            discretion_considered=bool(data.get("discretion_considered")),
+            decided_on=data.get("decided_on"),
+            issue_started_on=data.get("issue_started_on") or self.complaint.issue_started_on,
+            became_aware_on=data.get("became_aware_on") or self.complaint.became_aware_on,
+        ):
+            if refusal.field not in self.errors:  # a field's own error says it first
+                self.add_service_error(refusal)
+        return data
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
@@ -98,11 +116,19 @@ class WithdrawForm(CaseActionForm):
     confirm = "Record that the resident withdrew this complaint? Its clocks stop."
 
     reason = text_area("What the resident said", message=record_rules.WITHDRAW_NEEDS_REASON)
-    withdrawn_on = date_field("Date withdrawn")
+    withdrawn_on = date_field("Date withdrawn", past=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["withdrawn_on"].initial = today()
+
+    def clean(self) -> dict[str, Any]:
+        """The service's date check with the field checks: one round of errors."""
+        data = super().clean()
+        on = data.get("withdrawn_on")
+        if on is not None and on < self.stage.requested_on:
+            self.add_error("withdrawn_on", record_rules.WITHDRAWN_BEFORE_RECEIPT)
+        return data
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
@@ -123,11 +149,19 @@ class CloseForm(CaseActionForm):
     confirm = "Close this complaint? Outstanding remedies and actions stay on the work list."
 
     reason = text_area("Why it is being closed", message=record_rules.CLOSE_NEEDS_REASON)
-    closed_on = date_field("Date closed")
+    closed_on = date_field("Date closed", past=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["closed_on"].initial = today()
+
+    def clean(self) -> dict[str, Any]:
+        """The service's date check with the field checks: one round of errors."""
+        data = super().clean()
+        on, responded = data.get("closed_on"), self.stage.responded_on
+        if on is not None and responded and on < responded:
+            self.add_error("closed_on", record_rules.CLOSE_BEFORE_RESPONSE)
+        return data
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
@@ -143,7 +177,7 @@ class OmbudsmanReferralForm(CaseActionForm):
     button = "Record the referral"
     workflow_action = Action.REFER_TO_OMBUDSMAN
 
-    referred_on = date_field("Date referred")
+    referred_on = date_field("Date referred", past=True)
     ombudsman_reference = forms.CharField(
         label="Ombudsman's reference", required=False, max_length=40
     )
@@ -180,7 +214,7 @@ class OmbudsmanOutcomeForm(CaseActionForm):
         + [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
         error_messages={"required": "Choose the Ombudsman's finding from the list."},
     )
-    outcome_on = date_field("Date of the finding")
+    outcome_on = date_field("Date of the finding", past=True)
     notes = text_area("Notes, including any orders", required=False)
 
     @classmethod

@@ -57,6 +57,7 @@ class LogComplaintForm(ServiceErrorsMixin, forms.Form):
     received_on = date_field(
         "Date it was received",
         help_text="The day anyone at the landlord, or a contractor, first heard it: the clock starts then.",
+        past=True,
     )
     heard_by = forms.CharField(
         label="Who first heard it, if passed on", max_length=200, required=False
@@ -65,8 +66,8 @@ class LogComplaintForm(ServiceErrorsMixin, forms.Form):
         queryset=Category.objects.filter(active=True), required=False, empty_label="Not known yet"
     )
     description = text_area("What is wrong", rows=6)
-    issue_started_on = date_field("When it started", required=False)
-    became_aware_on = date_field("When the resident became aware", required=False)
+    issue_started_on = date_field("When it started", required=False, past=True)
+    became_aware_on = date_field("When the resident became aware", required=False, past=True)
     spoken_to = text_area("Who they have spoken to, and when", required=False, rows=3)
     outcome_wanted = text_area("What they want to happen", required=False, rows=3)
 

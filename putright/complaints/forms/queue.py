@@ -38,8 +38,15 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from putright.complaints.constants import Status
 
-        self.fields["status"].choices = [("", "Any")] + [
-            (value, label) for value, label in Status.choices if State(value) in OPEN_STATES
+        # Every status, closed ones too: choosing one lists those complaints (a stage 2
+        # request or an Ombudsman enquiry arrives on a closed case).
+        self.fields["status"].choices = [
+            ("", "Any open"),
+            ("Open", [(v, label) for v, label in Status.choices if State(v) in OPEN_STATES]),
+            (
+                "Not open",
+                [(v, label) for v, label in Status.choices if State(v) not in OPEN_STATES],
+            ),
         ]
         # Filters other apps add to the queue (the hazards app's "Hazard" filter).
         self.extra_keys = []

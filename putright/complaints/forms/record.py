@@ -52,7 +52,7 @@ class CorrespondenceForm(CaseActionForm):
     counterpart = forms.CharField(label="To or from", max_length=200)
     subject = forms.CharField(label="Subject", max_length=300, required=False)
     body = text_area("Summary or text", required=False, rows=6)
-    occurred_on = date_field("Date")
+    occurred_on = date_field("Date", past=True)
     files = MultipleFileField(label="Attachments", required=False)
 
     field_map = {"occurred_at": "occurred_on"}
@@ -62,6 +62,14 @@ class CorrespondenceForm(CaseActionForm):
         self.fields["occurred_on"].initial = today()
         self.fields["counterpart"].error_messages["required"] = "Say who it was to or from."
         self.fields["channel"].error_messages["required"] = "Choose the channel."
+
+    def clean(self) -> dict[str, Any]:
+        """The service's "nothing kept" check with the field checks: one round of errors."""
+        data = super().clean()
+        given = [data.get(name) for name in ("subject", "body", "files")]
+        if not any(v.strip() if isinstance(v, str) else v for v in given):
+            self.add_error("body", record_rules.CORRESPONDENCE_EMPTY)
+        return data
 
     def run(self, *, actor: Any) -> str:
         from datetime import datetime, time
@@ -119,7 +127,7 @@ class _CompleteForm(CaseActionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which one is complete."},
     )
-    completed_on = date_field("Date completed")
+    completed_on = date_field("Date completed", past=True)
     note = text_area("How it was completed (told to the resident)", required=False)
     files = MultipleFileField(
         label="Evidence (optional): photos, receipts, reports", required=False

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 
 from putright.complaints import services
+from putright.complaints.calendar import landlord_history
+from putright.complaints.deadlines import extension_check
 from putright.complaints.forms.base import (
     YES_NO,
     CaseActionForm,
@@ -18,6 +20,7 @@ from putright.complaints.services import stages as stage_rules
 from putright.complaints.services import updates as update_rules
 from putright.core import permissions as perms
 from putright.core.clock import today
+from putright.rules.clocks import DUE_NOT_WORKING_DAY
 from putright.rules.workflow import Action, State
 
 
@@ -44,7 +47,7 @@ class AcknowledgeForm(CaseActionForm):
     )
     not_responsible_for = text_area("What we are not responsible for", required=False)
     to_clarify = text_area("Anything to clarify with the resident", required=False)
-    acknowledged_on = date_field("Date acknowledged")
+    acknowledged_on = date_field("Date acknowledged", past=True)
     handler = staff_choice("Complaint handler", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,6 +59,18 @@ class AcknowledgeForm(CaseActionForm):
             ].help_text = (
                 "Only new points; the stage 1 definition carries over. One point per line."
             )
+
+    def clean(self) -> dict[str, Any]:
+        """The service's checks on these fields, run with the field checks so that every
+        problem shows in one round (the service still refuses them)."""
+        data = super().clean()
+        on = data.get("acknowledged_on")
+        if on is not None and on < self.stage.requested_on:
+            self.add_error("acknowledged_on", stage_rules.BEFORE_REQUEST)
+        points = [p for p in (data.get("points") or "").splitlines() if p.strip()]
+        if not points and not self.complaint.points.exists():
+            self.add_error("points", stage_rules.NO_DEFINITION_POINTS)
+        return data
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
@@ -97,7 +112,7 @@ class AddPointsForm(CaseActionForm):
     would_delay = forms.BooleanField(
         label="Adding them would unreasonably delay the response", required=False
     )
-    received_on = date_field("Date the resident raised them")
+    received_on = date_field("Date the resident raised them", past=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +153,7 @@ class ExtendForm(CaseActionForm):
     resident_informed_on = date_field(
         "Date the resident was told",
         help_text="They must be told with the Housing Ombudsman's contact details (Code 6.5 / 6.16).",
+        past=True,
     )
     update_interval_days = forms.IntegerField(
         label="Keep the resident updated every (working days)",
@@ -156,6 +172,38 @@ class ExtendForm(CaseActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resident_informed_on"].initial = today()
+
+    def clean(self) -> dict[str, Any]:
+        """The extension's own rules (the Code's cap, a working day, told after acknowledging)
+        with the field checks, so that every problem shows in one round; the service
+        refuses the same (one clock: `extension_check`)."""
+        data = super().clean()
+        stage = self.stage
+        informed = data.get("resident_informed_on")
+        if informed and stage.acknowledged_on and informed < stage.acknowledged_on:
+            self.add_error("resident_informed_on", stage_rules.INFORMED_BEFORE_ACK)
+        new_due = data.get("new_due")
+        if new_due is None or stage.acknowledged_on is None:
+            return data
+        try:
+            check = extension_check(
+                stage,
+                new_due=new_due,
+                agreed_on=today(),
+                good_reason=bool((data.get("good_reason") or "").strip()),
+                on=today(),
+                history=landlord_history(),
+                profile=stage_rules.profile_for(self.complaint),
+            )
+        except ValueError as exc:
+            self.add_error("new_due", str(exc))
+            return data
+        if not check.new_due_is_working_day:
+            self.add_error("new_due", DUE_NOT_WORKING_DAY)
+        beyond = stage_rules.beyond_cap(stage, check, good_reason=data.get("good_reason") or "")
+        if beyond is not None:
+            self.add_service_error(beyond)
+        return data
 
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
@@ -179,7 +227,7 @@ class EscalateForm(CaseActionForm):
     confirm = "Escalate this complaint to stage 2? The stage 2 clock starts on the date given."
     intro = "The resident does not have to give reasons for escalating (Code 6.12)."
 
-    requested_on = date_field("Date the resident asked to escalate")
+    requested_on = date_field("Date the resident asked to escalate", past=True)
     reason = text_area("What the resident said, if anything", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -30,7 +30,7 @@ from putright.complaints.services.common import (
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.profile import profile_code as code_in_force
-from putright.core.validation import require_past_or_today, require_text
+from putright.core.validation import DATE_IN_FUTURE, require_past_or_today, require_text
 from putright.people.models import Property, Resident
 from putright.rules.clocks import pass_on_delay, within_time_limit
 from putright.rules.exclusions import exclusion_gaps
@@ -159,6 +159,67 @@ def complaint_receive(
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by)
 
 
+def exclusion_refusals(
+    complaint: Complaint,
+    *,
+    ground: str | None,
+    reasoning: str | None,
+    discretion_considered: bool,
+    decided_on: date | None,
+    issue_started_on: date | None,
+    became_aware_on: date | None,
+) -> list[InvalidInput | RuleBroken]:
+    """Every reason not to record this exclusion as given, in the order the service refuses
+    them; the exclude form shows them all at once (one round of errors). A value the form
+    could not read (None) is not checked again here."""
+    profile = profile_for(complaint)
+    refusals: list[InvalidInput | RuleBroken] = []
+    chosen = None
+    if ground is not None:
+        try:
+            chosen = profile.exclusion_ground(ground)
+        except ValueError:
+            refusals.append(InvalidInput(UNKNOWN_GROUND, field="ground"))
+    if reasoning is not None and not reasoning.strip():
+        refusals.append(InvalidInput(EXCLUSION_NEEDS_REASONING, field="reasoning"))
+    for name, day in (("issue_started_on", issue_started_on), ("became_aware_on", became_aware_on)):
+        if day is not None and day > today():
+            refusals.append(InvalidInput(DATE_IN_FUTURE, field=name))
+    if chosen is not None:
+        refusals += [
+            InvalidInput(gap.message, field=gap.field, provision=gap.provision)
+            for gap in exclusion_gaps(
+                chosen,
+                reasoning=(reasoning or "").strip(),
+                issue_date=issue_started_on,
+                became_aware=became_aware_on,
+            )
+            # Too short only if there is any: an empty one is refused as missing above.
+            if gap.field != "reasoning" or (reasoning or "").strip()
+        ]
+    if decided_on is not None:
+        if decided_on > today():
+            refusals.append(InvalidInput(DATE_IN_FUTURE, field="decided_on"))
+        # A stopped clock is measured on this date (deadlines.stage_clocks), so not before it.
+        elif decided_on < current_stage(complaint).requested_on:
+            refusals.append(InvalidInput(EXCLUSION_BEFORE_REQUEST, field="decided_on"))
+    if chosen is not None and chosen.discretion:
+        if not discretion_considered:
+            refusals.append(
+                RuleBroken(
+                    DISCRETION_NOT_CONSIDERED, field="discretion_considered", provision="2.3"
+                )
+            )
+        if within_time_limit(
+            issue_date=issue_started_on,
+            became_aware=became_aware_on,
+            received=complaint.received_on,
+            months=profile.time_limit_months,
+        ) and (issue_started_on or became_aware_on):
+            refusals.append(RuleBroken(WITHIN_TIME_LIMIT, field="ground", provision="2.3"))
+    return refusals
+
+
 @transaction.atomic
 def complaint_exclude(
     *,
@@ -180,41 +241,26 @@ def complaint_exclude(
     lock_complaint(complaint)
     new_state = guard(complaint, Action.EXCLUDE)
     profile = profile_for(complaint)
-    try:
-        chosen = profile.exclusion_ground(ground)
-    except ValueError:
-        raise InvalidInput(UNKNOWN_GROUND, field="ground") from None
-    reasoning = require_text(reasoning, "reasoning", EXCLUSION_NEEDS_REASONING)
     issue_started_on = issue_started_on or complaint.issue_started_on
     became_aware_on = became_aware_on or complaint.became_aware_on
-    for name, day in (("issue_started_on", issue_started_on), ("became_aware_on", became_aware_on)):
-        if day is not None:
-            require_past_or_today(day, name)
-    gaps = exclusion_gaps(
-        chosen, reasoning=reasoning, issue_date=issue_started_on, became_aware=became_aware_on
+    decided_on = decided_on or today()
+    refusals = exclusion_refusals(
+        complaint,
+        ground=ground,
+        reasoning=reasoning,
+        discretion_considered=discretion_considered,
+        decided_on=decided_on,
+        issue_started_on=issue_started_on,
+        became_aware_on=became_aware_on,
     )
-    if gaps:
-        raise InvalidInput(gaps[0].message, field=gaps[0].field, provision=gaps[0].provision)
+    if refusals:
+        raise refusals[0]
+    chosen = profile.exclusion_ground(ground)
+    reasoning = reasoning.strip()
     dates = {"issue_started_on": issue_started_on, "became_aware_on": became_aware_on}
     dates_changed = [name for name, day in dates.items() if getattr(complaint, name) != day]
     for name in dates_changed:
         setattr(complaint, name, dates[name])
-    decided_on = require_past_or_today(decided_on or today(), "decided_on")
-    # A stopped clock is measured on this date (deadlines.stage_clocks), so not before it began.
-    if decided_on < current_stage(complaint).requested_on:
-        raise InvalidInput(EXCLUSION_BEFORE_REQUEST, field="decided_on")
-    if chosen.discretion:
-        if not discretion_considered:
-            raise RuleBroken(
-                DISCRETION_NOT_CONSIDERED, field="discretion_considered", provision="2.3"
-            )
-        if within_time_limit(
-            issue_date=issue_started_on,
-            became_aware=became_aware_on,
-            received=complaint.received_on,
-            months=profile.time_limit_months,
-        ) and (issue_started_on or became_aware_on):
-            raise RuleBroken(WITHIN_TIME_LIMIT, field="ground", provision="2.3")
 
     exclusion = Exclusion.objects.create(
         complaint=complaint,

@@ -209,6 +209,24 @@ def stage_acknowledge(
 
 
 @transaction.atomic
+def beyond_cap(stage: Stage, check: Any, *, good_reason: str) -> RuleBroken | None:
+    """The refusal of an extension past the Code's cap without a good reason, or None (the
+    extend form asks this with its field checks; the service refuses the same)."""
+    if check.within_cap or good_reason.strip():
+        return None
+    rule = profile_for(stage.complaint).stage(stage.number)
+    return RuleBroken(
+        BEYOND_CAP.format(
+            days=check.working_days,
+            cap=rule.extension_cap,
+            stage=stage.number,
+            provision=rule.extension_provision,
+        ),
+        field="good_reason",
+        provision=rule.extension_provision,
+    )
+
+
 def stage_extend(
     *,
     stage: Stage,
@@ -261,17 +279,8 @@ def stage_extend(
     # and flagged on the case and by the import check instead (deadlines.StageClocks).
     if not check.new_due_is_working_day and not is_replaying():
         raise InvalidInput(DUE_NOT_WORKING_DAY, field="new_due")
-    if not check.within_cap and not good_reason:
-        raise RuleBroken(
-            BEYOND_CAP.format(
-                days=check.working_days,
-                cap=rule.extension_cap,
-                stage=stage.number,
-                provision=rule.extension_provision,
-            ),
-            field="good_reason",
-            provision=rule.extension_provision,
-        )
+    if (beyond := beyond_cap(stage, check, good_reason=good_reason)) is not None:
+        raise beyond
     previous_due = stage.response_due
     extension = Extension.objects.create(
         stage=stage,

@@ -15,7 +15,7 @@ from putright.complaints.tests.stories import (
 )
 from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Vulnerability
-from putright.rules.workflow import STATE_LABELS, State
+from putright.rules.workflow import OPEN_STATES, STATE_LABELS, State
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,34 @@ def test_the_queue_finds_a_complaint_by_reference_name_or_address(
         page = client.get("/", {"scope": "all", "q": query}).content.decode()
         assert complaint.reference in page, query
         assert other.reference not in page, query
+
+
+NOT_OPEN = [s for s in State if s not in OPEN_STATES]
+
+
+@pytest.mark.parametrize("state", NOT_OPEN, ids=[s.value for s in NOT_OPEN])
+def test_the_queue_status_filter_offers_and_lists_complaints_that_are_not_open(
+    client, handler, resident, monday, state
+):
+    """Closed, withdrawn, excluded and responded complaints are reached from the queue: the
+    status filter offers them and choosing one lists them (the open-only default does not
+    hide them), whatever the scope shows; an open complaint is not listed with them."""
+    from putright.complaints.models import Complaint
+
+    done = received(resident=resident, actor=handler)
+    Complaint.objects.filter(pk=done.pk).update(status=state.value, next_due=None)
+    still_open = received(resident=resident, actor=handler)
+    client.force_login(handler)
+    queue = client.get("/", {"scope": "all"}).content.decode()
+    assert f'<option value="{state.value}"' in queue
+    assert done.reference not in queue
+    page = client.get("/", {"scope": "all", "status": state.value}).content.decode()
+    rows = queue_rows(page)
+    assert list(rows) == [done.reference]
+    assert still_open.reference not in page
+    assert f"{done.reference} {STATE_LABELS[state]}" in page_text(rows[done.reference])
+    assert "No deadline" in page_text(rows[done.reference])
+    assert "1 complaint," in page_text(page)
 
 
 def test_the_queue_pages_25_at_a_time(client, handler, resident, monday):

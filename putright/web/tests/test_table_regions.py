@@ -1,0 +1,42 @@
+"""Every data table on a screen is wrapped by the one `{% scrolling_table %}` tag, so at 320 CSS
+px it scrolls in its own focusable region and the page does not (WCAG 1.4.10). Printed letters
+and PDFs are laid out for paper and keep bare tables."""
+
+import re
+from pathlib import Path
+
+from django.template import Context, Template
+
+import putright
+
+PAPER = ("/pdf/", "/letters/elements/")
+TEMPLATES = [
+    path
+    for path in Path(putright.__file__).parent.rglob("templates/**/*.html")
+    if not any(part in str(path) for part in PAPER)
+]
+
+
+def test_every_screen_table_is_in_a_scrolling_region():
+    bare = []
+    for path in TEMPLATES:
+        text = path.read_text()
+        for match in re.finditer(r"<table\b", text):
+            if not text[: match.start()].rstrip().endswith("{% scrolling_table %}"):
+                bare.append(f"{path}:{text[: match.start()].count(chr(10)) + 1}")
+    assert bare == []
+
+
+def test_the_region_is_focusable_and_named_by_the_caption():
+    html = Template(
+        "{% load tables %}{% scrolling_table %}<table><caption class='x'>Open &amp; "
+        "<span>closed</span> cases</caption></table>{% endscrolling_table %}"
+    ).render(Context())
+    assert html.startswith(
+        '<div class="app-table-wrapper" tabindex="0" role="region" '
+        'aria-label="Open &amp; closed cases"><table>'
+    )
+    untitled = Template(
+        "{% load tables %}{% scrolling_table 'Caseload' %}<table></table>{% endscrolling_table %}"
+    ).render(Context())
+    assert 'aria-label="Caseload"' in untitled

@@ -51,7 +51,10 @@ from putright.complaints.selectors import (
     exceptional_periods_of,
     letter_troubles,
     needs_attention_counts,
+    open_tally,
+    reporting_year_start,
     search_everything,
+    stage_days,
     work_queue,
     work_queue_rows,
 )
@@ -616,9 +619,9 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
 # --- the complaints officer's dashboard --------------------------------------------------------
 
 
-def _team_context(on: date) -> dict[str, Any]:
+def _team_context(on: date, **read_once: Any) -> dict[str, Any]:
     """The team view (Code 9.6, 9.7): caseload, ageing and trend, with their two charts."""
-    view = team.team_view(today=on)
+    view = team.team_view(today=on, **read_once)
     return {
         "view": view,
         "ageing_chart": bar_chart(
@@ -651,14 +654,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Open work by stage, what is due and overdue, and timeliness this month and year."""
     on = today()
     week_end = on + timedelta(days=6 - on.weekday())
-    figures = dashboard_figures(today=on, week_end=week_end)
+    # Read once, shared by the figures and the team view: the open tally, and the stage
+    # responses since the earlier of the reporting year and the trend's first month.
+    read_once = {
+        "tally": open_tally(),
+        "responses": stage_days(
+            "responded_on",
+            "response_due",
+            since=min(reporting_year_start(on), team.trend_since(on)),
+            until=on,
+        ),
+    }
+    figures = dashboard_figures(today=on, week_end=week_end, **read_once)
     follow_up_figures = follow_up_counts(today=on)
     attention = needs_attention_counts(today=on)
     return render(
         request,
         "complaints/dashboard.html",
         {
-            "team": _team_context(on),
+            "team": _team_context(on, **read_once),
             "f": figures,
             "follow_up_figures": follow_up_figures,
             "attention": attention,

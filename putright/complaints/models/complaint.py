@@ -108,6 +108,10 @@ class Complaint(models.Model):
             models.Index(fields=["status", "next_due"]),
             models.Index(fields=["handler", "status", "next_due"]),
             models.Index(fields=["received_on"]),
+            # The dashboard's and team view's counts of open work, each one pass over an index
+            # (selectors.open_tally; team.ageing).
+            models.Index(fields=["status", "handler", "next_due"], name="complaint_open_tally"),
+            models.Index(fields=["status", "received_on"], name="complaint_status_received"),
         ]
 
     def __str__(self) -> str:

@@ -161,6 +161,8 @@ class ResponseDraft(models.Model):
         # Moved here from the letters app; the table keeps its name so no data moves.
         db_table = "letters_responsedraft"
         ordering = ["stage", "-version"]
+        # Drafts waiting for review or returned: the queue's tabs and the dashboard's counts.
+        indexes = [models.Index(fields=["status", "stage"], name="draft_status")]
         constraints = [
             models.UniqueConstraint(fields=["stage", "version"], name="unique_draft_version")
         ]

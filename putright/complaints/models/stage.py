@@ -63,7 +63,27 @@ class Stage(models.Model):
                 fields=["update_due"],
                 condition=models.Q(update_due__isnull=False),
                 name="stage_update_due",
-            )
+            ),
+            # Timeliness this month and year, and the monthly trend (selectors.stage_days):
+            # the index alone answers them (partial: stages not yet done are read elsewhere).
+            models.Index(
+                fields=["acknowledged_on", "number", "ack_due"],
+                condition=models.Q(acknowledged_on__isnull=False),
+                name="stage_acknowledged",
+            ),
+            models.Index(
+                fields=["responded_on", "number", "response_due"],
+                condition=models.Q(responded_on__isnull=False),
+                name="stage_responded",
+            ),
+            # The dashboard's "extended": unanswered extended stages, a small share of all.
+            models.Index(
+                fields=["complaint", "number"],
+                condition=models.Q(
+                    responded_on__isnull=True, response_due__gt=models.F("response_due_original")
+                ),
+                name="stage_unanswered_extended",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -217,6 +217,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             "tab_query_string": tab_params.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k not in {"tab", "page"}),
             "can_complete": allowed(request.user, perms.Action.WORK_CASES),
+            "count_cap": f"{fulltext.COUNT_CAP:,}",
             "today": on,
         },
     )

@@ -63,6 +63,20 @@ class FollowUp(models.Model):
     def is_complete(self) -> bool:
         return self.completed_on is not None
 
+    @staticmethod
+    def tracker_indexes(prefix: str) -> list[models.Index]:
+        """The follow-through tracker reads each kind in these orders (followups.FollowUpKeys):
+        open ones soonest due first, done ones latest done first; the dashboard counts the
+        open ones overdue and due this week from the first."""
+        return [
+            models.Index(fields=["completed_on", "due_on", "id"], name=f"{prefix}_open_due"),
+            models.Index(
+                fields=["-completed_on", "due_on", "id"],
+                condition=models.Q(completed_on__isnull=False),
+                name=f"{prefix}_done",
+            ),
+        ]
+
 
 class Remedy(FollowUp):
     """Something the landlord will do to put things right (Code 7.1-7.3), by a date."""
@@ -84,7 +98,7 @@ class Remedy(FollowUp):
 
     class Meta(FollowUp.Meta):
         verbose_name_plural = "remedies"
-        indexes = [models.Index(fields=["completed_on", "due_on"])]
+        indexes = FollowUp.tracker_indexes("remedy")
 
     def __str__(self) -> str:
         return f"{self.remedy_type}: {self.description[:60]}"
@@ -121,7 +135,7 @@ class OutstandingAction(FollowUp):
     last_update_on = models.DateField(null=True, blank=True)
 
     class Meta(FollowUp.Meta):
-        indexes = [models.Index(fields=["completed_on", "due_on"])]
+        indexes = FollowUp.tracker_indexes("action")
 
     def __str__(self) -> str:
         return self.description[:60]

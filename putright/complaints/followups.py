@@ -4,7 +4,8 @@ Remedies and actions are two tables; each is read in its index's order only as f
 needs and the two are merged (``FollowUpKeys``), then each page loads its rows with their
 joins: a fixed number of queries whatever the size, none sorting every row.
 A remedy's owner is the complaint's handler; an action's is its named owner, or the handler
-when only a team or contractor is named (someone on the staff must chase it).
+when only a team or contractor is named (someone on the staff must chase it); stored on each
+row as ``chased_by`` by its one writer, ``services.common.follow_ups_chased_by``.
 """
 
 from dataclasses import dataclass, field
@@ -100,18 +101,9 @@ STANDING_TAGS = {
 
 
 def _owner_q(kind: str, **lookup: Any) -> Q:
-    """Rows whose owner (see module doc) matches `lookup`, given as owner-relative lookups."""
-    # The owner's complaints first (the handler index), then their remedies by complaint: at
-    # 1M complaints this beats reading every open remedy and joining its complaint.
-    by_handler = Q(
-        complaint_id__in=Complaint.objects.filter(
-            **{f"handler__{k}": v for k, v in lookup.items()}
-        ).values("pk")
-    )
-    if kind == Kind.REMEDY:
-        return by_handler
-    named = Q(**{f"owner__{k}": v for k, v in lookup.items()})
-    return named | (Q(owner__isnull=True) & by_handler)
+    """Rows whose owner (see module doc) matches `lookup`, given as owner-relative lookups:
+    read from the stored ``chased_by`` (services.common.follow_ups_chased_by keeps it)."""
+    return Q(**{f"chased_by__{k}": v for k, v in lookup.items()})
 
 
 def _complaint_is(**lookup: Any) -> Exists:
@@ -231,7 +223,7 @@ def follow_up_rows(
     wanted = {Kind.REMEDY: [], Kind.ACTION: []}  # type: dict[str, list[int]]
     for kind, pk, *_ in keys:
         wanted[kind].append(pk)
-    joins = ("complaint__handler", "complaint__resident", "completed_by")
+    joins = ("chased_by", "complaint__resident", "completed_by")
     loaded: dict[tuple[str, int], Any] = {}
     if wanted[Kind.REMEDY]:
         for r in Remedy.objects.filter(pk__in=wanted[Kind.REMEDY]).select_related(*joins):
@@ -245,7 +237,7 @@ def follow_up_rows(
         item = loaded.get((kind, pk))
         if item is None:  # deleted between the two queries
             continue
-        owner = getattr(item, "owner", None) or item.complaint.handler
+        owner = item.chased_by
         standing = follow_up_standing(
             due_on=item.due_on,
             completed_on=item.completed_on,

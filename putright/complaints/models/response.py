@@ -54,6 +54,13 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField(blank=True)
+    # Who on the staff chases it: a remedy's is the complaint's handler; an action's is its
+    # named owner, else the handler (a team or contractor cannot be reminded). Stored so the
+    # tracker's "My follow-ups" and owner filters read an index; written only by
+    # services.common.follow_ups_chased_by, whenever the handler changes or promises are made.
+    chased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -74,6 +81,15 @@ class FollowUp(models.Model):
                 fields=["-completed_on", "due_on", "id"],
                 condition=models.Q(completed_on__isnull=False),
                 name=f"{prefix}_done",
+            ),
+            # The same two orders for one member of staff ("My follow-ups", the owner filter).
+            models.Index(
+                fields=["chased_by", "completed_on", "due_on", "id"], name=f"{prefix}_chased_open"
+            ),
+            models.Index(
+                fields=["chased_by", "-completed_on", "due_on", "id"],
+                condition=models.Q(completed_on__isnull=False),
+                name=f"{prefix}_chased_done",
             ),
         ]
 

@@ -3,8 +3,10 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import F
+
 from putright.complaints.events import publish
-from putright.complaints.models import CaseEvent, Complaint, Stage
+from putright.complaints.models import CaseEvent, Complaint, OutstandingAction, Remedy, Stage
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, TransitionRefused
 from putright.rules.profile import CodeProfile, get_profile
@@ -137,3 +139,14 @@ def refresh_next_due(
     if stage.number == complaint.current_stage:
         complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
     return changes
+
+
+def follow_ups_chased_by(complaint: Complaint) -> None:
+    """Store who chases each of the complaint's remedies and actions (``FollowUp.chased_by``):
+    a remedy's is the complaint's handler, an action's its named owner, else the handler.
+    The one writer of ``chased_by``: called whenever the handler changes or promises are made."""
+    handler = complaint.handler_id
+    Remedy.objects.filter(complaint_id=complaint.pk).update(chased_by_id=handler)
+    actions = OutstandingAction.objects.filter(complaint_id=complaint.pk)
+    actions.filter(owner__isnull=True).update(chased_by_id=handler)
+    actions.filter(owner__isnull=False).update(chased_by_id=F("owner_id"))

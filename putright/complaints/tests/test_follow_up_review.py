@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from putright.complaints import services
 from putright.complaints.models import CaseEvent
+from putright.complaints.services.common import follow_ups_chased_by
 from putright.complaints.services.followups import REMINDED, followups_daily_review
 from putright.complaints.tests.stories import (
     apology,
@@ -119,6 +120,7 @@ def test_an_update_owed_to_the_resident_is_in_the_handlers_one_digest_and_on_the
     complaint.remedies.create(
         remedy_type="apology", description="An apology for the wait.", due_on=date(2026, 3, 6)
     )
+    follow_ups_chased_by(complaint)  # what a service does after making a promise
     travel(time_machine, TUESDAY)
     done = followups_daily_review(today=TUESDAY)
     assert (done.digests, done.recorded) == (1, 1)  # one email, one note, both kinds in it

@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import Complaint, OutstandingAction, Remedy
-from putright.core.fulltext import COUNT_CAP
 from putright.core.profile import current_profile
 from putright.rules.followups import FollowUpStanding, Standing, follow_up_standing
 
@@ -137,9 +136,14 @@ def _filtered(qs: QuerySet[Any], kind: str, filters: FollowUpFilters, today: dat
 Key = tuple[str, int, date, date]  # (kind, id, due_on, completed_on or date.max)
 
 
+# The tracker counts up to this many of each kind and then says "more than": a count walks the
+# rows it counts, and a filter on the complaint (closed complaints, say) looks each one up.
+COUNT_CAP = 1_000
+
+
 class FollowUpKeys:
     """The keys of every matching remedy and action: open ones first, soonest due; then done
-    ones, the latest done first. Counted up to ``COUNT_CAP`` and sliced on demand (a
+    ones, the latest done first. Counted up to ``COUNT_CAP`` of each kind and sliced on demand (a
     Paginator's object list).
 
     Each kind is read on its own, in the order of its (completed_on, due_on, id) index for
@@ -152,12 +156,14 @@ class FollowUpKeys:
         self.open = open_
         self.done = done
         self._count: int | None = None
+        self._counts: list[int] = []
 
     def count(self) -> int:
         if self._count is None:
-            self._count = sum(
+            self._counts = [
                 qs.order_by().values("pk")[: COUNT_CAP + 1].count() for _, qs in self.parts
-            )
+            ]
+            self._count = sum(self._counts)
         return self._count
 
     def __len__(self) -> int:
@@ -165,8 +171,9 @@ class FollowUpKeys:
 
     @property
     def more_than_cap(self) -> bool:
-        """Whether the count stopped at the cap (show "more than COUNT_CAP")."""
-        return self.count() > COUNT_CAP
+        """Whether a count stopped at the cap (show "more than COUNT_CAP")."""
+        self.count()
+        return any(n > COUNT_CAP for n in self._counts)
 
     def _read(self, open_: bool, n: int) -> list[Key]:
         keys: list[Key] = []

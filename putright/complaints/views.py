@@ -29,6 +29,7 @@ from putright.complaints.deadlines import (
     stage_clocks,
     stage_update_clock,
 )
+from putright.complaints.followups import COUNT_CAP as FOLLOW_UP_COUNT_CAP
 from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
 from putright.complaints.forms import (
     CASE_ACTIONS,
@@ -217,7 +218,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             "tab_query_string": tab_params.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k not in {"tab", "page"}),
             "can_complete": allowed(request.user, perms.Action.WORK_CASES),
-            "count_cap": f"{fulltext.COUNT_CAP:,}",
+            "count_cap": f"{FOLLOW_UP_COUNT_CAP:,}",
             "today": on,
         },
     )

@@ -247,3 +247,24 @@ def test_the_stored_owner_follows_the_handler_through_escalation_and_reassignmen
     assert "Roofing contractor (chased by Hannah Lee)" in mine
     client.force_login(handler)
     assert "No follow-ups match." in client.get("/follow-ups/?tab=mine").content.decode()
+
+
+def test_the_tracker_counts_up_to_its_cap_and_then_says_more_than(
+    client, handler, open_complaint, monkeypatch
+):
+    from putright.complaints import followups
+
+    responded(
+        open_complaint,
+        actor=handler,
+        remedies=[apology(due_on=date(2026, 3, 2) + timedelta(days=i)) for i in range(5)],
+    )
+    monkeypatch.setattr(followups, "COUNT_CAP", 3)
+    monkeypatch.setattr("putright.complaints.views.FOLLOW_UP_COUNT_CAP", 3)
+    client.force_login(handler)
+    page = client.get("/follow-ups/").content.decode()
+    assert "More than 3 follow-ups" in page
+    # Paged as far as counted (cap + 1 of a kind): at 1,000 a kind, 80 pages; filters narrow.
+    assert page.count("Mark as done<span") == 4
+    monkeypatch.setattr(followups, "COUNT_CAP", 5)
+    assert "5 follow-ups" in client.get("/follow-ups/").content.decode()

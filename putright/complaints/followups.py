@@ -146,7 +146,7 @@ class FollowUpKeys:
     ones, the latest done first. Counted up to ``COUNT_CAP`` of each kind and sliced on demand (a
     Paginator's object list).
 
-    Each kind is read on its own, in the order of its (completed_on, due_on, id) index for
+    Each kind is read on its own, in the order of its partial (due_on, id) index for
     open ones and its (-completed_on, due_on, id) index for done ones, only as far as the page
     asked for, and the kinds are merged here: no query sorts every remedy. So the first pages
     are quick at any size and page N reads N pages of keys."""

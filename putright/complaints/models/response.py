@@ -75,8 +75,11 @@ class FollowUp(models.Model):
         """The follow-through tracker reads each kind in these orders (followups.FollowUpKeys):
         open ones soonest due first, done ones latest done first; the dashboard counts the
         open ones overdue and due this week from the first."""
+        # Partial on "not done", not (completed_on, due_on, id): PostgreSQL does not take
+        # `completed_on IS NULL` as fixing the first column, so it would sort every open row.
+        open_ = models.Q(completed_on__isnull=True)
         return [
-            models.Index(fields=["completed_on", "due_on", "id"], name=f"{prefix}_open_due"),
+            models.Index(fields=["due_on", "id"], condition=open_, name=f"{prefix}_open"),
             models.Index(
                 fields=["-completed_on", "due_on", "id"],
                 condition=models.Q(completed_on__isnull=False),
@@ -84,7 +87,7 @@ class FollowUp(models.Model):
             ),
             # The same two orders for one member of staff ("My follow-ups", the owner filter).
             models.Index(
-                fields=["chased_by", "completed_on", "due_on", "id"], name=f"{prefix}_chased_open"
+                fields=["chased_by", "due_on", "id"], condition=open_, name=f"{prefix}_chased_due"
             ),
             models.Index(
                 fields=["chased_by", "-completed_on", "due_on", "id"],

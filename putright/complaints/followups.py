@@ -1,9 +1,11 @@
 """The follow-through tracker's queries: every remedy and outstanding action, open or closed.
 
-Remedies and actions are two tables; one UNION of (kind, id, due date) orders and pages them
-together, then each page loads its rows with their joins: five queries whatever the size.
+Remedies and actions are two tables; each is read in its index's order only as far as the page
+needs and the two are merged (``FollowUpKeys``), then each page loads its rows with their
+joins: a fixed number of queries whatever the size, none sorting every row.
 A remedy's owner is the complaint's handler; an action's is its named owner, or the handler
-when only a team or contractor is named (someone on the staff must chase it).
+when only a team or contractor is named (someone on the staff must chase it); stored on each
+row as ``chased_by`` by its one writer, ``services.common.follow_ups_chased_by``.
 """
 
 from dataclasses import dataclass, field
@@ -11,8 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from putright.complaints.calendar import landlord_calendar
 from putright.complaints.models import Complaint, OutstandingAction, Remedy
@@ -99,18 +100,13 @@ STANDING_TAGS = {
 
 
 def _owner_q(kind: str, **lookup: Any) -> Q:
-    """Rows whose owner (see module doc) matches `lookup`, given as owner-relative lookups."""
-    # The owner's complaints first (the handler index), then their remedies by complaint: at
-    # 1M complaints this beats reading every open remedy and joining its complaint.
-    by_handler = Q(
-        complaint_id__in=Complaint.objects.filter(
-            **{f"handler__{k}": v for k, v in lookup.items()}
-        ).values("pk")
-    )
-    if kind == Kind.REMEDY:
-        return by_handler
-    named = Q(**{f"owner__{k}": v for k, v in lookup.items()})
-    return named | (Q(owner__isnull=True) & by_handler)
+    """Rows whose owner (see module doc) matches `lookup`, given as owner-relative lookups:
+    read from the stored ``chased_by`` (services.common.follow_ups_chased_by keeps it)."""
+    return Q(**{f"chased_by__{k}": v for k, v in lookup.items()})
+
+
+def _complaint_is(**lookup: Any) -> Exists:
+    return Exists(Complaint.objects.filter(pk=OuterRef("complaint_id"), **lookup))
 
 
 def _filtered(qs: QuerySet[Any], kind: str, filters: FollowUpFilters, today: date) -> QuerySet:
@@ -126,34 +122,103 @@ def _filtered(qs: QuerySet[Any], kind: str, filters: FollowUpFilters, today: dat
         qs = qs.filter(completed_on__isnull=True, due_on__range=(today, week_end(today)))
     elif filters.state == State.DONE:
         qs = qs.filter(completed_on__isnull=False)
+    # The complaint's stage or status is looked up for each row in the index's order (not a
+    # join the database might sort first), so a page stops after its rows.
     if filters.stage:
-        qs = qs.filter(complaint__current_stage=filters.stage)
+        qs = qs.filter(_complaint_is(current_stage=filters.stage))
     if filters.status:
-        qs = qs.filter(complaint__status=filters.status)
+        qs = qs.filter(_complaint_is(status=filters.status))
     if filters.complaint_id:
         qs = qs.filter(complaint_id=filters.complaint_id)
     return qs
 
 
-def follow_up_keys(*, filters: FollowUpFilters, today: date) -> QuerySet[Any]:
-    """(kind, id, due_on) of every matching remedy and action, open ones first, soonest due."""
+Key = tuple[str, int, date, date]  # (kind, id, due_on, completed_on or date.max)
+
+
+# The tracker counts up to this many of each kind and then says "more than": a count walks the
+# rows it counts, and a filter on the complaint (closed complaints, say) looks each one up.
+COUNT_CAP = 1_000
+
+
+class FollowUpKeys:
+    """The keys of every matching remedy and action: open ones first, soonest due; then done
+    ones, the latest done first. Counted up to ``COUNT_CAP`` of each kind and sliced on demand (a
+    Paginator's object list).
+
+    Each kind is read on its own, in the order of its partial (due_on, id) index for
+    open ones and its (-completed_on, due_on, id) index for done ones, only as far as the page
+    asked for, and the kinds are merged here: no query sorts every remedy. So the first pages
+    are quick at any size and page N reads N pages of keys."""
+
+    def __init__(self, parts: list[tuple[str, QuerySet[Any]]], *, open_: bool, done: bool):
+        self.parts = parts
+        self.open = open_
+        self.done = done
+        self._count: int | None = None
+        self._counts: list[int] = []
+
+    def count(self) -> int:
+        if self._count is None:
+            self._counts = [
+                qs.order_by().values("pk")[: COUNT_CAP + 1].count() for _, qs in self.parts
+            ]
+            self._count = sum(self._counts)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @property
+    def more_than_cap(self) -> bool:
+        """Whether a count stopped at the cap (show "more than COUNT_CAP")."""
+        self.count()
+        return any(n > COUNT_CAP for n in self._counts)
+
+    def _read(self, open_: bool, n: int) -> list[Key]:
+        keys: list[Key] = []
+        for kind, qs in self.parts:
+            if open_:
+                rows = qs.filter(completed_on__isnull=True).order_by("due_on", "id")
+                keys += [
+                    (kind, pk, due, date.max) for pk, due in rows.values_list("pk", "due_on")[:n]
+                ]
+            else:
+                rows = qs.filter(completed_on__isnull=False).order_by(
+                    "-completed_on", "due_on", "id"
+                )
+                keys += [
+                    (kind, pk, due, done)
+                    for pk, due, done in rows.values_list("pk", "due_on", "completed_on")[:n]
+                ]
+        # Open: soonest due first; done: the latest done first, then soonest due.
+        keys.sort(key=lambda k: (-k[3].toordinal(), k[2], k[0], k[1]))
+        return keys[:n]
+
+    def __getitem__(self, item: slice) -> list[Key]:
+        start = item.start or 0
+        stop = item.stop if item.stop is not None else self.count()
+        if stop <= start:
+            return []
+        keys = self._read(True, stop) if self.open else []
+        if self.done and len(keys) < stop:  # every open key is read: go on to done ones
+            keys += self._read(False, stop - len(keys))
+        return keys[start:stop]
+
+
+def follow_up_keys(*, filters: FollowUpFilters, today: date) -> FollowUpKeys:
+    """(kind, id, due_on, done) of every matching remedy and action, open ones first, soonest
+    due (see ``FollowUpKeys``)."""
     parts = []
     for kind, model in ((Kind.REMEDY, Remedy), (Kind.ACTION, OutstandingAction)):
         if filters.kind and filters.kind != kind:
             continue
-        qs = _filtered(model.objects.all(), kind, filters, today)
-        parts.append(
-            qs.annotate(
-                kind=Value(kind, output_field=CharField()),
-                done=Coalesce(F("completed_on"), Value(date.max)),
-            )
-            .order_by()
-            .values_list("kind", "id", "due_on", "done")
-        )
-    first, *rest = parts
-    keys = first.union(*rest, all=True) if rest else first
-    # Open promises (no completion date, sorted as date.max) before done ones, soonest first.
-    return keys.order_by("-done", "due_on", "kind", "id")
+        parts.append((kind, _filtered(model.objects.all(), kind, filters, today)))
+    return FollowUpKeys(
+        parts,
+        open_=filters.state != State.DONE,
+        done=filters.state in ("", State.DONE),
+    )
 
 
 def follow_up_rows(
@@ -165,7 +230,7 @@ def follow_up_rows(
     wanted = {Kind.REMEDY: [], Kind.ACTION: []}  # type: dict[str, list[int]]
     for kind, pk, *_ in keys:
         wanted[kind].append(pk)
-    joins = ("complaint__handler", "complaint__resident", "completed_by")
+    joins = ("chased_by", "complaint__resident", "completed_by")
     loaded: dict[tuple[str, int], Any] = {}
     if wanted[Kind.REMEDY]:
         for r in Remedy.objects.filter(pk__in=wanted[Kind.REMEDY]).select_related(*joins):
@@ -179,7 +244,7 @@ def follow_up_rows(
         item = loaded.get((kind, pk))
         if item is None:  # deleted between the two queries
             continue
-        owner = getattr(item, "owner", None) or item.complaint.handler
+        owner = item.chased_by
         standing = follow_up_standing(
             due_on=item.due_on,
             completed_on=item.completed_on,

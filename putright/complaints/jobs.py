@@ -15,7 +15,8 @@ FOLLOW_UP_REVIEW_TIME = time(7, 30)  # before the team starts, UK time
     "complaints.follow_up_review",
     period=DailyAt(FOLLOW_UP_REVIEW_TIME),
     description=(
-        "Send each owner one digest of their remedies and outstanding actions due or overdue, "
+        "Send each owner one digest of their remedies and outstanding actions due or overdue "
+        "and the updates owed to their cases' residents (5.9), "
         "escalate the long overdue to the complaints officers, and note it on each case "
         "(Code 6.6, 6.17, 7.3)."
     ),

@@ -613,17 +613,59 @@ class Timeliness:
         return round(100 * self.on_time / self.done) if self.done else None
 
 
-def _timeliness(done_field: str, due_field: str, since: date, until: date) -> dict[int, Timeliness]:
+# One row per (status, handler, next deadline) among open complaints, with how many: every
+# count of open work on the dashboard and the team view's caseload is a sum over these rows,
+# read in one pass over the (status, handler, next_due) index whatever the number of complaints.
+OpenTally = list[tuple[str, int | None, date | None, int]]
+
+
+def open_tally() -> OpenTally:
+    """Open complaints counted by status, handler and next deadline (see ``OpenTally``)."""
+    return list(
+        Complaint.objects.open()
+        .order_by()
+        .values_list("status", "handler_id", "next_due")
+        .annotate(n=Count("*"))
+    )
+
+
+@dataclass(frozen=True)
+class StageDays:
+    """Stages done (acknowledged or responded) on each day since `since`, by stage number:
+    {(number, day): (done, on time)}; one pass over the (done date, number, due date) index.
+    Timeliness this month and year and the team view's monthly trend are sums over it."""
+
+    since: date
+    days: dict[tuple[int, date], tuple[int, int]]
+
+    def timeliness(self, since: date, until: date) -> dict[int, Timeliness]:
+        if since < self.since:
+            raise ValueError("read from an earlier day than was counted")
+        totals: dict[int, list[int]] = {}
+        for (number, day), (done, on_time) in self.days.items():
+            if since <= day <= until:
+                t = totals.setdefault(number, [0, 0])
+                t[0] += done
+                t[1] += on_time
+        return {n: Timeliness(done=d, on_time=o) for n, (d, o) in sorted(totals.items())}
+
+
+def stage_days(done_field: str, due_field: str, *, since: date, until: date) -> StageDays:
     rows = (
         Stage.objects.filter(**{f"{done_field}__gte": since, f"{done_field}__lte": until})
         .order_by()
-        .values("number")
+        .values_list("number", done_field)
         .annotate(
-            done=Count("id"),
+            done=Count("*"),
             on_time=Count("id", filter=Q(**{f"{done_field}__lte": F(due_field)})),
         )
     )
-    return {r["number"]: Timeliness(done=r["done"], on_time=r["on_time"]) for r in rows}
+    return StageDays(since=since, days={(n, d): (done, ok) for n, d, done, ok in rows})
+
+
+def reporting_year_start(today: date) -> date:
+    """The regulator's and the Ombudsman's reporting year starts on 1 April."""
+    return date(today.year if today.month >= 4 else today.year - 1, 4, 1)
 
 
 @dataclass(frozen=True)
@@ -642,27 +684,44 @@ class DashboardFigures:
     year_start: date
 
 
-def dashboard_figures(*, today: date, week_end: date) -> DashboardFigures:
-    """Open work and this month's and year's timeliness, in a handful of aggregate queries."""
-    open_qs = Complaint.objects.open()
-    counts = dict(
-        open_qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+def dashboard_figures(
+    *,
+    today: date,
+    week_end: date,
+    tally: OpenTally | None = None,
+    responses: StageDays | None = None,
+) -> DashboardFigures:
+    """Open work and this month's and year's timeliness, in four aggregate queries, each one
+    pass over an index (`tally` and `responses` may be passed in, read once for the page)."""
+    tally = open_tally() if tally is None else tally
+    counts: dict[str, int] = {}
+    due_this_week = overdue = unassigned = 0
+    for status, handler_id, next_due, n in tally:
+        counts[status] = counts.get(status, 0) + n
+        if next_due is not None and today <= next_due <= week_end:
+            due_this_week += n
+        if next_due is not None and next_due < today:
+            overdue += n
+        if handler_id is None:
+            unassigned += n
     by_state = [
         (state.value, STATE_LABELS[state], counts.get(state.value, 0))
         for state in State
         if state in OPEN_STATES
     ]
-    # Separate counts, each answered from the (status, next_due) or handler index alone.
-    due_this_week = open_qs.filter(next_due__gte=today, next_due__lte=week_end).count()
-    overdue = open_qs.filter(next_due__lt=today).count()
-    unassigned = open_qs.filter(handler__isnull=True).count()
     # An open complaint's current stage is its only unanswered one (a stage 2 follows a stage 1
     # response), so "extended" narrows first to unanswered extended stages, then checks.
-    extended = open_qs.filter(pk__in=_unanswered_extended_stages()).filter(_is_extended()).count()
+    extended = (
+        Complaint.objects.open()
+        .filter(pk__in=_unanswered_extended_stages())
+        .filter(_is_extended())
+        .count()
+    )
     month_start = today.replace(day=1)
-    # The regulator's and the Ombudsman's reporting year starts on 1 April.
-    year_start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    year_start = reporting_year_start(today)
+    acks = stage_days("acknowledged_on", "ack_due", since=year_start, until=today)
+    if responses is None or responses.since > year_start:
+        responses = stage_days("responded_on", "response_due", since=year_start, until=today)
     return DashboardFigures(
         open_by_state=by_state,
         open_total=sum(counts.values()),
@@ -670,10 +729,10 @@ def dashboard_figures(*, today: date, week_end: date) -> DashboardFigures:
         overdue=overdue,
         extended=extended,
         unassigned=unassigned,
-        ack_month=_timeliness("acknowledged_on", "ack_due", month_start, today),
-        ack_year=_timeliness("acknowledged_on", "ack_due", year_start, today),
-        response_month=_timeliness("responded_on", "response_due", month_start, today),
-        response_year=_timeliness("responded_on", "response_due", year_start, today),
+        ack_month=acks.timeliness(month_start, today),
+        ack_year=acks.timeliness(year_start, today),
+        response_month=responses.timeliness(month_start, today),
+        response_year=responses.timeliness(year_start, today),
         month_start=month_start,
         year_start=year_start,
     )

@@ -1,21 +1,30 @@
 """The team view for complaints officers: caseload per handler, ageing of open complaints in
 working days since receipt, and the monthly trend of complaints received and responded.
 
-Each figure is one aggregate query (whatever the number of handlers or complaints); working
-days come from the landlord's calendar (`complaints.calendar`, `rules.calendar`), read once and
-turned into date boundaries so that SQL only compares dates.
+Each figure is one aggregate query (whatever the number of handlers or complaints), grouped by
+the columns of an index so the database reads the index alone and Python adds up a few hundred
+rows: the caseload from the dashboard's open tally (`selectors.open_tally`), the ageing from
+open complaints by day received, the trend from complaints by day received and stages by day
+responded (`selectors.stage_days`, shared with the dashboard's timeliness). Working days come
+from the landlord's calendar (`complaints.calendar`, `rules.calendar`), read once and turned
+into date boundaries so that SQL only compares dates.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 
 from putright.complaints.calendar import landlord_history
-from putright.complaints.models import Complaint, Stage
-from putright.complaints.selectors import queue_handlers
+from putright.complaints.models import Complaint
+from putright.complaints.selectors import (
+    OpenTally,
+    StageDays,
+    open_tally,
+    queue_handlers,
+    stage_days,
+)
 from putright.core.profile import current_profile
 from putright.rules.calendar import WorkingCalendar, add_working_days, working_days_between
 
@@ -57,21 +66,20 @@ def due_soon_before(on: date, calendar: WorkingCalendar) -> date:
     return add_working_days(on, current_profile().due_soon_working_days + 1, calendar=calendar)
 
 
-def caseload(*, today: date, calendar: WorkingCalendar) -> list[Caseload]:
+def caseload(
+    *, today: date, calendar: WorkingCalendar, tally: OpenTally | None = None
+) -> list[Caseload]:
     """Every handler who may hold cases (with none too), then anyone else still holding open
     complaints, then the unassigned ones: open, due soon and overdue, in two queries."""
     soon = due_soon_before(today, calendar)
-    rows = (
-        Complaint.objects.open()
-        .order_by()
-        .values("handler_id")
-        .annotate(
-            n_open=Count("id"),
-            n_due_soon=Count("id", filter=Q(next_due__gte=today, next_due__lt=soon)),
-            n_overdue=Count("id", filter=Q(next_due__lt=today)),
-        )
-    )
-    counts: dict[int | None, dict[str, Any]] = {r["handler_id"]: r for r in rows}
+    counts: dict[int | None, dict[str, Any]] = {}
+    for _status, handler_id, next_due, n in open_tally() if tally is None else tally:
+        r = counts.setdefault(handler_id, {"n_open": 0, "n_due_soon": 0, "n_overdue": 0})
+        r["n_open"] += n
+        if next_due is not None and today <= next_due < soon:
+            r["n_due_soon"] += n
+        if next_due is not None and next_due < today:
+            r["n_overdue"] += n
     people = {u.pk: u for u in queue_handlers()}
     missing = [pk for pk in counts if pk is not None and pk not in people]
     if missing:  # an inactive or re-roled member of staff still holding cases
@@ -112,22 +120,31 @@ def ageing_boundaries(today: date, calendar: WorkingCalendar) -> list[date]:
 
 
 def ageing(*, today: date, calendar: WorkingCalendar) -> list[AgeBand]:
-    """Open complaints by working days since they were received, in one query."""
+    """Open complaints by working days since they were received, in one query (by day
+    received, over the (status, received_on) index; the bands are added up here)."""
     edges = ageing_boundaries(today, calendar)
-    filters: list[tuple[str, Q]] = []
+    labels = []
     low = 0
-    newer: date | None = None
-    for bound, edge in zip(AGEING_BANDS, edges, strict=True):
-        q = Q(received_on__gte=edge)
-        if newer is not None:
-            q &= Q(received_on__lt=newer)
-        filters.append((f"{low} to {bound} working days", q))
-        low, newer = bound + 1, edge
-    filters.append((f"Over {AGEING_BANDS[-1]} working days", Q(received_on__lt=newer)))
-    totals = Complaint.objects.open().aggregate(
-        **{f"band{i}": Count("id", filter=q) for i, (_, q) in enumerate(filters)}
+    for bound in AGEING_BANDS:
+        labels.append(f"{low} to {bound} working days")
+        low = bound + 1
+    labels.append(f"Over {AGEING_BANDS[-1]} working days")
+    # Grouped by status too, so the (status, received_on) index gives the rows in order.
+    by_day = (
+        Complaint.objects.open()
+        .order_by()
+        .values_list("status", "received_on")
+        .annotate(n=Count("*"))
+        .values_list("received_on", "n")
     )
-    return [AgeBand(label, totals[f"band{i}"]) for i, (label, _) in enumerate(filters)]
+    totals = [0] * len(labels)
+    lows = [*edges, None]  # band i holds days on or after lows[i] (the last: before the last edge)
+    for received_on, n in by_day:
+        for i, low in enumerate(lows):
+            if low is None or received_on >= low:
+                totals[i] += n
+                break
+    return [AgeBand(label, total) for label, total in zip(labels, totals, strict=True)]
 
 
 def _month_back(month: date, n: int) -> date:
@@ -135,31 +152,34 @@ def _month_back(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def monthly_trend(*, today: date) -> list[MonthTrend]:
+def trend_since(today: date) -> date:
+    """The first day of the earliest month the trend shows."""
+    return _month_back(today.replace(day=1), TREND_MONTHS - 1)
+
+
+def monthly_trend(*, today: date, responses: StageDays | None = None) -> list[MonthTrend]:
     """Complaints received, and stage responses sent, in each of the last 12 calendar months
-    (this one included), in two queries."""
-    this_month = today.replace(day=1)
-    months = [_month_back(this_month, n) for n in range(TREND_MONTHS - 1, -1, -1)]
-    since = months[0]
-
-    def per_month(qs: Any, field: str) -> dict[date, int]:
-        rows = (
-            qs.filter(**{f"{field}__gte": since, f"{field}__lte": today})
-            .order_by()
-            .annotate(month=TruncMonth(field))
-            .values("month")
-            .annotate(n=Count("id"))
-        )
-        return {_as_date(r["month"]): r["n"] for r in rows}
-
-    received = per_month(Complaint.objects.all(), "received_on")
-    responded = per_month(Stage.objects.all(), "responded_on")
+    (this one included), in two queries (`responses` may be passed in, read once for the page
+    from no later than `trend_since`)."""
+    since = trend_since(today)
+    months = [_month_back(since, -n) for n in range(TREND_MONTHS)]
+    received: dict[date, int] = {}
+    by_day = (
+        Complaint.objects.filter(received_on__gte=since, received_on__lte=today)
+        .order_by()
+        .values_list("received_on")
+        .annotate(n=Count("*"))
+        .values_list("received_on", "n")
+    )
+    for day, n in by_day:
+        received[day.replace(day=1)] = received.get(day.replace(day=1), 0) + n
+    if responses is None or responses.since > since:
+        responses = stage_days("responded_on", "response_due", since=since, until=today)
+    responded: dict[date, int] = {}
+    for (_number, day), (done, _on_time) in responses.days.items():
+        if since <= day <= today:
+            responded[day.replace(day=1)] = responded.get(day.replace(day=1), 0) + done
     return [MonthTrend(m, received.get(m, 0), responded.get(m, 0)) for m in months]
-
-
-def _as_date(value: Any) -> date:
-    # TruncMonth gives a date on a DateField; be lenient with a datetime.
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 @dataclass(frozen=True)
@@ -169,10 +189,12 @@ class TeamView:
     trend: list[MonthTrend]
 
 
-def team_view(*, today: date) -> TeamView:
+def team_view(
+    *, today: date, tally: OpenTally | None = None, responses: StageDays | None = None
+) -> TeamView:
     calendar = working_calendar(today)
     return TeamView(
-        caseload=caseload(today=today, calendar=calendar),
+        caseload=caseload(today=today, calendar=calendar, tally=tally),
         ageing=ageing(today=today, calendar=calendar),
-        trend=monthly_trend(today=today),
+        trend=monthly_trend(today=today, responses=responses),
     )

@@ -29,6 +29,7 @@ from putright.complaints.deadlines import (
     stage_clocks,
     stage_update_clock,
 )
+from putright.complaints.followups import COUNT_CAP as FOLLOW_UP_COUNT_CAP
 from putright.complaints.followups import FollowUpFilters, follow_up_counts, follow_up_page
 from putright.complaints.forms import (
     CASE_ACTIONS,
@@ -49,7 +50,10 @@ from putright.complaints.selectors import (
     case_timeline,
     dashboard_figures,
     needs_attention_counts,
+    open_tally,
+    reporting_year_start,
     search_everything,
+    stage_days,
     work_queue,
     work_queue_rows,
 )
@@ -219,6 +223,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
             "tab_query_string": tab_params.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k not in {"tab", "page"}),
             "can_complete": allowed(request.user, perms.Action.WORK_CASES),
+            "count_cap": f"{FOLLOW_UP_COUNT_CAP:,}",
             "today": on,
         },
     )
@@ -617,9 +622,9 @@ def log_complaint(request: HttpRequest) -> HttpResponse:
 # --- the complaints officer's dashboard --------------------------------------------------------
 
 
-def _team_context(on: date) -> dict[str, Any]:
+def _team_context(on: date, **read_once: Any) -> dict[str, Any]:
     """The team view (Code 9.6, 9.7): caseload, ageing and trend, with their two charts."""
-    view = team.team_view(today=on)
+    view = team.team_view(today=on, **read_once)
     return {
         "view": view,
         "ageing_chart": bar_chart(
@@ -652,14 +657,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Open work by stage, what is due and overdue, and timeliness this month and year."""
     on = today()
     week_end = on + timedelta(days=6 - on.weekday())
-    figures = dashboard_figures(today=on, week_end=week_end)
+    # Read once, shared by the figures and the team view: the open tally, and the stage
+    # responses since the earlier of the reporting year and the trend's first month.
+    read_once = {
+        "tally": open_tally(),
+        "responses": stage_days(
+            "responded_on",
+            "response_due",
+            since=min(reporting_year_start(on), team.trend_since(on)),
+            until=on,
+        ),
+    }
+    figures = dashboard_figures(today=on, week_end=week_end, **read_once)
     follow_up_figures = follow_up_counts(today=on)
     attention = needs_attention_counts(today=on)
     return render(
         request,
         "complaints/dashboard.html",
         {
-            "team": _team_context(on),
+            "team": _team_context(on, **read_once),
             "f": figures,
             "follow_up_figures": follow_up_figures,
             "attention": attention,

@@ -202,6 +202,10 @@ class Complaint(models.Model):
                 condition=models.Q(open_state=True),
                 name="complaint_open_handler_due",
             ),
+            # The dashboard's and team view's counts of open work, each one pass over an index
+            # (selectors.open_tally; team.ageing).
+            models.Index(fields=["status", "handler", "next_due"], name="complaint_open_tally"),
+            models.Index(fields=["status", "received_on"], name="complaint_status_received"),
         ]
 
     def __str__(self) -> str:

@@ -54,6 +54,13 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField(blank=True)
+    # Who on the staff chases it: a remedy's is the complaint's handler; an action's is its
+    # named owner, else the handler (a team or contractor cannot be reminded). Stored so the
+    # tracker's "My follow-ups" and owner filters read an index; written only by
+    # services.common.follow_ups_chased_by, whenever the handler changes or promises are made.
+    chased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -62,6 +69,32 @@ class FollowUp(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_on is not None
+
+    @staticmethod
+    def tracker_indexes(prefix: str) -> list[models.Index]:
+        """The follow-through tracker reads each kind in these orders (followups.FollowUpKeys):
+        open ones soonest due first, done ones latest done first; the dashboard counts the
+        open ones overdue and due this week from the first."""
+        # Partial on "not done", not (completed_on, due_on, id): PostgreSQL does not take
+        # `completed_on IS NULL` as fixing the first column, so it would sort every open row.
+        open_ = models.Q(completed_on__isnull=True)
+        return [
+            models.Index(fields=["due_on", "id"], condition=open_, name=f"{prefix}_open"),
+            models.Index(
+                fields=["-completed_on", "due_on", "id"],
+                condition=models.Q(completed_on__isnull=False),
+                name=f"{prefix}_done",
+            ),
+            # The same two orders for one member of staff ("My follow-ups", the owner filter).
+            models.Index(
+                fields=["chased_by", "due_on", "id"], condition=open_, name=f"{prefix}_chased_due"
+            ),
+            models.Index(
+                fields=["chased_by", "-completed_on", "due_on", "id"],
+                condition=models.Q(completed_on__isnull=False),
+                name=f"{prefix}_chased_done",
+            ),
+        ]
 
 
 class Remedy(FollowUp):
@@ -84,7 +117,7 @@ class Remedy(FollowUp):
 
     class Meta(FollowUp.Meta):
         verbose_name_plural = "remedies"
-        indexes = [models.Index(fields=["completed_on", "due_on"])]
+        indexes = FollowUp.tracker_indexes("remedy")
 
     def __str__(self) -> str:
         return f"{self.remedy_type}: {self.description[:60]}"
@@ -121,7 +154,7 @@ class OutstandingAction(FollowUp):
     last_update_on = models.DateField(null=True, blank=True)
 
     class Meta(FollowUp.Meta):
-        indexes = [models.Index(fields=["completed_on", "due_on"])]
+        indexes = FollowUp.tracker_indexes("action")
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -164,8 +197,8 @@ class ResponseDraft(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["stage", "version"], name="unique_draft_version")
         ]
-        # The queue's "waiting for review" and "returned" tabs start from the drafts in
-        # that state (issue 19).
+        # The queue's "waiting for review" and "returned" tabs and the dashboard's counts start
+        # from the drafts in that state (issue 19).
         indexes = [models.Index(fields=["status", "stage"], name="draft_status_stage")]
 
     def __str__(self) -> str:

@@ -3,8 +3,10 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import F
+
 from putright.complaints.events import publish
-from putright.complaints.models import CaseEvent, Complaint, Stage
+from putright.complaints.models import CaseEvent, Complaint, OutstandingAction, Remedy, Stage
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, TransitionRefused
 from putright.people import services as people_services
@@ -157,3 +159,12 @@ def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
 
 
 people_services.on_vulnerability_change(_residents_vulnerabilities_changed)
+def follow_ups_chased_by(complaint: Complaint) -> None:
+    """Store who chases each of the complaint's remedies and actions (``FollowUp.chased_by``):
+    a remedy's is the complaint's handler, an action's its named owner, else the handler.
+    The one writer of ``chased_by``: called whenever the handler changes or promises are made."""
+    handler = complaint.handler_id
+    Remedy.objects.filter(complaint_id=complaint.pk).update(chased_by_id=handler)
+    actions = OutstandingAction.objects.filter(complaint_id=complaint.pk)
+    actions.filter(owner__isnull=True).update(chased_by_id=handler)
+    actions.filter(owner__isnull=False).update(chased_by_id=F("owner_id"))

@@ -24,6 +24,7 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services.common import (
+    follow_ups_chased_by,
     guard,
     lock_complaint,
     lock_stage,
@@ -185,6 +186,7 @@ def stage_acknowledge(
     refresh_next_due(complaint, stage, save=False)
     stage.save()
     complaint.save(update_fields=["status", "handler", "next_due"])
+    follow_ups_chased_by(complaint)
     due = stage.response_due
     record_event(
         complaint,
@@ -521,6 +523,7 @@ def stage_respond(
         )
         for a in data.actions
     )
+    follow_ups_chased_by(complaint)
     stage.responded_on = issued_on
     stage.save(update_fields=["responded_on"])
     complaint.status = new_state
@@ -602,6 +605,7 @@ def complaint_escalate(
     refresh_next_due(complaint, stage)
     stage.save()
     complaint.save(update_fields=["status", "current_stage", "closed_on", "handler", "next_due"])
+    follow_ups_chased_by(complaint)
     record_event(
         complaint,
         "complaint.escalated",
@@ -661,6 +665,7 @@ def stage_assign(
     stage.save(update_fields=["handler", "conflict", "conflict_detail", "conflict_override_reason"])
     complaint.handler = handler
     complaint.save(update_fields=["handler"])
+    follow_ups_chased_by(complaint)
     name = handler.get_full_name() or handler.get_username()
     summary = f"Stage {stage.number} assigned to {name}"
     if conflict == Conflict.DECLARED:

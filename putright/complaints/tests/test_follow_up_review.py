@@ -7,8 +7,17 @@ from django.core.management import call_command
 
 from putright.complaints import services
 from putright.complaints.models import CaseEvent
+from putright.complaints.services.common import follow_ups_chased_by
 from putright.complaints.services.followups import REMINDED, followups_daily_review
-from putright.complaints.tests.stories import apology, compensation, responded, roof_repair, travel
+from putright.complaints.tests.stories import (
+    apology,
+    compensation,
+    extended,
+    responded,
+    roof_repair,
+    stage_of,
+    travel,
+)
 from putright.letters.models import Letter
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +110,36 @@ def test_the_follow_up_review_is_a_daily_scheduled_job(db):
         scheduler_tick()
     run = JobRun.objects.get(job="complaints.follow_up_review")
     assert run.status == JobRun.Status.SUCCEEDED
+
+
+def test_an_update_owed_to_the_resident_is_in_the_handlers_one_digest_and_on_the_record(
+    open_complaint, handler, time_machine
+):
+    # Extended on Monday 2 March with updates every 5 working days: one owed by 9 March.
+    complaint = extended(open_complaint, actor=handler, new_due=date(2026, 3, 30))
+    complaint.remedies.create(
+        remedy_type="apology", description="An apology for the wait.", due_on=date(2026, 3, 6)
+    )
+    follow_ups_chased_by(complaint)  # what a service does after making a promise
+    travel(time_machine, TUESDAY)
+    done = followups_daily_review(today=TUESDAY)
+    assert (done.digests, done.recorded) == (1, 1)  # one email, one note, both kinds in it
+    hamid = Letter.objects.get(kind="staff_reminder", recipient_name="Hamid Shah")
+    assert "1 remedy/action(s) and 1 update(s) to the resident due or overdue" in hamid.subject
+    assert "Overdue by 2 working days: An apology for the wait." in hamid.text
+    assert (
+        f"Update overdue by 1 working day: {complaint.reference} (Rosa Bell), stage 1, "
+        "due 9 March 2026" in hamid.text
+    )
+    event = CaseEvent.objects.get(complaint=complaint, code=REMINDED)
+    assert [(i["kind"], i["status"]) for i in event.data["items"]] == [
+        ("remedy", "Overdue by 2 working days"),
+        ("update", "Overdue by 1 working day"),
+    ]
+    assert "1 update(s) to the resident" in event.summary
+    # Sent, the update is no longer owed: tomorrow's digest has nothing for Hamid.
+    services.stage_update_send(
+        stage=stage_of(complaint), progress="The roofer came.", actor=handler
+    )
+    complaint.remedies.update(completed_on=TUESDAY)
+    assert followups_daily_review(today=date(2026, 3, 11)).digests == 0

@@ -10,9 +10,11 @@ from putright.complaints.models import Attachment, OutstandingAction, Remedy
 from putright.complaints.tests.stories import (
     acknowledged,
     apology,
+    escalated,
     received,
     responded,
     roof_repair,
+    stage_of,
     travel,
 )
 from putright.people.factories import ResidentFactory
@@ -210,3 +212,59 @@ def test_the_dashboard_counts_follow_ups_overdue_and_due_this_week_with_links(
     week = client.get("/follow-ups/?state=week").content.decode()
     assert "Replace the cracked roof tiles" in week
     assert "A written apology" not in week
+
+
+def _derived_owner(item):
+    """Who chases a promise, derived as the module doc says: the stored value must equal it."""
+    return getattr(item, "owner_id", None) or item.complaint.handler_id
+
+
+def test_the_stored_owner_follows_the_handler_through_escalation_and_reassignment(
+    client, handler, second_handler, officer, open_complaint
+):
+    complaint = responded(
+        open_complaint,
+        actor=handler,
+        remedies=[apology()],
+        actions=[roof_repair(), roof_repair(owner=officer)],  # a contractor's; Olivia's own
+    )
+
+    def owners():
+        items = [*Remedy.objects.all(), *OutstandingAction.objects.order_by("pk")]
+        assert [i.chased_by_id for i in items] == [_derived_owner(i) for i in items]
+        return [i.chased_by_id for i in items]
+
+    assert owners() == [handler.pk, handler.pk, officer.pk]
+    complaint = escalated(complaint, actor=handler)  # stage 2 starts unassigned (Code 6.13)
+    assert owners() == [None, None, officer.pk]
+    services.stage_assign(
+        stage=stage_of(complaint), handler=second_handler, actor=officer, conflict="none"
+    )
+    assert owners() == [second_handler.pk, second_handler.pk, officer.pk]
+    client.force_login(second_handler)
+    mine = client.get("/follow-ups/?tab=mine").content.decode()
+    assert "A written apology" in mine
+    assert "Roofing contractor (chased by Hannah Lee)" in mine
+    client.force_login(handler)
+    assert "No follow-ups match." in client.get("/follow-ups/?tab=mine").content.decode()
+
+
+def test_the_tracker_counts_up_to_its_cap_and_then_says_more_than(
+    client, handler, open_complaint, monkeypatch
+):
+    from putright.complaints import followups
+
+    responded(
+        open_complaint,
+        actor=handler,
+        remedies=[apology(due_on=date(2026, 3, 2) + timedelta(days=i)) for i in range(5)],
+    )
+    monkeypatch.setattr(followups, "COUNT_CAP", 3)
+    monkeypatch.setattr("putright.complaints.views.FOLLOW_UP_COUNT_CAP", 3)
+    client.force_login(handler)
+    page = client.get("/follow-ups/").content.decode()
+    assert "More than 3 follow-ups" in page
+    # Paged as far as counted (cap + 1 of a kind): at 1,000 a kind, 80 pages; filters narrow.
+    assert page.count("Mark as done<span") == 4
+    monkeypatch.setattr(followups, "COUNT_CAP", 5)
+    assert "5 follow-ups" in client.get("/follow-ups/").content.decode()

@@ -264,6 +264,43 @@ def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, obj
     ]
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by `root` and every process under it, the
+    children that have exited included (cutime, cstime)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+    wanted, total = {root}, 0
+    while wanted:
+        pid = wanted.pop()
+        total += stats.get(pid, (0, 0))[1]
+        wanted |= {child for child, (parent, _) in stats.items() if parent == pid}
+    return total / ticks
+
+
+def database_cpu(label: str) -> float:
+    """PostgreSQL: CPU seconds of the backends serving this database (0 for SQLite, whose
+    work is inside the server's processes)."""
+    if label != "PostgreSQL":
+        return 0.0
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return sum(tree_cpu(pid) for pid in pids)
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -335,10 +372,12 @@ def main() -> int:
             offset += count
         context = multiprocessing.get_context("spawn")
         with context.Pool(args.clients) as pool:
-            os.getloadavg()
+            cpu_before = tree_cpu(server.pid)
             started = time.perf_counter()
             results = [r for part in pool.map(fire, jobs) for r in part]
             took = time.perf_counter() - started
+            server_cpu = tree_cpu(server.pid) - cpu_before
+            db_cpu = database_cpu(label)  # backends live on (DATABASE_CONN_MAX_AGE)
         load_after = load_average()
         drain_started = time.perf_counter()
         while outstanding():
@@ -376,6 +415,15 @@ def main() -> int:
             (
                 "acknowledgements sent / 200",
                 f"{len(acks)} / {sum(1 for a in acks if a[0] == -200)}",
+            ),
+            (
+                "server CPU a complaint (gunicorn + worker)",
+                f"{server_cpu * 1000 / len(creates):.1f} ms"
+                + (f" + PostgreSQL {db_cpu * 1000 / len(creates):.1f} ms" if db_cpu else ""),
+            ),
+            (
+                "CPU ceiling on 2 idle cores (server CPU)",
+                f"{2 * len(creates) / (server_cpu + db_cpu):.0f} a second",
             ),
             ("worker drain after the last answer", f"{drained:.1f} s"),
             ("load average after firing (1, 5, 15 min)", load_after),

@@ -156,8 +156,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
             raise Http404 from None
 
-    def _document(self, complaint: Complaint, code: int = status.HTTP_200_OK) -> Response:
-        complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
+    def _document(
+        self, complaint: Complaint, code: int = status.HTTP_200_OK, *, reread: bool = True
+    ) -> Response:
+        if reread:
+            complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
         history = landlord_history()
         profile = get_profile(complaint.profile_code)
         on = timezone.localdate()
@@ -183,7 +186,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data = _parse(s.ReceiveIn, request)
         with calendar_pinned():  # read once for the deadlines and the answer's clocks
             result = services.complaint_receive(actor=request.user, **data)
-            return self._document(result.complaint, status.HTTP_201_CREATED)
+            received = selectors.complaint_detail_received(result.complaint, result.stage)
+            return self._document(received, status.HTTP_201_CREATED, reread=False)
 
     def _act(
         self,

@@ -60,6 +60,7 @@ EXCLUSION_BEFORE_REQUEST = (
 class ReceiveResult:
     complaint: Complaint
     passed_on_late_by: int  # working days beyond the pass-on limit; 0 when on time
+    stage: Stage | None = None  # its first stage, as written
 
 
 def _next_reference(year: int) -> str:
@@ -169,7 +170,7 @@ def complaint_receive(
         },
     )
     search.reindex([complaint.pk])
-    return ReceiveResult(complaint=complaint, passed_on_late_by=late_by)
+    return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 
 @transaction.atomic

@@ -301,6 +301,16 @@ def database_cpu(label: str) -> float:
     return sum(tree_cpu(pid) for pid in pids)
 
 
+def last_words(line: str) -> str:
+    """A JSON log line's message and the last line of its exception (what went wrong)."""
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError:
+        return line[:300]
+    exception = (entry.get("exception") or "").strip().splitlines()
+    return f"{entry.get('message', '')[:150]} | {exception[-1][:200] if exception else ''}"
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -434,7 +444,7 @@ def main() -> int:
         for s, _, _, detail in [r for r in results if r[0] not in (201, -200)][:5]:
             print(f"  e.g. {s}: {detail}")
         for line in errors[:5]:
-            print(f"  log: {line[:300]}")
+            print(f"  log: {last_words(line)}")
         print("nothing lost:")
         ok = not errors and statuses.get(201, 0) == len(creates)
         for what, found, good in check(results, sum(1 for a in acks if a[0] == -200), mail):

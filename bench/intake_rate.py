@@ -305,8 +305,8 @@ def last_words(line: str) -> str:
     """A JSON log line's message and the last line of its exception (what went wrong)."""
     try:
         entry = json.loads(line)
-    except json.JSONDecodeError:
-        return line[:300]
+    except json.JSONDecodeError:  # cut short by smoke.log_errors
+        return line[:150] + " ... " + line[-200:]
     exception = (entry.get("exception") or "").strip().splitlines()
     return f"{entry.get('message', '')[:150]} | {exception[-1][:200] if exception else ''}"
 

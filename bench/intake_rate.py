@@ -221,6 +221,7 @@ def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, obj
     refs = Counter(created)
     in_db = Counter(Complaint.objects.values_list("reference", flat=True))
     complaints = Complaint.objects.count()
+    numbers = sorted(int(r.rsplit("-", 1)[1]) for r in in_db)
     stage_one = Stage.objects.filter(number=1).count()
     received = CaseEvent.objects.filter(code="complaint.received").count()
     search_rows = ComplaintSearch.objects.count()
@@ -241,6 +242,11 @@ def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, obj
             "201 references found exactly once in the database",
             sum(1 for r in refs if in_db.get(r) == 1),
             all(in_db.get(r) == 1 for r in refs),
+        ),
+        (
+            "references numbered 1..N with no gap (a fresh database)",
+            max(numbers, default=0),
+            numbers == list(range(1, len(numbers) + 1)),
         ),
         ("complaints in the database (none extra)", complaints, complaints == len(created)),
         ("stage 1 rows", stage_one, stage_one == complaints),

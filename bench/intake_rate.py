@@ -35,6 +35,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -201,12 +202,13 @@ def outstanding() -> int:
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from putright.letters.models import LetterRequest
+    from putright.letters.models import LetterRequest, OutboxItem
 
     ready = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exclude(
         run_after__gt=timezone.now()
     )
-    return ready.count() + LetterRequest.objects.filter(status="pending").count()
+    sending = OutboxItem.objects.filter(status__in=["pending", "sending", "retrying"])
+    return ready.count() + LetterRequest.objects.filter(status="pending").count() + sending.count()
 
 
 def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, object, bool]]:
@@ -215,7 +217,7 @@ def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, obj
     from django_tasks_db.models import DBTaskResult
 
     from putright.complaints.models import CaseEvent, Complaint, ComplaintSearch, Stage
-    from putright.letters.models import Letter, LetterRequest
+    from putright.letters.models import Letter, LetterRequest, OutboxItem
 
     created = [r for s, _, r, _ in results if s == 201]
     refs = Counter(created)
@@ -234,6 +236,16 @@ def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, obj
     failed = sum(n for (_, st), n in tasks.items() if st == "FAILED")
     produce_ran = sum(
         n for (path, st), n in tasks.items() if path.endswith("produce_letters") and st
+    )
+    arrived = Counter(
+        match.group(1)
+        for message in getattr(mail, "messages", [])
+        if (match := re.search(r"^Message-ID:\s*(\S+)", message, re.MULTILINE | re.IGNORECASE))
+    )
+    emailed = dict(
+        OutboxItem.objects.filter(status="sent", channel="email").values_list(
+            "pk", "letter__message_id"
+        )
     )
     return [
         ("201 Created", len(created), len(created) > 0),
@@ -266,7 +278,12 @@ def check(results: list, acknowledged: int, mail: object) -> list[tuple[str, obj
         ),
         ("produce_letters tasks run", produce_ran, produce_ran == acks),
         ("failed tasks", failed, failed == 0),
-        ("emails caught (SMTP)", len(getattr(mail, "messages", [])), True),
+        (
+            "letters emailed, each reaching the SMTP server once",
+            len(emailed),
+            len(emailed) == OutboxItem.objects.filter(status="sent", channel="email").count()
+            and all(arrived.get(m) == 1 for m in emailed.values()),
+        ),
     ]
 
 

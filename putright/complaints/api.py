@@ -22,7 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from putright.complaints import followups, selectors, services
 from putright.complaints import serializers as s
-from putright.complaints.calendar import landlord_history
+from putright.complaints.calendar import calendar_pinned, landlord_history
 from putright.complaints.deadlines import stage_clocks
 from putright.complaints.models import (
     CaseEvent,
@@ -156,8 +156,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
             raise Http404 from None
 
-    def _document(self, complaint: Complaint, code: int = status.HTTP_200_OK) -> Response:
-        complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
+    def _document(
+        self, complaint: Complaint, code: int = status.HTTP_200_OK, *, reread: bool = True
+    ) -> Response:
+        if reread:
+            complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
         history = landlord_history()
         profile = get_profile(complaint.profile_code)
         on = timezone.localdate()
@@ -181,8 +184,10 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         """Receive a complaint from any channel, with the date it was actually received."""
         data = _parse(s.ReceiveIn, request)
-        result = services.complaint_receive(actor=request.user, **data)
-        return self._document(result.complaint, status.HTTP_201_CREATED)
+        with calendar_pinned():  # read once for the deadlines and the answer's clocks
+            result = services.complaint_receive(actor=request.user, **data)
+            received = selectors.complaint_detail_received(result.complaint, result.stage)
+            return self._document(received, status.HTTP_201_CREATED, reread=False)
 
     def _act(
         self,

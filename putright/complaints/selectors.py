@@ -108,6 +108,43 @@ def complaint_detail_queryset() -> QuerySet[Complaint]:
     )
 
 
+# Set on a complaint whose response drafts are already known (a list), so none are read.
+KNOWN_RESPONSE_DRAFTS = "known_response_drafts"
+
+
+def complaint_detail_received(complaint: Complaint, stage: Stage) -> Complaint:
+    """A complaint received in the current transaction, as `complaint_detail` would read it back,
+    without reading it: it has its first stage and nothing else yet (no extensions, response,
+    points, remedies, actions, exclusions, referrals, linked complaints or response drafts), so
+    every relation `complaint_detail_queryset` prefetches is known. Saves eleven queries on every
+    API create
+    (test_api.py checks the answer is the same as reading the complaint back)."""
+
+    def known(queryset: QuerySet, rows: list) -> QuerySet:
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        return queryset
+
+    stage._prefetched_objects_cache = {"extensions": known(stage.extensions.all(), [])}
+    setattr(complaint, KNOWN_RESPONSE_DRAFTS, [])  # ComplaintSerializer reads none
+    stage._state.fields_cache["response"] = None
+    complaint._prefetched_objects_cache = {
+        "stages": known(complaint.stages.all(), [stage]),
+        **{
+            name: known(getattr(complaint, name).all(), [])
+            for name in (
+                "points",
+                "remedies",
+                "outstanding_actions",
+                "exclusions",
+                "ombudsman_referrals",
+                "linked_complaints",
+            )
+        },
+    }
+    return complaint
+
+
 def _actions():
     from putright.complaints.models import OutstandingAction
 

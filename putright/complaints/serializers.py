@@ -30,6 +30,7 @@ from putright.complaints.models import (
     ResponseDraft,
     Stage,
 )
+from putright.complaints.selectors import KNOWN_RESPONSE_DRAFTS
 from putright.people.models import Property, Resident
 from putright.rules.clocks import Deadline
 from putright.rules.workflow import STATE_LABELS, State
@@ -315,12 +316,15 @@ class ComplaintSerializer(ComplaintSummarySerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_response_drafts(self, complaint: Complaint) -> list[dict]:
-        drafts = (
-            ResponseDraft.objects.filter(stage__complaint=complaint)
-            .exclude(status=DraftStatus.SAVED)
-            .select_related("stage__complaint", "author", "reviewer")
-            .order_by("-submitted_at", "-id")
-        )
+        # A complaint received in this transaction has none (selectors.complaint_detail_received).
+        drafts = getattr(complaint, KNOWN_RESPONSE_DRAFTS, None)
+        if drafts is None:
+            drafts = (
+                ResponseDraft.objects.filter(stage__complaint=complaint)
+                .exclude(status=DraftStatus.SAVED)
+                .select_related("stage__complaint", "author", "reviewer")
+                .order_by("-submitted_at", "-id")
+            )
         return DraftSerializer(drafts, many=True).data
 
     def get_allowed_actions(self, complaint: Complaint) -> list[str]:

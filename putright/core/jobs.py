@@ -1,13 +1,14 @@
-"""Core's own scheduled job: keep the scheduler's history to a useful size."""
+"""Core's own scheduled jobs: keep the scheduler's history and the API's stored answers to a
+useful size."""
 
 from datetime import time, timedelta
 
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from putright.core import clock
+from putright.core import clock, idempotency
 from putright.core.models import JobRun
-from putright.core.scheduler import DailyAt, register_job
+from putright.core.scheduler import DailyAt, Every, register_job
 
 # A succeeded run matters for a few weeks; a failed one is kept longer for the page's history.
 KEEP_SUCCEEDED = timedelta(days=30)
@@ -40,3 +41,16 @@ def prune_job_runs() -> str:
         finished_at__lt=now - KEEP_FINISHED_TICKS,
     ).delete()[0]
     return f"Deleted {deleted} old run(s) and {ticks} finished tick(s)."
+
+
+@register_job(
+    "core.prune_idempotency_keys",
+    period=Every(60),
+    description=(
+        "Delete the API's stored answers to Idempotency-Key requests once they are more than "
+        "24 hours old (they hold a copy of what was answered)."
+    ),
+)
+def prune_idempotency_keys() -> str:
+    deleted = idempotency.prune_expired(now=clock.now())
+    return f"Deleted {deleted} expired Idempotency-Key answer(s)."

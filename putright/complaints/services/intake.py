@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from putright.complaints import search
 from putright.complaints.calendar import landlord_calendar
@@ -62,13 +61,29 @@ EXCLUSION_BEFORE_REQUEST = (
 class ReceiveResult:
     complaint: Complaint
     passed_on_late_by: int  # working days beyond the pass-on limit; 0 when on time
+    stage: Stage | None = None  # its first stage, as written
 
 
 def _next_reference(year: int) -> str:
-    ReferenceCounter.objects.get_or_create(year=year)
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(year=year).last
+    """The year's next number, in the caller's transaction (so a rolled-back complaint leaves no
+    gap). One statement, `UPDATE ... RETURNING`, in the common case: the row stays locked until
+    the caller commits, so the caller takes it as late as it can."""
+    number = _increment(year)
+    if number is None:  # the year's first complaint
+        ReferenceCounter.objects.get_or_create(year=year)
+        number = _increment(year)
     return f"CMP-{year}-{number:06d}"
+
+
+def _increment(year: int) -> int | None:
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last",  # noqa: S608
+            [year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @transaction.atomic
@@ -108,11 +123,10 @@ def complaint_receive(
     delay = pass_on_delay(heard_on=received_on, logged_on=logged_on, calendar=cal)
     late_by = max(0, delay - profile.pass_on_working_days) if channel in PASSED_ON_CHANNELS else 0
 
-    complaint = Complaint.objects.create(
-        reference=_next_reference(received_on.year),
+    complaint = Complaint(
         profile_code=profile.code,
         resident=resident,
-        home=home or resident.home,
+        home_id=home.pk if home else resident.home_id,
         category=category,
         channel=channel,
         received_on=received_on,
@@ -129,9 +143,11 @@ def complaint_receive(
     )
     refresh_resident_vulnerable(Complaint.objects.filter(pk=complaint.pk))
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
-    refresh_next_due(complaint, stage)
-    stage.save()
-    complaint.save(update_fields=["next_due"])
+    refresh_next_due(complaint, stage)  # the deadlines, before anything is written
+    complaint.reference = _next_reference(received_on.year)
+    complaint.save(force_insert=True)
+    stage.complaint = complaint
+    stage.save(force_insert=True)
     record_event(
         complaint,
         "complaint.received",
@@ -156,7 +172,7 @@ def complaint_receive(
         },
     )
     search.reindex([complaint.pk])
-    return ReceiveResult(complaint=complaint, passed_on_late_by=late_by)
+    return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 
 def exclusion_refusals(

@@ -359,6 +359,39 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(api, rosa, django_asser
         assert api.get(f"/api/v1/complaints/{ref}/").status_code == 200
 
 
+def test_a_create_answers_what_reading_the_complaint_back_gives_in_fewer_queries(
+    api, handler, django_assert_max_num_queries
+):
+    """The 201's document is built from the complaint just written (selectors'
+    complaint_detail_received), not read back: it must equal the document a GET returns, for a
+    complaint with a home, a category and every optional field, and one with none of them."""
+    from putright.complaints.models import Category
+    from putright.people.factories import ResidentFactory
+
+    category = Category.objects.create(code="repairs", name="Repairs")
+    with_home = ResidentFactory(email="tenant@example.org")
+    assert with_home.home_id is not None
+    bare = Resident.objects.create(full_name="No Home", email="nohome@example.org")
+    receive(api, bare)  # the year's counter row, and "last used" written, before counting
+    full = {
+        "category": "repairs",
+        "issue_started_on": "2026-01-05",
+        "became_aware_on": "2026-01-06",
+        "spoken_to": "The repairs team",
+        "heard_by": "Front desk",
+        "channel": "contractor",
+    }
+    for resident, extra in ((with_home, full), (bare, {})):
+        with django_assert_max_num_queries(17) as counted:
+            created = receive(api, resident, **extra)
+        sql = [q["sql"] for q in counted.captured_queries]
+        assert not [q for q in sql if '"letters_responsedraft"' in q or "_extension" in q]
+        read_back = api.get(f"/api/v1/complaints/{created['reference']}/").json()
+        assert created == read_back
+    assert created["stages"][0]["response"] is None
+    assert category.complaints.count() == 1
+
+
 def test_a_response_is_not_issued_until_a_colleague_approves_it(api, rosa, handler, officer):
     ref = receive(api, rosa)["reference"]
     api.post(f"/api/v1/complaints/{ref}/acknowledge/", ACK, format="json")

@@ -138,3 +138,27 @@ def test_the_same_key_sent_twice_at_the_same_instant_acts_once(handler, rosa):
         assert [r.status_code for r in responses] == [201, 201]
         assert responses[0].json() == responses[1].json()
         assert Complaint.objects.count() == attempt + 1
+
+
+@pytest.mark.django_db
+def test_a_keyed_create_looks_the_token_up_once_and_leaves_old_answers_to_the_job(
+    handler, rosa, django_assert_max_num_queries
+):
+    """The middleware and the view share one token lookup, and no request scans the table for
+    expired answers (core.prune_idempotency_keys does, hourly): a create's cost is fixed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = client_for(handler)
+    create(api, rosa, "warm-up")  # "last used" is written at most once a minute
+    IdempotentRequest.objects.create(user_id=handler.pk, key="stale", path="/x/", request_hash="x")
+    IdempotentRequest.objects.filter(key="stale").update(
+        created_at=datetime(2026, 2, 1, tzinfo=LONDON)
+    )
+
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(30):
+        assert create(api, rosa, "key-2").status_code == 201
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "accounts_apitoken"' in q for q in sql) == 1
+    assert IdempotentRequest.objects.filter(key="stale").exists()

@@ -81,6 +81,24 @@ def test_references_count_up_within_the_year_received(resident, handler):
     assert from_last_year.reference == "CMP-2025-000001"
 
 
+def test_receiving_writes_the_complaint_once_in_a_fixed_few_queries(
+    resident, handler, django_assert_max_num_queries
+):
+    """One statement for the reference (UPDATE ... RETURNING), the deadlines worked out before
+    the insert (no second write of next_due), the home taken by id (no read of it)."""
+    receive(resident, handler)  # the year's counter row exists from here on
+
+    with django_assert_max_num_queries(12) as queries:
+        complaint = receive(resident, handler).complaint
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('"complaints_referencecounter"' in q for q in sql) == 1
+    assert not any(q.startswith('UPDATE "complaints_complaint"') for q in sql)
+    assert complaint.reference == "CMP-2026-000002"
+    assert reload(complaint).next_due == stage_of(complaint).ack_due
+    assert reload(complaint).home_id == resident.home_id
+
+
 def test_a_complaint_opens_at_stage_one_with_acknowledgement_due_in_five_working_days(
     resident, handler
 ):

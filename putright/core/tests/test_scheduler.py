@@ -245,6 +245,7 @@ def test_each_app_registers_its_jobs():
         "people.review_reminders",
         "letters.outbox_sweep",
         "core.prune_job_runs",
+        "core.prune_idempotency_keys",
     } <= set(jobs)
     assert jobs["people.review_reminders"].period == DailyAt(time(7, 0))
     assert jobs["letters.outbox_sweep"].period == Every(5)
@@ -340,3 +341,26 @@ def test_old_history_and_finished_ticks_are_pruned_daily(db, time_machine):
     ]
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [new_tick.pk]
     assert not DBTaskResult.objects.filter(pk=old_tick.pk).exists()
+
+
+def test_stored_idempotency_answers_older_than_a_day_are_pruned_hourly(db, time_machine):
+    from putright.accounts.factories import handler
+    from putright.core.models import IdempotentRequest
+
+    staff = handler()
+    for key, hours_ago in (("old", 25), ("recent", 23)):
+        IdempotentRequest.objects.create(
+            user_id=staff.pk,
+            key=key,
+            path="/api/v1/complaints/",
+            request_hash="x",
+            created_at=at(10, 9, 0) - timedelta(hours=hours_ago),
+        )
+
+    time_machine.move_to(at(10, 9, 0), tick=False)
+    prune = registered_jobs()["core.prune_idempotency_keys"]
+    assert prune.period == Every(60)
+    outcome = scheduler_tick(jobs=[prune])[0]
+
+    assert outcome.detail == "Deleted 1 expired Idempotency-Key answer(s)."
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["recent"]

@@ -142,16 +142,29 @@ def refresh_next_due(
     return changes
 
 
-def refresh_resident_vulnerable(complaints: Any) -> int:
-    """Write `Complaint.resident_vulnerable` for these complaints (a queryset): whether the
-    resident has an active vulnerability now. The flag's only writer: a complaint received,
-    and every change to a resident's vulnerabilities (``people.services.on_vulnerability_change``)."""
-    from django.db.models import Exists, OuterRef
-
+def _active_vulnerabilities(resident: Any) -> Any:
+    """What `Complaint.resident_vulnerable` means: the resident has an active vulnerability."""
     from putright.people.models import Vulnerability
 
-    active = Vulnerability.objects.filter(resident=OuterRef("resident"), active=True)
-    return complaints.order_by().update(resident_vulnerable=Exists(active))
+    return Vulnerability.objects.filter(resident=resident, active=True)
+
+
+def resident_vulnerable_now(resident_id: int) -> bool:
+    """The flag for a complaint about to be inserted (``intake.complaint_receive`` sets it on
+    the new row, so receiving writes the complaint once)."""
+    return _active_vulnerabilities(resident_id).exists()
+
+
+def refresh_resident_vulnerable(complaints: Any) -> int:
+    """Write `Complaint.resident_vulnerable` for these complaints (a queryset): whether the
+    resident has an active vulnerability now. With `resident_vulnerable_now` at receipt, the
+    flag's only writer: every change to a resident's vulnerabilities
+    (``people.services.on_vulnerability_change``) comes here."""
+    from django.db.models import Exists, OuterRef
+
+    return complaints.order_by().update(
+        resident_vulnerable=Exists(_active_vulnerabilities(OuterRef("resident")))
+    )
 
 
 def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
@@ -159,6 +172,8 @@ def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
 
 
 people_services.on_vulnerability_change(_residents_vulnerabilities_changed)
+
+
 def follow_ups_chased_by(complaint: Complaint) -> None:
     """Store who chases each of the complaint's remedies and actions (``FollowUp.chased_by``):
     a remedy's is the complaint's handler, an action's its named owner, else the handler.

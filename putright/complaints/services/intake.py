@@ -24,7 +24,7 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    refresh_resident_vulnerable,
+    resident_vulnerable_now,
 )
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
@@ -141,10 +141,10 @@ def complaint_receive(
         linked_to=linked_to,
         logged_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    refresh_resident_vulnerable(Complaint.objects.filter(pk=complaint.pk))
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
     complaint.reference = _next_reference(received_on.year)
+    complaint.resident_vulnerable = resident_vulnerable_now(resident.pk)
     complaint.save(force_insert=True)
     stage.complaint = complaint
     stage.save(force_insert=True)

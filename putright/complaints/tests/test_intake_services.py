@@ -85,10 +85,11 @@ def test_receiving_writes_the_complaint_once_in_a_fixed_few_queries(
     resident, handler, django_assert_max_num_queries
 ):
     """One statement for the reference (UPDATE ... RETURNING), the deadlines worked out before
-    the insert (no second write of next_due), the home taken by id (no read of it)."""
+    the insert (no second write of next_due), the home taken by id (no read of it); the
+    resident's vulnerable flag read once and written with the insert."""
     receive(resident, handler)  # the year's counter row exists from here on
 
-    with django_assert_max_num_queries(12) as queries:
+    with django_assert_max_num_queries(13) as queries:
         complaint = receive(resident, handler).complaint
 
     sql = [q["sql"] for q in queries.captured_queries]

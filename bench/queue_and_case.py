@@ -281,7 +281,7 @@ def rich_case(today: date) -> str:
     )
     complaint.refresh_from_db()
     stage2 = services.complaint_escalate(complaint=complaint, actor=actor)
-    services.stage_assign(stage=stage2, handler=other, actor=actor)
+    services.stage_assign(stage=stage2, handler=other, actor=actor, conflict="none")
     return complaint.reference
 
 

@@ -42,7 +42,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,7 +207,7 @@ def insert(sql: Sql, model, values: dict[str, str], rest: str) -> int:
         columns.append(connection.ops.quote_name(field.column))
         exprs.append(f"{expr} AS {connection.ops.quote_name(field.column)}")
     statement = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
         f"SELECT {', '.join(exprs)} {rest}"
     )
     with connection.cursor() as cursor:
@@ -723,9 +723,12 @@ def scratch_url(sqlite_path: str, *, reuse: bool) -> str:
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if url:
         name = url.rsplit("/", 1)[-1]
-        if "bench" not in name:
-            raise SystemExit("BENCH_DATABASE_URL must name a scratch database with 'bench' in it")
         if not reuse:
+            if "bench" not in name or "127.0.0.1" not in url:
+                raise SystemExit(
+                    "To seed, BENCH_DATABASE_URL must name a local scratch database "
+                    "with 'bench' in its name (it is dropped and made again)"
+                )
             import psycopg
 
             admin = url.rsplit("/", 1)[0] + "/postgres"
@@ -769,11 +772,11 @@ def counts() -> dict[str, int]:
     from django.apps import apps
     from django.db import connection
 
-    tables = BIG_TABLES + ["imports_importedcomplaint"]
+    tables = [*BIG_TABLES, "imports_importedcomplaint"]
     out = {}
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {table}")
             out[table] = cursor.fetchone()[0]
     del apps
     return out
@@ -805,10 +808,13 @@ def check(n: int) -> None:
     assert ComplaintSearch.objects.count() == total
     assert ResidentSearch.objects.count() >= n
     # Open stages' clocks either side of today; closed complaints closed after receipt.
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     nd = list(Complaint.objects.open().values_list("next_due", flat=True))
     assert all(d is not None for d in nd)
-    assert any(d < today for d in nd) and any(d > today for d in nd)
+    assert any(d < today for d in nd)
+    assert any(d > today for d in nd)
     assert not Complaint.objects.filter(closed_on__lt=models_F("received_on")).exists()
     assert not Complaint.objects.filter(received_on__gt=today).exists()
     # The search rows have the words search_reindex would write (a sample).
@@ -874,23 +880,30 @@ def models_F(name: str):
 
 
 def queue_paths() -> list[str]:
-    """The work queue's tabs and filters (first pages)."""
+    """The work queue: every tab (scope and "needs attention") and each filter (first pages)."""
+    from putright.accounts.models import User
     from putright.complaints.models import Category
 
     category = Category.objects.order_by("pk").first().pk
+    handler = User.objects.get(username="handler1").pk
     return [
         "/",
-        "/?scope=all",
-        "/?scope=all&page=50",
-        "/?scope=all&stage=1&overdue=on&vulnerable=on",
+        *(f"/?scope={scope}" for scope in ("mine", "team", "unassigned", "all")),
+        *(
+            f"/?scope=all&attention={a}"
+            for a in ("review", "returned", "update_due", "letter_failed")
+        ),
+        "/?scope=all&stage=1",
         "/?scope=all&stage=2",
-        "/?scope=all&overdue=on",
-        "/?scope=all&vulnerable=on",
+        *(f"/?scope=all&status={status}" for status in OPEN),
         f"/?scope=all&category={category}",
+        f"/?scope=all&handler={handler}",
         "/?scope=all&channel=email",
-        "/?scope=all&attention=update_due",
-        "/?scope=all&attention=letter_failed",
-        "/?scope=all&attention=review",
+        "/?scope=all&overdue=on",
+        "/?scope=all&extended=on",
+        "/?scope=all&vulnerable=on",
+        "/?scope=all&stage=1&overdue=on&vulnerable=on",
+        "/?scope=mine&overdue=on",
     ]
 
 
@@ -909,6 +922,9 @@ def main() -> int:
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--sqlite-path", default="/tmp/putright-bench-seed.sqlite3")
     parser.add_argument(
+        "--reuse", action="store_true", help="with --check: check the database already seeded"
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="seed a small N (2,000 unless --complaints says) and open the pages on it",
@@ -917,11 +933,16 @@ def main() -> int:
     n = args.complaints
     if args.check and n == parser.get_default("complaints"):
         n = 2000
-    url = open_database(args.sqlite_path, reuse=False)
+    url = open_database(args.sqlite_path, reuse=args.reuse)
     from django.utils import timezone
 
-    print(f"Seeding {n:,} complaints in {url}")
-    seed(n, timezone.localdate())
+    if args.reuse:
+        from putright.complaints.models import Complaint
+
+        n = Complaint.objects.count() - 1
+    else:
+        print(f"Seeding {n:,} complaints in {url}")
+        seed(n, timezone.localdate())
     for table, rows in counts().items():
         print(f"  {table:<34} {rows:>10,}")
     if url.startswith("sqlite"):

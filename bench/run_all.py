@@ -172,10 +172,12 @@ def main() -> int:
     from putright.complaints.models import Complaint
 
     total = Complaint.objects.count()
-    closed = total - Complaint.objects.open().count()
+    closed = Complaint.objects.filter(status="closed").count()
+    open_ = Complaint.objects.open().count()
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"{total:,} complaints ({closed:,} closed) on {url.split(':')[0]}; p50 / p95 of "
+        f"{total:,} complaints ({closed:,} closed, {open_:,} open) on {url.split(':')[0]}; "
+        f"p50 / p95 of "
         f"{args.runs} runs, server time; load average {load}"
     )
     only = {g.strip() for g in args.only.split(",") if g.strip()} or None

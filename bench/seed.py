@@ -647,6 +647,7 @@ def prepare(sql: Sql) -> list[str]:
             cursor.execute("SET session_replication_role = replica")  # no FK triggers
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute("SET work_mem = '256MB'")  # the ORDER BY of 4M record entries in memory
             for table in BIG_TABLES:
                 cursor.execute(
                     "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND "

@@ -1,35 +1,29 @@
 """Bench the follow-through tracker and the dashboard: N complaints (default 100,000) with one
 remedy per five complaints and one outstanding action per ten, then the server time (p50 / p95
 of --runs) and query count of the tracker's pages and API and of the dashboard, each against
-its goal (issue 19: <= 100 ms p95). Builds on bench/queue_and_case.py's scratch database and
-case load.
+its goal (issue 19: <= 100 ms p95). Seeded by bench/seed.py (the benches' one seed).
 
     python bench/follow_ups.py [--complaints N] [--runs R] [--keep]
                                                (BENCH_DATABASE_URL for PostgreSQL)
     BENCH_SCRATCH=/tmp/copy-of-1m.sqlite3 python bench/follow_ups.py --keep   # a seeded copy
 
---keep reuses the SQLite scratch database if it is there (seeding 1,000,000 complaints takes a
-long while on the shared machine; bench/seed.py makes one). A database that already has
-complaints is used as it is (remedies and actions are added only if it has none). The queue's
-"needs attention" tabs are measured too, for information (one open stage in twenty is given an
-update due when the script seeds).
+--keep reuses the scratch database if it is there. The queue's "needs attention" tabs and the
+dashboard are measured too, for information (the seed gives extended open stages an update
+due).
 """
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from django.db.models import F  # noqa: E402
-from queue_and_case import configure, populate  # noqa: E402
+import seed  # noqa: E402  (the benches' one seed: remedies and actions included)
 
 GOALS_MS = {  # issue 15: under 100 ms server time at scale
     "follow-ups, first page": 100,
@@ -39,58 +33,6 @@ GOALS_MS = {  # issue 15: under 100 ms server time at scale
     "API follow-ups, overdue": 100,
     "dashboard": 100,
 }
-
-
-def add_follow_ups(today) -> None:
-    from putright.complaints.models import Complaint, OutstandingAction, Remedy
-
-    rng = random.Random(15)
-    ids = list(Complaint.objects.values_list("pk", "handler_id"))
-    remedies, actions = [], []
-    for i, (pk, handler_id) in enumerate(ids):
-        due = today + timedelta(days=rng.randint(-60, 30))
-        done = due + timedelta(days=rng.randint(-3, 5)) if rng.random() < 0.6 else None
-        done = done if done is None or done <= today else None
-        if i % 5 == 0:
-            remedies.append(
-                Remedy(
-                    complaint_id=pk,
-                    remedy_type="apology",
-                    description="An apology.",
-                    due_on=due,
-                    completed_on=done,
-                    chased_by_id=handler_id,  # as services.common.follow_ups_chased_by
-                )
-            )
-        if i % 10 == 0:
-            actions.append(
-                OutstandingAction(
-                    complaint_id=pk,
-                    description="Repair the roof.",
-                    due_on=due,
-                    owner_id=handler_id,
-                    chased_by_id=handler_id,
-                    completed_on=done,
-                )
-            )
-    Remedy.objects.bulk_create(remedies, batch_size=5000)
-    OutstandingAction.objects.bulk_create(actions, batch_size=5000)
-    print(f"  {len(remedies):,} remedies, {len(actions):,} actions")
-    # Some extended stages owe the resident an update (Code 5.9), for the queue's tab.
-    from putright.complaints.models import Stage
-    from putright.rules.workflow import OPEN_STATES
-
-    owed = Stage.objects.filter(
-        complaint__status__in=[s.value for s in OPEN_STATES],
-        number=F("complaint__current_stage"),
-        responded_on__isnull=True,
-    ).values_list("pk", flat=True)
-    chosen = [pk for pk in owed.iterator(chunk_size=10_000) if pk % 20 == 0]
-    for start in range(0, len(chosen), 5000):
-        Stage.objects.filter(pk__in=chosen[start : start + 5000]).update(
-            update_due=today + timedelta(days=rng.randint(-5, 10))
-        )
-    print(f"  {len(chosen):,} stages owe the resident an update")
 
 
 def main() -> int:
@@ -104,34 +46,21 @@ def main() -> int:
         help="ANALYZE after migrating (new indexes get the planner's statistics)",
     )
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    scratch = Path(os.environ.get("BENCH_SCRATCH", "/tmp/putright-bench-follow.sqlite3"))
-    if not url and not (args.keep and scratch.exists()):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{scratch}{suffix}").unlink(missing_ok=True)
-    configure(url or f"sqlite:///{scratch}")
+    scratch = os.environ.get("BENCH_SCRATCH", "/tmp/putright-bench-follow.sqlite3")
+    seed.seeded(args.complaints, scratch, reuse=args.keep)
+    if args.analyze:
+        from django.db import connection
 
-    from django.core.management import call_command
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
     from putright.accounts.models import User
     from putright.complaints.models import Complaint, OutstandingAction, Remedy
 
-    today = timezone.localdate()
-    call_command("migrate", verbosity=0)
-    if args.analyze:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    started = time.perf_counter()
-    if not Complaint.objects.exists():
-        populate(args.complaints, today)
-    # A seed stopped part-way (--keep) still gets its remedies and actions.
-    if not Remedy.objects.exists():
-        add_follow_ups(today)
-        print(f"  seeded in {time.perf_counter() - started:,.0f} s")
     client = Client()
     client.force_login(User.objects.get(username="handler0"))
     pages = {

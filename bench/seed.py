@@ -180,7 +180,7 @@ def insert(sql: Sql, model, values: dict[str, str], rest: str) -> int:
         name = field.attname
         if name in values:
             expr = values[name]
-        elif field.primary_key or field.null:
+        elif field.primary_key or field.null or isinstance(field, models.GeneratedField):
             continue
         elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
             expr = sql.now() if isinstance(field, models.DateTimeField) else sql.day("0")
@@ -406,6 +406,7 @@ def seed(n: int, today: date, *, log=print) -> dict[str, float]:
         )
     finally:
         step("indexes and triggers made again", lambda: restore(sql, set_aside))
+    step("complaints' vulnerable flag (services)", vulnerable_flags)
     # New complaints made through the services take the next numbers.
     years = Complaint.objects.dates("received_on", "year")
     ReferenceCounter.objects.bulk_create(ReferenceCounter(year=d.year, last=n) for d in years)
@@ -535,6 +536,17 @@ def event_sql(sql: Sql) -> tuple[dict[str, str], str]:
     )
 
 
+def vulnerable_flags() -> int:
+    """`Complaint.resident_vulnerable`, written by its one writer for the complaints of residents
+    with an active vulnerability (the rest keep the default, False)."""
+    from putright.complaints.models import Complaint
+    from putright.complaints.services.common import refresh_resident_vulnerable
+    from putright.people.models import Vulnerability
+
+    vulnerable = Vulnerability.objects.filter(active=True).values("resident_id")
+    return refresh_resident_vulnerable(Complaint.objects.filter(resident_id__in=vulnerable))
+
+
 def follow_up_sql(sql: Sql, kind: str) -> tuple[dict[str, str], str]:
     """A remedy on one complaint in five, an action on one in ten: due 60 days ago to 30 ahead,
     60% done (within a few days of the due date, never after today)."""
@@ -545,7 +557,14 @@ def follow_up_sql(sql: Sql, kind: str) -> tuple[dict[str, str], str]:
     completed = (
         f"(CASE WHEN {sql.h('c.id', salt + 2, 10)} < 6 AND {done_offset} <= 0 THEN {done_at} END)"
     )
-    values = {"complaint_id": "c.id", "due_on": due, "completed_on": completed}
+    # Who chases it, as services.common.follow_ups_chased_by stores it: the complaint's handler
+    # (the seed's actions are owned by the handler too).
+    values = {
+        "complaint_id": "c.id",
+        "due_on": due,
+        "completed_on": completed,
+        "chased_by_id": "c.handler_id",
+    }
     if kind == "remedy":
         types = ["apology", "financial", "repair"]
         remedy_type = sql.pick(sql.h("c.id", 27, 3), types)
@@ -818,6 +837,18 @@ def check(n: int) -> None:
     assert any(d > today for d in nd)
     assert not Complaint.objects.filter(closed_on__lt=models_F("received_on")).exists()
     assert not Complaint.objects.filter(received_on__gt=today).exists()
+    # Stored values the services keep: the vulnerable flag and who chases each follow-up.
+    from putright.people.models import Vulnerability
+
+    vulnerable = Vulnerability.objects.filter(active=True).values("resident_id")
+    flagged = Complaint.objects.filter(resident_vulnerable=True)
+    assert flagged.exists()
+    assert not flagged.exclude(resident_id__in=vulnerable).exists()
+    assert not Complaint.objects.filter(
+        resident_vulnerable=False, resident_id__in=vulnerable
+    ).exists()
+    assigned = Remedy.objects.filter(complaint__handler__isnull=False)
+    assert not assigned.exclude(chased_by_id=models_F("complaint__handler_id")).exists()
     # The search rows have the words search_reindex would write (a sample).
     ids = list(Complaint.objects.order_by("?").values_list("pk", flat=True)[:200])
     ids += list(

@@ -1,6 +1,6 @@
 """Queries that turn the case record into report facts, and the lists behind each figure."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -42,7 +42,7 @@ from putright.rules.workflow import State
 UNCATEGORISED = "Uncategorised"
 # A stored timeliness ("" while the step is not done) as the clock's value.
 _TIMELINESS: dict[str, Timeliness | None] = {"": None, **{t.value: t for t in Timeliness}}
-_NO_DECISIONS: Counter[str] = Counter()
+_NO_DECISIONS: dict[str, int] = {}
 
 
 @lru_cache(maxsize=8)
@@ -150,14 +150,15 @@ def stage_facts(
             complaint_id__in=complaint_ids, reinstated_on__isnull=True
         ).values_list("complaint_id", "stage")
     )
-    outcomes: dict[int, Counter[str]] = defaultdict(Counter)
+    outcomes: dict[int, dict[str, int]] = defaultdict(dict)
     for stage_id, outcome, n in (
         Decision.objects.filter(response__stage__in=stages)
         .values_list("response__stage_id", "outcome")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        outcomes[stage_id][outcome] += n
+        counted = outcomes[stage_id]
+        counted[outcome] = counted.get(outcome, 0) + n
     extensions: dict[int, list[_ExtensionRow]] = defaultdict(list)
     for stage_id, pk, agreed_on, new_due, good_reason in Extension.objects.filter(
         stage__in=stages
@@ -245,9 +246,9 @@ def stage_facts(
                 tenure=tenure_on(resident_id, received_on),
                 category=category or UNCATEGORISED,
                 outcome=_overall_outcome(
-                    counts[Outcome.UPHELD],
-                    counts[Outcome.PARTLY_UPHELD],
-                    counts[Outcome.NOT_UPHELD],
+                    counts.get(Outcome.UPHELD, 0),
+                    counts.get(Outcome.PARTLY_UPHELD, 0),
+                    counts.get(Outcome.NOT_UPHELD, 0),
                 ),
                 handler_id=handler_id,
                 stage_one_handler_id=stage_one_handler.get(complaint_id) if number > 1 else None,

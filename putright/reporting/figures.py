@@ -181,11 +181,19 @@ def percentage(numerator: int, denominator: int) -> float | None:
 
 def received_in(facts: Iterable[StageFact], period: Period, stage: int) -> list[StageFact]:
     """Stages requested in the period and accepted into the procedure (refusals are not)."""
-    return [f for f in facts if f.stage == stage and f.requested_on in period and not f.excluded]
+    start, end = period.start, period.end  # `in period`, without a call per stage
+    return [
+        f for f in facts if f.stage == stage and start <= f.requested_on <= end and not f.excluded
+    ]
 
 
 def responded_in(facts: Iterable[StageFact], period: Period, stage: int) -> list[StageFact]:
-    return [f for f in facts if f.stage == stage and f.responded_on in period]
+    start, end = period.start, period.end
+    return [
+        f
+        for f in facts
+        if f.stage == stage and f.responded_on is not None and start <= f.responded_on <= end
+    ]
 
 
 def count_figure(key: str, label: str, facts: Sequence[StageFact], explanation: str) -> Figure:
@@ -496,9 +504,14 @@ def tally(facts: Iterable[StageFact], key: Callable[[StageFact], str]) -> list[t
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _month(day: date) -> tuple[int, int]:
+    return day.year, day.month
+
+
 def by_month(facts: Iterable[StageFact], period: Period, stage: int) -> list[tuple[str, int]]:
-    received = received_in(facts, period, stage)
-    return [(m.label, sum(1 for f in received if f.requested_on in m)) for m in months(period)]
+    # One pass: each received stage counted in its calendar month (months() are whole months).
+    counts = Counter(_month(f.requested_on) for f in received_in(facts, period, stage))
+    return [(m.label, counts[_month(m.start)]) for m in months(period)]
 
 
 def category_by_month(
@@ -507,17 +520,11 @@ def category_by_month(
     """Stage 1 complaints received: one row per category, one column per month."""
     received = received_in(facts, period, 1)
     columns = months(period)
-    rows = []
-    for category, _count in tally(received, lambda f: f.category):
-        rows.append(
-            (
-                category,
-                [
-                    sum(1 for f in received if f.category == category and f.requested_on in m)
-                    for m in columns
-                ],
-            )
-        )
+    counts = Counter((f.category, *_month(f.requested_on)) for f in received)
+    rows = [
+        (category, [counts[(category, *_month(m.start))] for m in columns])
+        for category, _count in tally(received, lambda f: f.category)
+    ]
     return [m.label for m in columns], rows
 
 

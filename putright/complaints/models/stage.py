@@ -50,6 +50,16 @@ class Stage(models.Model):
     # services.common.refresh_next_due, from rules.clocks.update_due; null when none is owed).
     last_update_on = models.DateField(null=True, blank=True)
     update_due = models.DateField(null=True, blank=True)
+    # How the acknowledgement and the response compare with their due dates (a
+    # ``rules.clocks.Timeliness`` value, blank while not done), as the one clock judged them:
+    # written only by services.common.refresh_next_due on every change to the stage, so the
+    # reports count a year of stages without running 100k clocks. A settled result never moves
+    # afterwards (the clock counts it with the calendar of its day). False: not yet written
+    # (rows made before these columns, or bulk-loaded; `manage.py stage_timeliness_fill` writes
+    # them) and the reports count that stage's clocks instead.
+    ack_timeliness = models.CharField(max_length=40, blank=True)
+    response_timeliness = models.CharField(max_length=40, blank=True)
+    timeliness_stored = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["complaint", "number"]

@@ -104,11 +104,59 @@ def current_stage(complaint: Complaint) -> Stage:
     return complaint.stages.get(number=complaint.current_stage)
 
 
+def stored_timeliness(clocks: Any) -> dict[str, Any]:
+    """The stage's stored timeliness fields from its clocks (``deadlines.StageClocks``)."""
+    return {
+        "ack_timeliness": clocks.acknowledgement.timeliness or "",
+        "response_timeliness": clocks.response.timeliness or "",
+        "timeliness_stored": True,
+    }
+
+
+def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
+    """Write the stored timeliness of every stage that has none yet (rows from before the
+    columns, or loaded around the services), from the one clock as ``refresh_next_due`` does.
+    Returns how many stages were written. Runs in batches; safe to run again."""
+    from putright.complaints.calendar import landlord_history
+    from putright.complaints.deadlines import stage_clocks
+
+    history, on, done, last = landlord_history(), today(), 0, 0
+    while True:
+        stages = list(
+            Stage.objects.filter(timeliness_stored=False, pk__gt=last)
+            .select_related("complaint")
+            .prefetch_related("extensions")
+            .order_by("pk")[:batch]
+        )
+        if not stages:
+            return done
+        for stage in stages:
+            complaint = stage.complaint
+            clocks = stage_clocks(
+                stage,
+                state=complaint.state,
+                on=on,
+                history=history,
+                profile=profile_for(complaint),
+                closed_on=complaint.closed_on,
+            )
+            for name, value in stored_timeliness(clocks).items():
+                setattr(stage, name, value)
+        Stage.objects.bulk_update(
+            stages, ["ack_timeliness", "response_timeliness", "timeliness_stored"]
+        )
+        done += len(stages)
+        last = stages[-1].pk
+        if progress is not None:
+            progress(done)
+
+
 def refresh_next_due(
     complaint: Complaint, stage: Stage, *, save: bool = True
 ) -> dict[str, tuple[Any, Any]]:
-    """Write the stage's stored due dates and the complaint's next deadline from the one clock
-    (``deadlines.stage_clocks``): nothing else writes them. Saves the stage if it is already
+    """Write the stage's stored due dates, its stored timeliness (what the reports count) and
+    the complaint's next deadline from the one clock (``deadlines.stage_clocks``): nothing else
+    writes them. Saves the stage if it is already
     saved and something moved; the caller saves ``complaint.next_due``. Returns what moved."""
     from putright.complaints.calendar import landlord_history
     from putright.complaints.deadlines import stage_clocks, stage_update_due
@@ -135,8 +183,13 @@ def refresh_next_due(
     }
     for name, (_old, value) in changes.items():
         setattr(stage, name, value)
-    if save and changes and stage.pk is not None:
-        stage.save(update_fields=list(changes))
+    # The reports' stored judgement of each step (not a deadline moving: no event for it).
+    judged = stored_timeliness(clocks)
+    rejudged = [name for name, value in judged.items() if getattr(stage, name) != value]
+    for name in rejudged:
+        setattr(stage, name, judged[name])
+    if save and (changes or rejudged) and stage.pk is not None:
+        stage.save(update_fields=[*changes, *rejudged])
     if stage.number == complaint.current_stage:
         complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
     return changes

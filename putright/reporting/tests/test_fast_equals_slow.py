@@ -1,0 +1,242 @@
+"""Property: for any histories built through the real services, the reports counted from the
+timeliness the services stored on each stage equal the reports counted by running every
+stage's clocks again (the slow path, ``selectors.stage_facts(..., recount=True)``), on the
+day of the last step and on earlier days (issue 19).
+
+The histories mix receipts (some back-dated), acknowledgements, extensions within and beyond
+the cap (with and without a good reason), responses with each outcome, escalations, closures,
+withdrawals, refusals and reinstatements, and landlord closures added and removed, starting
+just before Christmas, the end of the reporting year (with Easter) or the May bank holidays.
+"""
+
+import contextlib
+import functools
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from putright.complaints import services
+from putright.complaints.constants import Outcome
+from putright.complaints.models import Complaint, NonWorkingDay, Stage
+from putright.complaints.services import closures
+from putright.complaints.tests.stories import (
+    acknowledged,
+    escalated,
+    received,
+    reload,
+    responded,
+    travel,
+)
+from putright.core.clock import today
+from putright.core.errors import ComplaintError
+from putright.people.factories import PropertyFactory, ResidentFactory, TenancyFactory
+from putright.people.models import Tenure
+from putright.reporting import reports, selectors
+from putright.reporting.figures import (
+    Period,
+    by_month,
+    category_by_month,
+    months,
+    quarter,
+    received_in,
+    reporting_year,
+    reporting_year_of,
+    tally,
+)
+
+STARTS = (date(2025, 12, 15), date(2026, 3, 16), date(2026, 4, 27))
+OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD)
+
+step = st.one_of(
+    st.tuples(st.just("wait"), st.integers(1, 12)),
+    st.tuples(st.just("receive"), st.integers(0, 4)),
+    # The next step of a complaint's life, so most histories get far: acknowledged, answered
+    # (sometimes after an extension), escalated, answered again, closed.
+    *[st.tuples(st.just("advance"), st.integers(0, 5), st.integers(0, 20), st.booleans())] * 8,
+    st.tuples(st.just("acknowledge"), st.integers(0, 5), st.integers(0, 2)),
+    st.tuples(st.just("extend"), st.integers(0, 5), st.integers(1, 20), st.booleans()),
+    st.tuples(st.just("respond"), st.integers(0, 5), st.sampled_from(OUTCOMES)),
+    st.tuples(st.just("escalate"), st.integers(0, 5)),
+    st.tuples(st.just("close"), st.integers(0, 5)),
+    st.tuples(st.just("withdraw"), st.integers(0, 5)),
+    st.tuples(st.just("exclude"), st.integers(0, 5)),
+    st.tuples(st.just("reinstate"), st.integers(0, 5)),
+    st.tuples(st.just("close_day"), st.integers(-5, 25)),
+    st.tuples(st.just("reopen_day"), st.integers(0, 5)),
+)
+
+
+def _resident(n: int):
+    home = PropertyFactory(estate=f"Estate {n % 2}", block=f"Block {n % 3}")
+    person = ResidentFactory(home=home)
+    tenure = (Tenure.LOW_COST_RENTAL, Tenure.LOW_COST_HOME_OWNERSHIP, Tenure.LEASEHOLD)[n % 3]
+    TenancyFactory(resident=person, home=home, tenure=tenure, start_on=date(2019, 4, 1))
+    return person
+
+
+def _apply(item: tuple, complaints: list[Complaint], handler, second_handler) -> None:
+    kind = item[0]
+    if kind == "receive":
+        resident = _resident(len(complaints))
+        on = today() - timedelta(days=item[1])
+        complaints.append(received(resident=resident, actor=handler, on=on))
+        return
+    if kind == "close_day":
+        target = today() + timedelta(days=item[1])
+        if (
+            target.weekday() < 5
+            and not NonWorkingDay.objects.filter(day=target, withdrawn_on__isnull=True).exists()
+        ):
+            closures.closure_add(day=target, reason="Closed", actor=handler)
+        return
+    if kind == "reopen_day":
+        standing = list(NonWorkingDay.objects.filter(withdrawn_on__isnull=True).order_by("id"))
+        if standing:
+            closures.closure_remove(closure=standing[item[1] % len(standing)], actor=handler)
+        return
+    if not complaints:
+        return
+    complaint = reload(complaints[item[1] % len(complaints)])
+    stage = complaint.stages.get(number=complaint.current_stage)
+    if kind == "advance":
+        kind, item = _next_step(complaint, stage, item)
+    if kind == "acknowledge":
+        # Sometimes acknowledged a day or two back (never before the request).
+        on = max(stage.requested_on, today() - timedelta(days=item[2]))
+        actor = second_handler if stage.number == 2 else handler
+        acknowledged(complaint, actor=actor, on=on, handler=actor)
+    elif kind == "extend" and stage.response_due:
+        services.stage_extend(
+            stage=stage,
+            new_due=stage.response_due + timedelta(days=item[2]),
+            reason="More time",
+            resident_informed_on=today(),
+            update_interval_days=5,
+            actor=handler,
+            good_reason="Specialist needed" if item[3] else "",
+        )
+    elif kind == "respond":
+        actor = second_handler if stage.number == 2 else handler
+        responded(complaint, actor=actor, decisions=_decisions(complaint, item[2]))
+    elif kind == "escalate":
+        escalated(complaint, actor=handler)
+    elif kind == "close":
+        services.complaint_close(complaint=complaint, reason="Done", actor=handler)
+    elif kind == "withdraw":
+        services.complaint_withdraw(complaint=complaint, reason="Sorted", actor=handler)
+    elif kind == "exclude":
+        services.complaint_exclude(
+            complaint=complaint,
+            ground="previously_considered",
+            reasoning="Answered in full last year.",
+            discretion_considered=False,
+            actor=handler,
+        )
+    elif kind == "reinstate":
+        services.complaint_reinstate(complaint=complaint, reason="Ombudsman asked", actor=handler)
+
+
+def _next_step(complaint: Complaint, stage: Stage, item: tuple) -> tuple[str, tuple]:
+    """What would happen next to this complaint, as one of the other steps."""
+    _kind, index, number, flag = item
+    if stage.acknowledged_on is None:
+        return "acknowledge", ("acknowledge", index, number % 3)
+    if stage.responded_on is None:
+        if number % 4 == 0 and not stage.extensions.exists():
+            return "extend", ("extend", index, number, flag)
+        return "respond", ("respond", index, OUTCOMES[number % 3])
+    if stage.number == 1 and flag:
+        return "escalate", ("escalate", index)
+    return "close", ("close", index)
+
+
+def _decisions(complaint: Complaint, outcome: str):
+    from putright.complaints.tests.stories import decisions_for
+
+    return decisions_for(complaint, outcome=outcome)
+
+
+def _by_month_slow(facts, period, stage):
+    """`figures.by_month` as it was: every month counted over every stage."""
+    received = received_in(facts, period, stage)
+    return [(m.label, sum(1 for f in received if f.requested_on in m)) for m in months(period)]
+
+
+def _category_by_month_slow(facts, period):
+    """`figures.category_by_month` as it was: every category and month counted apart."""
+    received = received_in(facts, period, 1)
+    columns = months(period)
+    rows = [
+        (
+            category,
+            [sum(1 for f in received if f.category == c and f.requested_on in m) for m in columns],
+        )
+        for category, _count in tally(received, lambda f: f.category)
+        for c in [category]
+    ]
+    return [m.label for m in columns], rows
+
+
+def _both(call, monkeypatch):
+    """`call()` as the reports count it, and with every clock counted again."""
+    fast = call()
+    with monkeypatch.context() as slow:
+        slow.setattr(
+            selectors, "stage_facts", functools.partial(selectors.stage_facts, recount=True)
+        )
+        return fast, call()
+
+
+def _check(start: date, monkeypatch) -> None:
+    span = Period(start - timedelta(days=30), today() + timedelta(days=30), "all")
+    days = sorted({today(), start + (today() - start) // 2, start})
+    for on in days:
+        fast = selectors.stage_facts(span, on=on)
+        slow = selectors.stage_facts(span, on=on, recount=True)
+        assert fast == slow, on
+        for period in (reporting_year(reporting_year_of(on)), quarter(reporting_year_of(on), 4)):
+            assert by_month(fast, period, 1) == _by_month_slow(slow, period, 1)
+            assert by_month(fast, period, 2) == _by_month_slow(slow, period, 2)
+            assert category_by_month(fast, period) == _category_by_month_slow(slow, period)
+    for on in days:
+        year = reporting_year_of(on)
+        for call in (
+            lambda: reports.all_figures(year, on=on),  # noqa: B023 (called at once)
+            lambda: reports.annual_report(year, on=on),  # noqa: B023
+            lambda: reports.mrc_pack(year, 4, on=on),  # noqa: B023
+            lambda: reports.mrc_pack(year + 1, 1, on=on),  # noqa: B023
+        ):
+            fast, slow = _both(call, monkeypatch)
+            assert fast == slow
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    start=st.sampled_from(STARTS),
+    steps=st.lists(step, min_size=3, max_size=25),
+)
+def test_reports_from_stored_timeliness_equal_a_recount(
+    start, steps, time_machine, handler, second_handler, monkeypatch
+):
+    # Each example starts from an empty record: its writes are rolled back at the end.
+    with transaction.atomic():
+        travel(time_machine, start)
+        complaints: list[Complaint] = []
+        for item in [("receive", 0), *steps]:
+            if item[0] == "wait":
+                travel(time_machine, today() + timedelta(days=item[1]))
+                continue
+            with contextlib.suppress(ComplaintError):
+                _apply(item, complaints, handler, second_handler)
+        # Every stage the services made has its timeliness stored: the fast path is in use.
+        assert not Stage.objects.filter(timeliness_stored=False).exists()
+        _check(start, monkeypatch)
+        transaction.set_rollback(True)

@@ -5,6 +5,7 @@ from typing import Any
 
 from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, Stage
+from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, TransitionRefused
 from putright.rules.profile import CodeProfile, get_profile
@@ -43,13 +44,18 @@ def lock_complaint(complaint: Complaint) -> Complaint:
     the guard judges the state as it is now, not as the page showed it: of two people (or
     two clicks) acting at once, the second waits here, then is refused as already done.
     On SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    A new case decided for an import (``core.held``) is in memory only: nothing to lock.
     """
+    if held.current() is not None and complaint.pk is None:
+        return complaint
     complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
     return complaint
 
 
 def lock_stage(stage: Stage) -> Stage:
     """Lock the stage's complaint (one lock order: the complaint first) and reload both."""
+    if held.current() is not None and stage.pk is None:
+        return stage
     complaint = lock_complaint(stage.complaint)
     stage.refresh_from_db()
     stage.complaint = complaint
@@ -82,7 +88,8 @@ def record_event(
 ) -> CaseEvent:
     """Append one event to the case record. Staff actors are users; others give a label."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = CaseEvent.objects.create(
+    event = held.create(
+        CaseEvent,
         complaint=complaint,
         code=code,
         stage=stage,
@@ -93,12 +100,33 @@ def record_event(
         happened_on=happened_on or today(),
         corrects=corrects,
     )
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        rows["last_event"] = event  # the newest entry of an import's new case
     publish(event)
     return event
 
 
 def current_stage(complaint: Complaint) -> Stage:
-    return complaint.stages.get(number=complaint.current_stage)
+    return stage_numbered(complaint, complaint.current_stage)
+
+
+def stage_numbered(complaint: Complaint, number: int) -> Stage:
+    """The complaint's stage `number` (while holding an import's new case: the one decided)."""
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        return rows["stages"][number]
+    return complaint.stages.get(number=number)
+
+
+def hold_stage(stage: Stage) -> None:
+    """Save a new stage (held while importing, with no extensions yet, so the clocks read
+    none from the database)."""
+    rows = held.held_rows(stage.complaint)
+    if rows is not None and stage.pk is None:
+        rows.setdefault("stages", {})[stage.number] = stage
+        stage._prefetched_objects_cache = {"extensions": []}  # type: ignore[attr-defined]
+    held.save(stage)
 
 
 def refresh_next_due(

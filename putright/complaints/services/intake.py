@@ -21,11 +21,13 @@ from putright.complaints.models import (
 from putright.complaints.services.common import (
     current_stage,
     guard,
+    hold_stage,
     lock_complaint,
     profile_for,
     record_event,
     refresh_next_due,
 )
+from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.profile import profile_code as code_in_force
@@ -63,14 +65,39 @@ class ReceiveResult:
     passed_on_late_by: int  # working days beyond the pass-on limit; 0 when on time
 
 
-def _next_reference(year: int) -> str:
+def _reserve_references(year: int, count: int) -> int:
+    """Take the next `count` numbers of the year's counter; returns the last one taken."""
     ReferenceCounter.objects.get_or_create(year=year)
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(year=year).last
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + count)
+    return ReferenceCounter.objects.get(year=year).last
+
+
+def _reference(year: int, number: int) -> str:
     return f"CMP-{year}-{number:06d}"
 
 
-@transaction.atomic
+def _next_reference(year: int) -> str:
+    """The next reference of the year; an import's held complaints are numbered when written
+    (`_number_held_complaints`), in the order they were received by the import."""
+    if held.current() is not None:
+        return ""
+    return _reference(year, _reserve_references(year, 1))
+
+
+@held.before_insert("complaints.Complaint")
+def _number_held_complaints(complaints: list[Complaint]) -> None:
+    """One counter update per year for a chunk of held complaints, numbered in order."""
+    by_year: dict[int, list[Complaint]] = {}
+    for complaint in complaints:
+        if not complaint.reference:
+            by_year.setdefault(complaint.received_on.year, []).append(complaint)
+    for year, group in by_year.items():
+        last = _reserve_references(year, len(group))
+        for number, complaint in enumerate(group, start=last - len(group) + 1):
+            complaint.reference = _reference(year, number)
+
+
+@held.service
 def complaint_receive(
     *,
     resident: Resident,
@@ -107,7 +134,8 @@ def complaint_receive(
     delay = pass_on_delay(heard_on=received_on, logged_on=logged_on, calendar=cal)
     late_by = max(0, delay - profile.pass_on_working_days) if channel in PASSED_ON_CHANNELS else 0
 
-    complaint = Complaint.objects.create(
+    complaint = held.create(
+        Complaint,
         reference=_next_reference(received_on.year),
         profile_code=profile.code,
         resident=resident,
@@ -128,8 +156,8 @@ def complaint_receive(
     )
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)
-    stage.save()
-    complaint.save(update_fields=["next_due"])
+    hold_stage(stage)
+    held.save(complaint, update_fields=["next_due"])
     record_event(
         complaint,
         "complaint.received",
@@ -153,11 +181,11 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
-    search.reindex([complaint.pk])
+    held.after_write(search.reindex, [held.pk_of(complaint)])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by)
 
 
-@transaction.atomic
+@held.service
 def complaint_exclude(
     *,
     complaint: Complaint,
@@ -214,7 +242,8 @@ def complaint_exclude(
         ) and (issue_started_on or became_aware_on):
             raise RuleBroken(WITHIN_TIME_LIMIT, field="ground", provision="2.3")
 
-    exclusion = Exclusion.objects.create(
+    exclusion = held.create(
+        Exclusion,
         complaint=complaint,
         stage=complaint.current_stage,
         ground=chosen.code,
@@ -228,7 +257,7 @@ def complaint_exclude(
     complaint.closed_on = decided_on
     stage = current_stage(complaint)
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["status", "closed_on", "next_due", *dates_changed])
+    held.save(complaint, update_fields=["status", "closed_on", "next_due", *dates_changed])
     record_event(
         complaint,
         "complaint.excluded",
@@ -288,17 +317,24 @@ def add_definition_points(
     complaint: Complaint, points: list[str], *, stage: int, added_on: date | None = None
 ) -> list[str]:
     """Number and store new points of the complaint definition."""
-    start = complaint.points.count()
-    ComplaintPoint.objects.bulk_create(
-        ComplaintPoint(
-            complaint=complaint,
-            number=start + i,
-            text=text,
-            added_at_stage=stage,
-            added_on=added_on or today(),
-        )
-        for i, text in enumerate(points, start=1)
+    rows = held.held_rows(complaint)
+    kept = rows.setdefault("points", []) if rows is not None and complaint.pk is None else None
+    start = len(kept) if kept is not None else complaint.points.count()
+    new = held.bulk_create(
+        ComplaintPoint,
+        [
+            ComplaintPoint(
+                complaint=complaint,
+                number=start + i,
+                text=text,
+                added_at_stage=stage,
+                added_on=added_on or today(),
+            )
+            for i, text in enumerate(points, start=1)
+        ],
     )
+    if kept is not None:
+        kept += new
     return points
 
 

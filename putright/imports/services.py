@@ -415,66 +415,11 @@ def _import_all(
     resume_after = batch.rows_done
     if resume_after:
         _resume(report, batch)
-    invalid_rows = set(report.invalid_rows)
-    people = People()
-    done = 0
-    saved = _Saved()
+    run = _Run(table, lookups, report, valid_refs, batch, system, runner, progress)
     if BULK:
-        _import_chunks_in_bulk(
-            table, lookups, report, valid_refs, batch, people, system, runner, progress, saved
-        )
-    for chunk in _chunks(table.rows(), CHUNK) if not BULK else ():
-        chunk = [raw for raw in chunk if raw.number > resume_after]
-        if not chunk:
-            continue
-        plans = []
-        for raw in chunk:
-            if raw.number in invalid_rows:
-                continue
-            plan, _ = check_row(raw, lookups)
-            if plan is not None and plan.legacy_reference in valid_refs:
-                plans.append(plan)
-        existing = {
-            m.legacy_reference: m
-            for m in ImportedComplaint.objects.filter(
-                legacy_reference__in=[p.legacy_reference for p in plans]
-            ).select_related("complaint", "import_event")
-        }
-        people.prefetch(plans)
-        by_row = {plan.row: plan for plan in plans}
-        rows = iter(chunk)
-        for raw in rows:
-            # One short transaction: up to COMMIT_ROWS rows or COMMIT_SECONDS of work.
-            started, count = clock.monotonic(), 0
-            with transaction.atomic():
-                while True:
-                    plan = by_row.get(raw.number)
-                    if plan is not None:
-                        _import_one(
-                            plan,
-                            existing.get(plan.legacy_reference),
-                            batch,
-                            report,
-                            lookups,
-                            people,
-                            system,
-                            runner,
-                            chunk_plans=plans,
-                        )
-                        done += 1
-                        if progress and done % PROGRESS_EVERY == 0:
-                            progress("imported", done, report.rows_total)
-                    count += 1
-                    if count >= COMMIT_ROWS or clock.monotonic() - started >= COMMIT_SECONDS:
-                        break
-                    following = next(rows, None)
-                    if following is None:
-                        break
-                    raw = following
-                batch.rows_done = raw.number
-                _save_progress(batch, report, saved)
-            people.written()
-            _let_others_write()
+        _import_chunks_in_bulk(run)
+    else:
+        _import_rows_one_by_one(run)
     report.correspondence = _import_correspondence(
         table, runner, skip=report.invalid_correspondence_rows
     )
@@ -488,17 +433,34 @@ def _import_all(
     batch.save()
 
 
-def _import_chunks_in_bulk(
-    table, lookups, report, valid_refs, batch, people, system, runner, progress, saved
-) -> None:
-    """The chunk's new complaints decided by the same services, in memory (``core.held``),
-    then written together: one INSERT per table, one transaction per chunk, with the batch's
-    progress (so a killed import resumes at the next chunk). A correction to a complaint
-    imported before goes through the services row by row, in its turn."""
-    resume_after = batch.rows_done
-    invalid_rows = set(report.invalid_rows)
-    done = 0
-    for chunk in _chunks(table.rows(), CHUNK):
+@dataclass
+class _Run:
+    """One import's state, shared by its chunks."""
+
+    table: Table
+    lookups: Lookups
+    report: ImportReport
+    valid_refs: set[str]
+    batch: ImportBatch
+    system: Any
+    runner: Any
+    progress: Callable | None
+    people: People = field(default_factory=People)
+    saved: "_Saved" = field(default_factory=lambda: _Saved())
+    done: int = 0
+
+    def one_done(self) -> None:
+        self.done += 1
+        if self.progress and self.done % PROGRESS_EVERY == 0:
+            self.progress("imported", self.done, self.report.rows_total)
+
+
+def _planned_chunks(run: _Run) -> Iterator[tuple[list[RawRow], list[ComplaintPlan], dict, dict]]:
+    """The file's rows after the last committed one, a chunk at a time, with each chunk's
+    plans (by row), its complaints imported before (one query) and its people (three)."""
+    resume_after = run.batch.rows_done
+    invalid_rows = set(run.report.invalid_rows)
+    for chunk in _chunks(run.table.rows(), CHUNK):
         chunk = [raw for raw in chunk if raw.number > resume_after]
         if not chunk:
             continue
@@ -506,8 +468,8 @@ def _import_chunks_in_bulk(
         for raw in chunk:
             if raw.number in invalid_rows:
                 continue
-            plan, _ = check_row(raw, lookups)
-            if plan is not None and plan.legacy_reference in valid_refs:
+            plan, _ = check_row(raw, run.lookups)
+            if plan is not None and plan.legacy_reference in run.valid_refs:
                 plans.append(plan)
         existing = {
             m.legacy_reference: m
@@ -515,8 +477,55 @@ def _import_chunks_in_bulk(
                 legacy_reference__in=[p.legacy_reference for p in plans]
             ).select_related("complaint", "import_event")
         }
-        people.prefetch(plans)
-        by_row = {plan.row: plan for plan in plans}
+        run.people.prefetch(plans)
+        yield chunk, plans, {plan.row: plan for plan in plans}, existing
+
+
+def _import_rows_one_by_one(run: _Run) -> None:
+    """Each row replayed and written through the services as it goes, a few rows per
+    transaction (up to COMMIT_ROWS rows or COMMIT_SECONDS of work)."""
+    batch, report = run.batch, run.report
+    for chunk, plans, by_row, existing in _planned_chunks(run):
+        rows = iter(chunk)
+        for raw in rows:
+            started, count = clock.monotonic(), 0
+            with transaction.atomic():
+                while True:
+                    plan = by_row.get(raw.number)
+                    if plan is not None:
+                        _import_one(
+                            plan,
+                            existing.get(plan.legacy_reference),
+                            batch,
+                            report,
+                            run.lookups,
+                            run.people,
+                            run.system,
+                            run.runner,
+                            chunk_plans=plans,
+                        )
+                        run.one_done()
+                    count += 1
+                    if count >= COMMIT_ROWS or clock.monotonic() - started >= COMMIT_SECONDS:
+                        break
+                    following = next(rows, None)
+                    if following is None:
+                        break
+                    raw = following
+                batch.rows_done = raw.number
+                _save_progress(batch, report, run.saved)
+            run.people.written()
+            _let_others_write()
+
+
+def _import_chunks_in_bulk(run: _Run) -> None:
+    """The chunk's new complaints decided by the same services, in memory (``core.held``),
+    then written together: one INSERT per table, one short transaction per chunk, with the
+    batch's progress (so a killed import resumes at the next chunk). Deciding reads nothing
+    from the database, so no write lock is held while it runs. A correction to a complaint
+    imported before goes through the services row by row, in its turn."""
+    batch, report = run.batch, run.report
+    for chunk, plans, by_row, existing in _planned_chunks(run):
         with held.holding() as writes:
             created: list[tuple[ComplaintPlan, Complaint]] = []
             for raw in chunk:
@@ -525,13 +534,13 @@ def _import_chunks_in_bulk(
                     continue
                 mapping = existing.get(plan.legacy_reference)
                 if mapping is None:
-                    complaint = _decide_new(plan, batch, report, lookups, people, system, runner)
+                    complaint = _decide_new(plan, run)
                     if complaint is not None:
                         created.append((plan, complaint))
                 elif mapping.values == plan.values:
                     report.unchanged += 1
                 else:  # a correction: what is held is written first, keeping the rows' order
-                    _write_held(writes, created, batch, raw.number - 1, report, people, saved)
+                    _write_held(writes, created, raw.number - 1, run)
                     created = []
                     with held.released(), transaction.atomic():
                         _import_one(
@@ -539,47 +548,46 @@ def _import_chunks_in_bulk(
                             mapping,
                             batch,
                             report,
-                            lookups,
-                            people,
-                            system,
-                            runner,
+                            run.lookups,
+                            run.people,
+                            run.system,
+                            run.runner,
                             chunk_plans=plans,
                         )
                         batch.rows_done = raw.number
-                        _save_progress(batch, report, saved)
-                done += 1
-                if progress and done % PROGRESS_EVERY == 0:
-                    progress("imported", done, report.rows_total)
-            _write_held(writes, created, batch, chunk[-1].number, report, people, saved)
+                        _save_progress(batch, report, run.saved)
+                run.one_done()
+            _write_held(writes, created, chunk[-1].number, run)
 
 
-def _decide_new(plan, batch, report, lookups, people, system, runner) -> Complaint | None:
+def _decide_new(plan: ComplaintPlan, run: _Run) -> Complaint | None:
     """Run a new row's steps through the services, its rows held; None if they refuse it."""
     writes = held.current()
-    mark = people.mark()
+    mark = run.people.mark()
     try:
         with writes.row():  # type: ignore[union-attr]
-            complaint = _create(plan, batch, lookups, people, system, runner)
+            complaint = _create(plan, run.batch, run.lookups, run.people, run.system, run.runner)
     except ComplaintError as exc:
-        people.forget_since(mark)
-        report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
-        report.invalid += 1
+        run.people.forget_since(mark)  # nothing of the row is written
+        run.report.issues.append(Issue(plan.row, getattr(exc, "step", ""), exc.message))
+        run.report.invalid += 1
         return None
-    report.created += 1
+    run.report.created += 1
     return complaint
 
 
-def _write_held(writes, created, batch, rows_done, report, people, saved) -> None:
+def _write_held(writes: held.Held, created: list, rows_done: int, run: _Run) -> None:
     """Write the held rows and the progress up to `rows_done` in one short transaction."""
+    batch = run.batch
     if not len(writes) and rows_done <= batch.rows_done:
         return
     with held.released(), transaction.atomic():
         writes.flush()
         for plan, complaint in created:
-            _outcome(report, plan, complaint, "created")
+            _outcome(run.report, plan, complaint, "created")
         batch.rows_done = rows_done
-        _save_progress(batch, report, saved)
-    people.written()
+        _save_progress(batch, run.report, run.saved)
+    run.people.written()
     _let_others_write()
 
 
@@ -651,6 +659,7 @@ def _import_one(
         # The cached people may include someone the rolled-back row created: read them again.
         people.prefetch(chunk_plans)
         people.tenancies.clear()
+        people.tenancies_read.clear()
         return
     _outcome(report, plan, complaint, what)
 

@@ -81,6 +81,8 @@ class People:
     # kept for the whole import.
     tenancies: dict[tuple, list[Any]] = field(default_factory=dict)
     looked_up: set[str] = field(default_factory=set)  # property refs read this chunk
+    # Residents whose tenancies were all read this chunk: a tenancy not cached is new.
+    tenancies_read: set[int] = field(default_factory=set)
     undo: list[Callable[[], None]] = field(default_factory=list)  # what this chunk changed
 
     def prefetch(self, plans: list[ComplaintPlan]) -> None:
@@ -100,6 +102,7 @@ class People:
             self.homes[home.uprn] = home  # the oldest wins, as in _home()
         self.looked_up = refs
         known = [r.pk for r in self.residents.values()]
+        self.tenancies_read = set(known)
         if known:
             for t in Tenancy.objects.filter(resident_id__in=known).order_by("id"):
                 key = (("pk", t.resident_id), ("pk", t.home_id), t.tenure)
@@ -160,7 +163,7 @@ class People:
         key = (_key(resident), _key(home), tenure)
         known = self.tenancies.get(key)
         if known is None:
-            if new or resident.pk is None or home.pk is None:  # no tenancy yet
+            if new or resident.pk is None or home.pk is None or resident.pk in self.tenancies_read:
                 tenancy = held.create(
                     Tenancy, resident=resident, home=home, tenure=tenure, start_on=on
                 )

@@ -528,6 +528,7 @@ def _import_chunks_in_bulk(run: _Run) -> None:
     for chunk, plans, by_row, existing in _planned_chunks(run):
         with held.holding() as writes:
             created: list[tuple[ComplaintPlan, Complaint]] = []
+            started = clock.monotonic()
             for raw in chunk:
                 plan = by_row.get(raw.number)
                 if plan is None:
@@ -556,7 +557,13 @@ def _import_chunks_in_bulk(run: _Run) -> None:
                         )
                         batch.rows_done = raw.number
                         _save_progress(batch, report, run.saved)
+                    started = clock.monotonic()
                 run.one_done()
+                # Written at least every COMMIT_SECONDS of deciding: writing takes about as
+                # long, so SQLite's write lock is never held much longer than that.
+                if created and clock.monotonic() - started >= COMMIT_SECONDS:
+                    _write_held(writes, created, raw.number, run)
+                    created, started = [], clock.monotonic()
             _write_held(writes, created, chunk[-1].number, run)
 
 

@@ -83,6 +83,7 @@ class People:
     looked_up: set[str] = field(default_factory=set)  # property refs read this chunk
     # Residents whose tenancies were all read this chunk: a tenancy not cached is new.
     tenancies_read: set[int] = field(default_factory=set)
+    held_residents: list[Resident] = field(default_factory=list)  # new, not written yet
     undo: list[Callable[[], None]] = field(default_factory=list)  # what this chunk changed
 
     def prefetch(self, plans: list[ComplaintPlan]) -> None:
@@ -125,6 +126,10 @@ class People:
             for key, (r, h, t, start) in self.tenancies.items()
         }
         self.undo.clear()
+        # A resident this import created has only the tenancies it cached (a chunk written
+        # part-way keeps its residents): none to look for in the database.
+        self.tenancies_read |= {r.pk for r in self.held_residents if r.pk is not None}
+        self.held_residents.clear()
 
     def _remember(self, cache: dict, key: Any, value: Any) -> None:
         missing = object()
@@ -151,6 +156,8 @@ class People:
                 actor=None,  # the import records the history, not a member of staff
             )
             held.create(ImportedResident, legacy_id=p.legacy_id, resident=resident)
+            if resident.pk is None:
+                self.held_residents.append(resident)
             self._remember(self.residents, p.legacy_id, resident)
         if home is not None:
             self._tenancy(resident, home, p.tenure, plan.received_on, new=new)

@@ -59,7 +59,8 @@ def main() -> int:
     for r in synthetic_rows(rows, random.Random(7)):  # noqa: S311 - synthetic, seeded
         writer.writerow(r)
     data = out.getvalue().encode()
-    if one_transaction:
+    if one_transaction:  # the old way: row by row, the whole file in one transaction
+        importing.BULK = False
         importing.COMMIT_ROWS = 10**9
         importing.COMMIT_SECONDS = 10**9
         importing.SQLITE_PAUSE_SECONDS = 0

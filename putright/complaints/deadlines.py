@@ -65,10 +65,11 @@ def agreed_extensions(extensions: Iterable[Any]) -> list[AgreedExtension]:
 
 
 def extensions_of(stage: Stage) -> list[AgreedExtension]:
-    """The stage's extensions; none before it is saved or acknowledged (no query then)."""
-    if stage.pk is None or stage.acknowledged_on is None:
-        return []
+    """The stage's extensions; none before it is saved or acknowledged (no query then). An
+    import's new stage, held in memory (core.held), carries its own list."""
     cache = getattr(stage, "_prefetched_objects_cache", {})
+    if stage.acknowledged_on is None or (stage.pk is None and "extensions" not in cache):
+        return []
     rows = cache["extensions"] if "extensions" in cache else Extension.objects.filter(stage=stage)
     return agreed_extensions(rows)
 
@@ -132,9 +133,11 @@ def stage_update_due(
     ``Stage.update_due`` (``services.common.refresh_next_due``), the queue, the case page and
     the dashboard all come from here.
     """
-    if state not in OPEN_STATES or stage.responded_on is not None or stage.pk is None:
-        return None
     cache = getattr(stage, "_prefetched_objects_cache", {})
+    if state not in OPEN_STATES or stage.responded_on is not None:
+        return None
+    if stage.pk is None and "extensions" not in cache:
+        return None
     rows = cache["extensions"] if "extensions" in cache else Extension.objects.filter(stage=stage)
     latest = max(rows, key=lambda e: (e.agreed_on, e.pk or 0), default=None)
     if latest is None:

@@ -1,5 +1,6 @@
 """Replaying one plan's lifecycle through the real complaint services, at its real dates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -7,6 +8,10 @@ from typing import Any
 from putright.complaints import services
 from putright.complaints.models import Complaint, Stage
 from putright.complaints.services import DecisionInput, RemedyInput, ResponseInput
+from putright.complaints.services.common import stage_numbered
+from putright.complaints.services.record import latest_referral
+from putright.complaints.services.stages import definition_points
+from putright.core import held
 from putright.imports.plans import ComplaintPlan, StagePlan
 from putright.people.models import Property, Resident, Tenancy
 from putright.people.services import resident_add
@@ -57,17 +62,32 @@ for _n in (1, 2):
     )
 
 
+def _key(obj: Any) -> tuple[str, int]:
+    """A cache key for a row that may not be written yet (held by an import's chunk)."""
+    return ("pk", obj.pk) if obj.pk is not None else ("held", id(obj))
+
+
 @dataclass
 class People:
-    """Residents, homes and tenancies matched or created once per import, cached."""
+    """Residents, homes and tenancies matched or created once per import, cached.
+
+    Rows created here go through ``core.held``: written at once row by row, or held with the
+    rest of a chunk's rows by the bulk path. A row the services refuse forgets what it added
+    (`mark` / `forget_since`)."""
 
     residents: dict[str, Resident] = field(default_factory=dict)
     homes: dict[str, Property] = field(default_factory=dict)
-    # (resident, home, tenure) → (tenancy id, start date): small, kept for the whole import.
-    tenancies: dict[tuple[int, int, str], tuple[int, date]] = field(default_factory=dict)
+    # (resident, home, tenure) → [resident, home, tenancy id or held tenancy, start date]: small,
+    # kept for the whole import.
+    tenancies: dict[tuple, list[Any]] = field(default_factory=dict)
+    looked_up: set[str] = field(default_factory=set)  # property refs read this chunk
+    # Residents whose tenancies were all read this chunk: a tenancy not cached is new.
+    tenancies_read: set[int] = field(default_factory=set)
+    held_residents: list[Resident] = field(default_factory=list)  # new, not written yet
+    undo: list[Callable[[], None]] = field(default_factory=list)  # what this chunk changed
 
     def prefetch(self, plans: list[ComplaintPlan]) -> None:
-        """Two queries per chunk of rows instead of several per row."""
+        """Three queries per chunk of rows instead of several per row."""
         from putright.imports.models import ImportedResident
 
         # Only this chunk's people are kept, so memory stays flat however long the file is.
@@ -81,6 +101,43 @@ class People:
         refs = {p.resident.property_ref for p in plans if p.resident.property_ref}
         for home in Property.objects.filter(uprn__in=refs).order_by("-id"):
             self.homes[home.uprn] = home  # the oldest wins, as in _home()
+        self.looked_up = refs
+        known = [r.pk for r in self.residents.values()]
+        self.tenancies_read = set(known)
+        if known:
+            for t in Tenancy.objects.filter(resident_id__in=known).order_by("id"):
+                key = (("pk", t.resident_id), ("pk", t.home_id), t.tenure)
+                self.tenancies.setdefault(key, [None, None, t.pk, t.start_on])
+
+    def mark(self) -> int:
+        return len(self.undo)
+
+    def forget_since(self, mark: int) -> None:
+        """Forget what a refused row added or changed (its rows were never written)."""
+        for step in reversed(self.undo[mark:]):
+            step()
+        del self.undo[mark:]
+
+    def written(self) -> None:
+        """After a chunk's held rows are written: key the tenancies by their new ids, keeping
+        only ids and dates (memory stays flat)."""
+        self.tenancies = {
+            ((_key(r), _key(h), key[2]) if r is not None else key): [None, None, _pk(t), start]
+            for key, (r, h, t, start) in self.tenancies.items()
+        }
+        self.undo.clear()
+        # A resident this import created has only the tenancies it cached (a chunk written
+        # part-way keeps its residents): none to look for in the database.
+        self.tenancies_read |= {r.pk for r in self.held_residents if r.pk is not None}
+        self.held_residents.clear()
+
+    def _remember(self, cache: dict, key: Any, value: Any) -> None:
+        missing = object()
+        old = cache.get(key, missing)
+        self.undo.append(
+            (lambda: cache.pop(key, None)) if old is missing else (lambda: cache.update({key: old}))
+        )
+        cache[key] = value
 
     def resident_for(self, plan: ComplaintPlan) -> tuple[Resident, Property | None]:
         from putright.imports.models import ImportedResident
@@ -98,8 +155,10 @@ class People:
                 is_customer=p.tenure != "non_customer",
                 actor=None,  # the import records the history, not a member of staff
             )
-            ImportedResident.objects.create(legacy_id=p.legacy_id, resident=resident)
-            self.residents[p.legacy_id] = resident
+            held.create(ImportedResident, legacy_id=p.legacy_id, resident=resident)
+            if resident.pk is None:
+                self.held_residents.append(resident)
+            self._remember(self.residents, p.legacy_id, resident)
         if home is not None:
             self._tenancy(resident, home, p.tenure, plan.received_on, new=new)
         return resident, home
@@ -108,47 +167,63 @@ class People:
         """The tenancy the complaint was made under; the old system rarely gives its start, so
         it starts no later than the resident's earliest imported complaint (TSM CH01 counts
         complaints by the tenure at the time)."""
-        key = (resident.pk, home.pk, tenure)
+        key = (_key(resident), _key(home), tenure)
         known = self.tenancies.get(key)
         if known is None:
-            if new:  # a new resident has no tenancy yet
-                tenancy = Tenancy.objects.create(
-                    resident=resident, home=home, tenure=tenure, start_on=on
+            if new or resident.pk is None or home.pk is None or resident.pk in self.tenancies_read:
+                tenancy = held.create(
+                    Tenancy, resident=resident, home=home, tenure=tenure, start_on=on
                 )
             else:
                 tenancy, _ = Tenancy.objects.get_or_create(
                     resident=resident, home=home, tenure=tenure, defaults={"start_on": on}
                 )
-            known = (tenancy.pk, tenancy.start_on)
-        if on < known[1]:
-            Tenancy.objects.filter(pk=known[0]).update(start_on=on)
-            known = (known[0], on)
-        self.tenancies[key] = known
+            known = [resident, home, _pk(tenancy), tenancy.start_on]
+            self._remember(self.tenancies, key, known)
+        if on < known[3]:
+            tenancy = known[2]
+            if isinstance(tenancy, Tenancy):  # held: not written yet
+                was = tenancy.start_on
+                tenancy.start_on = on
+                self.undo.append(lambda: setattr(tenancy, "start_on", was))
+            else:
+                held.update(Tenancy, tenancy, start_on=on)
+            self._remember(self.tenancies, key, [*known[:3], on])
 
     def _home(self, plan: ComplaintPlan) -> Property:
         p = plan.resident
         home = self.homes.get(p.property_ref)
         if home is None:
-            home = Property.objects.filter(uprn=p.property_ref).order_by("id").first()
+            home = None
+            if p.property_ref not in self.looked_up:
+                home = Property.objects.filter(uprn=p.property_ref).order_by("id").first()
             if home is None:
-                home = Property.objects.create(
+                home = held.create(
+                    Property,
                     uprn=p.property_ref,
                     address_line_1=p.address_line_1 or f"Property {p.property_ref}",
                     town=p.town,
                     postcode=p.postcode,
                 )
-            self.homes[p.property_ref] = home
+            self._remember(self.homes, p.property_ref, home)
         return home
 
 
+def _pk(tenancy: Any) -> Any:
+    """A tenancy's id, or the held tenancy itself until it is written."""
+    if isinstance(tenancy, Tenancy):
+        return tenancy.pk if tenancy.pk is not None else tenancy
+    return tenancy
+
+
 def _stage(complaint: Complaint, number: int) -> Stage:
-    stage = Stage.objects.get(complaint=complaint, number=number)
+    stage = stage_numbered(complaint, number)
     stage.complaint = complaint  # the services then update this very instance
     return stage
 
 
 def _response(complaint: Complaint, s: StagePlan, profile: CodeProfile) -> ResponseInput:
-    numbers = complaint.points.order_by("number").values_list("number", flat=True)
+    numbers = sorted(p.number for p in definition_points(complaint))
     return ResponseInput(
         summary=s.summary or RESPONSE_SUMMARY.format(n=s.number),
         decisions=[
@@ -244,7 +319,7 @@ def apply_step(
         )
     elif step == "ombudsman_outcome":
         services.ombudsman_outcome_record(
-            referral=complaint.ombudsman_referrals.order_by("-id").first(),  # type: ignore[arg-type]
+            referral=latest_referral(complaint),  # type: ignore[arg-type]
             outcome=plan.ombudsman_outcome,
             outcome_on=plan.ombudsman_outcome_on,  # type: ignore[arg-type]
             actor=actor,

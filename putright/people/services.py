@@ -11,6 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
+from putright.core import held
 from putright.core.clock import now, today
 from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.core.fulltext import is_postcode, normal_code, words
@@ -88,7 +89,8 @@ def resident_add(
     full_name = (full_name or "").strip()
     if not full_name:
         raise InvalidInput(RESIDENT_NEEDS_NAME, field="full_name")
-    resident = Resident.objects.create(
+    resident = held.create(
+        Resident,
         full_name=full_name[:200],
         email=(email or "").strip().lower(),
         phone=(phone or "").strip(),
@@ -96,7 +98,8 @@ def resident_add(
         correspondence_address=(correspondence_address or "").strip(),
         is_customer=is_customer,
     )
-    search.reindex([resident.pk])
+    # An import's held resident is indexed with its chunk, once written (core.held).
+    held.after_write(search.reindex, [held.pk_of(resident)])
     return resident
 
 

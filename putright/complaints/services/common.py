@@ -7,6 +7,7 @@ from django.db.models import F
 
 from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, OutstandingAction, Remedy, Stage
+from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, TransitionRefused
 from putright.people import services as people_services
@@ -46,13 +47,18 @@ def lock_complaint(complaint: Complaint) -> Complaint:
     the guard judges the state as it is now, not as the page showed it: of two people (or
     two clicks) acting at once, the second waits here, then is refused as already done.
     On SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    A new case decided for an import (``core.held``) is in memory only: nothing to lock.
     """
+    if held.current() is not None and complaint.pk is None:
+        return complaint
     complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
     return complaint
 
 
 def lock_stage(stage: Stage) -> Stage:
     """Lock the stage's complaint (one lock order: the complaint first) and reload both."""
+    if held.current() is not None and stage.pk is None:
+        return stage
     complaint = lock_complaint(stage.complaint)
     stage.refresh_from_db()
     stage.complaint = complaint
@@ -85,7 +91,8 @@ def record_event(
 ) -> CaseEvent:
     """Append one event to the case record. Staff actors are users; others give a label."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = CaseEvent.objects.create(
+    event = held.create(
+        CaseEvent,
         complaint=complaint,
         code=code,
         stage=stage,
@@ -96,12 +103,33 @@ def record_event(
         happened_on=happened_on or today(),
         corrects=corrects,
     )
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        rows["last_event"] = event  # the newest entry of an import's new case
     publish(event)
     return event
 
 
 def current_stage(complaint: Complaint) -> Stage:
-    return complaint.stages.get(number=complaint.current_stage)
+    return stage_numbered(complaint, complaint.current_stage)
+
+
+def stage_numbered(complaint: Complaint, number: int) -> Stage:
+    """The complaint's stage `number` (while holding an import's new case: the one decided)."""
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        return rows["stages"][number]
+    return complaint.stages.get(number=number)
+
+
+def hold_stage(stage: Stage) -> None:
+    """Save a new stage (held while importing, with no extensions yet, so the clocks read
+    none from the database)."""
+    rows = held.held_rows(stage.complaint)
+    if rows is not None and stage.pk is None:
+        rows.setdefault("stages", {})[stage.number] = stage
+        stage._prefetched_objects_cache = {"extensions": []}  # type: ignore[attr-defined]
+    held.save(stage)
 
 
 def stored_timeliness(clocks: Any) -> dict[str, Any]:
@@ -220,6 +248,11 @@ def refresh_resident_vulnerable(complaints: Any) -> int:
     )
 
 
+def refresh_resident_vulnerable_of(complaint_ids: list[int]) -> int:
+    """The flag for these complaints (an import's chunk, once its rows are written)."""
+    return refresh_resident_vulnerable(Complaint.objects.filter(pk__in=complaint_ids))
+
+
 def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
     refresh_resident_vulnerable(Complaint.objects.filter(resident_id__in=resident_ids))
 
@@ -230,9 +263,21 @@ people_services.on_vulnerability_change(_residents_vulnerabilities_changed)
 def follow_ups_chased_by(complaint: Complaint) -> None:
     """Store who chases each of the complaint's remedies and actions (``FollowUp.chased_by``):
     a remedy's is the complaint's handler, an action's its named owner, else the handler.
-    The one writer of ``chased_by``: called whenever the handler changes or promises are made."""
-    handler = complaint.handler_id
-    Remedy.objects.filter(complaint_id=complaint.pk).update(chased_by_id=handler)
-    actions = OutstandingAction.objects.filter(complaint_id=complaint.pk)
+    The one writer of ``chased_by``: called whenever the handler changes or promises are made
+    (after the complaint is saved; while an import holds its rows, once they are written)."""
+    if held.current() is not None:
+        held.after_write(follow_ups_chased_by_of, [held.pk_of(complaint)])
+    else:
+        follow_ups_chased_by_of([complaint.pk])
+
+
+def follow_ups_chased_by_of(complaint_ids: list[int]) -> None:
+    from django.db.models import OuterRef, Subquery
+
+    handler = Subquery(
+        Complaint.objects.filter(pk=OuterRef("complaint_id")).values("handler_id")[:1]
+    )
+    Remedy.objects.filter(complaint_id__in=complaint_ids).update(chased_by_id=handler)
+    actions = OutstandingAction.objects.filter(complaint_id__in=complaint_ids)
     actions.filter(owner__isnull=True).update(chased_by_id=handler)
     actions.filter(owner__isnull=False).update(chased_by_id=F("owner_id"))

@@ -20,12 +20,15 @@ from putright.complaints.models import (
 from putright.complaints.services.common import (
     current_stage,
     guard,
+    hold_stage,
     lock_complaint,
     profile_for,
     record_event,
     refresh_next_due,
+    refresh_resident_vulnerable_of,
     resident_vulnerable_now,
 )
+from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.profile import profile_code as code_in_force
@@ -64,29 +67,57 @@ class ReceiveResult:
     stage: Stage | None = None  # its first stage, as written
 
 
-def _next_reference(year: int) -> str:
-    """The year's next number, in the caller's transaction (so a rolled-back complaint leaves no
-    gap). One statement, `UPDATE ... RETURNING`, in the common case: the row stays locked until
-    the caller commits, so the caller takes it as late as it can."""
-    number = _increment(year)
+def _reserve_references(year: int, count: int) -> int:
+    """Take the next `count` numbers of the year's counter, in the caller's transaction (so a
+    rolled-back complaint leaves no gap); returns the last one taken. One statement, `UPDATE
+    ... RETURNING`, in the common case: the row stays locked until the caller commits, so the
+    caller takes it as late as it can."""
+    number = _increment(year, count)
     if number is None:  # the year's first complaint
         ReferenceCounter.objects.get_or_create(year=year)
-        number = _increment(year)
-    return f"CMP-{year}-{number:06d}"
+        number = _increment(year, count)
+    if number is None:
+        raise RuntimeError(f"no reference counter for {year}")
+    return number
 
 
-def _increment(year: int) -> int | None:
+def _increment(year: int, count: int) -> int | None:
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last",  # noqa: S608
-            [year],
+            f"UPDATE {table} SET last = last + %s WHERE year = %s RETURNING last",  # noqa: S608
+            [count, year],
         )
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-@transaction.atomic
+def _reference(year: int, number: int) -> str:
+    return f"CMP-{year}-{number:06d}"
+
+
+def _next_reference(year: int) -> str:
+    """The next reference of the year; an import's held complaints are numbered when written
+    (`_number_held_complaints`), in the order they were received by the import."""
+    if held.current() is not None:
+        return ""
+    return _reference(year, _reserve_references(year, 1))
+
+
+@held.before_insert("complaints.Complaint")
+def _number_held_complaints(complaints: list[Complaint]) -> None:
+    """One counter update per year for a chunk of held complaints, numbered in order."""
+    by_year: dict[int, list[Complaint]] = {}
+    for complaint in complaints:
+        if not complaint.reference:
+            by_year.setdefault(complaint.received_on.year, []).append(complaint)
+    for year, group in by_year.items():
+        last = _reserve_references(year, len(group))
+        for number, complaint in enumerate(group, start=last - len(group) + 1):
+            complaint.reference = _reference(year, number)
+
+
+@held.service
 def complaint_receive(
     *,
     resident: Resident,
@@ -143,11 +174,13 @@ def complaint_receive(
     )
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
-    complaint.reference = _next_reference(received_on.year)
-    complaint.resident_vulnerable = resident_vulnerable_now(resident.pk)
-    complaint.save(force_insert=True)
-    stage.complaint = complaint
-    stage.save(force_insert=True)
+    complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
+    if held.current() is None:
+        complaint.resident_vulnerable = resident_vulnerable_now(resident.pk)
+    else:  # an import: the chunk's flags are written after its rows, in one statement
+        held.after_write(refresh_resident_vulnerable_of, [held.pk_of(complaint)])
+    held.save(complaint)  # live: one INSERT with the deadlines in it
+    hold_stage(stage)
     record_event(
         complaint,
         "complaint.received",
@@ -171,7 +204,7 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
-    search.reindex([complaint.pk])
+    held.after_write(search.reindex, [held.pk_of(complaint)])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 
@@ -236,7 +269,7 @@ def exclusion_refusals(
     return refusals
 
 
-@transaction.atomic
+@held.service
 def complaint_exclude(
     *,
     complaint: Complaint,
@@ -278,7 +311,8 @@ def complaint_exclude(
     for name in dates_changed:
         setattr(complaint, name, dates[name])
 
-    exclusion = Exclusion.objects.create(
+    exclusion = held.create(
+        Exclusion,
         complaint=complaint,
         stage=complaint.current_stage,
         ground=chosen.code,
@@ -292,7 +326,7 @@ def complaint_exclude(
     complaint.closed_on = decided_on
     stage = current_stage(complaint)
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["status", "closed_on", "next_due", *dates_changed])
+    held.save(complaint, update_fields=["status", "closed_on", "next_due", *dates_changed])
     record_event(
         complaint,
         "complaint.excluded",
@@ -352,17 +386,24 @@ def add_definition_points(
     complaint: Complaint, points: list[str], *, stage: int, added_on: date | None = None
 ) -> list[str]:
     """Number and store new points of the complaint definition."""
-    start = complaint.points.count()
-    ComplaintPoint.objects.bulk_create(
-        ComplaintPoint(
-            complaint=complaint,
-            number=start + i,
-            text=text,
-            added_at_stage=stage,
-            added_on=added_on or today(),
-        )
-        for i, text in enumerate(points, start=1)
+    rows = held.held_rows(complaint)
+    kept = rows.setdefault("points", []) if rows is not None and complaint.pk is None else None
+    start = len(kept) if kept is not None else complaint.points.count()
+    new = held.bulk_create(
+        ComplaintPoint,
+        [
+            ComplaintPoint(
+                complaint=complaint,
+                number=start + i,
+                text=text,
+                added_at_stage=stage,
+                added_on=added_on or today(),
+            )
+            for i, text in enumerate(points, start=1)
+        ],
     )
+    if kept is not None:
+        kept += new
     return points
 
 

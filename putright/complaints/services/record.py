@@ -32,6 +32,7 @@ from putright.complaints.services.common import (
     record_event,
     refresh_next_due,
 )
+from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, InvalidInput
 from putright.core.validation import require_past_or_today, require_text
@@ -62,7 +63,7 @@ OUTCOME_BEFORE_REFERRAL = "The outcome cannot be dated before the referral."
 CORRECTION_OTHER_CASE = "A correction must belong to the same complaint as the entry it corrects."
 
 
-@transaction.atomic
+@held.service
 def complaint_close(
     *, complaint: Complaint, reason: str, actor: Any, closed_on: date | None = None
 ) -> Complaint:
@@ -77,11 +78,15 @@ def complaint_close(
     complaint.status = new_state
     complaint.closed_on = closed_on
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["status", "closed_on", "next_due"])
-    open_follow_ups = (
-        complaint.remedies.filter(completed_on__isnull=True).count()
-        + complaint.outstanding_actions.filter(completed_on__isnull=True).count()
-    )
+    held.save(complaint, update_fields=["status", "closed_on", "next_due"])
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:  # an import's new case: none completed yet
+        open_follow_ups = rows.get("open_follow_ups", [0])[0]
+    else:
+        open_follow_ups = (
+            complaint.remedies.filter(completed_on__isnull=True).count()
+            + complaint.outstanding_actions.filter(completed_on__isnull=True).count()
+        )
     record_event(
         complaint,
         "complaint.closed",
@@ -94,7 +99,7 @@ def complaint_close(
     return complaint
 
 
-@transaction.atomic
+@held.service
 def complaint_withdraw(
     *,
     complaint: Complaint,
@@ -113,7 +118,7 @@ def complaint_withdraw(
     complaint.status = new_state
     complaint.closed_on = withdrawn_on
     refresh_next_due(complaint, current_stage(complaint))
-    complaint.save(update_fields=["status", "closed_on", "next_due"])
+    held.save(complaint, update_fields=["status", "closed_on", "next_due"])
     record_event(
         complaint,
         "complaint.withdrawn",
@@ -127,7 +132,7 @@ def complaint_withdraw(
     return complaint
 
 
-@transaction.atomic
+@held.service
 def ombudsman_referral_record(
     *,
     complaint: Complaint,
@@ -140,13 +145,17 @@ def ombudsman_referral_record(
     lock_complaint(complaint)
     guard(complaint, Action.REFER_TO_OMBUDSMAN)
     require_past_or_today(referred_on, "referred_on")
-    referral = OmbudsmanReferral.objects.create(
+    referral = held.create(
+        OmbudsmanReferral,
         complaint=complaint,
         referred_on=referred_on,
         ombudsman_reference=ombudsman_reference.strip(),
         notes=notes.strip(),
         recorded_by=actor,
     )
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        rows.setdefault("referrals", []).append(referral)
     record_event(
         complaint,
         "ombudsman.referred",
@@ -154,7 +163,7 @@ def ombudsman_referral_record(
         actor=actor,
         happened_on=referred_on,
         data={
-            "referral": referral.pk,
+            "referral": held.pk_of(referral),
             "ombudsman_reference": referral.ombudsman_reference,
             "notes": referral.notes,
         },
@@ -162,13 +171,22 @@ def ombudsman_referral_record(
     return referral
 
 
-@transaction.atomic
+def latest_referral(complaint: Complaint) -> OmbudsmanReferral | None:
+    """The complaint's newest referral to the Ombudsman (an import's new case: the one held)."""
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        return (rows.get("referrals") or [None])[-1]
+    return complaint.ombudsman_referrals.order_by("-id").first()
+
+
+@held.service
 def ombudsman_outcome_record(
     *, referral: OmbudsmanReferral, outcome: str, outcome_on: date, actor: Any, notes: str = ""
 ) -> OmbudsmanReferral:
     """Record the Ombudsman's finding on a referral."""
     lock_complaint(referral.complaint)
-    referral.refresh_from_db()
+    if referral.pk is not None:
+        referral.refresh_from_db()
     if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.PENDING:
         raise InvalidInput(UNKNOWN_OUTCOME, field="outcome")
     require_past_or_today(outcome_on, "outcome_on")
@@ -180,14 +198,14 @@ def ombudsman_outcome_record(
     referral.outcome_on = outcome_on
     if notes.strip():
         referral.notes = f"{referral.notes}\n{notes.strip()}".strip()
-    referral.save(update_fields=["outcome", "outcome_on", "notes"])
+    held.save(referral, update_fields=["outcome", "outcome_on", "notes"])
     record_event(
         referral.complaint,
         "ombudsman.outcome",
         f"Ombudsman outcome: {ReferralOutcome(outcome).label}",
         actor=actor,
         happened_on=outcome_on,
-        data={"referral": referral.pk, "outcome": outcome, "notes": notes.strip()},
+        data={"referral": held.pk_of(referral), "outcome": outcome, "notes": notes.strip()},
     )
     return referral
 

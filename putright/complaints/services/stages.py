@@ -26,13 +26,16 @@ from putright.complaints.models import (
 from putright.complaints.services.common import (
     follow_ups_chased_by,
     guard,
+    hold_stage,
     lock_complaint,
     lock_stage,
     profile_for,
     record_event,
     refresh_next_due,
+    stage_numbered,
 )
 from putright.complaints.services.intake import add_definition_points
+from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.permissions import Action as PermissionAction
@@ -124,10 +127,36 @@ def _handled_earlier_stage(stage: Stage) -> set[int]:
     (even if it was reassigned afterwards)."""
     if stage.number == 1:
         return set()
-    earlier = stage.complaint.stages.get(number=stage.number - 1)
+    earlier = stage_numbered(stage.complaint, stage.number - 1)
+    rows = held.held_rows(stage.complaint)
+    if rows is not None and earlier.pk is None:  # an import's new case, held in memory
+        authors = {r.author.pk for r in rows.get("responses", {}).get(earlier.number, [])}
+        return {getattr(earlier.handler, "pk", None)} | authors
     return {earlier.handler_id} | set(
         Response.objects.filter(stage=earlier).values_list("author_id", flat=True)
     )
+
+
+def definition_points(complaint: Complaint) -> list[ComplaintPoint]:
+    """The complaint's definition points (an import's new case: those held)."""
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        return list(rows.get("points", []))
+    return list(complaint.points.all())
+
+
+def _has_points(complaint: Complaint) -> bool:
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        return bool(rows.get("points"))
+    return complaint.points.exists()
+
+
+def _last_extension(stage: Stage) -> Extension | None:
+    if stage.pk is None and held.current() is not None:
+        kept = getattr(stage, "_prefetched_objects_cache", {}).get("extensions", [])
+        return max(reversed(kept), key=lambda e: e.agreed_on, default=None)
+    return stage.extensions.order_by("-agreed_on", "-id").first()
 
 
 def _check_handler(stage: Stage, handler: Any) -> None:
@@ -137,7 +166,7 @@ def _check_handler(stage: Stage, handler: Any) -> None:
         raise RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
 
 
-@transaction.atomic
+@held.service
 def stage_acknowledge(
     *,
     stage: Stage,
@@ -160,7 +189,7 @@ def stage_acknowledge(
     if acknowledged_on < stage.requested_on:
         raise InvalidInput(BEFORE_REQUEST, field="acknowledged_on")
     cleaned = [p.strip() for p in points if p and p.strip()]
-    if not cleaned and not complaint.points.exists():
+    if not cleaned and not _has_points(complaint):
         raise InvalidInput(NO_DEFINITION_POINTS, field="points")
     outcomes_sought = require_text(outcomes_sought, "outcomes_sought", NO_OUTCOMES)
     responsible_for = require_text(responsible_for, "responsible_for", NO_RESPONSIBILITY)
@@ -184,8 +213,8 @@ def stage_acknowledge(
     complaint.status = new_state
     complaint.handler = stage.handler
     refresh_next_due(complaint, stage, save=False)
-    stage.save()
-    complaint.save(update_fields=["status", "handler", "next_due"])
+    held.save(stage)
+    held.save(complaint, update_fields=["status", "handler", "next_due"])
     follow_ups_chased_by(complaint)
     due = stage.response_due
     record_event(
@@ -210,7 +239,6 @@ def stage_acknowledge(
     return stage
 
 
-@transaction.atomic
 def beyond_cap(stage: Stage, check: Any, *, good_reason: str) -> RuleBroken | None:
     """The refusal of an extension past the Code's cap without a good reason, or None (the
     extend form asks this with its field checks; the service refuses the same)."""
@@ -229,6 +257,7 @@ def beyond_cap(stage: Stage, check: Any, *, good_reason: str) -> RuleBroken | No
     )
 
 
+@held.service
 def stage_extend(
     *,
     stage: Stage,
@@ -261,7 +290,7 @@ def stage_extend(
         raise RuleBroken(NOT_ACKNOWLEDGED)
     if extended_on < stage.acknowledged_on:
         raise InvalidInput(EXTENDED_BEFORE_ACK, field="extended_on")
-    last = stage.extensions.order_by("-agreed_on", "-id").first()
+    last = _last_extension(stage)
     if last is not None and extended_on < last.agreed_on:
         raise InvalidInput(EXTENDED_BEFORE_LAST, field="extended_on")
     good_reason = good_reason.strip()
@@ -284,7 +313,8 @@ def stage_extend(
     if (beyond := beyond_cap(stage, check, good_reason=good_reason)) is not None:
         raise beyond
     previous_due = stage.response_due
-    extension = Extension.objects.create(
+    extension = held.create(
+        Extension,
         stage=stage,
         previous_due=previous_due,
         new_due=new_due,
@@ -297,10 +327,14 @@ def stage_extend(
         good_reason=good_reason if not check.within_cap else "",
         created_by=actor,
     )
-    # A prefetched list of extensions would not have the new one.
-    getattr(stage, "_prefetched_objects_cache", {}).pop("extensions", None)
+    # A prefetched list of extensions would not have the new one (a held stage keeps its own).
+    prefetched = getattr(stage, "_prefetched_objects_cache", {})
+    if stage.pk is None and "extensions" in prefetched:
+        prefetched["extensions"].append(extension)
+    else:
+        prefetched.pop("extensions", None)
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["next_due"])
+    held.save(complaint, update_fields=["next_due"])
     record_event(
         complaint,
         "stage.extended",
@@ -458,7 +492,7 @@ def _band_snapshot(r: RemedyInput, issued_on: date) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@held.service
 def stage_respond(
     *, stage: Stage, data: ResponseInput, actor: Any, issued_on: date | None = None
 ) -> Response:
@@ -480,11 +514,12 @@ def stage_respond(
         raise InvalidInput(EARLY_RESOLUTION_STAGE_ONE, field="early_resolution")
     summary = require_text(data.summary, "summary", NO_SUMMARY)
     rule = profile_for(complaint).stage(stage.number)
-    points = {p.number: p for p in complaint.points.all()}
+    points = {p.number: p for p in definition_points(complaint)}
     _validate_decisions(points, data.decisions, rule.decisions_provision)
     _validate_follow_ups(complaint, data, issued_on)
 
-    response = Response.objects.create(
+    response = held.create(
+        Response,
         stage=stage,
         issued_on=issued_on,
         summary=summary,
@@ -493,42 +528,59 @@ def stage_respond(
         no_remedy_reason="" if data.remedies else data.no_remedy_reason.strip(),
         author=actor,
     )
-    Decision.objects.bulk_create(
-        Decision(
-            response=response, point=points[d.point], outcome=d.outcome, reasons=d.reasons.strip()
-        )
-        for d in data.decisions
+    held.bulk_create(
+        Decision,
+        (
+            Decision(
+                response=response,
+                point=points[d.point],
+                outcome=d.outcome,
+                reasons=d.reasons.strip(),
+            )
+            for d in data.decisions
+        ),
     )
-    Remedy.objects.bulk_create(
-        Remedy(
-            complaint=complaint,
-            response=response,
-            remedy_type=r.remedy_type,
-            description=r.description.strip(),
-            due_on=r.due_on,
-            amount=r.amount,
-            **_band_snapshot(r, issued_on),
-        )
-        for r in data.remedies
+    held.bulk_create(
+        Remedy,
+        (
+            Remedy(
+                complaint=complaint,
+                response=response,
+                remedy_type=r.remedy_type,
+                description=r.description.strip(),
+                due_on=r.due_on,
+                amount=r.amount,
+                **_band_snapshot(r, issued_on),
+            )
+            for r in data.remedies
+        ),
     )
-    OutstandingAction.objects.bulk_create(
-        OutstandingAction(
-            complaint=complaint,
-            response=response,
-            description=a.description.strip(),
-            due_on=a.due_on,
-            owner=a.owner,
-            owner_name=a.owner_name.strip(),
-            update_interval_days=a.update_interval_days or None,
-        )
-        for a in data.actions
+    held.bulk_create(
+        OutstandingAction,
+        (
+            OutstandingAction(
+                complaint=complaint,
+                response=response,
+                description=a.description.strip(),
+                due_on=a.due_on,
+                owner=a.owner,
+                owner_name=a.owner_name.strip(),
+                update_interval_days=a.update_interval_days or None,
+            )
+            for a in data.actions
+        ),
     )
+    rows = held.held_rows(complaint)
+    if rows is not None and complaint.pk is None:
+        rows.setdefault("responses", {}).setdefault(stage.number, []).append(response)
+        follow_ups = rows.setdefault("open_follow_ups", [0])
+        follow_ups[0] += len(data.remedies) + len(data.actions)
     follow_ups_chased_by(complaint)
     stage.responded_on = issued_on
-    stage.save(update_fields=["responded_on"])
+    held.save(stage, update_fields=["responded_on"])
     complaint.status = new_state
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["status", "next_due"])
+    held.save(complaint, update_fields=["status", "next_due"])
     record_event(
         complaint,
         "stage.responded",
@@ -571,7 +623,7 @@ def stage_respond(
     return response
 
 
-@transaction.atomic
+@held.service
 def complaint_escalate(
     *,
     complaint: Complaint,
@@ -587,7 +639,7 @@ def complaint_escalate(
     if complaint.current_stage >= profile.last_stage:
         raise RuleBroken(ALREADY_ESCALATED)
     requested_on = require_past_or_today(requested_on or today(), "requested_on")
-    answered = complaint.stages.get(number=complaint.current_stage).responded_on
+    answered = stage_numbered(complaint, complaint.current_stage).responded_on
     if answered and requested_on < answered:
         raise InvalidInput(ESCALATION_BEFORE_RESPONSE, field="requested_on")
     number = complaint.current_stage + 1
@@ -603,8 +655,10 @@ def complaint_escalate(
     # Stage 2 must go to someone else (Code 6.13): it starts unassigned.
     complaint.handler = None
     refresh_next_due(complaint, stage)
-    stage.save()
-    complaint.save(update_fields=["status", "current_stage", "closed_on", "handler", "next_due"])
+    hold_stage(stage)
+    held.save(
+        complaint, update_fields=["status", "current_stage", "closed_on", "handler", "next_due"]
+    )
     follow_ups_chased_by(complaint)
     record_event(
         complaint,

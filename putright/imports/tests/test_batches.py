@@ -27,8 +27,16 @@ def queued(*rows) -> ImportBatch:
 SEVEN = [row(legacy_reference=f"OLD-{n}") for n in range(1, 8)]  # spreadsheet rows 2 to 8
 
 
+@pytest.fixture(params=["bulk", "row by row"], autouse=True)
+def path(request, monkeypatch):
+    """Both import paths keep progress and resume the same way."""
+    monkeypatch.setattr(importing, "BULK", request.param == "bulk")
+    return request.param
+
+
 def test_each_commit_saves_how_far_the_import_got(monkeypatch):
-    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)  # row by row: 2 rows per commit
+    monkeypatch.setattr(importing, "CHUNK", 2)  # in bulk: 2 rows per chunk and commit
     monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)  # batches by rows alone here
     saved = []
     real = importing._save_progress
@@ -45,17 +53,18 @@ def test_each_commit_saves_how_far_the_import_got(monkeypatch):
 
 
 def test_a_killed_import_carries_on_after_its_last_commit_without_duplicating(monkeypatch):
-    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)  # row by row: 2 rows per commit
+    monkeypatch.setattr(importing, "CHUNK", 2)  # in bulk: 2 rows per chunk and commit
     monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)  # batches by rows alone here
     batch = queued(*SEVEN)
-    real = importing._import_one
+    real = importing._create
 
     def killed_at_old_5(plan, *args, **kwargs):
         if plan.legacy_reference == "OLD-5":
             raise WorkerKilled
         return real(plan, *args, **kwargs)
 
-    monkeypatch.setattr(importing, "_import_one", killed_at_old_5)
+    monkeypatch.setattr(importing, "_create", killed_at_old_5)
     with pytest.raises(WorkerKilled):
         import_run_queued(batch=batch)
     batch.refresh_from_db()
@@ -63,7 +72,7 @@ def test_a_killed_import_carries_on_after_its_last_commit_without_duplicating(mo
     assert (batch.status, batch.rows_done, batch.created) == ("running", 5, 4)
     assert Complaint.objects.count() == 4
 
-    monkeypatch.setattr(importing, "_import_one", real)
+    monkeypatch.setattr(importing, "_create", real)
     import_run_queued(batch=batch)
 
     batch.refresh_from_db()
@@ -73,6 +82,8 @@ def test_a_killed_import_carries_on_after_its_last_commit_without_duplicating(mo
 
 
 def test_a_long_row_run_commits_early_rather_than_hold_the_database(monkeypatch):
+    """Row by row (a correction's path), a transaction ends after COMMIT_SECONDS of work."""
+    monkeypatch.setattr(importing, "BULK", False)
     monkeypatch.setattr(importing, "COMMIT_SECONDS", 0)  # every row takes "too long"
     saved = []
     real = importing._save_progress
@@ -88,17 +99,18 @@ def test_a_long_row_run_commits_early_rather_than_hold_the_database(monkeypatch)
 
 
 def test_the_import_page_shows_rows_done_of_the_total_while_it_runs(monkeypatch, client, officer):
-    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)  # row by row: 2 rows per commit
+    monkeypatch.setattr(importing, "CHUNK", 2)  # in bulk: 2 rows per chunk and commit
     monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)
     batch = queued(*SEVEN)
-    real = importing._import_one
+    real = importing._create
 
     def killed_at_old_5(plan, *args, **kwargs):
         if plan.legacy_reference == "OLD-5":
             raise WorkerKilled
         return real(plan, *args, **kwargs)
 
-    monkeypatch.setattr(importing, "_import_one", killed_at_old_5)
+    monkeypatch.setattr(importing, "_create", killed_at_old_5)
     with pytest.raises(WorkerKilled):
         import_run_queued(batch=batch)  # as seen by the page while the worker is still on it
     client.force_login(officer)

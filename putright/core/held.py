@@ -1,0 +1,265 @@
+"""Held writes: the same services decide, and a bulk writer writes a whole chunk at once.
+
+Live use writes each row as a service decides it. An import of history (100,000 rows) runs the
+very same services inside ``holding()``: every new row a service would insert is kept in
+memory instead, in order, and ``Held.flush`` writes them with one INSERT per table (and the
+deferred index rebuilds once per chunk). Nobody else can see a case before it is committed, so
+while holding the services neither lock nor reload it, and read what they need from the rows
+held (``held_rows``).
+
+The services use this module's doors for their writes (``save``, ``create``, ``bulk_create``,
+``pk_of`` for an id kept in a record entry, ``after_write`` for index rebuilds) and
+``service`` instead of ``transaction.atomic``; outside ``holding()`` each does exactly what it
+did before. One row of the chunk is decided at a time (``Held.row``): a row a service refuses
+leaves nothing behind, as its savepoint would.
+"""
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import models, transaction
+
+_current: ContextVar["Held | None"] = ContextVar("held_writes", default=None)
+# Hooks run on a table's held rows just before they are inserted (e.g. numbering references),
+# keyed by the model's label: registered by the app that owns the table.
+_before_insert: dict[str, Callable[[list[Any]], None]] = {}
+# Tables whose rows others point at are written first; the rest in the order first held.
+WRITE_ORDER = [
+    "people.Property",
+    "people.Resident",
+    "imports.ImportedResident",
+    "people.Tenancy",
+    "complaints.Complaint",
+    "complaints.Stage",
+    "complaints.ComplaintPoint",
+    "complaints.Extension",
+    "complaints.Response",
+    "complaints.Decision",
+    "complaints.Remedy",
+    "complaints.OutstandingAction",
+    "complaints.Exclusion",
+    "complaints.OmbudsmanReferral",
+    "complaints.CaseEvent",
+    "imports.ImportedComplaint",
+]
+
+
+class PkOf:
+    """The id of a held row, known once it is written (kept in a record entry's data)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: models.Model) -> None:
+        self.obj = obj
+
+
+class Held:
+    """The rows decided for a chunk, kept in order, written by `flush`."""
+
+    def __init__(self) -> None:
+        self.kept: list[models.Model] = []
+        self.kept_after: dict[Callable, list[Any]] = defaultdict(list)
+        self.updates: list[tuple[type[models.Model], Any, dict[str, Any]]] = []
+        self._row: list[models.Model] | None = None
+        self._row_after: list[tuple[Callable, list[Any]]] = []
+        self._row_updates: list[tuple[type[models.Model], Any, dict[str, Any]]] = []
+        self._seen: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    @contextmanager
+    def row(self) -> Iterator[None]:
+        """Decide one row: kept if the block ends normally, forgotten if it raises."""
+        self._row, self._row_after, self._row_updates = [], [], []
+        try:
+            yield
+        except BaseException:
+            for obj in self._row:
+                self._seen.discard(id(obj))
+            raise
+        else:
+            self.kept += self._row
+            for fn, items in self._row_after:
+                self.kept_after[fn] += items
+            self.updates += self._row_updates
+        finally:
+            self._row, self._row_after, self._row_updates = None, [], []
+
+    def add(self, obj: models.Model) -> None:
+        if id(obj) in self._seen:
+            return
+        self._seen.add(id(obj))
+        (self._row if self._row is not None else self.kept).append(obj)
+
+    def later(self, fn: Callable, items: list[Any]) -> None:
+        if self._row is not None:
+            self._row_after.append((fn, items))
+        else:
+            self.kept_after[fn] += items
+
+    def update(self, model: type[models.Model], pk: Any, fields: dict[str, Any]) -> None:
+        (self._row_updates if self._row is not None else self.updates).append((model, pk, fields))
+
+    def flush(self) -> int:
+        """Write every kept row (one INSERT per table and batch), then the deferred updates and
+        index rebuilds; returns how many rows were inserted. Call inside a transaction."""
+        tables: dict[type[models.Model], list[models.Model]] = {}
+        for obj in self.kept:
+            tables.setdefault(type(obj), []).append(obj)
+        rank = {label: i for i, label in enumerate(WRITE_ORDER)}
+        order = sorted(tables, key=lambda m: rank.get(m._meta.label, len(rank)))
+        for model in order:
+            rows = tables[model]
+            hook = _before_insert.get(model._meta.label)
+            if hook is not None:
+                hook(rows)
+            for obj in rows:
+                _resolve(obj)
+            model.objects.bulk_create(rows)
+        for model, pk, fields in self.updates:
+            model.objects.filter(pk=pk).update(**fields)
+        for fn, items in self.kept_after.items():
+            fn(_resolved(items))
+        written = len(self.kept)
+        self.kept, self.kept_after, self.updates, self._seen = [], defaultdict(list), [], set()
+        return written
+
+
+def _resolved(items: list[Any]) -> list[Any]:
+    return [i.obj.pk if isinstance(i, PkOf) else i for i in items]
+
+
+def _resolve(obj: models.Model) -> None:
+    """Replace the ids of held rows (now written) in the row's values and its data."""
+    for name, value in list(vars(obj).items()):
+        if isinstance(value, PkOf):
+            setattr(obj, name, value.obj.pk)
+        elif isinstance(value, dict) and any(isinstance(v, PkOf) for v in value.values()):
+            setattr(obj, name, {k: _resolved([v])[0] for k, v in value.items()})
+
+
+@contextmanager
+def holding() -> Iterator[Held]:
+    """Keep the services' new rows in memory until `flush` (the import's bulk path)."""
+    held = Held()
+    token = _current.set(held)
+    try:
+        yield held
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def released() -> Iterator[None]:
+    """Write at once again inside `holding()` (to write the held rows, or a row that must go
+    through the services one at a time)."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current() -> Held | None:
+    """The held writes of the running import, or None (live use: every write happens now)."""
+    return _current.get()
+
+
+def before_insert(label: str) -> Callable:
+    """Register what to do to a table's held rows just before they are written."""
+
+    def register(fn: Callable[[list[Any]], None]) -> Callable[[list[Any]], None]:
+        _before_insert[label] = fn
+        return fn
+
+    return register
+
+
+def save(obj: models.Model, update_fields: Iterable[str] | None = None) -> None:
+    """`obj.save(update_fields=...)`, or, while holding, keep a new row to write in bulk."""
+    held = _current.get()
+    if held is not None and obj.pk is None:
+        held.add(obj)
+    elif update_fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=list(update_fields))
+
+
+def create[M: models.Model](model: type[M], **values: Any) -> M:
+    """`model.objects.create(**values)`, or held."""
+    obj = model(**values)
+    held = _current.get()
+    if held is not None:
+        held.add(obj)
+    else:
+        obj.save(force_insert=True)
+    return obj
+
+
+def bulk_create[M: models.Model](model: type[M], objs: Iterable[M]) -> list[M]:
+    """`model.objects.bulk_create(objs)`, or held."""
+    held = _current.get()
+    rows = list(objs)
+    if held is None:
+        return model.objects.bulk_create(rows)
+    for obj in rows:
+        held.add(obj)
+    return rows
+
+
+def update(model: type[models.Model], pk: Any, **fields: Any) -> None:
+    """`model.objects.filter(pk=pk).update(**fields)`, or held until the chunk is written."""
+    held = _current.get()
+    if held is None:
+        model.objects.filter(pk=pk).update(**fields)
+    else:
+        held.update(model, pk, fields)
+
+
+def pk_of(obj: models.Model) -> Any:
+    """The row's id, to keep in a record entry; while holding, filled in when written."""
+    if obj.pk is None and _current.get() is not None:
+        return PkOf(obj)
+    return obj.pk
+
+
+def after_write(fn: Callable[[list[Any]], Any], items: list[Any]) -> None:
+    """Call `fn(items)` now, or, while holding, once for the whole chunk after it is written
+    (index rebuilds: one query per table and chunk instead of per row). Items may be held
+    rows' ids (`pk_of`)."""
+    held = _current.get()
+    if held is None:
+        fn(_resolved(items))
+    else:
+        held.later(fn, items)
+
+
+def service[F: Callable](fn: F) -> F:
+    """`transaction.atomic` for a service, except while holding: nothing is written then, so
+    there is nothing to roll back (and no savepoint to pay for)."""
+    atomic = transaction.atomic(fn)
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if _current.get() is not None:
+            return fn(*args, **kwargs)
+        return atomic(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def held_rows(obj: models.Model) -> dict[str, Any] | None:
+    """While holding, what has been decided for this new case (its stages, points, ...),
+    kept on the instance; None when live (read the database)."""
+    if _current.get() is None:
+        return None
+    rows = vars(obj).get("_held_rows")
+    if rows is None:
+        rows = obj._held_rows = {}  # type: ignore[attr-defined]
+    return rows

@@ -117,6 +117,17 @@ def _number_held_complaints(complaints: list[Complaint]) -> None:
             complaint.reference = _reference(year, number)
 
 
+def _home_of(home: Property | None, resident: Resident) -> dict[str, Any]:
+    """The complaint's home: the one given, else the resident's, by id (not read) — except
+    while an import holds its rows, when the resident's home may be a held row whose id exists
+    only once it is written."""
+    if home is not None:
+        return {"home": home}
+    if held.current() is not None:
+        return {"home": resident.home}
+    return {"home_id": resident.home_id}
+
+
 @held.service
 def complaint_receive(
     *,
@@ -157,7 +168,7 @@ def complaint_receive(
     complaint = Complaint(
         profile_code=profile.code,
         resident=resident,
-        home_id=home.pk if home else resident.home_id,
+        **_home_of(home, resident),
         category=category,
         channel=channel,
         received_on=received_on,

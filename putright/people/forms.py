@@ -124,12 +124,16 @@ class ReviewForm(forms.Form):
     keep = forms.ChoiceField(
         label="Outcome of the review",
         choices=[("yes", "Still needed: set the next review"), ("no", "No longer needed: end it")],
+        error_messages={"required": "Choose the outcome of the review."},
     )
     next_review_on = GovukDateField(label="Next review", required=False)
 
 
 class AuthoriseForm(forms.Form):
-    authorised_on = GovukDateField(label="Form received and authorised on")
+    authorised_on = GovukDateField(
+        label="Form received and authorised on",
+        error_messages={"required": "Enter the date the form was received."},
+    )
     expires_on = GovukDateField(label="Expires on (optional)", required=False)
 
 

@@ -100,3 +100,27 @@ def test_a_representative_is_authorised_with_the_date_typed_in_boxes(client, han
     assert sent.status_code == 302
     rep.refresh_from_db()
     assert rep.authorised_on == date(2026, 2, 27)
+
+
+def test_an_inline_date_typed_wrongly_says_what_is_wrong(client, handler, rosa, monday):
+    rep = services.representative_add(
+        resident=rosa,
+        full_name="Cllr Priya Shah",
+        relationship=Representative.Relationship.COUNCILLOR,
+        email="priya.shah@council.example",
+        actor=handler,
+    )
+    client.force_login(handler)
+    url = f"/people/representatives/{rep.pk}/authorise/"
+    missing = client.post(url, {"authorised_on_day": "", "authorised_on_month": ""})
+    assert missing.status_code == 400
+    assert "Enter the date the form was received." in missing.content.decode()
+    unreal = client.post(
+        url, {"authorised_on_day": "31", "authorised_on_month": "2", "authorised_on_year": "2026"}
+    )
+    assert unreal.status_code == 400
+    page = unreal.content.decode()
+    assert "Enter a valid date." in page
+    assert "Enter the date the form was received." not in page
+    rep.refresh_from_db()
+    assert not rep.form_received

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from putright.core.dates import GovukDateField
 from putright.hazards.forms import RaisedElsewhereForm
 from putright.intake.constants import STAFF_NOTE_CHANNELS, Decision, ServiceRequestStatus
 from putright.people.models import Adjustment, Representative
@@ -201,13 +202,13 @@ class ServiceRequestForm(forms.Form):
     reference = forms.CharField(
         label="Reference in the repairs system (optional)", required=False, max_length=40
     )
-    requested_on = forms.DateField(label="Requested on (YYYY-MM-DD)")
-    due_on = forms.DateField(label="Due by (YYYY-MM-DD)")
+    requested_on = GovukDateField(label="Requested on")
+    due_on = GovukDateField(label="Due by")
 
 
 class ServiceRequestUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=ServiceRequestStatus.choices)
-    due_on = forms.DateField(label="Due by (YYYY-MM-DD)", required=False)
+    due_on = GovukDateField(label="Due by (optional)", required=False)
     note = forms.CharField(label="Note (optional)", required=False, max_length=250)
 
 

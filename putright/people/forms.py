@@ -3,6 +3,7 @@
 from django import forms
 
 from putright.core.clock import today
+from putright.core.dates import GovukDateField
 from putright.core.validation import DATE_IN_FUTURE
 from putright.people import services as rules
 from putright.people.models import (
@@ -24,12 +25,12 @@ class RepresentativeForm(forms.Form):
         label="Postal address", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     form_received = forms.BooleanField(label="Authorisation form received", required=False)
-    authorised_on = forms.DateField(label="Authorised on (YYYY-MM-DD)", required=False)
+    authorised_on = GovukDateField(label="Authorised on", required=False)
     scope = forms.ChoiceField(label="Scope", choices=Representative.Scope.choices)
     complaint_reference = forms.CharField(
         label="Complaint reference (scope: one complaint)", required=False
     )
-    expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
+    expires_on = GovukDateField(label="Expires on (optional)", required=False)
     letters_to_representative = forms.BooleanField(
         label="Send letters to the representative", required=False, initial=True
     )
@@ -72,8 +73,8 @@ class RestrictionForm(forms.Form):
     equality_act_considered = forms.CharField(
         label="Equality Act consideration", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    starts_on = forms.DateField(label="Starts on (YYYY-MM-DD)")
-    review_on = forms.DateField(label="Review by (YYYY-MM-DD)")
+    starts_on = GovukDateField(label="Starts on")
+    review_on = GovukDateField(label="Review by")
 
     def clean(self):
         """The review date's check with the field checks: one round of errors."""
@@ -105,7 +106,7 @@ class AdjustmentForm(forms.Form):
     consent_given = forms.BooleanField(
         label="The resident agreed to this being recorded", required=False
     )
-    review_on = forms.DateField(label="Review by (YYYY-MM-DD)", required=False)
+    review_on = GovukDateField(label="Review by", required=False)
 
 
 class VulnerabilityForm(forms.Form):
@@ -116,20 +117,24 @@ class VulnerabilityForm(forms.Form):
     consent_given = forms.BooleanField(
         label="The resident agreed to this being recorded", required=False
     )
-    review_on = forms.DateField(label="Review by (YYYY-MM-DD)", required=False)
+    review_on = GovukDateField(label="Review by", required=False)
 
 
 class ReviewForm(forms.Form):
     keep = forms.ChoiceField(
         label="Outcome of the review",
         choices=[("yes", "Still needed: set the next review"), ("no", "No longer needed: end it")],
+        error_messages={"required": "Choose the outcome of the review."},
     )
-    next_review_on = forms.DateField(label="Next review (YYYY-MM-DD)", required=False)
+    next_review_on = GovukDateField(label="Next review", required=False)
 
 
 class AuthoriseForm(forms.Form):
-    authorised_on = forms.DateField(label="Form received and authorised on (YYYY-MM-DD)")
-    expires_on = forms.DateField(label="Expires on (YYYY-MM-DD, optional)", required=False)
+    authorised_on = GovukDateField(
+        label="Form received and authorised on",
+        error_messages={"required": "Enter the date the form was received."},
+    )
+    expires_on = GovukDateField(label="Expires on (optional)", required=False)
 
 
 class MergeForm(forms.Form):

@@ -190,10 +190,16 @@ def vulnerability_add(request: HttpRequest, pk: int) -> HttpResponse:
 SUPPORT_MODELS = {"adjustment": Adjustment, "vulnerability": Vulnerability}
 
 
+def _problems(form) -> str:
+    """An inline form's errors, every one, for the summary at the top of the page (a date
+    typed wrongly says so, not only that something is missing)."""
+    return " ".join(message for messages_ in form.errors.values() for message in messages_)
+
+
 def _review(request: HttpRequest, resident_pk: int, call) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return _redisplay(request, resident_pk, problem="Choose the outcome of the review.")
+        return _redisplay(request, resident_pk, problem=_problems(form))
     try:
         call(form.cleaned_data["keep"] == "yes", form.cleaned_data["next_review_on"])
     except ComplaintError as exc:
@@ -236,7 +242,7 @@ def representative_authorise(request: HttpRequest, pk: int) -> HttpResponse:
     rep = get_object_or_404(Representative, pk=pk)
     form = AuthoriseForm(request.POST)
     if not form.is_valid():
-        return _redisplay(request, rep.resident_id, problem="Enter the date the form was received.")
+        return _redisplay(request, rep.resident_id, problem=_problems(form))
     try:
         services.representative_authorise(
             representative=rep,

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from putright.core.dates import GovukDateField
+
 REASON_HINT = (
     'Why this is being done, e.g. "Subject-access request received by letter on 2 March". '
     "Do not include the resident's name or contact details: the audit log keeps no personal data."
@@ -15,9 +17,7 @@ class ReasonForm(forms.Form):
 
 
 class ErasureForm(ReasonForm):
-    requested_on = forms.DateField(
-        label="Date the request was received (YYYY-MM-DD)", required=False
-    )
+    requested_on = GovukDateField(label="Date the request was received", required=False)
     confirm = forms.BooleanField(
         label="I understand the resident's personal data will be removed for good",
         required=True,

@@ -230,6 +230,19 @@ class OmbudsmanOutcomeForm(CaseActionForm):
             outcome=ReferralOutcome.PENDING
         )
 
+    def clean(self) -> dict[str, Any]:
+        """The service's date check with the field checks: one round of errors."""
+        data = super().clean()
+        referral, on = data.get("referral"), data.get("outcome_on")
+        refusal = (
+            record_rules.outcome_date_refusal(referral, on)
+            if referral is not None and on is not None
+            else None
+        )
+        if refusal is not None:
+            self.add_error("outcome_on", refusal.message)
+        return data
+
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
         services.ombudsman_outcome_record(

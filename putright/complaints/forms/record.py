@@ -144,6 +144,19 @@ class _CompleteForm(CaseActionForm):
         )
         self.fields["completed_on"].initial = today()
 
+    def clean(self) -> dict[str, Any]:
+        """The service's date check with the field checks: one round of errors. With no item
+        chosen yet, a date refused whichever one is chosen is named now."""
+        data = super().clean()
+        on = data.get("completed_on")
+        if on is not None and "completed_on" not in self.errors:
+            chosen = data.get("item")
+            items = [chosen] if chosen is not None else list(self.fields["item"].queryset)
+            refusals = [record_rules.completion_refusal(item, on) for item in items]
+            if refusals and all(refusals):
+                self.add_error("completed_on", refusals[0].message)
+        return data
+
 
 class CompleteRemedyForm(_CompleteForm):
     slug = "complete-remedy"

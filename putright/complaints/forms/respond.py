@@ -15,6 +15,7 @@ from putright.complaints.constants import DraftStatus, Outcome
 from putright.complaints.forms.base import CaseActionForm, date_field, staff_choice, text_area
 from putright.complaints.models import Complaint, ResponseDraft
 from putright.complaints.services import ActionInput, DecisionInput, RemedyInput, ResponseInput
+from putright.complaints.services import stages as stage_rules
 from putright.complaints.services.common import profile_for
 from putright.complaints.services.review import (
     response_draft_input,
@@ -306,6 +307,51 @@ class RespondForm(CaseActionForm):
             or d.get(f"action_{i}_update_interval_days")
         ]
 
+    def _remedies(self) -> list[RemedyInput]:
+        d = self.cleaned_data
+        return [
+            RemedyInput(
+                remedy_type=d.get(f"remedy_{i}_type") or "",
+                description=d.get(f"remedy_{i}_description") or "",
+                due_on=d.get(f"remedy_{i}_due_on"),
+                amount=d.get(f"remedy_{i}_amount"),
+                band=d.get(f"remedy_{i}_band") or "",
+                units=d.get(f"remedy_{i}_units"),
+                deviation_reason=d.get(f"remedy_{i}_deviation_reason") or "",
+            )
+            for i in self._remedy_rows_used()
+        ]
+
+    def _actions(self) -> list[ActionInput]:
+        d = self.cleaned_data
+        return [
+            ActionInput(
+                description=d.get(f"action_{i}_description") or "",
+                due_on=d.get(f"action_{i}_due_on"),
+                owner=d.get(f"action_{i}_owner"),
+                owner_name=d.get(f"action_{i}_owner_name") or "",
+                update_interval_days=d.get(f"action_{i}_update_interval_days"),
+            )
+            for i in self._action_rows_used()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """The remedy and action rows' checks (the service's own) with the field checks: one
+        round of errors. A row's field the form could not read keeps its own error."""
+        data = super().clean()
+        rows = ResponseInput(
+            summary="",
+            decisions=[],
+            remedies=self._remedies(),
+            actions=self._actions(),
+            no_remedy_reason=data.get("no_remedy_reason") or "",
+        )
+        for refusal in stage_rules.follow_up_refusals(self.complaint, rows, today()):
+            field = self._field_for(refusal)
+            if field is not None and field not in self.errors:
+                self.add_error(field, refusal.message)
+        return data
+
     def response_input(self) -> ResponseInput:
         d = self.cleaned_data
         return ResponseInput(
@@ -318,53 +364,41 @@ class RespondForm(CaseActionForm):
                 )
                 for p in self.points
             ],
-            remedies=[
-                RemedyInput(
-                    remedy_type=d[f"remedy_{i}_type"],
-                    description=d[f"remedy_{i}_description"],
-                    due_on=d[f"remedy_{i}_due_on"],
-                    amount=d[f"remedy_{i}_amount"],
-                    band=d[f"remedy_{i}_band"],
-                    units=d[f"remedy_{i}_units"],
-                    deviation_reason=d[f"remedy_{i}_deviation_reason"],
-                )
-                for i in self._remedy_rows_used()
-            ],
-            actions=[
-                ActionInput(
-                    description=d[f"action_{i}_description"],
-                    due_on=d[f"action_{i}_due_on"],
-                    owner=d[f"action_{i}_owner"],
-                    owner_name=d[f"action_{i}_owner_name"],
-                    update_interval_days=d[f"action_{i}_update_interval_days"],
-                )
-                for i in self._action_rows_used()
-            ],
+            remedies=self._remedies(),
+            actions=self._actions(),
             learning=d["learning"],
             no_remedy_reason=d["no_remedy_reason"],
             early_resolution=d.get("early_resolution", False),
         )
 
-    def add_service_error(self, exc: ComplaintError) -> None:
+    def _field_for(self, exc: ComplaintError) -> str | None:
+        """The form field a service error names (``remedies[0].amount`` -> ``remedy_2_amount``
+        when the first used row is the third), or None."""
+        if exc.field in self.fields:
+            return exc.field
         match = _INDEXED.match(exc.field or "")
-        if match:
-            group, index, part = match.group(1), int(match.group(2)), match.group(3)
-            field = None
-            if group == "decisions" and index < len(self.points):
-                n = self.points[index].number
-                field = f"outcome_{n}" if part in {"point", "outcome"} else f"reasons_{n}"
-            elif group == "remedies":
-                rows = self._remedy_rows_used()
-                if index < len(rows):
-                    part = "type" if part == "remedy_type" else part
-                    field = f"remedy_{rows[index]}_{part}"
-            elif group == "actions":
-                rows = self._action_rows_used()
-                if index < len(rows):
-                    field = f"action_{rows[index]}_{part}"
-            if field in self.fields:
-                self.add_error(field, exc.message)
-                return
+        if not match:
+            return None
+        group, index, part = match.group(1), int(match.group(2)), match.group(3)
+        field = None
+        if group == "decisions" and index < len(self.points):
+            n = self.points[index].number
+            field = f"outcome_{n}" if part in {"point", "outcome"} else f"reasons_{n}"
+        elif group == "remedies":
+            rows = self._remedy_rows_used()
+            if index < len(rows):
+                part = "type" if part == "remedy_type" else part
+                field = f"remedy_{rows[index]}_{part}"
+        elif group == "actions":
+            rows = self._action_rows_used()
+            if index < len(rows):
+                field = f"action_{rows[index]}_{part}"
+        return field if field in self.fields else None
+
+    def add_service_error(self, exc: ComplaintError) -> None:
+        if _INDEXED.match(exc.field or "") and (field := self._field_for(exc)) is not None:
+            self.add_error(field, exc.message)
+            return
         super().add_service_error(exc)
 
     def run(self, *, actor: Any) -> str:

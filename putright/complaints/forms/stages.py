@@ -281,6 +281,21 @@ class AssignForm(CaseActionForm):
                     f"{first.handler} handled stage 1, so cannot handle stage 2 (Code 6.13)."
                 )
 
+    def clean(self) -> dict[str, Any]:
+        """The service's checks with the field checks: one round of errors."""
+        data = super().clean()
+        for refusal in stage_rules.assignment_refusals(
+            self.stage,
+            handler=data.get("handler"),
+            conflict=data.get("conflict"),
+            conflict_detail=data.get("conflict_detail") or "",
+            conflict_override_reason=data.get("conflict_override_reason") or "",
+            actor=self.user,
+        ):
+            if refusal.field not in self.errors:
+                self.add_error(refusal.field, refusal.message)
+        return data
+
     def run(self, *, actor: Any) -> str:
         d = self.cleaned_data
         stage = services.stage_assign(

@@ -180,6 +180,14 @@ def latest_referral(complaint: Complaint) -> OmbudsmanReferral | None:
 
 
 @held.service
+def outcome_date_refusal(referral: OmbudsmanReferral, outcome_on: date) -> InvalidInput | None:
+    """Why the Ombudsman's finding cannot be dated so, if it cannot (the form asks it with its
+    field checks: one round of errors; the service refuses the same)."""
+    if outcome_on < referral.referred_on:
+        return InvalidInput(OUTCOME_BEFORE_REFERRAL, field="outcome_on")
+    return None
+
+
 def ombudsman_outcome_record(
     *, referral: OmbudsmanReferral, outcome: str, outcome_on: date, actor: Any, notes: str = ""
 ) -> OmbudsmanReferral:
@@ -190,8 +198,8 @@ def ombudsman_outcome_record(
     if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.PENDING:
         raise InvalidInput(UNKNOWN_OUTCOME, field="outcome")
     require_past_or_today(outcome_on, "outcome_on")
-    if outcome_on < referral.referred_on:
-        raise InvalidInput(OUTCOME_BEFORE_REFERRAL, field="outcome_on")
+    if (refusal := outcome_date_refusal(referral, outcome_on)) is not None:
+        raise refusal
     if referral.outcome != ReferralOutcome.PENDING:
         raise AlreadyDone(OUTCOME_ALREADY_RECORDED)
     referral.outcome = outcome
@@ -382,6 +390,14 @@ def _lock_follow_up[T: (Remedy, OutstandingAction)](item: T) -> T:
     return item
 
 
+def completion_refusal(item: Remedy | OutstandingAction, completed_on: date) -> InvalidInput | None:
+    """Why a remedy or action cannot be completed on this date, if it cannot: the complete
+    forms ask it with their field checks (one round of errors), the service refuses the same."""
+    if item.response_id and completed_on < item.response.issued_on:
+        return InvalidInput(COMPLETION_BEFORE_RESPONSE, field="completed_on")
+    return None
+
+
 def _complete(
     item: Remedy | OutstandingAction,
     completed_on: date | None,
@@ -392,8 +408,8 @@ def _complete(
     if item.completed_on is not None:
         raise AlreadyDone(ALREADY_COMPLETE)
     completed_on = require_past_or_today(completed_on or today(), "completed_on")
-    if item.response_id and completed_on < item.response.issued_on:
-        raise InvalidInput(COMPLETION_BEFORE_RESPONSE, field="completed_on")
+    if (refusal := completion_refusal(item, completed_on)) is not None:
+        raise refusal
     item.completed_on = completed_on
     item.completed_by = actor
     item.completion_note = note.strip()

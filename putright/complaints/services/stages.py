@@ -159,11 +159,17 @@ def _last_extension(stage: Stage) -> Extension | None:
     return stage.extensions.order_by("-agreed_on", "-id").first()
 
 
-def _check_handler(stage: Stage, handler: Any) -> None:
+def _handler_refusal(stage: Stage, handler: Any) -> InvalidInput | RuleBroken | None:
     if not getattr(handler, "can_handle_cases", False):
-        raise InvalidInput(NOT_A_CASE_WORKER, field="handler")
+        return InvalidInput(NOT_A_CASE_WORKER, field="handler")
     if handler.pk in _handled_earlier_stage(stage):
-        raise RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
+        return RuleBroken(SAME_HANDLER, field="handler", provision="6.13")
+    return None
+
+
+def _check_handler(stage: Stage, handler: Any) -> None:
+    if (refusal := _handler_refusal(stage, handler)) is not None:
+        raise refusal
 
 
 @held.service
@@ -448,36 +454,68 @@ def _check_against_schedule(i: int, r: RemedyInput, issued_on: date) -> None:
         )
 
 
-def _validate_follow_ups(complaint: Complaint, data: ResponseInput, issued_on: date) -> None:
-    profile = profile_for(complaint)
-    for i, r in enumerate(data.remedies):
+def _remedy_refusals(profile: Any, i: int, r: RemedyInput, issued_on: date) -> list[InvalidInput]:
+    """Every problem of one remedy row, in the order the service refuses them."""
+    try:
+        kind = profile.remedy_type(r.remedy_type)
+    except ValueError:
+        return [InvalidInput(UNKNOWN_REMEDY_TYPE, field=f"remedies[{i}].remedy_type")]
+    refusals: list[InvalidInput] = []
+    if not (r.description or "").strip():
+        refusals.append(InvalidInput(REMEDY_NEEDS_WHAT, field=f"remedies[{i}].description"))
+    if r.due_on is None:
+        refusals.append(InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"remedies[{i}].due_on"))
+    elif r.due_on < issued_on:
+        refusals.append(InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"remedies[{i}].due_on"))
+    no_amount = kind.financial and (r.amount is None or r.amount <= 0)
+    if no_amount:
+        refusals.append(InvalidInput(FINANCIAL_NEEDS_AMOUNT, field=f"remedies[{i}].amount"))
+    if not kind.financial and r.amount is not None:
+        refusals.append(InvalidInput(AMOUNT_ONLY_FINANCIAL, field=f"remedies[{i}].amount"))
+    if kind.financial and not (no_amount and r.band):  # a band is checked against an amount
         try:
-            kind = profile.remedy_type(r.remedy_type)
-        except ValueError:
-            raise InvalidInput(UNKNOWN_REMEDY_TYPE, field=f"remedies[{i}].remedy_type") from None
-        require_text(r.description, f"remedies[{i}].description", REMEDY_NEEDS_WHAT)
-        if r.due_on is None:
-            raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"remedies[{i}].due_on")
-        if r.due_on < issued_on:
-            raise InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"remedies[{i}].due_on")
-        if kind.financial and (r.amount is None or r.amount <= 0):
-            raise InvalidInput(FINANCIAL_NEEDS_AMOUNT, field=f"remedies[{i}].amount")
-        if not kind.financial and r.amount is not None:
-            raise InvalidInput(AMOUNT_ONLY_FINANCIAL, field=f"remedies[{i}].amount")
-        if kind.financial:
             _check_against_schedule(i, r, issued_on)
-        elif r.band or r.units is not None:
-            raise InvalidInput(BAND_ONLY_FINANCIAL, field=f"remedies[{i}].band")
+        except InvalidInput as refusal:
+            refusals.append(refusal)
+    elif not kind.financial and (r.band or r.units is not None):
+        refusals.append(InvalidInput(BAND_ONLY_FINANCIAL, field=f"remedies[{i}].band"))
+    return refusals
+
+
+def _check_action(i: int, a: ActionInput, issued_on: date) -> None:
+    require_text(a.description, f"actions[{i}].description")
+    if a.due_on is None:
+        raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"actions[{i}].due_on")
+    if a.due_on < issued_on:
+        raise InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"actions[{i}].due_on")
+    if a.owner is None and not a.owner_name.strip():
+        raise InvalidInput(ACTION_NEEDS_OWNER, field=f"actions[{i}].owner")
+
+
+def follow_up_refusals(
+    complaint: Complaint, data: ResponseInput, issued_on: date
+) -> list[InvalidInput]:
+    """The problems of each remedy row, the first of each action row and a missing reason
+    for offering none, in the order the service refuses them; the respond form shows them all at once
+    (one round of errors)."""
+    profile = profile_for(complaint)
+    refusals: list[InvalidInput] = []
+    for i, r in enumerate(data.remedies):
+        refusals += _remedy_refusals(profile, i, r, issued_on)
     if not data.remedies and not data.no_remedy_reason.strip():
-        raise InvalidInput(NO_REMEDY_REASON, field="no_remedy_reason")
+        refusals.append(InvalidInput(NO_REMEDY_REASON, field="no_remedy_reason"))
     for i, a in enumerate(data.actions):
-        require_text(a.description, f"actions[{i}].description")
-        if a.due_on is None:
-            raise InvalidInput(FOLLOW_UP_NEEDS_DATE, field=f"actions[{i}].due_on")
-        if a.due_on < issued_on:
-            raise InvalidInput(FOLLOW_UP_BEFORE_RESPONSE, field=f"actions[{i}].due_on")
-        if a.owner is None and not a.owner_name.strip():
-            raise InvalidInput(ACTION_NEEDS_OWNER, field=f"actions[{i}].owner")
+        try:
+            _check_action(i, a, issued_on)
+        except InvalidInput as refusal:
+            refusals.append(refusal)
+    return refusals
+
+
+def _validate_follow_ups(complaint: Complaint, data: ResponseInput, issued_on: date) -> None:
+    refusals = follow_up_refusals(complaint, data, issued_on)
+    if refusals:
+        raise refusals[0]
 
 
 def _band_snapshot(r: RemedyInput, issued_on: date) -> dict[str, Any]:
@@ -677,20 +715,47 @@ def complaint_escalate(
     return stage
 
 
-def _check_conflict(conflict: str, detail: str, override_reason: str, actor: Any) -> None:
+def _conflict_refusals(
+    conflict: str, detail: str, override_reason: str, actor: Any
+) -> list[InvalidInput | RuleBroken]:
     """Code 5.8c: a declared conflict blocks the assignment unless an officer overrides it."""
     if conflict not in Conflict.values:
-        raise InvalidInput(CONFLICT_NOT_DECLARED, field="conflict", provision="5.8")
+        return [InvalidInput(CONFLICT_NOT_DECLARED, field="conflict", provision="5.8")]
     if conflict == Conflict.NONE:
         if override_reason.strip():
-            raise InvalidInput(OVERRIDE_WITHOUT_CONFLICT, field="conflict_override_reason")
-        return
+            return [InvalidInput(OVERRIDE_WITHOUT_CONFLICT, field="conflict_override_reason")]
+        return []
+    refusals: list[InvalidInput | RuleBroken] = []
     if not detail.strip():
-        raise InvalidInput(CONFLICT_NEEDS_DETAIL, field="conflict_detail", provision="5.8")
+        refusals.append(
+            InvalidInput(CONFLICT_NEEDS_DETAIL, field="conflict_detail", provision="5.8")
+        )
     if not override_reason.strip():
-        raise RuleBroken(CONFLICT_BLOCKS, field="conflict_override_reason", provision="5.8")
-    if not allowed(actor, PermissionAction.ASSIGN):
-        raise RuleBroken(CONFLICT_OVERRIDE_OFFICER, field="conflict_override_reason")
+        refusals.append(
+            RuleBroken(CONFLICT_BLOCKS, field="conflict_override_reason", provision="5.8")
+        )
+    elif not allowed(actor, PermissionAction.ASSIGN):
+        refusals.append(RuleBroken(CONFLICT_OVERRIDE_OFFICER, field="conflict_override_reason"))
+    return refusals
+
+
+def assignment_refusals(
+    stage: Stage,
+    *,
+    handler: Any,
+    conflict: str | None,
+    conflict_detail: str,
+    conflict_override_reason: str,
+    actor: Any,
+) -> list[InvalidInput | RuleBroken]:
+    """Every reason not to assign as given, in the order the service refuses them; the assign
+    form shows them all at once (one round of errors). None: the form could not read it."""
+    refusals: list[InvalidInput | RuleBroken] = []
+    if handler is not None and (refusal := _handler_refusal(stage, handler)) is not None:
+        refusals.append(refusal)
+    if conflict is not None:
+        refusals += _conflict_refusals(conflict, conflict_detail, conflict_override_reason, actor)
+    return refusals
 
 
 @transaction.atomic
@@ -710,7 +775,9 @@ def stage_assign(
     guard(complaint, Action.ASSIGN)
     _stage_of(complaint, stage)
     _check_handler(stage, handler)
-    _check_conflict(conflict, conflict_detail, conflict_override_reason, actor)
+    refusals = _conflict_refusals(conflict, conflict_detail, conflict_override_reason, actor)
+    if refusals:
+        raise refusals[0]
     previous = stage.handler
     stage.handler = handler
     stage.conflict = conflict

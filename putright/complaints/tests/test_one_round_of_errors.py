@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from putright.complaints.tests.stories import acknowledged, responded
+from putright.complaints import services
+from putright.complaints.tests.stories import acknowledged, escalated, responded, roof_repair
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,10 @@ class Case:
     url: Callable[[Any], str]
     wrong: Callable[[Any], dict]
     right: Callable[[Any], dict]
-    who: str = "handler"  # or "public"
-    # How far the complaint has gone: received, acknowledged or responded (stage 1).
+    who: str = "handler"  # or "officer", "public"
+    # How far the complaint has gone: received, acknowledged, responded (stage 1, with an
+    # apology to do), "responded with an action", escalated (stage 2, unassigned) or referred
+    # (responded, and referred to the Ombudsman today).
     state: str = "received"
     # Pages answered first (the public form's questions come in order).
     before: list[tuple[str, dict]] = field(default_factory=list)
@@ -52,10 +55,12 @@ def fixed(wrong: dict, right: dict, named: dict) -> dict:
     """The wrong submission with only the fields round 1 named taken from the right one."""
     data = dict(wrong)
     for name in named:
-        if name.endswith("_day"):  # a day, month and year field: its error is on the day
-            name = name.removesuffix("day")
+        # A day, month and year field: its error may be on the day box; its value is sent
+        # whole (ISO) or as three boxes. Only that field: "outcome" is not "outcome_on".
+        base = name.removesuffix("_day")
+        keys = {base, f"{base}_day", f"{base}_month", f"{base}_year"}
         for key, value in right.items():
-            if key == name or key.startswith(name if name.endswith("_") else f"{name}_"):
+            if key in keys:
                 data[key] = value
         if name == "form-start":  # an error about the whole form: send the right one
             data = dict(right)
@@ -64,6 +69,22 @@ def fixed(wrong: dict, right: dict, named: dict) -> dict:
 
 def extend_url(c: Any) -> str:
     return f"/complaints/{c.reference}/extend/"
+
+
+def remedy_pk(c: Any) -> str:
+    return str(c.remedies.get().pk)
+
+
+def action_pk(c: Any) -> str:
+    return str(c.outstanding_actions.get().pk)
+
+
+def referral_pk(c: Any) -> str:
+    return str(c.ombudsman_referrals.get().pk)
+
+
+def stage_1_handler_pk(c: Any) -> str:
+    return str(c.stages.get(number=1).handler_id)
 
 
 CASES: dict[str, Case] = {
@@ -203,6 +224,89 @@ CASES: dict[str, Case] = {
             "occurred_on": MONDAY,
         },
     ),
+    # --- staff: answering, escalating, the Ombudsman, follow-ups --------------------------
+    "draft the response": Case(
+        url=lambda c: f"/complaints/{c.reference}/respond/",
+        state="acknowledged",
+        wrong=lambda c: {
+            "summary": "",
+            "outcome_1": "upheld",
+            "reasons_1": "The leak should have been repaired in January.",
+            "outcome_2": "not_upheld",
+            "reasons_2": "The contractor came within the time we promised.",
+            "remedy_0_type": "financial",
+            "remedy_0_description": "",  # the service checks the row: what, and how much
+            "remedy_0_due_on": "2026-03-16",
+            "remedy_0_deviation_reason": "Agreed with the resident for the carpet.",
+        },
+        right=lambda c: {
+            "summary": "We are sorry: the leak should have been repaired in January.",
+            "outcome_1": "upheld",
+            "reasons_1": "The leak should have been repaired in January.",
+            "outcome_2": "not_upheld",
+            "reasons_2": "The contractor came within the time we promised.",
+            "remedy_0_type": "financial",
+            "remedy_0_description": "Compensation for the damaged carpet.",
+            "remedy_0_due_on": "2026-03-16",
+            "remedy_0_amount": "150.00",
+            "remedy_0_deviation_reason": "Agreed with the resident for the carpet.",
+        },
+    ),
+    "assign stage 2": Case(
+        url=lambda c: f"/complaints/{c.reference}/assign/",
+        who="officer",
+        state="escalated",
+        wrong=lambda c: {
+            "handler": stage_1_handler_pk(c),  # handled stage 1 (Code 6.13)
+            "conflict": "declared",
+            "conflict_detail": "",  # a declared conflict says what it is
+            "conflict_override_reason": "",
+        },
+        right=lambda c: {
+            "handler": str(c.second_handler.pk),
+            "conflict": "declared",
+            "conflict_detail": "Hannah's cousin lives in the block.",
+            "conflict_override_reason": "Nobody else is free; the cousin is not involved.",
+        },
+    ),
+    "escalate": Case(
+        url=lambda c: f"/complaints/{c.reference}/escalate/",
+        state="responded",
+        wrong=lambda c: {"requested_on": "2026-02-20", "reason": ""},  # before the response
+        right=lambda c: {"requested_on": MONDAY, "reason": ""},
+    ),
+    "record an Ombudsman referral": Case(
+        url=lambda c: f"/complaints/{c.reference}/ombudsman/",
+        state="responded",
+        wrong=lambda c: {"referred_on": "2026-03-09", "ombudsman_reference": ""},  # future
+        right=lambda c: {"referred_on": MONDAY, "ombudsman_reference": "202612345"},
+    ),
+    "record the Ombudsman's finding": Case(
+        url=lambda c: f"/complaints/{c.reference}/ombudsman-outcome/",
+        state="referred",
+        wrong=lambda c: {
+            "referral": referral_pk(c),
+            "outcome": "",
+            "outcome_on": "2026-02-20",  # before the referral
+        },
+        right=lambda c: {
+            "referral": referral_pk(c),
+            "outcome": "maladministration",
+            "outcome_on": MONDAY,
+        },
+    ),
+    "complete a remedy": Case(
+        url=lambda c: f"/complaints/{c.reference}/complete-remedy/",
+        state="responded",
+        wrong=lambda c: {"item": "", "completed_on": "2026-02-20"},  # before the response
+        right=lambda c: {"item": remedy_pk(c), "completed_on": MONDAY},
+    ),
+    "complete an action": Case(
+        url=lambda c: f"/complaints/{c.reference}/complete-action/",
+        state="responded with an action",
+        wrong=lambda c: {"item": "", "completed_on": "2026-02-20"},  # before the response
+        right=lambda c: {"item": action_pk(c), "completed_on": MONDAY},
+    ),
     # --- staff: a resident's record --------------------------------------------------------
     "add a representative": Case(
         url=lambda c: f"/people/{c.resident_id}/representatives/",
@@ -248,14 +352,30 @@ CASES: dict[str, Case] = {
 
 
 @pytest.fixture
-def case_for(client, handler, complaint):
+def case_for(client, handler, officer, second_handler, complaint):
     def make(case: Case) -> Any:
-        if case.who == "handler":
-            client.force_login(handler)
+        if case.who != "public":
+            client.force_login(officer if case.who == "officer" else handler)
+        complaint.second_handler = second_handler
         if case.state == "received":
             return complaint
         opened = acknowledged(complaint, actor=handler)
-        return opened if case.state == "acknowledged" else responded(opened, actor=handler)
+        if case.state == "acknowledged":
+            return opened
+        if case.state == "responded with an action":
+            answered = responded(opened, actor=handler, actions=[roof_repair()])
+        else:
+            answered = responded(opened, actor=handler)
+        answered.second_handler = second_handler
+        if case.state == "escalated":
+            stage_2 = escalated(answered, actor=handler)
+            stage_2.second_handler = second_handler
+            return stage_2
+        if case.state == "referred":
+            services.ombudsman_referral_record(
+                complaint=answered, referred_on=answered.received_on, actor=handler
+            )
+        return answered
 
     return make
 
@@ -269,7 +389,7 @@ def test_every_error_is_shown_in_one_round(client, monday, case_for, name):
     url = case.url(complaint)
     # Staff forms that ask "Are you sure?" are sent confirmed: a refusal after the
     # confirmation would be a second round too.
-    confirmed = {"confirmed": "yes"} if case.who == "handler" else {}
+    confirmed = {"confirmed": "yes"} if case.who != "public" else {}
     wrong = {**case.wrong(complaint), **confirmed}
     first = client.post(url, wrong)
     round_one = errors(first)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from putright.core.dates import PARTS, date_parts
+from putright.core.dates import DATE_HINT, PARTS, date_parts
 
 register = template.Library()
 
@@ -16,3 +16,9 @@ def date_boxes(value: Any) -> list[tuple[str, str, int, str]]:
         (part, label, width, shown)
         for (part, label, width), shown in zip(PARTS, date_parts(value), strict=True)
     ]
+
+
+@register.simple_tag
+def date_hint() -> str:
+    """The example under a date input, for inline forms that have no form field."""
+    return DATE_HINT

@@ -449,3 +449,20 @@ def test_a_future_date_sent_is_refused(client, officer, casework):
     assert response.content.decode() == services.DATE_IN_FUTURE
     information.refresh_from_db()
     assert information.sent_on is None
+
+
+def test_the_ombudsman_case_page_asks_its_dates_as_day_month_year(client, officer, casework):
+    request, _order, _improvement = casework
+    url = reverse("reporting:ombudsman_case", kwargs={"pk": request.referral_id})
+    page = _as(client, officer).get(url).content.decode()
+    assert 'type="date"' not in page
+    for name in ("sent_on", "completed_on"):  # "mark sent", "record compliance"
+        for part in ("day", "month", "year"):
+            assert f'name="{name}_{part}"' in page
+    sent = client.post(
+        reverse("reporting:ombudsman_request_sent", kwargs={"pk": request.pk}),
+        {"sent_on_day": "1", "sent_on_month": "8", "sent_on_year": "2025"},
+    )
+    assert sent.status_code == 302
+    request.refresh_from_db()
+    assert request.sent_on == date(2025, 8, 1)

@@ -72,6 +72,8 @@ def test_every_staff_page_has_no_wcag_violations(page, cases):
         f"/complaints/{fresh.reference}/",
         f"/complaints/{fresh.reference}/?show=notes",
         f"/complaints/{answered.reference}/",
+        # A resident's record: its forms' and inline forms' dates are GOV.UK date inputs.
+        f"/people/{fresh.resident_id}/",
     ]
     paths += [
         f"/complaints/{fresh.reference}/{slug}/"

@@ -43,7 +43,6 @@ class Migration(migrations.Migration):
             name='update_due',
             field=models.DateField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='complaint',
             index=models.Index(condition=models.Q(('current_extended', True), ('open_state', True)), fields=['next_due', 'id', 'status', 'current_stage', 'handler', 'category', 'channel', 'open_state', 'resident_vulnerable', 'current_extended', 'update_due'], name='complaint_open_extended_due'),
@@ -57,4 +56,7 @@ class Migration(migrations.Migration):
             model_name='stage',
             name='stage_unanswered_extended',
         ),
+        # Last: on PostgreSQL the UPDATE leaves deferred trigger events on the table, and no
+        # index can be made on it after them in the same transaction.
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

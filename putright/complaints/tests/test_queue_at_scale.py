@@ -204,12 +204,15 @@ def test_every_filter_gives_the_rows_and_order_of_the_plain_definition(
     # A vulnerability ended: its resident's complaint is no longer "vulnerable".
     ended = Vulnerability.objects.filter(resident=made[3].resident).get()
     people_services.support_review(item=ended, still_needed=False, actor=handler)
-    travel(time_machine, monday + timedelta(days=25))  # some deadlines now passed
+    # Updates sent: one last week (the next is due later this week), one today (next week).
+    owing = [c for c in made if Complaint.objects.get(pk=c.pk).update_due is not None]
+    travel(time_machine, monday + timedelta(days=18))
+    services.stage_update_send(stage=stage_of(owing[0]), progress="Surveyed.", actor=handler)
+    travel(time_machine, monday + timedelta(days=22))  # some deadlines now passed
     on = today()
-    # An update sent today: still extended, but no update owed this week.
-    told = next(c for c in made if Complaint.objects.get(pk=c.pk).update_due is not None)
+    told = owing[1]
     services.stage_update_send(stage=stage_of(told), progress="Surveyed.", actor=handler)
-    assert stage_of(told).update_due > week_end(on)
+    assert on < stage_of(owing[0]).update_due <= week_end(on) < stage_of(told).update_due
 
     single = [
         {"stage": 1},
@@ -240,7 +243,9 @@ def test_every_filter_gives_the_rows_and_order_of_the_plain_definition(
     for narrowing in ({"extended": True}, {"attention": QueueAttention.UPDATE_DUE}):
         filters = replace(QueueFilters(), **narrowing)
         assert plain_queue(filters, handler, on), narrowing  # each has rows to compare...
-    assert told.pk not in plain_queue(filters, handler, on)  # ...and the update sent counts
+    # ...and the week's end is the horizon.
+    assert owing[0].pk in plain_queue(filters, handler, on)
+    assert told.pk not in plain_queue(filters, handler, on)
     # The dashboard counts what the queue lists.
     extended_rows = plain_queue(QueueFilters(extended=True), handler, on)
     assert dashboard_figures(today=on, week_end=week_end(on)).extended == len(extended_rows)

@@ -303,6 +303,7 @@ def populate_attention(today: date, share: float = 0.005) -> None:
     waiting for review and returned (about `share` of open complaints each), updates due to
     residents on extended stages, and letters that could not be produced."""
     from django.db import transaction
+    from django.db.models import F
     from django.utils import timezone
 
     from putright.accounts.models import User
@@ -336,10 +337,14 @@ def populate_attention(today: date, share: float = 0.005) -> None:
             for c in review + returned
             if c in stages
         )
+        # On the current stage, and its copy on the complaint (as `refresh_next_due` keeps
+        # them): an earlier stage is answered and owes no update.
         for c in update:
-            Stage.objects.filter(complaint_id=c, number=1).update(
-                update_due=today + timedelta(days=rng.randint(-3, 12))
+            due = today + timedelta(days=rng.randint(-3, 12))
+            Stage.objects.filter(complaint_id=c, number=F("complaint__current_stage")).update(
+                update_due=due
             )
+            Complaint.objects.filter(pk=c).update(update_due=due)
         events = CaseEvent.objects.filter(complaint_id__in=letters, code="complaint.received")
         LetterRequest.objects.bulk_create(
             LetterRequest(event=e, status="not_produced") for e in events

@@ -407,6 +407,7 @@ def seed(n: int, today: date, *, log=print) -> dict[str, float]:
     finally:
         step("indexes and triggers made again", lambda: restore(sql, set_aside))
     step("complaints' vulnerable flag (services)", vulnerable_flags)
+    step("complaints' current-stage facts", current_stage_facts)
     # New complaints made through the services take the next numbers.
     years = Complaint.objects.dates("received_on", "year")
     ReferenceCounter.objects.bulk_create(ReferenceCounter(year=d.year, last=n) for d in years)
@@ -545,6 +546,27 @@ def vulnerable_flags() -> int:
 
     vulnerable = Vulnerability.objects.filter(active=True).values("resident_id")
     return refresh_resident_vulnerable(Complaint.objects.filter(resident_id__in=vulnerable))
+
+
+def current_stage_facts() -> int:
+    """`Complaint.current_extended` and `Complaint.update_due`, the current stage's facts that
+    `services.common.refresh_next_due` copies to the complaint (as migration 0018 fills them):
+    two UPDATEs over the complaints concerned."""
+    from django.db.models import Exists, F, OuterRef, Q, Subquery
+
+    from putright.complaints.models import Complaint, Stage
+
+    current = Stage.objects.filter(complaint=OuterRef("pk"), number=OuterRef("current_stage"))
+    extended = current.filter(response_due__isnull=False).filter(
+        Q(response_due_original__isnull=True)
+        | Q(response_due__gt=F("response_due_original"))
+        | Q(response_due__lt=F("response_due_original"))
+    )
+    n = Complaint.objects.filter(Exists(extended)).update(current_extended=True)
+    owed = current.filter(update_due__isnull=False)
+    return n + Complaint.objects.filter(Exists(owed)).update(
+        update_due=Subquery(owed.values("update_due")[:1])
+    )
 
 
 def follow_up_sql(sql: Sql, kind: str) -> tuple[dict[str, str], str]:
@@ -847,6 +869,12 @@ def check(n: int) -> None:
     assert not Complaint.objects.filter(
         resident_vulnerable=False, resident_id__in=vulnerable
     ).exists()
+    # The current stage's facts stored on the complaint equal the stage's (a sample).
+    for c in Complaint.objects.order_by("?")[:300]:
+        current = c.stages.get(number=c.current_stage)
+        assert (c.current_extended, c.update_due) == (current.is_extended, current.update_due), c
+    assert Complaint.objects.open().filter(current_extended=True).exists()
+    assert Complaint.objects.open().filter(update_due__isnull=False).exists()
     assigned = Remedy.objects.filter(complaint__handler__isnull=False)
     assert not assigned.exclude(chased_by_id=models_F("complaint__handler_id")).exists()
     # The search rows have the words search_reindex would write (a sample).

@@ -220,26 +220,6 @@ def _has_adjustments() -> Exists:
     return Exists(Adjustment.objects.filter(resident=OuterRef("resident"), active=True))
 
 
-def _is_extended() -> Exists:
-    return Exists(
-        Stage.objects.filter(
-            complaint=OuterRef("pk"),
-            number=OuterRef("current_stage"),
-            response_due__gt=F("response_due_original"),
-        )
-    )
-
-
-def _unanswered_extended_stages() -> QuerySet[Any]:
-    """Complaint ids of unanswered stages whose response deadline was extended (the
-    ``stage_unanswered_extended`` partial index holds exactly these)."""
-    return (
-        Stage.objects.filter(responded_on__isnull=True, response_due__gt=F("response_due_original"))
-        .order_by()
-        .values("complaint_id")
-    )
-
-
 def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Complaint]:
     """Open complaints, the next deadline first, narrowed by scope and filters.
 
@@ -282,11 +262,9 @@ def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> Qu
     if filters.overdue:
         qs = qs.filter(next_due__lt=today)
     if filters.extended:
-        if filters.attention != QueueAttention.LETTER_FAILED:
-            # Open complaints only: the current stage is the one unanswered stage, so the
-            # few unanswered extended stages (a partial index) narrow first.
-            qs = qs.filter(pk__in=_unanswered_extended_stages())
-        qs = qs.filter(_is_extended())
+        # The current stage's fact stored on the complaint (``refresh_next_due``): a partial
+        # index then holds the open complaints it is true of, in order.
+        qs = qs.filter(current_extended=True)
     if filters.vulnerable:
         # The stored flag (kept by the services as vulnerabilities change), not an EXISTS
         # per row: a partial index then holds the open complaints of vulnerable residents.
@@ -323,11 +301,12 @@ def work_queue_rows(ids: list[int]) -> list[Complaint]:
             # The stored flag the "vulnerable" filter uses (one truth for filter and tag).
             vulnerable=F("resident_vulnerable"),
             has_adjustments=_has_adjustments(),
-            extended=_is_extended(),
+            # The stored facts the "extended" filter and "update due" tab read (one truth for
+            # filter and tag); `update_due` is the complaint's own column.
+            extended=F("current_extended"),
             draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
             draft_returned=_has_draft(DraftStatus.RETURNED),
             letter_not_produced=_letter_trouble_kind(),
-            update_due=_current_update_due(),
             exceptional=_in_exceptional_period(),
         )
         .order_by()
@@ -396,19 +375,10 @@ def _complaints_with_draft(status: str) -> QuerySet[Any]:
     return ResponseDraft.objects.filter(status=status).order_by().values("stage__complaint_id")
 
 
-def _current_update_due() -> Subquery:
-    """The day the resident is next owed an update on the current stage (Code 5.9), or None."""
-    return Subquery(
-        Stage.objects.filter(complaint=OuterRef("pk"), number=OuterRef("current_stage"))
-        .order_by()
-        .values("update_due")[:1]
-    )
-
-
 def updates_due_by(day: date) -> QuerySet[Stage]:
-    """Stages whose next update is due by `day` (overdue included). Only an unanswered
-    extended stage of an open complaint has one (``refresh_next_due``), so the partial index
-    on ``update_due`` answers this without touching other stages."""
+    """Stages whose next update is due by `day` (overdue included), for the follow-ups digest.
+    Only the unanswered extended current stage of an open complaint has one
+    (``refresh_next_due``), which copies it to ``Complaint.update_due`` for the queue's tab."""
     return Stage.objects.filter(update_due__lte=day)
 
 
@@ -474,7 +444,8 @@ def _attention_q(attention: str, today: date) -> Q:
     if attention == QueueAttention.RETURNED:
         return Q(pk__in=_complaints_with_draft(DraftStatus.RETURNED))
     if attention == QueueAttention.UPDATE_DUE:
-        return Q(pk__in=updates_due_by(week_end(today)).values("complaint_id"))
+        # The current stage's next update, stored on the complaint (``refresh_next_due``).
+        return Q(update_due__lte=week_end(today))
     if attention == QueueAttention.LETTER_FAILED:
         return letter_trouble_complaints()
     return Q()
@@ -746,14 +717,8 @@ def dashboard_figures(
         for state in State
         if state in OPEN_STATES
     ]
-    # An open complaint's current stage is its only unanswered one (a stage 2 follows a stage 1
-    # response), so "extended" narrows first to unanswered extended stages, then checks.
-    extended = (
-        Complaint.objects.open()
-        .filter(pk__in=_unanswered_extended_stages())
-        .filter(_is_extended())
-        .count()
-    )
+    # The queue's "extended" filter, counted over its partial index.
+    extended = Complaint.objects.open().filter(current_extended=True).count()
     month_start = today.replace(day=1)
     year_start = reporting_year_start(today)
     acks = stage_days("acknowledged_on", "ack_due", since=year_start, until=today)
@@ -800,7 +765,7 @@ def needs_attention_counts(*, today: date) -> dict[str, int]:
     return {
         "drafts_waiting": opened.filter(_attention_q(QueueAttention.REVIEW, today)).count(),
         "drafts_returned": opened.filter(_attention_q(QueueAttention.RETURNED, today)).count(),
-        "updates_due": updates_due_by(week_end(today)).count(),
+        "updates_due": opened.filter(_attention_q(QueueAttention.UPDATE_DUE, today)).count(),
         "letters_not_produced": Complaint.objects.filter(letter_trouble_complaints()).count(),
     }
 

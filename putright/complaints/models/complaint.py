@@ -108,6 +108,12 @@ class Complaint(models.Model):
     # `services.common.refresh_resident_vulnerable`, which the people services call (through
     # `on_vulnerability_change`) whenever a resident's vulnerabilities change.
     resident_vulnerable = models.BooleanField(default=False, editable=False)
+    # The current stage's facts the queue's "extended" filter and "update due" tab read (issue
+    # 19): its response deadline was extended (`Stage.is_extended`), and the day the resident
+    # is next owed an update on it (`Stage.update_due`, null when none is owed). Written only
+    # by `services.common.refresh_next_due`, with `next_due`, whenever the stage's clocks are.
+    current_extended = models.BooleanField(default=False, editable=False)
+    update_due = models.DateField(null=True, blank=True, editable=False)
     linked_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="linked_complaints"
     )
@@ -195,6 +201,43 @@ class Complaint(models.Model):
                 ],
                 condition=models.Q(open_state=True),
                 name="complaint_open_category_due",
+            ),
+            # Open complaints whose current stage was extended, and those owing the resident an
+            # update (a few per cent of the open ones), in order, with the other filters'
+            # columns: the "extended" filter and the "update due" tab read one of these alone.
+            models.Index(
+                fields=[
+                    "next_due",
+                    "id",
+                    "status",
+                    "current_stage",
+                    "handler",
+                    "category",
+                    "channel",
+                    "open_state",
+                    "resident_vulnerable",
+                    "current_extended",
+                    "update_due",
+                ],
+                condition=models.Q(open_state=True, current_extended=True),
+                name="complaint_open_extended_due",
+            ),
+            models.Index(
+                fields=[
+                    "next_due",
+                    "id",
+                    "status",
+                    "current_stage",
+                    "handler",
+                    "category",
+                    "channel",
+                    "open_state",
+                    "resident_vulnerable",
+                    "current_extended",
+                    "update_due",
+                ],
+                condition=models.Q(open_state=True, update_due__isnull=False),
+                name="complaint_open_update_due",
             ),
             # My cases, one handler's, unassigned: one handler's open complaints in order.
             models.Index(

@@ -66,8 +66,9 @@ class Stage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "number"], name="unique_stage_number")
         ]
-        # The queue's "update due" filter and the dashboard's count: only unanswered extended
-        # stages have one, so the partial index stays small at any size.
+        # The follow-ups digest's updates due (the queue's tab and the dashboard's count read
+        # the copy on the complaint): only unanswered extended stages have one, so the partial
+        # index stays small at any size.
         indexes = [
             models.Index(
                 fields=["update_due"],
@@ -85,14 +86,6 @@ class Stage(models.Model):
                 fields=["responded_on", "number", "response_due"],
                 condition=models.Q(responded_on__isnull=False),
                 name="stage_responded",
-            ),
-            # The dashboard's "extended": unanswered extended stages, a small share of all.
-            models.Index(
-                fields=["complaint", "number"],
-                condition=models.Q(
-                    responded_on__isnull=True, response_due__gt=models.F("response_due_original")
-                ),
-                name="stage_unanswered_extended",
             ),
         ]
 

@@ -18,7 +18,12 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from putright.complaints.models import NonWorkingDay, Stage
-from putright.complaints.services.common import lock_stage, record_event, refresh_next_due
+from putright.complaints.services.common import (
+    CLOCK_FIELDS,
+    lock_stage,
+    record_event,
+    refresh_next_due,
+)
 from putright.core.clock import today
 from putright.core.errors import InvalidInput
 from putright.rules.workflow import OPEN_STATES
@@ -97,7 +102,7 @@ def deadlines_recount(*, actor: Any, why: str) -> int:
         changes = refresh_next_due(complaint, stage)
         if not changes:
             continue
-        complaint.save(update_fields=["next_due"])
+        complaint.save(update_fields=[*CLOCK_FIELDS])
         record_event(
             complaint,
             "stage.deadline_moved",

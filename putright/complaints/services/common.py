@@ -184,8 +184,10 @@ def refresh_next_due(
 ) -> dict[str, tuple[Any, Any]]:
     """Write the stage's stored due dates, its stored timeliness (what the reports count) and
     the complaint's next deadline from the one clock (``deadlines.stage_clocks``): nothing else
-    writes them. Saves the stage if it is already
-    saved and something moved; the caller saves ``complaint.next_due``. Returns what moved."""
+    writes them. For the current stage, also the complaint's copies of what the work queue
+    filters on (``Complaint.current_extended``, ``Complaint.update_due``). Saves the stage if
+    it is already saved and something moved; the caller saves the complaint's ``CLOCK_FIELDS``.
+    Returns what moved."""
     from putright.complaints.calendar import landlord_history
     from putright.complaints.deadlines import stage_clocks, stage_update_due
 
@@ -220,7 +222,14 @@ def refresh_next_due(
         stage.save(update_fields=[*changes, *rejudged])
     if stage.number == complaint.current_stage:
         complaint.next_due = clocks.current.due if complaint.state in OPEN_STATES else None
+        complaint.current_extended = stage.is_extended
+        complaint.update_due = stage.update_due
     return changes
+
+
+# What ``refresh_next_due`` writes on the complaint (from its current stage): every caller
+# saves these with the fields it changed itself.
+CLOCK_FIELDS = ("next_due", "current_extended", "update_due")
 
 
 def _active_vulnerabilities(resident: Any) -> Any:

@@ -18,6 +18,7 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services.common import (
+    CLOCK_FIELDS,
     current_stage,
     guard,
     hold_stage,
@@ -337,7 +338,7 @@ def complaint_exclude(
     complaint.closed_on = decided_on
     stage = current_stage(complaint)
     refresh_next_due(complaint, stage)
-    held.save(complaint, update_fields=["status", "closed_on", "next_due", *dates_changed])
+    held.save(complaint, update_fields=["status", "closed_on", *CLOCK_FIELDS, *dates_changed])
     record_event(
         complaint,
         "complaint.excluded",
@@ -374,7 +375,7 @@ def complaint_reinstate(*, complaint: Complaint, reason: str, actor: Any) -> Com
     complaint.status = new_state if stage.number == 1 else State.STAGE2_REQUESTED
     complaint.closed_on = None
     refresh_next_due(complaint, stage)
-    complaint.save(update_fields=["status", "closed_on", "next_due"])
+    complaint.save(update_fields=["status", "closed_on", *CLOCK_FIELDS])
     record_event(
         complaint,
         "complaint.reinstated",

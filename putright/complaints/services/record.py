@@ -26,6 +26,7 @@ from putright.complaints.models import (
     Remedy,
 )
 from putright.complaints.services.common import (
+    CLOCK_FIELDS,
     current_stage,
     guard,
     lock_complaint,
@@ -78,7 +79,7 @@ def complaint_close(
     complaint.status = new_state
     complaint.closed_on = closed_on
     refresh_next_due(complaint, stage)
-    held.save(complaint, update_fields=["status", "closed_on", "next_due"])
+    held.save(complaint, update_fields=["status", "closed_on", *CLOCK_FIELDS])
     rows = held.held_rows(complaint)
     if rows is not None and complaint.pk is None:  # an import's new case: none completed yet
         open_follow_ups = rows.get("open_follow_ups", [0])[0]
@@ -118,7 +119,7 @@ def complaint_withdraw(
     complaint.status = new_state
     complaint.closed_on = withdrawn_on
     refresh_next_due(complaint, current_stage(complaint))
-    held.save(complaint, update_fields=["status", "closed_on", "next_due"])
+    held.save(complaint, update_fields=["status", "closed_on", *CLOCK_FIELDS])
     record_event(
         complaint,
         "complaint.withdrawn",

@@ -24,6 +24,7 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.services.common import (
+    CLOCK_FIELDS,
     follow_ups_chased_by,
     guard,
     hold_stage,
@@ -220,7 +221,7 @@ def stage_acknowledge(
     complaint.handler = stage.handler
     refresh_next_due(complaint, stage, save=False)
     held.save(stage)
-    held.save(complaint, update_fields=["status", "handler", "next_due"])
+    held.save(complaint, update_fields=["status", "handler", *CLOCK_FIELDS])
     follow_ups_chased_by(complaint)
     due = stage.response_due
     record_event(
@@ -340,7 +341,7 @@ def stage_extend(
     else:
         prefetched.pop("extensions", None)
     refresh_next_due(complaint, stage)
-    held.save(complaint, update_fields=["next_due"])
+    held.save(complaint, update_fields=[*CLOCK_FIELDS])
     record_event(
         complaint,
         "stage.extended",
@@ -618,7 +619,7 @@ def stage_respond(
     held.save(stage, update_fields=["responded_on"])
     complaint.status = new_state
     refresh_next_due(complaint, stage)
-    held.save(complaint, update_fields=["status", "next_due"])
+    held.save(complaint, update_fields=["status", *CLOCK_FIELDS])
     record_event(
         complaint,
         "stage.responded",
@@ -695,7 +696,7 @@ def complaint_escalate(
     refresh_next_due(complaint, stage)
     hold_stage(stage)
     held.save(
-        complaint, update_fields=["status", "current_stage", "closed_on", "handler", "next_due"]
+        complaint, update_fields=["status", "current_stage", "closed_on", "handler", *CLOCK_FIELDS]
     )
     follow_ups_chased_by(complaint)
     record_event(

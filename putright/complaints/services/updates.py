@@ -15,6 +15,7 @@ from django.db import transaction
 
 from putright.complaints.models import OutstandingAction, Stage
 from putright.complaints.services.common import (
+    CLOCK_FIELDS,
     guard,
     lock_complaint,
     lock_stage,
@@ -50,6 +51,7 @@ def stage_update_send(*, stage: Stage, progress: str, actor: Any) -> Stage:
     stage.last_update_on = today()
     stage.save(update_fields=["last_update_on"])
     refresh_next_due(complaint, stage)
+    complaint.save(update_fields=[*CLOCK_FIELDS])  # the next update due, for the queue
     record_event(
         complaint,
         "stage.update_sent",

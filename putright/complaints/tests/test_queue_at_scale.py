@@ -1,5 +1,6 @@
 """The work queue's fast paths (issue 19) give the same rows, in the same order, as the plain
-definitions; the stored "vulnerable resident" flag follows every change to vulnerabilities;
+definitions; the stored "vulnerable resident" flag follows every change to vulnerabilities, and
+the current stage's stored facts ("extended", the next update due) every change to the stage;
 the count stops at the cap."""
 
 from dataclasses import replace
@@ -10,14 +11,25 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from putright.complaints.models import Category, Complaint
-from putright.complaints.selectors import QueueFilters, QueueScope, work_queue
+from putright.complaints import services
+from putright.complaints.followups import week_end
+from putright.complaints.models import Category, Complaint, Stage
+from putright.complaints.selectors import (
+    QueueAttention,
+    QueueFilters,
+    QueueScope,
+    dashboard_figures,
+    needs_attention_counts,
+    work_queue,
+)
 from putright.complaints.tests.stories import (
     acknowledged,
     escalated,
     extended,
     received,
+    reload,
     responded,
+    stage_of,
 )
 from putright.core import fulltext
 from putright.core.clock import today
@@ -68,6 +80,57 @@ def test_the_vulnerable_flag_follows_vulnerabilities_added_ended_and_merged(
     assert not flag(kept_complaint)
 
 
+def stored_facts(complaint: Complaint) -> tuple[bool, object]:
+    return Complaint.objects.values_list("current_extended", "update_due").get(pk=complaint.pk)
+
+
+def stage_facts(complaint: Complaint) -> tuple[bool, object]:
+    """The same facts read from the current stage, as the clocks stored them."""
+    stage = stage_of(reload(complaint))
+    return stage.is_extended, stage.update_due
+
+
+def test_the_current_stage_facts_follow_extend_update_respond_escalate_and_withdraw(
+    handler, second_handler, time_machine, monday
+):
+    from putright.complaints.tests.stories import travel
+
+    complaint = received(resident=ResidentFactory(), actor=handler, on=monday)
+    assert stored_facts(complaint) == (False, None)
+    complaint = acknowledged(complaint, actor=handler)
+    assert stored_facts(complaint) == (False, None) == stage_facts(complaint)
+
+    complaint = extended(complaint, actor=handler, new_due=complaint.next_due + timedelta(days=10))
+    first_due = stage_of(complaint).update_due
+    assert first_due is not None
+    assert stored_facts(complaint) == (True, first_due) == stage_facts(complaint)
+
+    travel(time_machine, monday + timedelta(days=8))
+    services.stage_update_send(stage=stage_of(complaint), progress="Surveyed.", actor=handler)
+    moved = stored_facts(complaint)
+    assert moved[1] > first_due
+    assert moved == (True, stage_of(complaint).update_due) == stage_facts(complaint)
+
+    # Answered: still extended (the row's tag says so), no update owed any more.
+    complaint = responded(complaint, actor=handler)
+    assert stored_facts(complaint) == (True, None) == stage_facts(complaint)
+
+    # Escalated: the new current stage is neither extended nor owed an update...
+    complaint = escalated(complaint, actor=handler)
+    assert stored_facts(complaint) == (False, None) == stage_facts(complaint)
+    # ...until it is extended itself.
+    complaint = acknowledged(complaint, actor=second_handler, handler=second_handler)
+    complaint = extended(
+        complaint, actor=second_handler, new_due=complaint.next_due + timedelta(days=14)
+    )
+    assert stored_facts(complaint)[0] is True
+    assert stored_facts(complaint) == stage_facts(complaint)
+    assert stored_facts(complaint)[1] is not None
+
+    services.complaint_withdraw(complaint=reload(complaint), actor=handler, reason="Sorted.")
+    assert stored_facts(complaint) == (True, None) == stage_facts(complaint)
+
+
 def plain_queue(filters: QueueFilters, user, on) -> list[int]:
     """The queue by its definitions, row by row in Python: open complaints narrowed by each
     filter, the next deadline first, then the order of logging."""
@@ -91,6 +154,9 @@ def plain_queue(filters: QueueFilters, user, on) -> list[int]:
             not filters.overdue or c.next_due < on,
             not filters.extended or stage.is_extended,
             not filters.vulnerable or c.resident.vulnerabilities.filter(active=True).exists(),
+            # The stage-level definition: any stage of the complaint owing an update this week.
+            filters.attention != QueueAttention.UPDATE_DUE
+            or Stage.objects.filter(complaint=c, update_due__lte=week_end(on)).exists(),
         ]
         if all(checks):
             rows.append(c)
@@ -138,8 +204,15 @@ def test_every_filter_gives_the_rows_and_order_of_the_plain_definition(
     # A vulnerability ended: its resident's complaint is no longer "vulnerable".
     ended = Vulnerability.objects.filter(resident=made[3].resident).get()
     people_services.support_review(item=ended, still_needed=False, actor=handler)
-    travel(time_machine, monday + timedelta(days=25))  # some deadlines now passed
+    # Updates sent: one last week (the next is due later this week), one today (next week).
+    owing = [c for c in made if Complaint.objects.get(pk=c.pk).update_due is not None]
+    travel(time_machine, monday + timedelta(days=18))
+    services.stage_update_send(stage=stage_of(owing[0]), progress="Surveyed.", actor=handler)
+    travel(time_machine, monday + timedelta(days=22))  # some deadlines now passed
     on = today()
+    told = owing[1]
+    services.stage_update_send(stage=stage_of(told), progress="Surveyed.", actor=handler)
+    assert on < stage_of(owing[0]).update_due <= week_end(on) < stage_of(told).update_due
 
     single = [
         {"stage": 1},
@@ -153,6 +226,7 @@ def test_every_filter_gives_the_rows_and_order_of_the_plain_definition(
         {"overdue": True},
         {"extended": True},
         {"vulnerable": True},
+        {"attention": QueueAttention.UPDATE_DUE},
     ]
     cases = [{}, *single]
     cases += [{**a, **b} for a, b in combinations(single, 2) if not set(a) & set(b)]
@@ -166,6 +240,16 @@ def test_every_filter_gives_the_rows_and_order_of_the_plain_definition(
             assert fast == plain_queue(filters, handler, on), (scope, narrowing)
             compared += bool(fast)
     assert compared > 100  # most combinations match something: the check is not vacuous
+    for narrowing in ({"extended": True}, {"attention": QueueAttention.UPDATE_DUE}):
+        filters = replace(QueueFilters(), **narrowing)
+        assert plain_queue(filters, handler, on), narrowing  # each has rows to compare...
+    # ...and the week's end is the horizon.
+    assert owing[0].pk in plain_queue(filters, handler, on)
+    assert told.pk not in plain_queue(filters, handler, on)
+    # The dashboard counts what the queue lists.
+    extended_rows = plain_queue(QueueFilters(extended=True), handler, on)
+    assert dashboard_figures(today=on, week_end=week_end(on)).extended == len(extended_rows)
+    assert needs_attention_counts(today=on)["updates_due"] == len(plain_queue(filters, handler, on))
 
 
 def test_a_count_past_the_cap_says_more_than(client, handler, monkeypatch, monday):

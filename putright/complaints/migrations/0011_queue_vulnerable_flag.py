@@ -27,9 +27,11 @@ class Migration(migrations.Migration):
             name='resident_vulnerable',
             field=models.BooleanField(default=False, editable=False),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='complaint',
             index=models.Index(condition=models.Q(('open_state', True), ('resident_vulnerable', True)), fields=['next_due', 'id', 'status', 'current_stage', 'handler', 'category', 'channel', 'open_state', 'resident_vulnerable'], name='complaint_open_vulnerable_due'),
         ),
+        # The fill last: on PostgreSQL an UPDATE leaves deferred trigger events that a later
+        # CREATE INDEX in the same migration refuses ("pending trigger events").
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -93,7 +93,7 @@ def test_the_prompt_links_to_the_log_page_prefilled_with_the_resident_and_the_te
 def test_log_it_on_this_request_prefills_the_dissatisfied_form(client, handler, boiler_request):
     update = note(boiler_request, DISSATISFIED, handler).updates.first()
     content = page(client, handler, boiler_request, f"?from=note-{update.pk}")
-    textarea = re.search(r'<textarea name="what_is_wrong"[^>]*>(.*?)</textarea>', content, re.S)
+    textarea = re.search(r'<textarea[^>]*name="what_is_wrong"[^>]*>(.*?)</textarea>', content, re.S)
     assert html.unescape(textarea.group(1)).strip() == DISSATISFIED
     assert html.unescape(page(client, handler, boiler_request)).count(DISSATISFIED) == 1
 

@@ -11,9 +11,11 @@ definitions (every HHSRS hazard but crowding and space as an emergency; damp and
 significant in phase 1), the stop conditions and the hazards announced for 2026 and 2027 agree
 across the government's draft guidance, the Housing Ombudsman's "guidance on complaints
 involving hazards" and several legal summaries of the Regulations. The *text* of the
-Regulations (legislation.gov.uk) could not be reached, so **regulation numbers are not cited**
-and the definition of "working day" used by the Regulations is not verified: each ``source``
-names the instrument and the duty. Verify before relying on a number in a legal argument.
+Regulations (legislation.gov.uk) could not be reached. ``CITATIONS`` gives, for each clock, the
+regulation number where a retrieved secondary source states one, names that source, and keeps
+``verified=False`` until someone reads the number in the Regulations themselves; where no
+retrieved source gave a number it is ``None``. The definition of "working day" used by the
+Regulations is not verified either. Verify before relying on a number in a legal argument.
 
 Like the Code profile, this is frozen data: widening the significant hazards is a new ``Phase``.
 No Django here; the calendar and "now" are passed in.
@@ -28,6 +30,7 @@ from enum import StrEnum
 from putright.rules.calendar import CalendarHistory, add_working_days, working_days_between
 
 __all__ = [
+    "CITATIONS",
     "CLOCK_LABELS",
     "DUE_SOON_HOURS",
     "DUE_SOON_WORKING_DAYS",
@@ -39,7 +42,10 @@ __all__ = [
     "SAFETY_WORK_LIMIT",
     "SIGNIFICANT_INVESTIGATION_LIMIT",
     "SUMMARY_LIMIT",
+    "INSTRUMENT",
+    "STOP_CITATION",
     "Assessment",
+    "Citation",
     "Clock",
     "ClockKey",
     "ClockStatus",
@@ -237,6 +243,8 @@ class ClockKey(StrEnum):
     SAFETY_WORK = "safety_work"
     FURTHER_WORK_BEGIN = "further_work_begin"
     FURTHER_WORK_START = "further_work_start"
+    # Not a timescale of its own: the duty that arises when the home was not made safe in time.
+    ALTERNATIVE_ACCOMMODATION = "alternative_accommodation"
 
 
 CLOCK_LABELS: dict[ClockKey, str] = {
@@ -247,7 +255,95 @@ CLOCK_LABELS: dict[ClockKey, str] = {
     ClockKey.SAFETY_WORK: "Safety work (5 working days)",
     ClockKey.FURTHER_WORK_BEGIN: "Begin further work (5 working days)",
     ClockKey.FURTHER_WORK_START: "Physically start further work (12 weeks)",
+    ClockKey.ALTERNATIVE_ACCOMMODATION: (
+        "Offer suitable alternative accommodation (not made safe in time)"
+    ),
 }
+
+
+# --- Where each duty comes from ---------------------------------------------------------------
+INSTRUMENT = (
+    "The Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025 "
+    "(S.I. 2025/1042)"
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a clock's duty comes from.
+
+    ``regulation`` is the regulation of ``INSTRUMENT`` as a retrieved ``source`` states it, or
+    None where no retrieved source gave one. ``verified`` is True only once someone has read
+    the number in the text of the Regulations (legislation.gov.uk); nothing here is, yet.
+    """
+
+    duty: str
+    regulation: str | None
+    source: str
+    verified: bool = False
+
+
+# Sources retrieved (December 2026), none of them the Regulations' own text:
+_TIMESCALES_GUIDE = (
+    "awaabslawguide.co.uk, 'Awaab's Law statutory deadlines explained' (secondary source: "
+    "states Reg 6, Reg 9 and Reg 11(2)(a) of S.I. 2025/1042)"
+)
+_DRAFT_GUIDANCE = (
+    "GOV.UK, 'Awaab's Law: draft guidance for social landlords' (25 June 2025), and Bevan "
+    "Brittan's summary of it (30 June 2025); no regulation number given"
+)
+
+CITATIONS: dict[ClockKey, Citation] = {
+    ClockKey.EMERGENCY_INVESTIGATION: Citation(
+        "Investigate a potential emergency hazard within 24 hours of becoming aware",
+        None,
+        _DRAFT_GUIDANCE,
+    ),
+    ClockKey.EMERGENCY_SAFETY: Citation(
+        "Relevant safety work on an emergency hazard within 24 hours of becoming aware",
+        None,
+        _DRAFT_GUIDANCE,
+    ),
+    ClockKey.INVESTIGATION: Citation(
+        "Investigate a potential significant hazard within 10 working days of becoming aware",
+        "6",
+        _TIMESCALES_GUIDE,
+    ),
+    ClockKey.SUMMARY: Citation(
+        "Written summary of the investigation within 3 working days of it concluding",
+        "9",
+        _TIMESCALES_GUIDE,
+    ),
+    ClockKey.SAFETY_WORK: Citation(
+        "Relevant safety work on a significant hazard within 5 working days of the "
+        "investigation concluding",
+        "11(2)(a)",
+        _TIMESCALES_GUIDE,
+    ),
+    ClockKey.FURTHER_WORK_BEGIN: Citation(
+        "Begin, or take steps to begin, further (supplementary preventative) work within 5 "
+        "working days of the investigation concluding, where it found a significant or "
+        "emergency hazard",
+        None,
+        _DRAFT_GUIDANCE,
+    ),
+    ClockKey.FURTHER_WORK_START: Citation(
+        "Physically start further work within 12 weeks", None, _DRAFT_GUIDANCE
+    ),
+    ClockKey.ALTERNATIVE_ACCOMMODATION: Citation(
+        "Secure suitable alternative accommodation, at the landlord's expense, if the "
+        "relevant safety work cannot be done within its timescale",
+        None,
+        _DRAFT_GUIDANCE,
+    ),
+}
+STOP_CITATION = Citation(
+    "Timescales do not run while the household is in alternative accommodation, or where "
+    "consent could not be obtained after all reasonable steps",
+    None,
+    "Summaries of the Regulations retrieved (GOV.UK draft guidance; Housing Ombudsman, "
+    "'guidance on complaints involving hazards'); no regulation number given",
+)
 
 
 class ClockStatus(StrEnum):
@@ -278,6 +374,8 @@ class HazardFacts:
     # consent needed for the work refused after all reasonable steps to obtain it.
     decanted_at: datetime | None = None
     consent_refused_at: datetime | None = None
+    # Suitable alternative accommodation offered (whatever the answer).
+    accommodation_offered: bool = False
 
 
 @dataclass(frozen=True)
@@ -383,6 +481,77 @@ def _waiting(key: ClockKey, words: str) -> Clock:
     return Clock(key, CLOCK_LABELS[key], ClockStatus.WAITING, None, None, None, None, None, words)
 
 
+_NOT_SAFE_IN_TIME = frozenset({ClockStatus.OVERDUE, ClockStatus.MISSED})
+
+
+def _accommodation_clock(safety: Clock, facts: HazardFacts) -> Clock | None:
+    """The duty to secure suitable alternative accommodation, once the home was not made safe
+    within its timescale (the safety clock overdue, or done late); a decant or consent refused
+    in time stops the safety clock, so no such duty shows. Met once accommodation was offered,
+    whatever the household's answer."""
+    if safety.status not in _NOT_SAFE_IN_TIME:
+        return None
+    key = ClockKey.ALTERNATIVE_ACCOMMODATION
+    label = CLOCK_LABELS[key]
+    if facts.accommodation_offered:
+        status, words = ClockStatus.MET, "Offered."
+    elif safety.status == ClockStatus.OVERDUE:
+        status = ClockStatus.OVERDUE
+        words = "The home was not made safe in time: offer suitable alternative accommodation."
+    else:
+        status, words = ClockStatus.MISSED, "Not offered while the home was unsafe."
+    return Clock(key, label, status, safety.due_at, safety.due_on, None, None, None, words)
+
+
+def _further_work_clocks(
+    facts: HazardFacts,
+    *,
+    concluded_on: date,
+    stop: datetime | None,
+    today: date,
+    history: CalendarHistory,
+) -> list[Clock]:
+    """Begin further work within 5 working days of the investigation concluding, and
+    physically start it within 12 weeks: where the investigation found a significant or an
+    emergency hazard and further work is needed."""
+    if not (facts.hazard_found and facts.further_work_needed):
+        return []
+    begin = _day_clock(
+        ClockKey.FURTHER_WORK_BEGIN,
+        starts=concluded_on,
+        limit=FURTHER_WORK_BEGIN_LIMIT,
+        done_on=facts.further_work_begun_on,
+        stop=stop,
+        today=today,
+        history=history,
+    )
+    start_due = concluded_on + timedelta(weeks=FURTHER_WORK_START_WEEKS)
+    started = facts.further_work_started_on
+    if started is not None:
+        status = ClockStatus.MET if started <= start_due else ClockStatus.MISSED
+        words = "Done in time." if status == ClockStatus.MET else "Done late."
+    elif stop is not None and stop.date() <= start_due:
+        status, words = ClockStatus.STOPPED, _STOPPED_WORDS
+    else:
+        days = (start_due - today).days
+        if days < 0:
+            status, words = ClockStatus.OVERDUE, f"Overdue by {_days(-days, 'day')}."
+        else:
+            status, words = ClockStatus.ON_TRACK, f"{_days(days, 'day')} left."
+    start = Clock(
+        ClockKey.FURTHER_WORK_START,
+        CLOCK_LABELS[ClockKey.FURTHER_WORK_START],
+        status,
+        None,
+        start_due,
+        started,
+        None,
+        None,
+        words,
+    )
+    return [begin, start]
+
+
 def clocks(
     facts: HazardFacts, *, now: datetime, today: date, history: CalendarHistory
 ) -> tuple[Clock, ...]:
@@ -410,15 +579,22 @@ def clocks(
         )
         if facts.hazard_found is False:
             return tuple(result)
-        result.append(
-            _hours_clock(
-                ClockKey.EMERGENCY_SAFETY,
-                due_at=due_at,
-                done_at=facts.safety_work_done_at,
-                stop=stop,
-                now=now,
-            )
+        safety = _hours_clock(
+            ClockKey.EMERGENCY_SAFETY,
+            due_at=due_at,
+            done_at=facts.safety_work_done_at,
+            stop=stop,
+            now=now,
         )
+        result.append(safety)
+        if (accommodation := _accommodation_clock(safety, facts)) is not None:
+            result.append(accommodation)
+        if concluded is not None:
+            result.extend(
+                _further_work_clocks(
+                    facts, concluded_on=concluded.date(), stop=stop, today=today, history=history
+                )
+            )
         return tuple(result)
     if facts.assessment != Assessment.SIGNIFICANT:
         return ()
@@ -451,53 +627,21 @@ def clocks(
     )
     if not facts.hazard_found:
         return tuple(result)
-    result.append(
-        _day_clock(
-            ClockKey.SAFETY_WORK,
-            starts=concluded_on,
-            limit=SAFETY_WORK_LIMIT,
-            done_on=facts.safety_work_done_at.date() if facts.safety_work_done_at else None,
-            stop=stop,
-            today=today,
-            history=history,
+    safety = _day_clock(
+        ClockKey.SAFETY_WORK,
+        starts=concluded_on,
+        limit=SAFETY_WORK_LIMIT,
+        done_on=facts.safety_work_done_at.date() if facts.safety_work_done_at else None,
+        stop=stop,
+        today=today,
+        history=history,
+    )
+    result.append(safety)
+    if (accommodation := _accommodation_clock(safety, facts)) is not None:
+        result.append(accommodation)
+    result.extend(
+        _further_work_clocks(
+            facts, concluded_on=concluded_on, stop=stop, today=today, history=history
         )
     )
-    if facts.further_work_needed:
-        result.append(
-            _day_clock(
-                ClockKey.FURTHER_WORK_BEGIN,
-                starts=concluded_on,
-                limit=FURTHER_WORK_BEGIN_LIMIT,
-                done_on=facts.further_work_begun_on,
-                stop=stop,
-                today=today,
-                history=history,
-            )
-        )
-        start_due = concluded_on + timedelta(weeks=FURTHER_WORK_START_WEEKS)
-        started = facts.further_work_started_on
-        if started is not None:
-            status = ClockStatus.MET if started <= start_due else ClockStatus.MISSED
-            words = "Done in time." if status == ClockStatus.MET else "Done late."
-        elif stop is not None and stop.date() <= start_due:
-            status, words = ClockStatus.STOPPED, _STOPPED_WORDS
-        else:
-            days = (start_due - today).days
-            if days < 0:
-                status, words = ClockStatus.OVERDUE, f"Overdue by {_days(-days, 'day')}."
-            else:
-                status, words = ClockStatus.ON_TRACK, f"{_days(days, 'day')} left."
-        result.append(
-            Clock(
-                ClockKey.FURTHER_WORK_START,
-                CLOCK_LABELS[ClockKey.FURTHER_WORK_START],
-                status,
-                None,
-                start_due,
-                started,
-                None,
-                None,
-                words,
-            )
-        )
     return tuple(result)

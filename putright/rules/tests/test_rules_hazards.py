@@ -6,8 +6,12 @@ import pytest
 
 from putright.rules.calendar import CalendarHistory, Closure
 from putright.rules.hazards import (
+    CITATIONS,
+    CLOCK_LABELS,
     HAZARDS,
+    INSTRUMENT,
     PHASES,
+    STOP_CITATION,
     Assessment,
     Clock,
     ClockKey,
@@ -257,3 +261,109 @@ def test_the_2026_phase_lists_the_hazards_the_guidance_announced() -> None:
     assert phase_2027.significant == {h.code for h in HAZARDS} - {"crowding_space"}
     assert not phase_2026.confirmed
     assert not phase_2027.confirmed
+
+
+def test_an_emergency_hazard_found_runs_the_further_work_clocks_from_the_investigation() -> None:
+    """Further work follows a significant *or an emergency* hazard (the government's draft
+    guidance, 25 June 2025). Aware Friday 5 December 2025 14:00, investigated 16:00 the same
+    day, hazard found, further work needed. Begin within 5 working days of Fri 5 Dec: Mon 8,
+    Tue 9, Wed 10, Thu 11, Fri 12 -> Friday 12 December. Physically start within 12 weeks of
+    5 Dec: 26 days to 31 Dec, 31 in January, 27 in February = 84 -> Friday 27 February 2026."""
+    aware = at(2025, 12, 5, 14)
+    facts = HazardFacts(
+        aware_at=aware,
+        assessment=Assessment.EMERGENCY,
+        investigation_concluded_at=aware + timedelta(hours=2),
+        hazard_found=True,
+        further_work_needed=True,
+        safety_work_done_at=aware + timedelta(hours=5),
+    )
+    found = by_key(facts, at(2025, 12, 10))
+    assert found[ClockKey.FURTHER_WORK_BEGIN].due_on == date(2025, 12, 12)
+    # From Wed 10 Dec: Thu 11, Fri 12 -> 2 working days left.
+    assert found[ClockKey.FURTHER_WORK_BEGIN].words == "2 working days left."
+    assert found[ClockKey.FURTHER_WORK_START].due_on == date(2026, 2, 27)
+    no_further = HazardFacts(
+        aware_at=aware,
+        assessment=Assessment.EMERGENCY,
+        investigation_concluded_at=aware + timedelta(hours=2),
+        hazard_found=True,
+        safety_work_done_at=aware + timedelta(hours=5),
+    )
+    assert set(by_key(no_further, at(2025, 12, 10))) == {
+        ClockKey.EMERGENCY_INVESTIGATION,
+        ClockKey.EMERGENCY_SAFETY,
+    }
+
+
+def test_an_emergency_not_made_safe_in_24_hours_owes_alternative_accommodation() -> None:
+    """Aware Friday 5 December 2025 14:00; not made safe by Saturday 14:00. On Sunday the
+    landlord owes the household suitable alternative accommodation until it offers it."""
+    aware = at(2025, 12, 5, 14)
+    facts = HazardFacts(aware_at=aware, assessment=Assessment.EMERGENCY)
+    owed = by_key(facts, at(2025, 12, 7, 10))[ClockKey.ALTERNATIVE_ACCOMMODATION]
+    assert owed.status == ClockStatus.OVERDUE
+    assert owed.due_at == at(2025, 12, 6, 14)
+    assert "offer suitable alternative accommodation" in owed.words
+    offered = HazardFacts(
+        aware_at=aware, assessment=Assessment.EMERGENCY, accommodation_offered=True
+    )
+    assert by_key(offered, at(2025, 12, 7))[ClockKey.ALTERNATIVE_ACCOMMODATION].status == (
+        ClockStatus.MET
+    )
+    # Made safe in 20 hours: no accommodation duty arises.
+    safe = HazardFacts(
+        aware_at=aware,
+        assessment=Assessment.EMERGENCY,
+        safety_work_done_at=aware + timedelta(hours=20),
+    )
+    assert ClockKey.ALTERNATIVE_ACCOMMODATION not in by_key(safe, at(2025, 12, 7))
+    # Still within the 24 hours: nothing owed yet.
+    assert ClockKey.ALTERNATIVE_ACCOMMODATION not in by_key(facts, at(2025, 12, 6, 13))
+
+
+def test_significant_safety_work_done_late_without_an_offer_missed_the_accommodation_duty() -> (
+    None
+):
+    """Investigation concluded Thu 2 Apr 2026; safety work due Mon 13 Apr (Easter: see above),
+    done Wed 15 Apr with no accommodation offered: the duty was missed. Decanted on Fri 10 Apr
+    instead: the safety clock stops and no accommodation duty shows."""
+    late = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=True,
+        summary_sent_on=date(2026, 4, 7),
+        safety_work_done_at=at(2026, 4, 15),
+    )
+    found = by_key(late, at(2026, 4, 20))
+    assert found[ClockKey.SAFETY_WORK].status == ClockStatus.MISSED
+    assert found[ClockKey.ALTERNATIVE_ACCOMMODATION].status == ClockStatus.MISSED
+    assert found[ClockKey.ALTERNATIVE_ACCOMMODATION].due_on == date(2026, 4, 13)
+    decanted = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=True,
+        decanted_at=at(2026, 4, 10),
+    )
+    found = by_key(decanted, at(2026, 4, 20))
+    assert found[ClockKey.SAFETY_WORK].status == ClockStatus.STOPPED
+    assert ClockKey.ALTERNATIVE_ACCOMMODATION not in found
+
+
+def test_every_clock_cites_its_duty_and_no_number_claims_to_be_verified() -> None:
+    """Each clock names its duty and where it comes from. Regulation numbers are given only
+    where a retrieved source states them (Reg 6, Reg 9, Reg 11(2)(a) of S.I. 2025/1042, from a
+    secondary source), and none is marked verified: nobody here has read them in the
+    Regulations' own text."""
+    assert set(CITATIONS) == set(CLOCK_LABELS) == set(ClockKey)
+    assert "S.I. 2025/1042" in INSTRUMENT
+    assert CITATIONS[ClockKey.INVESTIGATION].regulation == "6"
+    assert CITATIONS[ClockKey.SUMMARY].regulation == "9"
+    assert CITATIONS[ClockKey.SAFETY_WORK].regulation == "11(2)(a)"
+    for citation in (*CITATIONS.values(), STOP_CITATION):
+        assert citation.duty and citation.source
+        assert not citation.verified
+        if citation.regulation is not None:
+            assert "secondary source" in citation.source

@@ -15,6 +15,7 @@ from putright.rules.calendar import CalendarHistory, add_working_days
 from putright.rules.hazards import (
     CLOCK_LABELS,
     DUE_SOON_WORKING_DAYS,
+    EMERGENCY_HOURS,
     FURTHER_WORK_BEGIN_LIMIT,
     FURTHER_WORK_START_WEEKS,
     SAFETY_WORK_LIMIT,
@@ -48,6 +49,7 @@ def facts_of(report: HazardReport) -> HazardFacts:
         further_work_started_on=report.further_work_started_on,
         decanted_at=_local(report.decanted_at),
         consent_refused_at=_local(report.consent_refused_at),
+        accommodation_offered=bool(report.accommodation),
     )
 
 
@@ -185,10 +187,15 @@ def due_summary(report: HazardReport) -> dict[str, Any]:
         safety = by_key.get(ClockKey.SAFETY_WORK) or by_key.get(ClockKey.EMERGENCY_SAFETY)
         if safety is not None:
             due = safety.due_on or (safety.due_at and timezone.localtime(safety.due_at).date())
+            timescale = (
+                f"within {EMERGENCY_HOURS} hours of us becoming aware of it"
+                if safety.key == ClockKey.EMERGENCY_SAFETY
+                else f"within {SAFETY_WORK_LIMIT} working days of the investigation"
+            )
             work.append(
                 {
                     "what": "Safety work to make your home safe",
-                    "timescale": f"within {SAFETY_WORK_LIMIT} working days of the investigation",
+                    "timescale": timescale,
                     "due_on": due.isoformat() if due else None,
                 }
             )

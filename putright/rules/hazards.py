@@ -41,6 +41,7 @@ __all__ = [
     "PHASES",
     "SAFETY_WORK_LIMIT",
     "SIGNIFICANT_INVESTIGATION_LIMIT",
+    "STATUS_LABELS",
     "SUMMARY_LIMIT",
     "INSTRUMENT",
     "STOP_CITATION",
@@ -356,6 +357,17 @@ class ClockStatus(StrEnum):
     STOPPED = "stopped"  # a stop condition applied before it was due
 
 
+STATUS_LABELS: dict[ClockStatus, str] = {
+    ClockStatus.WAITING: "Waiting",
+    ClockStatus.ON_TRACK: "On track",
+    ClockStatus.DUE_SOON: "Due soon",
+    ClockStatus.OVERDUE: "Overdue",
+    ClockStatus.MET: "Met",
+    ClockStatus.MISSED: "Missed",
+    ClockStatus.STOPPED: "Stopped",
+}
+
+
 @dataclass(frozen=True)
 class HazardFacts:
     """What has happened on one hazard report. Datetimes are timezone-aware; dates are the
@@ -391,6 +403,10 @@ class Clock:
     hours_left: float | None
     working_days_left: int | None
     words: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
 
 
 def _stopped_at(facts: HazardFacts) -> datetime | None:

@@ -168,3 +168,28 @@ def test_a_closure_added_later_does_not_move_a_settled_hazard_clock(monday, hand
     summary = clock(report, ClockKey.SUMMARY)
     assert summary.due_on == date(2026, 3, 5)
     assert summary.status == ClockStatus.MET
+
+
+def test_an_emergency_not_made_safe_in_time_owes_accommodation_until_it_is_offered(
+    complaint, handler
+):
+    """A gas leak the landlord heard of on Friday 27 February 2026 at 09:00: by Monday 2 March
+    it was not made safe within 24 hours, so alternative accommodation is owed (overdue since
+    Saturday 09:00) until it is offered; the offer is recorded and the duty is met."""
+    report = raised(
+        actor=handler,
+        complaint=complaint,
+        hazard="uncombusted_gas",
+        assessment="emergency",
+        aware_at=london(2026, 2, 27, 9),
+    )
+    owed = clock(report, ClockKey.ALTERNATIVE_ACCOMMODATION)
+    assert owed.status == ClockStatus.OVERDUE
+    assert owed.due_at == london(2026, 2, 28, 9)
+    services.hazard_accommodation_record(
+        report=report, outcome="offered", at=london(2026, 3, 2, 9), actor=handler
+    )
+    report.refresh_from_db()
+    assert clock(report, ClockKey.ALTERNATIVE_ACCOMMODATION).status == ClockStatus.MET
+    # The safety work itself is still overdue: the report stays in the overdue lists.
+    assert report.next_due_at == london(2026, 2, 28, 9)

@@ -101,3 +101,37 @@ def test_a_report_with_only_an_address_records_that_no_summary_letter_went(
     last = report.steps.order_by("id").last()
     assert last.summary.endswith("not produced: staff action needed")
     assert last.data["reason"] == "The report names no resident to send the written summary to."
+
+
+def test_an_emergency_summary_gives_the_24_hour_safety_timescale_and_the_further_work(
+    complaint, handler, django_capture_on_commit_callbacks
+):
+    """Gas smelt in the kitchen, aware Monday 2 March 2026 08:00, investigated 09:00: a hazard,
+    further work needed. Safety work is owed within 24 hours of becoming aware (by Tuesday 3
+    March), not 5 working days; further work begins within 5 working days of the
+    investigation (Tue 3, Wed 4, Thu 5, Fri 6, Mon 9 March) and physically starts within 12
+    weeks of 2 March (25 May 2026)."""
+    from putright.hazards.tests.stories import london
+
+    report = raised(
+        actor=handler,
+        complaint=complaint,
+        hazard="uncombusted_gas",
+        assessment="emergency",
+        aware_at=london(2026, 3, 2, 8),
+    )
+    report = investigated(
+        report, actor=handler, concluded_at=london(2026, 3, 2, 9), findings="A leaking joint."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hazard_summary_record(report=report, sent_on=date(2026, 3, 2), actor=handler)
+    work = CaseEvent.objects.get(complaint=complaint, code="hazard.summary_sent").data["work"]
+    assert [w["timescale"] for w in work] == [
+        "within 24 hours of us becoming aware of it",
+        "begin within 5 working days and physically start within 12 weeks of the investigation",
+    ]
+    assert work[1]["begin_by"] == "2026-03-09"
+    assert work[1]["due_on"] == "2026-05-25"
+    text = pdf_text(Letter.objects.get(kind=LetterKind.HAZARD_SUMMARY).pdf.path)
+    assert "within 24 hours of us becoming aware of it, by 3 March 2026" in text
+    assert "within 5 working days of the investigation" not in text

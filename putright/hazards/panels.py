@@ -20,7 +20,7 @@ from putright.complaints.hooks import (
 )
 from putright.core.clock import now as clock_now
 from putright.core.permissions import Action, allowed
-from putright.hazards.selectors import complaint_rows, due_by, running_reports
+from putright.hazards.selectors import complaint_rows, due_by, handled_by, running_reports
 
 # A complaint "about damp and mould" by its category or its words; a prompt, never a decision.
 _DAMP = re.compile(r"\b(damp|mould|mold|condensation|fungal)\b", re.IGNORECASE)
@@ -85,7 +85,8 @@ register_queue_filter(
 
 @register_dashboard_panel
 def hazard_dashboard(request) -> str:
-    """Hazard clocks due and overdue: everyone's, and on the cases the reader handles."""
+    """Hazard clocks due and overdue: everyone's, and those the reader handles (on their
+    complaints, or reports with no complaint that they raised: ``handled_by``)."""
     moment = clock_now()
     overdue = running_reports(when="overdue", now=moment)
     due = running_reports(when="due", now=moment)
@@ -95,11 +96,10 @@ def hazard_dashboard(request) -> str:
             "overdue": overdue.count(),
             "due": due.count(),
             "running": running_reports(when="open", now=moment).count(),
-            "mine_overdue": overdue.filter(complaint__handler=request.user).count(),
-            "mine_due": due.filter(complaint__handler=request.user).count(),
+            "mine_overdue": overdue.filter(handled_by(request.user)).count(),
+            "mine_due": due.filter(handled_by(request.user)).count(),
             "due_by": due_by(now=moment),
             "list_url": reverse("hazards:list"),
-            "queue_url": reverse("complaints:queue"),
         },
         request=request,
     )

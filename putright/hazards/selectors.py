@@ -146,9 +146,16 @@ def report_detail(pk: int) -> HazardReport:
     return reports().prefetch_related("steps__actor").get(pk=pk)
 
 
-def hazard_list(*, show: str = "open") -> list[ReportRow]:
+def handled_by(user: Any) -> Q:
+    """The reports a member of staff handles: those on the complaints they handle, and those
+    with no complaint that they raised (a report on its own is its raiser's to follow)."""
+    return Q(complaint__handler=user) | Q(complaint__isnull=True, raised_by=user)
+
+
+def hazard_list(*, show: str = "open", mine: Any = None) -> list[ReportRow]:
     """Reports with their clocks, overdue first: "open" (a clock running), "due" (within the
-    due window), "overdue", or "all" (the latest 500)."""
+    due window), "overdue", or "all" (the latest 500); with `mine`, only those that member of
+    staff handles (``handled_by``)."""
     history = landlord_history()
     now = clock_now()
     if show in {"open", "due", "overdue"}:
@@ -156,6 +163,8 @@ def hazard_list(*, show: str = "open") -> list[ReportRow]:
         qs = reports().filter(pk__in=ids)
     else:
         qs = reports().exclude(assessment=AssessmentChoice.NOT)
+    if mine is not None:
+        qs = qs.filter(handled_by(mine))
     rows = [ReportRow(r, clocks_for(r, now=now, history=history)) for r in qs[:500]]
     rows.sort(key=lambda row: (not row.overdue, row.report.aware_at))
     return rows

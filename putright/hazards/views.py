@@ -33,13 +33,15 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in {"open", "due", "overdue", "all"}:
         show = "open"
-    rows = selectors.hazard_list(show=show)
+    mine = request.GET.get("mine") == "1"
+    rows = selectors.hazard_list(show=show, mine=request.user if mine else None)
     return render(
         request,
         "hazards/list.html",
         {
             "rows": rows,
             "show": show,
+            "mine": mine,
             "can_record": allowed(request.user, Action.RECORD_HAZARDS),
             "can_read_reports": allowed(request.user, Action.READ_REPORTS),
         },

@@ -108,7 +108,7 @@ def test_the_dashboard_counts_hazard_clocks_due_and_overdue(
         '<span class="putright-stat">2</span> <a class="govuk-link" href="/hazards/?show=open">'
         in figures
     )
-    assert "On your cases: " in figures
+    assert "Yours (your complaints, and reports you raised without one): " in figures
     assert ">0 overdue<" in figures
     # The handler of the gas complaint sees it on their own cases too.
     client.force_login(handler)
@@ -139,3 +139,41 @@ def test_the_hourly_job_recounts_a_clock_moved_by_a_closure(monday, handler):
     report.refresh_from_db()
     assert timezone.localtime(report.next_due_at).date() == date(2026, 3, 17)
     assert job.func() == "0 hazard report(s) recounted."
+
+
+def test_a_report_with_no_complaint_is_its_raisers_on_the_dashboard_and_the_list(
+    client, monday, handler, officer
+):
+    """Monday 2 March 2026, 10:00. Olivia raised a gas report with no complaint on Friday 27
+    February at 09:00 (24 hours: overdue since Saturday 09:00): it is hers to follow. A gas
+    report she raised on Hamid's complaint is his, not hers."""
+    from putright.complaints.models import Complaint
+
+    alone = raised(
+        actor=officer,
+        hazard="uncombusted_gas",
+        assessment="emergency",
+        aware_at=london(2026, 2, 27, 9),
+        address="3 Wharf Row",
+    )
+    gas = received(resident=ResidentFactory(), actor=handler, description="Smell of gas.")
+    Complaint.objects.filter(pk=gas.pk).update(handler=handler)
+    on_his = raised(
+        actor=officer,
+        complaint=gas,
+        hazard="uncombusted_gas",
+        assessment="emergency",
+        aware_at=london(2026, 2, 27, 9),
+    )
+    client.force_login(officer)
+    figures = client.get("/dashboard/").content.decode()
+    figures = figures[figures.index('id="hazard-figures"') :]
+    assert '<span class="putright-stat">2</span>' in figures  # everyone's overdue
+    assert ">1 overdue<" in figures
+    listed = client.get("/hazards/", {"show": "overdue", "mine": "1"}).content.decode()
+    assert f"/hazards/{alone.pk}/" in listed
+    assert f"/hazards/{on_his.pk}/" not in listed
+    client.force_login(handler)
+    his = client.get("/hazards/", {"show": "overdue", "mine": "1"}).content.decode()
+    assert f"/hazards/{on_his.pk}/" in his
+    assert f"/hazards/{alone.pk}/" not in his

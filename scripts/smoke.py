@@ -580,6 +580,7 @@ def pages(f: Fixtures) -> list[Page]:
         p("hazards:list", OK, "staff"),
         p("hazards:list", OK, "staff", suffix="?show=all"),
         p("hazards:list", OK, "staff", suffix="?show=due"),
+        p("hazards:list", OK, "staff", suffix="?show=overdue&mine=1"),
         p("hazards:raise", OK, "staff"),
         p("hazards:compliance", OK, "staff"),
         p(

@@ -31,6 +31,17 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         assessment="significant",
         actor=olivia,
     )
+    # Gas reported 30 hours ago and not made safe: overdue, and accommodation owed.
+    gas = services.hazard_report_raise(
+        aware_at=now() - timedelta(hours=30),
+        source="staff",
+        told_by="A gas engineer",
+        hazard="uncombusted_gas",
+        description="Smell of gas by the meter.",
+        assessment="emergency",
+        address="3 Wharf Row",
+        actor=olivia,
+    )
     from putright.intake.services.service_requests import service_request_create
 
     repair = service_request_create(
@@ -56,6 +67,7 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         "/hazards/",
         "/hazards/?show=all",
         "/hazards/?show=due",
+        "/hazards/?show=overdue&mine=1",
         "/hazards/new/",
         f"/hazards/new/?resident={complaint.resident.pk}",
         f"/intake/service-requests/{repair.pk}/",
@@ -67,6 +79,9 @@ def test_every_hazard_page_has_no_wcag_violations(page):
         f"/complaints/{complaint.reference}/acknowledge/",
         f"/hazards/{report.pk}/",
         "/hazards/compliance/",
+        f"/hazards/{gas.pk}/",
+        f"/hazards/compliance/?start={(now() - timedelta(days=3)).date()}&end={now().date()}"
+        "&clock=emergency_safety&bucket=overdue",
         f"/complaints/{complaint.reference}/",
     ]:
         page.goto(path)

@@ -134,4 +134,6 @@ def test_an_emergency_summary_gives_the_24_hour_safety_timescale_and_the_further
     assert work[1]["due_on"] == "2026-05-25"
     text = pdf_text(Letter.objects.get(kind=LetterKind.HAZARD_SUMMARY).pdf.path)
     assert "within 24 hours of us becoming aware of it, by 3 March 2026" in text
+    assert "We will begin it by 9 March 2026." in text
+    assert "The investigation finished on 2 March 2026." in text
     assert "within 5 working days of the investigation" not in text

@@ -142,6 +142,28 @@ def raised_from(source_ref: str) -> list[HazardReport]:
     return list(HazardReport.objects.filter(source_ref=source_ref))
 
 
+def steps_still_open(report: HazardReport) -> set[str]:
+    """The steps the report page offers: those the services would accept now (an investigation
+    or summary not yet recorded, work only where the investigation found a hazard — safety
+    work on an emergency at any time —, accommodation and the stop facts always)."""
+    investigated = report.investigation_concluded_at is not None
+    found = investigated and bool(report.hazard_found)
+    open_: set[str] = {"accommodation"}
+    if report.decanted_at is None or report.consent_refused_at is None:
+        open_.add("stop")
+    if not investigated:
+        open_.add("investigation")
+    elif report.summary_sent_on is None:
+        open_.add("summary")
+    if report.safety_work_done_at is None and (
+        found or (report.assessment == AssessmentChoice.EMERGENCY and not investigated)
+    ):
+        open_.add("safety_work")
+    if found and report.further_work_started_on is None:
+        open_.add("further_work")
+    return open_
+
+
 def report_detail(pk: int) -> HazardReport:
     return reports().prefetch_related("steps__actor").get(pk=pk)
 

@@ -146,8 +146,14 @@ def _detail(
     request: HttpRequest, report: HazardReport, bound: tuple[str, forms.Form] | None = None
 ) -> dict[str, Any]:
     step_forms = []
+    still_open = selectors.steps_still_open(report)
     for slug, (title, form_class) in STEP_FORMS.items():
-        form = bound[1] if bound and bound[0] == slug else form_class(prefix=slug)
+        if bound and bound[0] == slug:
+            form = bound[1]
+        elif slug in still_open:
+            form = form_class(prefix=slug)
+        else:
+            continue  # already recorded, or not yet possible: the service would refuse it
         step_forms.append({"slug": slug, "title": title, "form": form})
     return {
         "report": report,

@@ -1,9 +1,13 @@
 """The hazard pages for each role, one round of errors, and the panel on the case page."""
 
+import re
+from datetime import date
+
 import pytest
 from django.urls import URLPattern
 
 from putright.complaints.models import CaseEvent
+from putright.hazards import services
 from putright.hazards import urls as hazard_urls
 from putright.hazards.models import HazardReport
 from putright.hazards.tests.stories import investigated, raised
@@ -160,3 +164,19 @@ def test_the_hazard_list_takes_the_same_queries_for_one_report_or_many(client, c
         page = client.get("/hazards/?show=all")
     assert len(page.context["rows"]) == 5
     assert len(five) == len(one)
+
+
+def test_the_report_page_offers_only_the_steps_that_can_still_be_taken(client, complaint, handler):
+    """A new significant report offers the investigation, not the summary or any work; once
+    investigated (a hazard found) and summarised, it offers the work and not those two again."""
+    report = raised(actor=handler, complaint=complaint)
+    client.force_login(handler)
+
+    def offered() -> set[str]:
+        page = client.get(f"/hazards/{report.pk}/").content.decode()
+        return set(re.findall(rf'action="/hazards/{report.pk}/([a-z_]+)/"', page))
+
+    assert offered() == {"investigation", "accommodation", "stop"}
+    investigated(report, actor=handler)
+    services.hazard_summary_record(report=report, sent_on=date(2026, 3, 2), actor=handler)
+    assert offered() == {"safety_work", "further_work", "accommodation", "stop"}

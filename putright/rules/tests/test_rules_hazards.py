@@ -322,9 +322,7 @@ def test_an_emergency_not_made_safe_in_24_hours_owes_alternative_accommodation()
     assert ClockKey.ALTERNATIVE_ACCOMMODATION not in by_key(facts, at(2025, 12, 6, 13))
 
 
-def test_significant_safety_work_done_late_without_an_offer_missed_the_accommodation_duty() -> (
-    None
-):
+def test_significant_safety_work_done_late_without_an_offer_missed_the_accommodation_duty() -> None:
     """Investigation concluded Thu 2 Apr 2026; safety work due Mon 13 Apr (Easter: see above),
     done Wed 15 Apr with no accommodation offered: the duty was missed. Decanted on Fri 10 Apr
     instead: the safety clock stops and no accommodation duty shows."""
@@ -363,7 +361,8 @@ def test_every_clock_cites_its_duty_and_no_number_claims_to_be_verified() -> Non
     assert CITATIONS[ClockKey.SUMMARY].regulation == "9"
     assert CITATIONS[ClockKey.SAFETY_WORK].regulation == "11(2)(a)"
     for citation in (*CITATIONS.values(), STOP_CITATION):
-        assert citation.duty and citation.source
+        assert citation.duty
+        assert citation.source
         assert not citation.verified
         if citation.regulation is not None:
             assert "secondary source" in citation.source

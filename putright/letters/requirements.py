@@ -108,7 +108,7 @@ def _base_elements(
         return (_element("a", "how_to_complain", "How to make a complaint", "1.6"),)
     if kind == LetterKind.HAZARD_SUMMARY:
         # Awaab's Law: a written summary of the investigation's findings within 3 working days
-        # of it concluding (Hazards in Social Housing Regs 2025; regulation number unverified).
+        # of it concluding (S.I. 2025/1042, reg. 9 per a secondary source; unverified).
         return (
             _element("a", "findings", "What the investigation found", HAZARD_SUMMARY_DUTY),
             _element("b", "hazard_found", "Whether a hazard was found", HAZARD_SUMMARY_DUTY),

@@ -342,8 +342,10 @@ STOP_CITATION = Citation(
     "Timescales do not run while the household is in alternative accommodation, or where "
     "consent could not be obtained after all reasonable steps",
     None,
-    "Summaries of the Regulations retrieved (GOV.UK draft guidance; Housing Ombudsman, "
-    "'guidance on complaints involving hazards'); no regulation number given",
+    "Cobb Warren, 'Awaab's Law - Coming on 27 October 2025' (9 July 2025: the 24-hour "
+    "deadline ceases on a decant, on consent not obtained after all reasonable steps, or on "
+    "a further investigation finding no hazard), and the Housing Ombudsman's 'guidance on "
+    "complaints involving hazards'; no regulation number given",
 )
 
 

@@ -42,3 +42,4 @@ class StepKind(models.TextChoices):
 class StopReason(models.TextChoices):
     DECANTED = "decanted", "The household was decanted to suitable alternative accommodation"
     CONSENT_REFUSED = "consent_refused", "Consent refused after all reasonable steps"
+    CLEARED = "cleared", "A further investigation found no hazard, or the work is not required"

@@ -56,6 +56,8 @@ class HazardReport(models.Model):
     )
     decanted_at = models.DateTimeField(null=True, blank=True)
     consent_refused_at = models.DateTimeField(null=True, blank=True)
+    # A further investigation found no hazard, or that the work is not required.
+    cleared_at = models.DateTimeField(null=True, blank=True)
 
     # The earliest moment an open clock falls due (a working-day clock: the end of its local
     # day); null when no clock runs. Kept by every step, for the work queue and the dashboard.

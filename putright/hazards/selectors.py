@@ -49,6 +49,7 @@ def facts_of(report: HazardReport) -> HazardFacts:
         further_work_started_on=report.further_work_started_on,
         decanted_at=_local(report.decanted_at),
         consent_refused_at=_local(report.consent_refused_at),
+        cleared_at=_local(report.cleared_at),
         accommodation_offered=bool(report.accommodation),
     )
 
@@ -149,7 +150,7 @@ def steps_still_open(report: HazardReport) -> set[str]:
     investigated = report.investigation_concluded_at is not None
     found = investigated and bool(report.hazard_found)
     open_: set[str] = {"accommodation"}
-    if report.decanted_at is None or report.consent_refused_at is None:
+    if None in (report.decanted_at, report.consent_refused_at, report.cleared_at):
         open_.add("stop")
     if not investigated:
         open_.add("investigation")

@@ -57,6 +57,7 @@ class HazardReportSerializer(serializers.ModelSerializer):
             "accommodation",
             "decanted_at",
             "consent_refused_at",
+            "cleared_at",
             "clocks",
             "steps",
         ]
@@ -109,6 +110,6 @@ class AccommodationIn(serializers.Serializer):
 
 
 class StopIn(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=["decanted", "consent_refused"])
+    reason = serializers.ChoiceField(choices=["decanted", "consent_refused", "cleared"])
     at = serializers.DateTimeField()
     steps = serializers.CharField(required=False, allow_blank=True, default="")

@@ -362,19 +362,27 @@ def hazard_accommodation_record(
     return report
 
 
+_STOP_FIELDS = {
+    StopReason.DECANTED: "decanted_at",
+    StopReason.CONSENT_REFUSED: "consent_refused_at",
+    StopReason.CLEARED: "cleared_at",
+}
+
+
 @transaction.atomic
 def hazard_clock_stop(
     *, report: HazardReport, reason: str, at: datetime, steps: str, actor: Any
 ) -> HazardReport:
-    """Record a fact that stops the work clocks: a decant, or consent refused after all
-    reasonable steps (Regs 2025)."""
+    """Record a fact that stops the work clocks: a decant, consent refused after all
+    reasonable steps, or a further investigation finding no hazard or no work needed (Regs
+    2025; see ``rules.hazards.STOP_CITATION``)."""
     report = _lock(report)
     if reason not in StopReason.values:
         raise InvalidInput(UNKNOWN_STOP, field="reason")
     if reason == StopReason.CONSENT_REFUSED and not steps.strip():
         raise InvalidInput(CONSENT_NEEDS_STEPS, field="steps")
     at = _aware(at, "at", after=report.aware_at, message=BEFORE_AWARE)
-    field = "decanted_at" if reason == StopReason.DECANTED else "consent_refused_at"
+    field = _STOP_FIELDS[StopReason(reason)]
     if getattr(report, field) is not None:
         raise AlreadyDone(f"Already recorded: {StopReason(reason).label.lower()}.")
     setattr(report, field, at)

@@ -79,6 +79,7 @@ HAZARD_MOMENTS = (
     "safety_work_done_at",
     "decanted_at",
     "consent_refused_at",
+    "cleared_at",
 )
 HAZARD_DAYS = ("summary_sent_on", "further_work_begun_on", "further_work_started_on")
 # A report whose personal text is already removed (who told the landlord is never empty).

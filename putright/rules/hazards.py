@@ -339,8 +339,9 @@ CITATIONS: dict[ClockKey, Citation] = {
     ),
 }
 STOP_CITATION = Citation(
-    "Timescales do not run while the household is in alternative accommodation, or where "
-    "consent could not be obtained after all reasonable steps",
+    "Timescales do not run while the household is in alternative accommodation, where "
+    "consent could not be obtained after all reasonable steps, or once a further "
+    "investigation finds no hazard or that the work is not required",
     None,
     "Cobb Warren, 'Awaab's Law - Coming on 27 October 2025' (9 July 2025: the 24-hour "
     "deadline ceases on a decant, on consent not obtained after all reasonable steps, or on "
@@ -388,6 +389,8 @@ class HazardFacts:
     # consent needed for the work refused after all reasonable steps to obtain it.
     decanted_at: datetime | None = None
     consent_refused_at: datetime | None = None
+    # A further investigation found no hazard, or that the work is not required.
+    cleared_at: datetime | None = None
     # Suitable alternative accommodation offered (whatever the answer).
     accommodation_offered: bool = False
 
@@ -411,9 +414,27 @@ class Clock:
         return STATUS_LABELS[self.status]
 
 
-def _stopped_at(facts: HazardFacts) -> datetime | None:
-    stops = [moment for moment in (facts.decanted_at, facts.consent_refused_at) if moment]
-    return min(stops) if stops else None
+@dataclass(frozen=True)
+class _Stop:
+    at: datetime
+    words: str
+
+
+def _stop(facts: HazardFacts) -> _Stop | None:
+    """The first stop condition that applied, and the words a stopped clock shows for it."""
+    stops = [
+        _Stop(moment, words)
+        for moment, words in (
+            (facts.decanted_at, "Stopped: the household was decanted."),
+            (facts.consent_refused_at, "Stopped: consent refused after all reasonable steps."),
+            (
+                facts.cleared_at,
+                "Stopped: a further investigation found no hazard, or no work needed.",
+            ),
+        )
+        if moment is not None
+    ]
+    return min(stops, key=lambda stop: stop.at) if stops else None
 
 
 def _hours_clock(
@@ -421,7 +442,7 @@ def _hours_clock(
     *,
     due_at: datetime,
     done_at: datetime | None,
-    stop: datetime | None,
+    stop: _Stop | None,
     now: datetime,
 ) -> Clock:
     label = CLOCK_LABELS[key]
@@ -430,19 +451,14 @@ def _hours_clock(
         status = ClockStatus.MET if met else ClockStatus.MISSED
         words = "Done in time." if met else "Done late."
         return Clock(key, label, status, due_at, None, done_at, None, None, words)
-    if stop is not None and stop <= due_at:
-        return Clock(
-            key, label, ClockStatus.STOPPED, due_at, None, None, None, None, _STOPPED_WORDS
-        )
+    if stop is not None and stop.at <= due_at:
+        return Clock(key, label, ClockStatus.STOPPED, due_at, None, None, None, None, stop.words)
     hours = round((due_at - now).total_seconds() / 3600, 1)
     if hours < 0:
         words = f"Overdue by {_hours(-hours)}."
         return Clock(key, label, ClockStatus.OVERDUE, due_at, None, None, hours, None, words)
     status = ClockStatus.DUE_SOON if hours <= DUE_SOON_HOURS else ClockStatus.ON_TRACK
     return Clock(key, label, status, due_at, None, None, hours, None, f"{_hours(hours)} left.")
-
-
-_STOPPED_WORDS = "Stopped: the household was decanted or consent was refused."
 
 
 def _hours(value: float) -> str:
@@ -453,14 +469,14 @@ def _days(value: int, unit: str = "working day") -> str:
     return f"1 {unit}" if value == 1 else f"{value} {unit}s"
 
 
-def _settled_on(done_on: date | None, stop: datetime | None, today: date) -> date:
+def _settled_on(done_on: date | None, stop: _Stop | None, today: date) -> date:
     """The day a clock's result settled: done, stopped, or (still running) today. One rule
     with the Code's clocks (``rules.clocks``): a due date is counted with the landlord's
     calendar as it stood that day, so a closure decided later never moves a settled clock."""
     if done_on is not None:
         return done_on
     if stop is not None:
-        return min(stop.date(), today)
+        return min(stop.at.date(), today)
     return today
 
 
@@ -470,7 +486,7 @@ def _day_clock(
     starts: date,
     limit: int,
     done_on: date | None,
-    stop: datetime | None,
+    stop: _Stop | None,
     today: date,
     history: CalendarHistory,
 ) -> Clock:
@@ -482,10 +498,8 @@ def _day_clock(
         status = ClockStatus.MET if met else ClockStatus.MISSED
         words = "Done in time." if met else "Done late."
         return Clock(key, label, status, None, due_on, done_on, None, None, words)
-    if stop is not None and stop.date() <= due_on:
-        return Clock(
-            key, label, ClockStatus.STOPPED, None, due_on, None, None, None, _STOPPED_WORDS
-        )
+    if stop is not None and stop.at.date() <= due_on:
+        return Clock(key, label, ClockStatus.STOPPED, None, due_on, None, None, None, stop.words)
     left = working_days_between(today, due_on, calendar=history.as_of(today))
     if today > due_on:
         words = f"Overdue by {_days(-left)}."
@@ -525,7 +539,7 @@ def _further_work_clocks(
     facts: HazardFacts,
     *,
     concluded_on: date,
-    stop: datetime | None,
+    stop: _Stop | None,
     today: date,
     history: CalendarHistory,
 ) -> list[Clock]:
@@ -548,8 +562,8 @@ def _further_work_clocks(
     if started is not None:
         status = ClockStatus.MET if started <= start_due else ClockStatus.MISSED
         words = "Done in time." if status == ClockStatus.MET else "Done late."
-    elif stop is not None and stop.date() <= start_due:
-        status, words = ClockStatus.STOPPED, _STOPPED_WORDS
+    elif stop is not None and stop.at.date() <= start_due:
+        status, words = ClockStatus.STOPPED, stop.words
     else:
         days = (start_due - today).days
         if days < 0:
@@ -580,7 +594,7 @@ def clocks(
     with the calendar as it stood on the day its result settled (see ``_settled_on``). An
     assessment of "not" a hazard runs no clocks.
     """
-    stop = _stopped_at(facts)
+    stop = _stop(facts)
     concluded = facts.investigation_concluded_at
     result: list[Clock] = []
     if facts.assessment == Assessment.EMERGENCY:

@@ -193,3 +193,21 @@ def test_an_emergency_not_made_safe_in_time_owes_accommodation_until_it_is_offer
     assert clock(report, ClockKey.ALTERNATIVE_ACCOMMODATION).status == ClockStatus.MET
     # The safety work itself is still overdue: the report stays in the overdue lists.
     assert report.next_due_at == london(2026, 2, 28, 9)
+
+
+def test_a_further_investigation_clearing_the_hazard_stops_the_work_clocks(complaint, handler):
+    """Aware Monday 2 March 2026 09:00, investigated 10:00: a hazard (safety work due Monday 9
+    March); a further investigation, also by 10:00, found none: recorded as a stop fact, once."""
+    report = investigated(raised(actor=handler, complaint=complaint), actor=handler)
+    services.hazard_clock_stop(
+        report=report, reason="cleared", at=london(2026, 3, 2, 10), steps="", actor=handler
+    )
+    report.refresh_from_db()
+    safety = clock(report, ClockKey.SAFETY_WORK)
+    assert safety.status == ClockStatus.STOPPED
+    assert "further investigation" in safety.words
+    assert CaseEvent.objects.filter(complaint=complaint, code="hazard.clock_stopped").count() == 1
+    with pytest.raises(AlreadyDone):
+        services.hazard_clock_stop(
+            report=report, reason="cleared", at=london(2026, 3, 2, 10), steps="", actor=handler
+        )

@@ -366,3 +366,33 @@ def test_every_clock_cites_its_duty_and_no_number_claims_to_be_verified() -> Non
         assert not citation.verified
         if citation.regulation is not None:
             assert "secondary source" in citation.source
+
+
+def test_a_further_investigation_finding_no_hazard_stops_the_work_clocks() -> None:
+    """Investigation concluded Thu 2 Apr 2026 found a hazard; a further investigation on Wed 8
+    April found none (or no work needed): the safety work (due Mon 13 Apr) and further work
+    clocks stop and say why; the summary of the first investigation is still owed."""
+    facts = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=True,
+        further_work_needed=True,
+        cleared_at=at(2026, 4, 8),
+    )
+    found = by_key(facts, at(2026, 5, 1))
+    safety = found[ClockKey.SAFETY_WORK]
+    assert safety.status == ClockStatus.STOPPED
+    assert safety.words == "Stopped: a further investigation found no hazard, or no work needed."
+    assert found[ClockKey.FURTHER_WORK_START].status == ClockStatus.STOPPED
+    assert found[ClockKey.SUMMARY].status == ClockStatus.OVERDUE
+    assert ClockKey.ALTERNATIVE_ACCOMMODATION not in found
+    # Cleared after the safety work fell due (Tue 14 April): too late to stop it.
+    late = HazardFacts(
+        aware_at=at(2026, 3, 25),
+        assessment=Assessment.SIGNIFICANT,
+        investigation_concluded_at=at(2026, 4, 2),
+        hazard_found=True,
+        cleared_at=at(2026, 4, 14),
+    )
+    assert by_key(late, at(2026, 5, 1))[ClockKey.SAFETY_WORK].status == ClockStatus.OVERDUE

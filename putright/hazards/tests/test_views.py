@@ -180,3 +180,27 @@ def test_the_report_page_offers_only_the_steps_that_can_still_be_taken(client, c
     investigated(report, actor=handler)
     services.hazard_summary_record(report=report, sent_on=date(2026, 3, 2), actor=handler)
     assert offered() == {"safety_work", "further_work", "accommodation", "stop"}
+
+
+def test_the_report_keeps_who_told_the_landlord_the_occupiers_and_their_vulnerabilities(
+    client, monday, handler
+):
+    """What raises the risk is kept with the report and shown on it, with the moment the
+    landlord became aware and who told it."""
+    client.force_login(handler)
+    client.post(
+        "/hazards/new/",
+        {
+            **RAISE,
+            "occupiers": "Rosa, her partner and two children",
+            "vulnerabilities": "Youngest child (2) has asthma",
+        },
+    )
+    report = HazardReport.objects.get()
+    assert report.told_by == "Rosa Bell, by phone"
+    assert report.occupiers == "Rosa, her partner and two children"
+    assert report.vulnerabilities == "Youngest child (2) has asthma"
+    page = client.get(f"/hazards/{report.pk}/").content.decode()
+    assert "Rosa, her partner and two children" in page
+    assert "Youngest child (2) has asthma" in page
+    assert "2 March 2026, 08:30, told by Rosa Bell, by phone" in page

@@ -183,5 +183,10 @@ HAZARD_COLUMNS: tuple[Column, ...] = (
     Column("further_work_begun_on", "Date further work began.", ""),
     Column("further_work_started_on", "Date further work physically started.", ""),
     Column("further_work", "What the further work is.", ""),
+    Column("accommodation", "Alternative accommodation: offered, accepted or refused.", ""),
+    Column("accommodation_at", "When it was offered, accepted or refused.", ""),
+    Column("stopped", "A fact that stopped the clocks: decanted, consent_refused or cleared.", ""),
+    Column("stopped_at", "When that happened.", ""),
+    Column("consent_steps", "The reasonable steps taken to obtain consent.", ""),
 )
 HAZARD_NAMES: tuple[str, ...] = tuple(c.name for c in HAZARD_COLUMNS)

@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from putright.core.errors import ComplaintError
 from putright.hazards import services as hazard_services
-from putright.hazards.constants import HAZARD_CHOICES, AssessmentChoice, Source
+from putright.hazards.constants import (
+    HAZARD_CHOICES,
+    Accommodation,
+    AssessmentChoice,
+    Source,
+    StopReason,
+)
 from putright.hazards.models import HazardReport
 from putright.imports.checks import MISSING, _key, _parse_date
 from putright.imports.columns import HAZARD_COLUMNS, HAZARD_SHEET
@@ -45,6 +51,15 @@ _HAZARDS = {
 _ASSESSMENTS = {_key(k): code for code, label in AssessmentChoice.choices for k in (code,)}
 _ASSESSMENTS.update({"emergency hazard": "emergency", "significant hazard": "significant"})
 _SOURCES = {_key(k): code for code, label in Source.choices for k in (code, label)}
+_ACCOMMODATION = {
+    _key(c): c.value for c in (Accommodation.OFFERED, Accommodation.ACCEPTED, Accommodation.REFUSED)
+}
+_STOPS = {_key(c): c for c in StopReason.values}
+_STOP_FIELDS = {
+    StopReason.DECANTED: "decanted_at",
+    StopReason.CONSENT_REFUSED: "consent_refused_at",
+    StopReason.CLEARED: "cleared_at",
+}
 
 
 def _moment(value: str) -> datetime | None:
@@ -80,6 +95,10 @@ class HazardPlan:
     safety_done_at: datetime | None = None
     begun_on: date | None = None
     started_on: date | None = None
+    accommodation: str = ""
+    accommodation_at: datetime | None = None
+    stopped: str = ""
+    stopped_at: datetime | None = None
 
 
 def check_hazard_row(
@@ -97,7 +116,13 @@ def check_hazard_row(
             problem(column, MISSING)
     now = timezone.now()
     moments: dict[str, datetime | None] = {}
-    for column in ("aware_at", "investigation_concluded_at", "safety_work_done_at"):
+    for column in (
+        "aware_at",
+        "investigation_concluded_at",
+        "safety_work_done_at",
+        "accommodation_at",
+        "stopped_at",
+    ):
         if v.get(column):
             moments[column] = _moment(v[column])
             if moments[column] is None:
@@ -182,6 +207,28 @@ def check_hazard_row(
         "further_work"
     ):
         problem("further_work", MISSING)
+    accommodation = _ACCOMMODATION.get(_key(v.get("accommodation", "")), "")
+    if v.get("accommodation") and not accommodation:
+        problem(
+            "accommodation",
+            UNKNOWN_VALUE.format(
+                what="accommodation", value=v["accommodation"], known="offered, accepted, refused"
+            ),
+        )
+    if v.get("accommodation") and not v.get("accommodation_at"):
+        problem("accommodation_at", MISSING)
+    stopped = _STOPS.get(_key(v.get("stopped", "")), "")
+    if v.get("stopped") and not stopped:
+        problem(
+            "stopped",
+            UNKNOWN_VALUE.format(
+                what="stop", value=v["stopped"], known=", ".join(StopReason.values)
+            ),
+        )
+    if v.get("stopped") and not v.get("stopped_at"):
+        problem("stopped_at", MISSING)
+    if stopped == StopReason.CONSENT_REFUSED and not v.get("consent_steps"):
+        problem("consent_steps", MISSING)
     if issues:
         return None, issues
     return (
@@ -200,6 +247,10 @@ def check_hazard_row(
             safety_done_at=moments.get("safety_work_done_at"),
             begun_on=days.get("further_work_begun_on"),
             started_on=days.get("further_work_started_on"),
+            accommodation=accommodation,
+            accommodation_at=moments.get("accommodation_at"),
+            stopped=stopped,
+            stopped_at=moments.get("stopped_at"),
         ),
         [],
     )
@@ -342,6 +393,28 @@ def _replay(plan: HazardPlan, runner: Any) -> int:
             begun_on=begun,
             started_on=started,
             detail=v["further_work"],
+            actor=runner,
+        )
+        changed = True
+    if plan.accommodation and plan.accommodation_at and report.accommodation != plan.accommodation:
+        report = _step(
+            "alternative accommodation",
+            hazard_services.hazard_accommodation_record,
+            report=report,
+            outcome=plan.accommodation,
+            at=plan.accommodation_at,
+            actor=runner,
+        )
+        changed = True
+    stop_field = _STOP_FIELDS.get(StopReason(plan.stopped)) if plan.stopped else None
+    if stop_field and plan.stopped_at and getattr(report, stop_field) is None:
+        report = _step(
+            "clock stop",
+            hazard_services.hazard_clock_stop,
+            report=report,
+            reason=plan.stopped,
+            at=plan.stopped_at,
+            steps=v.get("consent_steps", ""),
             actor=runner,
         )
         changed = True

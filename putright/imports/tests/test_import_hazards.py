@@ -98,3 +98,51 @@ def test_hazard_rows_are_checked_before_anything_is_written():
     assert found == {("Hazards", 2, "hazard"), ("Hazards", 2, "summary_sent_on")}
     assert not HazardReport.objects.exists()
     assert not ImportedComplaint.objects.exists()
+
+
+def test_an_imported_case_carries_its_accommodation_offer_and_its_clock_stop():
+    """The case above, its safety work due Friday 27 February (5 working days after Friday 20
+    February) and not done: accommodation was offered on Thursday 26 February, and consent to
+    the work was refused on Wednesday 25 February after three visits. The safety and further
+    work clocks stop; the accommodation offer is on the report; the same file again adds
+    nothing."""
+    stopped = {
+        **HAZARD,
+        "accommodation": "offered",
+        "accommodation_at": "2026-02-26 10:00",
+        "stopped": "consent_refused",
+        "stopped_at": "2026-02-25 15:00",
+        "consent_steps": "Three visits and two letters; the resident declined each time.",
+    }
+    assert _import(stopped).hazards == 1
+    hazard = HazardReport.objects.get()
+    assert hazard.accommodation == "offered"
+    assert hazard.consent_refused_at == datetime(2026, 2, 25, 15, tzinfo=LONDON)
+    clocks = {c.key: c for c in clocks_for(hazard)}
+    assert clocks[ClockKey.SAFETY_WORK].status == ClockStatus.STOPPED
+    assert clocks[ClockKey.FURTHER_WORK_START].status == ClockStatus.STOPPED
+    steps = HazardStep.objects.count()
+    assert _import(stopped).hazards == 0
+    assert HazardStep.objects.count() == steps
+
+
+def test_a_consent_stop_without_its_steps_or_an_unknown_stop_is_refused():
+    with pytest.raises(ImportRefused) as refused:
+        _import(
+            {**HAZARD, "stopped": "consent_refused", "stopped_at": "2026-02-25"},
+            {
+                **HAZARD,
+                "hazard_reference": "HZ-9",
+                "stopped": "holiday",
+                "stopped_at": "2026-02-25",
+            },
+            {**HAZARD, "hazard_reference": "HZ-10", "accommodation": "maybe"},
+        )
+    found = {(i.row, i.column) for i in refused.value.report.issues}
+    assert found == {
+        (2, "consent_steps"),
+        (3, "stopped"),
+        (4, "accommodation"),
+        (4, "accommodation_at"),
+    }
+    assert not HazardReport.objects.exists()

@@ -27,7 +27,7 @@ from putright.hazards.constants import (
 from putright.hazards.models import HazardReport, HazardStep
 from putright.hazards.selectors import due_summary, next_due_at
 from putright.people.models import Resident
-from putright.rules.hazards import get_hazard
+from putright.rules.hazards import assessment_refusal, get_hazard
 
 UNKNOWN_HAZARD = "Choose the hazard from the HHSRS list."
 UNKNOWN_ASSESSMENT = "Choose emergency, significant or neither."
@@ -144,6 +144,9 @@ def hazard_report_raise(
         raise InvalidInput(AWARE_IN_FUTURE, field="aware_at")
     if aware_at.year < EARLIEST_AWARE_YEAR:  # a typo, not history (and no 19th-century offsets)
         raise InvalidInput(AWARE_TOO_EARLY, field="aware_at")
+    refusal = assessment_refusal(hazard, assessment, timezone.localtime(aware_at).date())
+    if refusal is not None:
+        raise InvalidInput(refusal, field="assessment")
     if complaint is not None:
         complaint = lock_complaint(complaint)
         resident = resident or complaint.resident

@@ -53,6 +53,7 @@ __all__ = [
     "Hazard",
     "HazardFacts",
     "Phase",
+    "assessment_refusal",
     "clocks",
     "get_hazard",
     "is_emergency_hazard",
@@ -225,6 +226,36 @@ def is_emergency_hazard(code: str, day: date, *, phases: tuple[Phase, ...] = PHA
 def is_significant_hazard(code: str, day: date, *, phases: tuple[Phase, ...] = PHASES) -> bool:
     phase = phase_on(day, phases=phases)
     return phase is not None and code in phase.significant
+
+
+def assessment_refusal(
+    code: str, assessment: str, day: date, *, phases: tuple[Phase, ...] = PHASES
+) -> str | None:
+    """Why the Regulations in force on `day` do not allow `assessment` of hazard `code`, or
+    None. The phase data decides: an emergency is any hazard of the phase's emergency list
+    (every hazard but crowding and space); a significant hazard only one of its significant
+    list (phase 1: damp and mould). "Not" is always allowed (no Awaab's Law clocks run)."""
+    if assessment not in (Assessment.EMERGENCY, Assessment.SIGNIFICANT):
+        return None
+    label = get_hazard(code).label
+    phase = phase_on(day, phases=phases)
+    if phase is None:
+        first = min(p.starts for p in phases if p.confirmed)
+        return (
+            f"Awaab's Law applies to hazards the landlord became aware of from "
+            f"{first.day} {first:%B %Y}: assess this one as neither (no clocks)."
+        )
+    if assessment == Assessment.EMERGENCY and code not in phase.emergency:
+        return f"{label} cannot be an emergency hazard under Awaab's Law."
+    if assessment == Assessment.SIGNIFICANT and code not in phase.significant:
+        allowed = ", ".join(
+            sorted(_BY_CODE[c].label.lower() for c in phase.significant if c in _BY_CODE)
+        )
+        return (
+            f"{label} cannot be a significant hazard under {phase.name} of Awaab's Law "
+            f"(only {allowed}): assess it as an emergency, or as neither."
+        )
+    return None
 
 
 # --- Clocks -----------------------------------------------------------------------------------

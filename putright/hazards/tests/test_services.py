@@ -211,3 +211,16 @@ def test_a_further_investigation_clearing_the_hazard_stops_the_work_clocks(compl
         services.hazard_clock_stop(
             report=report, reason="cleared", at=london(2026, 3, 2, 10), steps="", actor=handler
         )
+
+
+def test_an_assessment_the_regulations_do_not_allow_is_refused_and_nothing_is_written(
+    complaint, handler
+):
+    """On Monday 2 March 2026 phase 1 is in force: excess cold cannot be a significant hazard
+    (only damp and mould); it can be an emergency."""
+    with pytest.raises(InvalidInput) as error:
+        raised(actor=handler, complaint=complaint, hazard="excess_cold")
+    assert error.value.field == "assessment"
+    assert "only damp and mould growth" in error.value.message
+    assert not HazardReport.objects.exists()
+    assert raised(actor=handler, complaint=complaint, hazard="excess_cold", assessment="emergency")

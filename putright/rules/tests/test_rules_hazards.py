@@ -18,6 +18,7 @@ from putright.rules.hazards import (
     ClockStatus,
     HazardFacts,
     Phase,
+    assessment_refusal,
     clocks,
     get_hazard,
     is_emergency_hazard,
@@ -396,3 +397,31 @@ def test_a_further_investigation_finding_no_hazard_stops_the_work_clocks() -> No
         cleared_at=at(2026, 4, 14),
     )
     assert by_key(late, at(2026, 5, 1))[ClockKey.SAFETY_WORK].status == ClockStatus.OVERDUE
+
+
+def test_the_phase_in_force_decides_which_assessments_the_regulations_allow() -> None:
+    """Phase 1 (from Monday 27 October 2025): any hazard but crowding and space can be an
+    emergency; only damp and mould can be significant. Before that day nothing is in scope.
+    Confirming the announced 2026 phase (a data change) lets excess cold be significant."""
+    monday = date(2026, 3, 2)
+    assert assessment_refusal("damp_mould", "significant", date(2025, 10, 27)) is None
+    assert assessment_refusal("electrical", "emergency", monday) is None
+    assert assessment_refusal("crowding_space", "not", monday) is None
+    assert assessment_refusal("excess_cold", "significant", monday) == (
+        "Excess cold cannot be a significant hazard under Phase 1 of Awaab's Law "
+        "(only damp and mould growth): assess it as an emergency, or as neither."
+    )
+    assert assessment_refusal("crowding_space", "emergency", monday) == (
+        "Crowding and space cannot be an emergency hazard under Awaab's Law."
+    )
+    assert assessment_refusal("damp_mould", "significant", date(2025, 10, 26)) == (
+        "Awaab's Law applies to hazards the landlord became aware of from 27 October 2025: "
+        "assess this one as neither (no clocks)."
+    )
+    confirmed = tuple(
+        Phase(p.name, p.starts, p.emergency, p.significant, True, p.source) for p in PHASES
+    )
+    assert (
+        assessment_refusal("excess_cold", "significant", date(2026, 12, 1), phases=confirmed)
+        is None
+    )

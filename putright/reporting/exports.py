@@ -129,8 +129,12 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
             cells[0].text = row.provision
             cells[1].text = requirements.get(row.provision, "")
             cells[2].text = row.get_comply_display() if row.comply else "Not answered"
-            if row.shortfall:
-                flag = cells[2].add_paragraph().add_run("Record shows exceptions")
+            # The same evidence flags as the page and the PDF: the governing body signs this.
+            flags = ["Record shows exceptions"] if row.shortfall else []
+            if row.contradicted:
+                flags.append('"Yes" needs review')
+            for text in flags:
+                flag = cells[2].add_paragraph().add_run(text)
                 flag.bold = True
                 flag.font.color.rgb = RGBColor(0x94, 0x25, 0x14)
             evidence = row.evidence

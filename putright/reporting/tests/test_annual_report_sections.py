@@ -215,13 +215,11 @@ def test_the_mrc_pack_names_the_mrc_and_shows_overdue_orders_and_the_exceptional
     )
     period.affected.add(year_2025.C)
     client.force_login(viewer)
-    page = client.get(
-        reverse("reporting:mrc", kwargs={"year": 2025, "number": 2})
-    ).content.decode()
+    page = client.get(reverse("reporting:mrc", kwargs={"year": 2025, "number": 2})).content.decode()
     assert "Member Responsible for Complaints (Code 9.5): <strong>Vera Mills</strong>" in page
     assert "This quarter is not over: its figures are <strong>to date</strong>." in page
     assert "2025/26 Q2 to date (1 Aug 2025)" in page
-    assert "<td class=\"govuk-table__cell\">1 July 2025</td>" in page  # the order's due date
+    assert '<td class="govuk-table__cell">1 July 2025</td>' in page  # the order's due date
     assert '<strong class="govuk-tag govuk-tag--red">Overdue by 31 days</strong>' in page
     path = tmp_path / "mrc.pdf"
     path.write_bytes(

@@ -92,6 +92,11 @@ def test_the_answer_form_shows_an_error_summary_and_leads_to_the_next_provision(
     assert response["Location"] == reverse(
         "reporting:self_assessment_row", kwargs={"pk": assessment.pk, "provision": "1.3"}
     )
+    # The next provision leads back to the one before it, and on to the one after.
+    page = client.get(response["Location"]).content.decode()
+    assert f'href="{url}" rel="prev"' in page
+    assert "Provision 1.2" in page
+    assert 'rel="next"' in page
 
 
 def test_a_governing_body_member_approves_the_assessment_and_the_senior_lead_cannot(

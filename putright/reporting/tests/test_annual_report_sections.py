@@ -231,3 +231,32 @@ def test_the_mrc_pack_names_the_mrc_and_shows_overdue_orders_and_the_exceptional
     # Q1 (April-June) holds the period: both figures, nothing hidden.
     assert "Cyber incident: the repairs system was down." in text
     assert "Leaving out those affected" in text
+
+
+def test_the_reports_track_the_return_to_compliance_and_the_ombudsmans_notification(
+    client, year_2025, officer, senior_lead, viewer
+):
+    period = ExceptionalPeriod.objects.create(
+        reason="Cyber incident: the repairs system was down.",
+        starts_on=date(2025, 6, 2),
+        expected_end_on=date(2025, 6, 30),
+        ended_on=date(2025, 6, 30),
+        all_complaints=True,
+        status=ExceptionalStatus.ENDED,
+        declared_by=officer,
+        decided_by=senior_lead,
+    )
+    period.affected.add(year_2025.C, year_2025.G)  # C answered; G acknowledged, not answered
+    page = " ".join(_page(client, viewer).split())
+    assert "Affected: All complaints, 2 complaints, 1 still open: not yet back to compliance." in (
+        page
+    )
+    assert "<strong>The Ombudsman has not been told yet.</strong>" in page
+    period.affected.remove(year_2025.G)
+    period.ombudsman_notified_on = date(2025, 6, 3)
+    period.save()
+    page = " ".join(_page(client, viewer).split())
+    assert "1 complaint, none still open: back to compliance." in page
+    assert "The Ombudsman was told on 3 June 2025." in page
+    mrc = client.get(reverse("reporting:mrc", kwargs={"year": 2025, "number": 1})).content
+    assert "none still open: back to compliance" in mrc.decode()

@@ -35,6 +35,12 @@ def test_the_reporting_demo_fills_every_report_once(
     assessment = SelfAssessment.objects.get()
     assert assessment.approved_by == viewer
     assert not assessment.rows.filter(comply="").exists()
+    # The landlord's own N/A answers (no third party handles complaints), each with its reason.
+    assert [(r.provision, r.comply) for r in assessment.rows.filter(comply="na")] == [
+        ("5.4", "na"),
+        ("5.5", "na"),
+    ]
+    assert "handled in house" in assessment.rows.get(provision="5.4").commentary
     improvement = ServiceImprovement.objects.get(complaints=complaint)
     # The same lesson from two complaints is said once, as a sentence: never ".;" joins.
     assert improvement.description == "Confirm appointments by text."

@@ -6,6 +6,8 @@ import io
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -82,6 +84,14 @@ def tsm_xlsx(tsm: TsmReturn) -> bytes:
     return buffer.getvalue()
 
 
+def _row_property(row, name: str) -> None:
+    """Switch on a table row property (w:tblHeader, w:cantSplit), which python-docx lacks."""
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement(name)
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
 def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
     """Laid out like the Ombudsman's Appendix A form: a table per section."""
     profile = get_profile(assessment.profile_code)
@@ -124,8 +134,11 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
         ):
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
+        _row_property(table.rows[0], "w:tblHeader")  # repeated at the top of every page
         for row in (r for r in rows if r.section == number):
-            cells = table.add_row().cells
+            added = table.add_row()
+            _row_property(added, "w:cantSplit")  # a provision is read whole, on one page
+            cells = added.cells
             cells[0].text = row.provision
             cells[1].text = requirements.get(row.provision, "")
             cells[2].text = row.get_comply_display() if row.comply else "Not answered"

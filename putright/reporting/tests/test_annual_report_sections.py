@@ -260,3 +260,31 @@ def test_the_reports_track_the_return_to_compliance_and_the_ombudsmans_notificat
     assert "The Ombudsman was told on 3 June 2025." in page
     mrc = client.get(reverse("reporting:mrc", kwargs={"year": 2025, "number": 1})).content
     assert "none still open: back to compliance" in mrc.decode()
+
+
+def test_the_charts_label_a_period_not_over_to_date_as_the_tables_do(
+    monkeypatch, year_2025, viewer
+):
+    from putright.reporting import charts, documents
+
+    drawn = []
+    for name in ("grouped_bars", "percentage_bars"):
+        real = getattr(charts, name)
+
+        def spy(labels, *args, _real=real, **kwargs):
+            drawn.append((list(labels), args))
+            return _real(labels, *args, **kwargs)
+
+        monkeypatch.setattr(charts, name, spy)
+    documents.mrc_document(2025, 2)
+    volumes, timeliness = drawn
+    assert volumes[0][-2:] == ["2025/26 Q1", "2025/26 Q2 to date"]
+    assert timeliness[0][-1] == "2025/26 Q2 to date"
+    drawn.clear()
+    documents.annual_document(2025)
+    titles_and_legends = repr(drawn)
+    assert "Complaints received by month, 2025/26 to date (1 Aug 2025)" in titles_and_legends
+    assert "Responses within the Code's timescales, 2025/26 to date (1 Aug 2025)" in (
+        titles_and_legends
+    )
+    assert "('2025/26 to date (1 Aug 2025)', '2024/25')" in titles_and_legends  # the legend

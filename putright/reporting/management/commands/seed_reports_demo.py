@@ -145,7 +145,7 @@ class Command(BaseCommand):
                 "Call residents back within one working day",
                 ImprovementStatus.IN_PROGRESS,
                 "Contact centre",
-                "call",
+                "call-back",
             ),
             (
                 "Check contractor appointments the day before",

@@ -50,6 +50,7 @@ def test_the_reporting_demo_fills_every_report_once(
         ExceptionalStatus.IN_FORCE,
         [still_open],
     )
+    assert period.ombudsman_notified_on == date(2025, 7, 23)  # the day after it began
     call_command("seed_reports_demo")
     assert SelfAssessment.objects.count() == 1
     assert ExceptionalPeriod.objects.count() == 1

@@ -99,6 +99,9 @@ class Command(BaseCommand):
             actor=officer,
         )
         exceptional.exceptional_approve(period=period, actor=lead, note="Agreed by the exec.")
+        exceptional.exceptional_ombudsman_notified(
+            period=period, notified_on=today - timedelta(days=9), actor=officer
+        )
 
     def _self_assessment(self, year, officer, board, today):
         assessment = services.self_assessment_start(year=year, actor=officer)

@@ -45,8 +45,8 @@ class Action(StrEnum):
     EDIT_REPORTS = "edit_reports"  # homes counts, self-assessment answers, learning, Ombudsman
     READ_OMBUDSMAN = "read_ombudsman"  # the Ombudsman's casework on named complaints
     APPROVE_FOR_GOVERNING_BODY = "approve_for_governing_body"  # approve; write its 8.2 response
-    DECLARE_EXCEPTIONAL = "declare_exceptional"  # declare exceptional circumstances (Code 8.5)
-    APPROVE_EXCEPTIONAL = "approve_exceptional"  # approve or end such a period (senior lead)
+    DECLARE_EXCEPTIONAL = "declare_exceptional"  # declare or end exceptional circumstances (8.5)
+    APPROVE_EXCEPTIONAL = "approve_exceptional"  # approve or refuse such a period (senior lead)
     RECORD_HAZARDS = "record_hazards"  # raise a hazard report, record its steps (Awaab's Law)
     IMPORT = "import"  # load a register from another system (rewrites the record)
     RUN_INSTALLATION = "run_installation"  # scheduled jobs and other installation pages

@@ -33,7 +33,7 @@ def annual_document(year: int) -> dict[str, Any]:
                 [a for _m, a, _b in monthly],
                 [b for _m, _a, b in monthly],
                 ("Stage 1", "Stage 2"),
-                "Complaints received by month",
+                f"Complaints received by month, {report.period_label}",
             )
         ),
         "chart_categories": charts.data_uri(
@@ -41,7 +41,7 @@ def annual_document(year: int) -> dict[str, Any]:
                 [c for c, _a, _b in categories],
                 [a for _c, a, _b in categories],
                 [b for _c, _a, b in categories],
-                (report.period.label, report.previous.label),
+                (report.period_label, report.previous.label),
                 "Stage 1 complaints by category (the ten largest)",
                 horizontal=True,
             )
@@ -52,7 +52,7 @@ def annual_document(year: int) -> dict[str, Any]:
             charts.percentage_bars(
                 [label for label, _ in timeliness],
                 [value for _, value in timeliness],
-                "Responses within the Code's timescales",
+                f"Responses within the Code's timescales, {report.period_label}",
             )
         ),
     }
@@ -62,13 +62,16 @@ def mrc_document(year: int, number: int) -> dict[str, Any]:
     """The quarterly governing body / MRC pack with its charts."""
     pack = reports.mrc_pack(year, number)
     columns = pack.columns
+    # The table's labels, so a quarter not over is "to date" on the charts too (the date is in
+    # the table; it would crowd the axis).
+    labels = [c.label.split(" (")[0] for c in columns]
     return {
         "pack": pack,
         "hazards": hazard_section(pack.period),
         "landlord": landlord_name(),
         "chart_volumes": charts.data_uri(
             charts.grouped_bars(
-                [c.period.label for c in columns],
+                labels,
                 [c.received[1] for c in columns],
                 [c.received[2] for c in columns],
                 ("Stage 1", "Stage 2"),
@@ -77,7 +80,7 @@ def mrc_document(year: int, number: int) -> dict[str, Any]:
         ),
         "chart_timeliness": charts.data_uri(
             charts.percentage_bars(
-                [c.period.label for c in columns],
+                labels,
                 [c.on_time[1] for c in columns],
                 "Stage 1 responses within the Code's timescales",
             )

@@ -6,6 +6,8 @@ import io
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -82,6 +84,14 @@ def tsm_xlsx(tsm: TsmReturn) -> bytes:
     return buffer.getvalue()
 
 
+def _row_property(row, name: str) -> None:
+    """Switch on a table row property (w:tblHeader, w:cantSplit), which python-docx lacks."""
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement(name)
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
 def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
     """Laid out like the Ombudsman's Appendix A form: a table per section."""
     profile = get_profile(assessment.profile_code)
@@ -124,13 +134,20 @@ def self_assessment_docx(assessment: SelfAssessment, landlord: str) -> bytes:
         ):
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
+        _row_property(table.rows[0], "w:tblHeader")  # repeated at the top of every page
         for row in (r for r in rows if r.section == number):
-            cells = table.add_row().cells
+            added = table.add_row()
+            _row_property(added, "w:cantSplit")  # a provision is read whole, on one page
+            cells = added.cells
             cells[0].text = row.provision
             cells[1].text = requirements.get(row.provision, "")
             cells[2].text = row.get_comply_display() if row.comply else "Not answered"
-            if row.shortfall:
-                flag = cells[2].add_paragraph().add_run("Record shows exceptions")
+            # The same evidence flags as the page and the PDF: the governing body signs this.
+            flags = ["Record shows exceptions"] if row.shortfall else []
+            if row.contradicted:
+                flags.append('"Yes" needs review')
+            for text in flags:
+                flag = cells[2].add_paragraph().add_run(text)
                 flag.bold = True
                 flag.font.color.rgb = RGBColor(0x94, 0x25, 0x14)
             evidence = row.evidence

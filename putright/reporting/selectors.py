@@ -37,7 +37,7 @@ from putright.reporting.models import (
 )
 from putright.rules.clocks import Timeliness
 from putright.rules.profile import CodeProfile, get_profile
-from putright.rules.workflow import State
+from putright.rules.workflow import OPEN_STATES, State
 
 UNCATEGORISED = "Uncategorised"
 # A stored timeliness ("" while the step is not done) as the clock's value.
@@ -404,7 +404,15 @@ def exceptional_periods_during(period: Period) -> tuple[list[ExceptionalPeriod],
             | Q(ended_on__isnull=True, status=ExceptionalStatus.IN_FORCE)
         )
         .prefetch_related("categories")
-        .annotate(n_affected=Count("affected", distinct=True))
+        .annotate(
+            n_affected=Count("affected", distinct=True),
+            # The return to compliance: affected complaints not yet answered or closed.
+            n_open=Count(
+                "affected",
+                filter=Q(affected__status__in=[s.value for s in OPEN_STATES]),
+                distinct=True,
+            ),
+        )
         .order_by("starts_on", "id")
     )
     ids = set(

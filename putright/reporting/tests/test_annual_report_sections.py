@@ -10,7 +10,7 @@ from django.urls import reverse
 from putright.complaints import services as complaint_services
 from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus
 from putright.letters.tests.conftest import pdf_text
-from putright.reporting import reports, services
+from putright.reporting import reports, selectors, services
 from putright.reporting.constants import OrderKind
 from putright.reporting.tests.conftest import REPORT_DAY
 
@@ -141,3 +141,150 @@ def test_money_is_shown_with_thousands_separators(db, time_machine, handler, vie
     responded(first, actor=handler, remedies=[compensation("18815.00")])
     travel(time_machine, REPORT_DAY)
     assert "£18,815.00" in _page(client, viewer)
+
+
+def test_the_pdf_carries_the_ombudsmans_reports_and_the_governing_bodys_response_when_written(
+    client, year_2025, officer, board_member, viewer, tmp_path
+):
+    services.annual_note_save(
+        year=2025,
+        actor=officer,
+        ombudsman_annual_letter="Our landlord performance report: 2 findings of maladministration.",
+        ombudsman_other_reports="Spotlight on damp and mould: we are named twice.",
+    )
+    services.governing_body_response_save(
+        year=2025,
+        response="The board accepts the report and asks for damp surveys within 5 days.",
+        approved_on=date(2025, 7, 31),
+        actor=board_member,
+    )
+    client.force_login(viewer)
+    path = tmp_path / "annual.pdf"
+    path.write_bytes(client.get(reverse("reporting:annual_pdf", kwargs={"year": 2025})).content)
+    text = " ".join(pdf_text(path).split())
+    assert "Not added yet" not in text
+    assert "Awaiting the governing body's response." not in text
+    assert "None recorded for 2025/26." not in text
+    assert "2 findings of maladministration." in text  # 8.1e
+    assert "Spotlight on damp and mould: we are named twice." in text  # 8.1f
+    assert "asks for damp surveys within 5 days." in text  # 8.2
+    assert "Approved by the governing body on 31 July 2025." in text
+
+
+def test_every_earlier_wording_of_the_annual_reports_own_text_is_kept(client, year_2025, officer):
+    services.annual_note_save(year=2025, actor=officer, commentary="Fewer complaints.")
+    services.annual_note_save(
+        year=2025,
+        actor=officer,
+        commentary="Fewer repairs complaints than last year.",
+        ombudsman_other_reports="Spotlight report.",
+    )
+    versions = [
+        (v.field, v.previous, v.text, v.changed_by)
+        for v in selectors.text_history("annual:2025").order_by("pk")
+    ]
+    assert versions == [
+        ("commentary", "", "Fewer complaints.", officer),
+        ("commentary", "Fewer complaints.", "Fewer repairs complaints than last year.", officer),
+        ("ombudsman_other_reports", "", "Spotlight report.", officer),
+    ]
+    client.force_login(officer)
+    page = client.get(reverse("reporting:annual_notes", kwargs={"year": 2025})).content.decode()
+    assert "Fewer complaints." in page  # the wording before, on the page that changes it
+
+
+def test_the_mrc_pack_names_the_mrc_and_shows_overdue_orders_and_the_exceptional_period(
+    client, referral, officer, senior_lead, viewer, year_2025, tmp_path
+):
+    services.ombudsman_order_add(
+        referral=referral,
+        kind=OrderKind.ORDER,
+        description="Apologise in writing",
+        due_on=date(2025, 7, 1),
+        actor=officer,
+    )
+    period = ExceptionalPeriod.objects.create(
+        reason="Cyber incident: the repairs system was down.",
+        starts_on=date(2025, 6, 2),
+        expected_end_on=date(2025, 6, 30),
+        ended_on=date(2025, 6, 30),
+        all_complaints=True,
+        status=ExceptionalStatus.ENDED,
+        declared_by=officer,
+        decided_by=senior_lead,
+    )
+    period.affected.add(year_2025.C)
+    client.force_login(viewer)
+    page = client.get(reverse("reporting:mrc", kwargs={"year": 2025, "number": 2})).content.decode()
+    assert "Member Responsible for Complaints (Code 9.5): <strong>Vera Mills</strong>" in page
+    assert "This quarter is not over: its figures are <strong>to date</strong>." in page
+    assert "2025/26 Q2 to date (1 Aug 2025)" in page
+    assert '<td class="govuk-table__cell">1 July 2025</td>' in page  # the order's due date
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue by 31 days</strong>' in page
+    path = tmp_path / "mrc.pdf"
+    path.write_bytes(
+        client.get(reverse("reporting:mrc_pdf", kwargs={"year": 2025, "number": 1})).content
+    )
+    text = " ".join(pdf_text(path).split())
+    assert "Member Responsible for Complaints (Code 9.5): Vera Mills" in text
+    assert "Overdue by 31 days" in text
+    # Q1 (April-June) holds the period: both figures, nothing hidden.
+    assert "Cyber incident: the repairs system was down." in text
+    assert "Leaving out those affected" in text
+
+
+def test_the_reports_track_the_return_to_compliance_and_the_ombudsmans_notification(
+    client, year_2025, officer, senior_lead, viewer
+):
+    period = ExceptionalPeriod.objects.create(
+        reason="Cyber incident: the repairs system was down.",
+        starts_on=date(2025, 6, 2),
+        expected_end_on=date(2025, 6, 30),
+        ended_on=date(2025, 6, 30),
+        all_complaints=True,
+        status=ExceptionalStatus.ENDED,
+        declared_by=officer,
+        decided_by=senior_lead,
+    )
+    period.affected.add(year_2025.C, year_2025.G)  # C answered; G acknowledged, not answered
+    page = " ".join(_page(client, viewer).split())
+    assert "Affected: All complaints, 2 complaints, 1 still open: not yet back to compliance." in (
+        page
+    )
+    assert "<strong>The Ombudsman has not been told yet.</strong>" in page
+    period.affected.remove(year_2025.G)
+    period.ombudsman_notified_on = date(2025, 6, 3)
+    period.save()
+    page = " ".join(_page(client, viewer).split())
+    assert "1 complaint, none still open: back to compliance." in page
+    assert "The Ombudsman was told on 3 June 2025." in page
+    mrc = client.get(reverse("reporting:mrc", kwargs={"year": 2025, "number": 1})).content
+    assert "none still open: back to compliance" in mrc.decode()
+
+
+def test_the_charts_label_a_period_not_over_to_date_as_the_tables_do(
+    monkeypatch, year_2025, viewer
+):
+    from putright.reporting import charts, documents
+
+    drawn = []
+    for name in ("grouped_bars", "percentage_bars"):
+        real = getattr(charts, name)
+
+        def spy(labels, *args, _real=real, **kwargs):
+            drawn.append((list(labels), args))
+            return _real(labels, *args, **kwargs)
+
+        monkeypatch.setattr(charts, name, spy)
+    documents.mrc_document(2025, 2)
+    volumes, timeliness = drawn
+    assert volumes[0][-2:] == ["2025/26 Q1", "2025/26 Q2 to date"]
+    assert timeliness[0][-1] == "2025/26 Q2 to date"
+    drawn.clear()
+    documents.annual_document(2025)
+    titles_and_legends = repr(drawn)
+    assert "Complaints received by month, 2025/26 to date (1 Aug 2025)" in titles_and_legends
+    assert "Responses within the Code's timescales, 2025/26 to date (1 Aug 2025)" in (
+        titles_and_legends
+    )
+    assert "('2025/26 to date (1 Aug 2025)', '2024/25')" in titles_and_legends  # the legend

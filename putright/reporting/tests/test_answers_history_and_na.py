@@ -92,6 +92,11 @@ def test_the_answer_form_shows_an_error_summary_and_leads_to_the_next_provision(
     assert response["Location"] == reverse(
         "reporting:self_assessment_row", kwargs={"pk": assessment.pk, "provision": "1.3"}
     )
+    # The next provision leads back to the one before it, and on to the one after.
+    page = client.get(response["Location"]).content.decode()
+    assert f'href="{url}" rel="prev"' in page
+    assert "Provision 1.2" in page
+    assert 'rel="next"' in page
 
 
 def test_a_governing_body_member_approves_the_assessment_and_the_senior_lead_cannot(
@@ -110,3 +115,67 @@ def test_a_governing_body_member_approves_the_assessment_and_the_senior_lead_can
         assessment=assessment, approved_on=date(2025, 8, 1), minute="Board 9", actor=board_member
     )
     assert approved.approved_by == board_member
+
+
+def test_the_word_file_and_the_pdf_carry_the_evidence_flags_and_the_na_reason(
+    client, assessment, officer, tmp_path
+):
+    import io
+    import subprocess
+
+    from docx import Document
+
+    # 6.2: answered "Yes" while the case record shows late acknowledgements (measured and
+    # stored when the assessment was started; set here so the test needs no year of cases).
+    assessment.rows.filter(provision__in=["6.2", "6.3"]).update(shortfall=True)
+    services.self_assessment_row_update(
+        row=_row(assessment, "6.2"),
+        comply=Comply.YES,
+        evidence="Policy",
+        commentary="",
+        actor=officer,
+    )
+    services.self_assessment_row_update(
+        row=_row(assessment, "6.3"),
+        comply=Comply.NO,
+        evidence="",
+        actor=officer,
+        commentary="Some late.",
+        action="Recruit a handler.",
+        action_due=date(2025, 12, 1),
+    )
+    services.self_assessment_row_update(
+        row=_row(assessment, "5.4"),
+        comply=Comply.NA,
+        evidence="",
+        commentary="We have two stages only; there is no third stage to refer to.",
+        actor=officer,
+    )
+    client.force_login(officer)
+
+    def export(fmt):
+        url = reverse("reporting:self_assessment_export", kwargs={"pk": assessment.pk, "fmt": fmt})
+        return client.get(url).content
+
+    rows = {
+        row.cells[0].text: [cell.text for cell in row.cells]
+        for table in Document(io.BytesIO(export("docx"))).tables
+        for row in table.rows[1:]
+    }
+    assert rows["6.2"][2] == 'Yes\nRecord shows exceptions\n"Yes" needs review'
+    assert rows["6.3"][2] == "No\nRecord shows exceptions"
+    assert rows["5.4"][2] == "N/A"
+    assert rows["5.4"][4] == "We have two stages only; there is no third stage to refer to."
+    path = tmp_path / "self-assessment.pdf"
+    path.write_bytes(export("pdf"))
+    # In content order (pdftotext -raw): the narrow "Comply" column wraps each flag.
+    raw = subprocess.run(  # noqa: S603
+        ["pdftotext", "-raw", str(path), "-"],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    text = " ".join(raw.split())
+    assert text.count("Record shows exceptions") == 2
+    assert text.count('"Yes" needs review') == 1
+    assert "We have two stages only; there is no third stage to refer to." in text

@@ -11,6 +11,7 @@ import matplotlib.image
 import numpy as np
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from putright.complaints import services as complaint_services
 from putright.complaints.tests.stories import acknowledged, received, responded, travel
@@ -144,6 +145,10 @@ def test_the_docx_has_a_table_per_section_with_the_forms_columns(year_2025, offi
     assert six_two.cells[2].text == "Not answered\nRecord shows exceptions"
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
+    # Each table's header row repeats on every page; no provision's row splits across two.
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows[1:])
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "Section 1: Definition of a complaint"
 

@@ -466,3 +466,20 @@ def test_the_ombudsman_case_page_asks_its_dates_as_day_month_year(client, office
     assert sent.status_code == 302
     request.refresh_from_db()
     assert request.sent_on == date(2025, 8, 1)
+
+
+def test_the_mrc_follows_the_ombudsman_casework_and_the_oversight_dashboard(
+    client, viewer, board_member, referral
+):
+    case = reverse("reporting:ombudsman_case", kwargs={"pk": referral.pk})
+    _as(client, viewer)
+    dashboard = client.get(reverse("complaints:dashboard"))
+    assert dashboard.status_code == 200
+    assert "HOS-202512345" in client.get(reverse("reporting:ombudsman_cases")).content.decode()
+    assert "HOS-202512345" in client.get(case).content.decode()
+    # Reading is not recording: the officer records the casework (Code 9.5, 9.7).
+    assert client.post(case, {"form": "finding"}).status_code == 403
+    # The wider governing body reads the reports' summary, not each case.
+    _as(client, board_member)
+    assert client.get(case).status_code == 403
+    assert client.get(reverse("complaints:dashboard")).status_code == 200

@@ -45,7 +45,12 @@ from putright.intake.constants import (
     IntakeChannel,
 )
 from putright.intake.models import InboundEmail
-from putright.intake.services.items import IncomingFile, clean_text, item_receive
+from putright.intake.services.items import (
+    IncomingFile,
+    clean_text,
+    item_filed_already,
+    item_receive,
+)
 from putright.people.models import Representative
 
 REFERENCE = re.compile(r"\bCMP-\d{4}-\d{6}\b", re.IGNORECASE)
@@ -64,6 +69,10 @@ NOT_THE_RESIDENT = (
 FORGED = (
     "The message quotes {reference} from {sender}, but our mail server found that address "
     "forged (SPF/DKIM/DMARC failed), so it was not added to the case."
+)
+FORGED_SENDER = (
+    "Our mail server found the sender's address ({sender}) forged (SPF/DKIM/DMARC failed): "
+    "anyone may have sent this, so it is not matched to a resident by that address."
 )
 ATTACHMENT_ASIDE = "Attachment “{name}” was kept aside and not passed on: {reason}"
 TOO_MANY_ATTACHMENTS = "more than {n} attachments in one message"
@@ -300,6 +309,8 @@ def _import(parsed: ParsedEmail, received_at: datetime, notes: list[str]) -> tup
     notes = notes + file_notes
     found = REFERENCE.search(parsed.subject) or REFERENCE.search(parsed.body[:5000])
     quoted = None
+    if parsed.sender_failed_checks and not found:
+        notes.append(FORGED_SENDER.format(sender=parsed.from_address))
     if found:
         reference = found.group(0).upper()
         quoted = Complaint.objects.select_related("resident").filter(reference=reference).first()
@@ -325,10 +336,20 @@ def _import(parsed: ParsedEmail, received_at: datetime, notes: list[str]) -> tup
             except ComplaintError as exc:
                 notes.append(REFUSED_BY_CASE.format(reference=reference, reason=exc.message))
             else:
-                item = None
                 if any(f.aside for f in files):
                     # The case got what it may hold; the rest waits for a person.
                     item = _item(parsed, received_at, notes, [f for f in files if f.aside], quoted)
+                else:
+                    # In the inbox too, decided by the intake: every message is an item.
+                    item = item_filed_already(
+                        channel=IntakeChannel.EMAIL,
+                        complaint=quoted,
+                        body=parsed.body or parsed.subject,
+                        subject=parsed.subject,
+                        sender_name=parsed.from_name,
+                        sender_email=parsed.from_address,
+                        received_at=received_at,
+                    )
                 return InboundStatus.ADDED_TO_CASE, (quoted, item)
         else:
             notes.append(NOT_THE_RESIDENT.format(reference=reference, sender=parsed.from_address))
@@ -346,6 +367,8 @@ def _item(parsed, received_at, notes, files, quoted):
         notes=notes,
         quoted_complaint=quoted,
         files=files,
+        # A forged From says nothing about who wrote: no resident is suggested by it.
+        match_by_email=not parsed.sender_failed_checks,
     )
 
 

@@ -112,6 +112,14 @@ def test_a_reply_from_the_resident_quoting_a_reference_joins_that_case(
     assert letter.attachments.get().original_name == "mould.png"
     event = rosas_complaint.events.get(code="correspondence.received")
     assert event.actor_label == "Complaints mailbox"
+    # In the intake inbox too, as every message is, decided by the intake: added to the case.
+    item = inbound.item
+    assert (item.channel, item.decision, item.complaint) == (
+        "email",
+        "added_to_case",
+        rosas_complaint,
+    )
+    assert item.decided_by is None and item.decided_at is not None
 
 
 def test_a_reply_from_an_authorised_representative_joins_the_case(
@@ -153,6 +161,18 @@ def test_anyone_else_quoting_a_reference_cannot_write_into_the_case(
     item = inbound.item
     assert item.quoted_complaint == rosas_complaint
     assert "neither the resident nor an authorised representative" in item.notes
+
+
+def test_a_forged_from_is_noted_and_never_matched_to_the_resident_it_names(monday, rosa):
+    raw = (
+        b"Authentication-Results: mail.thrive.example; spf=fail smtp.mailfrom=example.org\r\n"
+        + message(body="I want to complain, and please send my letters to 1 Other Road.")
+    )
+    item = email_import(raw=raw, source="test")[0].item
+    assert item.sender_email == "rosa.bell@example.org"
+    assert item.suggested_resident is None  # staff are not offered Rosa's record
+    assert "forged" in item.notes
+    assert Complaint.objects.count() == 0
 
 
 def test_an_unsupported_attachment_is_kept_aside_and_the_message_still_goes_through(monday, rosa):

@@ -83,6 +83,11 @@ def test_a_new_email_becomes_an_intake_item_received_when_our_mailbox_got_it(
 def test_the_senders_date_header_is_never_the_received_date(monday, rosa):
     inbound, _ = email_import(raw=message(date="Mon, 01 Jan 1990 00:00:00 +0000"), source="t")
     assert inbound.item.received_at == timezone.now()  # no Received header: now
+    # A believable date too (two days ago, inside the 30 days a mailbox date is believed):
+    # the sender wrote it, so it is not when we got the message.
+    recent = message(date="Sat, 28 Feb 2026 18:00:00 +0000", message_id="<recent@x>")
+    inbound, _ = email_import(raw=recent, source="t")
+    assert inbound.item.received_at == timezone.now()
 
 
 def test_a_future_or_absurdly_old_mailbox_date_is_not_believed(monday, rosa):

@@ -192,8 +192,11 @@ def test_bulk_spam_marks_only_undecided_items(client, monday, handler, officer):
     one, two, decided = phoned("Buy cheap pills"), phoned("Win a prize"), phoned("Rent?")
     items.item_decide(item=decided, decision=Decision.ENQUIRY, actor=officer)
     client.force_login(handler)
-    response = client.post("/intake/inbox/spam/", {"items": [one.pk, two.pk, decided.pk]})
-    assert response.status_code == 302
+    response = client.post(
+        "/intake/inbox/spam/", {"items": [one.pk, two.pk, decided.pk]}, follow=True
+    )
+    assert response.redirect_chain[0][1] == 302
+    assert "2 message(s) marked as spam" in response.content.decode()
     decisions = dict(IntakeItem.objects.values_list("pk", "decision"))
     assert decisions == {one.pk: "spam", two.pk: "spam", decided.pk: "enquiry"}
     assert mail.outbox == []

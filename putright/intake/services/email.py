@@ -89,6 +89,28 @@ DATE_NOT_BELIEVED = (
 )
 
 
+HEADERS_REPAIRED = (
+    "{n} broken header line(s) (neither a header nor its continuation) were left out to read "
+    "the message; the raw message keeps them."
+)
+# A header field's first line: a name of printable ASCII (no colon, no space), then a colon
+# (RFC 5322 2.2, and its obsolete form with spaces before the colon).
+HEADER_FIELD = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+
+
+def repaired(raw: bytes) -> tuple[bytes, int]:
+    """The message with header lines that are neither a field nor a continuation left out, and
+    how many were: Python's parser ends the header block at the first such line, so one line
+    with no colon at the top would hide the From and Subject below it and lose the message."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i != -1]
+    end = min(ends) if ends else len(raw)
+    lines = raw[:end].splitlines(keepends=True)
+    kept = [line for line in lines if HEADER_FIELD.match(line) or line[:1] in (b" ", b"\t")]
+    if len(kept) == len(lines) or not any(HEADER_FIELD.match(line) for line in kept):
+        return raw, 0  # nothing broken, or no header at all: not a message to repair
+    return b"".join(kept) + raw[end:], len(lines) - len(kept)
+
+
 class Quarantine(Exception):
     """The message cannot be imported automatically; a person must look at it."""
 
@@ -398,7 +420,8 @@ def email_import(
     `received_at` is the mailbox's date (IMAP INTERNALDATE); without it, the top Received
     header; without that, now. Never raises for a bad message: it is quarantined instead.
     """
-    header_only = _safe_headers(raw)
+    readable, dropped = repaired(raw)
+    header_only = _safe_headers(readable)
     message_id = message_id_of(raw, header_only)
     digest = content_hash(raw)
     existing = _seen_before(message_id, digest, mailbox_uid)
@@ -412,9 +435,11 @@ def email_import(
         mailbox_at = top_received_at(header_only)
     at, date_note = received_when(mailbox_at)
     notes = [date_note] if date_note else []
+    if dropped:
+        notes.append(HEADERS_REPAIRED.format(n=dropped))
     try:
         with transaction.atomic():
-            parsed = parse(raw)
+            parsed = parse(readable)
             status, (complaint, item) = _import(parsed, at, notes)
             inbound = InboundEmail(
                 message_id=message_id,

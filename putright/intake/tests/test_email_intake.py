@@ -124,7 +124,8 @@ def test_a_reply_from_the_resident_quoting_a_reference_joins_that_case(
         "added_to_case",
         rosas_complaint,
     )
-    assert item.decided_by is None and item.decided_at is not None
+    assert item.decided_by is None
+    assert item.decided_at is not None
 
 
 def test_a_reply_from_an_authorised_representative_joins_the_case(

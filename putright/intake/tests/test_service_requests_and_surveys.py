@@ -10,9 +10,8 @@ from putright.complaints.models import Complaint
 from putright.core.errors import InvalidInput
 from putright.intake.constants import FollowUpStatus, ServiceRequestStatus
 from putright.intake.models import FollowUpTask, IntakeItem, ServiceRequest, SurveyResponse
-from putright.intake.services import items
+from putright.intake.services import items, surveys
 from putright.intake.services import service_requests as sr
-from putright.intake.services import surveys
 
 pytestmark = pytest.mark.django_db
 

@@ -638,6 +638,9 @@ def pages(f: Fixtures) -> list[Page]:
         p("follow-up-list", OK, "api"),
         p("follow-up-list", OK, "api", suffix="?mine=true&state=overdue"),
         p("intake-recognise", NOT_ALLOWED, "api"),  # POST only: the smoke test only reads
+        p("intake-item-list", OK, "api"),
+        p("intake-item-list", OK, "api", suffix="?decision=all&channel=email"),
+        p("intake-item-detail", OK, "api", f.intake_item),
         p("remedy-detail", OK, "api", f.remedy),
         p("remedy-complete", NOT_ALLOWED, "api", f.remedy),
         p("action-detail", OK, "api", f.action),

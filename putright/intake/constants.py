@@ -94,6 +94,11 @@ INBOX_PAGE_SIZE = 25
 # attachments are kept aside (count), so one message cannot fill the disk or the case record.
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 MAX_ATTACHMENTS_PER_MESSAGE = 10
+# The recognition assistant reads this many characters of a message at most: a long email
+# (ten pages of text) is well under it, and the assistant's time grows with length
+# (docs/recognition.md: about 6 ms for 5,000 characters, a second for a megabyte), so one
+# huge message cannot hold up a poll. The phrases are offsets into the start of the text.
+RECOGNISED_CHARS = 10_000
 # A mailbox date older than this is not believed (a server clock or a forged header).
 OLDEST_BELIEVABLE_DAYS = 30
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from putright.intake.constants import RECOGNISED_CHARS
 from putright.rules.recognition import Phrase, recognise
 
 # ServiceRequestUpdate summaries the service writes itself, never a resident's words.
@@ -70,7 +71,7 @@ class LooksLikeComplaint:
 
 
 def _looks_like(text: str) -> tuple[SafeString, float] | None:
-    result = recognise(text)
+    result = recognise(text[:RECOGNISED_CHARS])
     if result.label != "complaint":
         return None
     return marked(text, result.phrases), result.score

@@ -13,11 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from putright.core.permissions import Action, HasAction
+from putright.intake.constants import RECOGNISED_CHARS
 from putright.rules.recognition import LABELS, Recognition, recognise
 
-# A long email (ten pages of text) is well under this; the assistant's time grows with length
-# (docs/recognition.md: about 8 ms for 5,000 characters), so the limit keeps one call short.
-MAX_TEXT = 10_000
+# The same limit as the intake inbox's (constants.RECOGNISED_CHARS): one call stays short.
+MAX_TEXT = RECOGNISED_CHARS
 TEXT_REQUIRED = "Enter the text of the message."
 TEXT_TOO_LONG = f"The text must be {MAX_TEXT:,} characters or fewer."
 

@@ -104,3 +104,12 @@ def intake_item(pk: int) -> IntakeItem:
         .prefetch_related("attachments")
         .get(pk=pk)
     )
+
+
+def intake_items() -> QuerySet[IntakeItem]:
+    """Every intake item with what its API document shows, newest first."""
+    return (
+        IntakeItem.objects.select_related("quoted_complaint", "complaint", "decided_by")
+        .prefetch_related("attachments")
+        .order_by("-received_at", "-id")
+    )

@@ -45,7 +45,12 @@ from putright.intake.constants import (
     IntakeChannel,
 )
 from putright.intake.models import InboundEmail
-from putright.intake.services.items import IncomingFile, clean_text, item_receive
+from putright.intake.services.items import (
+    IncomingFile,
+    clean_text,
+    item_filed_already,
+    item_receive,
+)
 from putright.people.models import Representative
 
 REFERENCE = re.compile(r"\bCMP-\d{4}-\d{6}\b", re.IGNORECASE)
@@ -65,6 +70,10 @@ FORGED = (
     "The message quotes {reference} from {sender}, but our mail server found that address "
     "forged (SPF/DKIM/DMARC failed), so it was not added to the case."
 )
+FORGED_SENDER = (
+    "Our mail server found the sender's address ({sender}) forged (SPF/DKIM/DMARC failed): "
+    "anyone may have sent this, so it is not matched to a resident by that address."
+)
 ATTACHMENT_ASIDE = "Attachment “{name}” was kept aside and not passed on: {reason}"
 TOO_MANY_ATTACHMENTS = "more than {n} attachments in one message"
 REFUSED_BY_CASE = "The message could not be added to {reference}: {reason}"
@@ -78,6 +87,28 @@ DATE_NOT_BELIEVED = (
     "The mailbox date {date} is not believable (in the future or more than {days} days ago): "
     "received is when we imported it."
 )
+
+
+HEADERS_REPAIRED = (
+    "{n} broken header line(s) (neither a header nor its continuation) were left out to read "
+    "the message; the raw message keeps them."
+)
+# A header field's first line: a name of printable ASCII (no colon, no space), then a colon
+# (RFC 5322 2.2, and its obsolete form with spaces before the colon).
+HEADER_FIELD = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+
+
+def repaired(raw: bytes) -> tuple[bytes, int]:
+    """The message with header lines that are neither a field nor a continuation left out, and
+    how many were: Python's parser ends the header block at the first such line, so one line
+    with no colon at the top would hide the From and Subject below it and lose the message."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i != -1]
+    end = min(ends) if ends else len(raw)
+    lines = raw[:end].splitlines(keepends=True)
+    kept = [line for line in lines if HEADER_FIELD.match(line) or line[:1] in (b" ", b"\t")]
+    if len(kept) == len(lines) or not any(HEADER_FIELD.match(line) for line in kept):
+        return raw, 0  # nothing broken, or no header at all: not a message to repair
+    return b"".join(kept) + raw[end:], len(lines) - len(kept)
 
 
 class Quarantine(Exception):
@@ -300,6 +331,8 @@ def _import(parsed: ParsedEmail, received_at: datetime, notes: list[str]) -> tup
     notes = notes + file_notes
     found = REFERENCE.search(parsed.subject) or REFERENCE.search(parsed.body[:5000])
     quoted = None
+    if parsed.sender_failed_checks and not found:
+        notes.append(FORGED_SENDER.format(sender=parsed.from_address))
     if found:
         reference = found.group(0).upper()
         quoted = Complaint.objects.select_related("resident").filter(reference=reference).first()
@@ -325,10 +358,20 @@ def _import(parsed: ParsedEmail, received_at: datetime, notes: list[str]) -> tup
             except ComplaintError as exc:
                 notes.append(REFUSED_BY_CASE.format(reference=reference, reason=exc.message))
             else:
-                item = None
                 if any(f.aside for f in files):
                     # The case got what it may hold; the rest waits for a person.
                     item = _item(parsed, received_at, notes, [f for f in files if f.aside], quoted)
+                else:
+                    # In the inbox too, decided by the intake: every message is an item.
+                    item = item_filed_already(
+                        channel=IntakeChannel.EMAIL,
+                        complaint=quoted,
+                        body=parsed.body or parsed.subject,
+                        subject=parsed.subject,
+                        sender_name=parsed.from_name,
+                        sender_email=parsed.from_address,
+                        received_at=received_at,
+                    )
                 return InboundStatus.ADDED_TO_CASE, (quoted, item)
         else:
             notes.append(NOT_THE_RESIDENT.format(reference=reference, sender=parsed.from_address))
@@ -346,6 +389,8 @@ def _item(parsed, received_at, notes, files, quoted):
         notes=notes,
         quoted_complaint=quoted,
         files=files,
+        # A forged From says nothing about who wrote: no resident is suggested by it.
+        match_by_email=not parsed.sender_failed_checks,
     )
 
 
@@ -375,7 +420,8 @@ def email_import(
     `received_at` is the mailbox's date (IMAP INTERNALDATE); without it, the top Received
     header; without that, now. Never raises for a bad message: it is quarantined instead.
     """
-    header_only = _safe_headers(raw)
+    readable, dropped = repaired(raw)
+    header_only = _safe_headers(readable)
     message_id = message_id_of(raw, header_only)
     digest = content_hash(raw)
     existing = _seen_before(message_id, digest, mailbox_uid)
@@ -389,9 +435,11 @@ def email_import(
         mailbox_at = top_received_at(header_only)
     at, date_note = received_when(mailbox_at)
     notes = [date_note] if date_note else []
+    if dropped:
+        notes.append(HEADERS_REPAIRED.format(n=dropped))
     try:
         with transaction.atomic():
-            parsed = parse(raw)
+            parsed = parse(readable)
             status, (complaint, item) = _import(parsed, at, notes)
             inbound = InboundEmail(
                 message_id=message_id,

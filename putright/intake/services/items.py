@@ -27,6 +27,7 @@ from putright.hazards.models import HazardReport
 from putright.hazards.services import hazard_report_raise
 from putright.intake.constants import (
     PLAIN_DECISIONS,
+    RECOGNISED_CHARS,
     STAFF_NOTE_CHANNELS,
     Decision,
     IntakeChannel,
@@ -137,7 +138,7 @@ def item_receive(
         created_by=actor,
         **sources,
     )
-    result = recognise(item.text)
+    result = recognise(item.text[:RECOGNISED_CHARS])
     item.suggested_label = result.label
     item.score = result.score
     item.phrases = [[p.start, p.end] for p in result.phrases]
@@ -201,6 +202,9 @@ def _file_on_case(item: IntakeItem, complaint: Complaint, actor: Any) -> None:
 
 def _resident_for(item: IntakeItem, *, confirm_match: bool, actor: Any) -> Resident:
     answers = item.answers
+    if item.service_request is not None:
+        # Staff noted it on this resident's own request: whose it is is not in doubt.
+        return item.service_request.resident
     if confirm_match:
         if item.suggested_resident is None:
             raise InvalidInput(NO_SUGGESTED_RESIDENT, field="confirm_match")
@@ -282,6 +286,17 @@ def item_decide_complaint(
             complaint=complaint,
             actor=actor,
         )
+    if item.service_request is not None:
+        # Raised from a repair's note: linked to the request, which carries on (Code 1.5).
+        # Imported here, not at the top: service_requests puts its notes in the inbox.
+        from putright.intake.services.service_requests import service_request_link_complaint
+
+        service_request_link_complaint(
+            request=item.service_request,
+            complaint=complaint,
+            actor=actor,
+            received_on=complaint.received_on,
+        )
     if confirm_adjustments:
         _apply_stated_adjustments(item, resident, actor)
     _decided(item, Decision.COMPLAINT, actor, note, complaint)
@@ -330,7 +345,14 @@ def items_mark_spam(*, pks: list[int], actor: Any) -> int:
 
 
 def item_filed_already(
-    *, channel: str, complaint: Complaint, body: str, sender_name: str, received_at: datetime
+    *,
+    channel: str,
+    complaint: Complaint,
+    body: str,
+    sender_name: str,
+    received_at: datetime,
+    subject: str = "",
+    sender_email: str = "",
 ) -> IntakeItem:
     """A message filed straight onto a case it may join (a portal message from its resident,
     a reply from the resident): recorded as an item decided by the intake itself."""
@@ -338,7 +360,10 @@ def item_filed_already(
         channel=channel,
         received_at=received_at,
         body=body or "(documents only)",
+        subject=subject,
         sender_name=sender_name,
+        sender_email=sender_email,
+        match_by_email=False,
     )
     item.decision = Decision.ADDED_TO_CASE
     item.decided_at = now()

@@ -13,6 +13,7 @@ from putright.complaints import services as complaint_services
 from putright.complaints.constants import Channel
 from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event
+from putright.core.clock import now
 from putright.core.errors import InvalidInput, RuleBroken
 from putright.core.messages import RECEIPT, OutgoingMessage, queue_message
 from putright.core.validation import require_text
@@ -20,10 +21,17 @@ from putright.hazards import selectors as hazard_selectors
 from putright.hazards.constants import Source as HazardSource
 from putright.hazards.models import HazardReport
 from putright.hazards.services import hazard_report_raise
-from putright.intake.constants import CLOSED_REQUEST_STATUSES, ServiceRequestStatus
+from putright.intake.constants import (
+    CLOSED_REQUEST_STATUSES,
+    RECOGNISED_CHARS,
+    IntakeChannel,
+    ServiceRequestStatus,
+)
 from putright.intake.models import ServiceRequest, ServiceRequestUpdate
+from putright.intake.services.items import item_receive
 from putright.people.models import ContactChannel, Resident
 from putright.people.selectors import preferred_channel
+from putright.rules.recognition import recognise
 
 SUMMARY_REQUIRED = "Say what the resident asked for."
 DUE_BEFORE_REQUEST = "The due date cannot be before the request was made."
@@ -156,6 +164,20 @@ def service_request_update(
         f": {note.strip()}" if note.strip() else ""
     )
     ServiceRequestUpdate.objects.create(request=request, summary=summary[:300], actor=actor)
+    if note.strip() and recognise(note[:RECOGNISED_CHARS]).label == "complaint":
+        # Dissatisfaction in a repair's notes may be a complaint (Code 1.5): a person decides,
+        # in the intake inbox like every other message. Received when it was noted.
+        item_receive(
+            channel=IntakeChannel.SERVICE_REQUEST,
+            received_at=now(),
+            subject=f"Note on service request {request}"[:300],
+            body=note,
+            sender_name=request.resident.full_name,
+            suggested_resident=request.resident,
+            match_by_email=False,
+            service_request=request,
+            actor=actor,
+        )
     return request
 
 
@@ -185,6 +207,17 @@ def service_request_dissatisfied(
         actor=actor,
     )
     complaint = result.complaint
+    service_request_link_complaint(
+        request=request, complaint=complaint, actor=actor, received_on=received_on
+    )
+    return complaint
+
+
+def service_request_link_complaint(
+    *, request: ServiceRequest, complaint: Complaint, actor: Any, received_on: date
+) -> None:
+    """A complaint raised from this request (here, or from its note in the intake inbox):
+    linked both ways, in the case record and the request's trail; the request carries on."""
     request.complaints.add(complaint)
     record_event(
         complaint,
@@ -200,7 +233,6 @@ def service_request_dissatisfied(
         summary=f"Resident dissatisfied: complaint {complaint.reference} raised; request continues",
         actor=actor,
     )
-    return complaint
 
 
 @transaction.atomic

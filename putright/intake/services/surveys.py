@@ -15,6 +15,7 @@ from putright.complaints.models import Complaint
 from putright.core.errors import InvalidInput
 from putright.core.validation import require_text
 from putright.intake.constants import (
+    RECOGNISED_CHARS,
     SURVEY_DISSATISFIED_AT_OR_BELOW,
     SURVEY_FOLLOW_UP_WORKING_DAYS,
     FollowUpStatus,
@@ -24,6 +25,7 @@ from putright.intake.models import FollowUpTask, SurveyResponse
 from putright.intake.services.items import item_receive
 from putright.people.models import Resident
 from putright.rules.calendar import add_working_days
+from putright.rules.recognition import recognise
 
 REQUIRED_COLUMNS = ("response_id", "responded_on", "score")
 MISSING_COLUMNS = "The file is missing the column(s): {columns}."
@@ -160,19 +162,22 @@ def survey_import_csv(*, text: str, survey: str, actor: Any) -> SurveyImportResu
         if dissatisfied:
             FollowUpTask.objects.create(survey_response=response, due_on=due_on)
             result.follow_ups += 1
-            if row.comment.strip():
-                # A dissatisfied comment may be a complaint (Code 1.6): a person decides.
-                item_receive(
-                    channel=IntakeChannel.SURVEY,
-                    received_at=timezone.make_aware(datetime.combine(row.responded_on, time(12))),
-                    body=row.comment,
-                    subject=f"Survey {survey}: {row.score}/5",
-                    sender_name=row.name,
-                    sender_email=row.email,
-                    suggested_resident=response.resident,
-                    survey_response=response,
-                    actor=actor,
-                )
+        if row.comment.strip() and (
+            dissatisfied or recognise(row.comment[:RECOGNISED_CHARS]).label == "complaint"
+        ):
+            # A dissatisfied comment may be a complaint (Code 1.6), whatever score came with
+            # it ("5/5 but the engineer was rude"): a person decides, in the intake inbox.
+            item_receive(
+                channel=IntakeChannel.SURVEY,
+                received_at=timezone.make_aware(datetime.combine(row.responded_on, time(12))),
+                body=row.comment,
+                subject=f"Survey {survey}: {row.score}/5",
+                sender_name=row.name,
+                sender_email=row.email,
+                suggested_resident=response.resident,
+                survey_response=response,
+                actor=actor,
+            )
     return result
 
 

@@ -36,6 +36,18 @@ def test_the_corpus_imported_twice_never_raises_loses_or_doubles_anything(
     assert f"{len(FILES)} file(s)" in out.getvalue()
     records = list(InboundEmail.objects.select_related("item"))
     assert len(records) == len(FILES)  # every message kept, one record each
+    # Only what has no message in it, no sender, or is an automatic reply is held back: NUL
+    # bytes, broken headers, odd charsets and attachments are cleaned or kept aside, and the
+    # message goes through (on PostgreSQL, a NUL byte left in would quarantine it).
+    assert {r.source for r in records if r.status == InboundStatus.QUARANTINED} == {
+        f"file:{name}"
+        for name in (
+            "11-empty.eml",
+            "12-not-an-email.eml",
+            "15-out-of-office.eml",
+            "18-no-from.eml",
+        )
+    }
     for inbound in records:
         if inbound.status == InboundStatus.QUARANTINED:
             assert inbound.reason.strip(), inbound.source  # always with its reason
@@ -85,6 +97,13 @@ def test_corpus_cases_individually(monday, rosa, rosas_complaint):
     crlf = outcome("02-encoded-line-break-in-from.eml").item
     assert crlf.sender_email == "dana@example.net"
     assert "\n" not in crlf.sender_name
+
+    broken = outcome("01-malformed-headers.eml").item  # a line with no colon at the top
+    assert (broken.sender_email, broken.subject) == (
+        "sam@example.net",
+        "Leak continued subject line with no header before it?",
+    )
+    assert "2 broken header line(s)" in broken.notes
 
     assert outcome("15-out-of-office.eml").status == InboundStatus.QUARANTINED
     assert outcome("14-received-in-the-future.eml").item.received_at == timezone.now()

@@ -83,6 +83,11 @@ def test_a_new_email_becomes_an_intake_item_received_when_our_mailbox_got_it(
 def test_the_senders_date_header_is_never_the_received_date(monday, rosa):
     inbound, _ = email_import(raw=message(date="Mon, 01 Jan 1990 00:00:00 +0000"), source="t")
     assert inbound.item.received_at == timezone.now()  # no Received header: now
+    # A believable date too (two days ago, inside the 30 days a mailbox date is believed):
+    # the sender wrote it, so it is not when we got the message.
+    recent = message(date="Sat, 28 Feb 2026 18:00:00 +0000", message_id="<recent@x>")
+    inbound, _ = email_import(raw=recent, source="t")
+    assert inbound.item.received_at == timezone.now()
 
 
 def test_a_future_or_absurdly_old_mailbox_date_is_not_believed(monday, rosa):
@@ -112,6 +117,15 @@ def test_a_reply_from_the_resident_quoting_a_reference_joins_that_case(
     assert letter.attachments.get().original_name == "mould.png"
     event = rosas_complaint.events.get(code="correspondence.received")
     assert event.actor_label == "Complaints mailbox"
+    # In the intake inbox too, as every message is, decided by the intake: added to the case.
+    item = inbound.item
+    assert (item.channel, item.decision, item.complaint) == (
+        "email",
+        "added_to_case",
+        rosas_complaint,
+    )
+    assert item.decided_by is None
+    assert item.decided_at is not None
 
 
 def test_a_reply_from_an_authorised_representative_joins_the_case(
@@ -153,6 +167,18 @@ def test_anyone_else_quoting_a_reference_cannot_write_into_the_case(
     item = inbound.item
     assert item.quoted_complaint == rosas_complaint
     assert "neither the resident nor an authorised representative" in item.notes
+
+
+def test_a_forged_from_is_noted_and_never_matched_to_the_resident_it_names(monday, rosa):
+    raw = (
+        b"Authentication-Results: mail.thrive.example; spf=fail smtp.mailfrom=example.org\r\n"
+        + message(body="I want to complain, and please send my letters to 1 Other Road.")
+    )
+    item = email_import(raw=raw, source="test")[0].item
+    assert item.sender_email == "rosa.bell@example.org"
+    assert item.suggested_resident is None  # staff are not offered Rosa's record
+    assert "forged" in item.notes
+    assert Complaint.objects.count() == 0
 
 
 def test_an_unsupported_attachment_is_kept_aside_and_the_message_still_goes_through(monday, rosa):

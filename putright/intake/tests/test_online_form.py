@@ -146,6 +146,9 @@ def test_a_confirmed_match_files_the_complaint_for_the_resident(client, monday, 
     complaint = items.item_decide_complaint(item=item, actor=handler, confirm_match=True)
     assert complaint.resident == rosa
     assert Resident.objects.count() == 1
+    # The match confirmed, the adjustments the form stated still wait for staff to confirm
+    # them: Rosa's letters do not change on the word of whoever typed her email.
+    assert not rosa.adjustments.exists()
 
 
 def test_someone_complaining_for_another_person_is_recorded_as_an_unauthorised_representative(

@@ -10,8 +10,8 @@ from putright.complaints.models import Complaint
 from putright.core.errors import InvalidInput
 from putright.intake.constants import FollowUpStatus, ServiceRequestStatus
 from putright.intake.models import FollowUpTask, IntakeItem, ServiceRequest, SurveyResponse
+from putright.intake.services import items, surveys
 from putright.intake.services import service_requests as sr
-from putright.intake.services import surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,36 @@ def test_dissatisfaction_raises_a_linked_complaint_and_the_request_carries_on(
     assert "still no hot water" in complaint.description
 
 
+def test_a_note_that_reads_as_a_complaint_goes_to_the_intake_inbox_for_a_person_to_decide(
+    boiler_request, rosa, handler
+):
+    sr.service_request_update(
+        request=boiler_request, note="Engineer booked for Thursday morning", actor=handler
+    )
+    assert not IntakeItem.objects.exists()  # a routine note is not a message to decide on
+    sr.service_request_update(
+        request=boiler_request,
+        note="Tenant rang: third time I've chased this, not good enough",
+        actor=handler,
+    )
+    item = IntakeItem.objects.get()
+    assert (item.channel, item.service_request, item.suggested_label) == (
+        "service_request",
+        boiler_request,
+        "complaint",
+    )
+    assert item.decision == ""  # not a complaint until a person decides
+    assert Complaint.objects.count() == 0
+    # Decided a complaint: the request's resident's, linked to the request, which carries on.
+    complaint = items.item_decide_complaint(item=item, actor=handler)
+    assert complaint.resident == rosa
+    assert complaint.channel == "service_request"
+    assert list(boiler_request.complaints.all()) == [complaint]
+    assert "intake.service_request_linked" in complaint.events.values_list("code", flat=True)
+    boiler_request.refresh_from_db()
+    assert boiler_request.status == ServiceRequestStatus.OPEN
+
+
 def test_dissatisfaction_needs_words_and_writes_nothing_without_them(boiler_request, handler):
     with pytest.raises(InvalidInput) as exc:
         sr.service_request_dissatisfied(request=boiler_request, what_is_wrong="", actor=handler)
@@ -194,6 +224,22 @@ def test_dissatisfied_survey_answers_get_a_follow_up_to_tell_them_how_to_complai
     ]
     assert items[0].suggested_resident == rosa
     assert str(items[0].received_at.date()) == "2026-02-20"
+
+
+def test_a_survey_comment_that_reads_as_a_complaint_goes_to_the_inbox_whatever_its_score(
+    monday, rosa, handler
+):
+    text = """response_id,responded_on,score,resident_id,email,name,comment
+R1,2026-02-20,5,{rosa},,,"Fixed in the end but the engineer was rude and I want to complain"
+R2,2026-02-21,5,,someone@example.org,Someone,"Great service, thank you"
+"""
+    result = surveys.survey_import_csv(
+        text=text.format(rosa=rosa.pk), survey="Repairs Q4", actor=handler
+    )
+    assert (result.created, result.follow_ups) == (2, 0)
+    item = IntakeItem.objects.get()  # the praise is survey data, not a message to decide on
+    assert item.survey_response.response_id == "R1"
+    assert (item.channel, item.suggested_label) == ("survey", "complaint")
 
 
 def test_a_follow_up_is_tracked_to_done(monday, rosa, handler):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -246,8 +246,9 @@ class StageCounts:
     the stages counted apart as facts (`others`, in every list: each reader picks its own).
 
     - `received`: requested in the span, not refused, by stage, month, tenure and category;
-    - `responded`: answered in the span, by stage, month, timeliness, extension, outcome and
-      early resolution;
+    - `responded`: answered in the span, by stage, month and timeliness;
+    - `responded_details`: answered in the span, by stage, month, extension, outcome and early
+      resolution (a question of its own: the TSM does not ask it);
     - `acknowledged`: acknowledged in the span, by stage, month, acknowledgement timeliness
       and whether stage 2's handler handled stage 1;
     - `received_by(period, stage, attributes)`: received in a period, by other attributes
@@ -255,11 +256,32 @@ class StageCounts:
     - `excluding(complaint_ids)`: the same counts without some complaints.
     """
 
-    received: list[Row]
-    responded: list[Row]
-    acknowledged: list[Row]
     received_by: Callable[[Period, int, tuple[str, ...]], list[Row]]
     excluding: Callable[[set[int]], StageCounts]
+    # Each question is asked of the database when a report first reads it.
+    questions: dict[str, Callable[[], list[Row]]]
+    answers: dict[str, list[Row]] = field(default_factory=dict)
+
+    def _answer(self, question: str) -> list[Row]:
+        if question not in self.answers:
+            self.answers[question] = self.questions[question]()
+        return self.answers[question]
+
+    @property
+    def received(self) -> list[Row]:
+        return self._answer("received")
+
+    @property
+    def responded(self) -> list[Row]:
+        return self._answer("responded")
+
+    @property
+    def responded_details(self) -> list[Row]:
+        return self._answer("responded_details")
+
+    @property
+    def acknowledged(self) -> list[Row]:
+        return self._answer("acknowledged")
 
 
 @dataclass
@@ -327,8 +349,13 @@ def received_in(facts: Facts, period: Period, stage: int) -> list[Row]:
     ]
 
 
-def responded_in(facts: Facts, period: Period, stage: int) -> list[Row]:
-    rows = facts.responded if isinstance(facts, StageCounts) else facts
+def responded_in(facts: Facts, period: Period, stage: int, *, details: bool = False) -> list[Row]:
+    """Stages answered in the period; with `details`, rows that tell extension, outcome and
+    early resolution apart (the others tell only timeliness)."""
+    if isinstance(facts, StageCounts):
+        rows = facts.responded_details if details else facts.responded
+    else:
+        rows = facts
     start, end = period.start, period.end
     return [
         f

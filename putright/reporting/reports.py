@@ -101,7 +101,7 @@ def all_figures(year: int, *, on: date | None = None) -> dict[str, Figure]:
 def stage_tables(facts: Facts, period: Period, stage: int, prefix: str) -> list[Figure]:
     """Volumes, outcomes and extensions for one stage in a period, as drillable figures."""
     received = received_in(facts, period, stage)
-    answered = responded_in(facts, period, stage)
+    answered = responded_in(facts, period, stage, details=True)
     figures = [
         count_figure(
             f"{prefix}-s{stage}-received",
@@ -335,7 +335,13 @@ def _column(facts: Facts, period: Period, on: date | None = None) -> QuarterColu
         )
         for s in (1, 2)
     }
-    outcomes = dict(tally(answered[1] + answered[2], lambda f: f.outcome))
+    outcomes = dict(
+        tally(
+            responded_in(facts, period, 1, details=True)
+            + responded_in(facts, period, 2, details=True),
+            lambda f: f.outcome,
+        )
+    )
     return QuarterColumn(
         period,
         received,

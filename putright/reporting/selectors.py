@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -23,6 +24,7 @@ from django.db.models import (
     Sum,
     TextField,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -49,6 +51,7 @@ from putright.reporting.figures import (
     Period,
     RemedyCounts,
     RemedyFact,
+    Row,
     StageCounts,
     StageFact,
     received_in,
@@ -70,6 +73,8 @@ UNCATEGORISED = "Uncategorised"
 # A stored timeliness ("" while the step is not done) as the clock's value.
 _TIMELINESS: dict[str, Timeliness | None] = {"": None, **{t.value: t for t in Timeliness}}
 _NO_DECISIONS: dict[str, int] = {}
+# In the order `_overall_outcome` takes them.
+_OUTCOME_BITS = {Outcome.UPHELD: 1, Outcome.PARTLY_UPHELD: 2, Outcome.NOT_UPHELD: 4}
 
 
 @lru_cache(maxsize=8)
@@ -371,91 +376,140 @@ def stage_counts(
         .order_by("-start_on", "-id")
         .values("tenure")[:1]
     )
-    received_rows = [
-        Group(
-            row["n"],
-            row["ids"],
-            stage=row["number"],
-            requested_on=_first_of(row["month"]),
-            excluded=False,
-            tenure=row["tenure"] or "",
-            category=row["category"] or UNCATEGORISED,
-        )
-        for row in _grouped(
-            received.annotate(
-                month=_YearMonth("requested_on"),
-                tenure=tenure,
-                category=F("complaint__category__name"),
-            ),
-            ("number", "month", "tenure", "category"),
-        )
-    ]
 
-    def decided(outcome: str) -> Exists:
-        return Exists(Decision.objects.filter(response__stage=OuterRef("pk"), outcome=outcome))
+    def received_rows() -> list[Row]:
+        return [*_received_groups(), *others]
 
-    responded_rows = [
-        Group(
-            row["n"],
-            row["ids"],
-            stage=row["number"],
-            responded_on=_first_of(row["month"]),
-            ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
-            response_timeliness=_TIMELINESS[row["response_timeliness"]],
-            extended=row["extended"],
-            early_resolution=row["early"],
-            outcome=_overall_outcome(row["upheld"], row["partly"], row["not_upheld"]),
-        )
-        for row in _grouped(
-            counted.filter(responded_on__range=(start, end)).annotate(
-                month=_YearMonth("responded_on"),
-                extended=Exists(Extension.objects.filter(stage=OuterRef("pk"))),
-                early=Exists(Response.objects.filter(stage=OuterRef("pk"), early_resolution=True)),
-                upheld=decided(Outcome.UPHELD),
-                partly=decided(Outcome.PARTLY_UPHELD),
-                not_upheld=decided(Outcome.NOT_UPHELD),
-            ),
-            (
-                "number",
-                "month",
-                "ack_timeliness",
-                "response_timeliness",
-                "extended",
-                "early",
-                "upheld",
-                "partly",
-                "not_upheld",
-            ),
-        )
-    ]
-    acknowledged_rows = [
-        Group(
-            row["n"],
-            row["ids"],
-            stage=row["number"],
-            acknowledged_on=_first_of(row["month"]),
-            ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
-            has_handler=row["has_handler"],
-            handled_stage_one=row["handled_stage_one"],
-        )
-        for row in _grouped(
-            counted.filter(acknowledged_on__range=(start, end)).annotate(
-                month=_YearMonth("acknowledged_on"),
-                has_handler=ExpressionWrapper(
-                    Q(handler_id__isnull=False), output_field=BooleanField()
+    def _received_groups() -> list[Group]:
+        return [
+            Group(
+                row["n"],
+                row["ids"],
+                stage=row["number"],
+                requested_on=_first_of(row["month"]),
+                excluded=False,
+                tenure=row["tenure"] or "",
+                category=row["category"] or UNCATEGORISED,
+            )
+            for row in _grouped(
+                received.annotate(
+                    month=_YearMonth("requested_on"),
+                    tenure=tenure,
+                    category=F("complaint__category__name"),
                 ),
-                # As `StageFact.handled_stage_one`: stage 2's handler is stage 1's.
-                handled_stage_one=Exists(
-                    Stage.objects.filter(
-                        complaint_id=OuterRef("complaint_id"),
-                        number=1,
-                        handler_id=OuterRef("handler_id"),
-                    ).exclude(pk=OuterRef("pk"))
+                ("number", "month", "tenure", "category"),
+            )
+        ]
+
+    # The outcomes decided at a stage as one number (upheld 1, partly 2, not upheld 4, added
+    # once each): one lookup per stage instead of one per outcome.
+    outcomes = Subquery(
+        Decision.objects.filter(response__stage=OuterRef("pk"))
+        .order_by()
+        .values("response__stage")
+        .annotate(
+            found=Sum(
+                Case(
+                    *(When(outcome=o, then=Value(bit)) for o, bit in _OUTCOME_BITS.items()),
+                    default=Value(0),
                 ),
-            ),
-            ("number", "month", "ack_timeliness", "has_handler", "handled_stage_one"),
+                distinct=True,
+            )
         )
-    ]
+        .values("found")[:1],
+        output_field=IntegerField(),
+    )
+
+    answered = counted.filter(responded_on__range=(start, end)).annotate(
+        month=_YearMonth("responded_on")
+    )
+
+    def responded_rows() -> list[Row]:
+        return [
+            *(
+                Group(
+                    row["n"],
+                    row["ids"],
+                    stage=row["number"],
+                    responded_on=_first_of(row["month"]),
+                    ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
+                    response_timeliness=_TIMELINESS[row["response_timeliness"]],
+                )
+                for row in _grouped(
+                    answered, ("number", "month", "ack_timeliness", "response_timeliness")
+                )
+            ),
+            *others,
+        ]
+
+    def responded_details() -> list[Row]:
+        return [
+            *(
+                Group(
+                    row["n"],
+                    row["ids"],
+                    stage=row["number"],
+                    responded_on=_first_of(row["month"]),
+                    extended=row["extended"],
+                    early_resolution=row["early"],
+                    outcome=_overall_outcome(
+                        *(bool((row["outcomes"] or 0) & bit) for bit in _OUTCOME_BITS.values())
+                    ),
+                )
+                for row in _grouped(
+                    answered.annotate(
+                        extended=Exists(Extension.objects.filter(stage=OuterRef("pk"))),
+                        early=Exists(
+                            Response.objects.filter(stage=OuterRef("pk"), early_resolution=True)
+                        ),
+                        outcomes=outcomes,
+                    ),
+                    ("number", "month", "extended", "early", "outcomes"),
+                )
+            ),
+            *others,
+        ]
+
+    def acknowledged_rows() -> list[Row]:
+        return [*_acknowledged_groups(), *others]
+
+    def _acknowledged_groups() -> list[Group]:
+        return [
+            Group(
+                row["n"],
+                row["ids"],
+                stage=row["number"],
+                acknowledged_on=_first_of(row["month"]),
+                ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
+                has_handler=row["has_handler"],
+                handled_stage_one=row["handled_stage_one"],
+            )
+            for row in _grouped(
+                counted.filter(acknowledged_on__range=(start, end)).annotate(
+                    month=_YearMonth("acknowledged_on"),
+                    has_handler=ExpressionWrapper(
+                        Q(handler_id__isnull=False), output_field=BooleanField()
+                    ),
+                    # As `StageFact.handled_stage_one`: stage 2's handler is stage 1's (looked
+                    # up for later stages only).
+                    handled_stage_one=Case(
+                        When(
+                            number__gt=1,
+                            then=Exists(
+                                Stage.objects.filter(
+                                    complaint_id=OuterRef("complaint_id"),
+                                    number=1,
+                                    handler_id=OuterRef("handler_id"),
+                                )
+                            ),
+                        ),
+                        default=Value(False),
+                        output_field=BooleanField(),
+                    ),
+                ),
+                ("number", "month", "ack_timeliness", "has_handler", "handled_stage_one"),
+            )
+        ]
 
     def received_by(within: Period, stage: int, attributes: tuple[str, ...]) -> list[Any]:
         rows = _grouped(
@@ -478,11 +532,14 @@ def stage_counts(
         return groups + received_in(others, within, stage)
 
     return StageCounts(
-        received=[*received_rows, *others],
-        responded=[*responded_rows, *others],
-        acknowledged=[*acknowledged_rows, *others],
         received_by=received_by,
         excluding=lambda ids: stage_counts(period, on=on, _excluding=_excluding | frozenset(ids)),
+        questions={
+            "received": received_rows,
+            "responded": responded_rows,
+            "responded_details": responded_details,
+            "acknowledged": acknowledged_rows,
+        },
     )
 
 

@@ -29,6 +29,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from putright.accounts.models import User  # noqa: E402
@@ -361,6 +362,17 @@ def main() -> None:
     _timed(
         "complaints behind one figure (CH02 stage 1)",
         lambda: len(figures["ch02-stage1-extension"].complaint_ids),
+    )
+    _timed(
+        "drill-down page data (CH02 stage 1)",
+        lambda: list(
+            Paginator(
+                selectors.complaints_in(
+                    reports.figure(YEAR, "ch02-stage1-extension", on=on).complaint_ids
+                ),
+                50,
+            ).get_page(1)
+        ),
     )
     for key, figure in sorted(figures.items()):
         say(f"  {key:<24} {figure.numerator:>7} / {figure.denominator!s:>7} = {figure.display}")

@@ -98,6 +98,31 @@ def all_figures(year: int, *, on: date | None = None) -> dict[str, Figure]:
     return result
 
 
+def figure(year: int, key: str, *, on: date | None = None) -> Figure | None:
+    """One figure of `all_figures`, for its drill-down: only its own kind is counted (the
+    TSM's, the self-assessment measures' or the stage tables'), so a TSM figure's list does not
+    wait for the outcomes the stage tables need."""
+    on = on or timezone.localdate()
+    period = reporting_year(year)
+    facts = selectors.stage_counts(period, on=on)
+    if key.startswith("ch0"):
+        figures = tsm_return(year, on=on, facts=facts).figures
+    elif key.startswith("sa-"):
+        figures = [
+            m.figure
+            for m in measures(
+                facts,
+                selectors.extension_facts(period),
+                selectors.remedy_counts(period, on=on),
+                period,
+                on,
+            )
+        ]
+    else:
+        figures = [f for s in (1, 2) for f in stage_tables(facts, period, s, f"y{year}")]
+    return next((f for f in figures if f.key == key), None)
+
+
 def stage_tables(facts: Facts, period: Period, stage: int, prefix: str) -> list[Figure]:
     """Volumes, outcomes and extensions for one stage in a period, as drillable figures."""
     received = received_in(facts, period, stage)

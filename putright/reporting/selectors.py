@@ -346,7 +346,10 @@ def stage_counts(
     `stage_facts`); the rest (not yet stored, or answered after `on`) are `stage_facts`
     beside the groups, so both together are the stages `stage_facts` returns. Tenure at
     receipt, refusal, extension, early resolution and the overall outcome are worked out per
-    stage in the query as `stage_facts` works them out in Python.
+    stage in the query as `stage_facts` works them out in Python. Each question (received,
+    answered, answered with outcomes, acknowledged) is asked when a report first reads it.
+    The groups count by month: `period`, and every period a report asks of them, is whole
+    months.
     """
     on = on or timezone.localdate()
     start, end = period.start, period.end

@@ -12,6 +12,7 @@ time, some extended, some late, a share escalated, a few refused.
 """
 
 import argparse
+import hashlib
 import os
 import random
 import sys
@@ -28,6 +29,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from putright.accounts.models import User  # noqa: E402
@@ -265,16 +267,38 @@ def _populate(count: int, rng: random.Random) -> None:
     HomesCount.objects.create(year=YEAR, lcra_homes=42000, lcho_homes=5000, recorded_by=officer)
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL server process (same machine),
+    None on SQLite (whose work is this process's own)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(label: str, call):
     """Run `call`, reporting wall-clock time and this process's CPU time (on a shared machine
-    the CPU time is the steadier number; with PostgreSQL it leaves out the server's work)."""
+    the CPU time is the steadier number), and with PostgreSQL the server process's CPU time."""
+    server = _server_cpu()
     wall, cpu = time.perf_counter(), time.process_time()
     result = call()
-    say(
-        f"{label:<48} {time.perf_counter() - wall:7.2f} s wall "
-        f"{time.process_time() - cpu:7.2f} s cpu"
-    )
+    elapsed, used = time.perf_counter() - wall, time.process_time() - cpu
+    after = _server_cpu()
+    extra = "" if server is None or after is None else f" + {after - server:6.2f} s server cpu"
+    say(f"{label:<48} {elapsed:7.2f} s wall {used:7.2f} s cpu{extra}")
     return result
+
+
+def _digest(report: object) -> str:
+    """A short fingerprint of a report's figures (every field, each figure's complaints too),
+    so two runs can be compared."""
+    return hashlib.sha256(repr(report).encode()).hexdigest()[:16]
 
 
 def main() -> None:
@@ -282,7 +306,15 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
-        "--slow", action="store_true", help="time the reports with every clock counted again"
+        "--slow",
+        action="store_true",
+        help="time the reports from one fact per stage with every clock counted again",
+    )
+    parser.add_argument(
+        "--facts",
+        action="store_true",
+        help="time the reports from one fact per stage with its stored timeliness "
+        "(what they did before counting in SQL)",
     )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -308,22 +340,43 @@ def main() -> None:
         )
     from putright.reporting import selectors
 
-    if args.slow:
-        # Every report counts every stage's clocks again, as before the stored timeliness.
-        counted = selectors.stage_facts
-        selectors.stage_facts = lambda period, **kw: counted(period, **kw, recount=True)
-        say("slow path: every stage's clocks counted again (recount=True)")
+    if args.slow or args.facts:
+        # The reports count one fact per stage, as before counting in SQL; with --slow every
+        # stage's clocks are counted again too, as before the stored timeliness.
+        facts_of = selectors.stage_facts
+        selectors.stage_counts = lambda period, **kw: facts_of(period, **kw, recount=args.slow)  # type: ignore[assignment]
+        selectors.remedy_counts = lambda period, **kw: selectors.remedy_facts(period)  # type: ignore[assignment]
+        say(f"{'slow' if args.slow else 'facts'} path: one fact per stage")
     on = date(2026, 5, 1)
     period = reporting_year(YEAR)
     facts = _timed("load stage facts for the year", lambda: selectors.stage_facts(period, on=on))
     say(f"  {len(facts):,} stage facts")
+    del facts
+    _timed("count the year's stages (stage_counts)", lambda: selectors.stage_counts(period, on=on))
     tsm = _timed("TSM return (CH01 + CH02)", lambda: reports.tsm_return(YEAR, on=on))
     for figure in tsm.figures:
         say(
             f"  {figure.key:<24} {figure.numerator:>7} / {figure.denominator!s:>7} = {figure.display}"
         )
+    figures = _timed("every figure for drill-down", lambda: reports.all_figures(YEAR, on=on))
+    _timed(
+        "complaints behind one figure (CH02 stage 1)",
+        lambda: len(figures["ch02-stage1-extension"].complaint_ids),
+    )
+    _timed(
+        "drill-down page data (CH02 stage 1)",
+        lambda: list(
+            Paginator(
+                selectors.complaints_in(
+                    reports.figure(YEAR, "ch02-stage1-extension", on=on).complaint_ids
+                ),
+                50,
+            ).get_page(1)
+        ),
+    )
+    for key, figure in sorted(figures.items()):
+        say(f"  {key:<24} {figure.numerator:>7} / {figure.denominator!s:>7} = {figure.display}")
     _timed("TSM CSV + XLSX", lambda: (exports.tsm_csv(tsm), exports.tsm_xlsx(tsm)))
-    _timed("every figure for drill-down", lambda: reports.all_figures(YEAR, on=on))
     officer = User.objects.get(username="bench-officer")
     assessment = _timed(
         "self-assessment start (measured)",
@@ -331,7 +384,10 @@ def main() -> None:
     )
     _timed("self-assessment DOCX", lambda: exports.self_assessment_docx(assessment, "Bench Homes"))
     report = _timed("annual report data (two years)", lambda: reports.annual_report(YEAR, on=on))
-    del report
+    say(f"  digest {_digest(report)}")
+    say(f"  measured: {[row.measured for row in assessment.rows.all() if row.measured]}")
+    pack = _timed("MRC pack data (Q4)", lambda: reports.mrc_pack(YEAR, 4, on=on))
+    say(f"  digest {_digest(pack)}")
     from putright.reporting import documents
 
     context = _timed("annual report data + charts", lambda: documents.annual_document(YEAR))

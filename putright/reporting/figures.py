@@ -3,13 +3,20 @@
 No ORM here: selectors turn the record into the small frozen facts below (with each stage's
 timeliness already judged by the same clocks the case page uses), and these functions count
 them. Every figure keeps the complaints behind it, so a report can drill down to them.
+
+The same functions count either a list of facts (one per stage: the slow recount the tests
+hold the reports to) or `StageCounts` / `RemedyCounts`: the stages counted in SQL by the
+few things a report tells apart (`Group`: n stages and the complaints behind them), with the
+stages whose stored timeliness is not the answer on the report day as facts beside them
+(issue 19). Every count is a sum of `n` (1 for a fact), every list of complaints the union
+of `ids`, worked out only when a figure is drilled into (`Ids`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -119,6 +126,21 @@ class StageFact:
     block: str = ""
     early_resolution: bool = False
 
+    n = 1  # one stage: counted as `Group.n` is
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return (self.complaint_id,)
+
+    @property
+    def has_handler(self) -> bool:
+        return bool(self.handler_id)
+
+    @property
+    def handled_stage_one(self) -> bool:
+        """Stage 2 handled by whoever handled stage 1 (Code 6.13 forbids it)."""
+        return self.handler_id is not None and self.handler_id == self.stage_one_handler_id
+
 
 @dataclass(frozen=True)
 class ExtensionFact:
@@ -131,6 +153,12 @@ class ExtensionFact:
     beyond_cap: bool
     good_reason: str
 
+    n = 1
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return (self.complaint_id,)
+
 
 @dataclass(frozen=True)
 class RemedyFact:
@@ -141,6 +169,139 @@ class RemedyFact:
     completed_on: date | None
     amount: Decimal | None
     offered_on: date
+
+    n = 1
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return (self.complaint_id,)
+
+    @property
+    def completed_in_time(self) -> bool:
+        return self.completed_on is not None and self.completed_on <= self.due_on
+
+
+class Group:
+    """`n` stages (or remedies) that a report cannot tell apart, counted in SQL: the attributes
+    a report reads (named as on `StageFact` / `RemedyFact`; a date is the first of its month,
+    the reports' periods being whole months) and the complaints behind them as the database
+    listed them ("12,40,41"), read only when a figure's complaints are wanted."""
+
+    def __init__(self, n: int, ids_text: str | None, **attributes: object) -> None:
+        self.n = n
+        self._ids_text = ids_text or ""
+        self.__dict__.update(attributes)
+
+    @property
+    def ids(self) -> list[int]:
+        return [int(i) for i in self._ids_text.split(",") if i]
+
+    def __getattr__(self, name: str) -> object:  # only for attributes not set: say which
+        raise AttributeError(f"a Group counted without {name!r}")
+
+
+Row = StageFact | Group
+
+
+class Ids(Sequence[int]):
+    """The complaints behind a figure, sorted: worked out from its stages on first use (a
+    report page shows no list; a drill-down wants one figure's). Equal to the same tuple."""
+
+    def __init__(self, items: Iterable[object]) -> None:
+        self._items: Iterable[object] | None = items
+        self._ids: tuple[int, ...] = ()
+
+    def _tuple(self) -> tuple[int, ...]:
+        if self._items is not None:
+            self._ids = tuple(sorted({i for item in self._items for i in item.ids}))  # type: ignore[attr-defined]
+            self._items = None
+        return self._ids
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._tuple()[index]
+
+    def __len__(self) -> int:
+        return len(self._tuple())
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._tuple())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ids):
+            other = other._tuple()
+        if isinstance(other, tuple):
+            return self._tuple() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __repr__(self) -> str:
+        return repr(self._tuple())
+
+
+@dataclass
+class StageCounts:
+    """The stages of a span counted in SQL, each list holding the groups of one question and
+    the stages counted apart as facts (`others`, in every list: each reader picks its own).
+
+    - `received`: requested in the span, not refused, by stage, month, tenure and category;
+    - `responded`: answered in the span, by stage, month and timeliness;
+    - `responded_details`: answered in the span, by stage, month, extension, outcome and early
+      resolution (a question of its own: the TSM does not ask it);
+    - `acknowledged`: acknowledged in the span, by stage, month, acknowledgement timeliness
+      and whether stage 2's handler handled stage 1;
+    - `received_by(period, stage, attributes)`: received in a period, by other attributes
+      (resident, estate and block), counted when asked;
+    - `excluding(complaint_ids)`: the same counts without some complaints.
+    """
+
+    received_by: Callable[[Period, int, tuple[str, ...]], list[Row]]
+    excluding: Callable[[set[int]], StageCounts]
+    # Each question is asked of the database when a report first reads it.
+    questions: dict[str, Callable[[], list[Row]]]
+    answers: dict[str, list[Row]] = field(default_factory=dict)
+
+    def _answer(self, question: str) -> list[Row]:
+        if question not in self.answers:
+            self.answers[question] = self.questions[question]()
+        return self.answers[question]
+
+    @property
+    def received(self) -> list[Row]:
+        return self._answer("received")
+
+    @property
+    def responded(self) -> list[Row]:
+        return self._answer("responded")
+
+    @property
+    def responded_details(self) -> list[Row]:
+        return self._answer("responded_details")
+
+    @property
+    def acknowledged(self) -> list[Row]:
+        return self._answer("acknowledged")
+
+
+@dataclass
+class RemedyCounts:
+    """Remedies counted in SQL: `due` (due in the span, by month, whether due before `on` and
+    whether completed in time) and `offered` (offered in the span, by month and type, with
+    the amount offered); `on` is the day "due before" was counted on."""
+
+    due: list[Group]
+    offered: list[Group]
+    on: date
+
+
+Facts = Sequence[StageFact] | StageCounts
+Remedies = Sequence[RemedyFact] | RemedyCounts
+
+
+def total(items: Iterable[object]) -> int:
+    """How many stages (or extensions, remedies) the items stand for."""
+    return sum(item.n for item in items)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -153,7 +314,7 @@ class Figure:
     denominator: int | None
     value: float | None
     unit: str
-    complaint_ids: tuple[int, ...]
+    complaint_ids: Sequence[int]  # `Ids`: a sorted tuple once read
     explanation: str
     # For a measure PutRight makes impossible to fail: the control that enforces it.
     enforced_by: str = ""
@@ -171,38 +332,67 @@ class Figure:
         return f"{self.value:.2f}"
 
 
-def _ids(facts: Iterable[StageFact]) -> tuple[int, ...]:
-    return tuple(sorted({f.complaint_id for f in facts}))
+def _ids(facts: Iterable[object]) -> Ids:
+    return Ids(facts)
 
 
 def percentage(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(100 * numerator / denominator, 1)
 
 
-def received_in(facts: Iterable[StageFact], period: Period, stage: int) -> list[StageFact]:
+def received_in(facts: Facts, period: Period, stage: int) -> list[Row]:
     """Stages requested in the period and accepted into the procedure (refusals are not)."""
+    rows = facts.received if isinstance(facts, StageCounts) else facts
     start, end = period.start, period.end  # `in period`, without a call per stage
     return [
-        f for f in facts if f.stage == stage and start <= f.requested_on <= end and not f.excluded
+        f for f in rows if f.stage == stage and start <= f.requested_on <= end and not f.excluded
     ]
 
 
-def responded_in(facts: Iterable[StageFact], period: Period, stage: int) -> list[StageFact]:
+def responded_in(facts: Facts, period: Period, stage: int, *, details: bool = False) -> list[Row]:
+    """Stages answered in the period; with `details`, rows that tell extension, outcome and
+    early resolution apart (the others tell only timeliness)."""
+    if isinstance(facts, StageCounts):
+        rows = facts.responded_details if details else facts.responded
+    else:
+        rows = facts
     start, end = period.start, period.end
     return [
         f
-        for f in facts
+        for f in rows
         if f.stage == stage and f.responded_on is not None and start <= f.responded_on <= end
     ]
 
 
-def count_figure(key: str, label: str, facts: Sequence[StageFact], explanation: str) -> Figure:
-    return Figure(
-        key, label, len(facts), None, float(len(facts)), "count", _ids(facts), explanation
-    )
+def acknowledged_in(facts: Facts, period: Period, stage: int) -> list[Row]:
+    rows = facts.acknowledged if isinstance(facts, StageCounts) else facts
+    start, end = period.start, period.end
+    return [
+        f
+        for f in rows
+        if f.stage == stage and f.acknowledged_on is not None and start <= f.acknowledged_on <= end
+    ]
 
 
-def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) -> list[Figure]:
+def received_by(facts: Facts, period: Period, stage: int, attributes: tuple[str, ...]) -> list[Row]:
+    """`received_in`, where each row tells the `attributes` (resident, estate, block) apart."""
+    if isinstance(facts, StageCounts):
+        return facts.received_by(period, stage, attributes)
+    return received_in(facts, period, stage)
+
+
+def without_complaints(facts: Facts, complaint_ids: set[int]) -> Facts:
+    if isinstance(facts, StageCounts):
+        return facts.excluding(complaint_ids)
+    return [f for f in facts if f.complaint_id not in complaint_ids]
+
+
+def count_figure(key: str, label: str, facts: Sequence[Row], explanation: str) -> Figure:
+    n = total(facts)
+    return Figure(key, label, n, None, float(n), "count", _ids(facts), explanation)
+
+
+def ch01(facts: Facts, year: int, homes: dict[str, int] | None) -> list[Figure]:
     """TSM CH01: stage 1 and stage 2 complaints received per 1,000 homes, per tenure."""
     period = reporting_year(year)
     figures = []
@@ -210,13 +400,14 @@ def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) ->
         received = received_in(facts, period, stage)
         for tenure in (LCRA, LCHO):
             mine = [f for f in received if f.tenure == tenure]
+            n = total(mine)
             denominator = (homes or {}).get(tenure)
-            value = round(1000 * len(mine) / denominator, 2) if denominator else None
+            value = round(1000 * n / denominator, 2) if denominator else None
             figures.append(
                 Figure(
                     key=f"ch01-stage{stage}-{tenure}",
                     label=f"CH01 stage {stage} complaints per 1,000 {TENURE_LABELS[tenure]} homes",
-                    numerator=len(mine),
+                    numerator=n,
                     denominator=denominator,
                     value=value,
                     unit="per 1,000 homes",
@@ -232,9 +423,7 @@ def ch01(facts: Sequence[StageFact], year: int, homes: dict[str, int] | None) ->
     return figures
 
 
-def ch02(
-    facts: Sequence[StageFact], year: int, *, profile: CodeProfile | None = None
-) -> list[Figure]:
+def ch02(facts: Facts, year: int, *, profile: CodeProfile | None = None) -> list[Figure]:
     """TSM CH02: share of stage 1 / stage 2 responses within the Code's timescales (CH02_RULE).
 
     Per stage: within the original limit; within a Code-compliant extension; the two together
@@ -245,6 +434,7 @@ def ch02(
     figures = []
     for stage in (1, 2):
         answered = responded_in(facts, period, stage)
+        answered_n = total(answered)
         original = [f for f in answered if f.response_timeliness == Timeliness.ORIGINAL]
         extended = [f for f in answered if f.response_timeliness in EXTENDED_COMPLIANT]
         compliant = [f for f in answered if f.response_timeliness in COMPLIANT]
@@ -294,9 +484,9 @@ def ch02(
                 Figure(
                     key=f"ch02-stage{stage}-{basis}",
                     label=label,
-                    numerator=len(within),
-                    denominator=len(answered),
-                    value=percentage(len(within), len(answered)),
+                    numerator=total(within),
+                    denominator=answered_n,
+                    value=percentage(total(within), answered_n),
                     unit="%",
                     complaint_ids=_ids(within),
                     explanation=f"Responses {rule}, ÷ {whole}.",
@@ -323,21 +513,21 @@ def _share(
     label: str,
     population: Sequence[object],
     ok: Callable[[object], bool],
-    ids: Callable[[Iterable[object]], tuple[int, ...]],
+    ids: Callable[[Iterable[object]], Sequence[int]],
     explanation: str,
 ) -> Measure:
-    good = [item for item in population if ok(item)]
+    good, whole = total(item for item in population if ok(item)), total(population)
     figure = Figure(
         key=key,
         label=label,
-        numerator=len(good),
-        denominator=len(population),
-        value=percentage(len(good), len(population)),
+        numerator=good,
+        denominator=whole,
+        value=percentage(good, whole),
         unit="%",
         complaint_ids=ids([item for item in population if not ok(item)]),
         explanation=explanation,
     )
-    return Measure(provision, figure, shortfall=len(good) < len(population))
+    return Measure(provision, figure, shortfall=good < whole)
 
 
 EXTENSION_CAP_CONTROL = (
@@ -368,8 +558,8 @@ def _enforced(
     figure = Figure(
         key=key,
         label=label,
-        numerator=len(population),
-        denominator=len(population),
+        numerator=total(population),
+        denominator=total(population),
         value=None,
         unit="enforced",
         complaint_ids=(),
@@ -379,21 +569,21 @@ def _enforced(
     return Measure(provision, figure, shortfall=False)
 
 
-def _fact_ids(items: Iterable[object]) -> tuple[int, ...]:
-    return tuple(sorted({item.complaint_id for item in items}))  # type: ignore[attr-defined]
+def _fact_ids(items: Iterable[object]) -> Ids:
+    return Ids(items)
 
 
 def measures(
-    facts: Sequence[StageFact],
+    facts: Facts,
     extensions: Sequence[ExtensionFact],
-    remedies: Sequence[RemedyFact],
+    remedies: Remedies,
     period: Period,
     today: date,
 ) -> list[Measure]:
     """Every provision the record can speak to; each figure's complaints are the exceptions."""
     result = []
     for stage, provision in ((1, "6.2"), (2, "6.11")):
-        acked = [f for f in facts if f.stage == stage and f.acknowledged_on in period]
+        acked = acknowledged_in(facts, period, stage)
         result.append(
             _share(
                 f"sa-{provision}",
@@ -467,26 +657,26 @@ def measures(
                     shortfall=False,
                 )
             )
-    stage_twos = [f for f in facts if f.stage == 2 and f.acknowledged_on in period and f.handler_id]
+    stage_twos = [f for f in acknowledged_in(facts, period, 2) if f.has_handler]
     result.append(
         _enforced(
             "sa-6.13",
             "6.13",
             "Stage 2 considered by someone other than the stage 1 handler",
             stage_twos,
-            lambda f: f.handler_id != f.stage_one_handler_id,
+            lambda f: not f.handled_stage_one,
             SEPARATE_HANDLER_CONTROL,
             f"Stage 2 complaints acknowledged in {period.label} with a stage 2 handler.",
         )
     )
-    due = [r for r in remedies if r.due_on in period and r.due_on < today]
+    due = remedies_due(remedies, period, today)
     result.append(
         _share(
             "sa-7.3",
             "7.3",
             "Remedies completed by the date promised",
             due,
-            lambda r: r.completed_on is not None and r.completed_on <= r.due_on,
+            lambda r: r.completed_in_time,
             _fact_ids,
             f"Remedies due in {period.label} (before today) completed on or before their due "
             "date ÷ all of them.",
@@ -498,9 +688,11 @@ def measures(
 # --- annual report and MRC pack analyses ----------------------------------------------------
 
 
-def tally(facts: Iterable[StageFact], key: Callable[[StageFact], str]) -> list[tuple[str, int]]:
+def tally(facts: Iterable[Row], key: Callable[[Row], str]) -> list[tuple[str, int]]:
     """Counts by a key, most common first, ties by name."""
-    counts = Counter(key(f) for f in facts)
+    counts: Counter[str] = Counter()
+    for f in facts:
+        counts[key(f)] += f.n
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -508,19 +700,23 @@ def _month(day: date) -> tuple[int, int]:
     return day.year, day.month
 
 
-def by_month(facts: Iterable[StageFact], period: Period, stage: int) -> list[tuple[str, int]]:
+def by_month(facts: Facts, period: Period, stage: int) -> list[tuple[str, int]]:
     # One pass: each received stage counted in its calendar month (months() are whole months).
-    counts = Counter(_month(f.requested_on) for f in received_in(facts, period, stage))
+    counts: Counter[tuple[int, int]] = Counter()
+    for f in received_in(facts, period, stage):
+        counts[_month(f.requested_on)] += f.n
     return [(m.label, counts[_month(m.start)]) for m in months(period)]
 
 
 def category_by_month(
-    facts: Sequence[StageFact], period: Period
+    facts: Facts, period: Period
 ) -> tuple[list[str], list[tuple[str, list[int]]]]:
     """Stage 1 complaints received: one row per category, one column per month."""
     received = received_in(facts, period, 1)
     columns = months(period)
-    counts = Counter((f.category, *_month(f.requested_on)) for f in received)
+    counts: Counter[tuple[str, int, int]] = Counter()
+    for f in received:
+        counts[(f.category, *_month(f.requested_on))] += f.n
     rows = [
         (category, [counts[(category, *_month(m.start))] for m in columns])
         for category, _count in tally(received, lambda f: f.category)
@@ -529,32 +725,43 @@ def category_by_month(
 
 
 def repeat_complainants(
-    facts: Sequence[StageFact], period: Period, minimum: int = 2
+    facts: Facts, period: Period, minimum: int = 2
 ) -> list[tuple[int, tuple[int, ...]]]:
     """Residents with `minimum` or more complaints received in the period, most first."""
-    received = received_in(facts, period, 1)
+    received = received_by(facts, period, 1, ("resident_id",))
     by_resident: dict[int, set[int]] = {}
     for f in received:
-        by_resident.setdefault(f.resident_id, set()).add(f.complaint_id)
+        by_resident.setdefault(f.resident_id, set()).update(f.ids)
     repeats = [(rid, tuple(sorted(ids))) for rid, ids in by_resident.items() if len(ids) >= minimum]
     return sorted(repeats, key=lambda item: (-len(item[1]), item[0]))
 
 
-def hotspots(
-    facts: Sequence[StageFact], period: Period, minimum: int = 2
-) -> list[tuple[str, str, int]]:
+def hotspots(facts: Facts, period: Period, minimum: int = 2) -> list[tuple[str, str, int]]:
     """(estate, block, complaints) with at least `minimum` stage 1 complaints in the period."""
-    received = received_in(facts, period, 1)
-    counts = Counter((f.estate, f.block) for f in received if f.estate or f.block)
+    counts: Counter[tuple[str, str]] = Counter()
+    for f in received_by(facts, period, 1, ("estate", "block")):
+        if f.estate or f.block:
+            counts[(f.estate, f.block)] += f.n
     rows = [(estate, block, n) for (estate, block), n in counts.items() if n >= minimum]
     return sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
 
 
-def remedy_summary(
-    remedies: Sequence[RemedyFact], period: Period
-) -> tuple[list[tuple[str, int]], Decimal]:
+def remedies_due(remedies: Remedies, period: Period, today: date) -> list[Group | RemedyFact]:
+    """Remedies due in the period before `today`."""
+    start, end = period.start, period.end
+    if isinstance(remedies, RemedyCounts):
+        if today != remedies.on:
+            raise ValueError("Remedies were counted as due before another day.")
+        return [r for r in remedies.due if start <= r.due_on <= end and r.due_before]
+    return [r for r in remedies if start <= r.due_on <= end and r.due_on < today]
+
+
+def remedy_summary(remedies: Remedies, period: Period) -> tuple[list[tuple[str, int]], Decimal]:
     """Remedies offered in the period by type, and the total financial remedy offered."""
-    offered = [r for r in remedies if r.offered_on in period]
-    counts = Counter(r.remedy_type for r in offered)
-    total = sum((r.amount for r in offered if r.amount is not None), Decimal("0"))
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0])), total
+    rows = remedies.offered if isinstance(remedies, RemedyCounts) else remedies
+    offered = [r for r in rows if r.offered_on in period]
+    counts: Counter[str] = Counter()
+    for r in offered:
+        counts[r.remedy_type] += r.n
+    amount = sum((r.amount for r in offered if r.amount is not None), Decimal("0"))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0])), amount

@@ -17,10 +17,10 @@ from putright.reporting.constants import CH02_RETURN_BASIS
 from putright.reporting.figures import (
     CH02_RULE,
     COMPLIANT,
+    Facts,
     Figure,
     Measure,
     Period,
-    StageFact,
     by_month,
     category_by_month,
     ch01,
@@ -37,6 +37,8 @@ from putright.reporting.figures import (
     reporting_year,
     responded_in,
     tally,
+    total,
+    without_complaints,
 )
 from putright.reporting.models import HomesCount, OmbudsmanOrder
 
@@ -68,11 +70,9 @@ def _homes(homes: HomesCount | None) -> dict[str, int] | None:
     return {"lcra": homes.lcra_homes, "lcho": homes.lcho_homes} if homes else None
 
 
-def tsm_return(
-    year: int, *, on: date | None = None, facts: list[StageFact] | None = None
-) -> TsmReturn:
+def tsm_return(year: int, *, on: date | None = None, facts: Facts | None = None) -> TsmReturn:
     period = reporting_year(year)
-    facts = facts if facts is not None else selectors.stage_facts(period, on=on)
+    facts = facts if facts is not None else selectors.stage_counts(period, on=on)
     homes = selectors.homes_for(year)
     return TsmReturn(
         year,
@@ -87,10 +87,10 @@ def all_figures(year: int, *, on: date | None = None) -> dict[str, Figure]:
     """Every figure for a year by key, so any of them can be drilled into."""
     on = on or timezone.localdate()
     period = reporting_year(year)
-    facts = selectors.stage_facts(period, on=on)
+    facts = selectors.stage_counts(period, on=on)
     result = {f.key: f for f in tsm_return(year, on=on, facts=facts).figures}
     for measure in measures(
-        facts, selectors.extension_facts(period), selectors.remedy_facts(period), period, on
+        facts, selectors.extension_facts(period), selectors.remedy_counts(period, on=on), period, on
     ):
         result[measure.figure.key] = measure.figure
     for stage in (1, 2):
@@ -98,10 +98,35 @@ def all_figures(year: int, *, on: date | None = None) -> dict[str, Figure]:
     return result
 
 
-def stage_tables(facts: list[StageFact], period: Period, stage: int, prefix: str) -> list[Figure]:
+def figure(year: int, key: str, *, on: date | None = None) -> Figure | None:
+    """One figure of `all_figures`, for its drill-down: only its own kind is counted (the
+    TSM's, the self-assessment measures' or the stage tables'), so a TSM figure's list does not
+    wait for the outcomes the stage tables need."""
+    on = on or timezone.localdate()
+    period = reporting_year(year)
+    facts = selectors.stage_counts(period, on=on)
+    if key.startswith("ch0"):
+        figures = tsm_return(year, on=on, facts=facts).figures
+    elif key.startswith("sa-"):
+        figures = [
+            m.figure
+            for m in measures(
+                facts,
+                selectors.extension_facts(period),
+                selectors.remedy_counts(period, on=on),
+                period,
+                on,
+            )
+        ]
+    else:
+        figures = [f for s in (1, 2) for f in stage_tables(facts, period, s, f"y{year}")]
+    return next((f for f in figures if f.key == key), None)
+
+
+def stage_tables(facts: Facts, period: Period, stage: int, prefix: str) -> list[Figure]:
     """Volumes, outcomes and extensions for one stage in a period, as drillable figures."""
     received = received_in(facts, period, stage)
-    answered = responded_in(facts, period, stage)
+    answered = responded_in(facts, period, stage, details=True)
     figures = [
         count_figure(
             f"{prefix}-s{stage}-received",
@@ -180,19 +205,19 @@ class ExceptionalEffect:
     timeliness: list[tuple[int, str, str]]  # stage, all responses, leaving out those affected
 
 
-def _on_time_text(facts: list[StageFact], period: Period, stage: int) -> str:
+def _on_time_text(facts: Facts, period: Period, stage: int) -> str:
     """Responses in the period within the Code's timescales, as "x% (n of m)"."""
     answered = responded_in(facts, period, stage)
-    within = sum(1 for f in answered if f.response_timeliness in COMPLIANT)
-    share = percentage(within, len(answered))
-    return "none" if share is None else f"{share:.1f}% ({within} of {len(answered)})"
+    within = total(f for f in answered if f.response_timeliness in COMPLIANT)
+    share = percentage(within, total(answered))
+    return "none" if share is None else f"{share:.1f}% ({within} of {total(answered)})"
 
 
-def exceptional_effect(facts: list[StageFact], period: Period) -> ExceptionalEffect:
+def exceptional_effect(facts: Facts, period: Period) -> ExceptionalEffect:
     periods, affected_ids = selectors.exceptional_periods_during(period)
     if not periods:
         return ExceptionalEffect([], 0, [])
-    without = [f for f in facts if f.complaint_id not in affected_ids]
+    without = without_complaints(facts, affected_ids)
     return ExceptionalEffect(
         periods,
         len(affected_ids),
@@ -245,8 +270,8 @@ def annual_report(year: int, *, on: date | None = None) -> AnnualReport:
     on = on or timezone.localdate()
     period, previous = reporting_year(year), reporting_year(year - 1)
     both = Period(previous.start, period.end, f"{previous.label}-{period.label}")
-    facts = selectors.stage_facts(both, on=on)
-    remedies = selectors.remedy_facts(period)
+    facts = selectors.stage_counts(both, on=on)
+    remedies = selectors.remedy_counts(period, on=on)
     profile = current_profile()
     grounds = {g.code: g.label for g in profile.exclusion_grounds}
     remedy_labels = {r.code: r.label for r in profile.remedy_types}
@@ -325,28 +350,34 @@ class MrcPack:
     exceptional: ExceptionalEffect | None = None
 
 
-def _column(facts: list[StageFact], period: Period, on: date | None = None) -> QuarterColumn:
-    received = {s: len(received_in(facts, period, s)) for s in (1, 2)}
+def _column(facts: Facts, period: Period, on: date | None = None) -> QuarterColumn:
+    received = {s: total(received_in(facts, period, s)) for s in (1, 2)}
     answered = {s: responded_in(facts, period, s) for s in (1, 2)}
     on_time = {
         s: percentage(
-            sum(1 for f in answered[s] if f.response_timeliness in COMPLIANT),
-            len(answered[s]),
+            total(f for f in answered[s] if f.response_timeliness in COMPLIANT),
+            total(answered[s]),
         )
         for s in (1, 2)
     }
-    outcomes = dict(tally(answered[1] + answered[2], lambda f: f.outcome))
+    outcomes = dict(
+        tally(
+            responded_in(facts, period, 1, details=True)
+            + responded_in(facts, period, 2, details=True),
+            lambda f: f.outcome,
+        )
+    )
     return QuarterColumn(
         period,
         received,
-        {s: len(answered[s]) for s in (1, 2)},
+        {s: total(answered[s]) for s in (1, 2)},
         on_time,
         outcomes,
         to_date_label(period, on) if on else period.label,
     )
 
 
-def themes(facts: list[StageFact], period: Period) -> dict:
+def themes(facts: Facts, period: Period) -> dict:
     """Quarterly themes: category × month, repeat complainants, hotspots by estate/block."""
     month_labels, rows = category_by_month(facts, period)
     repeats = repeat_complainants(facts, period)
@@ -365,7 +396,7 @@ def mrc_pack(year: int, number: int, *, on: date | None = None) -> MrcPack:
     period = quarter(year, number)
     earlier = previous_quarters(year, number, 3)
     span = Period(earlier[0].start, period.end, "")
-    facts = selectors.stage_facts(span, on=on)
+    facts = selectors.stage_counts(span, on=on)
     theme = themes(facts, period)
     return MrcPack(
         year=year,

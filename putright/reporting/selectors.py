@@ -3,10 +3,30 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from putright.complaints.calendar import landlord_history
@@ -25,7 +45,17 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.people.models import Tenancy
-from putright.reporting.figures import ExtensionFact, Period, RemedyFact, StageFact
+from putright.reporting.figures import (
+    ExtensionFact,
+    Group,
+    Period,
+    RemedyCounts,
+    RemedyFact,
+    Row,
+    StageCounts,
+    StageFact,
+    received_in,
+)
 from putright.reporting.models import (
     HomesCount,
     OmbudsmanCodeFinding,
@@ -43,6 +73,8 @@ UNCATEGORISED = "Uncategorised"
 # A stored timeliness ("" while the step is not done) as the clock's value.
 _TIMELINESS: dict[str, Timeliness | None] = {"": None, **{t.value: t for t in Timeliness}}
 _NO_DECISIONS: dict[str, int] = {}
+# In the order `_overall_outcome` takes them.
+_OUTCOME_BITS = {Outcome.UPHELD: 1, Outcome.PARTLY_UPHELD: 2, Outcome.NOT_UPHELD: 4}
 
 
 @lru_cache(maxsize=8)
@@ -130,15 +162,24 @@ def stage_facts(
     Each lookup (tenure, stage 1 handler, refusals, outcomes, extensions) is one query for the
     whole set.
     """
-    on = on or timezone.localdate()
-    history = landlord_history()
-    in_period = (
+    return _stage_facts(
+        Stage.objects.filter(_in_period(period)), on=on or timezone.localdate(), recount=recount
+    )
+
+
+def _in_period(period: Period) -> Q:
+    return (
         Q(requested_on__range=(period.start, period.end))
         | Q(acknowledged_on__range=(period.start, period.end))
         | Q(responded_on__range=(period.start, period.end))
     )
-    stages = Stage.objects.filter(in_period)
+
+
+def _stage_facts(stages: QuerySet[Stage], *, on: date, recount: bool = False) -> list[StageFact]:
     rows = list(stages.order_by("id").values_list(*_STAGE_COLUMNS))
+    if not rows:  # (stage_counts asks for the few not counted in SQL: mostly none)
+        return []
+    history = landlord_history()
     complaint_ids = stages.values("complaint_id")
     stage_one_handler = dict(
         Stage.objects.filter(complaint_id__in=complaint_ids, number=1).values_list(
@@ -259,6 +300,299 @@ def stage_facts(
             )
         )
     return facts
+
+
+class _YearMonth(Func):
+    """A date's year and month as one number, 202504, in the database's own functions
+    (Django's ExtractYear/ExtractMonth call back into Python for every row on SQLite)."""
+
+    output_field = IntegerField()
+    template = "CAST(to_char(%(expressions)s, 'YYYYMM') AS INTEGER)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Dates are ISO text in SQLite: "2025-04-30" -> 202504.
+        template = "CAST(replace(substr(%(expressions)s, 1, 7), '-', '') AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _first_of(year_month: int | None) -> date | None:
+    return None if year_month is None else date(year_month // 100, year_month % 100, 1)
+
+
+def _grouped(stages: QuerySet[Any], attributes: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per distinct value of the attributes: how many, and their complaints ("1,5")."""
+    return list(
+        stages.values(*attributes)
+        .annotate(n=Count("id"), ids=StringAgg(Cast("complaint_id", TextField()), Value(",")))
+        .order_by()
+    )
+
+
+# What a report may ask of received stages besides stage, month, tenure and category.
+_RECEIVED_BY = {
+    "resident_id": F("complaint__resident_id"),
+    "estate": Coalesce("complaint__home__estate", Value("")),
+    "block": Coalesce("complaint__home__block", Value("")),
+}
+
+
+def stage_counts(
+    period: Period, *, on: date | None = None, _excluding: frozenset[int] = frozenset()
+) -> StageCounts:
+    """The stages of `stage_facts(period, on=on)`, counted in SQL by what the reports tell
+    apart (`figures.StageCounts`): the same figures, without a row per stage in Python.
+
+    Counted in SQL: every stage whose stored timeliness is the clock's answer on `on` (see
+    `stage_facts`); the rest (not yet stored, or answered after `on`) are `stage_facts`
+    beside the groups, so both together are the stages `stage_facts` returns. Tenure at
+    receipt, refusal, extension, early resolution and the overall outcome are worked out per
+    stage in the query as `stage_facts` works them out in Python. Each question (received,
+    answered, answered with outcomes, acknowledged) is asked when a report first reads it.
+    The groups count by month: `period`, and every period a report asks of them, is whole
+    months.
+    """
+    on = on or timezone.localdate()
+    start, end = period.start, period.end
+    stored = Q(timeliness_stored=True) & (Q(responded_on__isnull=True) | Q(responded_on__lte=on))
+    stages = Stage.objects.exclude(complaint_id__in=_excluding) if _excluding else Stage.objects
+    others = _stage_facts(
+        stages.filter(_in_period(period)).filter(
+            Q(timeliness_stored=False) | Q(responded_on__gt=on)
+        ),
+        on=on,
+    )
+    counted = stages.filter(stored)
+    received = counted.filter(requested_on__range=(start, end)).filter(
+        ~Exists(
+            Exclusion.objects.filter(
+                complaint_id=OuterRef("complaint_id"),
+                stage=OuterRef("number"),
+                reinstated_on__isnull=True,
+            )
+        )
+    )
+    tenure = Subquery(
+        Tenancy.objects.filter(
+            resident_id=OuterRef("complaint__resident_id"),
+            start_on__lte=OuterRef("complaint__received_on"),
+        )
+        .order_by("-start_on", "-id")
+        .values("tenure")[:1]
+    )
+
+    def received_rows() -> list[Row]:
+        return [*_received_groups(), *others]
+
+    def _received_groups() -> list[Group]:
+        return [
+            Group(
+                row["n"],
+                row["ids"],
+                stage=row["number"],
+                requested_on=_first_of(row["month"]),
+                excluded=False,
+                tenure=row["tenure"] or "",
+                category=row["category"] or UNCATEGORISED,
+            )
+            for row in _grouped(
+                received.annotate(
+                    month=_YearMonth("requested_on"),
+                    tenure=tenure,
+                    category=F("complaint__category__name"),
+                ),
+                ("number", "month", "tenure", "category"),
+            )
+        ]
+
+    # The outcomes decided at a stage as one number (upheld 1, partly 2, not upheld 4, added
+    # once each): one lookup per stage instead of one per outcome.
+    outcomes = Subquery(
+        Decision.objects.filter(response__stage=OuterRef("pk"))
+        .order_by()
+        .values("response__stage")
+        .annotate(
+            found=Sum(
+                Case(
+                    *(When(outcome=o, then=Value(bit)) for o, bit in _OUTCOME_BITS.items()),
+                    default=Value(0),
+                ),
+                distinct=True,
+            )
+        )
+        .values("found")[:1],
+        output_field=IntegerField(),
+    )
+
+    answered = counted.filter(responded_on__range=(start, end)).annotate(
+        month=_YearMonth("responded_on")
+    )
+
+    def responded_rows() -> list[Row]:
+        return [
+            *(
+                Group(
+                    row["n"],
+                    row["ids"],
+                    stage=row["number"],
+                    responded_on=_first_of(row["month"]),
+                    ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
+                    response_timeliness=_TIMELINESS[row["response_timeliness"]],
+                )
+                for row in _grouped(
+                    answered, ("number", "month", "ack_timeliness", "response_timeliness")
+                )
+            ),
+            *others,
+        ]
+
+    def responded_details() -> list[Row]:
+        return [
+            *(
+                Group(
+                    row["n"],
+                    row["ids"],
+                    stage=row["number"],
+                    responded_on=_first_of(row["month"]),
+                    extended=row["extended"],
+                    early_resolution=row["early"],
+                    outcome=_overall_outcome(
+                        *(bool((row["outcomes"] or 0) & bit) for bit in _OUTCOME_BITS.values())
+                    ),
+                )
+                for row in _grouped(
+                    answered.annotate(
+                        extended=Exists(Extension.objects.filter(stage=OuterRef("pk"))),
+                        early=Exists(
+                            Response.objects.filter(stage=OuterRef("pk"), early_resolution=True)
+                        ),
+                        outcomes=outcomes,
+                    ),
+                    ("number", "month", "extended", "early", "outcomes"),
+                )
+            ),
+            *others,
+        ]
+
+    def acknowledged_rows() -> list[Row]:
+        return [*_acknowledged_groups(), *others]
+
+    def _acknowledged_groups() -> list[Group]:
+        return [
+            Group(
+                row["n"],
+                row["ids"],
+                stage=row["number"],
+                acknowledged_on=_first_of(row["month"]),
+                ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
+                has_handler=row["has_handler"],
+                handled_stage_one=row["handled_stage_one"],
+            )
+            for row in _grouped(
+                counted.filter(acknowledged_on__range=(start, end)).annotate(
+                    month=_YearMonth("acknowledged_on"),
+                    has_handler=ExpressionWrapper(
+                        Q(handler_id__isnull=False), output_field=BooleanField()
+                    ),
+                    # As `StageFact.handled_stage_one`: stage 2's handler is stage 1's (looked
+                    # up for later stages only).
+                    handled_stage_one=Case(
+                        When(
+                            number__gt=1,
+                            then=Exists(
+                                Stage.objects.filter(
+                                    complaint_id=OuterRef("complaint_id"),
+                                    number=1,
+                                    handler_id=OuterRef("handler_id"),
+                                )
+                            ),
+                        ),
+                        default=Value(False),
+                        output_field=BooleanField(),
+                    ),
+                ),
+                ("number", "month", "ack_timeliness", "has_handler", "handled_stage_one"),
+            )
+        ]
+
+    def received_by(within: Period, stage: int, attributes: tuple[str, ...]) -> list[Any]:
+        rows = _grouped(
+            received.filter(number=stage, requested_on__range=(within.start, within.end))
+            .annotate(month=_YearMonth("requested_on"))
+            .annotate(**{f"by_{name}": _RECEIVED_BY[name] for name in attributes}),
+            ("month", *(f"by_{name}" for name in attributes)),
+        )
+        groups = [
+            Group(
+                row["n"],
+                row["ids"],
+                stage=stage,
+                requested_on=_first_of(row["month"]),
+                excluded=False,
+                **{name: row[f"by_{name}"] for name in attributes},
+            )
+            for row in rows
+        ]
+        return groups + received_in(others, within, stage)
+
+    return StageCounts(
+        received_by=received_by,
+        excluding=lambda ids: stage_counts(period, on=on, _excluding=_excluding | frozenset(ids)),
+        questions={
+            "received": received_rows,
+            "responded": responded_rows,
+            "responded_details": responded_details,
+            "acknowledged": acknowledged_rows,
+        },
+    )
+
+
+_PENNY = Decimal(1).scaleb(-Remedy._meta.get_field("amount").decimal_places)
+
+
+def remedy_counts(period: Period, *, on: date | None = None) -> RemedyCounts:
+    """The remedies of `remedy_facts(period)` counted in SQL (`figures.RemedyCounts`): those
+    due in the period by month, whether due before `on` and whether completed in time; those
+    offered in it by month and type, with the amount offered."""
+    on = on or timezone.localdate()
+    due = [
+        Group(
+            row["n"],
+            row["ids"],
+            due_on=_first_of(row["month"]),
+            due_before=row["due_before"],
+            completed_in_time=row["in_time"],
+        )
+        for row in _grouped(
+            Remedy.objects.filter(due_on__range=(period.start, period.end)).annotate(
+                month=_YearMonth("due_on"),
+                due_before=ExpressionWrapper(Q(due_on__lt=on), output_field=BooleanField()),
+                in_time=ExpressionWrapper(
+                    Q(completed_on__isnull=False, completed_on__lte=F("due_on")),
+                    output_field=BooleanField(),
+                ),
+            ),
+            ("month", "due_before", "in_time"),
+        )
+    ]
+    offered = [
+        Group(
+            row["n"],
+            "",
+            offered_on=_first_of(row["month"]),
+            remedy_type=row["remedy_type"],
+            # As the database gave each amount (SQLite's sum drops the trailing zero).
+            amount=None if row["amount"] is None else row["amount"].quantize(_PENNY),
+        )
+        for row in (
+            Remedy.objects.annotate(offered=Coalesce("response__issued_on", "due_on"))
+            .filter(offered__range=(period.start, period.end))
+            .annotate(month=_YearMonth("offered"))
+            .values("month", "remedy_type")
+            .annotate(n=Count("id"), amount=Sum("amount"))
+            .order_by()
+        )
+    ]
+    return RemedyCounts(due=due, offered=offered, on=on)
 
 
 def extension_facts(period: Period) -> list[ExtensionFact]:

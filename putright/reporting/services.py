@@ -104,9 +104,9 @@ def homes_count_set(*, year: int, lcra_homes: int, lcho_homes: int, actor: Any) 
 def _measure_rows(assessment: SelfAssessment, rows: list[SelfAssessmentRow], on: date) -> None:
     period = reporting_year(assessment.year)
     found = measures(
-        selectors.stage_facts(period, on=on),
+        selectors.stage_counts(period, on=on),
         selectors.extension_facts(period),
-        selectors.remedy_facts(period),
+        selectors.remedy_counts(period, on=on),
         period,
         on,
     )

@@ -104,7 +104,7 @@ def tsm_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 
 @reader
 def figure_drilldown(request: HttpRequest, year: int, key: str) -> HttpResponse:
-    figure = reports.all_figures(year).get(key)
+    figure = reports.figure(year, key)
     if figure is None:
         raise Http404("No such figure.")
     page = Paginator(selectors.complaints_in(figure.complaint_ids), 50).get_page(

@@ -1,7 +1,9 @@
 """Each report page runs a fixed, small number of queries however many complaints there are.
 
-Loading a period's stage facts is seven queries (stages, stage 1 handlers, refusals, outcomes,
-early resolutions, tenancies, closures), whatever the number of stages."""
+Counting a period's stages is four queries (the stages whose stored timeliness is not the
+answer on the day, then those received, acknowledged and answered, counted in SQL), and seven more
+only when the first finds some (stage 1 handlers, refusals, outcomes, extensions, early
+resolutions, tenancies, closures for their facts), whatever the number of stages."""
 
 from datetime import date
 

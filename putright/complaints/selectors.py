@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -37,12 +38,16 @@ from putright.complaints.models import (
     Exclusion,
     Extension,
     OmbudsmanReferral,
+    OpenTallyRow,
     OutstandingAction,
     Remedy,
     Response,
     ResponseDraft,
     Stage,
+    StageDayTally,
 )
+from putright.complaints.models.complaint import OPEN_STATUSES
+from putright.complaints.models.tally import NO_DATE, NO_HANDLER
 from putright.core import jsonrows
 from putright.core.fulltext import SearchHits
 from putright.people.models import (
@@ -627,14 +632,29 @@ class Timeliness:
 OpenTally = list[tuple[str, int | None, date | None, int]]
 
 
-def open_tally() -> OpenTally:
-    """Open complaints counted by status, handler and next deadline (see ``OpenTally``)."""
-    return list(
-        Complaint.objects.open()
+def open_tally(*, recount: bool = False) -> OpenTally:
+    """Open complaints counted by status, handler and next deadline (see ``OpenTally``): read
+    from the tally the database keeps as complaints change (``models.tally``, a few hundred
+    rows whatever the number of complaints); ``recount``: counted from the complaints."""
+    if recount:
+        return list(
+            Complaint.objects.open()
+            .order_by()
+            .values_list("status", "handler_id", "next_due")
+            .annotate(n=Count("*"))
+        )
+    rows = (
+        OpenTallyRow.objects.filter(status__in=OPEN_STATUSES)
         .order_by()
         .values_list("status", "handler_id", "next_due")
-        .annotate(n=Count("*"))
+        .annotate(total=Sum("n"))
+        .filter(total__gt=0)
     )
+    no_date = date.fromisoformat(NO_DATE)
+    return [
+        (status, None if handler == NO_HANDLER else handler, None if due == no_date else due, n)
+        for status, handler, due, n in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -658,16 +678,35 @@ class StageDays:
         return {n: Timeliness(done=d, on_time=o) for n, (d, o) in sorted(totals.items())}
 
 
-def stage_days(done_field: str, due_field: str, *, since: date, until: date) -> StageDays:
-    rows = (
-        Stage.objects.filter(**{f"{done_field}__gte": since, f"{done_field}__lte": until})
-        .order_by()
-        .values_list("number", done_field)
-        .annotate(
-            done=Count("*"),
-            on_time=Count("id", filter=Q(**{f"{done_field}__lte": F(due_field)})),
+# The stage tally's kind for each (done, due) pair of dates `stage_days` counts.
+STAGE_TALLY_KINDS = {("acknowledged_on", "ack_due"): "a", ("responded_on", "response_due"): "r"}
+
+
+def stage_days(
+    done_field: str, due_field: str, *, since: date, until: date, recount: bool = False
+) -> StageDays:
+    """Read from the tally the database keeps as stages change (``models.tally``: a row a day
+    and stage number, in shards); ``recount``: counted from the stages themselves."""
+    if recount:
+        rows = (
+            Stage.objects.filter(**{f"{done_field}__gte": since, f"{done_field}__lte": until})
+            .order_by()
+            .values_list("number", done_field)
+            .annotate(
+                done=Count("*"),
+                on_time=Count("id", filter=Q(**{f"{done_field}__lte": F(due_field)})),
+            )
         )
-    )
+    else:
+        rows = (
+            StageDayTally.objects.filter(
+                kind=STAGE_TALLY_KINDS[done_field, due_field], day__gte=since, day__lte=until
+            )
+            .order_by()
+            .values_list("number", "day")
+            .annotate(done=Sum("done"), on_time=Sum("on_time"))
+            .filter(done__gt=0)
+        )
     return StageDays(since=since, days={(n, d): (done, ok) for n, d, done, ok in rows})
 
 
@@ -698,10 +737,12 @@ def dashboard_figures(
     week_end: date,
     tally: OpenTally | None = None,
     responses: StageDays | None = None,
+    recount: bool = False,
 ) -> DashboardFigures:
-    """Open work and this month's and year's timeliness, in four aggregate queries, each one
-    pass over an index (`tally` and `responses` may be passed in, read once for the page)."""
-    tally = open_tally() if tally is None else tally
+    """Open work and this month's and year's timeliness, in four aggregate queries over the
+    tallies (`tally` and `responses` may be passed in, read once for the page; ``recount``:
+    counted from the complaints and stages instead, what the tallies must equal)."""
+    tally = open_tally(recount=recount) if tally is None else tally
     counts: dict[str, int] = {}
     due_this_week = overdue = unassigned = 0
     for status, handler_id, next_due, n in tally:
@@ -721,9 +762,11 @@ def dashboard_figures(
     extended = Complaint.objects.open().filter(current_extended=True).count()
     month_start = today.replace(day=1)
     year_start = reporting_year_start(today)
-    acks = stage_days("acknowledged_on", "ack_due", since=year_start, until=today)
+    acks = stage_days("acknowledged_on", "ack_due", since=year_start, until=today, recount=recount)
     if responses is None or responses.since > year_start:
-        responses = stage_days("responded_on", "response_due", since=year_start, until=today)
+        responses = stage_days(
+            "responded_on", "response_due", since=year_start, until=today, recount=recount
+        )
     return DashboardFigures(
         open_by_state=by_state,
         open_total=sum(counts.values()),

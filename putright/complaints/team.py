@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from putright.complaints.calendar import landlord_history
-from putright.complaints.models import Complaint
+from putright.complaints.models import Complaint, ComplaintDayTally
+from putright.complaints.models.complaint import OPEN_STATUSES
 from putright.complaints.selectors import (
     OpenTally,
     StageDays,
@@ -67,13 +68,17 @@ def due_soon_before(on: date, calendar: WorkingCalendar) -> date:
 
 
 def caseload(
-    *, today: date, calendar: WorkingCalendar, tally: OpenTally | None = None
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    tally: OpenTally | None = None,
+    recount: bool = False,
 ) -> list[Caseload]:
     """Every handler who may hold cases (with none too), then anyone else still holding open
     complaints, then the unassigned ones: open, due soon and overdue, in two queries."""
     soon = due_soon_before(today, calendar)
     counts: dict[int | None, dict[str, Any]] = {}
-    for _status, handler_id, next_due, n in open_tally() if tally is None else tally:
+    for _status, handler_id, next_due, n in open_tally(recount=recount) if tally is None else tally:
         r = counts.setdefault(handler_id, {"n_open": 0, "n_due_soon": 0, "n_overdue": 0})
         r["n_open"] += n
         if next_due is not None and today <= next_due < soon:
@@ -119,9 +124,41 @@ def ageing_boundaries(today: date, calendar: WorkingCalendar) -> list[date]:
     return found
 
 
-def ageing(*, today: date, calendar: WorkingCalendar) -> list[AgeBand]:
-    """Open complaints by working days since they were received, in one query (by day
-    received, over the (status, received_on) index; the bands are added up here)."""
+def received_by_day(
+    *,
+    open_only: bool = False,
+    since: date | None = None,
+    until: date | None = None,
+    recount: bool = False,
+) -> list[tuple[date, int]]:
+    """Complaints (all, or open ones only) by the day they were received: from the tally the
+    database keeps as complaints change (``models.tally``); ``recount``: counted from them."""
+    window = {}
+    if since is not None:
+        window["received_on__gte"] = since
+    if until is not None:
+        window["received_on__lte"] = until
+    if recount:
+        complaints = Complaint.objects.open() if open_only else Complaint.objects.all()
+        counted = (
+            complaints.filter(**window)
+            .order_by()
+            .values_list("received_on")
+            .annotate(total=Count("*"))
+        )
+    else:
+        tally = ComplaintDayTally.objects.filter(**window)
+        if open_only:
+            tally = tally.filter(status__in=OPEN_STATUSES)
+        counted = (
+            tally.order_by().values_list("received_on").annotate(total=Sum("n")).filter(total__gt=0)
+        )
+    return list(counted)
+
+
+def ageing(*, today: date, calendar: WorkingCalendar, recount: bool = False) -> list[AgeBand]:
+    """Open complaints by working days since they were received (by day received, from the
+    tally; the bands are added up here)."""
     edges = ageing_boundaries(today, calendar)
     labels = []
     low = 0
@@ -129,14 +166,7 @@ def ageing(*, today: date, calendar: WorkingCalendar) -> list[AgeBand]:
         labels.append(f"{low} to {bound} working days")
         low = bound + 1
     labels.append(f"Over {AGEING_BANDS[-1]} working days")
-    # Grouped by status too, so the (status, received_on) index gives the rows in order.
-    by_day = (
-        Complaint.objects.open()
-        .order_by()
-        .values_list("status", "received_on")
-        .annotate(n=Count("*"))
-        .values_list("received_on", "n")
-    )
+    by_day = received_by_day(open_only=True, recount=recount)
     totals = [0] * len(labels)
     lows = [*edges, None]  # band i holds days on or after lows[i] (the last: before the last edge)
     for received_on, n in by_day:
@@ -157,24 +187,21 @@ def trend_since(today: date) -> date:
     return _month_back(today.replace(day=1), TREND_MONTHS - 1)
 
 
-def monthly_trend(*, today: date, responses: StageDays | None = None) -> list[MonthTrend]:
+def monthly_trend(
+    *, today: date, responses: StageDays | None = None, recount: bool = False
+) -> list[MonthTrend]:
     """Complaints received, and stage responses sent, in each of the last 12 calendar months
     (this one included), in two queries (`responses` may be passed in, read once for the page
     from no later than `trend_since`)."""
     since = trend_since(today)
     months = [_month_back(since, -n) for n in range(TREND_MONTHS)]
     received: dict[date, int] = {}
-    by_day = (
-        Complaint.objects.filter(received_on__gte=since, received_on__lte=today)
-        .order_by()
-        .values_list("received_on")
-        .annotate(n=Count("*"))
-        .values_list("received_on", "n")
-    )
-    for day, n in by_day:
+    for day, n in received_by_day(since=since, until=today, recount=recount):
         received[day.replace(day=1)] = received.get(day.replace(day=1), 0) + n
     if responses is None or responses.since > since:
-        responses = stage_days("responded_on", "response_due", since=since, until=today)
+        responses = stage_days(
+            "responded_on", "response_due", since=since, until=today, recount=recount
+        )
     responded: dict[date, int] = {}
     for (_number, day), (done, _on_time) in responses.days.items():
         if since <= day <= today:
@@ -190,11 +217,16 @@ class TeamView:
 
 
 def team_view(
-    *, today: date, tally: OpenTally | None = None, responses: StageDays | None = None
+    *,
+    today: date,
+    tally: OpenTally | None = None,
+    responses: StageDays | None = None,
+    recount: bool = False,
 ) -> TeamView:
+    """``recount``: every figure counted from the complaints and stages, not the tallies."""
     calendar = working_calendar(today)
     return TeamView(
-        caseload=caseload(today=today, calendar=calendar, tally=tally),
-        ageing=ageing(today=today, calendar=calendar),
-        trend=monthly_trend(today=today, responses=responses),
+        caseload=caseload(today=today, calendar=calendar, tally=tally, recount=recount),
+        ageing=ageing(today=today, calendar=calendar, recount=recount),
+        trend=monthly_trend(today=today, responses=responses, recount=recount),
     )

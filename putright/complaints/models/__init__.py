@@ -17,6 +17,7 @@ from putright.complaints.models.response import (
 )
 from putright.complaints.models.search import ComplaintSearch
 from putright.complaints.models.stage import Conflict, Extension, Stage
+from putright.complaints.models.tally import ComplaintDayTally, OpenTallyRow, StageDayTally
 
 __all__ = [
     "Attachment",
@@ -24,6 +25,7 @@ __all__ = [
     "Category",
     "CompensationBand",
     "Complaint",
+    "ComplaintDayTally",
     "ComplaintPoint",
     "ComplaintSearch",
     "Conflict",
@@ -35,10 +37,12 @@ __all__ = [
     "Extension",
     "NonWorkingDay",
     "OmbudsmanReferral",
+    "OpenTallyRow",
     "OutstandingAction",
     "ReferenceCounter",
     "Remedy",
     "Response",
     "ResponseDraft",
     "Stage",
+    "StageDayTally",
 ]

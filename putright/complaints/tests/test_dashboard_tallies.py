@@ -1,0 +1,117 @@
+"""The dashboard's tallies (issue 19): counts the database keeps as complaints and stages are
+written (``models.tally``, ``complaints.tallies``), which the dashboard and the team view read
+instead of counting a year of stages and every open complaint on each visit. Whatever writes
+the rows — a service, a bulk insert, an UPDATE of many rows — the tallies equal a count of
+them. (Random service histories: ``reporting/tests/test_fast_equals_slow.py``.)"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from putright.complaints import tallies
+from putright.complaints.models import Complaint, Stage, StageDayTally
+from putright.complaints.selectors import dashboard_figures, open_tally, stage_days
+from putright.complaints.team import team_view
+from putright.complaints.tests.stories import acknowledged, received, reload, responded
+from putright.core.clock import today
+from putright.people.factories import ResidentFactory
+from putright.rules.workflow import State
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_tallies_true() -> None:
+    for name, (kept, counted) in tallies.recount().items():
+        assert kept == counted, name
+
+
+def assert_pages_equal_a_recount(on: date) -> None:
+    week_end = on + timedelta(days=6 - on.weekday())
+    assert dashboard_figures(today=on, week_end=week_end) == dashboard_figures(
+        today=on, week_end=week_end, recount=True
+    )
+    assert team_view(today=on) == team_view(today=on, recount=True)
+
+
+def test_the_services_keep_the_tallies(monday, handler):
+    first = received(resident=ResidentFactory(), actor=handler, on=today())
+    second = received(resident=ResidentFactory(), actor=handler, on=today())
+    acknowledged(first, actor=handler, on=today(), handler=handler)
+    responded(reload(first), actor=handler)
+    acknowledged(second, actor=handler, on=today(), handler=handler)
+    assert_tallies_true()
+    assert_pages_equal_a_recount(today())
+    # Read from the tallies: two acknowledgements and one response today, all on time.
+    acks = stage_days("acknowledged_on", "ack_due", since=today(), until=today())
+    assert acks.days == {(1, today()): (2, 2)}
+    responses = stage_days("responded_on", "response_due", since=today(), until=today())
+    assert responses.days == {(1, today()): (1, 1)}
+    assert sum(n for *_key, n in open_tally()) == Complaint.objects.open().count() > 0
+    assert StageDayTally.objects.exists()
+
+
+def test_writes_outside_the_services_keep_them_too(monday, handler):
+    """A bulk insert (the import's path) and an UPDATE of many rows move the counts as well:
+    the tallies are kept by the database, not by each writer."""
+    resident = ResidentFactory()
+    made = Complaint.objects.bulk_create(
+        [
+            Complaint(
+                reference=f"TALLY-{n}",
+                resident=resident,
+                channel="phone",
+                received_on=today() - timedelta(days=n),
+                description="A leak",
+                status=State.STAGE1_OPEN,
+                handler=handler if n % 2 else None,
+                next_due=today() + timedelta(days=n % 3) if n % 4 else None,
+            )
+            for n in range(12)
+        ]
+    )
+    Stage.objects.bulk_create(
+        [
+            Stage(
+                complaint=c,
+                number=1,
+                requested_on=c.received_on,
+                ack_due=c.received_on + timedelta(days=5),
+                acknowledged_on=c.received_on + timedelta(days=n % 8),
+                response_due=c.received_on + timedelta(days=10),
+                responded_on=c.received_on + timedelta(days=8 + n % 4) if n % 3 else None,
+            )
+            for n, c in enumerate(made)
+        ]
+    )
+    assert_tallies_true()
+    Complaint.objects.filter(pk__in=[c.pk for c in made[:5]]).update(
+        status=State.CLOSED, next_due=None, handler=None
+    )
+    Stage.objects.filter(complaint__in=made[3:9]).update(ack_due=today() - timedelta(days=20))
+    Stage.objects.filter(complaint__in=made[6:]).update(responded_on=None)
+    Complaint.objects.filter(pk=made[7].pk).update(received_on=date(2025, 12, 24))
+    assert_tallies_true()
+    assert_pages_equal_a_recount(today())
+
+
+def test_a_fill_counts_the_tallies_again(monday, handler):
+    """``tallies.fill`` (the migration and the bench seed, after loading with the triggers set
+    aside) gives what the triggers give."""
+    complaint = received(resident=ResidentFactory(), actor=handler, on=today())
+    acknowledged(complaint, actor=handler, on=today(), handler=handler)
+    before = tallies.recount()
+    tallies.fill()
+    assert tallies.recount() == before
+    assert_tallies_true()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps no delete trigger")
+def test_the_triggers_are_there(monday):
+    names = {
+        row[0]
+        for row in connection.cursor().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'"
+        )
+    }
+    assert names == {f"{t.name}_{suffix}" for t in tallies.TALLIES for suffix in ("ai", "au")}

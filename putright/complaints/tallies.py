@@ -44,7 +44,9 @@ def _on_time(done: str, due: str) -> str:
     return f"CASE WHEN R.{done} <= R.{due} THEN 1 ELSE 0 END"
 
 
-SHARD = f"R.id % {SHARDS}"
+# The remainder of id / SHARDS, without "%" (a placeholder to psycopg) or MOD (not in every
+# SQLite): integer division on both engines.
+SHARD = f"R.id - (R.id / {SHARDS}) * {SHARDS}"
 
 TALLIES = (
     Tally(

@@ -41,8 +41,23 @@ def has_passkey(user: Any) -> bool:
 
 def enrolled(user: Any) -> bool:
     """Whether the user has a second step: an authenticator app or a passkey (either
-    satisfies "two-step required")."""
-    return totp_device(user) is not None or has_passkey(user)
+    satisfies "two-step required"). One query, asked afresh on every request of a session
+    not yet verified (the two-step gate on every page): nothing is remembered, so a device
+    set up or removed in another session counts at once."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from putright.accounts.models import Passkey
+
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            | Exists(Passkey.objects.filter(user=OuterRef("pk")))
+        )
+        .exists()
+    )
 
 
 def is_verified(request: HttpRequest) -> bool:

@@ -233,3 +233,36 @@ def test_a_handler_with_django_admin_access_must_use_two_step(client, db):
     response = client.get("/admin/")
 
     assert response.url == "/accounts/two-step/set-up/?next=/admin/"
+
+
+def test_the_gate_asks_afresh_in_one_query_and_remembers_nothing(
+    client, handler, django_assert_num_queries
+):
+    """Every page of a session not yet verified asks whether the user has a second step: one
+    query (issue 19: the case page within 15), and nothing kept in the session, so a device
+    set up elsewhere holds the next page at the code and a device removed counts at once."""
+    from putright.accounts import services, two_step
+    from putright.accounts.models import Passkey
+    from putright.core.clock import now
+
+    sign_in(client, "hamid")
+    assert client.get("/").status_code == 200
+    with django_assert_num_queries(1):
+        assert not two_step.enrolled(handler)
+
+    device = enrol_two_step(handler)  # in another session
+    with django_assert_num_queries(1):
+        assert two_step.enrolled(handler)
+    assert client.get("/").url == "/accounts/two-step/verify/?next=/"
+
+    services.mfa_remove(user=handler, actor=handler)
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert client.get("/").status_code == 200
+
+    Passkey.objects.create(
+        user=handler, name="Laptop", credential_id=b"k1", public_key=b"p", created_at=now()
+    )
+    assert client.get("/").url == "/accounts/two-step/verify/?next=/"
+    TOTPDevice.objects.create(user=handler, name="half set up", confirmed=False)
+    Passkey.objects.filter(user=handler).delete()
+    assert client.get("/").status_code == 200  # an unconfirmed app is no second step

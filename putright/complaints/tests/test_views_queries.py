@@ -101,6 +101,23 @@ def test_the_case_page_needs_a_fixed_number_of_queries(
     assert "Stage 2" in page
 
 
+@pytest.mark.real_two_step
+def test_the_case_page_as_the_bench_opens_it_stays_within_15_queries(
+    client, handler, open_complaint, django_assert_max_num_queries
+):
+    """As `bench/run_all.py` opens it (issue 19): a handler whose session has not been through
+    two-step verification (so the gate asks whether they have a second step, on every page) and
+    a case whose stage 2 was requested (so triage looks for an earlier final response)."""
+    complaint = responded(open_complaint, actor=handler)
+    complaint = escalated(complaint, actor=handler)
+    for i in range(5):
+        services.note_add(complaint=complaint, text=f"Note {i}", actor=handler)
+    client.force_login(handler)
+    with django_assert_max_num_queries(15):
+        page = client.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "Stage 2" in page
+
+
 @pytest.mark.parametrize("attention", ["review", "returned", "update_due", "letter_failed"])
 def test_each_needs_attention_tab_needs_the_same_few_queries_for_25_rows_as_for_3(
     client, handler, category, monday, attention, django_assert_max_num_queries

@@ -30,8 +30,10 @@ engines, and nothing crosses from Python row by row. What it makes, for N compla
 - one complaint with a full history made through the real services (`queue_and_case.rich_case`:
   45 record entries, two stages) for the case page.
 
-Indexes (and on SQLite the FTS trigger, on PostgreSQL the foreign-key triggers) are set aside
-while the tables fill and made again after; then ANALYZE (PostgreSQL: VACUUM ANALYZE).
+Indexes (and on SQLite the FTS trigger and the dashboard tallies' insert triggers, on
+PostgreSQL every trigger) are set aside while the tables fill and made again after; the
+dashboard's tallies (`complaints.tallies`) are then counted once from the rows, and the
+triggers keep them from there; then ANALYZE (PostgreSQL: VACUUM ANALYZE).
 `--check` seeds a small N and opens the queue (every tab), a case page of each status, the
 dashboard, the follow-ups tracker and each kind of search through the test client, asserting
 200s and counts that match the seed's shares; `queue_and_case.populate` stays as the slow,

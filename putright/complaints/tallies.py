@@ -11,6 +11,12 @@ from its old key to its new one (only when a column the key or values read has c
 SQLite has no DELETE trigger, as the append-only record (migration 0002): Django's test flush
 empties tables with DELETE and the product never deletes a complaint or a stage (their record
 entries protect them); PostgreSQL has one (its flush is TRUNCATE, which fires no row trigger).
+
+A migration that makes Django rebuild ``complaints_complaint`` or ``complaints_stage`` on
+SQLite (a new NOT NULL column, an altered field) leaves the new table without these triggers:
+such a migration must run ``create`` and ``fill`` again after it
+(``test_dashboard_tallies.py::test_the_triggers_are_there_after_every_migration`` fails until
+it does).
 """
 
 from dataclasses import dataclass

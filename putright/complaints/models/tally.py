@@ -15,7 +15,7 @@ between the two halves of an update, briefly lower); readers add the shards up.
 from django.db import models
 
 # Rows per key, by the counted row's id (see the module docstring).
-SHARDS = 8
+SHARDS = 4
 # A null key cannot be matched by ON CONFLICT (nulls are distinct in a unique index), so the
 # open tally stores these in place of a null handler and a null next deadline.
 NO_HANDLER = 0

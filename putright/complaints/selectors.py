@@ -634,8 +634,8 @@ OpenTally = list[tuple[str, int | None, date | None, int]]
 
 def open_tally(*, recount: bool = False) -> OpenTally:
     """Open complaints counted by status, handler and next deadline (see ``OpenTally``): read
-    from the tally the database keeps as complaints change (``models.tally``, a few hundred
-    rows whatever the number of complaints); ``recount``: counted from the complaints."""
+    from the tally the database keeps as complaints change (``models.tally``: rows by status,
+    handler and deadline, not by complaint); ``recount``: counted from the complaints."""
     if recount:
         return list(
             Complaint.objects.open()

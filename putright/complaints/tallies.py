@@ -3,8 +3,7 @@
 One truth: each tally's definition is written once, in ``TALLIES`` below — the key a counted
 row falls under and what it adds — and from it come the triggers of both engines (SQLite and
 PostgreSQL), ``fill`` (after a migration or a bulk load that set the triggers aside, such as
-``bench/seed.py``) and ``recount`` (what the tally must equal: the tests compare them, and
-``manage.py tallies_check`` does on a live database).
+``bench/seed.py``) and ``recount`` (what the tally must equal: the tests compare them).
 
 A counted row adds +1 under its key when inserted and -1 when deleted, and an update moves it
 from its old key to its new one (only when a column the key or values read has changed).

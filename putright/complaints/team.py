@@ -1,13 +1,14 @@
 """The team view for complaints officers: caseload per handler, ageing of open complaints in
 working days since receipt, and the monthly trend of complaints received and responded.
 
-Each figure is one aggregate query (whatever the number of handlers or complaints), grouped by
-the columns of an index so the database reads the index alone and Python adds up a few hundred
-rows: the caseload from the dashboard's open tally (`selectors.open_tally`), the ageing from
-open complaints by day received, the trend from complaints by day received and stages by day
-responded (`selectors.stage_days`, shared with the dashboard's timeliness). Working days come
-from the landlord's calendar (`complaints.calendar`, `rules.calendar`), read once and turned
-into date boundaries so that SQL only compares dates.
+Each figure is one aggregate query (whatever the number of handlers or complaints) over the
+tallies the database keeps as rows are written (`models.tally`, `complaints.tallies`), and
+Python adds up the rows: the caseload from the dashboard's open tally (`selectors.open_tally`),
+the ageing from open complaints by day received, the trend from complaints by day received
+(`received_by_day`) and stages by day responded (`selectors.stage_days`, shared with the
+dashboard's timeliness); ``recount=True`` counts the complaints and stages instead. Working
+days come from the landlord's calendar (`complaints.calendar`, `rules.calendar`), read once
+and turned into date boundaries so that SQL only compares dates.
 """
 
 from dataclasses import dataclass

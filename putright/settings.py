@@ -208,9 +208,16 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-if env_bool("PUTRIGHT_BEHIND_TLS_PROXY", False):
+_behind_tls_proxy = env_bool("PUTRIGHT_BEHIND_TLS_PROXY", False)
+if _behind_tls_proxy:
     # Only behind a proxy that strips and sets this header; otherwise clients could spoof HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front append to X-Forwarded-For: the client's address for the
+# security log, sign-in lockout and per-address limits is that many entries from the right.
+# 0: REMOTE_ADDR only, the header ignored (a client could forge it). core/security.client_ip.
+PUTRIGHT_TRUSTED_PROXY_HOPS = env_int(
+    "PUTRIGHT_TRUSTED_PROXY_HOPS", 1 if _behind_tls_proxy else 0, minimum=0
+)
 
 # --- Internationalisation: England ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

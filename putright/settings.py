@@ -345,7 +345,7 @@ REST_FRAMEWORK = {
     # One error shape: 400 for bad input with field errors, 409 for a broken Code rule.
     "EXCEPTION_HANDLER": "putright.complaints.api.exception_handler",
     # JSON in; the actions that take files (correspondence, attachments, evidence) say so.
-    "DEFAULT_PARSER_CLASSES": ["putright.core.hardening.NulFreeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["putright.core.hardening.NulRefusingJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "putright.complaints.api_schema.Pagination",
     "PAGE_SIZE": 50,

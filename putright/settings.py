@@ -191,13 +191,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (Django's own middleware): scripts only from our origin or carrying
-# the request's nonce (the two inline scripts in web/base.html), never 'unsafe-inline'. Styles
-# keep 'unsafe-inline': letter previews are sandboxed srcdoc frames, which inherit this policy,
-# and the letter's own <style> cannot carry a nonce. docs/security.md (V14).
+# the request's nonce (the two inline scripts in web/base.html), never 'unsafe-inline'.
+# docs/security.md (V14).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    # <style> elements only from us or with the nonce (an injected one cannot read the page
+    # through selectors); style="..." attributes allowed: ours, the charts' and the letters'
+    # (previews must match the PDF). Browsers without -elem/-attr fall back to style-src.
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-elem": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "https:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

@@ -191,13 +191,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (Django's own middleware): scripts only from our origin or carrying
-# the request's nonce (the two inline scripts in web/base.html), never 'unsafe-inline'. Styles
-# keep 'unsafe-inline': letter previews are sandboxed srcdoc frames, which inherit this policy,
-# and the letter's own <style> cannot carry a nonce. docs/security.md (V14).
+# the request's nonce (the two inline scripts in web/base.html), never 'unsafe-inline'.
+# docs/security.md (V14).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    # <style> elements only from us or with the nonce (an injected one cannot read the page
+    # through selectors); style="..." attributes allowed: ours, the charts' and the letters'
+    # (previews must match the PDF). Browsers without -elem/-attr fall back to style-src.
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-elem": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "https:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -208,9 +212,16 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-if env_bool("PUTRIGHT_BEHIND_TLS_PROXY", False):
+_behind_tls_proxy = env_bool("PUTRIGHT_BEHIND_TLS_PROXY", False)
+if _behind_tls_proxy:
     # Only behind a proxy that strips and sets this header; otherwise clients could spoof HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front append to X-Forwarded-For: the client's address for the
+# security log, sign-in lockout and per-address limits is that many entries from the right.
+# 0: REMOTE_ADDR only, the header ignored (a client could forge it). core/security.client_ip.
+PUTRIGHT_TRUSTED_PROXY_HOPS = env_int(
+    "PUTRIGHT_TRUSTED_PROXY_HOPS", 1 if _behind_tls_proxy else 0, minimum=0
+)
 
 # --- Internationalisation: England ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -338,7 +349,7 @@ REST_FRAMEWORK = {
     # One error shape: 400 for bad input with field errors, 409 for a broken Code rule.
     "EXCEPTION_HANDLER": "putright.complaints.api.exception_handler",
     # JSON in; the actions that take files (correspondence, attachments, evidence) say so.
-    "DEFAULT_PARSER_CLASSES": ["putright.core.hardening.NulFreeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["putright.core.hardening.NulRefusingJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "putright.complaints.api_schema.Pagination",
     "PAGE_SIZE": 50,

@@ -58,6 +58,11 @@ class SoftPasskey:
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.credential_id = os.urandom(32)
         self.counter = 1
+        # What a forger could change, one at a time, in tests: the ceremony type, the user's
+        # presence flag, and the key that signs (a stolen credential id without its key).
+        self.get_type = "webauthn.get"
+        self.user_present = True
+        self.signing_key = self.private_key
 
     def _rp_hash(self) -> bytes:
         import hashlib
@@ -118,13 +123,12 @@ class SoftPasskey:
         from fido2.webauthn import AuthenticatorData, CollectedClientData
 
         client_data = CollectedClientData.create(
-            type="webauthn.get", challenge=self._challenge(options), origin=self.origin
+            type=self.get_type, challenge=self._challenge(options), origin=self.origin
         )
-        auth_data = AuthenticatorData.create(
-            self._rp_hash(), AuthenticatorData.FLAG.UP, self.counter
-        )
+        flags = AuthenticatorData.FLAG.UP if self.user_present else AuthenticatorData.FLAG(0)
+        auth_data = AuthenticatorData.create(self._rp_hash(), flags, self.counter)
         self.counter += 1
-        signature = self.private_key.sign(
+        signature = self.signing_key.sign(
             bytes(auth_data) + client_data.hash, ec.ECDSA(hashes.SHA256())
         )
         return json.dumps(

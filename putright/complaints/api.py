@@ -34,7 +34,7 @@ from putright.complaints.models import (
     ResponseDraft,
 )
 from putright.core.errors import ComplaintError, InvalidInput
-from putright.core.hardening import NulFreeJSONParser
+from putright.core.hardening import NulRefusingJSONParser
 from putright.core.permissions import Action, HasAction
 from putright.core.profile import current_profile
 from putright.people.models import Resident
@@ -440,7 +440,7 @@ class RemedyViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
     output = s.RemedySerializer
 
     @extend_schema(request=EVIDENCE, responses={200: s.RemedySerializer, **ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[NulFreeJSONParser, MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[NulRefusingJSONParser, MultiPartParser])
     def complete(self, request: Request, pk: str) -> Response:
         """Mark a remedy delivered."""
         return self._complete(
@@ -455,7 +455,7 @@ class ActionViewSet(FollowUpViewSet, mixins.RetrieveModelMixin):
     output = s.ActionSerializer
 
     @extend_schema(request=EVIDENCE, responses={200: s.ActionSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[NulFreeJSONParser, MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[NulRefusingJSONParser, MultiPartParser])
     def complete(self, request: Request, pk: str) -> Response:
         """Mark an outstanding action done."""
         return self._complete(

@@ -3,8 +3,10 @@
 - ``NulByteMiddleware``: a NUL byte in a query string or form field is removed before any view
   sees it. PostgreSQL refuses NUL in text (a search for ``a%00b`` was a 500); no field of ours
   has a use for one.
-- ``NulFreeJSONParser``: the API's JSON parser, which removes NUL bytes from every string (and
-  key) of a JSON body in the same way (``"\u0000"`` in a note was a 500 on PostgreSQL).
+- ``NulRefusingJSONParser``: the API's JSON parser, which refuses a body with a NUL in any
+  string or key with a 400 in the API's error shape naming where it was, before any view
+  reads it, so nothing is written (``"\u0000"`` in a note was a 500 on PostgreSQL). An API
+  client sent it on purpose, so it is told, where a browser's form is quietly cleaned.
 - ``ResponseHeadersMiddleware``: ``Cache-Control: no-store`` on every page and API answer the
   application itself builds (staff, portal and API responses hold personal data; static files
   are served before this runs and stay cacheable) and always on documents (PDF, DOCX, XLSX,
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 
 NO_STORE = "no-store"
@@ -52,22 +55,37 @@ def _without_nul(query: QueryDict) -> QueryDict | None:
     return clean
 
 
-def without_nul(value: Any) -> Any:
-    """`value` (parsed JSON) with NUL bytes removed from every string and key."""
+NUL_REFUSED = "Remove the NUL character (\\u0000): text cannot contain one."
+
+
+def nul_at(value: Any, path: str = "") -> str | None:
+    """Where the first NUL byte is in parsed JSON (a dotted path; the key itself if a key
+    holds one), or None."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return path if "\x00" in value else None
+    items: Any = ()
     if isinstance(value, list):
-        return [without_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {without_nul(k): without_nul(v) for k, v in value.items()}
-    return value
+        items = ((str(n), item) for n, item in enumerate(value))
+    elif isinstance(value, dict):
+        items = value.items()
+    for key, item in items:
+        where = f"{path}.{key}" if path else str(key)
+        if "\x00" in str(key):
+            return where.replace("\x00", "")
+        if (found := nul_at(item, where)) is not None:
+            return found
+    return None
 
 
-class NulFreeJSONParser(JSONParser):
-    """DRF's JSON parser, then NUL bytes removed (the JSON twin of NulByteMiddleware)."""
+class NulRefusingJSONParser(JSONParser):
+    """DRF's JSON parser, then a 400 (ValidationError: the one error shape, with the field) if
+    any string or key holds a NUL byte."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        return without_nul(super().parse(stream, media_type, parser_context))
+        data = super().parse(stream, media_type, parser_context)
+        if (where := nul_at(data)) is not None:
+            raise ValidationError({where or "non_field_errors": [NUL_REFUSED]})
+        return data
 
 
 class NulByteMiddleware:

@@ -5,9 +5,11 @@ rows rather than keeping counters of their own, so what the log shows is exactly
 enforced, and an administrator's unlock is itself an event.
 """
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from putright.core.clock import now
@@ -17,10 +19,26 @@ Kind = SecurityEvent.Kind
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from. Only REMOTE_ADDR: a proxy in front must set it (e.g.
-    gunicorn's --forwarded-allow-ips), never a header a client could forge."""
+    """The address the request came from, for the security log, the sign-in lockout and the
+    per-address limits (portal sign-in, the public form).
+
+    REMOTE_ADDR by default: X-Forwarded-For is set by whoever sends the request, so a client
+    could rotate it to dodge every limit. Behind reverse proxies, PUTRIGHT_TRUSTED_PROXY_HOPS
+    says how many there are (1 by default when PUTRIGHT_BEHIND_TLS_PROXY is on); each appends
+    the address it saw, so the client is the entry that many from the right. Entries further
+    left are the client's own claims and are never used.
+    """
     if request is None:
         return None
+    hops = getattr(settings, "PUTRIGHT_TRUSTED_PROXY_HOPS", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops > 0 and forwarded.strip():
+        entries = [entry.strip() for entry in forwarded.split(",")]
+        address = entries[-min(hops, len(entries))]
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            pass  # not an address (the log's column holds addresses only): the proxy's own
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from putright.core.errors import ComplaintError
 from putright.core.profile import profile_code
+from putright.core.security import client_ip
 from putright.intake.forms import STEPS, SubmitForm
 from putright.intake.services.notify import process_context
 from putright.intake.services.online import MAX_FILES, OnlineComplaint, online_complaint_submit
@@ -111,19 +112,6 @@ def _complaint_from(answers: dict) -> OnlineComplaint:
     )
 
 
-def _client_address(request: HttpRequest) -> str:
-    """The visitor's address for the rate limit.
-
-    Behind the trusted TLS proxy (PUTRIGHT_BEHIND_TLS_PROXY) every request comes from the
-    proxy, so the last X-Forwarded-For entry — the one our proxy appended — is used. Earlier
-    entries are set by the client and could be rotated to dodge the limit, so never those.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded.strip():
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
@@ -141,7 +129,7 @@ def check(request: HttpRequest) -> HttpResponse:
             item = online_complaint_submit(
                 data=data,
                 files=files,
-                client_address=_client_address(request),
+                client_address=client_ip(request) or "",
                 honeypot=form.cleaned_data.get("website_hp", ""),
             )
         except ComplaintError as exc:

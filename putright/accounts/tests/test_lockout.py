@@ -73,6 +73,78 @@ def test_an_address_with_too_many_failures_is_refused_for_everyone_but_others_ar
     assert signed_in(client)
 
 
+def test_a_forged_forwarded_for_header_is_ignored_unless_proxies_are_configured(
+    client, handler, second_handler, settings
+):
+    """By default the address is REMOTE_ADDR: a client rotating X-Forwarded-For is still one
+    address and is locked out as one."""
+    settings.PUTRIGHT_SIGNIN_IP_FAILURE_LIMIT = 3
+    for n, guess in enumerate(("alice", "bob", "carol")):
+        client.post(
+            "/accounts/login/",
+            {"username": guess, "password": "wrong-password"},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+
+    refused = client.post(
+        "/accounts/login/",
+        {"username": "hannah", "password": TEST_PASSWORD},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+
+    assert LOCKED in refused.content.decode()
+    assert not signed_in(client)
+    assert set(SecurityEvent.objects.values_list("ip", flat=True)) == {"10.9.9.9"}
+
+
+def test_behind_configured_proxies_the_address_the_nearest_trusted_proxy_saw_counts(
+    client, handler, second_handler, settings
+):
+    """PUTRIGHT_TRUSTED_PROXY_HOPS=2: the entry two from the right is the client; what the
+    client put further left is ignored, and the proxies' own address locks nobody out."""
+    settings.PUTRIGHT_TRUSTED_PROXY_HOPS = 2
+    settings.PUTRIGHT_SIGNIN_IP_FAILURE_LIMIT = 3
+    for n, guess in enumerate(("alice", "bob", "carol")):
+        client.post(
+            "/accounts/login/",
+            {"username": guess, "password": "wrong-password"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.5, 192.0.2.1",
+        )
+
+    same_client = client.post(
+        "/accounts/login/",
+        {"username": "hannah", "password": TEST_PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.0.0.77, 203.0.113.5, 192.0.2.1",
+    )
+    assert LOCKED in same_client.content.decode()
+    assert set(SecurityEvent.objects.values_list("ip", flat=True)) == {"203.0.113.5"}
+
+    other_client = client.post(
+        "/accounts/login/",
+        {"username": "hannah", "password": TEST_PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.6, 192.0.2.1",
+    )
+    assert other_client.status_code == 302
+    assert signed_in(client)
+
+
+def test_a_forwarded_for_entry_that_is_not_an_address_falls_back_to_the_proxy(client, settings):
+    settings.PUTRIGHT_TRUSTED_PROXY_HOPS = 1
+    response = client.post(
+        "/accounts/login/",
+        {"username": "nobody", "password": "wrong-password"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="not-an-address",
+    )
+    assert response.status_code == 200
+    assert SecurityEvent.objects.get(kind=Kind.SIGNIN_FAILED).ip == "127.0.0.1"
+
+
 def test_the_lockout_ends_when_the_window_has_passed(client, handler, time_machine):
     time_machine.move_to("2026-03-02 09:00:00+00:00", tick=False)
     for _ in range(5):

@@ -163,6 +163,61 @@ def test_an_answer_from_another_site_is_refused(client, officer):
     assert not Passkey.objects.exists()
 
 
+def _another_key():
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        pytest.param({"origin": "https://evil.example"}, id="another-origin"),
+        pytest.param({"origin": "https://testserver"}, id="another-scheme"),
+        pytest.param({"rp_id": "evil.example"}, id="another-relying-party"),
+        pytest.param({"signing_key": "other"}, id="signed-by-another-key"),
+        pytest.param({"user_present": False}, id="no-user-presence"),
+        pytest.param({"get_type": "webauthn.create"}, id="wrong-ceremony"),
+    ],
+)
+def test_a_sign_in_answer_forged_in_any_one_part_is_refused(client, officer, forgery):
+    """fido2 checks each part of the assertion: the client data's type, challenge and exact
+    origin, the RP ID hash, the user-presence flag and the signature over both with the
+    stored public key. Each forgery here changes one part only."""
+    key = SoftPasskey()
+    sign_in(client, "olivia")
+    add_passkey(client, key)
+    client.logout()
+    sign_in(client, "olivia")
+    for part, value in forgery.items():
+        setattr(key, part, _another_key() if value == "other" else value)
+
+    response = client.post(
+        "/accounts/two-step/verify/",
+        {"assertion": key.get(options_on(client.get("/accounts/two-step/verify/")))},
+    )
+
+    assert response.status_code == 400
+    assert PASSKEY_WRONG in response.content.decode()
+    assert not client.session.get(SESSION_VERIFIED)
+    assert Passkey.objects.get(user=officer).last_used_at is None
+    assert SecurityEvent.objects.filter(kind=Kind.MFA_FAILED, user=officer).count() == 1
+
+
+def test_a_registration_for_another_relying_party_is_refused(client, officer):
+    sign_in(client, "olivia")
+    page = client.get("/accounts/two-step/passkeys/add/")
+    other_rp = SoftPasskey(rp_id="evil.example")
+
+    response = client.post(
+        "/accounts/two-step/passkeys/add/",
+        {"name": "Laptop", "credential": other_rp.create(options_on(page))},
+    )
+
+    assert response.status_code == 400
+    assert not Passkey.objects.exists()
+
+
 def test_adding_a_passkey_without_an_answer_is_an_error_summary(client, officer):
     sign_in(client, "olivia")
     client.get("/accounts/two-step/passkeys/add/")

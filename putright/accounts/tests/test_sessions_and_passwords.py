@@ -82,3 +82,19 @@ def test_weak_passwords_are_refused(handler, password, problem):
 
 def test_a_long_uncommon_password_is_accepted(handler):
     validate_password("correct horse battery staple", user=handler)
+
+
+def test_the_session_and_csrf_cookies_are_secure_http_only_and_same_site(client, handler):
+    """ASVS 3.4.1-3.4.3, with DEBUG off as in production (the tests' default)."""
+    page = client.get("/accounts/login/")
+    response = client.post(
+        "/accounts/login/", {"username": "hamid", "password": TEST_PASSWORD}, secure=True
+    )
+
+    session = response.cookies["sessionid"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+    csrf = page.cookies["csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["samesite"] == "Lax"

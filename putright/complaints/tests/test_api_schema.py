@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from putright.complaints.models import CaseEvent
 from putright.complaints.tests.stories import received
 from putright.complaints.tests.test_api import client_for
+from putright.core.hardening import NUL_REFUSED
 
 
 @pytest.fixture
@@ -57,16 +58,19 @@ def test_a_bad_list_parameter_is_a_400_naming_it(api, url):
     assert name in response.json()["fields"]
 
 
-def test_a_nul_byte_in_a_json_body_is_removed_not_a_server_error(monday, api, resident, handler):
+def test_a_nul_byte_in_a_json_body_is_a_400_naming_the_field_and_nothing_is_written(
+    monday, api, resident, handler
+):
     complaint = received(resident=resident, actor=handler)
     response = api.post(
         f"/api/v1/complaints/{complaint.reference}/notes/",
         '{"text": "Rang the resident\\u0000 back"}',
         content_type="application/json",
     )
-    assert response.status_code == 200
-    note = CaseEvent.objects.get(complaint=complaint, code="note.added")
-    assert note.data["text"] == "Rang the resident back"
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_input"
+    assert response.json()["fields"] == {"text": [NUL_REFUSED]}
+    assert not CaseEvent.objects.filter(complaint=complaint, code="note.added").exists()
 
 
 def test_a_form_body_is_refused_where_the_schema_says_json(monday, api, resident, handler):

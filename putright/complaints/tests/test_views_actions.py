@@ -457,6 +457,7 @@ def test_correspondence_with_an_attachment_goes_on_the_record(client, hamid, ope
     assert "letter.pdf" in page
     download = client.get(f"/complaints/{open_complaint.reference}/documents/{attachment.pk}/")
     assert download.status_code == 200
+    assert download["Cache-Control"] == "no-store"  # a resident's document (ASVS 8.2.1)
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 

@@ -358,3 +358,29 @@ def test_a_preview_for_a_stage_the_code_does_not_have_is_a_field_error():
     with pytest.raises(InvalidInput) as refused:
         template_preview(kind="response", subject="S", body=default_body("response"), stage=3)
     assert refused.value.field == "stage"
+
+
+def test_an_element_missing_from_the_plain_text_email_is_refused_though_the_pdf_shows_it(db):
+    """The gate reads both things the resident may receive: the PDF and the plain-text
+    email. Here the PDF is whole and the text has lost the escalation paragraph."""
+    from putright.letters.gate import NOT_VISIBLE, missing_from_view, section_texts
+    from putright.letters.rendering import render_pdf
+
+    rendered = template_preview(
+        kind="response", subject="Subject", body=default_body("response"), stage=1
+    )
+    elements = required_elements("response", profile=PROFILE, stage=1)
+    pdf = render_pdf(rendered.html)
+    whole = missing_from_view(
+        body_html=rendered.body_html, pdf=pdf, text=rendered.text, elements=elements
+    )
+    assert whole == []
+    text = "".join(ch for ch in rendered.text.casefold() if ch.isalnum())
+    for line in section_texts(rendered.body_html)["escalation"]:
+        text = text.replace(line, "")
+
+    missing = missing_from_view(body_html=rendered.body_html, pdf=pdf, text=text, elements=elements)
+
+    assert [(m.element.key, m.detail) for m in missing] == [
+        ("escalation", f"{NOT_VISIBLE} (text email)")
+    ]

@@ -186,6 +186,9 @@ def test_an_administrator_previews_then_saves_a_template(client, administrator, 
     body = default_body("update").replace("We promised", "As promised, we")
     preview = client.post(url, {"subject": "Update {{ reference }}", "body": body, "preview": "1"})
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in preview.content.decode()
+    # The frame inherits the page's policy: the letter's stylesheet carries the page's nonce.
+    nonce = preview["Content-Security-Policy"].split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f"&lt;style nonce=&quot;{nonce}&quot;&gt;" in preview.content.decode()
     assert not LetterTemplate.objects.exists()
     client.post(url, {"subject": "Update {{ reference }}", "body": body, "save": "1"})
     assert LetterTemplate.objects.get(kind="update").body == body.strip()

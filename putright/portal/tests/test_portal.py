@@ -175,6 +175,7 @@ def test_the_complaint_page_shows_stage_deadlines_and_letters_sent(
     doc = letter.attachments.get()
     download = client.get(f"/portal/documents/{doc.pk}/")
     assert download.status_code == 200
+    assert download["Cache-Control"] == "no-store"  # not kept by a shared computer's browser
     assert b"".join(download.streaming_content) == b"%PDF-1.4 letter"
 
 

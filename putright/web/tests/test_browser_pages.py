@@ -4,6 +4,7 @@ alone is enough; 200% zoom stays readable."""
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from putright.accounts import factories as staff
 from putright.complaints import services
@@ -12,7 +13,9 @@ from putright.complaints.tests.stories import (
     compensation,
     received,
     responded,
+    response_input,
     roof_repair,
+    stage_of,
 )
 from putright.people.factories import ResidentFactory
 from putright.people.models import Adjustment, Vulnerability
@@ -241,6 +244,12 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, settin
     """Under the real policy (no bypass): no CSP violation in the console on the main pages,
     and the inline scripts that carry the nonce still run (GOV.UK Frontend initialises)."""
     fresh, answered = cases
+    hamid = get_user_model().objects.get(username="hamid")
+    drafted = acknowledged(received(resident=ResidentFactory(), actor=hamid), actor=hamid)
+    # A response in review: its letter preview is a srcdoc frame under the page's policy.
+    draft = services.response_draft_submit(
+        stage=stage_of(drafted), data=response_input(drafted), actor=hamid
+    )
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
@@ -268,9 +277,14 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, settin
             "/imports/",
             "/api/docs/",
             "/api/redoc/",
+            f"/letters/reviews/{draft.pk}/",
         ]:
             page.goto(path)
             page.wait_for_load_state("networkidle")
+        # The letter's own stylesheet applied inside the preview (it carries the nonce).
+        page.goto(f"/letters/reviews/{draft.pk}/")
+        letter = next(f for f in page.frames if f != page.main_frame)
+        assert "Liberation Sans" in letter.evaluate("getComputedStyle(document.body).fontFamily")
         page.goto(f"/complaints/{answered.reference}/")
         page.select_option("#show", "notes")
         page.click("button:has-text('Show')")

@@ -15,9 +15,11 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from putright.accounts import factories as staff
-from putright.complaints.tests.stories import received
+from putright.accounts.services import api_token_create
+from putright.complaints.models import Complaint
+from putright.complaints.tests import conftest as complaint_personas
+from putright.complaints.tests import test_api_fuzz
 from putright.core.permissions import Role, api_permission, role_may, view_permission
-from putright.people.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,32 +112,67 @@ def _expected(role, rule, method) -> bool:
     return method in {"GET", "HEAD", "OPTIONS"} or unsafe is None or role_may(role, unsafe)
 
 
+# The fuzz test's records: a complaint responded to (remedies, an action), escalated and
+# referred, a draft in review and a hazard report; officer, handlers, resident.
+records = test_api_fuzz.records
+monday = complaint_personas.monday
+resident = complaint_personas.resident
+category = complaint_personas.category
+
+
 @pytest.fixture
-def sample_args(handler):
-    complaint = received(resident=ResidentFactory(), actor=handler)
-    resident = complaint.resident
+def sample_args(records, officer):
+    """Real ids for the routes, so an allowed role reaches the page or endpoint itself (and
+    any check it makes on the object), not a 404 before it."""
+    complaint = Complaint.objects.get(reference=records["reference"])
+    token, _ = api_token_create(
+        user=officer, name="walk", days=1, actor=officer, two_step_verified=True
+    )
+    ids = {
+        # route prefix (as the URLconf writes it) -> the id its <pk> stands for
+        "api/v1/^remedies/": records["remedies"],
+        "api/v1/^actions/": records["actions"],
+        "api/v1/^referrals/": records["referrals"],
+        "api/v1/^drafts/": records["drafts"],
+        "api/v1/^hazards/": records["hazards"],
+        "api/v1/^residents/": records["residents"],
+        "hazards/<int:pk>/": records["hazards"],
+        "letters/reviews/": records["drafts"],
+        "accounts/api-tokens/": token.pk,
+    }
     return {
         "reference": complaint.reference,
-        "pk": str(resident.pk),
-        "resident_pk": str(resident.pk),
+        "pk": str(complaint.resident.pk),  # people/ and privacy/ routes
+        "resident_pk": str(complaint.resident.pk),
         "year": "2025",
         "number": "1",
         "fmt": "csv",
         "key": "received",
         "provision": "1.1",
         "kind": "response",
+        "ids": ids,
     }
+
+
+def _args_for(route: str, sample_args: dict) -> tuple[dict, bool]:
+    """The sample values with <pk> set for this route; and whether it is a real object."""
+    for prefix, pk in sample_args["ids"].items():
+        if route.startswith(prefix):
+            return {**sample_args, "pk": str(pk)}, True
+    real = route.startswith(("people/<int:pk>/", "privacy/residents/<int:pk>/"))
+    return sample_args, real
 
 
 def test_every_route_answers_every_role_as_the_matrix_says(client, sample_args):
     users = {role: role and staff.UserFactory(role=role) for role in ROLES}
     client.raise_request_exception = False
-    wrong, errors, checked = [], [], 0
+    wrong, errors, missing, checked = [], [], [], 0
     for route, _name, callback in routes():
         rule = rule_of(callback)
         if rule is None:
             continue
-        path = _fill(route, sample_args)
+        args, real = _args_for(route, sample_args)
+        path = _fill(route, args)
         is_api = path.startswith("/api/")
         for method in _methods(callback, rule):
             for role in ROLES:
@@ -155,6 +192,8 @@ def test_every_route_answers_every_role_as_the_matrix_says(client, sample_args):
                 to_sign_in = code == 302 and response["Location"].startswith(settings.LOGIN_URL)
                 if _expected(role, rule, method):
                     ok = code not in (401, 403) and not to_sign_in
+                    if method == "GET" and real and code == 404:
+                        missing.append(f"GET {path} as {role}: 404 for a real object")
                 elif role is None:
                     ok = code in (401, 403) if is_api else to_sign_in
                 else:
@@ -165,4 +204,5 @@ def test_every_route_answers_every_role_as_the_matrix_says(client, sample_args):
                     errors.append(f"{method} {path} as {role or 'anonymous'}: {code}")
     assert not wrong, "\n".join(wrong)
     assert not errors, "\n".join(errors)
+    assert not missing, "\n".join(missing)
     assert checked > 400, checked

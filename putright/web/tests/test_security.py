@@ -104,6 +104,41 @@ def test_the_csp_allows_scripts_only_from_us_or_with_the_pages_nonce(handler, cl
     assert policy["object-src"] == "'none'"
 
 
+def _policy(response) -> dict[str, list[str]]:
+    return {
+        name: values.split()
+        for name, values in (
+            part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+        )
+    }
+
+
+def test_style_elements_need_the_nonce_and_only_style_attributes_are_inline(handler, client):
+    """No 'unsafe-inline' for <style> elements (an injected one could read the page through
+    attribute selectors); style="..." attributes alone may be inline."""
+    client.force_login(handler)
+    for url in ("/", "/complain/"):
+        response = client.get(url)
+        policy = _policy(response)
+        nonce = next(s for s in policy["script-src"] if s.startswith("'nonce-"))
+        for directive in ("style-src", "style-src-elem"):
+            assert "'unsafe-inline'" not in policy[directive], (url, directive)
+            assert nonce in policy[directive], (url, directive)
+        assert policy["style-src-attr"] == ["'unsafe-inline'"]
+        tags = re.findall(r"<style[^>]*>", response.content.decode())
+        assert tags, url
+        assert all(f'nonce="{nonce[7:-1]}"' in tag for tag in tags), (url, tags)
+
+
+def test_only_the_api_description_pages_allow_inline_style_elements(client, handler):
+    client.force_login(handler)
+    for url in ("/api/redoc/", "/api/docs/"):
+        policy = _policy(client.get(url))
+        assert "'unsafe-inline'" in policy["style-src-elem"], url
+        assert "'unsafe-inline'" not in policy["script-src"], url
+    assert "'unsafe-inline'" not in _policy(client.get("/people/"))["style-src-elem"]
+
+
 # --- Uploads: a request body above the cap is refused before it is read ------------------------
 
 

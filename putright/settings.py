@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "putright.complaints.constants.Status",
         "DraftStatusEnum": "putright.complaints.constants.DraftStatus",
+        "ComplaintChannelEnum": "putright.complaints.constants.Channel",
+        "IntakeChannelEnum": "putright.intake.constants.IntakeChannel",
     },
 }
 

@@ -1,4 +1,5 @@
-"""Fail unless every pytest node id named in docs/provisions.md is a test that exists, and
+"""Fail unless every pytest node id named in docs/provisions.md (and docs/security.md) is a test
+that exists, and
 every provision of the Code (1.2-9.8) has a row with its status.
 
     python scripts/check_provisions.py [docs/provisions.md]
@@ -28,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "provisions.md"
+# Other docs that promise tests by node id (in the same shorthand), checked with the default run.
+CITING_DOCS = (ROOT / "docs" / "security.md",)
 
 # "T = `putright/complaints/tests/`, R = `putright/rules/tests/`." defines a section's prefixes.
 PREFIX = re.compile(r"\b([A-Z])\s*=\s*`([^`]+/)`")
@@ -36,6 +39,7 @@ ALL_PROVISIONS_HEADING = "## Every provision of the Code"
 STATUSES = ("enforced", "recorded", "reported", "out of scope")
 # "| 6.2 | enforced | ..." : the provision number and its status.
 PROVISION_ROW = re.compile(r"^\|\s*(\d+\.\d+)\s*\|\s*([^|]*?)\s*\|")
+TEST_FILE = re.compile(r"^[\w./-]*/test_\w+\.py$")
 NODE_ID = re.compile(r"^(?:(?P<prefix>[A-Z])/)?(?P<file>[\w./-]*\.py)?::(?P<rest>\S+)$")
 
 
@@ -63,6 +67,9 @@ def cited_node_ids(text: str) -> list[Citation]:
             continue
         last_file = ""
         for span in CODE_SPAN.findall(line):
+            if TEST_FILE.match(span.strip()):  # `path/test_x.py` (all): later `::test_y` are in it
+                last_file = span.strip()
+                continue
             match = NODE_ID.match(span.strip())
             if match is None:
                 continue
@@ -152,13 +159,17 @@ def provision_gaps(rows: dict[str, str], numbers: Iterable[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     doc = Path(argv[1]) if len(argv) > 1 else DOC
-    citations = cited_node_ids(doc.read_text(encoding="utf-8"))
+    others = () if len(argv) > 1 else CITING_DOCS
+    cited = {d: cited_node_ids(d.read_text(encoding="utf-8")) for d in (doc, *others)}
+    citations = [c for found in cited.values() for c in found]
     collected = collected_node_ids(citation.node_id.split("::")[0] for citation in citations)
-    gaps = missing(citations, collected)
-    for citation in gaps:
-        print(f"{doc.name}:{citation.line}: no such test: {citation.node_id}")  # noqa: T201
+    gaps = 0
+    for named_in, found in cited.items():
+        for citation in missing(found, collected):
+            print(f"{named_in.name}:{citation.line}: no such test: {citation.node_id}")  # noqa: T201
+            gaps += 1
     if gaps:
-        print(f"{len(gaps)} of {len(citations)} cited tests do not exist.")  # noqa: T201
+        print(f"{gaps} of {len(citations)} cited tests do not exist.")  # noqa: T201
     numbers = code_provisions()
     problems = provision_gaps(provision_rows(doc.read_text(encoding="utf-8")), numbers)
     for problem in problems:

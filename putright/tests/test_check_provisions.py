@@ -46,6 +46,12 @@ def test_the_doc_shorthand_expands_to_node_ids_with_the_line_they_are_on():
     ]
 
 
+def test_a_whole_test_file_named_alone_is_the_file_later_ids_on_its_line_belong_to():
+    line = f"| 2.10 | tokens | `{RULES}` (all), in particular `::test_a`, `::test_b` |\n"
+    cited = [c.node_id for c in check.cited_node_ids(line)]
+    assert cited == [f"{RULES}::test_a", f"{RULES}::test_b"]
+
+
 def test_a_prefix_is_only_known_in_the_section_that_defines_it():
     doc = DOC + "| 7.1 | remedies | `T/test_api.py::test_y` |\n"
     with pytest.raises(check.DocError, match="line 15: prefix T/ is not defined above"):

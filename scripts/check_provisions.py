@@ -1,6 +1,5 @@
 """Fail unless every pytest node id named in docs/provisions.md (and docs/security.md) is a test
-that exists, and
-every provision of the Code (1.2-9.8) has a row with its status.
+that exists, and every provision of the Code (1.2-9.8) has a row with its status.
 
     python scripts/check_provisions.py [docs/provisions.md]
 

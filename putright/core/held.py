@@ -209,6 +209,19 @@ class _Table:
         self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         self.tail, self.tail_params = connection.ops.returning_columns(self.returning)
         self.row_sql = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        # PostgreSQL: one array a column (UNNEST), as bulk_create sends many rows there, so
+        # the client binds a few arrays rather than thousands of values.
+        self.unnest = connection.vendor == "postgresql" and all(
+            not hasattr(f, "get_placeholder_sql")
+            and (f.target_field if f.is_relation else f).get_internal_type()
+            in connection.data_types
+            for f in self.fields
+        )
+        if self.unnest:
+            arrays = ", ".join(
+                f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in self.fields
+            )
+            self.unnest_sql = f"{self.head}SELECT * FROM UNNEST({arrays}) {self.tail}"  # noqa: S608 - names from the model
         self.batch = max(1, min(500, connection.ops.bulk_batch_size(self.fields, [None] * 500)))
         self._sql: dict[int, str] = {}
 
@@ -272,11 +285,13 @@ class _Table:
         return out
 
     def sql(self, n: int) -> str:
+        """The INSERT for n rows; kept only for a full batch (chunks end at any size, and
+        keeping each size's text would grow with the file)."""
         sql = self._sql.get(n)
         if sql is None:
-            sql = self._sql[n] = (
-                self.head + "VALUES " + ", ".join([self.row_sql] * n) + " " + self.tail
-            )
+            sql = self.head + "VALUES " + ", ".join([self.row_sql] * n) + " " + self.tail
+            if n == self.batch:
+                self._sql[n] = sql
         return sql
 
     def insert(self, rows: list[models.Model]) -> None:
@@ -287,8 +302,13 @@ class _Table:
         with self.connection.cursor() as cursor:
             for start in range(0, len(rows), self.batch):
                 objs = rows[start : start + self.batch]
-                params = [v for values in prepared[start : start + self.batch] for v in values]
-                cursor.execute(self.sql(len(objs)), [*params, *self.tail_params])
+                batch = prepared[start : start + self.batch]
+                if self.unnest and len(batch) > 1:
+                    columns = [list(column) for column in zip(*batch, strict=True)]
+                    cursor.execute(self.unnest_sql, [*columns, *self.tail_params])
+                else:
+                    params = [v for values in batch for v in values]
+                    cursor.execute(self.sql(len(objs)), [*params, *self.tail_params])
                 returned = self.connection.ops.fetch_returned_rows(cursor, self.tail_params)
                 for obj, values in zip(objs, returned, strict=True):
                     for field, value, (col, fns) in zip(returning, values, converters, strict=True):

@@ -19,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 
 _current: ContextVar["Held | None"] = ContextVar("held_writes", default=None)
 # Hooks run on a table's held rows just before they are inserted (e.g. numbering references),
@@ -118,9 +119,7 @@ class Held:
             hook = _before_insert.get(model._meta.label)
             if hook is not None:
                 hook(rows)
-            for obj in rows:
-                _resolve(obj)
-            model.objects.bulk_create(rows)
+            _insert(model, rows)
         for model, pk, fields in self.updates:
             model.objects.filter(pk=pk).update(**fields)
         for fn, items in self.kept_after.items():
@@ -141,6 +140,206 @@ def _resolve(obj: models.Model) -> None:
             setattr(obj, name, value.obj.pk)
         elif isinstance(value, dict) and any(isinstance(v, PkOf) for v in value.values()):
             setattr(obj, name, {k: _resolved([v])[0] for k, v in value.items()})
+
+
+class _NotPlain(Exception):
+    """A held row this writer leaves to Django's `bulk_create` (an expression as a value)."""
+
+
+# Fields whose value, when already of this type (or None), goes to the database as it is:
+# what `get_db_prep_save` returns for them on SQLite and PostgreSQL.
+_AS_IS: dict[type[models.Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.EmailField: str,
+    models.SlugField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.BooleanField: bool,
+}
+_MISSING = object()
+
+
+class _Table:
+    """How one table's held rows are inserted: the columns `bulk_create` would write, each
+    with how its value is made ready (worked out once per table and connection), and one
+    INSERT ... VALUES (...), (...) RETURNING per batch, its SQL built once per batch size.
+    The values are exactly those `bulk_create` sends (each field's `get_db_prep_save`, its
+    `pre_save` where it has one, related rows' ids); only Django's per-value SQL compiling
+    is skipped."""
+
+    def __init__(self, model: type[models.Model], connection: Any) -> None:
+        meta = model._meta
+        self.connection = connection
+        self.fields = [
+            f
+            for f in meta.concrete_fields
+            if not f.generated and not isinstance(f, models.AutoField)
+        ]
+        self.columns = []
+        for f in self.fields:
+            now = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            plain = _AS_IS.get(type(f))
+            if plain is None and f.is_relation and type(f.target_field) in _AS_IS:
+                plain = _AS_IS[type(f.target_field)]
+            elif plain is None and f.is_relation and isinstance(f.target_field, models.AutoField):
+                plain = int
+            # Dates: what get_db_prep_save comes to for a date (an aware datetime) as it is.
+            adapt = None
+            if type(f) is models.DateField:
+                adapt = (date, connection.ops.adapt_datefield_value)
+            elif type(f) is models.DateTimeField:
+                adapt = (datetime, connection.ops.adapt_datetimefield_value)
+            self.columns.append((f, f.attname, plain, now, adapt))
+        self.relations = [
+            (f, f.name, f.attname, f.target_field.attname) for f in self.fields if f.is_relation
+        ]
+        self.returning = list(meta.db_returning_fields)
+        self.converters = []  # as the compiler applies them to returned values
+        for f in self.returning:
+            col = f.get_col(meta.db_table)
+            fns = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            self.converters.append((col, fns))
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        self.tail, self.tail_params = connection.ops.returning_columns(self.returning)
+        self.row_sql = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        # PostgreSQL: one array a column (UNNEST), as bulk_create sends many rows there, so
+        # the client binds a few arrays rather than thousands of values.
+        self.unnest = connection.vendor == "postgresql" and all(
+            not hasattr(f, "get_placeholder_sql")
+            and (f.target_field if f.is_relation else f).get_internal_type()
+            in connection.data_types
+            for f in self.fields
+        )
+        if self.unnest:
+            arrays = ", ".join(
+                f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in self.fields
+            )
+            self.unnest_sql = f"{self.head}SELECT * FROM UNNEST({arrays}) {self.tail}"  # noqa: S608 - names from the model
+        self.batch = max(1, min(500, connection.ops.bulk_batch_size(self.fields, [None] * 500)))
+        self._sql: dict[int, str] = {}
+
+    @classmethod
+    def usable(cls, model: type[models.Model], rows: list[models.Model]) -> bool:
+        meta = model._meta
+        return (
+            isinstance(meta.pk, models.AutoField)
+            and not meta.order_with_respect_to
+            and not any(f.has_db_default() for f in meta.concrete_fields)
+            and not any(p._meta.concrete_model is not meta.concrete_model for p in meta.all_parents)
+            and all(obj.pk is None for obj in rows)
+        )
+
+    def values(self, obj: models.Model) -> list[Any]:
+        """The row's values as bulk_create sends them; its related held rows' ids and ids in
+        its data (`pk_of`) filled in first."""
+        d = obj.__dict__
+        cache = obj._state.fields_cache
+        for field, name, attname, target in self.relations:
+            rel = cache.get(name, _MISSING)
+            if rel is _MISSING or rel is None:
+                continue
+            if rel.pk is None:  # as bulk_create: never a silently empty relation
+                raise ValueError(
+                    "bulk_create() prohibited to prevent data loss due to unsaved "
+                    f"related object '{name}'."
+                )
+            if d.get(attname) in field.empty_values:
+                d[attname] = getattr(rel, target)
+            if getattr(rel, target) != d.get(attname):
+                del cache[name]
+        out = []
+        prep_connection = self.connection
+        for field, attname, plain, now, adapt in self.columns:
+            if now:
+                value = field.pre_save(obj, True)
+            else:
+                value = d.get(attname, _MISSING)
+                if type(value) is plain or (value is None and plain is not None):
+                    out.append(value)
+                    continue
+                if value is _MISSING:
+                    value = getattr(obj, attname)
+                if type(value) is PkOf:
+                    value = value.obj.pk
+                    setattr(obj, attname, value)
+                elif type(value) is dict and any(type(v) is PkOf for v in value.values()):
+                    value = {k: _resolved([v])[0] for k, v in value.items()}
+                    setattr(obj, attname, value)
+            if (
+                adapt is not None
+                and type(value) is adapt[0]
+                and (adapt[0] is date or value.tzinfo is not None)
+            ):
+                out.append(adapt[1](value))
+                continue
+            if hasattr(value, "resolve_expression"):
+                raise _NotPlain
+            out.append(field.get_db_prep_save(value, prep_connection))
+        return out
+
+    def sql(self, n: int) -> str:
+        """The INSERT for n rows; kept only for a full batch (chunks end at any size, and
+        keeping each size's text would grow with the file)."""
+        sql = self._sql.get(n)
+        if sql is None:
+            sql = self.head + "VALUES " + ", ".join([self.row_sql] * n) + " " + self.tail
+            if n == self.batch:
+                self._sql[n] = sql
+        return sql
+
+    def insert(self, rows: list[models.Model]) -> None:
+        prepared = [self.values(obj) for obj in rows]
+        db = self.connection.alias
+        returning = self.returning
+        converters = self.converters
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(rows), self.batch):
+                objs = rows[start : start + self.batch]
+                batch = prepared[start : start + self.batch]
+                if self.unnest and len(batch) > 1:
+                    columns = [list(column) for column in zip(*batch, strict=True)]
+                    cursor.execute(self.unnest_sql, [*columns, *self.tail_params])
+                else:
+                    params = [v for values in batch for v in values]
+                    cursor.execute(self.sql(len(objs)), [*params, *self.tail_params])
+                returned = self.connection.ops.fetch_returned_rows(cursor, self.tail_params)
+                for obj, values in zip(objs, returned, strict=True):
+                    for field, value, (col, fns) in zip(returning, values, converters, strict=True):
+                        for fn in fns:
+                            value = fn(value, col, self.connection)
+                        setattr(obj, field.attname, value)
+                    obj._state.adding = False
+                    obj._state.db = db
+
+
+_tables: dict[tuple[type[models.Model], str], _Table] = {}
+
+
+def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert a table's held rows (in order, ids set on them), as `bulk_create` would."""
+    if not _Table.usable(model, rows):
+        for obj in rows:
+            _resolve(obj)
+        model.objects.bulk_create(rows)
+        return
+    connection = connections[router.db_for_write(model)]
+    key = (model, connection.alias)
+    table = _tables.get(key)
+    if table is None or table.connection is not connection:
+        table = _tables[key] = _Table(model, connection)
+    try:
+        table.insert(rows)
+    except _NotPlain:
+        for obj in rows:
+            _resolve(obj)
+        model.objects.bulk_create(rows)
 
 
 @contextmanager

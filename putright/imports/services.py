@@ -35,6 +35,7 @@ from putright.complaints.events import replaying_history
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
 from putright.complaints.services.common import record_event
 from putright.core import held
+from putright.core.clock import today_pinned
 from putright.core.errors import ComplaintError
 from putright.core.profile import current_profile
 from putright.imports.checks import (
@@ -199,16 +200,18 @@ def import_complaints(
         valid_refs = _check_all(table, lookups, report, progress)
         if report.issues and not skip_invalid:
             raise ImportRefused(report)
-        if not dry_run:
-            _import_all(table, lookups, report, valid_refs, actor, progress, batch)
-            return report
-        # A rehearsal: the same batches, inside one transaction that is rolled back.
-        try:
-            with transaction.atomic():
+        # The services' "today" is the day the file was checked against, looked up once.
+        with today_pinned(lookups.today):
+            if not dry_run:
                 _import_all(table, lookups, report, valid_refs, actor, progress, batch)
-                raise _DryRunDone
-        except _DryRunDone:
-            report.batch = None
+                return report
+            # A rehearsal: the same batches, inside one transaction that is rolled back.
+            try:
+                with transaction.atomic():
+                    _import_all(table, lookups, report, valid_refs, actor, progress, batch)
+                    raise _DryRunDone
+            except _DryRunDone:
+                report.batch = None
     return report
 
 

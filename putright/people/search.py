@@ -98,6 +98,12 @@ def reindex(resident_ids: Iterable[int], *, notify: bool = True) -> int:
     return done
 
 
+def index_new(resident_ids: Iterable[int]) -> int:
+    """Index residents just added: nothing else is indexed by them yet (the complaints
+    received for them index themselves), so no listener is called."""
+    return reindex(resident_ids, notify=False)
+
+
 def reindex_all(*, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild every resident's row (listeners are not called: rebuild their indexes too)."""
     done = 0

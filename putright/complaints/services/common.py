@@ -273,11 +273,9 @@ def follow_ups_chased_by(complaint: Complaint) -> None:
     """Store who chases each of the complaint's remedies and actions (``FollowUp.chased_by``):
     a remedy's is the complaint's handler, an action's its named owner, else the handler.
     The one writer of ``chased_by``: called whenever the handler changes or promises are made
-    (after the complaint is saved; while an import holds its rows, once they are written)."""
-    if held.current() is not None:
-        held.after_write(follow_ups_chased_by_of, [held.pk_of(complaint)])
-    else:
-        follow_ups_chased_by_of([complaint.pk])
+    (after the complaint is saved; while an import holds its rows, once they are written:
+    ``held.after_write`` calls it now when nothing is held)."""
+    held.after_write(follow_ups_chased_by_of, [held.pk_of(complaint)])
 
 
 def follow_ups_chased_by_of(complaint_ids: list[int]) -> None:

@@ -119,12 +119,12 @@ def _number_held_complaints(complaints: list[Complaint]) -> None:
 
 
 def _home_of(home: Property | None, resident: Resident) -> dict[str, Any]:
-    """The complaint's home: the one given, else the resident's, by id (not read) — except
-    while an import holds its rows, when the resident's home may be a held row whose id exists
-    only once it is written."""
+    """The complaint's home: the one given, else the resident's — the row itself when it is
+    already in memory (an import's held home has an id only once written, and the writer
+    takes it from the row then: ``core.held``), else by id, not read."""
     if home is not None:
         return {"home": home}
-    if held.current() is not None:
+    if Resident.home.is_cached(resident):
         return {"home": resident.home}
     return {"home_id": resident.home_id}
 

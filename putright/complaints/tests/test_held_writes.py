@@ -18,6 +18,7 @@ from putright.complaints.models import CaseEvent, Complaint, ComplaintSearch, St
 from putright.core import held
 from putright.core.errors import ComplaintError
 from putright.people.factories import ResidentFactory
+from putright.people.models import Property, Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,18 @@ def test_outside_holding_the_services_write_at_once():
     complaint = receive(ResidentFactory(), accounts.officer(), date(2025, 4, 2))
     assert complaint.pk is not None
     assert complaint.reference == "CMP-2025-000001"
+
+
+def test_a_held_resident_s_held_home_is_the_complaint_s_home_once_written():
+    """A complaint received without a home takes its resident's; while an import holds both,
+    the home has no id yet, so the complaint is given the row and the writer takes its id."""
+    officer = accounts.officer()
+    with replaying_history(), held.holding() as writes:
+        with writes.row():
+            home = held.create(Property, address_line_1="1 High St", town="X", postcode="EX1 1AA")
+            resident = held.create(Resident, full_name="Rosa Bell", home=home)
+            complaint = receive(resident, officer, date(2025, 4, 2))
+        with held.released():
+            writes.flush()
+    assert home.pk is not None
+    assert Complaint.objects.get(pk=complaint.pk).home_id == home.pk

@@ -334,3 +334,18 @@ def test_a_resident_is_recorded_with_a_name_and_a_tidy_email(handler):
         resident_add(full_name="  ", actor=handler)
     resident = resident_add(full_name=" Rosa Bell ", email=" Rosa@Example.org ", actor=handler)
     assert (resident.full_name, resident.email) == ("Rosa Bell", "rosa@example.org")
+
+
+def test_a_new_resident_is_indexed_without_looking_for_complaints(handler):
+    """Nobody's complaints can be indexed by a resident just added (the complaints received
+    for them index themselves), so adding one writes their search row and nothing else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from putright.people.models import ResidentSearch
+    from putright.people.services import resident_add
+
+    with CaptureQueriesContext(connection) as queries:
+        resident = resident_add(full_name="Rosa Bell", email="rosa@example.org", actor=handler)
+    assert ResidentSearch.objects.get(resident=resident).email == "rosa@example.org"
+    assert not [q["sql"] for q in queries if "complaints_complaint" in q["sql"]]

@@ -1,7 +1,7 @@
 """Project-wide test set-up and named staff personas usable from every app's tests."""
 
-import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,7 +159,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser, live_server, settings) -> Iterator[Any]:
+def page(browser, live_server, settings, monkeypatch) -> Iterator[Any]:
     # The live server speaks plain HTTP, so cookies must not be HTTPS-only here.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
@@ -173,55 +173,155 @@ def page(browser, live_server, settings) -> Iterator[Any]:
         bypass_csp=True,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     settle_navigations(page)
+    from playwright.sync_api import Locator
+
+    for name in ("click", "press"):
+        monkeypatch.setattr(Locator, name, _settling_locator(getattr(Locator, name), name))
     yield page
     context.close()
 
 
+BROWSER_TIMEOUT_MS = 10_000
+# Each document records, as it happens, whether an action is taking it away: a form submitted
+# and not cancelled (the navigation itself starts a task later, so the submit event is the
+# first sure sign), or the Navigation API's navigate event for anything else (a link, a
+# script) that leaves the document. Same-document changes (a fragment, HTMX's pushState) and
+# downloads are not leaving.
+_NAVIGATION_WATCH = """
+(() => {
+  if (window.__putrightNavigation) return;
+  const state = {leaving: false, submit: null, stamped: false};
+  Object.defineProperty(window, "__putrightNavigation", {value: state});
+  window.addEventListener("submit", (event) => { state.submit = event; });
+  if (window.navigation) {
+    window.navigation.addEventListener("navigate", (event) => {
+      if (!event.destination.sameDocument && !event.hashChange && event.downloadRequest === null) {
+        state.leaving = true;
+      }
+    });
+  }
+})();
+"""
+# Before the action: this document, with nothing seen yet.
+_NAVIGATION_STAMP = """
+() => {
+  const state = window.__putrightNavigation;
+  if (!state) return "new";
+  Object.assign(state, {stamped: true, leaving: false, submit: null});
+  return "stamped";
+}
+"""
+# After the action has been dispatched: "new" if a new document answers (the action's
+# navigation has committed), "leaving" if this one is going, "staying" otherwise. Read once.
+_NAVIGATION_STATE = """
+() => {
+  const state = window.__putrightNavigation;
+  if (!state || !state.stamped) return "new";
+  const submit = state.submit;
+  let leaving = state.leaving;
+  state.leaving = false;
+  state.submit = null;
+  if (submit && !submit.defaultPrevented) {
+    const target = (submit.submitter && submit.submitter.getAttribute("formtarget"))
+      || submit.target.getAttribute("target") || "";
+    if (target === "" || target === "_self") leaving = true;
+  }
+  return leaving ? "leaving" : "staying";
+}
+"""
+
+
+def _settling_locator(action: Any, name: str) -> Any:
+    """A locator's click or press, settled as the page's are (`settle_navigations`)."""
+
+    def act(locator: Any, *args: Any, **kwargs: Any) -> Any:
+        settling = getattr(locator.page, "_settling", None)
+        if settling is None:
+            return action(locator, *args, **kwargs)
+        return settling(lambda *a, **k: action(locator, *a, **k), f"locator.{name}")(
+            *args, **kwargs
+        )
+
+    return act
+
+
 def settle_navigations(page: Any) -> None:
-    """Make `page.click` and `page.press` return only once a page they load has loaded.
+    """Make `page.click`, `page.press`, `page.keyboard.press` and a locator's `click`/`press`
+    return only once a page they load has loaded, and fail there if it never does.
 
     Playwright returns from a click as soon as it is dispatched, so the next line could read or
     fill the page being left (a form re-shown with errors has the same fields) while the next
-    one loads. Each click now watches for a main-frame navigation it starts and waits for that
-    page's load event (or for the navigation to end as a download or a failure)."""
-    from playwright.sync_api import Error
+    one loads. Whether the action is taking the page away is asked of the page itself, which
+    saw it happen (`_NAVIGATION_WATCH`): the browser's own navigation request can be reported
+    after a round trip through the page, so counting requests missed some. A navigation that
+    started is then waited for until its page has loaded (or it ended as a download, a failure
+    or an empty answer); one that has not within the timeout fails the action that started it."""
+    from playwright.sync_api import Error, TimeoutError
 
-    seen = {"navigations": 0, "settled": 0}
+    seen = {"committed": 0, "ended": 0}
 
-    def on_request(request: Any) -> None:
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            seen["navigations"] += 1
+    def on_frame_navigated(frame: Any) -> None:
+        if frame == page.main_frame:
+            seen["committed"] += 1
 
-    def on_settled(*_: Any) -> None:
-        seen["settled"] += 1
+    def on_ended(*_: Any) -> None:
+        seen["ended"] += 1
 
     def on_request_failed(request: Any) -> None:
         if request.is_navigation_request() and request.frame == page.main_frame:
-            on_settled()
+            on_ended()
 
-    page.on("request", on_request)
-    page.on("load", on_settled)
-    page.on("download", on_settled)
+    def on_response(response: Any) -> None:
+        request = response.request
+        if (
+            response.status in (204, 205)
+            and request.is_navigation_request()
+            and request.frame == page.main_frame
+        ):
+            on_ended()  # nothing to show: the browser stays on the page
+
+    page.context.add_init_script(_NAVIGATION_WATCH)
+    page.on("framenavigated", on_frame_navigated)
+    page.on("download", on_ended)
     page.on("requestfailed", on_request_failed)
+    page.on("response", on_response)
 
-    def settling(action: Any) -> Any:
+    def ask(script: str) -> str:
+        try:
+            return page.evaluate(script)
+        except Error:
+            return "new"  # the document was replaced while answering
+
+    def wait_for_page(what: str, committed: int, ended: int) -> None:
+        deadline = time.monotonic() + BROWSER_TIMEOUT_MS / 1000
+        while seen["committed"] == committed and seen["ended"] == ended:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{what} started a navigation that never ended")
+            page.wait_for_timeout(10)
+        if seen["committed"] > committed:
+            left = max(1.0, (deadline - time.monotonic()) * 1000)
+            try:
+                page.wait_for_load_state("load", timeout=left)
+            except TimeoutError as error:
+                raise TimeoutError(f"{what} loaded a page that never finished loading") from error
+
+    def settling(action: Any, name: str) -> Any:
         def act(*args: Any, **kwargs: Any) -> Any:
-            navigations, settled = seen["navigations"], seen["settled"]
+            committed, ended = seen["committed"], seen["ended"]
+            stamped = ask(_NAVIGATION_STAMP) == "stamped"
             result = action(*args, **kwargs)
-            # A round trip through the page, so a navigation the click started is seen (if the
-            # page is replaced during it, it was navigating).
-            with contextlib.suppress(Error):
-                page.evaluate("() => new Promise(done => setTimeout(done, 0))")
-            if seen["navigations"] > navigations:
-                waited = 0
-                while seen["settled"] <= settled and waited < 10_000:
-                    page.wait_for_timeout(10)
-                    waited += 10
+            state = ask(_NAVIGATION_STATE)
+            if state == "leaving" or (state == "new" and stamped):
+                wait_for_page(f"{name}{args!r}", committed, ended)
+            elif state == "new":  # the page was between documents before the action
+                page.wait_for_load_state("load")
             return result
 
         return act
 
-    page.click = settling(page.click)
-    page.press = settling(page.press)
+    page.click = settling(page.click, "page.click")
+    page.press = settling(page.press, "page.press")
+    page.keyboard.press = settling(page.keyboard.press, "page.keyboard.press")
+    page._settling = settling

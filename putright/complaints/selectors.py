@@ -380,11 +380,21 @@ def _complaints_with_draft(status: str) -> QuerySet[Any]:
     return ResponseDraft.objects.filter(status=status).order_by().values("stage__complaint_id")
 
 
+def updates_due_q(day: date) -> Q:
+    """Complaints whose resident is owed an update by `day` (overdue included), Code 5.9: the
+    one test the queue's "Updates due to residents" tab, the dashboard's count and the daily
+    digest (`updates_due_by`) all make. The date is the current stage's next update, stored on
+    the complaint by ``refresh_next_due`` (only an unanswered extended stage has one)."""
+    return Q(update_due__lte=day)
+
+
 def updates_due_by(day: date) -> QuerySet[Stage]:
-    """Stages whose next update is due by `day` (overdue included), for the follow-ups digest.
-    Only the unanswered extended current stage of an open complaint has one
-    (``refresh_next_due``), which copies it to ``Complaint.update_due`` for the queue's tab."""
-    return Stage.objects.filter(update_due__lte=day)
+    """The current stages of the open complaints `updates_due_q(day)` selects, for the
+    follow-ups digest; their complaint's ``update_due`` is the date owed."""
+    return Stage.objects.filter(
+        complaint__in=Complaint.objects.open().filter(updates_due_q(day)).values("pk"),
+        number=F("complaint__current_stage"),
+    )
 
 
 def _letter_trouble_kind() -> Any:
@@ -449,8 +459,7 @@ def _attention_q(attention: str, today: date) -> Q:
     if attention == QueueAttention.RETURNED:
         return Q(pk__in=_complaints_with_draft(DraftStatus.RETURNED))
     if attention == QueueAttention.UPDATE_DUE:
-        # The current stage's next update, stored on the complaint (``refresh_next_due``).
-        return Q(update_due__lte=week_end(today))
+        return updates_due_q(week_end(today))
     if attention == QueueAttention.LETTER_FAILED:
         return letter_trouble_complaints()
     return Q()

@@ -67,21 +67,22 @@ class UpdateDue:
 
 def _updates_due(today: date) -> list[UpdateDue]:
     """Updates owed by the digest's horizon (overdue included), the soonest first: the same
-    stages the queue's "Updates due to residents" tab reads (``selectors.updates_due_by``)."""
+    complaints the queue's "Updates due to residents" tab shows (``selectors.updates_due_by``
+    asks its ``updates_due_q``), each owed by its ``Complaint.update_due``."""
     calendar = landlord_calendar()
     horizon = add_working_days(today, current_profile().due_soon_working_days, calendar=calendar)
     due_soon = current_profile().due_soon_working_days
     stages = (
         updates_due_by(horizon)
         .select_related("complaint__handler", "complaint__resident")
-        .order_by("update_due", "pk")
+        .order_by("complaint__update_due", "pk")
     )
     return [
         UpdateDue(
             stage=stage,
             owner=stage.complaint.handler,
             standing=follow_up_standing(
-                due_on=stage.update_due,
+                due_on=stage.complaint.update_due,
                 completed_on=None,
                 today=today,
                 calendar=calendar,
@@ -155,7 +156,7 @@ def _record(
                     "kind": UPDATE,
                     "id": u.stage.pk,
                     "stage": u.stage.number,
-                    "due_on": u.stage.update_due,
+                    "due_on": u.complaint.update_due,
                     "status": u.standing.words,
                     "owner": u.owner.username if u.owner else None,
                     "escalated": False,

@@ -143,3 +143,46 @@ def test_an_update_owed_to_the_resident_is_in_the_handlers_one_digest_and_on_the
     )
     complaint.remedies.update(completed_on=TUESDAY)
     assert followups_daily_review(today=date(2026, 3, 11)).digests == 0
+
+
+def test_the_digest_owes_the_updates_the_queue_tab_and_dashboard_show_one_truth(
+    open_complaint, handler, officer, time_machine
+):
+    """The digest, the queue's "Updates due to residents" tab and the dashboard's count read
+    one stored date, the complaint's: a stage row that disagrees (here set by a direct UPDATE)
+    moves none of them."""
+    from putright.complaints.models import Complaint, Stage
+    from putright.complaints.selectors import (
+        QueueAttention,
+        QueueFilters,
+        needs_attention_counts,
+        work_queue,
+    )
+    from putright.complaints.services.followups import _updates_due
+    from putright.complaints.tests.stories import acknowledged, received
+
+    # Extended on Monday 2 March with updates every 5 working days: each owed by 9 March.
+    owed = extended(open_complaint, actor=handler, new_due=date(2026, 3, 30))
+    stage_says_none = extended(
+        acknowledged(received(resident=owed.resident, actor=handler), actor=handler),
+        actor=handler,
+        new_due=date(2026, 3, 30),
+    )
+    only_stage_says = acknowledged(received(resident=owed.resident, actor=handler), actor=handler)
+    Stage.objects.filter(complaint=stage_says_none).update(update_due=None)
+    Stage.objects.filter(complaint=only_stage_says).update(update_due=date(2026, 3, 9))
+    travel(time_machine, TUESDAY)
+
+    digest = {u.complaint.reference: u.complaint.update_due for u in _updates_due(TUESDAY)}
+    tab = work_queue(
+        user=officer,
+        filters=QueueFilters(attention=QueueAttention.UPDATE_DUE),
+        today=TUESDAY,
+    )
+    assert set(digest) == {c.reference for c in tab} == {owed.reference, stage_says_none.reference}
+    assert needs_attention_counts(today=TUESDAY)["updates_due"] == len(digest)
+    assert (
+        set(digest.values())
+        == set(Complaint.objects.filter(reference__in=digest).values_list("update_due", flat=True))
+        == {date(2026, 3, 9)}
+    )

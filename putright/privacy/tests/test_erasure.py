@@ -82,3 +82,28 @@ def test_a_resident_already_anonymised_cannot_be_erased_twice(old_cases, adminis
 
     with pytest.raises(Exception, match="already been removed"):
         resident_erase(resident=rosa, reason="Request", actor=administrator)
+
+
+def test_erasure_clears_the_vulnerable_flag_of_the_residents_complaints_only(
+    old_cases, administrator, handler
+):
+    """The queue's "vulnerable resident" flag (stored on each complaint) follows the erased
+    vulnerability: Rosa's complaint is no longer flagged, Tom's still is."""
+    from putright.people import services as people_services
+
+    rosa_case, tom_case = old_cases
+    for case in old_cases:
+        people_services.vulnerability_add(
+            resident=case.resident,
+            description="Hard of hearing.",
+            consent_given=True,
+            actor=handler,
+            review_on=TODAY + timedelta(days=30),
+        )
+    flagged = dict(Complaint.objects.values_list("pk", "resident_vulnerable"))
+    assert flagged == {rosa_case.pk: True, tom_case.pk: True}
+
+    resident_erase(resident=rosa_case.resident, reason="Request by letter", actor=administrator)
+
+    flagged = dict(Complaint.objects.values_list("pk", "resident_vulnerable"))
+    assert flagged == {rosa_case.pk: False, tom_case.pk: True}

@@ -40,3 +40,18 @@ def test_the_region_is_focusable_and_named_by_the_caption():
         "{% load tables %}{% scrolling_table 'Caseload' %}<table></table>{% endscrolling_table %}"
     ).render(Context())
     assert 'aria-label="Caseload"' in untitled
+
+
+REGION_OPENS = re.compile(
+    r'<div class="app-table-wrapper" tabindex="0" role="region" aria-label="[^"]+">\s*$'
+)
+
+
+def test_a_rendered_page_shows_each_table_inside_its_region(client, administrator):
+    """The tag as the pages use it: the jobs page's table, rendered, sits in a region (the
+    check above reads the templates; this one reads what a person gets)."""
+    client.force_login(administrator)
+    page = client.get("/system/jobs/").content.decode()
+    tables = [match.start() for match in re.finditer(r"<table\b", page)]
+    assert tables, "the jobs page shows its jobs in a table"
+    assert [start for start in tables if not REGION_OPENS.search(page[:start])] == []

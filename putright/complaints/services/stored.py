@@ -1,0 +1,133 @@
+"""Re-derive every stored derived value through its one writer, for data the services did not
+write: a restore from an older backup, a bulk load, an edit in the admin or the database.
+
+The values and their writers (``services.common``):
+
+- ``Stage`` due dates, ``update_due`` and timeliness (``ack_timeliness``,
+  ``response_timeliness``, ``timeliness_stored``) and the complaint's ``CLOCK_FIELDS``
+  (``next_due``, ``current_extended``, ``update_due``): ``refresh_next_due``;
+- ``Complaint.resident_vulnerable``: ``refresh_resident_vulnerable``;
+- ``Remedy.chased_by`` and ``OutstandingAction.chased_by``: ``follow_ups_chased_by_of``.
+
+Complaints are taken in id order, a batch at a time, each batch in its own transaction with
+its complaints locked (the services' lock order: the complaint first), so a live service is
+never overwritten with a stale value and a stopped run loses at most one batch. Running it
+again changes nothing; `after` resumes after the last complaint id a run reported.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from putright.complaints.models import Complaint, OutstandingAction, Remedy, Stage
+from putright.complaints.services.common import (
+    CLOCK_FIELDS,
+    follow_ups_chased_by_of,
+    refresh_next_due,
+    refresh_resident_vulnerable,
+)
+
+STAGE_FIELDS = (
+    "ack_due",
+    "response_due_original",
+    "response_due",
+    "update_due",
+    "ack_timeliness",
+    "response_timeliness",
+    "timeliness_stored",
+)
+
+
+@dataclass
+class Refreshed:
+    """What a run checked and what it found wrong and wrote again."""
+
+    complaints: int = 0
+    last_id: int = 0
+    corrected: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int) -> None:
+        if n:
+            self.corrected[what] = self.corrected.get(what, 0) + n
+
+
+def stored_refresh(
+    *, batch: int = 500, after: int = 0, progress: Callable[[Refreshed], None] | None = None
+) -> Refreshed:
+    """Write every stored derived value of the complaints after id `after` again from its
+    one writer, `batch` complaints per transaction; returns what was corrected."""
+    done = Refreshed(last_id=after)
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Complaint.objects.select_for_update()
+                .filter(pk__gt=done.last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return done
+            _refresh_clocks(ids, done)
+            _refresh_vulnerable(ids, done)
+            _refresh_chasers(ids, done)
+        done.complaints += len(ids)
+        done.last_id = ids[-1]
+        if progress is not None:
+            progress(done)
+
+
+def _refresh_clocks(ids: list[int], done: Refreshed) -> None:
+    complaints = list(
+        Complaint.objects.filter(pk__in=ids).prefetch_related("stages__extensions").order_by("pk")
+    )
+    moved_stages: list[Stage] = []
+    moved_complaints: list[Complaint] = []
+    for complaint in complaints:
+        was = [getattr(complaint, name) for name in CLOCK_FIELDS]
+        for stage in complaint.stages.all():
+            before = [getattr(stage, name) for name in STAGE_FIELDS]
+            stage.complaint = complaint
+            refresh_next_due(complaint, stage, save=False)
+            if [getattr(stage, name) for name in STAGE_FIELDS] != before:
+                moved_stages.append(stage)
+        if [getattr(complaint, name) for name in CLOCK_FIELDS] != was:
+            moved_complaints.append(complaint)
+    if moved_stages:
+        Stage.objects.bulk_update(moved_stages, STAGE_FIELDS)
+    if moved_complaints:
+        Complaint.objects.bulk_update(moved_complaints, CLOCK_FIELDS)
+    done.count("stage clocks and timeliness", len(moved_stages))
+    done.count("complaint clocks (next due, extended, update due)", len(moved_complaints))
+
+
+def _refresh_vulnerable(ids: list[int], done: Refreshed) -> None:
+    complaints = Complaint.objects.filter(pk__in=ids)
+    before = dict(complaints.values_list("pk", "resident_vulnerable"))
+    refresh_resident_vulnerable(complaints)
+    after = dict(complaints.values_list("pk", "resident_vulnerable"))
+    done.count("vulnerable flags", sum(before[pk] != after[pk] for pk in after))
+
+
+def _chasers(ids: list[int]) -> dict[tuple[str, int], Any]:
+    rows = {
+        ("remedy", pk): chaser
+        for pk, chaser in Remedy.objects.filter(complaint_id__in=ids).values_list(
+            "pk", "chased_by_id"
+        )
+    }
+    rows.update(
+        (("action", pk), chaser)
+        for pk, chaser in OutstandingAction.objects.filter(complaint_id__in=ids).values_list(
+            "pk", "chased_by_id"
+        )
+    )
+    return rows
+
+
+def _refresh_chasers(ids: list[int], done: Refreshed) -> None:
+    before = _chasers(ids)
+    follow_ups_chased_by_of(ids)
+    after = _chasers(ids)
+    done.count("follow-up chasers", sum(before.get(key) != value for key, value in after.items()))

@@ -184,6 +184,9 @@ def page(browser, live_server, settings, monkeypatch) -> Iterator[Any]:
 
 
 BROWSER_TIMEOUT_MS = 10_000
+# A page an action loads may render letters (WeasyPrint takes seconds on a loaded machine): its
+# wait has a longer budget than a single expectation, and still fails at the action.
+SETTLE_TIMEOUT_MS = 30_000
 # Each document records, as it happens, whether an action is taking it away: a form submitted
 # and not cancelled (the navigation itself starts a task later, so the submit event is the
 # first sure sign), or the Navigation API's navigate event for anything else (a link, a
@@ -295,7 +298,7 @@ def settle_navigations(page: Any) -> None:
             return "new"  # the document was replaced while answering
 
     def wait_for_page(what: str, committed: int, ended: int) -> None:
-        deadline = time.monotonic() + BROWSER_TIMEOUT_MS / 1000
+        deadline = time.monotonic() + SETTLE_TIMEOUT_MS / 1000
         while seen["committed"] == committed and seen["ended"] == ended:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{what} started a navigation that never ended")

@@ -140,23 +140,75 @@ _COMPILED = tuple((re.compile(p, re.IGNORECASE), w) for p, w in _DISSATISFACTION
 # The same patterns, case-sensitive, for text already lower-cased (much faster than IGNORECASE).
 _COMPILED_LOWER = tuple(re.compile(p) for p, _w in _DISSATISFACTION)
 
+
+def _top_level_branches(pattern: str) -> bool:
+    """Whether `pattern` has a `|` outside every group and character class."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+# A pattern that starts with \b can't use the regex engine's fast search for its first
+# characters. Searched without it, a match is kept only where a word begins — the same matches
+# (`scan` searches again one character on when one is not), in about half the time.
+_WORD_START = tuple(
+    p.startswith("\\b") and not _top_level_branches(p) for p, _w in _DISSATISFACTION
+)
+_COMPILED_LOWER_FAST = tuple(
+    re.compile(p[2:]) if fast else pattern
+    for (p, _w), fast, pattern in zip(_DISSATISFACTION, _WORD_START, _COMPILED_LOWER, strict=True)
+)
+_WORD_CHAR = re.compile(r"\w")
+
 Hit = tuple[int, int, int]  # (index into _DISSATISFACTION, start, end)
+
+
+def _word_start_matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """`finditer` of `\\b` + `pattern`: the matches of `pattern` that start on a word boundary."""
+    found = []
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start, end = match.span()
+        before = start > 0 and _WORD_CHAR.match(text, start - 1) is not None
+        after = start < len(text) and _WORD_CHAR.match(text, start) is not None
+        if before == after:  # not a boundary: \b would have refused this start
+            position = start + 1
+            continue
+        found.append((start, end))
+        position = end if end > start else end + 1
+    return found
 
 
 def scan(text: str) -> tuple[Hit, ...]:
     """Every match of every dissatisfaction pattern in `text` (one pass per pattern)."""
     lowered = text.lower()
-    if len(lowered) == len(text):  # lower-casing kept every offset (true for nearly all text)
-        patterns = _COMPILED_LOWER
-        target = lowered
-    else:
-        patterns = tuple(pattern for pattern, _w in _COMPILED)
-        target = text
-    return tuple(
-        (index, match.start(), match.end())
-        for index, pattern in enumerate(patterns)
-        for match in pattern.finditer(target)
-    )
+    if len(lowered) != len(text):  # lower-casing moved offsets (rare): the plain way
+        return tuple(
+            (index, match.start(), match.end())
+            for index, (pattern, _w) in enumerate(_COMPILED)
+            for match in pattern.finditer(text)
+        )
+    hits: list[Hit] = []
+    for index, pattern in enumerate(_COMPILED_LOWER_FAST):
+        if _WORD_START[index]:
+            hits.extend((index, start, end) for start, end in _word_start_matches(pattern, lowered))
+        else:
+            hits.extend((index, m.start(), m.end()) for m in pattern.finditer(lowered))
+    return tuple(hits)
 
 
 def dissatisfaction_phrases(text: str, hits: tuple[Hit, ...] | None = None) -> tuple[Phrase, ...]:

@@ -1,9 +1,12 @@
 """The complaint-recognition assistant (Code 1.2–1.6): interface, phrases, held-out evaluation."""
 
+import random
+import re
 import statistics
 import time
 
 from putright.rules.recognition import (
+    _DISSATISFACTION,
     LABELS,
     THRESHOLD,
     TRAINING_FILES,
@@ -13,6 +16,7 @@ from putright.rules.recognition import (
     evaluate,
     load_examples,
     recognise,
+    scan,
     shipped_model,
 )
 
@@ -126,3 +130,36 @@ def test_the_phrase_lexicon_lifts_dissatisfaction_the_words_alone_would_miss() -
     for text in ("Can I speak to a manager please?", "Is this how you treat people? Unacceptable."):
         assert recognise(text).label == "complaint"
         assert classify(shipped_model(), text, lexicon_weight=0.0).label != "complaint"
+
+
+def _scan_plainly(text: str) -> tuple[tuple[int, int, int], ...]:
+    """Every pattern as written (with its leading \\b), one `finditer` each: what `scan` must
+    find, however it searches."""
+    lowered = text.lower()
+    target = lowered if len(lowered) == len(text) else text
+    return tuple(
+        (index, match.start(), match.end())
+        for index, (pattern, _weight) in enumerate(_DISSATISFACTION)
+        for match in re.compile(pattern, re.IGNORECASE).finditer(target)
+    )
+
+
+def test_the_fast_scan_finds_exactly_what_each_pattern_finds_as_written() -> None:
+    """`scan` searches most patterns without their leading \\b and keeps the matches that start
+    on a word boundary; the hits must be the same, including matches that begin inside a word
+    ("unheard nothing"), at the very start or end, and after punctuation."""
+    texts = [e.text for e in load_examples("eval.jsonl")]
+    rng = random.Random(14)  # noqa: S311 - repeatable test data, not a secret
+    spliced = [
+        "".join(t[rng.randrange(len(t)) :] for t in rng.sample(texts, 3)) for _ in range(300)
+    ]
+    awkward = [
+        "unheard nothing, then nothing happens",
+        "nothing happens",
+        "xnothing happens!nothing happens",
+        "xthen nothing happens",  # refused inside a word, found again at "nothing"
+        "3 times, 33times, three times",
+        "I've been let down.Let down again",
+    ]
+    for text in texts + spliced + awkward:
+        assert scan(text) == _scan_plainly(text), text

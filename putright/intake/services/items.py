@@ -177,6 +177,22 @@ def _decided(item: IntakeItem, decision: str, actor: Any, note: str, complaint=N
     item.save(update_fields=["decision", "decided_at", "decided_by", "decision_note", "complaint"])
 
 
+def _survey_follow_up_done(item: IntakeItem, complaint: Complaint, actor: Any) -> None:
+    """A survey comment decided a complaint closes its survey follow-up (Code 1.6): the
+    resident has complained, so there is no one to tell how to. Same transaction."""
+    if item.survey_response_id is None:
+        return
+    # Imported here, not at the top: surveys puts its comments in the inbox.
+    from putright.intake.services.surveys import follow_up_done_by_complaint
+
+    follow_up_done_by_complaint(
+        response=item.survey_response,
+        complaint=complaint,
+        item_reference=item.reference,
+        actor=actor,
+    )
+
+
 def _passed_on_files(item: IntakeItem) -> list[SimpleUploadedFile]:
     files = []
     for attachment in item.attachments.filter(kept_aside=False):
@@ -299,6 +315,7 @@ def item_decide_complaint(
         )
     if confirm_adjustments:
         _apply_stated_adjustments(item, resident, actor)
+    _survey_follow_up_done(item, complaint, actor)
     _decided(item, Decision.COMPLAINT, actor, note, complaint)
     # Only now, a person having decided it is a complaint, is the sender told so.
     send_receipt(complaint, to=item.sender_email, name=item.sender_name)
@@ -316,6 +333,7 @@ def item_add_to_case(*, item: IntakeItem, reference: str, actor: Any, note: str 
         raise InvalidInput(UNKNOWN_CASE.format(reference=reference), field="reference")
     item = _lock_undecided(item)
     _file_on_case(item, complaint, actor)
+    _survey_follow_up_done(item, complaint, actor)
     _decided(item, Decision.ADDED_TO_CASE, actor, note, complaint)
     return complaint
 

@@ -14,7 +14,7 @@ from putright.complaints.constants import Channel
 from putright.complaints.models import Complaint
 from putright.complaints.services.common import record_event
 from putright.core.clock import now
-from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.core.messages import RECEIPT, OutgoingMessage, queue_message
 from putright.core.validation import require_text
 from putright.hazards import selectors as hazard_selectors
@@ -40,6 +40,10 @@ NOT_STAFF = "Only a complaint handler or complaints officer can do this."
 DISSATISFACTION_REQUIRED = "Record what the resident is unhappy about, in their words if possible."
 NOTHING_CHANGED = "Change the status, due date or owner."
 NOT_A_HANDLER = "The owner must be a member of staff who can work cases."
+ALREADY_IN_STATUS = "Someone already marked this request {status} while you were looking at it."
+REQUEST_CLOSED = (
+    "This request is {status}: reopen it (change its status) before changing its due date or owner."
+)
 TOLD_BY_EMAIL = "Resident told by email when we aim to complete it ({due})"
 TELL_BY_OTHER_MEANS = (
     "Tell the resident by phone or post when we aim to complete it ({due}): {why} (policy 4.2)"
@@ -77,6 +81,18 @@ def _tell_timescale(request: ServiceRequest) -> str:
         )
     )
     return TOLD_BY_EMAIL.format(due=due)
+
+
+def lock_request(request: ServiceRequest) -> ServiceRequest:
+    """Lock the request's row and return it as it is now: the instance a caller holds may be
+    stale (a page loaded before someone else changed it), so its state is re-read under the
+    lock. Only the request's own row: its home is optional, an outer join PostgreSQL cannot
+    lock."""
+    return (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("resident", "home")
+        .get(pk=request.pk)
+    )
 
 
 def _staff(actor: Any) -> None:
@@ -133,8 +149,29 @@ def service_request_update(
     owner: Any = None,
     note: str = "",
 ) -> ServiceRequest:
-    """Move a request on: status, due date, owner; each change is kept in its trail."""
+    """Move a request on: status, due date, owner; each change is kept in its trail.
+
+    The row is locked and its state re-checked: a status someone else already set while the
+    caller looked at an older copy is refused by name (a double submit acts once), and a closed
+    request's due date or owner changes only if it is reopened in the same change."""
     _staff(actor)
+    seen_status = request.status
+    request = lock_request(request)
+    if status is not None and status == request.status != seen_status:
+        raise AlreadyDone(
+            ALREADY_IN_STATUS.format(status=ServiceRequestStatus(status).label.lower()),
+            field="status",
+        )
+    stays_closed = request.status in CLOSED_REQUEST_STATUSES and (
+        status is None or status in CLOSED_REQUEST_STATUSES
+    )
+    moves = (due_on is not None and due_on != request.due_on) or (
+        owner is not None and owner.pk != request.owner_id
+    )
+    if stays_closed and moves:
+        raise RuleBroken(
+            REQUEST_CLOSED.format(status=request.get_status_display().lower()), field="status"
+        )
     changes: list[str] = []
     fields: list[str] = []
     if status is not None and status != request.status:
@@ -252,12 +289,7 @@ def service_request_hazard_raise(
     for the request's resident and home, and note it in the request's trail. The request
     carries on; the hazard clocks run from when the landlord became aware."""
     _staff(actor)
-    # Lock the request's own row only: its home is optional, an outer join PostgreSQL cannot lock.
-    request = (
-        ServiceRequest.objects.select_for_update(of=("self",))
-        .select_related("resident", "home")
-        .get(pk=request.pk)
-    )
+    request = lock_request(request)
     report = hazard_report_raise(
         aware_at=aware_at,
         source=HazardSource.SERVICE_REQUEST,

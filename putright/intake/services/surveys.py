@@ -34,6 +34,10 @@ EMPTY_FILE = "The file has no survey answers."
 SURVEY_NAME_REQUIRED = "Give the survey a name, e.g. “Repairs satisfaction 2026 Q1”."
 HOW_TOLD_REQUIRED = "Say how the resident was told how to complain (call, letter, email)."
 ALREADY_DONE = "This follow-up is already done."
+# The resident's comment was decided a complaint: they need not be told how to make one.
+DONE_BY_COMPLAINT = (
+    "Not needed: their survey comment ({item}) was decided a complaint ({complaint})"
+)
 
 
 @dataclass
@@ -181,6 +185,10 @@ def survey_import_csv(*, text: str, survey: str, actor: Any) -> SurveyImportResu
     return result
 
 
+def _lock_task(task: FollowUpTask) -> FollowUpTask:
+    return FollowUpTask.objects.select_for_update().get(pk=task.pk)
+
+
 @transaction.atomic
 def follow_up_complete(
     *, task: FollowUpTask, how_told: str, actor: Any, complaint: Complaint | None = None
@@ -190,6 +198,7 @@ def follow_up_complete(
         raise InvalidInput(
             "Only a complaint handler or complaints officer can do this.", field="actor"
         )
+    task = _lock_task(task)
     if task.status == FollowUpStatus.DONE:
         raise InvalidInput(ALREADY_DONE, field="how_told")
     task.how_told = require_text(how_told, "how_told", HOW_TOLD_REQUIRED)[:200]
@@ -198,4 +207,31 @@ def follow_up_complete(
     task.done_by = actor
     task.complaint = complaint
     task.save(update_fields=["how_told", "status", "done_on", "done_by", "complaint"])
+    return task
+
+
+def follow_up_done_by_complaint(
+    *, response: SurveyResponse, complaint: Complaint, item_reference: str, actor: Any
+) -> FollowUpTask | None:
+    """The survey comment was decided a complaint (new, or added to a case): its follow-up is
+    linked to the complaint and, if still to do, done by whoever decided it, today. Called
+    inside the decision's transaction, so both happen or neither. A follow-up already done (the
+    resident was told how to complain first) keeps how they were told and gains the link."""
+    task = FollowUpTask.objects.select_for_update().filter(survey_response=response).first()
+    if task is None:  # a comment that read as a complaint with a good score has no follow-up
+        return None
+    fields = []
+    if task.complaint_id is None:
+        task.complaint = complaint
+        fields.append("complaint")
+    if task.status != FollowUpStatus.DONE:
+        task.status = FollowUpStatus.DONE
+        task.done_on = timezone.localdate()
+        task.done_by = actor
+        task.how_told = DONE_BY_COMPLAINT.format(
+            item=item_reference, complaint=complaint.reference
+        )[:200]
+        fields += ["status", "done_on", "done_by", "how_told"]
+    if fields:
+        task.save(update_fields=fields)
     return task

@@ -5,9 +5,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from putright.complaints.models import Complaint
-from putright.core.errors import InvalidInput
+from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.intake.constants import FollowUpStatus, ServiceRequestStatus
 from putright.intake.models import FollowUpTask, IntakeItem, ServiceRequest, SurveyResponse
 from putright.intake.services import items, surveys
@@ -136,6 +138,40 @@ def test_a_service_request_is_monitored_through_status_due_date_and_owner(
     assert boiler_request.completed_on is not None
 
 
+def test_an_update_locks_the_request_and_a_stale_copy_cannot_set_a_status_twice(
+    boiler_request, handler, second_handler
+):
+    stale = ServiceRequest.objects.get(pk=boiler_request.pk)  # a page loaded while it was open
+    with CaptureQueriesContext(connection) as queries:
+        sr.service_request_update(request=boiler_request, status="completed", actor=handler)
+    if connection.features.has_select_for_update:  # PostgreSQL; SQLite locks the whole file
+        assert any(
+            "FOR UPDATE" in q["sql"] and "intake_servicerequest" in q["sql"] for q in queries
+        )
+    trail = boiler_request.updates.count()
+    # The second submit, from the copy that still says "open", is refused by name.
+    with pytest.raises(AlreadyDone) as exc:
+        sr.service_request_update(request=stale, status="completed", actor=second_handler)
+    assert exc.value.message == sr.ALREADY_IN_STATUS.format(status="completed")
+    assert boiler_request.updates.count() == trail
+    # A closed request's due date or owner changes only if it is reopened in the same change.
+    boiler_request.refresh_from_db()
+    with pytest.raises(RuleBroken) as exc:
+        sr.service_request_update(request=boiler_request, owner=second_handler, actor=handler)
+    assert exc.value.message == sr.REQUEST_CLOSED.format(status="completed")
+    boiler_request.refresh_from_db()
+    assert (boiler_request.owner, boiler_request.updates.count()) == (handler, trail)
+    sr.service_request_update(
+        request=boiler_request, status="in_progress", owner=second_handler, actor=handler
+    )
+    boiler_request.refresh_from_db()
+    assert (boiler_request.status, boiler_request.owner, boiler_request.completed_on) == (
+        "in_progress",
+        second_handler,
+        None,
+    )
+
+
 def test_dissatisfaction_raises_a_linked_complaint_and_the_request_carries_on(
     boiler_request, handler
 ):
@@ -255,6 +291,38 @@ def test_a_follow_up_is_tracked_to_done(monday, rosa, handler):
     assert (task.status, task.done_on, task.done_by) == ("done", monday, handler)
     with pytest.raises(InvalidInput, match="already done"):
         surveys.follow_up_complete(task=task, how_told="again", actor=handler)
+
+
+def test_a_survey_comment_decided_a_complaint_closes_its_follow_up_linked_to_the_complaint(
+    monday, rosa, handler, second_handler
+):
+    surveys.survey_import_csv(text=CSV.format(rosa=rosa.pk), survey="Repairs Q4", actor=handler)
+    item = IntakeItem.objects.get(survey_response__response_id="R1")
+    complaint = items.item_decide_complaint(item=item, confirm_match=True, actor=second_handler)
+    task = FollowUpTask.objects.get(survey_response__response_id="R1")
+    # Done in the decision, by whoever decided it: there is no one left to tell how to complain.
+    assert (task.status, task.complaint, task.done_by, task.done_on) == (
+        "done",
+        complaint,
+        second_handler,
+        monday,
+    )
+    assert task.how_told == surveys.DONE_BY_COMPLAINT.format(
+        item=item.reference, complaint=complaint.reference
+    )
+    # Added to an existing case: the same. One told how to complain first keeps how they were
+    # told and gains the link.
+    slow = FollowUpTask.objects.get(survey_response__response_id="R3")
+    surveys.follow_up_complete(task=slow, how_told="Phoned", actor=handler)
+    item = IntakeItem.objects.get(survey_response__response_id="R3")
+    items.item_add_to_case(item=item, reference=complaint.reference, actor=second_handler)
+    slow.refresh_from_db()
+    assert (slow.status, slow.complaint, slow.done_by, slow.how_told) == (
+        "done",
+        complaint,
+        handler,
+        "Phoned",
+    )
 
 
 def test_reimporting_a_survey_file_creates_nothing_twice(monday, rosa, handler):

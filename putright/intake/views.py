@@ -346,8 +346,8 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
             survey_services.follow_up_complete(
                 task=task, how_told=form.cleaned_data["how_told"], actor=request.user
             )
-        except ComplaintError:
-            pass
+        except ComplaintError as error:
+            error_into_form(form, error)  # "already done" and the like reach the page
         else:
             return redirect("intake:surveys")
     return render(

@@ -179,6 +179,9 @@ def test_survey_import_page_creates_follow_ups_and_marks_them_done(client, rosa,
     )
     task.refresh_from_db()
     assert task.status == "done"
+    again = client.post(f"/intake/follow-ups/{task.pk}/done/", {"how_told": "Phoned again"})
+    assert again.status_code == 400
+    assert "This follow-up is already done." in again.content.decode()
 
 
 def test_a_survey_file_that_is_not_utf8_is_refused(client, handler, monday):

@@ -1,20 +1,36 @@
 """API shapes for hazard reports: input serializers parse, services judge."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from putright.hazards.constants import HAZARD_CHOICES, AssessmentChoice, Source
 from putright.hazards.models import HazardReport, HazardStep
 
 
+class CitationOut(serializers.Serializer):
+    """Where a clock's duty comes from (``rules.hazards.CITATIONS``): `regulation` is null where
+    no retrieved source gave a number, and `verified` stays false until someone has read it in
+    the Regulations themselves."""
+
+    duty = serializers.CharField()
+    instrument = serializers.CharField()
+    regulation = serializers.CharField(allow_null=True)
+    verified = serializers.BooleanField()
+    source = serializers.CharField()
+
+
 class ClockOut(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     status = serializers.CharField()
+    # The status in words, as the pages show it (``rules.hazards.STATUS_LABELS``).
+    status_label = serializers.CharField()
     due_at = serializers.DateTimeField(allow_null=True)
     due_on = serializers.DateField(allow_null=True)
     hours_left = serializers.FloatField(allow_null=True)
     working_days_left = serializers.IntegerField(allow_null=True)
     words = serializers.CharField()
+    citation = CitationOut()
 
 
 class StepOut(serializers.ModelSerializer):
@@ -62,6 +78,7 @@ class HazardReportSerializer(serializers.ModelSerializer):
             "steps",
         ]
 
+    @extend_schema_field(ClockOut(many=True))
     def get_clocks(self, report: HazardReport) -> list[dict]:
         from putright.hazards.selectors import clocks_for
 

@@ -27,7 +27,7 @@ from putright.hazards.constants import (
 from putright.hazards.models import HazardReport, HazardStep
 from putright.hazards.selectors import due_summary, next_due_at
 from putright.people.models import Resident
-from putright.rules.hazards import assessment_refusal, get_hazard
+from putright.rules.hazards import assessment_refusal, get_hazard, vulnerability_prompt
 
 UNKNOWN_HAZARD = "Choose the hazard from the HHSRS list."
 UNKNOWN_ASSESSMENT = "Choose emergency, significant or neither."
@@ -51,6 +51,9 @@ UNKNOWN_STOP = "Choose why the clock stopped."
 CONSENT_NEEDS_STEPS = "Record the reasonable steps taken to obtain consent."
 _HAZARD_CODES = frozenset(code for code, _ in HAZARD_CHOICES)
 HAZARD_FOUND_REQUIRED = "Say whether the investigation found a hazard."
+VULNERABLE_NOTED = (
+    "Vulnerable occupiers recorded: prompted to consider the emergency assessment (24 hours)."
+)
 
 
 def _aware(moment: datetime, field: str, *, after: datetime | None, message: str) -> datetime:
@@ -172,15 +175,16 @@ def hazard_report_raise(
     data = {"assessment": assessment, "aware_at": aware_at.isoformat(), "told_by": told_by}
     if report.source_ref:
         data["source_ref"] = report.source_ref
-    _record(
-        report,
-        StepKind.RAISED,
-        "raised",
+    summary = (
         f"Hazard report: {label} ({report.get_assessment_display().lower()}), "
-        f"aware {timezone.localtime(aware_at):%d %b %Y %H:%M}",
-        actor=actor,
-        data=data,
+        f"aware {timezone.localtime(aware_at):%d %b %Y %H:%M}"
     )
+    if vulnerability_prompt(report.vulnerabilities, assessment) is not None:
+        # The pages show the prompt from the same rule; the record notes that it was given
+        # (not the vulnerabilities themselves: they stay on the report, which retention clears).
+        data["vulnerability_prompt"] = True
+        summary += ". " + VULNERABLE_NOTED
+    _record(report, StepKind.RAISED, "raised", summary, actor=actor, data=data)
     return report
 
 

@@ -20,6 +20,7 @@ from putright.hazards import selectors, services
 from putright.hazards.forms import STEP_FORMS, PeriodForm, RaiseForm
 from putright.hazards.models import HazardReport
 from putright.people.models import Resident
+from putright.rules.hazards import vulnerability_prompt
 
 # Every member of staff sees the hazard clocks; recording needs RECORD_HAZARDS.
 hazard_view = permission_required_for(Action.VIEW_CASES, unsafe=Action.RECORD_HAZARDS)
@@ -137,8 +138,16 @@ def hazard_raise(request: HttpRequest) -> HttpResponse:
         if str(resident_pk or "").isdigit()
         else None
     )
+    # Shown again with the form when it comes back (the page has no script to show it live);
+    # after raising, the report page shows it.
+    prompt = vulnerability_prompt(
+        str(form["vulnerabilities"].value() or ""), str(form["assessment"].value() or "")
+    )
     return render(
-        request, "hazards/raise.html", {"form": form, "for_resident": for_resident}, status=status
+        request,
+        "hazards/raise.html",
+        {"form": form, "for_resident": for_resident, "vulnerability_prompt": prompt},
+        status=status,
     )
 
 
@@ -157,6 +166,12 @@ def _detail(
         step_forms.append({"slug": slug, "title": title, "form": form})
     return {
         "report": report,
+        # Until the investigation says what the hazard is.
+        "vulnerability_prompt": (
+            vulnerability_prompt(report.vulnerabilities, report.assessment)
+            if report.investigation_concluded_at is None
+            else None
+        ),
         "clocks": selectors.clocks_for(report),
         "steps": list(report.steps.all()),
         "step_forms": step_forms,

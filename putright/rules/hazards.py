@@ -45,6 +45,7 @@ __all__ = [
     "STATUS_LABELS",
     "STOP_CITATION",
     "SUMMARY_LIMIT",
+    "VULNERABILITY_PROMPT",
     "Assessment",
     "Citation",
     "Clock",
@@ -59,6 +60,7 @@ __all__ = [
     "is_emergency_hazard",
     "is_significant_hazard",
     "phase_on",
+    "vulnerability_prompt",
 ]
 
 # --- Timescales -------------------------------------------------------------------------------
@@ -314,6 +316,10 @@ class Citation:
     source: str
     verified: bool = False
 
+    @property
+    def instrument(self) -> str:
+        return INSTRUMENT
+
 
 # Sources retrieved (December 2026), none of them the Regulations' own text:
 _TIMESCALES_GUIDE = (
@@ -443,6 +449,10 @@ class Clock:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def citation(self) -> Citation:
+        return CITATIONS[self.key]
 
 
 @dataclass(frozen=True)
@@ -708,3 +718,34 @@ def clocks(
         )
     )
     return tuple(result)
+
+
+# --- Vulnerable occupiers ---------------------------------------------------------------------
+# The occupiers' vulnerabilities (children, old age, a health condition) raise the risk a
+# hazard poses (issue 20; HHSRS rates a hazard by its effect on the most vulnerable). A report
+# that records them but is assessed as significant, or as neither, prompts the person to
+# consider the emergency assessment: a prompt, never a refusal (PutRight's choice; the
+# assessment stays the landlord's judgement).
+_NO_VULNERABILITY = frozenset(
+    {"", "-", "no", "none", "nil", "n/a", "na", "none known", "no vulnerabilities"}
+)
+_ASSESSED_AS: dict[str, str] = {
+    Assessment.SIGNIFICANT: "a significant hazard",
+    Assessment.NOT: "neither an emergency nor a significant hazard",
+}
+VULNERABILITY_PROMPT = (
+    "Vulnerable occupiers are recorded, and the report is assessed as {assessed}. "
+    "Vulnerabilities raise the risk: consider whether this is an emergency hazard "
+    "(investigate and make safe within 24 hours of becoming aware)."
+)
+
+
+def vulnerability_prompt(vulnerabilities: str, assessment: str) -> str | None:
+    """The words that prompt the person to consider the emergency assessment, or None: when
+    occupiers' vulnerabilities are recorded (free text; "none", "n/a" and the like record none)
+    and the assessment is significant or neither."""
+    if assessment not in _ASSESSED_AS:
+        return None
+    if vulnerabilities.strip().strip(".").strip().lower() in _NO_VULNERABILITY:
+        return None
+    return VULNERABILITY_PROMPT.format(assessed=_ASSESSED_AS[assessment])

@@ -113,6 +113,26 @@ def test_fields_that_can_be_empty_are_documented_nullable(schema):
         )
 
 
+def test_a_hazard_clock_is_documented_with_its_status_in_words_and_its_citation(
+    monday, api, handler, schema
+):
+    from putright.hazards.tests.stories import raised
+
+    report = raised(actor=handler)
+    answer = api.get(f"/api/v1/hazards/{report.pk}/").json()["clocks"][0]
+    components = schema["components"]["schemas"]
+    clocks = components["HazardReport"]["properties"]["clocks"]
+    assert clocks["items"] == {"$ref": "#/components/schemas/ClockOut"}
+    clock = components["ClockOut"]
+    assert set(answer) == set(clock["properties"]) == set(clock["required"])
+    assert clock["properties"]["status_label"]["type"] == "string"
+    assert clock["properties"]["citation"] == {"$ref": "#/components/schemas/CitationOut"}
+    citation = components["CitationOut"]
+    assert set(answer["citation"]) == set(citation["properties"])
+    assert citation["properties"]["regulation"].get("nullable") is True
+    assert citation["properties"]["verified"]["type"] == "boolean"
+
+
 def test_every_operation_documents_the_refusals_it_can_give(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -6,6 +6,7 @@ from putright.accounts.services import api_token_create
 from putright.complaints.models import CaseEvent
 from putright.hazards.models import HazardReport
 from putright.hazards.tests.stories import investigated, raised
+from putright.rules.hazards import CITATIONS, INSTRUMENT, STATUS_LABELS, ClockKey, ClockStatus
 
 RAISE = {
     "address": "12 Canal Street",
@@ -39,6 +40,26 @@ def test_a_handler_raises_a_report_on_a_complaint_and_gets_its_clocks(complaint,
     assert clock["due_on"] == "2026-03-16"
     assert clock["working_days_left"] == 10
     assert CaseEvent.objects.filter(complaint=complaint, code="hazard.raised").count() == 1
+
+
+def test_each_clock_gives_its_status_in_the_pages_words_and_its_citation(monday, handler):
+    report = raised(actor=handler)
+    body = client_for(handler).get(f"/api/v1/hazards/{report.pk}/").json()
+    clock = body["clocks"][0]
+    assert clock["key"] == "investigation"
+    assert clock["status"] == "on_track"
+    assert clock["status_label"] == STATUS_LABELS[ClockStatus.ON_TRACK] == "On track"
+    cited = CITATIONS[ClockKey.INVESTIGATION]
+    assert clock["citation"] == {
+        "duty": cited.duty,
+        "instrument": INSTRUMENT,
+        "regulation": "6",
+        "verified": False,
+        "source": cited.source,
+    }
+    summary = body["clocks"][1]
+    assert (summary["key"], summary["status_label"]) == ("summary", "Waiting")
+    assert summary["citation"]["regulation"] == "9"
 
 
 def test_a_viewer_reads_but_cannot_raise_or_record(monday, handler, viewer):

@@ -204,3 +204,46 @@ def test_the_report_keeps_who_told_the_landlord_the_occupiers_and_their_vulnerab
     assert "Rosa, her partner and two children" in page
     assert "Youngest child (2) has asthma" in page
     assert "2 March 2026, 08:30, told by Rosa Bell, by phone" in page
+
+
+PROMPT = "Vulnerable occupiers are recorded, and the report is assessed as a significant hazard."
+
+
+def test_vulnerable_occupiers_prompt_the_emergency_assessment_and_the_record_says_so(
+    client, monday, handler, complaint
+):
+    client.force_login(handler)
+    vulnerable = {**RAISE, "complaint_reference": complaint.reference}
+    vulnerable["vulnerabilities"] = "Youngest child (2) has asthma"
+    # Sent back for an error: the form warns as it comes back.
+    again = client.post("/hazards/new/", {**vulnerable, "told_by": ""})
+    assert again.status_code == 400
+    assert PROMPT in again.content.decode()
+    # Not a block: the report is raised as assessed, and its page warns until investigated.
+    response = client.post("/hazards/new/", vulnerable)
+    assert response.status_code == 302
+    report = HazardReport.objects.get()
+    assert report.assessment == "significant"
+    page = client.get(response.url).content.decode()
+    assert 'id="vulnerability-prompt"' in page
+    assert PROMPT in page
+    assert report.steps.get().data["vulnerability_prompt"] is True
+    event = CaseEvent.objects.get(complaint=complaint, code="hazard.raised")
+    assert event.data["vulnerability_prompt"] is True
+    assert services.VULNERABLE_NOTED in event.summary
+    assert "asthma" not in event.summary
+    investigated(report, actor=handler)
+    assert PROMPT not in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "change", [{"vulnerabilities": "None"}, {"assessment": "emergency", "hazard": "fire"}]
+)
+def test_no_prompt_without_vulnerable_occupiers_or_for_an_emergency(
+    client, monday, handler, change
+):
+    client.force_login(handler)
+    response = client.post("/hazards/new/", {**RAISE, "vulnerabilities": "Asthma", **change})
+    assert response.status_code == 302
+    assert 'id="vulnerability-prompt"' not in client.get(response.url).content.decode()
+    assert "vulnerability_prompt" not in HazardReport.objects.get().steps.get().data

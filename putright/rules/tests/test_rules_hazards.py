@@ -24,6 +24,7 @@ from putright.rules.hazards import (
     is_emergency_hazard,
     is_significant_hazard,
     phase_on,
+    vulnerability_prompt,
 )
 
 CAL = CalendarHistory.england_and_wales()
@@ -425,3 +426,27 @@ def test_the_phase_in_force_decides_which_assessments_the_regulations_allow() ->
         assessment_refusal("excess_cold", "significant", date(2026, 12, 1), phases=confirmed)
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("vulnerabilities", "assessment", "prompted"),
+    [
+        ("Youngest child (2) has asthma", "significant", True),
+        ("Tenant is 84 and uses a wheelchair", "not", True),
+        ("COPD", Assessment.SIGNIFICANT, True),
+        ("Youngest child (2) has asthma", "emergency", False),  # already the 24-hour clocks
+        ("", "significant", False),
+        ("  None.  ", "significant", False),
+        ("N/A", "not", False),
+    ],
+)
+def test_vulnerable_occupiers_prompt_the_emergency_assessment_never_refuse(
+    vulnerabilities: str, assessment: str, prompted: bool
+) -> None:
+    prompt = vulnerability_prompt(vulnerabilities, assessment)
+    assert (prompt is not None) == prompted
+    if prompt is not None:
+        assert "consider whether this is an emergency hazard" in prompt
+        assert vulnerabilities not in prompt  # the words stay on the report, not in the record
+    # A prompt, never a refusal: the regulations still allow the assessment.
+    assert assessment_refusal("damp_mould", str(assessment), date(2026, 3, 2)) is None

@@ -50,6 +50,7 @@ from putright.complaints.models.complaint import OPEN_STATUSES
 from putright.complaints.models.tally import NO_DATE, NO_HANDLER
 from putright.core import jsonrows
 from putright.core.fulltext import SearchHits
+from putright.core.models import SecurityEvent
 from putright.people.models import (
     Adjustment,
     ContactRestriction,
@@ -370,6 +371,16 @@ def exceptional_periods() -> list[ExceptionalProgress]:
         .prefetch_related("categories")
     )
     return [ExceptionalProgress(p, p.n_affected, p.n_open) for p in periods]
+
+
+def exceptional_history(period: ExceptionalPeriod) -> QuerySet[SecurityEvent]:
+    """Who declared, decided, ended and recorded the notification of a period, and when, oldest
+    first: the security log's lines for it (the period's own fields keep only the latest)."""
+    return (
+        SecurityEvent.objects.filter(kind__startswith="exceptional.", data__period=period.pk)
+        .select_related("user")
+        .order_by("at", "pk")
+    )
 
 
 def _has_draft(status: str) -> Exists:

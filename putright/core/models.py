@@ -102,7 +102,8 @@ class Heartbeat(models.Model):
 
 class SecurityEvent(models.Model):
     """One line of the security log (ASVS V7): who signed in, failed, was refused or changed
-    their sign-in factors. Never holds a password, a code or a token."""
+    their sign-in factors, and who declared, approved, refused or ended a period of exceptional
+    circumstances (Code 8.5). Never holds a password, a code or a token."""
 
     class Kind(models.TextChoices):
         SIGNIN = "signin", "Signed in"
@@ -122,6 +123,13 @@ class SecurityEvent(models.Model):
         PERMISSION_DENIED = "permission.denied", "Permission refused"
         PORTAL_LINK_REQUESTED = "portal.link_requested", "Portal sign-in link requested"
         PORTAL_LIMITED = "portal.limited", "Portal sign-in requests limited"
+        # Code 8.5: who declared, decided and ended a period of exceptional circumstances, and
+        # when; the period's own fields keep only the latest (data["period"] is its id).
+        EXCEPTIONAL_DECLARED = "exceptional.declared", "Exceptional circumstances declared"
+        EXCEPTIONAL_APPROVED = "exceptional.approved", "Exceptional circumstances approved"
+        EXCEPTIONAL_REFUSED = "exceptional.refused", "Exceptional circumstances not approved"
+        EXCEPTIONAL_ENDED = "exceptional.ended", "Exceptional circumstances ended"
+        EXCEPTIONAL_NOTIFIED = "exceptional.notified", "Ombudsman notification recorded"
 
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)

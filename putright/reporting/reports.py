@@ -169,22 +169,32 @@ def stage_tables(facts: Facts, period: Period, stage: int, prefix: str) -> list[
     return figures
 
 
-def order_state(order: OmbudsmanOrder, on: date) -> str:
+def order_state(order: OmbudsmanOrder, on: date, at: str = "") -> str:
     """What a report says about an Ombudsman order: complied (when), overdue (by how many
-    days) or not yet due. Never a bare "Not yet" for an order past its date."""
+    days) or not yet due. Never a bare "Not yet" for an order past its date. ``on`` is the day
+    counted to; ``at`` names it when it is not today (" at year end")."""
     if order.completed_on is not None:
         late = (order.completed_on - order.due_on).days
         suffix = f" ({late} day{'s' if late != 1 else ''} late)" if late > 0 else ""
         return f"Complied {order.completed_on:%-d %b %Y}{suffix}"
     if order.due_on < on:
         days = (on - order.due_on).days
-        return f"Overdue by {days} day{'s' if days != 1 else ''}"
-    return "Not yet due"
+        return f"Overdue by {days} day{'s' if days != 1 else ''}{at}"
+    return f"Not yet due{at}"
 
 
-def _with_state(orders: list[OmbudsmanOrder], on: date) -> list[OmbudsmanOrder]:
+def _with_state(
+    orders: list[OmbudsmanOrder], on: date, period: Period, end: str
+) -> list[OmbudsmanOrder]:
+    """A report of a period that has ended counts an open order's lateness to the period's
+    last day ("at year end"), so the figure does not grow each day the report is read again;
+    the report of the period still running counts to today."""
+    if on >= period.end:
+        on, at = period.end, f" at {end} end"
+    else:
+        at = ""
     for order in orders:
-        order.state = order_state(order, on)  # type: ignore[attr-defined]
+        order.state = order_state(order, on, at)  # type: ignore[attr-defined]
     return orders
 
 
@@ -303,7 +313,7 @@ def annual_report(year: int, *, on: date | None = None) -> AnnualReport:
         compensation=total,
         findings=list(selectors.findings_in(period)),
         code_findings=list(selectors.code_findings_in(period)),
-        orders=_with_state(list(selectors.orders_open_or_due(period)), on),
+        orders=_with_state(list(selectors.orders_open_or_due(period)), on, period, "year"),
         improvements=list(selectors.improvements(period)),
         measures=measures(
             facts,
@@ -409,7 +419,7 @@ def mrc_pack(year: int, number: int, *, on: date | None = None) -> MrcPack:
         repeats=theme["repeats"],
         hotspots=theme["hotspots"],
         referrals=list(selectors.referrals_during(period)),
-        orders=_with_state(list(selectors.orders_open_or_due(period)), on),
+        orders=_with_state(list(selectors.orders_open_or_due(period)), on, period, "quarter"),
         improvements=list(selectors.improvements(period)),
         member_responsible=selectors.member_responsible(),
         exceptional=exceptional_effect(facts, period),

@@ -69,6 +69,7 @@ def _detail(request: HttpRequest, pk: int, status: int = 200, **forms: object) -
     context = {
         "progress": progress,
         "period": progress.period,
+        "history": complaint_selectors.exceptional_history(progress.period),
         "decision_form": forms.get("decision_form") or ExceptionalDecisionForm(),
         "end_form": forms.get("end_form")
         or ExceptionalEndForm(initial={"ended_on": timezone.localdate()}),

@@ -18,7 +18,9 @@ from putright.complaints.models import Category, Complaint, ExceptionalPeriod, E
 from putright.complaints.services.common import record_event
 from putright.core.clock import today
 from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken, TransitionRefused
+from putright.core.models import SecurityEvent
 from putright.core.permissions import Action, allowed
+from putright.core.security import security_event_record
 
 # Long enough to say what happened and why it stops the Code's timescales being met.
 REASON_MIN_LENGTH = 30
@@ -41,6 +43,12 @@ EVENT_CODE = "complaint.exceptional_delay"
 
 def _lock(period: ExceptionalPeriod) -> ExceptionalPeriod:
     return ExceptionalPeriod.objects.select_for_update().get(pk=period.pk)
+
+
+def _log(kind: str, period: ExceptionalPeriod, actor: Any, **data: Any) -> None:
+    """One line of the security log per step, in the step's own transaction: the period's
+    fields keep only the latest who and when, the log keeps every one."""
+    security_event_record(kind=kind, user=actor, data={"period": period.pk, **data})
 
 
 @transaction.atomic
@@ -75,6 +83,14 @@ def exceptional_declare(
     )
     if not all_complaints:
         period.categories.set(categories)
+    _log(
+        SecurityEvent.Kind.EXCEPTIONAL_DECLARED,
+        period,
+        actor,
+        starts_on=starts_on.isoformat(),
+        expected_end_on=expected_end_on.isoformat(),
+        scope=period.scope_label,
+    )
     return period
 
 
@@ -99,6 +115,7 @@ def exceptional_approve(
     period.decided_at = timezone.now()
     period.decision_note = (note or "").strip()
     period.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _log(SecurityEvent.Kind.EXCEPTIONAL_APPROVED, period, actor, note=period.decision_note)
     exceptional_apply(period=period)
     return period
 
@@ -113,6 +130,7 @@ def exceptional_refuse(*, period: ExceptionalPeriod, actor: Any, note: str) -> E
     period.decided_at = timezone.now()
     period.decision_note = (note or "").strip()
     period.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _log(SecurityEvent.Kind.EXCEPTIONAL_REFUSED, period, actor, note=period.decision_note)
     return period
 
 
@@ -179,6 +197,7 @@ def exceptional_end(*, period: ExceptionalPeriod, ended_on: date, actor: Any) ->
     period.ended_on = ended_on
     period.ended_by = actor
     period.save(update_fields=["status", "ended_on", "ended_by"])
+    _log(SecurityEvent.Kind.EXCEPTIONAL_ENDED, period, actor, ended_on=ended_on.isoformat())
     return period
 
 
@@ -194,4 +213,7 @@ def exceptional_ombudsman_notified(
         raise InvalidInput(DATE_IN_FUTURE, field="notified_on")
     period.ombudsman_notified_on = notified_on
     period.save(update_fields=["ombudsman_notified_on"])
+    _log(
+        SecurityEvent.Kind.EXCEPTIONAL_NOTIFIED, period, actor, notified_on=notified_on.isoformat()
+    )
     return period

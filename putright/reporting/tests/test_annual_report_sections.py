@@ -227,7 +227,8 @@ def test_the_mrc_pack_names_the_mrc_and_shows_overdue_orders_and_the_exceptional
     )
     text = " ".join(pdf_text(path).split())
     assert "Member Responsible for Complaints (Code 9.5): Vera Mills" in text
-    assert "Overdue by 31 days" in text
+    # Q1 ended on 30 June, the day before the order fell due: its pack says so as at then.
+    assert "Not yet due at quarter end" in text
     # Q1 (April-June) holds the period: both figures, nothing hidden.
     assert "Cyber incident: the repairs system was down." in text
     assert "Leaving out those affected" in text
@@ -288,3 +289,21 @@ def test_the_charts_label_a_period_not_over_to_date_as_the_tables_do(
         titles_and_legends
     )
     assert "('2025/26 to date (1 Aug 2025)', '2024/25')" in titles_and_legends  # the legend
+
+
+def test_a_finished_years_report_counts_an_open_order_overdue_to_the_year_end(referral, officer):
+    """The 2025/26 report read in June 2026 says how late the order was on 31 March 2026, not
+    today; read while the year runs, it counts to the day it is read."""
+    services.ombudsman_order_add(
+        referral=referral,
+        kind=OrderKind.ORDER,
+        description="Apologise",
+        due_on=date(2026, 3, 1),
+        actor=officer,
+    )
+    running = reports.annual_report(2025, on=date(2026, 3, 11))
+    assert [o.state for o in running.orders] == ["Overdue by 10 days"]
+    finished = reports.annual_report(2025, on=date(2026, 6, 30))
+    assert [o.state for o in finished.orders] == ["Overdue by 30 days at year end"]
+    quarter = reports.mrc_pack(2025, 4, on=date(2026, 6, 30))
+    assert [o.state for o in quarter.orders] == ["Overdue by 30 days at quarter end"]

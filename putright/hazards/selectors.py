@@ -26,6 +26,7 @@ from putright.rules.hazards import (
     HazardFacts,
     clocks,
     get_hazard,
+    vulnerability_prompt,
 )
 
 OPEN_STATUSES = frozenset({ClockStatus.ON_TRACK, ClockStatus.DUE_SOON, ClockStatus.OVERDUE})
@@ -316,3 +317,11 @@ def compliance(
             if c.key == clock and in_cell:
                 drill.append((report, c))
     return list(rows.values()), drill
+
+
+def vulnerability_prompt_for(report: HazardReport) -> str | None:
+    """The prompt to consider the emergency assessment, shown on the report until the
+    investigation has said what the hazard is (`rules.hazards.vulnerability_prompt`)."""
+    if report.investigation_concluded_at is not None:
+        return None
+    return vulnerability_prompt(report.vulnerabilities, report.assessment)

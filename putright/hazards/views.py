@@ -166,12 +166,7 @@ def _detail(
         step_forms.append({"slug": slug, "title": title, "form": form})
     return {
         "report": report,
-        # Until the investigation says what the hazard is.
-        "vulnerability_prompt": (
-            vulnerability_prompt(report.vulnerabilities, report.assessment)
-            if report.investigation_concluded_at is None
-            else None
-        ),
+        "vulnerability_prompt": selectors.vulnerability_prompt_for(report),
         "clocks": selectors.clocks_for(report),
         "steps": list(report.steps.all()),
         "step_forms": step_forms,

@@ -278,20 +278,29 @@ def service_request_update(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view
 @require_http_methods(["POST"])
 def service_request_dissatisfied(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise the complaint linked to the request. Acts once on a double submit: the second
+    is sent to the request's page, told it was already done, and raises nothing."""
     item = get_object_or_404(ServiceRequest, pk=pk)
+    back_url = reverse("intake:service_request", args=[pk])
+    if (done := once.spent_result(request)) is not None:
+        return once.replayed(request, done, back_url)
     form = DissatisfiedForm(request.POST)
     if form.is_valid():
         try:
-            sr_services.service_request_dissatisfied(
-                request=item,
-                what_is_wrong=form.cleaned_data["what_is_wrong"],
-                outcome_wanted=form.cleaned_data["outcome_wanted"],
-                actor=request.user,
-            )
+            with transaction.atomic(), once.submitted_once(request) as spending:
+                sr_services.service_request_dissatisfied(
+                    request=item,
+                    what_is_wrong=form.cleaned_data["what_is_wrong"],
+                    outcome_wanted=form.cleaned_data["outcome_wanted"],
+                    actor=request.user,
+                )
+                spending.result_url = back_url
+        except once.AlreadySubmitted as already:
+            return once.replayed(request, already.result_url, back_url)
         except ComplaintError as exc:
             error_into_form(form, exc)
         else:
-            return redirect("intake:service_request", pk=pk)
+            return redirect(back_url)
     return _sr_page(
         request, selectors.service_request_detail(pk), dissatisfied_form=form, status=400
     )

@@ -254,7 +254,10 @@ def service_request_link_complaint(
     *, request: ServiceRequest, complaint: Complaint, actor: Any, received_on: date
 ) -> None:
     """A complaint raised from this request (here, or from its note in the intake inbox):
-    linked both ways, in the case record and the request's trail; the request carries on."""
+    linked both ways, in the case record and the request's trail; the request carries on.
+    The request's row is locked first, as every change to a request is: two links written at
+    once queue behind each other instead of interleaving their trail entries."""
+    request = lock_request(request)
     request.complaints.add(complaint)
     record_event(
         complaint,

@@ -164,6 +164,23 @@ def test_service_request_pages_record_update_and_raise_a_complaint(client, rosa,
     assert item.complaints.count() == 1
 
 
+def test_raising_a_complaint_from_a_request_sent_twice_raises_one(client, boiler, handler):
+    client.force_login(handler)
+    page = client.get(f"/intake/service-requests/{boiler.pk}/").content.decode()
+    form_html = page.split(f'action="/intake/service-requests/{boiler.pk}/dissatisfied/"')[1]
+    token = form_html.split('name="submission_token" value="')[1].split('"')[0]
+    form = {"what_is_wrong": "Nobody came, twice", "submission_token": token}
+
+    first = client.post(f"/intake/service-requests/{boiler.pk}/dissatisfied/", form)
+    again = client.post(f"/intake/service-requests/{boiler.pk}/dissatisfied/", form)
+
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"] == f"/intake/service-requests/{boiler.pk}/"
+    assert boiler.complaints.count() == 1
+    assert boiler.updates.filter(summary__startswith="Resident dissatisfied").count() == 1
+    assert "Already done" in client.get(again["Location"]).content.decode()
+
+
 def test_survey_import_page_creates_follow_ups_and_marks_them_done(client, rosa, handler, monday):
     client.force_login(handler)
     csv_file = SimpleUploadedFile(

@@ -2,8 +2,6 @@
 
 import random
 import re
-import statistics
-import time
 
 from putright.rules.recognition import (
     _DISSATISFACTION,
@@ -109,19 +107,6 @@ def test_empty_and_odd_text_does_not_raise() -> None:
         result = recognise(text)
         assert result.label in LABELS
         assert 0.0 <= result.score <= 1.0
-
-
-def test_a_message_takes_well_under_ten_milliseconds() -> None:
-    """Issue 14: under 10 ms a message. The median is far below (bench/recognition.py has the
-    numbers); the median keeps a busy machine's pauses from failing the suite."""
-    texts = [e.text for e in load_examples("eval.jsonl")]
-    recognise(texts[0])  # the model is trained on first use, not timed here
-    timings = []
-    for text in texts:
-        started = time.perf_counter()
-        recognise(text)
-        timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.010
 
 
 def test_the_phrase_lexicon_lifts_dissatisfaction_the_words_alone_would_miss() -> None:

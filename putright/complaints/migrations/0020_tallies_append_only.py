@@ -1,7 +1,7 @@
 """The dashboard's tallies become append-only (issue 19): the triggers insert a row of +n or -n
 for each moved count instead of upserting one counter row a key and shard, so no writer waits
 on (or deadlocks over) a tally row; readers add a key's rows up and ``tallies.compact`` folds
-them. The shards and the unique keys go; each table gets a plain index on its key."""
+them. The shards and the unique keys go; each table gets an index on its key and amounts."""
 
 from django.db import migrations, models
 
@@ -37,15 +37,15 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="stagedaytally", name="shard"),
         migrations.AddIndex(
             model_name="complaintdaytally",
-            index=models.Index(fields=["received_on", "status"], name="complaint_day_tally_by_key"),
+            index=models.Index(fields=["received_on", "status", "n"], name="complaint_day_tally_by_key"),
         ),
         migrations.AddIndex(
             model_name="opentallyrow",
-            index=models.Index(fields=["status", "handler_id", "next_due"], name="open_tally_by_key"),
+            index=models.Index(fields=["status", "handler_id", "next_due", "n"], name="open_tally_by_key"),
         ),
         migrations.AddIndex(
             model_name="stagedaytally",
-            index=models.Index(fields=["kind", "day", "number"], name="stage_day_tally_by_key"),
+            index=models.Index(fields=["kind", "day", "number", "done", "on_time"], name="stage_day_tally_by_key"),
         ),
         migrations.RunPython(remake_triggers, drop_triggers),
     ]

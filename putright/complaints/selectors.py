@@ -652,17 +652,10 @@ class Timeliness:
 OpenTally = list[tuple[str, int | None, date | None, int]]
 
 
-def open_tally(*, recount: bool = False) -> OpenTally:
+def open_tally() -> OpenTally:
     """Open complaints counted by status, handler and next deadline (see ``OpenTally``): read
     from the tally the database keeps as complaints change (``models.tally``: rows by status,
-    handler and deadline, not by complaint); ``recount``: counted from the complaints."""
-    if recount:
-        return list(
-            Complaint.objects.open()
-            .order_by()
-            .values_list("status", "handler_id", "next_due")
-            .annotate(n=Count("*"))
-        )
+    handler and deadline, not by complaint; ``tests/reference.py`` counts the complaints)."""
     rows = (
         OpenTallyRow.objects.filter(status__in=OPEN_STATUSES)
         .order_by()
@@ -702,31 +695,18 @@ class StageDays:
 STAGE_TALLY_KINDS = {("acknowledged_on", "ack_due"): "a", ("responded_on", "response_due"): "r"}
 
 
-def stage_days(
-    done_field: str, due_field: str, *, since: date, until: date, recount: bool = False
-) -> StageDays:
-    """Read from the tally the database keeps as stages change (``models.tally``: a row a day
-    and stage number, in shards); ``recount``: counted from the stages themselves."""
-    if recount:
-        rows = (
-            Stage.objects.filter(**{f"{done_field}__gte": since, f"{done_field}__lte": until})
-            .order_by()
-            .values_list("number", done_field)
-            .annotate(
-                done=Count("*"),
-                on_time=Count("id", filter=Q(**{f"{done_field}__lte": F(due_field)})),
-            )
+def stage_days(done_field: str, due_field: str, *, since: date, until: date) -> StageDays:
+    """Read from the tally the database keeps as stages change (``models.tally``: rows by day
+    and stage number; ``tests/reference.py`` counts the stages themselves)."""
+    rows = (
+        StageDayTally.objects.filter(
+            kind=STAGE_TALLY_KINDS[done_field, due_field], day__gte=since, day__lte=until
         )
-    else:
-        rows = (
-            StageDayTally.objects.filter(
-                kind=STAGE_TALLY_KINDS[done_field, due_field], day__gte=since, day__lte=until
-            )
-            .order_by()
-            .values_list("number", "day")
-            .annotate(done=Sum("done"), on_time=Sum("on_time"))
-            .filter(done__gt=0)
-        )
+        .order_by()
+        .values_list("number", "day")
+        .annotate(done=Sum("done"), on_time=Sum("on_time"))
+        .filter(done__gt=0)
+    )
     return StageDays(since=since, days={(n, d): (done, ok) for n, d, done, ok in rows})
 
 
@@ -756,13 +736,13 @@ def dashboard_figures(
     today: date,
     week_end: date,
     tally: OpenTally | None = None,
+    acks: StageDays | None = None,
     responses: StageDays | None = None,
-    recount: bool = False,
 ) -> DashboardFigures:
     """Open work and this month's and year's timeliness, in four aggregate queries over the
-    tallies (`tally` and `responses` may be passed in, read once for the page; ``recount``:
-    counted from the complaints and stages instead, what the tallies must equal)."""
-    tally = open_tally(recount=recount) if tally is None else tally
+    tallies (`tally`, `acks` and `responses` may be passed in: read once for the page, or
+    counted from the rows by ``tests/reference.py``, what the tallies must equal)."""
+    tally = open_tally() if tally is None else tally
     counts: dict[str, int] = {}
     due_this_week = overdue = unassigned = 0
     for status, handler_id, next_due, n in tally:
@@ -782,11 +762,10 @@ def dashboard_figures(
     extended = Complaint.objects.open().filter(current_extended=True).count()
     month_start = today.replace(day=1)
     year_start = reporting_year_start(today)
-    acks = stage_days("acknowledged_on", "ack_due", since=year_start, until=today, recount=recount)
+    if acks is None or acks.since > year_start:
+        acks = stage_days("acknowledged_on", "ack_due", since=year_start, until=today)
     if responses is None or responses.since > year_start:
-        responses = stage_days(
-            "responded_on", "response_due", since=year_start, until=today, recount=recount
-        )
+        responses = stage_days("responded_on", "response_due", since=year_start, until=today)
     return DashboardFigures(
         open_by_state=by_state,
         open_total=sum(counts.values()),

@@ -6,7 +6,23 @@ PostgreSQL), ``fill`` (after a migration or a bulk load that set the triggers as
 ``bench/seed.py``) and ``recount`` (what the tally must equal: the tests compare them).
 
 A counted row adds +1 under its key when inserted and -1 when deleted, and an update moves it
-from its old key to its new one (only when a column the key or values read has changed).
+from its old key to its new one (only when a column the key or values read has changed). Each
+such move is appended as a row of its own (+n under the new key, -n under the old), never an
+update of a shared counter row: on PostgreSQL a writer holds every row it updated until it
+commits, so counter rows updated in place made concurrent intakes queue on "received today"
+and two transactions moving counts between the same two keys in opposite orders deadlock
+(PostgreSQL fails one: ``tests/test_tally_concurrency.py``). An INSERT into a table with no
+unique index waits for no other transaction. Readers add a key's rows up; ``compact`` (the
+job ``complaints.compact_tallies``, every minute) folds them into one row a key.
+
+Why the compaction cannot deadlock or lose a count: on PostgreSQL it is one statement that
+deletes the rows of the keys it folds and inserts their sums from exactly the deleted rows
+(``DELETE ... RETURNING``), so a writer's rows committed meanwhile, or not yet committed (not
+visible to it), stay as they are and are added up by the readers and the next compaction.
+Writers never update or delete a tally row, so it never waits for a writer and no writer
+waits for it; two compactions would wait on each other's rows, so each first takes one
+transaction-level advisory lock (``COMPACT_LOCK``) and they run one after the other. On SQLite
+one transaction writes at a time.
 SQLite has no DELETE trigger, as the append-only record (migration 0002): Django's test flush
 empties tables with DELETE and the product never deletes a complaint or a stage (their record
 entries protect them); PostgreSQL has one (its flush is TRUNCATE, which fires no row trigger).
@@ -20,10 +36,10 @@ it does).
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from putright.complaints.models.tally import NO_DATE, NO_HANDLER, SHARDS
+from putright.complaints.models.tally import NO_DATE, NO_HANDLER
 
 
 @dataclass(frozen=True)
@@ -48,10 +64,6 @@ def _on_time(done: str, due: str) -> str:
     # As `Count("id", filter=Q(done <= due))`: a null due date is not on time.
     return f"CASE WHEN R.{done} <= R.{due} THEN 1 ELSE 0 END"
 
-
-# The remainder of id / SHARDS, without "%" (a placeholder to psycopg) or MOD (not in every
-# SQLite): integer division on both engines.
-SHARD = f"R.id - (R.id / {SHARDS}) * {SHARDS}"
 
 TALLIES = (
     Tally(
@@ -105,20 +117,14 @@ TALLIES = (
 )
 
 
-def _upsert(tally: Tally, part: Contribution, row: str, sign: int, *, vendor: str) -> str:
-    """The statement that adds `sign` times the contribution of `row` (NEW or OLD)."""
-    key = {**part.key, "shard": SHARD}
-    columns = [*key, *part.values]
+def _insert(tally: Tally, part: Contribution, row: str, sign: int) -> str:
+    """The statement that appends `sign` times the contribution of `row` (NEW or OLD): a new
+    delta row, never an update of a shared one (see the module docstring)."""
+    columns = [*part.key, *part.values]
     amounts = [f"{sign} * ({sql})" for sql in part.values.values()]
-    select = ", ".join([*key.values(), *amounts]).replace("R.", f"{row}.")
+    select = ", ".join([*part.key.values(), *amounts]).replace("R.", f"{row}.")
     when = part.when.replace("R.", f"{row}.")
-    prefix = f"{tally.table}." if vendor == "postgresql" else ""
-    sets = ", ".join(f"{c} = {prefix}{c} + excluded.{c}" for c in part.values)
-    return (
-        f"INSERT INTO {tally.table} ({', '.join(columns)}) "
-        f"SELECT {select} WHERE {when} "
-        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets};"
-    )
+    return f"INSERT INTO {tally.table} ({', '.join(columns)}) SELECT {select} WHERE {when};"
 
 
 def _changed(tally: Tally, *, vendor: str) -> str:
@@ -126,11 +132,9 @@ def _changed(tally: Tally, *, vendor: str) -> str:
     return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in tally.watched)
 
 
-def _body(tally: Tally, rows: list[tuple[str, int]], *, vendor: str) -> str:
+def _body(tally: Tally, rows: list[tuple[str, int]]) -> str:
     return " ".join(
-        _upsert(tally, part, row, sign, vendor=vendor)
-        for row, sign in rows
-        for part in tally.contributions
+        _insert(tally, part, row, sign) for row, sign in rows for part in tally.contributions
     )
 
 
@@ -142,18 +146,18 @@ def trigger_sql(vendor: str) -> list[str]:
         if vendor == "sqlite":
             statements += [
                 f"CREATE TRIGGER {t.name}_ai AFTER INSERT ON {t.source} BEGIN "
-                f"{_body(t, [('NEW', 1)], vendor=vendor)} END",
+                f"{_body(t, [('NEW', 1)])} END",
                 f"CREATE TRIGGER {t.name}_au AFTER UPDATE OF {watched} ON {t.source} "
                 f"WHEN {_changed(t, vendor=vendor)} BEGIN "
-                f"{_body(t, [('OLD', -1), ('NEW', 1)], vendor=vendor)} END",
+                f"{_body(t, [('OLD', -1), ('NEW', 1)])} END",
             ]
         elif vendor == "postgresql":
             statements += [
                 f"CREATE OR REPLACE FUNCTION putright_{t.name}() RETURNS trigger AS $$ BEGIN "
                 f"IF TG_OP IN ('UPDATE', 'DELETE') THEN "
-                f"{_body(t, [('OLD', -1)], vendor=vendor)} END IF; "
+                f"{_body(t, [('OLD', -1)])} END IF; "
                 f"IF TG_OP IN ('INSERT', 'UPDATE') THEN "
-                f"{_body(t, [('NEW', 1)], vendor=vendor)} END IF; "
+                f"{_body(t, [('NEW', 1)])} END IF; "
                 "RETURN NULL; END; $$ LANGUAGE plpgsql",
                 f"CREATE TRIGGER {t.name}_aid AFTER INSERT OR DELETE ON {t.source} "
                 f"FOR EACH ROW EXECUTE FUNCTION putright_{t.name}()",
@@ -181,7 +185,7 @@ def _grouped(tally: Tally) -> str:
     """A count of the source rows grouped as the tally is: (key columns..., values...)."""
     parts = []
     for part in tally.contributions:
-        key = {**part.key, "shard": SHARD}
+        key = part.key
         select = ", ".join(
             [
                 *(f"{sql} AS {c}" for c, sql in key.items()),
@@ -198,7 +202,7 @@ def _grouped(tally: Tally) -> str:
 
 def _columns(tally: Tally) -> list[str]:
     part = tally.contributions[0]
-    return [*part.key, "shard", *part.values]
+    return [*part.key, *part.values]
 
 
 def fill() -> None:
@@ -212,7 +216,7 @@ def fill() -> None:
 
 
 def recount() -> dict[str, tuple[set[tuple], set[tuple]]]:
-    """Each tally against a count of its rows, shards added up and zero counts left out:
+    """Each tally against a count of its rows, a key's rows added up and zero counts left out:
     {name: (in the tally, counted)}; equal when the tally is true."""
     found = {}
     with connection.cursor() as c:
@@ -230,6 +234,65 @@ def recount() -> dict[str, tuple[set[tuple], set[tuple]]]:
                 sides.append({tuple(str(v) for v in row) for row in c.fetchall()})
             found[t.name] = (sides[0], sides[1])
     return found
+
+
+# Compactions take this transaction-level advisory lock on PostgreSQL, so two never delete the
+# same rows at once (they would wait on each other's rows, in either order); writers never take it.
+COMPACT_LOCK = 19_000_001
+
+
+def _compact_sql(tally: Tally, vendor: str) -> list[str]:
+    """Statements that replace the rows of every key with more than one row (or only zeros)
+    by one row of their sums (none if they add up to zero)."""
+    part = tally.contributions[0]
+    key = ", ".join(part.key)
+    values = ", ".join(part.values)
+    sums = ", ".join(f"SUM({v})" for v in part.values)
+    nonzero = " OR ".join(f"SUM({v}) <> 0" for v in part.values)
+    allzero = " AND ".join(f"SUM({v}) = 0" for v in part.values)
+    if vendor == "postgresql":
+        # One statement: the rows deleted are exactly the rows summed (RETURNING), whatever
+        # commits meanwhile; a writer's rows not yet committed are not seen, so not touched.
+        return [
+            f"WITH gone AS (DELETE FROM {tally.table} WHERE ({key}) IN ("  # noqa: S608
+            f"SELECT {key} FROM {tally.table} GROUP BY {key} "
+            f"HAVING COUNT(*) > 1 OR ({allzero})) RETURNING {key}, {values}) "
+            f"INSERT INTO {tally.table} ({key}, {values}) "
+            f"SELECT {key}, {sums} FROM gone GROUP BY {key} HAVING {nonzero}"
+        ]
+    # SQLite: one writer at a time (transactions are IMMEDIATE), so both statements see the
+    # same rows up to `upto` (the highest id when the compaction began; the sums are inserted
+    # above it, the ids being AUTOINCREMENT).
+    chosen = (
+        f"id <= %(upto)s AND ({key}) IN (SELECT {key} FROM {tally.table} WHERE id <= %(upto)s "  # noqa: S608
+        f"GROUP BY {key} HAVING COUNT(*) > 1 OR ({allzero}))"
+    )
+    return [
+        f"INSERT INTO {tally.table} ({key}, {values}) "  # noqa: S608
+        f"SELECT {key}, {sums} FROM {tally.table} WHERE {chosen} GROUP BY {key} HAVING {nonzero}",
+        f"DELETE FROM {tally.table} WHERE {chosen}",  # noqa: S608
+    ]
+
+
+def compact() -> int:
+    """Fold each tally's deltas into one row per key (the scheduled job
+    ``complaints.compact_tallies``; idempotent, safe beside writers and beside another
+    compaction): how many rows fewer."""
+    vendor = connection.vendor
+    before = after = 0
+    with transaction.atomic(), connection.cursor() as c:
+        if vendor == "postgresql":
+            c.execute("SELECT pg_advisory_xact_lock(%s)", [COMPACT_LOCK])
+        for t in TALLIES:
+            c.execute(f"SELECT COUNT(*) FROM {t.table}")  # noqa: S608
+            before += c.fetchone()[0]
+            c.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t.table}")  # noqa: S608
+            upto = {"upto": c.fetchone()[0]}
+            for statement in _compact_sql(t, vendor):
+                c.execute(statement, upto if "%(upto)s" in statement else None)
+            c.execute(f"SELECT COUNT(*) FROM {t.table}")  # noqa: S608
+            after += c.fetchone()[0]
+    return before - after
 
 
 def create(schema_editor: BaseDatabaseSchemaEditor) -> None:

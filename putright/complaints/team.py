@@ -6,7 +6,8 @@ tallies the database keeps as rows are written (`models.tally`, `complaints.tall
 Python adds up the rows: the caseload from the dashboard's open tally (`selectors.open_tally`),
 the ageing from open complaints by day received, the trend from complaints by day received
 (`received_by_day`) and stages by day responded (`selectors.stage_days`, shared with the
-dashboard's timeliness); ``recount=True`` counts the complaints and stages instead. Working
+dashboard's timeliness); `complaints/tests/reference.py` counts the rows instead, what the
+tallies must equal, by passing its own counts in. Working
 days come from the landlord's calendar (`complaints.calendar`, `rules.calendar`), read once
 and turned into date boundaries so that SQL only compares dates.
 """
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from putright.complaints.calendar import landlord_history
-from putright.complaints.models import Complaint, ComplaintDayTally
+from putright.complaints.models import ComplaintDayTally
 from putright.complaints.models.complaint import OPEN_STATUSES
 from putright.complaints.selectors import (
     OpenTally,
@@ -73,13 +74,12 @@ def caseload(
     today: date,
     calendar: WorkingCalendar,
     tally: OpenTally | None = None,
-    recount: bool = False,
 ) -> list[Caseload]:
     """Every handler who may hold cases (with none too), then anyone else still holding open
     complaints, then the unassigned ones: open, due soon and overdue, in two queries."""
     soon = due_soon_before(today, calendar)
     counts: dict[int | None, dict[str, Any]] = {}
-    for _status, handler_id, next_due, n in open_tally(recount=recount) if tally is None else tally:
+    for _status, handler_id, next_due, n in open_tally() if tally is None else tally:
         r = counts.setdefault(handler_id, {"n_open": 0, "n_due_soon": 0, "n_overdue": 0})
         r["n_open"] += n
         if next_due is not None and today <= next_due < soon:
@@ -125,41 +125,36 @@ def ageing_boundaries(today: date, calendar: WorkingCalendar) -> list[date]:
     return found
 
 
-def received_by_day(
-    *,
-    open_only: bool = False,
-    since: date | None = None,
-    until: date | None = None,
-    recount: bool = False,
-) -> list[tuple[date, int]]:
-    """Complaints (all, or open ones only) by the day they were received: from the tally the
-    database keeps as complaints change (``models.tally``); ``recount``: counted from them."""
+# Complaints by the day they were received, with how many: [(day, n)].
+ByDay = list[tuple[date, int]]
+
+
+def received_window(since: date | None, until: date | None) -> dict[str, date]:
     window = {}
     if since is not None:
         window["received_on__gte"] = since
     if until is not None:
         window["received_on__lte"] = until
-    if recount:
-        complaints = Complaint.objects.open() if open_only else Complaint.objects.all()
-        counted = (
-            complaints.filter(**window)
-            .order_by()
-            .values_list("received_on")
-            .annotate(total=Count("*"))
-        )
-    else:
-        tally = ComplaintDayTally.objects.filter(**window)
-        if open_only:
-            tally = tally.filter(status__in=OPEN_STATUSES)
-        counted = (
-            tally.order_by().values_list("received_on").annotate(total=Sum("n")).filter(total__gt=0)
-        )
-    return list(counted)
+    return window
 
 
-def ageing(*, today: date, calendar: WorkingCalendar, recount: bool = False) -> list[AgeBand]:
+def received_by_day(
+    *, open_only: bool = False, since: date | None = None, until: date | None = None
+) -> ByDay:
+    """Complaints (all, or open ones only) by the day they were received: from the tally the
+    database keeps as complaints change (``models.tally``)."""
+    tally = ComplaintDayTally.objects.filter(**received_window(since, until))
+    if open_only:
+        tally = tally.filter(status__in=OPEN_STATUSES)
+    return list(
+        tally.order_by().values_list("received_on").annotate(total=Sum("n")).filter(total__gt=0)
+    )
+
+
+def ageing(*, today: date, calendar: WorkingCalendar, by_day: ByDay | None = None) -> list[AgeBand]:
     """Open complaints by working days since they were received (by day received, from the
-    tally; the bands are added up here)."""
+    tally unless `by_day` (open complaints by day received) is passed in; the bands are added
+    up here)."""
     edges = ageing_boundaries(today, calendar)
     labels = []
     low = 0
@@ -167,7 +162,8 @@ def ageing(*, today: date, calendar: WorkingCalendar, recount: bool = False) -> 
         labels.append(f"{low} to {bound} working days")
         low = bound + 1
     labels.append(f"Over {AGEING_BANDS[-1]} working days")
-    by_day = received_by_day(open_only=True, recount=recount)
+    if by_day is None:
+        by_day = received_by_day(open_only=True)
     totals = [0] * len(labels)
     lows = [*edges, None]  # band i holds days on or after lows[i] (the last: before the last edge)
     for received_on, n in by_day:
@@ -189,20 +185,21 @@ def trend_since(today: date) -> date:
 
 
 def monthly_trend(
-    *, today: date, responses: StageDays | None = None, recount: bool = False
+    *, today: date, responses: StageDays | None = None, received_days: ByDay | None = None
 ) -> list[MonthTrend]:
     """Complaints received, and stage responses sent, in each of the last 12 calendar months
     (this one included), in two queries (`responses` may be passed in, read once for the page
-    from no later than `trend_since`)."""
+    from no later than `trend_since`; `received_days`, complaints by day received over those
+    months, too)."""
     since = trend_since(today)
     months = [_month_back(since, -n) for n in range(TREND_MONTHS)]
     received: dict[date, int] = {}
-    for day, n in received_by_day(since=since, until=today, recount=recount):
+    if received_days is None:
+        received_days = received_by_day(since=since, until=today)
+    for day, n in received_days:
         received[day.replace(day=1)] = received.get(day.replace(day=1), 0) + n
     if responses is None or responses.since > since:
-        responses = stage_days(
-            "responded_on", "response_due", since=since, until=today, recount=recount
-        )
+        responses = stage_days("responded_on", "response_due", since=since, until=today)
     responded: dict[date, int] = {}
     for (_number, day), (done, _on_time) in responses.days.items():
         if since <= day <= today:
@@ -222,12 +219,14 @@ def team_view(
     today: date,
     tally: OpenTally | None = None,
     responses: StageDays | None = None,
-    recount: bool = False,
+    open_by_day: ByDay | None = None,
+    received_days: ByDay | None = None,
 ) -> TeamView:
-    """``recount``: every figure counted from the complaints and stages, not the tallies."""
+    """Each count not passed in is read from the tallies (`tests/reference.py` passes in its
+    own, counted from the rows)."""
     calendar = working_calendar(today)
     return TeamView(
-        caseload=caseload(today=today, calendar=calendar, tally=tally, recount=recount),
-        ageing=ageing(today=today, calendar=calendar, recount=recount),
-        trend=monthly_trend(today=today, responses=responses, recount=recount),
+        caseload=caseload(today=today, calendar=calendar, tally=tally),
+        ageing=ageing(today=today, calendar=calendar, by_day=open_by_day),
+        trend=monthly_trend(today=today, responses=responses, received_days=received_days),
     )

@@ -2,7 +2,10 @@
 written (``models.tally``, ``complaints.tallies``), which the dashboard and the team view read
 instead of counting a year of stages and every open complaint on each visit. Whatever writes
 the rows — a service, a bulk insert, an UPDATE of many rows — the tallies equal a count of
-them. (Random service histories: ``reporting/tests/test_fast_equals_slow.py``.)"""
+them. (Random service histories: ``reporting/tests/test_fast_equals_slow.py``; writers side by
+side on PostgreSQL: ``test_tally_concurrency.py``.) The triggers append a row a moved count,
+and the compaction (``tallies.compact``, every minute) folds them: the figures are the same
+before and after it."""
 
 from datetime import date, timedelta
 
@@ -10,9 +13,16 @@ import pytest
 from django.db import connection
 
 from putright.complaints import tallies
-from putright.complaints.models import Complaint, Stage, StageDayTally
+from putright.complaints.models import (
+    Complaint,
+    ComplaintDayTally,
+    OpenTallyRow,
+    Stage,
+    StageDayTally,
+)
 from putright.complaints.selectors import dashboard_figures, open_tally, stage_days
 from putright.complaints.team import team_view
+from putright.complaints.tests import reference
 from putright.complaints.tests.stories import acknowledged, received, reload, responded
 from putright.core.clock import today
 from putright.people.factories import ResidentFactory
@@ -28,10 +38,10 @@ def assert_tallies_true() -> None:
 
 def assert_pages_equal_a_recount(on: date) -> None:
     week_end = on + timedelta(days=6 - on.weekday())
-    assert dashboard_figures(today=on, week_end=week_end) == dashboard_figures(
-        today=on, week_end=week_end, recount=True
+    assert dashboard_figures(today=on, week_end=week_end) == reference.dashboard_figures_counted(
+        today=on, week_end=week_end
     )
-    assert team_view(today=on) == team_view(today=on, recount=True)
+    assert team_view(today=on) == reference.team_view_counted(today=on)
 
 
 def test_the_services_keep_the_tallies(monday, handler):
@@ -119,3 +129,46 @@ def test_the_triggers_are_there_after_every_migration():
             suffixes = ("aid", "au")
         names = {row[0] for row in cursor.fetchall()}
     assert {f"{t.name}_{suffix}" for t in tallies.TALLIES for suffix in suffixes} <= names
+
+
+def tally_rows() -> int:
+    return sum(m.objects.count() for m in (StageDayTally, ComplaintDayTally, OpenTallyRow))
+
+
+def test_a_compaction_folds_the_deltas_and_changes_no_figure(monday, handler):
+    """Each moved count is a row of its own until the compaction folds a key's rows into one
+    (and drops keys that add up to nothing); the figures are the same before and after, and a
+    second compaction has nothing left to do."""
+    complaints = [received(resident=ResidentFactory(), actor=handler, on=today()) for _ in "ab"]
+    for complaint in complaints:
+        acknowledged(complaint, actor=handler, on=today(), handler=handler)
+    responded(reload(complaints[0]), actor=handler)
+    Complaint.objects.filter(pk=complaints[1].pk).update(next_due=today() + timedelta(days=40))
+    Complaint.objects.filter(pk=complaints[1].pk).update(next_due=today() + timedelta(days=41))
+    assert_tallies_true()
+    figures = dashboard_figures(today=today(), week_end=today() + timedelta(days=6))
+    team = team_view(today=today())
+    rows = tally_rows()
+
+    folded = tallies.compact()
+
+    assert folded > 0
+    assert tally_rows() == rows - folded
+    keys = OpenTallyRow.objects.values_list("status", "handler_id", "next_due")
+    assert len(keys) == len(set(keys))
+    assert not OpenTallyRow.objects.filter(n=0).exists()
+    assert_tallies_true()
+    assert dashboard_figures(today=today(), week_end=today() + timedelta(days=6)) == figures
+    assert team_view(today=today()) == team
+    assert tallies.compact() == 0
+    assert_tallies_true()
+
+
+def test_the_compaction_runs_every_minute():
+    from putright.complaints import jobs
+    from putright.core.scheduler import Every, registered_jobs
+
+    job = registered_jobs()["complaints.compact_tallies"]
+    assert job.period == Every(1)
+    assert job.func is jobs.compact_tallies
+    assert job.func() == "0 tally row(s) folded away."

@@ -113,7 +113,7 @@ def normalised() -> dict[str, list[Any]]:
             if isinstance(r.get("data"), dict):
                 r["data"] = {k: _rank_in_data(k, v, ranks, by_name) for k, v in r["data"].items()}
         out[model.__name__] = table
-    # The dashboard's tallies by what they count (shards added up, zero counts left out): the
+    # The dashboard's tallies by what they count (a key's rows added up, zero counts left out): the
     # row-by-row path moves complaints through the states between, leaving rows at zero.
     for name, (kept, counted) in tallies.recount().items():
         assert kept == counted, name

@@ -118,8 +118,7 @@ def reindex(complaint_ids: Iterable[int]) -> int:
         )
         others = hooks.other_references(chunk)
         entries = [_entry(c, others.get(c.pk, [])) for c in complaints]
-        ComplaintSearch.objects.filter(complaint_id__in=chunk).delete()
-        ComplaintSearch.objects.bulk_create(entries)
+        fulltext.replace_rows(ComplaintSearch, ID_COLUMN, chunk, entries)
         done += len(entries)
     return done
 

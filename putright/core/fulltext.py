@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import F, QuerySet
 
@@ -310,6 +310,56 @@ class SearchHits:
                 table, id_column, terms, offset=offset, limit=limit, whole=whole, within=within
             ),
         )
+
+
+# --- keeping the rows ------------------------------------------------------------------------
+
+
+def replace_rows(model, id_column: str, ids: list[int], entries: Iterable) -> None:
+    """The one way a search table's rows are rewritten (its app's `reindex`): the rows of
+    `ids` deleted, `entries` written. On PostgreSQL, the words the deleted rows held and the
+    new ones do not are then taken out of the lexicon if no row holds them any more
+    (`forget_words`): a name or an email address erased from the record must not stay in it."""
+    new = list(entries)
+    table = model._meta.db_table
+    if connection.vendor != "postgresql":
+        model.objects.filter(**{f"{id_column}__in": ids}).delete()
+        model.objects.bulk_create(new)
+        return
+    with connection.cursor() as cursor:  # the ORM's delete, returning the words
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {id_column} = ANY(%s) "  # noqa: S608
+            "RETURNING tsvector_to_array(words)",
+            [list(ids)],
+        )
+        old = {w for row in cursor.fetchall() for w in row[0]}
+    model.objects.bulk_create(new)
+    kept = {w for entry in new for w in entry.document.split()}
+    forget_words(table, old - kept)
+
+
+def forget_words(table: str, gone: set[str]) -> None:
+    """PostgreSQL: after the commit, take out of the table's lexicon those of `gone` that no
+    row holds. In a transaction of its own that first locks the lexicon against writers
+    (SHARE ROW EXCLUSIVE; their triggers take ROW EXCLUSIVE): a writer that added a row with
+    one of these words has committed by then and the check sees its row, and one that adds
+    it later puts the word back. (Run after the commit, holding nothing, two of these wait
+    for each other rather than deadlock.)"""
+    if connection.vendor != "postgresql" or not gone:
+        return
+    words_gone = sorted(gone)
+
+    def forget() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table}_lexicon IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(
+                f"DELETE FROM {table}_lexicon AS l WHERE l.word = ANY(%s) "  # noqa: S608
+                f"AND NOT EXISTS (SELECT FROM {table} AS t "
+                "WHERE t.words @@ quote_literal(l.word)::tsquery)",
+                [words_gone],
+            )
+
+    transaction.on_commit(forget)
 
 
 # --- migrations --------------------------------------------------------------------------------

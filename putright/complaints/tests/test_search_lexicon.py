@@ -73,3 +73,29 @@ def test_the_seed_fills_the_lexicon_after_loading_with_triggers_set_aside(bells)
     fulltext.fill_lexicon(connection, table)
     assert _missing_words(table) == 0
     assert search.search("bell").count() == 3
+
+
+def _in_lexicon(table: str, word: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table}_lexicon WHERE word = %s", [word])  # noqa: S608
+        return cursor.fetchone() is not None
+
+
+@postgres_only
+def test_a_word_no_row_holds_any_more_leaves_the_lexicon_after_the_commit(
+    bells, django_capture_on_commit_callbacks
+):
+    """An erased or corrected name must not stay behind in the lexicon."""
+    from putright.people import search as resident_search
+    from putright.people.models import Resident, ResidentSearch
+
+    tables = [ComplaintSearch._meta.db_table, ResidentSearch._meta.db_table]
+    rosa = bells[0].resident
+    assert all(_in_lexicon(t, "bell") for t in tables)
+    Resident.objects.filter(pk=rosa.pk).update(full_name="Rosa Hughes")
+    with django_capture_on_commit_callbacks(execute=True):
+        resident_search.reindex([rosa.pk])  # and, through its listener, her complaint's row
+    assert not any(_in_lexicon(t, "bell") for t in tables)
+    assert all(_in_lexicon(t, "hughes") and _in_lexicon(t, "bellamy") for t in tables)
+    assert all(_in_lexicon(t, "rosa") for t in tables)  # still held
+    assert _missing_words(tables[0]) == _missing_words(tables[1]) == 0

@@ -409,6 +409,7 @@ def seed(n: int, today: date, *, log=print) -> dict[str, float]:
     finally:
         step("indexes and triggers made again", lambda: restore(sql, set_aside))
     step("dashboard tallies (counted once)", dashboard_tallies)
+    step("search lexicons (PostgreSQL)", search_lexicons)
     step("complaints' vulnerable flag (services)", vulnerable_flags)
     step("complaints' current-stage facts", current_stage_facts)
     # New complaints made through the services take the next numbers.
@@ -745,6 +746,17 @@ def restore(sql: Sql, again: list[str]) -> int:
             if cursor.fetchone():
                 raise SystemExit("seed: a stage points at no complaint")
     return len(again)
+
+
+def search_lexicons() -> None:
+    """PostgreSQL: the words of the search rows loaded while the lexicons' triggers were set
+    aside (`fulltext.create_lexicon`); nothing on SQLite."""
+    from django.db import connection
+
+    from putright.core import fulltext
+
+    for table in FTS_TABLES:
+        fulltext.fill_lexicon(connection, table)
 
 
 def dashboard_tallies() -> None:

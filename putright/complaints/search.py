@@ -118,8 +118,7 @@ def reindex(complaint_ids: Iterable[int]) -> int:
         )
         others = hooks.other_references(chunk)
         entries = [_entry(c, others.get(c.pk, [])) for c in complaints]
-        ComplaintSearch.objects.filter(complaint_id__in=chunk).delete()
-        ComplaintSearch.objects.bulk_create(entries)
+        fulltext.replace_rows(ComplaintSearch, ID_COLUMN, chunk, entries)
         done += len(entries)
     return done
 
@@ -197,14 +196,14 @@ def resolve(query: str) -> tuple[Kind, list[str]]:
 def search(query: str, *, within: QuerySet[Complaint] | None = None) -> SearchHits:
     """Every complaint matching `query`, newest first; `within` narrows (queue filters)."""
     kind, terms = resolve(query)
-    if kind == Kind.WORDS and not terms:
-        return SearchHits.nothing(kind)
-    if within is None:
-        exact = _exact(kind, query)
-        if exact is not None:
-            return SearchHits.of_queryset(kind, exact)
-        return SearchHits.of_words(kind, TABLE, ID_COLUMN, terms)
-    found = _within(kind, terms, query, within)
+    if kind == Kind.WORDS:
+        if not terms:
+            return SearchHits.nothing(kind)
+        return SearchHits.of_words(kind, TABLE, ID_COLUMN, terms, within=within)
+    exact = _exact(kind, query)
+    if within is None and exact is not None:
+        return SearchHits.of_queryset(kind, exact)
+    found = _within(kind, terms, query, within or Complaint.objects.all())
     return SearchHits.of_queryset(kind, found.order_by("-pk").values_list("pk", flat=True))
 
 

@@ -89,8 +89,7 @@ def reindex(resident_ids: Iterable[int], *, notify: bool = True) -> int:
             )
             .order_by()
         )
-        ResidentSearch.objects.filter(resident_id__in=chunk).delete()
-        ResidentSearch.objects.bulk_create(_entry(r) for r in residents)
+        fulltext.replace_rows(ResidentSearch, ID_COLUMN, chunk, (_entry(r) for r in residents))
         done += len(residents)
         if notify:
             for fn in list(_listeners):

@@ -17,7 +17,7 @@ def drop_lexicon(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0019_dashboard_tallies"),
+        ("complaints", "0020_tallies_append_only"),
     ]
 
     operations = [migrations.RunPython(lexicon, drop_lexicon)]

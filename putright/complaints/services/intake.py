@@ -216,7 +216,10 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
-    held.after_write(search.reindex, [held.pk_of(complaint)])
+    if held.current() is None:
+        search.index_new(complaint)  # one INSERT: nothing to replace yet
+    else:  # an import: its chunk's rows, once written, with the references it links
+        held.after_write(search.reindex, [held.pk_of(complaint)])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 

@@ -23,7 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from putright.complaints import followups, selectors, services
 from putright.complaints import serializers as s
 from putright.complaints.calendar import calendar_pinned, landlord_history
-from putright.complaints.deadlines import stage_clocks
+from putright.complaints.deadlines import StageClocks, stage_clocks
 from putright.complaints.models import (
     CaseEvent,
     Category,
@@ -124,6 +124,19 @@ def _query(serializer_class: type[serializers.Serializer], request: Request) -> 
     return dict(serializer.validated_data)
 
 
+def clocks_of(complaint: Complaint) -> dict[int, StageClocks]:
+    """The clocks of each of the complaint's stages today, by number, for its document."""
+    history = landlord_history()
+    profile = get_profile(complaint.profile_code)
+    on = timezone.localdate()
+    return {
+        st.number: stage_clocks(
+            st, state=State(complaint.status), on=on, history=history, profile=profile
+        )
+        for st in complaint.stages.all()
+    }
+
+
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Complaints: receive, read, and every step of the Code's two stages."""
 
@@ -161,17 +174,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ) -> Response:
         if reread:
             complaint = self._complaint(complaint.reference)  # fresh, with everything prefetched
-        history = landlord_history()
-        profile = get_profile(complaint.profile_code)
-        on = timezone.localdate()
-        clocks = {
-            st.number: stage_clocks(
-                st, state=State(complaint.status), on=on, history=history, profile=profile
-            )
-            for st in complaint.stages.all()
-        }
-        data = s.ComplaintSerializer(complaint, context={"clocks": clocks}).data
-        return Response(data, status=code)
+        return Response(s.complaint_document(complaint, clocks_of(complaint)), status=code)
 
     @extend_schema(parameters=[s.ComplaintListQuery])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -2,7 +2,8 @@
 name, address, postcode, email, phone or text.
 
 One search table row per complaint (``ComplaintSearch``), rebuilt by `reindex` — the one
-place that writes it. The services call it when a complaint, its resident or its home
+place that writes it, with `index_new` for a complaint just received (the same row, one
+INSERT). The services call it when a complaint, its resident or its home
 changes (receiving a complaint, merging residents, erasure, an import; residents' changes
 arrive through ``people.search.on_resident_change``); `reindex_all` rebuilds everything
 (``manage.py search_reindex``, the demo seed, the bench).
@@ -121,6 +122,15 @@ def reindex(complaint_ids: Iterable[int]) -> int:
         fulltext.replace_rows(ComplaintSearch, ID_COLUMN, chunk, entries)
         done += len(entries)
     return done
+
+
+def index_new(complaint: Complaint) -> None:
+    """The search row of a complaint received in this transaction, built as `reindex` builds
+    it (``_entry``) from the rows in memory, in one INSERT: no row can exist yet, and no other
+    system's reference (an import links those, and indexes its chunk with `reindex` once
+    written). Its resident, home and category are read here if not already in memory.
+    test_receive_search_row.py holds it equal to `reindex`'s row."""
+    ComplaintSearch.objects.bulk_create([_entry(complaint, [])])
 
 
 def reindex_for_residents(resident_ids: Iterable[int]) -> int:

@@ -90,6 +90,19 @@ def _replay(record: IdempotentRequest) -> HttpResponse:
     return response
 
 
+def _claim(user_id: int, key: str, path: str, fingerprint: str) -> IdempotentRequest | None:
+    """The key's row, made now; None if the key is already taken (its row is looked at only
+    then, so a new key costs one INSERT). Waits for a concurrent first request with this key
+    to finish."""
+    try:
+        with transaction.atomic():
+            return IdempotentRequest.objects.create(
+                user_id=user_id, key=key, path=path, request_hash=fingerprint
+            )
+    except IntegrityError:
+        return None
+
+
 class IdempotencyKeyMiddleware:
     """Honours `Idempotency-Key` on POSTs to the API (every endpoint, whichever app owns it)."""
 
@@ -106,19 +119,20 @@ class IdempotencyKeyMiddleware:
         if user is None:
             return self.get_response(request)  # refused by the view's own checks
         fingerprint = request_hash(request)
+        path = request.path[:300]
         with transaction.atomic():
-            IdempotentRequest.objects.filter(
-                user_id=user.pk, key=key, created_at__lt=timezone.now() - KEPT_FOR
-            ).delete()
-            try:
-                with transaction.atomic():
-                    # Waits for a concurrent first request with this key to finish.
-                    record = IdempotentRequest.objects.create(
-                        user_id=user.pk, key=key, path=request.path[:300], request_hash=fingerprint
-                    )
-            except IntegrityError:
+            record = _claim(user.pk, key, path, fingerprint)
+            if record is None:
                 earlier = IdempotentRequest.objects.get(user_id=user.pk, key=key)
-                if earlier.request_hash != fingerprint or earlier.path != request.path[:300]:
+                if earlier.created_at < timezone.now() - KEPT_FOR:
+                    # Expired, and the hourly job has not deleted it yet: the key acts afresh
+                    # (unless a concurrent reuse claimed it first: its answer is replayed).
+                    IdempotentRequest.objects.filter(pk=earlier.pk).delete()
+                    record = _claim(user.pk, key, path, fingerprint)
+                    if record is None:
+                        earlier = IdempotentRequest.objects.get(user_id=user.pk, key=key)
+            if record is None:
+                if earlier.request_hash != fingerprint or earlier.path != path:
                     return _error(422, KEY_REUSED)
                 return _replay(earlier)
             response = self.get_response(request)

@@ -186,11 +186,12 @@ def complaint_receive(
     )
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
-    complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
     if held.current() is None:
         complaint.resident_vulnerable = resident_vulnerable_now(resident.pk)
     else:  # an import: the chunk's flags are written after its rows, in one statement
         held.after_write(refresh_resident_vulnerable_of, [held.pk_of(complaint)])
+    # Last before the INSERT: the year's counter row stays locked until the commit.
+    complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
     held.save(complaint)  # live: one INSERT with the deadlines in it
     hold_stage(stage)
     record_event(
@@ -216,7 +217,10 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
-    held.after_write(search.reindex, [held.pk_of(complaint)])
+    if held.current() is None:
+        search.index_new(complaint)  # one INSERT: nothing to replace yet
+    else:  # an import: its chunk's rows, once written, with the references it links
+        held.after_write(search.reindex, [held.pk_of(complaint)])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 

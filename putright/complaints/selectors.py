@@ -504,6 +504,9 @@ _CASE_LISTS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "outstanding_actions": (OutstandingAction, ("owner", "completed_by", "response")),
     "exclusions": (Exclusion, ("decided_by",)),
     "attachments": (Attachment, ("uploaded_by", "correspondence")),
+    "extensions": (Extension, ("created_by",)),
+    "decisions": (Decision, ("point",)),
+    "open_drafts": (ResponseDraft, ("author", "reviewer")),
 }
 
 
@@ -541,6 +544,17 @@ def _case_lists(reference: str) -> dict[str, Any]:
         "outstanding_actions": OutstandingAction.objects.filter(this),
         "exclusions": Exclusion.objects.filter(this),
         "attachments": Attachment.objects.filter(this),
+        # Each stage's, put on its stage below (as the prefetches they were).
+        "extensions": Extension.objects.filter(
+            stage__complaint_id=Subquery(found_by.values("pk")[:1])
+        ).order_by("created_at"),
+        "decisions": Decision.objects.filter(
+            response__stage__complaint_id=Subquery(found_by.values("pk")[:1])
+        ).order_by("response_id", "point__number"),
+        "open_drafts": ResponseDraft.objects.filter(
+            stage__complaint_id=Subquery(found_by.values("pk")[:1]),
+            status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED],
+        ).order_by("-version"),
     }
     return {
         **{
@@ -560,21 +574,13 @@ def case_page(reference: str) -> Complaint:
     the resident's adjustments, vulnerabilities, representatives and contact restrictions,
     periods of exceptional circumstances, correspondence, letters not sent, the calendar's
     closures, the complaint it is linked to; remedies, outstanding actions, exclusions and
-    documents, each row with the users and items it shows) come in one query as JSON
-    (``core.jsonrows``), each found by the reference, its SQL built once (``prepared``); the
-    stages and what hangs off them are prefetched."""
-    # Explicit orderings: the models' default orderings join the complaint table, and at 100k
+    documents, the stages' extensions, decisions and open drafts, each row with the users and
+    items it shows) come in one query as JSON (``core.jsonrows``), each found by the
+    reference, its SQL built once (``prepared``); the stages are prefetched."""
+    # Explicit ordering: the model's default ordering joins the complaint table, and at 100k
     # complaints SQLite then walks the received_on index instead of the foreign key's.
-    stages = (
-        Stage.objects.select_related("handler", "response", "response__author")
-        .prefetch_related(
-            Prefetch(
-                "extensions",
-                queryset=Extension.objects.select_related("created_by").order_by("created_at"),
-            ),
-            Prefetch("response__decisions", queryset=Decision.objects.select_related("point")),
-        )
-        .order_by("number")
+    stages = Stage.objects.select_related("handler", "response", "response__author").order_by(
+        "number"
     )
     complaint = (
         Complaint.objects.select_related(
@@ -582,15 +588,6 @@ def case_page(reference: str) -> Complaint:
         )
         .prefetch_related(
             Prefetch("stages", queryset=stages),
-            Prefetch(
-                "stages__response_drafts",
-                queryset=ResponseDraft.objects.filter(
-                    status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED]
-                )
-                .select_related("author", "reviewer")
-                .order_by("-version"),
-                to_attr="open_drafts",
-            ),
         )
         .get(reference=reference)
     )
@@ -619,6 +616,17 @@ def case_page(reference: str) -> Complaint:
     Complaint._meta.get_field("linked_to").set_cached_value(
         complaint, found["linked_to"][0] if found["linked_to"] else None
     )
+    for stage in complaint.stages.all():
+        jsonrows.set_prefetched(
+            stage, "extensions", [e for e in found["extensions"] if e.stage_id == stage.pk]
+        )
+        stage.open_drafts = [d for d in found["open_drafts"] if d.stage_id == stage.pk]
+        if (response := getattr(stage, "response", None)) is not None:
+            jsonrows.set_prefetched(
+                response,
+                "decisions",
+                [d for d in found["decisions"] if d.response_id == response.pk],
+            )
     by_item: dict[int, list[Attachment]] = {}
     for attachment in complaint.attachments.all():
         by_item.setdefault(attachment.correspondence_id, []).append(attachment)

@@ -488,34 +488,36 @@ def queue_handlers() -> QuerySet[Any]:
 # --- the case page -----------------------------------------------------------------------------
 
 
-def case_page(reference: str) -> Complaint:
-    """One complaint with all its case page shows, including the resident's active adjustments
-    and vulnerabilities (Code 5.10), in a fixed number of queries.
+# name -> (model, the foreign keys each row carries as select_related would)
+_CASE_LISTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "points": (ComplaintPoint, ()),
+    "linked_complaints": (Complaint, ()),
+    "linked_to": (Complaint, ()),
+    "ombudsman_referrals": (OmbudsmanReferral, ()),
+    "representatives": (Representative, ()),
+    "contact_restrictions": (ContactRestriction, ()),
+    "active_adjustments": (Adjustment, ()),
+    "vulnerabilities": (Vulnerability, ()),
+    "flagged_periods": (ExceptionalPeriod, ()),
+    "correspondence": (Correspondence, ()),
+    "remedies": (Remedy, ("completed_by",)),
+    "outstanding_actions": (OutstandingAction, ("owner", "completed_by", "response")),
+    "exclusions": (Exclusion, ("decided_by",)),
+    "attachments": (Attachment, ("uploaded_by", "correspondence")),
+    "extensions": (Extension, ("created_by",)),
+    "decisions": (Decision, ("point",)),
+    "open_drafts": (ResponseDraft, ("author", "reviewer")),
+}
 
-    Short per-case lists with nothing joined (points, linked complaints, Ombudsman referrals,
-    the resident's adjustments, vulnerabilities, representatives and contact restrictions,
-    periods of exceptional circumstances, correspondence, letters not sent, the calendar's
-    closures) come inside the complaint's own row as JSON (``core.jsonrows``), each found by
-    the reference; lists whose rows show a related user are prefetched."""
-    # Explicit orderings: the models' default orderings join the complaint table, and at 100k
-    # complaints SQLite then walks the received_on index instead of the foreign key's.
-    stages = (
-        Stage.objects.select_related("handler", "response", "response__author")
-        .prefetch_related(
-            Prefetch(
-                "extensions",
-                queryset=Extension.objects.select_related("created_by").order_by("created_at"),
-            ),
-            Prefetch("response__decisions", queryset=Decision.objects.select_related("point")),
-        )
-        .order_by("number")
-    )
+
+def _case_lists(reference: str) -> dict[str, Any]:
+    """The case page's short lists, each as JSON (``core.jsonrows``) found by the reference."""
     # Each list is found by a scalar subquery on the reference's unique index, never a join
     # to the complaint table (at 1M complaints SQLite then scans it: 0.5 s for linked ones).
     found_by = Complaint.objects.filter(reference=reference).order_by()
     this = Q(complaint_id=Subquery(found_by.values("pk")[:1]))
     residents = Q(resident_id=Subquery(found_by.values("resident_id")[:1]))
-    lists = {
+    querysets = {
         "points": ComplaintPoint.objects.filter(this).order_by("number"),
         # Through the index alone: almost every complaint has no link, so SQLite's statistics
         # make `linked_to_id = ?` look unselective and it would scan every complaint's row.
@@ -523,6 +525,11 @@ def case_page(reference: str) -> Complaint:
             pk__in=Complaint.objects.filter(
                 linked_to_id=Subquery(found_by.values("pk")[:1])
             ).values("pk")
+        ).order_by(),
+        # Not a join: a second complaints table in the join makes PostgreSQL weigh its every
+        # index for every join order (10-25 ms of planning at 1M, the page's largest cost).
+        "linked_to": Complaint.objects.filter(
+            pk=Subquery(found_by.values("linked_to_id")[:1])
         ).order_by(),
         "ombudsman_referrals": OmbudsmanReferral.objects.filter(this),
         "representatives": Representative.objects.filter(residents),
@@ -533,54 +540,93 @@ def case_page(reference: str) -> Complaint:
             affected=Subquery(found_by.values("pk")[:1]), status__in=FLAGGED_PERIODS
         ),
         "correspondence": Correspondence.objects.filter(this),
+        "remedies": Remedy.objects.filter(this),
+        "outstanding_actions": OutstandingAction.objects.filter(this),
+        "exclusions": Exclusion.objects.filter(this),
+        "attachments": Attachment.objects.filter(this),
+        # Each stage's, put on its stage below (as the prefetches they were).
+        "extensions": Extension.objects.filter(
+            stage__complaint_id=Subquery(found_by.values("pk")[:1])
+        ).order_by("created_at"),
+        "decisions": Decision.objects.filter(
+            response__stage__complaint_id=Subquery(found_by.values("pk")[:1])
+        ).order_by("response_id", "point__number"),
+        "open_drafts": ResponseDraft.objects.filter(
+            stage__complaint_id=Subquery(found_by.values("pk")[:1]),
+            status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED],
+        ).order_by("-version"),
     }
+    return {
+        **{
+            name: jsonrows.model_rows(qs, related=_CASE_LISTS[name][1])
+            for name, qs in querysets.items()
+        },
+        "letter_troubles": _letter_troubles_rows(reference),
+        "closures": closure_rows(),
+    }
+
+
+def case_page(reference: str) -> Complaint:
+    """One complaint with all its case page shows, including the resident's active adjustments
+    and vulnerabilities (Code 5.10), in a fixed number of queries.
+
+    Short per-case lists with nothing joined (points, linked complaints, Ombudsman referrals,
+    the resident's adjustments, vulnerabilities, representatives and contact restrictions,
+    periods of exceptional circumstances, correspondence, letters not sent, the calendar's
+    closures, the complaint it is linked to; remedies, outstanding actions, exclusions and
+    documents, the stages' extensions, decisions and open drafts, each row with the users and
+    items it shows) come in one query as JSON (``core.jsonrows``), each found by the
+    reference, its SQL built once (``prepared``); the stages are prefetched."""
+    # Explicit ordering: the model's default ordering joins the complaint table, and at 100k
+    # complaints SQLite then walks the received_on index instead of the foreign key's.
+    stages = Stage.objects.select_related("handler", "response", "response__author").order_by(
+        "number"
+    )
     complaint = (
         Complaint.objects.select_related(
-            "resident", "resident__home", "home", "handler", "category", "linked_to", "logged_by"
-        )
-        .annotate(
-            **{f"json_{name}": jsonrows.model_rows(qs) for name, qs in lists.items()},
-            json_letter_troubles=_letter_troubles_rows(reference),
-            json_closures=closure_rows(),
+            "resident", "resident__home", "home", "handler", "category", "logged_by"
         )
         .prefetch_related(
             Prefetch("stages", queryset=stages),
-            Prefetch("remedies", queryset=Remedy.objects.select_related("completed_by")),
-            Prefetch(
-                "outstanding_actions",
-                queryset=OutstandingAction.objects.select_related(
-                    "owner", "completed_by", "response"
-                ),
-            ),
-            Prefetch("exclusions", queryset=Exclusion.objects.select_related("decided_by")),
-            Prefetch(
-                "attachments",
-                queryset=Attachment.objects.select_related("uploaded_by", "correspondence"),
-            ),
-            Prefetch(
-                "stages__response_drafts",
-                queryset=ResponseDraft.objects.filter(
-                    status__in=[DraftStatus.IN_REVIEW, DraftStatus.RETURNED, DraftStatus.SAVED]
-                )
-                .select_related("author", "reviewer")
-                .order_by("-version"),
-                to_attr="open_drafts",
-            ),
         )
         .get(reference=reference)
     )
+    lists = jsonrows.prepared("case_page", _case_lists, reference)
     found = {
-        name: jsonrows.instances(qs.model, getattr(complaint, f"json_{name}"))
-        for name, qs in lists.items()
+        name: jsonrows.instances(model, lists[name], related=related)
+        for name, (model, related) in _CASE_LISTS.items()
     }
     resident = complaint.resident
-    for name in ("points", "linked_complaints", "ombudsman_referrals", "correspondence"):
+    for name in (
+        "points",
+        "linked_complaints",
+        "ombudsman_referrals",
+        "correspondence",
+        "remedies",
+        "outstanding_actions",
+        "exclusions",
+        "attachments",
+    ):
         jsonrows.set_prefetched(complaint, name, found[name])
     for name in ("representatives", "contact_restrictions", "vulnerabilities"):
         jsonrows.set_prefetched(resident, name, found[name])
     resident.active_adjustments = found["active_adjustments"]
     resident.active_vulnerabilities = [v for v in found["vulnerabilities"] if v.active]
     complaint.flagged_periods = found["flagged_periods"]
+    Complaint._meta.get_field("linked_to").set_cached_value(
+        complaint, found["linked_to"][0] if found["linked_to"] else None
+    )
+    for stage in complaint.stages.all():
+        jsonrows.set_prefetched(
+            stage, "extensions", [e for e in found["extensions"] if e.stage_id == stage.pk]
+        )
+        stage.open_drafts = [d for d in found["open_drafts"] if d.stage_id == stage.pk]
+        if (response := getattr(stage, "response", None)) is not None:
+            jsonrows.set_prefetched(
+                response,
+                "decisions",
+                [d for d in found["decisions"] if d.response_id == response.pk],
+            )
     by_item: dict[int, list[Attachment]] = {}
     for attachment in complaint.attachments.all():
         by_item.setdefault(attachment.correspondence_id, []).append(attachment)
@@ -588,9 +634,9 @@ def case_page(reference: str) -> Complaint:
         jsonrows.set_prefetched(item, "attachments", by_item.get(item.pk, []))
     complaint.letter_trouble_rows = [
         {"trouble_kind": kind, "trouble_what": what}
-        for kind, what in jsonrows.rows(complaint.json_letter_troubles)
+        for kind, what in jsonrows.rows(lists["letter_troubles"])
     ]
-    complaint.calendar_history = history_from_rows(jsonrows.rows(complaint.json_closures))
+    complaint.calendar_history = history_from_rows(jsonrows.rows(lists["closures"]))
     return complaint
 
 

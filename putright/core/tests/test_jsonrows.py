@@ -61,3 +61,98 @@ def test_dates_datetimes_booleans_json_and_decimals_come_back_the_same_in_order(
     assert [r.amount for r in got] == [Decimal("150.50"), Decimal("20.00"), Decimal("7.05")]
     assert all(not r._state.adding for r in got)
     assert round_trip(Remedy.objects.filter(pk=-1), complaint) == []
+
+
+def test_each_row_carries_the_objects_of_its_foreign_keys_as_select_related_gives_them(
+    handler, second_handler
+):
+    from putright.complaints import services
+    from putright.complaints.models import OutstandingAction
+    from putright.complaints.tests.stories import roof_repair
+
+    complaint = acknowledged(
+        received(resident=ResidentFactory(), actor=handler, category=CategoryFactory()),
+        actor=handler,
+    )
+    complaint = responded(
+        complaint,
+        actor=handler,
+        remedies=[compensation("10.00"), compensation("20.00")],
+        actions=[roof_repair(owner=second_handler), roof_repair()],
+    )
+    services.remedy_complete(remedy=complaint.remedies.order_by("amount").first(), actor=handler)
+    related = {
+        Remedy: ("completed_by",),
+        OutstandingAction: ("owner", "completed_by", "response"),
+    }
+    for model, keys in related.items():
+        queryset = model.objects.filter(complaint=complaint)
+        text = (
+            type(complaint)
+            .objects.filter(pk=complaint.pk)
+            .annotate(j=jsonrows.model_rows(queryset, related=keys))
+            .values_list("j", flat=True)
+            .get()
+        )
+        got = jsonrows.instances(model, text, related=keys)
+        expected = list(queryset.select_related(*keys))
+        assert fields_of(got) == fields_of(expected)
+        for key in keys:
+            assert [key in o._state.fields_cache for o in got] == [True] * len(got)
+            theirs = [o._state.fields_cache[key] for o in expected]
+            ours = [o._state.fields_cache[key] for o in got]
+            assert [o is None for o in ours] == [o is None for o in theirs]
+            assert fields_of(o for o in ours if o) == fields_of(o for o in theirs if o)
+    # the case has both: a completed remedy and one not, an action with an owner and one not
+    remedies = jsonrows.instances(
+        Remedy,
+        type(complaint)
+        .objects.filter(pk=complaint.pk)
+        .annotate(
+            j=jsonrows.model_rows(Remedy.objects.filter(complaint=complaint), ("completed_by",))
+        )
+        .values_list("j", flat=True)
+        .get(),
+        related=("completed_by",),
+    )
+    assert sorted(r.completed_by is None for r in remedies) == [False, True]
+    assert {r.completed_by.pk for r in remedies if r.completed_by} == {handler.pk}
+
+
+def test_a_prepared_read_puts_each_requests_value_in_and_reads_what_a_fresh_build_reads(
+    handler, second_handler
+):
+    """The case page's lists, their SQL built for the first complaint, read the second one's
+    rows exactly as the lists built afresh for the second one do."""
+    from putright.complaints import services
+    from putright.complaints.selectors import _case_lists
+    from putright.complaints.tests.stories import roof_repair
+    from putright.people.models import Adjustment
+
+    first = acknowledged(
+        received(resident=ResidentFactory(), actor=handler, category=CategoryFactory()),
+        actor=handler,
+    )
+    second = responded(
+        acknowledged(
+            received(resident=ResidentFactory(), actor=handler, category=CategoryFactory()),
+            actor=handler,
+        ),
+        actor=handler,
+        remedies=[compensation("12.00")],
+        actions=[roof_repair(owner=second_handler)],
+    )
+    Adjustment.objects.create(resident=second.resident, kind="large_print")
+    services.note_add(complaint=second, text="A note", actor=handler)
+
+    def fresh(reference):
+        jsonrows._PREPARED.clear()
+        return jsonrows.prepared("test_case_page", _case_lists, reference)
+
+    expected = fresh(second.reference)
+    fresh(first.reference)  # the SQL is now built with the first complaint's reference
+    got = jsonrows.prepared("test_case_page", _case_lists, second.reference)
+    assert got == expected
+    assert jsonrows.rows(got["remedies"])
+    assert jsonrows.rows(got["active_adjustments"])
+    assert got != jsonrows.prepared("test_case_page", _case_lists, first.reference)

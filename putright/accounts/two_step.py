@@ -44,20 +44,23 @@ def enrolled(user: Any) -> bool:
     satisfies "two-step required"). One query, asked afresh on every request of a session
     not yet verified (the two-step gate on every page): nothing is remembered, so a device
     set up or removed in another session counts at once."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Exists, OuterRef
+    global _WITH_SECOND_STEP
+    if _WITH_SECOND_STEP is None:
+        # Built once (a queryset never evaluated is a template): resolving the two EXISTS
+        # on every page was a millisecond of each request.
+        from django.contrib.auth import get_user_model
+        from django.db.models import Exists, OuterRef
 
-    from putright.accounts.models import Passkey
+        from putright.accounts.models import Passkey
 
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .filter(
+        _WITH_SECOND_STEP = get_user_model().objects.filter(
             Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
             | Exists(Passkey.objects.filter(user=OuterRef("pk")))
         )
-        .exists()
-    )
+    return _WITH_SECOND_STEP.filter(pk=user.pk).exists()
+
+
+_WITH_SECOND_STEP: Any = None
 
 
 def is_verified(request: HttpRequest) -> bool:

@@ -148,6 +148,11 @@ def letter_trouble_sources() -> list[Any]:
     return [fn() for fn in list(_letter_trouble)]
 
 
+def letter_trouble_registered() -> tuple[LetterTroubleSource, ...]:
+    """Which sources are registered (not their querysets): a key for what is built from them."""
+    return tuple(_letter_trouble)
+
+
 # Other references a complaint is known by (the imports app: the old system's reference), so
 # search finds it by them: `fn(complaint_ids)` returns {complaint_id: [reference, ...]}.
 OtherReferences = Callable[[list[int]], dict[int, list[str]]]

@@ -266,3 +266,32 @@ def test_a_count_past_the_cap_says_more_than(client, handler, monkeypatch, monda
     assert all("LIMIT 4" in sql for sql in counts if "complaints_complaint" in sql)
     page = client.get("/?scope=all&channel=email").content.decode()
     assert "0 open complaints" in page
+
+
+def test_status_and_channel_labels_are_those_django_gives():
+    from django.db.models import Model
+
+    for field, values in (
+        ("status", [v for v, _ in Complaint._meta.get_field("status").choices]),
+        ("channel", [v for v, _ in Complaint._meta.get_field("channel").choices]),
+    ):
+        for value in [*values, "not-a-choice"]:
+            complaint = Complaint(**{field: value})
+            django_own = Model._get_FIELD_display(complaint, Complaint._meta.get_field(field))
+            assert getattr(complaint, f"get_{field}_display")() == django_own, (field, value)
+
+
+def test_the_rows_queryset_is_built_again_when_the_letter_sources_change(monkeypatch):
+    from putright.complaints import hooks, selectors
+
+    built = selectors._queue_rows_queryset()
+    assert selectors._queue_rows_queryset() is built  # once, not on every page
+    ids = selectors.letter_trouble_complaints().children[0][1]
+    assert selectors.letter_trouble_complaints().children[0][1] is ids
+
+    monkeypatch.setattr(hooks, "_letter_trouble", [*hooks._letter_trouble[:1]])
+    assert selectors._queue_rows_queryset() is not built
+    assert selectors.letter_trouble_complaints().children[0][1] is not ids
+    monkeypatch.setattr(hooks, "_letter_trouble", [])
+    assert not list(Complaint.objects.filter(selectors.letter_trouble_complaints()))
+    assert selectors.work_queue_rows([]) == []

@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from putright.complaints.calendar import landlord_history
-from putright.complaints.constants import overall_outcome
+from putright.complaints.constants import Outcome, overall_outcome
 from putright.complaints.deadlines import agreed_extensions, stage_clocks
 from putright.complaints.models import (
     Complaint,
@@ -75,6 +75,8 @@ UNCATEGORISED = "Uncategorised"
 # A stored timeliness ("" while the step is not done) as the clock's value.
 _TIMELINESS: dict[str, Timeliness | None] = {"": None, **{t.value: t for t in Timeliness}}
 _NO_DECISIONS: frozenset[str] = frozenset()
+# A stored outcome ("" while unanswered) as `overall_outcome` gives it.
+_OUTCOME: dict[str, str] = {"": "", **{o.value: o for o in Outcome}}
 
 
 @lru_cache(maxsize=8)
@@ -238,7 +240,8 @@ def facts_of(stages: QuerySet[Stage], *, on: date, stored: bool = False) -> list
         if stored and is_stored and (responded_on is None or responded_on <= on):
             ack_timeliness = _TIMELINESS[ack_stored]
             response_timeliness = _TIMELINESS[response_stored]
-            outcome, extended, early_resolution = outcome_stored, extended_stored, early_stored
+            outcome = _OUTCOME[outcome_stored]
+            extended, early_resolution = extended_stored, early_stored
         else:
             row = _StageRow(
                 number,
@@ -343,12 +346,15 @@ def stage_counts(
     start, end = period.start, period.end
     stored = Q(timeliness_stored=True) & (Q(responded_on__isnull=True) | Q(responded_on__lte=on))
     stages = Stage.objects.exclude(complaint_id__in=_excluding) if _excluding else Stage.objects
-    others = facts_of(
-        stages.filter(in_period(period)).filter(
-            Q(timeliness_stored=False) | Q(responded_on__gt=on)
-        ),
-        on=on,
+    # Their ids first: `facts_of` looks up each of its tables by these stages, and by a list
+    # of ids that is a few rows, not a pass over every stage each time.
+    other_ids = list(
+        stages.filter(in_period(period))
+        .filter(Q(timeliness_stored=False) | Q(responded_on__gt=on))
+        .order_by()  # (the default order would join every stage's complaint)
+        .values_list("id", flat=True)
     )
+    others = facts_of(Stage.objects.filter(pk__in=_ids_in(other_ids)), on=on) if other_ids else []
     counted = stages.filter(stored)
     received = counted.filter(requested_on__range=(start, end)).filter(
         ~Exists(
@@ -411,7 +417,7 @@ def stage_counts(
                     response_timeliness=_TIMELINESS[row["response_timeliness"]],
                     extended=row["extended"],
                     early_resolution=row["early_resolution"],
-                    outcome=row["outcome"],
+                    outcome=_OUTCOME[row["outcome"]],
                 )
                 for row in _grouped(
                     answered,

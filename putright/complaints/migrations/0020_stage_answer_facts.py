@@ -7,6 +7,8 @@ from a stale value.
 The columns are added with ALTER TABLE ... ADD COLUMN ... DEFAULT on both engines: Django's
 SQLite AddField of a NOT NULL column copies the table into a new one, which would drop the
 tally triggers on it (complaints.tallies, migration 0019) and take minutes at a million rows.
+The index comes before the fill: PostgreSQL refuses CREATE INDEX on a table with trigger
+events pending from UPDATEs earlier in the same transaction.
 """
 
 from django.db import migrations, models
@@ -88,7 +90,6 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="stage",
             index=models.Index(
@@ -97,4 +98,5 @@ class Migration(migrations.Migration):
                 name="stage_not_stored",
             ),
         ),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
     ]

@@ -338,18 +338,26 @@ def main() -> None:
             "manage.py stage_timeliness_fill",
             lambda: call_command("stage_timeliness_fill", stdout=open(os.devnull, "w")),  # noqa: SIM115
         )
-    from putright.reporting import selectors
+    if connection.vendor == "postgresql":
+        # Statistics as autovacuum would leave them: straight after the load they are stale
+        # and the planner can choose a join that takes a minute (see bench/README.md).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    from putright.reporting import reference, selectors
 
     if args.slow or args.facts:
         # The reports count one fact per stage, as before counting in SQL; with --slow every
         # stage's clocks are counted again too, as before the stored timeliness.
-        facts_of = selectors.stage_facts
-        selectors.stage_counts = lambda period, **kw: facts_of(period, **kw, recount=args.slow)  # type: ignore[assignment]
-        selectors.remedy_counts = lambda period, **kw: selectors.remedy_facts(period)  # type: ignore[assignment]
+        facts_of = reference.stage_facts
+        selectors.stage_counts = lambda period, **kw: facts_of(period, **kw, stored=not args.slow)  # type: ignore[assignment]
+        selectors.remedy_counts = lambda period, **kw: reference.remedy_facts(period)  # type: ignore[assignment]
         say(f"{'slow' if args.slow else 'facts'} path: one fact per stage")
     on = date(2026, 5, 1)
     period = reporting_year(YEAR)
-    facts = _timed("load stage facts for the year", lambda: selectors.stage_facts(period, on=on))
+    facts = _timed(
+        "load stage facts for the year",
+        lambda: reference.stage_facts(period, on=on, stored=True),
+    )
     say(f"  {len(facts):,} stage facts")
     del facts
     _timed("count the year's stages (stage_counts)", lambda: selectors.stage_counts(period, on=on))
@@ -376,6 +384,7 @@ def main() -> None:
     )
     for key, figure in sorted(figures.items()):
         say(f"  {key:<24} {figure.numerator:>7} / {figure.denominator!s:>7} = {figure.display}")
+    say(f"  every figure's digest (with its complaints) {_digest(sorted(figures.items()))}")
     _timed("TSM CSV + XLSX", lambda: (exports.tsm_csv(tsm), exports.tsm_xlsx(tsm)))
     officer = User.objects.get(username="bench-officer")
     assessment = _timed(

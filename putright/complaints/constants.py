@@ -1,5 +1,7 @@
 """Choices and fixed values of the complaints app."""
 
+from collections.abc import Iterable
+
 from django.db import models
 
 from putright.rules.workflow import STATE_LABELS, State
@@ -32,6 +34,17 @@ class Outcome(models.TextChoices):
     UPHELD = "upheld", "Upheld"
     PARTLY_UPHELD = "partly_upheld", "Partly upheld"
     NOT_UPHELD = "not_upheld", "Not upheld"
+
+
+def overall_outcome(outcomes: Iterable[str]) -> str:
+    """A stage's overall outcome from its decisions' outcomes ("" when none): partly upheld
+    when any point is partly upheld or some are upheld and some not (Code 6.7 / 6.18)."""
+    found = set(outcomes)
+    if Outcome.PARTLY_UPHELD in found or {Outcome.UPHELD, Outcome.NOT_UPHELD} <= found:
+        return Outcome.PARTLY_UPHELD
+    if Outcome.UPHELD in found:
+        return Outcome.UPHELD
+    return Outcome.NOT_UPHELD if Outcome.NOT_UPHELD in found else ""
 
 
 class Direction(models.TextChoices):

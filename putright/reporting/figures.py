@@ -248,7 +248,8 @@ class StageCounts:
     - `received`: requested in the span, not refused, by stage, month, tenure and category;
     - `responded`: answered in the span, by stage, month and timeliness;
     - `responded_details`: answered in the span, by stage, month, extension, outcome and early
-      resolution (a question of its own: the TSM does not ask it);
+      resolution (`selectors.stage_counts` answers both in one pass: stored on the stage, they
+      cost no more to count together);
     - `acknowledged`: acknowledged in the span, by stage, month, acknowledgement timeliness
       and whether stage 2's handler handled stage 1;
     - `received_by(period, stage, attributes)`: received in a period, by other attributes

@@ -1,12 +1,14 @@
 """Queries that turn the case record into report facts, and the lists behind each figure."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,11 +28,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from putright.complaints.calendar import landlord_history
-from putright.complaints.constants import Outcome
+from putright.complaints.constants import Outcome, overall_outcome
 from putright.complaints.deadlines import agreed_extensions, stage_clocks
 from putright.complaints.models import (
     Complaint,
@@ -50,7 +53,6 @@ from putright.reporting.figures import (
     Group,
     Period,
     RemedyCounts,
-    RemedyFact,
     Row,
     StageCounts,
     StageFact,
@@ -72,22 +74,14 @@ from putright.rules.workflow import OPEN_STATES, State
 UNCATEGORISED = "Uncategorised"
 # A stored timeliness ("" while the step is not done) as the clock's value.
 _TIMELINESS: dict[str, Timeliness | None] = {"": None, **{t.value: t for t in Timeliness}}
-_NO_DECISIONS: dict[str, int] = {}
-# In the order `_overall_outcome` takes them.
-_OUTCOME_BITS = {Outcome.UPHELD: 1, Outcome.PARTLY_UPHELD: 2, Outcome.NOT_UPHELD: 4}
+_NO_DECISIONS: frozenset[str] = frozenset()
+# A stored outcome ("" while unanswered) as `overall_outcome` gives it.
+_OUTCOME: dict[str, str] = {"": "", **{o.value: o for o in Outcome}}
 
 
 @lru_cache(maxsize=8)
 def _profile(code: str) -> CodeProfile:
     return get_profile(code)
-
-
-def _overall_outcome(upheld: int, partly: int, not_upheld: int) -> str:
-    if upheld + partly + not_upheld == 0:
-        return ""
-    if partly or (upheld and not_upheld):
-        return Outcome.PARTLY_UPHELD
-    return Outcome.UPHELD if upheld else Outcome.NOT_UPHELD
 
 
 @dataclass(frozen=True)
@@ -143,31 +137,14 @@ _STAGE_COLUMNS = (
     "ack_timeliness",
     "response_timeliness",
     "timeliness_stored",
+    "outcome",
+    "early_resolution",
+    "extended",
 )
 
 
-def stage_facts(
-    period: Period, *, on: date | None = None, recount: bool = False
-) -> list[StageFact]:
-    """Every stage that started, was acknowledged or was answered in the period.
-
-    Timeliness comes from `stage_clocks`, the one clock the case page shows and the stored dates
-    are written from, measured on `on`: as the services stored it on the stage
-    (``Stage.ack_timeliness`` / ``response_timeliness``, written by ``refresh_next_due``)
-    wherever that is the clock's answer on `on`, else counted here. A stored response
-    timeliness is the answer on any day from the response on (a settled result never moves),
-    and a stored acknowledgement timeliness on any day at all; one not yet stored, or a
-    response after `on` (a report as it stood on an earlier day), is counted. `recount=True`
-    counts every stage's clocks (the slow path the tests hold the stored one to).
-    Each lookup (tenure, stage 1 handler, refusals, outcomes, extensions) is one query for the
-    whole set.
-    """
-    return _stage_facts(
-        Stage.objects.filter(_in_period(period)), on=on or timezone.localdate(), recount=recount
-    )
-
-
-def _in_period(period: Period) -> Q:
+def in_period(period: Period) -> Q:
+    """Stages that started, were acknowledged or were answered in the period."""
     return (
         Q(requested_on__range=(period.start, period.end))
         | Q(acknowledged_on__range=(period.start, period.end))
@@ -175,7 +152,18 @@ def _in_period(period: Period) -> Q:
     )
 
 
-def _stage_facts(stages: QuerySet[Stage], *, on: date, recount: bool = False) -> list[StageFact]:
+def facts_of(stages: QuerySet[Stage], *, on: date, stored: bool = False) -> list[StageFact]:
+    """One fact per stage, each clock counted by `stage_clocks` (the one clock the case page
+    shows and the stored dates are written from) on `on`, and the answer (outcome, extension,
+    early resolution) read from the response and extensions: what `stage_counts` does for the
+    few stages it cannot count from what is stored. Each lookup (tenure, stage 1 handler,
+    refusals, outcomes, extensions) is one query for the whole set.
+
+    With `stored`, a stage's stored timeliness and answer are taken wherever they are the
+    answer on `on` (as `stage_counts` takes them): a stored response timeliness on any day
+    from the response on (a settled result never moves), a stored acknowledgement timeliness
+    on any day at all. For a year of stages, see `reporting.reference` (tests and benches).
+    """
     rows = list(stages.order_by("id").values_list(*_STAGE_COLUMNS))
     if not rows:  # (stage_counts asks for the few not counted in SQL: mostly none)
         return []
@@ -191,15 +179,14 @@ def _stage_facts(stages: QuerySet[Stage], *, on: date, recount: bool = False) ->
             complaint_id__in=complaint_ids, reinstated_on__isnull=True
         ).values_list("complaint_id", "stage")
     )
-    outcomes: dict[int, dict[str, int]] = defaultdict(dict)
-    for stage_id, outcome, n in (
+    outcomes: dict[int, set[str]] = defaultdict(set)
+    for stage_id, outcome in (
         Decision.objects.filter(response__stage__in=stages)
         .values_list("response__stage_id", "outcome")
-        .annotate(n=Count("id"))
+        .distinct()
         .order_by()
     ):
-        counted = outcomes[stage_id]
-        counted[outcome] = counted.get(outcome, 0) + n
+        outcomes[stage_id].add(outcome)
     extensions: dict[int, list[_ExtensionRow]] = defaultdict(list)
     for stage_id, pk, agreed_on, new_due, good_reason in Extension.objects.filter(
         stage__in=stages
@@ -245,11 +232,16 @@ def _stage_facts(stages: QuerySet[Stage], *, on: date, recount: bool = False) ->
         block,
         ack_stored,
         response_stored,
-        stored,
+        is_stored,
+        outcome_stored,
+        early_stored,
+        extended_stored,
     ) in rows:
-        if stored and not recount and (responded_on is None or responded_on <= on):
+        if stored and is_stored and (responded_on is None or responded_on <= on):
             ack_timeliness = _TIMELINESS[ack_stored]
             response_timeliness = _TIMELINESS[response_stored]
+            outcome = _OUTCOME[outcome_stored]
+            extended, early_resolution = extended_stored, early_stored
         else:
             row = _StageRow(
                 number,
@@ -271,7 +263,9 @@ def _stage_facts(stages: QuerySet[Stage], *, on: date, recount: bool = False) ->
             )
             ack_timeliness = clocks.acknowledgement.timeliness
             response_timeliness = clocks.response.timeliness
-        counts = outcomes.get(stage_id, _NO_DECISIONS)
+            outcome = overall_outcome(outcomes.get(stage_id, _NO_DECISIONS))
+            extended = stage_id in extensions
+            early_resolution = stage_id in early
         facts.append(
             StageFact(
                 complaint_id=complaint_id,
@@ -282,21 +276,17 @@ def _stage_facts(stages: QuerySet[Stage], *, on: date, recount: bool = False) ->
                 responded_on=responded_on,
                 ack_timeliness=ack_timeliness,
                 response_timeliness=response_timeliness,
-                extended=stage_id in extensions,
+                extended=extended,
                 excluded=(complaint_id, number) in refused,
                 tenure=tenure_on(resident_id, received_on),
                 category=category or UNCATEGORISED,
-                outcome=_overall_outcome(
-                    counts.get(Outcome.UPHELD, 0),
-                    counts.get(Outcome.PARTLY_UPHELD, 0),
-                    counts.get(Outcome.NOT_UPHELD, 0),
-                ),
+                outcome=outcome,
                 handler_id=handler_id,
                 stage_one_handler_id=stage_one_handler.get(complaint_id) if number > 1 else None,
                 resident_id=resident_id,
                 estate=estate or "",
                 block=block or "",
-                early_resolution=stage_id in early,
+                early_resolution=early_resolution,
             )
         )
     return facts
@@ -339,15 +329,16 @@ _RECEIVED_BY = {
 def stage_counts(
     period: Period, *, on: date | None = None, _excluding: frozenset[int] = frozenset()
 ) -> StageCounts:
-    """The stages of `stage_facts(period, on=on)`, counted in SQL by what the reports tell
-    apart (`figures.StageCounts`): the same figures, without a row per stage in Python.
+    """The stages that started, were acknowledged or were answered in the period (`in_period`),
+    counted in SQL by what the reports tell apart (`figures.StageCounts`): the same figures as
+    one fact per stage (`reference.stage_facts`), without a row per stage in Python.
 
     Counted in SQL: every stage whose stored timeliness is the clock's answer on `on` (see
-    `stage_facts`); the rest (not yet stored, or answered after `on`) are `stage_facts`
-    beside the groups, so both together are the stages `stage_facts` returns. Tenure at
-    receipt, refusal, extension, early resolution and the overall outcome are worked out per
-    stage in the query as `stage_facts` works them out in Python. Each question (received,
-    answered, answered with outcomes, acknowledged) is asked when a report first reads it.
+    `facts_of`), with its stored answer (outcome, extension, early resolution); the rest (not
+    yet stored, or answered after `on`) are `facts_of` beside the groups. Tenure at receipt,
+    refusal and whether stage 2's handler handled stage 1 are worked out per stage in the
+    query as `facts_of` works them out in Python. Each question (received, answered with
+    timeliness and outcomes, acknowledged) is asked when a report first reads it.
     The groups count by month: `period`, and every period a report asks of them, is whole
     months.
     """
@@ -355,12 +346,15 @@ def stage_counts(
     start, end = period.start, period.end
     stored = Q(timeliness_stored=True) & (Q(responded_on__isnull=True) | Q(responded_on__lte=on))
     stages = Stage.objects.exclude(complaint_id__in=_excluding) if _excluding else Stage.objects
-    others = _stage_facts(
-        stages.filter(_in_period(period)).filter(
-            Q(timeliness_stored=False) | Q(responded_on__gt=on)
-        ),
-        on=on,
+    # Their ids first: `facts_of` looks up each of its tables by these stages, and by a list
+    # of ids that is a few rows, not a pass over every stage each time.
+    other_ids = list(
+        stages.filter(in_period(period))
+        .filter(Q(timeliness_stored=False) | Q(responded_on__gt=on))
+        .order_by()  # (the default order would join every stage's complaint)
+        .values_list("id", flat=True)
     )
+    others = facts_of(Stage.objects.filter(pk__in=_ids_in(other_ids)), on=on) if other_ids else []
     counted = stages.filter(stored)
     received = counted.filter(requested_on__range=(start, end)).filter(
         ~Exists(
@@ -404,30 +398,14 @@ def stage_counts(
             )
         ]
 
-    # The outcomes decided at a stage as one number (upheld 1, partly 2, not upheld 4, added
-    # once each): one lookup per stage instead of one per outcome.
-    outcomes = Subquery(
-        Decision.objects.filter(response__stage=OuterRef("pk"))
-        .order_by()
-        .values("response__stage")
-        .annotate(
-            found=Sum(
-                Case(
-                    *(When(outcome=o, then=Value(bit)) for o, bit in _OUTCOME_BITS.items()),
-                    default=Value(0),
-                ),
-                distinct=True,
-            )
-        )
-        .values("found")[:1],
-        output_field=IntegerField(),
-    )
-
     answered = counted.filter(responded_on__range=(start, end)).annotate(
         month=_YearMonth("responded_on")
     )
 
+    @cache
     def responded_rows() -> list[Row]:
+        # One question for the TSM's timeliness and the stage tables' answers: both read the
+        # same stages, and one pass over them costs less than two.
         return [
             *(
                 Group(
@@ -437,37 +415,21 @@ def stage_counts(
                     responded_on=_first_of(row["month"]),
                     ack_timeliness=_TIMELINESS[row["ack_timeliness"]],
                     response_timeliness=_TIMELINESS[row["response_timeliness"]],
-                )
-                for row in _grouped(
-                    answered, ("number", "month", "ack_timeliness", "response_timeliness")
-                )
-            ),
-            *others,
-        ]
-
-    def responded_details() -> list[Row]:
-        return [
-            *(
-                Group(
-                    row["n"],
-                    row["ids"],
-                    stage=row["number"],
-                    responded_on=_first_of(row["month"]),
                     extended=row["extended"],
-                    early_resolution=row["early"],
-                    outcome=_overall_outcome(
-                        *(bool((row["outcomes"] or 0) & bit) for bit in _OUTCOME_BITS.values())
-                    ),
+                    early_resolution=row["early_resolution"],
+                    outcome=_OUTCOME[row["outcome"]],
                 )
                 for row in _grouped(
-                    answered.annotate(
-                        extended=Exists(Extension.objects.filter(stage=OuterRef("pk"))),
-                        early=Exists(
-                            Response.objects.filter(stage=OuterRef("pk"), early_resolution=True)
-                        ),
-                        outcomes=outcomes,
+                    answered,
+                    (
+                        "number",
+                        "month",
+                        "ack_timeliness",
+                        "response_timeliness",
+                        "extended",
+                        "early_resolution",
+                        "outcome",
                     ),
-                    ("number", "month", "extended", "early", "outcomes"),
                 )
             ),
             *others,
@@ -540,7 +502,7 @@ def stage_counts(
         questions={
             "received": received_rows,
             "responded": responded_rows,
-            "responded_details": responded_details,
+            "responded_details": responded_rows,
             "acknowledged": acknowledged_rows,
         },
     )
@@ -550,7 +512,7 @@ _PENNY = Decimal(1).scaleb(-Remedy._meta.get_field("amount").decimal_places)
 
 
 def remedy_counts(period: Period, *, on: date | None = None) -> RemedyCounts:
-    """The remedies of `remedy_facts(period)` counted in SQL (`figures.RemedyCounts`): those
+    """The remedies due or offered in the period (`reference.remedy_facts`) counted in SQL (`figures.RemedyCounts`): those
     due in the period by month, whether due before `on` and whether completed in time; those
     offered in it by month and type, with the amount offered."""
     on = on or timezone.localdate()
@@ -618,30 +580,6 @@ def extension_facts(period: Period) -> list[ExtensionFact]:
     ]
 
 
-def remedy_facts(period: Period) -> list[RemedyFact]:
-    """Remedies due or offered in the period (offered = the response's issue date)."""
-    rows = (
-        Remedy.objects.filter(
-            Q(due_on__range=(period.start, period.end))
-            | Q(response__issued_on__range=(period.start, period.end))
-        )
-        .values_list(
-            "complaint_id",
-            "complaint__reference",
-            "remedy_type",
-            "due_on",
-            "completed_on",
-            "amount",
-            "response__issued_on",
-        )
-        .order_by("id")
-    )
-    return [
-        RemedyFact(cid, ref, kind, due, done, amount, offered or due)
-        for cid, ref, kind, due, done, amount, offered in rows
-    ]
-
-
 def homes_for(year: int) -> HomesCount | None:
     return HomesCount.objects.filter(year=year).first()
 
@@ -650,10 +588,26 @@ def homes_counts() -> QuerySet[HomesCount]:
     return HomesCount.objects.select_related("recorded_by").order_by("-year")
 
 
-def complaints_in(ids: list[int] | tuple[int, ...]) -> QuerySet[Complaint]:
+# Up to this many ids are bound one parameter each; more are bound as one text parameter
+# (a figure's complaints can be 70,000: one parameter each costs a second to bind).
+_IDS_AS_PARAMETERS = 500
+
+
+def _ids_in(ids: Sequence[int]) -> Any:
+    """`pk__in` for the ids, as one parameter when they are many: the database splits the
+    text ("12,40,41") itself."""
+    if len(ids) <= _IDS_AS_PARAMETERS:
+        return list(ids)
+    text = ",".join(map(str, ids))
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(string_to_array(%s, ',')::bigint[])", (text,))
+    return RawSQL("SELECT value FROM json_each(%s)", (f"[{text}]",))
+
+
+def complaints_in(ids: Sequence[int]) -> QuerySet[Complaint]:
     """The complaints behind a figure, for its drill-down list."""
     return (
-        Complaint.objects.filter(pk__in=ids)
+        Complaint.objects.filter(pk__in=_ids_in(ids))
         .select_related("resident", "category", "handler")
         .order_by("received_on", "id")
     )

@@ -60,6 +60,15 @@ class Stage(models.Model):
     ack_timeliness = models.CharField(max_length=40, blank=True)
     response_timeliness = models.CharField(max_length=40, blank=True)
     timeliness_stored = models.BooleanField(default=False)
+    # The stage's answer as the reports count it, stored with the timeliness and read under the
+    # same flag: the overall outcome of the response's decisions (``constants.overall_outcome``,
+    # blank while unanswered) and whether it was an early resolution, written with the response
+    # (services.stages.stage_respond); whether its deadline was ever extended, written by
+    # services.common.refresh_next_due. `stage_timeliness_fill` and `refresh_stored` write
+    # them from the rows.
+    outcome = models.CharField(max_length=16, blank=True)
+    early_resolution = models.BooleanField(default=False)
+    extended = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["complaint", "number"]
@@ -86,6 +95,13 @@ class Stage(models.Model):
                 fields=["responded_on", "number", "response_due"],
                 condition=models.Q(responded_on__isnull=False),
                 name="stage_responded",
+            ),
+            # The reports count the few stages whose timeliness is not stored yet apart
+            # (reporting.selectors.stage_counts): found without reading every stage.
+            models.Index(
+                fields=["requested_on"],
+                condition=models.Q(timeliness_stored=False),
+                name="stage_not_stored",
             ),
         ]
 

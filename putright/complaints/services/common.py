@@ -3,8 +3,10 @@
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F
 
+from putright.complaints.constants import overall_outcome
 from putright.complaints.events import publish
 from putright.complaints.models import CaseEvent, Complaint, OutstandingAction, Remedy, Stage
 from putright.core import held
@@ -141,9 +143,40 @@ def stored_timeliness(clocks: Any) -> dict[str, Any]:
     }
 
 
+def stored_answer(*, outcomes: Any, early_resolution: bool) -> dict[str, Any]:
+    """The stage's stored answer from its response: the overall outcome of the decisions'
+    `outcomes` and whether it was an early resolution (what the reports count)."""
+    return {"outcome": overall_outcome(outcomes), "early_resolution": early_resolution}
+
+
+def stored_answer_of(stage: Stage) -> dict[str, Any]:
+    """`stored_answer` from the stage's response as saved (prefetch ``response__decisions``
+    for many stages), for stages written around the services."""
+    try:
+        response = stage.response
+    except ObjectDoesNotExist:
+        return stored_answer(outcomes=(), early_resolution=False)
+    return stored_answer(
+        outcomes=[d.outcome for d in response.decisions.all()],
+        early_resolution=response.early_resolution,
+    )
+
+
+# What the reports read of a stage under ``timeliness_stored``.
+STORED_STAGE_FACTS = (
+    "ack_timeliness",
+    "response_timeliness",
+    "timeliness_stored",
+    "outcome",
+    "early_resolution",
+    "extended",
+)
+
+
 def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
-    """Write the stored timeliness of every stage that has none yet (rows from before the
-    columns, or loaded around the services), from the one clock as ``refresh_next_due`` does.
+    """Write the stored timeliness and answer (`STORED_STAGE_FACTS`) of every stage that has
+    none yet (rows from before the columns, or loaded around the services), from the one
+    clock as ``refresh_next_due`` does and from the stage's response and extensions.
     Returns how many stages were written. Runs in batches; safe to run again."""
     from putright.complaints.calendar import landlord_history
     from putright.complaints.deadlines import stage_clocks
@@ -152,8 +185,8 @@ def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
     while True:
         stages = list(
             Stage.objects.filter(timeliness_stored=False, pk__gt=last)
-            .select_related("complaint")
-            .prefetch_related("extensions")
+            .select_related("complaint", "response")
+            .prefetch_related("extensions", "response__decisions")
             .order_by("pk")[:batch]
         )
         if not stages:
@@ -168,11 +201,13 @@ def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
                 profile=profile_for(complaint),
                 closed_on=complaint.closed_on,
             )
-            for name, value in stored_timeliness(clocks).items():
+            for name, value in {
+                **stored_timeliness(clocks),
+                **stored_answer_of(stage),
+                "extended": bool(stage.extensions.all()),
+            }.items():
                 setattr(stage, name, value)
-        Stage.objects.bulk_update(
-            stages, ["ack_timeliness", "response_timeliness", "timeliness_stored"]
-        )
+        Stage.objects.bulk_update(stages, STORED_STAGE_FACTS)
         done += len(stages)
         last = stages[-1].pk
         if progress is not None:
@@ -189,15 +224,17 @@ def refresh_next_due(
     it is already saved and something moved; the caller saves the complaint's ``CLOCK_FIELDS``.
     Returns what moved."""
     from putright.complaints.calendar import landlord_history
-    from putright.complaints.deadlines import stage_clocks, stage_update_due
+    from putright.complaints.deadlines import extensions_of, stage_clocks, stage_update_due
 
     history = landlord_history()
+    extensions = extensions_of(stage)
     clocks = stage_clocks(
         stage,
         state=complaint.state,
         on=today(),
         history=history,
         profile=profile_for(complaint),
+        extensions=extensions,
         closed_on=complaint.closed_on,
     )
     wanted = {
@@ -213,8 +250,10 @@ def refresh_next_due(
     }
     for name, (_old, value) in changes.items():
         setattr(stage, name, value)
-    # The reports' stored judgement of each step (not a deadline moving: no event for it).
-    judged = stored_timeliness(clocks)
+    # The reports' stored judgement of each step, and whether the deadline was ever extended
+    # (an extension needs an acknowledged stage: `extensions_of` reads them all then). Not a
+    # deadline moving: no event for it.
+    judged = {**stored_timeliness(clocks), "extended": bool(extensions)}
     rejudged = [name for name, value in judged.items() if getattr(stage, name) != value]
     for name in rejudged:
         setattr(stage, name, judged[name])

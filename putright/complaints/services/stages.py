@@ -34,6 +34,7 @@ from putright.complaints.services.common import (
     record_event,
     refresh_next_due,
     stage_numbered,
+    stored_answer,
 )
 from putright.complaints.services.intake import add_definition_points
 from putright.core import held
@@ -616,7 +617,12 @@ def stage_respond(
         follow_ups[0] += len(data.remedies) + len(data.actions)
     follow_ups_chased_by(complaint)
     stage.responded_on = issued_on
-    held.save(stage, update_fields=["responded_on"])
+    answer = stored_answer(
+        outcomes=[d.outcome for d in data.decisions], early_resolution=data.early_resolution
+    )
+    for name, value in answer.items():
+        setattr(stage, name, value)
+    held.save(stage, update_fields=["responded_on", *answer])
     complaint.status = new_state
     refresh_next_due(complaint, stage)
     held.save(complaint, update_fields=["status", *CLOCK_FIELDS])

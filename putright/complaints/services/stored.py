@@ -3,9 +3,10 @@ write: a restore from an older backup, a bulk load, an edit in the admin or the 
 
 The values and their writers (``services.common``):
 
-- ``Stage`` due dates, ``update_due`` and timeliness (``ack_timeliness``,
-  ``response_timeliness``, ``timeliness_stored``) and the complaint's ``CLOCK_FIELDS``
-  (``next_due``, ``current_extended``, ``update_due``): ``refresh_next_due``;
+- ``Stage`` due dates, ``update_due``, timeliness (``ack_timeliness``,
+  ``response_timeliness``, ``timeliness_stored``) and ``extended``, and the complaint's
+  ``CLOCK_FIELDS`` (``next_due``, ``current_extended``, ``update_due``): ``refresh_next_due``;
+- ``Stage.outcome`` and ``early_resolution`` (the response's): ``stored_answer``;
 - ``Complaint.resident_vulnerable``: ``refresh_resident_vulnerable``;
 - ``Remedy.chased_by`` and ``OutstandingAction.chased_by``: ``follow_ups_chased_by_of``.
 
@@ -24,9 +25,11 @@ from django.db import transaction
 from putright.complaints.models import Complaint, OutstandingAction, Remedy, Stage
 from putright.complaints.services.common import (
     CLOCK_FIELDS,
+    STORED_STAGE_FACTS,
     follow_ups_chased_by_of,
     refresh_next_due,
     refresh_resident_vulnerable,
+    stored_answer_of,
 )
 
 STAGE_FIELDS = (
@@ -34,9 +37,7 @@ STAGE_FIELDS = (
     "response_due_original",
     "response_due",
     "update_due",
-    "ack_timeliness",
-    "response_timeliness",
-    "timeliness_stored",
+    *STORED_STAGE_FACTS,
 )
 
 
@@ -80,7 +81,9 @@ def stored_refresh(
 
 def _refresh_clocks(ids: list[int], done: Refreshed) -> None:
     complaints = list(
-        Complaint.objects.filter(pk__in=ids).prefetch_related("stages__extensions").order_by("pk")
+        Complaint.objects.filter(pk__in=ids)
+        .prefetch_related("stages__extensions", "stages__response__decisions")
+        .order_by("pk")
     )
     moved_stages: list[Stage] = []
     moved_complaints: list[Complaint] = []
@@ -90,6 +93,8 @@ def _refresh_clocks(ids: list[int], done: Refreshed) -> None:
             before = [getattr(stage, name) for name in STAGE_FIELDS]
             stage.complaint = complaint
             refresh_next_due(complaint, stage, save=False)
+            for name, value in stored_answer_of(stage).items():
+                setattr(stage, name, value)
             if [getattr(stage, name) for name in STAGE_FIELDS] != before:
                 moved_stages.append(stage)
         if [getattr(complaint, name) for name in CLOCK_FIELDS] != was:
@@ -98,7 +103,7 @@ def _refresh_clocks(ids: list[int], done: Refreshed) -> None:
         Stage.objects.bulk_update(moved_stages, STAGE_FIELDS)
     if moved_complaints:
         Complaint.objects.bulk_update(moved_complaints, CLOCK_FIELDS)
-    done.count("stage clocks and timeliness", len(moved_stages))
+    done.count("stage clocks, timeliness and answer", len(moved_stages))
     done.count("complaint clocks (next due, extended, update due)", len(moved_complaints))
 
 

@@ -106,6 +106,9 @@ BREAKS = {
     "ack_timeliness": (_ali_stage_one, {"ack_timeliness": ""}),
     "response_timeliness": (_ali_stage_one, {"response_timeliness": ""}),
     "timeliness_stored": (_ali_stage_one, {"timeliness_stored": False}),
+    "stage extended": (_rosa_stage, {"extended": False}),
+    "outcome": (_ali_stage_one, {"outcome": ""}),
+    "early_resolution": (_ali_stage_one, {"early_resolution": True}),
     "remedy chased_by": (
         lambda cases: Remedy.objects.filter(complaint=cases[1]),
         {"chased_by_id": Subquery(User.objects.filter(username="hamid").values("pk")[:1])},
@@ -137,3 +140,20 @@ def test_a_run_resumes_after_the_last_complaint_it_reported(cases):
     assert f"Checked 1 complaints (up to id {ali.pk})" in said
     assert OutstandingAction.objects.get(complaint=ali).chased_by is not None
     assert not Complaint.objects.get(pk=rosa.pk).current_extended
+
+
+def test_the_fill_writes_every_stored_stage_fact_of_stages_loaded_without_them(cases):
+    """`stage_timeliness_fill` (after an upgrade or a bulk load) writes the timeliness and
+    the answer of stages that have none, as the services wrote them."""
+    before = stored()
+    assert Stage.objects.filter(outcome="").exclude(responded_on=None).count() == 0
+    Stage.objects.update(
+        timeliness_stored=False,
+        ack_timeliness="",
+        response_timeliness="",
+        outcome="",
+        early_resolution=True,
+        extended=False,
+    )
+    call_command("stage_timeliness_fill", stdout=StringIO())
+    assert stored() == before

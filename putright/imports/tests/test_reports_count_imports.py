@@ -3,7 +3,7 @@
 from putright.imports.services import import_complaints
 from putright.imports.tests.sheets import csv_bytes, row
 from putright.reporting.figures import ch01, ch02, reporting_year
-from putright.reporting.selectors import stage_facts
+from putright.reporting.reference import stage_facts
 
 
 def test_the_tsm_return_counts_imported_complaints_by_tenure_and_timeliness():
@@ -19,7 +19,7 @@ def test_the_tsm_return_counts_imported_complaints_by_tenure_and_timeliness():
         ),  # shared owner, late
     ]
     import_complaints(data=csv_bytes(*rows), file_name="history.csv")
-    facts = stage_facts(reporting_year(2025))
+    facts = stage_facts(reporting_year(2025), stored=True)
     received = {f.key: f.numerator for f in ch01(facts, 2025, None)}
     assert received["ch01-stage1-lcra"] == 1
     assert received["ch01-stage1-lcho"] == 1

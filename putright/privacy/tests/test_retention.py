@@ -14,7 +14,7 @@ from putright.privacy.constants import ANONYMISED_AREA_LINE, AuditKind
 from putright.privacy.models import AnonymisedComplaint, AnonymisedResident, AuditEntry
 from putright.privacy.services import retention_apply
 from putright.privacy.tests.conftest import TODAY, raw_update_is_refused
-from putright.reporting import reports, selectors
+from putright.reporting import reference, reports
 from putright.reporting.figures import reporting_year
 
 REMOVED = f"[removed under retention policy on {TODAY.isoformat()}]"
@@ -28,8 +28,8 @@ def figures_of(year: int) -> dict:
     return {
         "tsm": [astuple(f) for f in reports.tsm_return(year, on=TODAY).figures],
         "all": {k: astuple(f) for k, f in reports.all_figures(year, on=TODAY).items()},
-        "facts": [astuple(f) for f in selectors.stage_facts(period, on=TODAY)],
-        "remedies": [astuple(f) for f in selectors.remedy_facts(period)],
+        "facts": [astuple(f) for f in reference.stage_facts(period, on=TODAY, stored=True)],
+        "remedies": [astuple(f) for f in reference.remedy_facts(period)],
         "annual": (annual.categories, annual.monthly, annual.remedies, annual.compensation),
         "measures": [(m.provision, astuple(m.figure), m.shortfall) for m in annual.measures],
         "mrc": ([c.__dict__ for c in pack.columns], pack.categories, pack.hotspots),

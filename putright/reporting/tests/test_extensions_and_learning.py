@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from putright.complaints import services as complaint_services
 from putright.complaints.tests.stories import acknowledged, received, responded, travel
 from putright.people.factories import ResidentFactory, TenancyFactory
-from putright.reporting import charts, selectors, services
+from putright.reporting import charts, reference, selectors, services
 from putright.reporting.figures import ch02, measures, reporting_year
 from putright.rules.profile import HOUSING_OMBUDSMAN_2024
 
@@ -66,7 +66,7 @@ def test_an_answer_within_an_extension_beyond_the_cap_with_a_good_reason_is_with
     db, time_machine, handler
 ):
     p, q = _extended_pair(time_machine, handler)
-    facts = selectors.stage_facts(reporting_year(2025), on=ON)
+    facts = reference.stage_facts(reporting_year(2025), on=ON, stored=True)
     figures = {f.key: f for f in ch02(facts, 2025)}
     # Q was answered on its (in-cap) extended date. P went past the cap (30 Jun) to 7 Jul with
     # a good reason and was answered 4 Jul: the Code caps extensions only "without good
@@ -87,9 +87,9 @@ def test_extension_measures_show_the_cap_and_when_the_resident_was_told(db, time
     found = {
         m.provision: m
         for m in measures(
-            selectors.stage_facts(period, on=ON),
+            reference.stage_facts(period, on=ON, stored=True),
             selectors.extension_facts(period),
-            selectors.remedy_facts(period),
+            reference.remedy_facts(period),
             period,
             ON,
         )

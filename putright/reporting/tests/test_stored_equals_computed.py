@@ -19,7 +19,7 @@ from putright.complaints.services.common import today
 from putright.complaints.tests.stories import acknowledged, received, reload, responded, travel
 from putright.core.errors import ComplaintError
 from putright.people.factories import ResidentFactory
-from putright.reporting import selectors
+from putright.reporting import reference
 from putright.reporting.figures import Period
 from putright.rules.profile import get_profile
 
@@ -65,7 +65,7 @@ def _check_everywhere(complaint) -> None:
     # The reports' classification, by the selector the figures are counted from.
     facts = {
         (f.complaint_id, f.stage): f
-        for f in selectors.stage_facts(Period(START, today(), "all"), on=today())
+        for f in reference.stage_facts(Period(START, today(), "all"), on=today(), stored=True)
     }
     for stage in stages:
         fact = facts[(complaint.pk, stage.number)]

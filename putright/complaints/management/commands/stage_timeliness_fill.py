@@ -1,4 +1,5 @@
-"""Write each stage's stored timeliness (what the reports count) where it is not yet written.
+"""Write each stage's stored timeliness and answer (outcome, early resolution, extended: what
+the reports count) where they are not yet written.
 
     python manage.py stage_timeliness_fill
 
@@ -17,7 +18,10 @@ from putright.complaints.services.common import timeliness_fill
 
 
 class Command(BaseCommand):
-    help = "Write the stored timeliness of stages that have none yet, from the one clock."
+    help = (
+        "Write the stored timeliness and answer of stages that have none yet, from the one "
+        "clock and the stage's response and extensions."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()

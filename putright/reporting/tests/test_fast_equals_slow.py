@@ -29,7 +29,7 @@ from putright.complaints.models import Complaint, NonWorkingDay, Stage
 from putright.complaints.selectors import dashboard_figures
 from putright.complaints.services import closures
 from putright.complaints.team import team_view
-from putright.complaints.tests import reference
+from putright.complaints.tests import reference as dashboard_reference
 from putright.complaints.tests.stories import (
     acknowledged,
     escalated,
@@ -224,8 +224,8 @@ def _check_dashboard(days: list[date]) -> None:
         week_end = on + timedelta(days=6 - on.weekday())
         assert dashboard_figures(
             today=on, week_end=week_end
-        ) == reference.dashboard_figures_counted(today=on, week_end=week_end), on
-        assert team_view(today=on) == reference.team_view_counted(today=on), on
+        ) == dashboard_reference.dashboard_figures_counted(today=on, week_end=week_end), on
+        assert team_view(today=on) == dashboard_reference.team_view_counted(today=on), on
 
 
 def _check(start: date, monkeypatch) -> None:

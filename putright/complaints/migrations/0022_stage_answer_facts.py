@@ -66,7 +66,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0019_dashboard_tallies"),
+        ("complaints", "0021_search_lexicon"),
     ]
 
     operations = [

@@ -124,6 +124,12 @@ if _database_url:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation: PostgreSQL compiles each large grouped query (the reports, a
+        # search's capped count) for about a second of server CPU a report more than it saves
+        # (issue 19, bench/README.md). Options given in DATABASE_URL come after, so win.
+        _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+        _pg_options["options"] = f"-c jit=off {_pg_options.get('options', '')}".strip()
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = {
             **SQLITE_OPTIONS,

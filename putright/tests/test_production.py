@@ -90,3 +90,16 @@ def test_a_debug_server_may_use_the_development_key(settings):
     settings.SECRET_KEY = settings.INSECURE_DEV_SECRET_KEY
     settings.ALLOWED_HOSTS = []
     refuse_insecure_settings()
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_compilation():
+    """Issue 19: JIT cost about a second of server CPU a report; the settings turn it off for
+    every connection (DATABASE_URL's own options may still turn it on)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -64,9 +64,11 @@ class Held:
     def __init__(self) -> None:
         self.kept: list[models.Model] = []
         self.kept_after: dict[Callable, list[Any]] = defaultdict(list)
+        self.kept_before: dict[tuple[type[models.Model], Callable], list[Any]] = defaultdict(list)
         self.updates: list[tuple[type[models.Model], Any, dict[str, Any]]] = []
         self._row: list[models.Model] | None = None
         self._row_after: list[tuple[Callable, list[Any]]] = []
+        self._row_before: list[tuple[tuple[type[models.Model], Callable], list[Any]]] = []
         self._row_updates: list[tuple[type[models.Model], Any, dict[str, Any]]] = []
         self._seen: set[int] = set()
 
@@ -77,6 +79,7 @@ class Held:
     def row(self) -> Iterator[None]:
         """Decide one row: kept if the block ends normally, forgotten if it raises."""
         self._row, self._row_after, self._row_updates = [], [], []
+        self._row_before = []
         try:
             yield
         except BaseException:
@@ -87,9 +90,12 @@ class Held:
             self.kept += self._row
             for fn, items in self._row_after:
                 self.kept_after[fn] += items
+            for key, objs in self._row_before:
+                self.kept_before[key] += objs
             self.updates += self._row_updates
         finally:
             self._row, self._row_after, self._row_updates = None, [], []
+            self._row_before = []
 
     def add(self, obj: models.Model) -> None:
         if id(obj) in self._seen:
@@ -102,6 +108,13 @@ class Held:
             self._row_after.append((fn, items))
         else:
             self.kept_after[fn] += items
+
+    def before(self, fn: Callable, objs: list[models.Model]) -> None:
+        key = (type(objs[0]), fn)
+        if self._row is not None:
+            self._row_before.append((key, objs))
+        else:
+            self.kept_before[key] += objs
 
     def update(self, model: type[models.Model], pk: Any, fields: dict[str, Any]) -> None:
         (self._row_updates if self._row is not None else self.updates).append((model, pk, fields))
@@ -119,31 +132,66 @@ class Held:
             hook = _before_insert.get(model._meta.label)
             if hook is not None:
                 hook(rows)
+            for (of, fn), objs in self.kept_before.items():
+                if of is model:
+                    fn(objs)
             _insert(model, rows)
-        for model, pk, fields in self.updates:
-            model.objects.filter(pk=pk).update(**fields)
+        _update_grouped(self.updates)
         for fn, items in self.kept_after.items():
             fn(_resolved(items))
         written = len(self.kept)
         self.kept, self.kept_after, self.updates, self._seen = [], defaultdict(list), [], set()
+        self.kept_before = defaultdict(list)
         return written
+
+
+UPDATE_BATCH = 200  # rows a grouped UPDATE sets (two parameters each, and the id list)
+
+
+def _update_grouped(updates: list[tuple[type[models.Model], Any, dict[str, Any]]]) -> None:
+    """The deferred updates, one statement per table, set of fields and batch instead of one a
+    row (a tenancy's start moved earlier: hundreds a chunk): `UPDATE ... SET f = CASE id WHEN
+    ... END WHERE id IN (...)`. A row updated twice gets its last values, as one at a time."""
+    merged: dict[tuple[type[models.Model], Any], dict[str, Any]] = {}
+    for model, pk, fields in updates:
+        merged.setdefault((model, pk), {}).update(fields)
+    groups: dict[tuple[type[models.Model], tuple[str, ...]], dict[Any, dict[str, Any]]] = {}
+    for (model, pk), fields in merged.items():
+        groups.setdefault((model, tuple(sorted(fields))), {})[pk] = fields
+    for (model, names), rows in groups.items():
+        items = list(rows.items())
+        for start in range(0, len(items), UPDATE_BATCH):
+            batch = items[start : start + UPDATE_BATCH]
+            if len(batch) == 1:
+                model.objects.filter(pk=batch[0][0]).update(**batch[0][1])
+                continue
+            model.objects.filter(pk__in=[pk for pk, _ in batch]).update(
+                **{
+                    name: models.Case(
+                        *(
+                            models.When(pk=pk, then=models.Value(f[name], output_field=field))
+                            for pk, f in batch
+                        ),
+                        output_field=field,
+                    )
+                    for name in names
+                    for field in [model._meta.get_field(name)]
+                }
+            )
 
 
 def _resolved(items: list[Any]) -> list[Any]:
     return [i.obj.pk if isinstance(i, PkOf) else i for i in items]
 
 
-def _resolve(obj: models.Model) -> None:
-    """Replace the ids of held rows (now written) in the row's values and its data."""
-    for name, value in list(vars(obj).items()):
-        if isinstance(value, PkOf):
-            setattr(obj, name, value.obj.pk)
-        elif isinstance(value, dict) and any(isinstance(v, PkOf) for v in value.values()):
-            setattr(obj, name, {k: _resolved([v])[0] for k, v in value.items()})
+NOT_HELDABLE = (
+    "held rows need an automatic id, no database default, no parent table and plain values "
+    "(not SQL expressions); write this row at once (held.released) or change the service"
+)
 
 
-class _NotPlain(Exception):
-    """A held row this writer leaves to Django's `bulk_create` (an expression as a value)."""
+class NotHeldable(TypeError):
+    """A held row `Held.flush` cannot write (see `NOT_HELDABLE`)."""
 
 
 # Fields whose value, when already of this type (or None), goes to the database as it is:
@@ -222,8 +270,13 @@ class _Table:
                 f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in self.fields
             )
             self.unnest_sql = f"{self.head}SELECT * FROM UNNEST({arrays}) {self.tail}"  # noqa: S608 - names from the model
-        self.batch = max(1, min(500, connection.ops.bulk_batch_size(self.fields, [None] * 500)))
-        self._sql: dict[int, str] = {}
+        # One parameter spare for the LIMIT of a padded batch (`statement`).
+        self.batch = max(
+            1,
+            min(500, connection.ops.bulk_batch_size([*self.fields, self.fields[0]], [None] * 500)),
+        )
+        self.pad = connection.vendor == "sqlite"
+        self._sql: dict[tuple[int, bool], str] = {}
 
     @classmethod
     def usable(cls, model: type[models.Model], rows: list[models.Model]) -> bool:
@@ -280,19 +333,30 @@ class _Table:
                 out.append(adapt[1](value))
                 continue
             if hasattr(value, "resolve_expression"):
-                raise _NotPlain
+                raise NotHeldable(f"{type(obj)._meta.label}.{attname}: {NOT_HELDABLE}")
             out.append(field.get_db_prep_save(value, prep_connection))
         return out
 
-    def sql(self, n: int) -> str:
-        """The INSERT for n rows; kept only for a full batch (chunks end at any size, and
-        keeping each size's text would grow with the file)."""
-        sql = self._sql.get(n)
+    def statement(self, n: int) -> tuple[str, int]:
+        """The INSERT for n rows, and how many empty rows pad it. On SQLite a batch smaller
+        than a full one is padded to the next power of two and cut by `LIMIT n`
+        (`INSERT ... SELECT * FROM (VALUES ...) LIMIT %s`): a table has at most ten INSERT
+        texts whatever the chunks' sizes, so sqlite3's cache of prepared statements (128 a
+        connection, each holding its placeholders) stays small instead of filling with one
+        text a size met, and it is still one statement a batch. PostgreSQL writes many rows
+        through UNNEST (one text), so other sizes there are rare and not kept."""
+        padded = self.pad and 1 < n < self.batch
+        size = min(1 << (n - 1).bit_length(), self.batch) if padded else n
+        sql = self._sql.get((size, padded))
         if sql is None:
-            sql = self.head + "VALUES " + ", ".join([self.row_sql] * n) + " " + self.tail
-            if n == self.batch:
-                self._sql[n] = sql
-        return sql
+            values = ", ".join([self.row_sql] * size)
+            if padded:
+                sql = f"{self.head}SELECT * FROM (VALUES {values}) LIMIT %s {self.tail}"  # noqa: S608 - names from the model
+            else:
+                sql = f"{self.head}VALUES {values} {self.tail}"
+            if padded or n in (1, self.batch):
+                self._sql[size, padded] = sql
+        return sql, (size - n if padded else -1)
 
     def insert(self, rows: list[models.Model]) -> None:
         prepared = [self.values(obj) for obj in rows]
@@ -308,7 +372,11 @@ class _Table:
                     cursor.execute(self.unnest_sql, [*columns, *self.tail_params])
                 else:
                     params = [v for values in batch for v in values]
-                    cursor.execute(self.sql(len(objs)), [*params, *self.tail_params])
+                    sql, padding = self.statement(len(objs))
+                    if padding >= 0:
+                        params += [None] * (padding * len(self.fields))
+                        params.append(len(objs))
+                    cursor.execute(sql, [*params, *self.tail_params])
                 returned = self.connection.ops.fetch_returned_rows(cursor, self.tail_params)
                 for obj, values in zip(objs, returned, strict=True):
                     for field, value, (col, fns) in zip(returning, values, converters, strict=True):
@@ -323,23 +391,17 @@ _tables: dict[tuple[type[models.Model], str], _Table] = {}
 
 
 def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
-    """Insert a table's held rows (in order, ids set on them), as `bulk_create` would."""
+    """Insert a table's held rows (in order, ids set on them), as `bulk_create` would: the one
+    way held rows are written. A row it cannot write (`_Table.usable`, a value that is an SQL
+    expression) is a mistake in the service that held it: refused, never written another way."""
     if not _Table.usable(model, rows):
-        for obj in rows:
-            _resolve(obj)
-        model.objects.bulk_create(rows)
-        return
+        raise NotHeldable(f"{model._meta.label}: {NOT_HELDABLE}")
     connection = connections[router.db_for_write(model)]
     key = (model, connection.alias)
     table = _tables.get(key)
     if table is None or table.connection is not connection:
         table = _tables[key] = _Table(model, connection)
-    try:
-        table.insert(rows)
-    except _NotPlain:
-        for obj in rows:
-            _resolve(obj)
-        model.objects.bulk_create(rows)
+    table.insert(rows)
 
 
 @contextmanager
@@ -437,6 +499,19 @@ def after_write(fn: Callable[[list[Any]], Any], items: list[Any]) -> None:
         fn(_resolved(items))
     else:
         held.later(fn, items)
+
+
+def before_write(fn: Callable[[list[Any]], Any], objs: list[models.Model]) -> None:
+    """Call `fn(objs)` on new rows of one table now, just before the service writes them, or,
+    while holding, once for the chunk's held rows just before they are inserted (the rows
+    they point at are written by then: their ids are known). For a value the rows store
+    that is read from the database (one query a chunk instead of one a row): the service
+    calls it the same way live and held."""
+    held = _current.get()
+    if held is None:
+        fn(objs)
+    elif objs:
+        held.before(fn, objs)
 
 
 def service[F: Callable](fn: F) -> F:

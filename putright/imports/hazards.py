@@ -8,6 +8,7 @@ Like the complaints, the rows are replayed inside ``replaying_history()``: no su
 goes out for history (it went out from the old system).
 """
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -102,7 +103,7 @@ class HazardPlan:
 
 
 def check_hazard_row(
-    raw: RawRow, known_complaints: set[str]
+    raw: RawRow, known_complaints: Container[str]
 ) -> tuple[HazardPlan | None, list[Issue]]:
     """One row's problems, in plain words, or its plan."""
     v = raw.values
@@ -256,7 +257,7 @@ def check_hazard_row(
     )
 
 
-def check_hazards(table: Table, known_complaints: set[str]) -> list[Issue]:
+def check_hazards(table: Table, known_complaints: Container[str]) -> list[Issue]:
     """Every hazard row's problems (the sheet is optional: none when it is absent)."""
     issues: list[Issue] = []
     seen: dict[str, int] = {}

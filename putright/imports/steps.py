@@ -77,8 +77,8 @@ class People:
 
     residents: dict[str, Resident] = field(default_factory=dict)
     homes: dict[str, Property] = field(default_factory=dict)
-    # (resident, home, tenure) → [resident, home, tenancy id or held tenancy, start date]: small,
-    # kept for the whole import.
+    # (resident, home, tenure) → [resident, home, tenancy id or held tenancy, start date]: the
+    # chunk's.
     tenancies: dict[tuple, list[Any]] = field(default_factory=dict)
     looked_up: set[str] = field(default_factory=set)  # property refs read this chunk
     # Residents whose tenancies were all read this chunk: a tenancy not cached is new.
@@ -104,6 +104,9 @@ class People:
         self.looked_up = refs
         known = [r.pk for r in self.residents.values()]
         self.tenancies_read = set(known)
+        # Every tenancy of the chunk's known residents is read again (earlier chunks' are
+        # written): none kept from them, so memory stays flat and `written` stays cheap.
+        self.tenancies.clear()
         if known:
             for t in Tenancy.objects.filter(resident_id__in=known).order_by("id"):
                 key = (("pk", t.resident_id), ("pk", t.home_id), t.tenure)

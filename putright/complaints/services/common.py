@@ -271,22 +271,31 @@ def refresh_next_due(
 CLOCK_FIELDS = ("next_due", "current_extended", "update_due")
 
 
-def _active_vulnerabilities(resident: Any) -> Any:
-    """What `Complaint.resident_vulnerable` means: the resident has an active vulnerability."""
+def _active_vulnerabilities(residents: Any) -> Any:
+    """What `Complaint.resident_vulnerable` means: the resident has an active vulnerability
+    (`residents`: ids, or an outer reference)."""
     from putright.people.models import Vulnerability
 
-    return Vulnerability.objects.filter(resident=resident, active=True)
+    if isinstance(residents, set):
+        return Vulnerability.objects.filter(resident__in=residents, active=True)
+    return Vulnerability.objects.filter(resident=residents, active=True)
 
 
-def resident_vulnerable_now(resident_id: int) -> bool:
-    """The flag for a complaint about to be inserted (``intake.complaint_receive`` sets it on
-    the new row, so receiving writes the complaint once)."""
-    return _active_vulnerabilities(resident_id).exists()
+def resident_vulnerable_set(complaints: list[Complaint]) -> None:
+    """The flag on new complaints about to be inserted (``intake.complaint_receive``, through
+    ``held.before_write``: the one complaint now live, an import's chunk in one query), so
+    receiving writes each complaint once."""
+    residents = {c.resident_id if c.resident_id is not None else c.resident.pk for c in complaints}
+    vulnerable = set(
+        _active_vulnerabilities(residents).values_list("resident_id", flat=True).distinct()
+    )
+    for c in complaints:
+        c.resident_vulnerable = (c.resident_id or c.resident.pk) in vulnerable
 
 
 def refresh_resident_vulnerable(complaints: Any) -> int:
     """Write `Complaint.resident_vulnerable` for these complaints (a queryset): whether the
-    resident has an active vulnerability now. With `resident_vulnerable_now` at receipt, the
+    resident has an active vulnerability now. With `resident_vulnerable_set` at receipt, the
     flag's only writer: every change to a resident's vulnerabilities
     (``people.services.on_vulnerability_change``) comes here."""
     from django.db.models import Exists, OuterRef
@@ -294,11 +303,6 @@ def refresh_resident_vulnerable(complaints: Any) -> int:
     return complaints.order_by().update(
         resident_vulnerable=Exists(_active_vulnerabilities(OuterRef("resident")))
     )
-
-
-def refresh_resident_vulnerable_of(complaint_ids: list[int]) -> int:
-    """The flag for these complaints (an import's chunk, once its rows are written)."""
-    return refresh_resident_vulnerable(Complaint.objects.filter(pk__in=complaint_ids))
 
 
 def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:

@@ -26,8 +26,7 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    refresh_resident_vulnerable_of,
-    resident_vulnerable_now,
+    resident_vulnerable_set,
 )
 from putright.core import held
 from putright.core.clock import today
@@ -186,10 +185,7 @@ def complaint_receive(
     )
     stage = Stage(complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
-    if held.current() is None:
-        complaint.resident_vulnerable = resident_vulnerable_now(resident.pk)
-    else:  # an import: the chunk's flags are written after its rows, in one statement
-        held.after_write(refresh_resident_vulnerable_of, [held.pk_of(complaint)])
+    held.before_write(resident_vulnerable_set, [complaint])  # an import: once a chunk
     # Last before the INSERT: the year's counter row stays locked until the commit.
     complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
     held.save(complaint)  # live: one INSERT with the deadlines in it

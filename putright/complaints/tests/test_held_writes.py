@@ -90,3 +90,81 @@ def test_a_held_resident_s_held_home_is_the_complaint_s_home_once_written():
             writes.flush()
     assert home.pk is not None
     assert Complaint.objects.get(pk=complaint.pk).home_id == home.pk
+
+
+def test_every_table_the_services_hold_is_written_by_the_one_writer():
+    """Held rows have one write path (core.held's INSERT): every table the services hold rows
+    of can be written by it, so none falls back to another writer."""
+    from django.apps import apps
+
+    for label in held.WRITE_ORDER:
+        assert held._Table.usable(apps.get_model(label), []), label
+
+
+def test_a_held_row_the_writer_cannot_write_is_refused_not_written_another_way():
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    with held.holding() as writes:
+        held.create(Property, address_line_1=Upper(Value("1 high st")), town="X", postcode="E1")
+        with held.released(), pytest.raises(held.NotHeldable):
+            writes.flush()
+    assert not Property.objects.exists()
+
+
+def test_held_complaints_get_the_vulnerable_flag_as_they_are_inserted_one_query_a_chunk():
+    """The flag is set on the rows before their INSERT (held.before_write): no UPDATE after,
+    one read of vulnerabilities for the chunk, the same door as live intake."""
+    from putright.people.models import Vulnerability
+
+    officer = accounts.officer()
+    vulnerable, other = ResidentFactory(), ResidentFactory()
+    Vulnerability.objects.create(resident=vulnerable, description="Mobility")
+    live = receive(vulnerable, officer, date(2025, 4, 1))
+    with calendar_pinned(), replaying_history(), held.holding() as writes:
+        received = []
+        for resident in (vulnerable, other, vulnerable):
+            with writes.row():
+                received.append(receive(resident, officer, date(2025, 4, 2)))
+        with pytest.raises(ComplaintError), writes.row():  # refused: nothing of it is written
+            services.complaint_close(
+                complaint=receive(other, officer, date(2025, 4, 2)), reason="x", actor=officer
+            )
+        with held.released(), CaptureQueriesContext(connection) as writing:
+            writes.flush()
+    sql = [q["sql"] for q in writing]
+    assert sum("people_vulnerability" in s for s in sql) == 1, sql
+    assert not any(s.startswith("UPDATE") and "resident_vulnerable" in s for s in sql), sql
+    flags = dict(Complaint.objects.values_list("pk", "resident_vulnerable"))
+    assert flags == {live.pk: True, **{c.pk: c.resident == vulnerable for c in received}}
+
+
+def test_a_table_s_rows_go_in_few_insert_texts_whatever_the_chunk_sizes():
+    """Chunks end at any size; each size's INSERT text would be one more prepared statement in
+    the driver's cache (memory growing with the file): a full batch, or a padded power of two
+    (SQLite), or UNNEST (PostgreSQL); still one statement a batch."""
+    table = held._Table(Stage, connection)
+    texts = set()
+    for n in range(1, table.batch + 1):
+        texts.add(table.unnest_sql if table.unnest and n > 1 else table.statement(n)[0])
+    assert len(texts) <= table.batch.bit_length() + 2, len(texts)  # 11 for a batch of 500
+
+
+def test_held_updates_are_one_statement_a_table_the_last_value_winning():
+    from putright.people.models import Tenancy
+
+    homes = [Property.objects.create(address_line_1=f"{n} High St", town="X") for n in (1, 2, 3)]
+    resident = ResidentFactory()
+    tenancies = [
+        Tenancy.objects.create(resident=resident, home=h, tenure="lcra", start_on=date(2025, 1, 1))
+        for h in homes
+    ]
+    with held.holding() as writes:
+        held.update(Tenancy, tenancies[0].pk, start_on=date(2024, 6, 1))
+        held.update(Tenancy, tenancies[1].pk, start_on=date(2024, 5, 1))
+        held.update(Tenancy, tenancies[0].pk, start_on=date(2024, 3, 1))  # moved again: wins
+        with held.released(), CaptureQueriesContext(connection) as writing:
+            writes.flush()
+    assert len(writing) == 1
+    starts = [Tenancy.objects.get(pk=t.pk).start_on for t in tenancies]
+    assert starts == [date(2024, 3, 1), date(2024, 5, 1), date(2025, 1, 1)]

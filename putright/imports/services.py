@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from putright.complaints import search as complaint_search
 from putright.complaints import services as complaint_services
+from putright.complaints import tallies
 from putright.complaints.calendar import calendar_pinned
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.events import replaying_history
@@ -452,6 +453,8 @@ def _import_all(
     )
     report.hazards, refused = import_hazards(table, runner, skip=report.invalid_hazard_rows)
     report.issues.extend(refused)
+    if not report.dry_run:  # a rehearsal's rows are rolled back: nothing to fold
+        tallies.fold_after_bulk(report.created + report.updated)
     batch.finished_at = timezone.now()
     batch.created, batch.updated = report.created, report.updated
     batch.unchanged, batch.invalid = report.unchanged, report.invalid

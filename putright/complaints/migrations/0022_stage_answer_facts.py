@@ -4,9 +4,10 @@ filled here in a few statements over the rows that have a response or an extensi
 keep the defaults: no outcome, not early, not extended), so the reports never count a stage
 from a stale value.
 
-The columns are added with ALTER TABLE ... ADD COLUMN ... DEFAULT on both engines: Django's
-SQLite AddField of a NOT NULL column copies the table into a new one, which would drop the
-tally triggers on it (complaints.tallies, migration 0019) and take minutes at a million rows.
+The columns are added with ALTER TABLE ... ADD COLUMN ... DEFAULT on both engines
+(``tallies.AddFieldInPlace``): Django's SQLite AddField of a NOT NULL column copies the table
+into a new one, which would drop the tally triggers on it (complaints.tallies, migration 0019)
+and take minutes at a million rows.
 The index comes before the fill: PostgreSQL refuses CREATE INDEX on a table with trigger
 events pending from UPDATEs earlier in the same transaction.
 """
@@ -14,27 +15,7 @@ events pending from UPDATEs earlier in the same transaction.
 from django.db import migrations, models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
-_COLUMNS = (
-    ("outcome", "varchar(16)", "''"),
-    ("early_resolution", None, None),
-    ("extended", None, None),
-)
-
-
-def add_columns(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    for name, kind, default in _COLUMNS:
-        if kind is None:
-            kind, default = ("boolean", "false") if postgres else ("bool", "0")
-        schema_editor.execute(
-            f'ALTER TABLE complaints_stage ADD COLUMN "{name}" {kind} DEFAULT {default} NOT NULL'
-        )
-
-
-def drop_columns(apps, schema_editor):
-    for name, _kind, _default in _COLUMNS:
-        schema_editor.execute(f'ALTER TABLE complaints_stage DROP COLUMN "{name}"')
-
+from putright.complaints.tallies import AddFieldInPlace
 
 def fill(apps, schema_editor):
     Stage = apps.get_model("complaints", "Stage")
@@ -70,25 +51,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(add_columns, drop_columns)],
-            state_operations=[
-                migrations.AddField(
-                    model_name="stage",
-                    name="outcome",
-                    field=models.CharField(blank=True, max_length=16),
-                ),
-                migrations.AddField(
-                    model_name="stage",
-                    name="early_resolution",
-                    field=models.BooleanField(default=False),
-                ),
-                migrations.AddField(
-                    model_name="stage",
-                    name="extended",
-                    field=models.BooleanField(default=False),
-                ),
-            ],
+        AddFieldInPlace(
+            model_name="stage",
+            name="outcome",
+            field=models.CharField(blank=True, max_length=16),
+        ),
+        AddFieldInPlace(
+            model_name="stage",
+            name="early_resolution",
+            field=models.BooleanField(default=False),
+        ),
+        AddFieldInPlace(
+            model_name="stage",
+            name="extended",
+            field=models.BooleanField(default=False),
         ),
         migrations.AddIndex(
             model_name="stage",

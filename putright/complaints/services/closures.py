@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 
+from putright.complaints import tallies
 from putright.complaints.models import NonWorkingDay, Stage
 from putright.complaints.services.common import (
     CLOCK_FIELDS,
@@ -112,4 +113,5 @@ def deadlines_recount(*, actor: Any, why: str) -> int:
             data={k: {"from": old, "to": new} for k, (old, new) in changes.items()},
         )
         moved += 1
+    tallies.fold_after_bulk(moved)
     return moved

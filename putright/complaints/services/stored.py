@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 
+from putright.complaints import tallies
 from putright.complaints.models import Complaint, OutstandingAction, Remedy, Stage
 from putright.complaints.services.common import (
     CLOCK_FIELDS,
@@ -69,7 +70,7 @@ def stored_refresh(
                 .values_list("pk", flat=True)[:batch]
             )
             if not ids:
-                return done
+                break
             _refresh_clocks(ids, done)
             _refresh_vulnerable(ids, done)
             _refresh_chasers(ids, done)
@@ -77,6 +78,8 @@ def stored_refresh(
         done.last_id = ids[-1]
         if progress is not None:
             progress(done)
+    tallies.fold_after_bulk(sum(done.corrected.values()))
+    return done
 
 
 def _refresh_clocks(ids: list[int], done: Refreshed) -> None:

@@ -164,6 +164,62 @@ def test_a_compaction_folds_the_deltas_and_changes_no_figure(monday, handler):
     assert_tallies_true()
 
 
+def unfolded() -> int:
+    """Tally rows beyond one a key: the deltas the compaction has not yet folded."""
+    with connection.cursor() as cursor:
+        extra = 0
+        for t in tallies.TALLIES:
+            key = ", ".join(t.contributions[0].key)
+            cursor.execute(
+                f"SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM {t.table} "  # noqa: S608
+                f"GROUP BY {key}) k"
+            )
+            extra += cursor.fetchone()[0]
+    return extra
+
+
+@pytest.fixture
+def fold_from_two(monkeypatch):
+    """A bulk move is 2 moved rows or more (1,000 in the product)."""
+    monkeypatch.setattr(tallies, "FOLD_AFTER", 2)
+
+
+def test_a_closure_folds_the_deadlines_it_moved_before_it_returns(monday, handler, fold_from_two):
+    """A closure's ``deadlines_recount`` moves every open deadline at once (about 500,000
+    deltas at 1,000,000 complaints): it folds them itself (``tallies.fold_after_bulk``) rather
+    than leave every dashboard to add them up until the minute's job."""
+    from putright.complaints.services import closures
+
+    for _ in "abc":
+        received(resident=ResidentFactory(), actor=handler, on=today())
+    tallies.compact()
+
+    moved = closures.deadlines_recount(actor=handler, why="test")  # nothing to move: no fold
+    assert moved == 0
+    closures.closure_add(day=today() + timedelta(days=2), reason="Training", actor=handler)
+
+    assert unfolded() == 0
+    assert_tallies_true()
+    assert_pages_equal_a_recount(today())
+
+
+def test_a_stored_refresh_folds_what_it_wrote_again(monday, handler, fold_from_two):
+    """``stored_refresh`` (after a restore or a bulk load) writes back every stale deadline,
+    then folds the deltas, as the closure's recount does."""
+    from putright.complaints.services.stored import stored_refresh
+
+    made = [received(resident=ResidentFactory(), actor=handler, on=today()) for _ in "abc"]
+    Complaint.objects.filter(pk__in=[c.pk for c in made]).update(
+        next_due=today() + timedelta(days=90)
+    )
+    assert unfolded() > 0
+
+    assert stored_refresh().corrected
+
+    assert unfolded() == 0
+    assert_tallies_true()
+
+
 def test_the_compaction_runs_every_minute():
     from putright.complaints import jobs
     from putright.core.scheduler import Every, registered_jobs

@@ -470,3 +470,19 @@ def test_an_extended_date_on_a_weekend_is_imported_as_recorded_and_flagged():
         date(2025, 4, 25),
         date(2025, 5, 3),
     )
+
+
+def test_an_import_folds_the_tally_deltas_it_left(monkeypatch):
+    """An import appends a tally delta a row it writes (a year's file: hundreds of thousands):
+    it folds them when it has finished (``tallies.fold_after_bulk``), as a closure's recount
+    does, rather than leave every dashboard to add them up until the minute's job."""
+    from putright.complaints import tallies
+    from putright.complaints.tests.test_dashboard_tallies import unfolded
+
+    monkeypatch.setattr(tallies, "FOLD_AFTER", 2)
+    report = run(row(), row(legacy_reference="OLD-1002"), row(legacy_reference="OLD-1003"))
+
+    assert report.created == 3
+    assert unfolded() == 0
+    for name, (kept, counted) in tallies.recount().items():
+        assert kept == counted, name

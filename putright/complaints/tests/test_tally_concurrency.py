@@ -7,10 +7,13 @@ two transactions moving counts between the same two keys in opposite orders woul
 on one day would queue on the "received today" row. The triggers only append deltas, so no
 writer waits on another's tally row, and the compaction (``tallies.compact``) takes no lock a
 writer waits on. Each thread has its own connection; Barriers hold them at the instant that
-used to deadlock. SQLite runs one write transaction at a time, so these run on PostgreSQL.
+used to deadlock. Two compactions take one advisory lock and run one after the other (side by
+side, each would wait on rows the other deleted, in either order). SQLite runs one write
+transaction at a time, so these run on PostgreSQL.
 """
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -62,27 +65,47 @@ def assert_tallies_true() -> None:
         assert kept == counted, name
 
 
-def test_two_moves_between_the_same_deadlines_in_opposite_orders_both_succeed():
+def complaint(pk: int, **fields: Any) -> Complaint:
+    """A complaint (not saved) received today, with this id: the ids here are multiples of 4,
+    one shard when the tallies had shards of counter rows."""
+    values = {"received_on": today(), "status": State.STAGE1_OPEN, **fields}
+    return Complaint(
+        id=pk,
+        reference=f"TALLY-{pk}",
+        resident=ResidentFactory(),
+        channel="phone",
+        description="A leak",
+        **values,
+    )
+
+
+@pytest.fixture
+def made() -> Callable[..., list[Complaint]]:
+    """Saves complaints with these ids (committed: each test here runs outside a transaction),
+    each id with its own fields: ``made({4000: {"next_due": ...}, 4004: {}})``."""
+
+    def make(rows: dict[int, dict[str, Any]]) -> list[Complaint]:
+        saved = Complaint.objects.bulk_create(complaint(pk, **f) for pk, f in rows.items())
+        assert len(saved) == len(rows)
+        return saved
+
+    return make
+
+
+def test_two_moves_between_the_same_deadlines_in_opposite_orders_both_succeed(made):
     """Complaints 1 and 3 move to deadline A then B in one transaction; 2 and 4 to B then A in
     another, at the same instant. With counter rows updated in place (and the ids in one
     shard: multiples of 4) the first holds A's row and waits for B's, the second the reverse:
     ``deadlock detected`` (40P01) for one of them."""
     first, second, third, fourth = (4000, 4004, 4008, 4012)
     day = today()
-    made = Complaint.objects.bulk_create(
-        Complaint(
-            id=pk,
-            reference=f"TALLY-{pk}",
-            resident=ResidentFactory(),
-            channel="phone",
-            description="A leak",
-            received_on=day,
-            status=State.STAGE1_OPEN,
-            next_due=day + timedelta(days=n),  # each its own key to start from
-        )
-        for n, pk in enumerate((first, second, third, fourth), start=1)
+    # Each its own deadline to start from.
+    made(
+        {
+            pk: {"next_due": day + timedelta(days=n)}
+            for n, pk in enumerate((first, second, third, fourth), start=1)
+        }
     )
-    assert len(made) == 4
     due_a, due_b = day + timedelta(days=30), day + timedelta(days=31)
 
     def move(one: int, other: int, to: tuple) -> Callable[[threading.Barrier], str]:
@@ -108,15 +131,9 @@ def test_intakes_on_one_day_do_not_queue_behind_each_other():
     day = today()
 
     def intake(pk: int) -> Complaint:
-        return Complaint.objects.create(
-            id=pk,
-            reference=f"TALLY-{pk}",
-            resident=ResidentFactory(),
-            channel="phone",
-            description="A leak",
-            received_on=day,
-            status=State.RECEIVED,
-        )
+        taken = complaint(pk, received_on=day, status=State.RECEIVED)
+        taken.save(force_insert=True)
+        return taken
 
     def slow(barrier: threading.Barrier) -> str:
         with transaction.atomic():
@@ -140,22 +157,10 @@ def test_intakes_on_one_day_do_not_queue_behind_each_other():
     assert_tallies_true()
 
 
-def test_a_compaction_neither_waits_for_nor_loses_a_writer_in_flight():
+def test_a_compaction_neither_waits_for_nor_loses_a_writer_in_flight(made):
     """A compaction while a writer's deltas are not yet committed: it does not wait for them
     (they are not its rows), and once they commit the sums are still the rows' counts."""
-    day = today()
-    Complaint.objects.bulk_create(
-        Complaint(
-            id=pk,
-            reference=f"TALLY-{pk}",
-            resident=ResidentFactory(),
-            channel="phone",
-            description="A leak",
-            received_on=day,
-            status=State.STAGE1_OPEN,
-        )
-        for pk in (6000, 6004)
-    )
+    made({6000: {}, 6004: {}})
 
     def writer(barrier: threading.Barrier) -> str:
         with transaction.atomic():
@@ -179,4 +184,33 @@ def test_a_compaction_neither_waits_for_nor_loses_a_writer_in_flight():
     assert isinstance(results[1], int), results[1]
     assert_tallies_true()
     tallies.compact()
+    assert_tallies_true()
+
+
+def test_two_compactions_run_one_after_the_other(made):
+    """While one compaction's transaction is open, a second waits for it (the advisory lock
+    ``tallies.COMPACT_LOCK``) and then runs. Side by side, each would wait on the rows the
+    other had deleted, in either order (a deadlock): the lock is the only thing that orders
+    them when neither has a row to wait on, as here (nothing left to fold)."""
+    made({7000: {}, 7004: {}})
+    tallies.compact()
+    order: list[str] = []
+
+    def first(barrier: threading.Barrier) -> str:
+        with transaction.atomic():
+            tallies.compact()
+            order.append("first folded")
+            barrier.wait(timeout=WAIT)  # the second starts now
+            time.sleep(2)  # ample for it to finish, were it not waiting
+            order.append("first committing")
+        return "done"
+
+    def second(barrier: threading.Barrier) -> str:
+        barrier.wait(timeout=WAIT)
+        tallies.compact()
+        order.append("second folded")
+        return "done"
+
+    assert side_by_side(first, second) == ["done", "done"]
+    assert order == ["first folded", "first committing", "second folded"]
     assert_tallies_true()

@@ -19,6 +19,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
         "database": {**settings.TASKS["default"]},
     }
+    # Every query build kept for reuse is checked not to read the clock (core.built_once).
+    settings.CHECK_BUILT_ONCE = True
     # Hashing with PBKDF2 costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests run with DEBUG off (as production does) but the test client speaks plain HTTP.

@@ -17,6 +17,9 @@ from putright.rules.profile import DEFAULT_CODE
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("PUTRIGHT_DEBUG", False)
+# Query builds kept for reuse (core.built_once) are built a second time, with the clock moved
+# on, and refused if they differ: on with DEBUG and in the tests (conftest.py).
+CHECK_BUILT_ONCE = env_bool("PUTRIGHT_CHECK_BUILT_ONCE", DEBUG)
 
 # A fixed, obviously insecure key keeps local runs and tests zero-set-up. `check --deploy`
 # flags it (security.W009), and wsgi.py/asgi.py refuse to serve without DEBUG while it is used.

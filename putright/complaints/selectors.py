@@ -49,6 +49,7 @@ from putright.complaints.models import (
 from putright.complaints.models.complaint import OPEN_STATUSES
 from putright.complaints.models.tally import NO_DATE, NO_HANDLER
 from putright.core import jsonrows
+from putright.core.built_once import built_once, sql_of
 from putright.core.fulltext import SearchHits
 from putright.core.models import SecurityEvent
 from putright.people.models import (
@@ -328,39 +329,39 @@ QUEUE_ROW_FIELDS = (
     "handler__last_name",
     "handler__username",
 )
-# The rows' queryset before it is narrowed to a page, by the letter sources it was built from.
-_QUEUE_ROWS: dict[tuple[Any, ...], QuerySet[Complaint]] = {}
 
 
 def _queue_rows_queryset() -> QuerySet[Complaint]:
-    """Built, its subqueries resolved, once for each set of registered letter sources, then
-    narrowed (a copy) for every page: building it was a fifth of a queue page's time. (A
-    queryset never evaluated is a template, as a class-based view's ``queryset`` is.)"""
-    key = hooks.letter_trouble_registered()
-    built = _QUEUE_ROWS.get(key)
-    if built is None:
-        built = (
-            Complaint.objects.select_related("resident", "handler", "category", "home")
-            # What the rows show (`_queue_results.html`, `_search_results.html`,
-            # `display.queue_marker`), not every column of five tables.
-            .only(*QUEUE_ROW_FIELDS)
-            .annotate(
-                # The stored flag the "vulnerable" filter uses (one truth for filter and tag).
-                vulnerable=F("resident_vulnerable"),
-                has_adjustments=_has_adjustments(),
-                # The stored facts the "extended" filter and "update due" tab read (one truth
-                # for filter and tag); `update_due` is the complaint's own column.
-                extended=F("current_extended"),
-                draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
-                draft_returned=_has_draft(DraftStatus.RETURNED),
-                letter_not_produced=_letter_trouble_kind(),
-                exceptional=_in_exceptional_period(),
-            )
-            .order_by()
+    """Built, its subqueries resolved, once for each set of registered letter sources
+    (``core.built_once``, which refuses a build that reads the clock), then narrowed (a copy)
+    for every page: building it was a fifth of a queue page's time. (A queryset never
+    evaluated is a template, as a class-based view's ``queryset`` is.)"""
+    return built_once(
+        ("complaints.queue_rows", hooks.letter_trouble_registered()), _build_queue_rows
+    )
+
+
+def _build_queue_rows() -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.select_related("resident", "handler", "category", "home")
+        # What the rows show (`_queue_results.html`, `_search_results.html`,
+        # `display.queue_marker`), not every column of five tables.
+        .only(*QUEUE_ROW_FIELDS)
+        .annotate(
+            # The stored flag the "vulnerable" filter uses (one truth for filter and tag).
+            vulnerable=F("resident_vulnerable"),
+            has_adjustments=_has_adjustments(),
+            # The stored facts the "extended" filter and "update due" tab read (one truth
+            # for filter and tag); `update_due` is the complaint's own column.
+            extended=F("current_extended"),
+            draft_waiting=_has_draft(DraftStatus.IN_REVIEW),
+            draft_returned=_has_draft(DraftStatus.RETURNED),
+            letter_not_produced=_letter_trouble_kind(),
+            # The stored status of the period (no date: nothing of the day is built in).
+            exceptional=_in_exceptional_period(),
         )
-        _QUEUE_ROWS.clear()
-        _QUEUE_ROWS[key] = built
-    return built
+        .order_by()
+    )
 
 
 # A period in force, or ended while the complaint is still open: the flag stays until the
@@ -461,22 +462,26 @@ def _letter_trouble_kind() -> Any:
 
 def letter_trouble_complaints() -> Q:
     """Complaints with a letter not produced or not delivered and not yet put right."""
-    key = hooks.letter_trouble_registered()
-    if key not in _LETTER_TROUBLE_IDS:
-        # Built once for each set of sources (as the queue's rows are): half the tab's time.
-        ids = [
-            source.order_by().values("trouble_complaint")
-            for source in hooks.letter_trouble_sources()
-        ]
-        first, *rest = ids or [None]
-        # One IN over a UNION: an OR of two INs makes PostgreSQL test every complaint.
-        _LETTER_TROUBLE_IDS.clear()
-        _LETTER_TROUBLE_IDS[key] = first.union(*rest, all=True) if rest else first
-    complaint_ids = _LETTER_TROUBLE_IDS[key]
+    complaint_ids = built_once(
+        ("complaints.letter_trouble_ids", hooks.letter_trouble_registered()),
+        _build_letter_trouble_ids,
+        # As it is used: a union compiles only inside the IN.
+        fingerprint=lambda ids, using: sql_of(
+            None if ids is None else Complaint.objects.filter(pk__in=ids), using
+        ),
+    )
     return Q(pk__in=[]) if complaint_ids is None else Q(pk__in=complaint_ids)
 
 
-_LETTER_TROUBLE_IDS: dict[tuple[Any, ...], Any] = {}
+def _build_letter_trouble_ids() -> Any:
+    """The ids of complaints with letter trouble, over every registered source (None if none):
+    built once for each set of sources (as the queue's rows are), half the tab's time."""
+    ids = [
+        source.order_by().values("trouble_complaint") for source in hooks.letter_trouble_sources()
+    ]
+    first, *rest = ids or [None]
+    # One IN over a UNION: an OR of two INs makes PostgreSQL test every complaint.
+    return first.union(*rest, all=True) if rest else first
 
 
 def _letter_trouble_parts(complaint: Q) -> Any:

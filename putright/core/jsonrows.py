@@ -14,8 +14,8 @@ SQLite (``json_group_array``) and PostgreSQL (``json_agg``) both keep the order 
 ordered subquery.
 
 ``prepared(key, build, value)`` reads a page's lists in one query whose SQL is built once per
-process and database, then only puts each request's value (a reference) into it: building a
-dozen querysets and compiling them was a third of the case page's CPU.
+process and database (``core.built_once``), then only puts each request's value (a reference)
+into it: building a dozen querysets and compiling them was a third of the case page's CPU.
 """
 
 import json
@@ -31,6 +31,8 @@ from django.db.models import F
 from django.db.models.expressions import Expression
 from django.db.models.sql import Query
 from django.utils.dateparse import parse_datetime
+
+from putright.core.built_once import built_once
 
 
 class JSONRows(Expression):
@@ -161,24 +163,24 @@ def set_prefetched(instance: models.Model, name: str, objects: list[Any]) -> Non
     instance._prefetched_objects_cache[name] = queryset
 
 
-# (key, database vendor) -> (names, SQL, params, positions of the value in params)
-_PREPARED: dict[tuple[str, str], tuple[list[str], str, tuple, frozenset[int]]] = {}
-
-
 def prepared(
     key: str, build: Callable[[str], dict[str, Expression]], value: str, using: str = "default"
 ) -> dict[str, str]:
     """The JSON text of each of `build(value)`'s expressions (``JSONRows``), read in one query
-    of their own, its SQL built once per `key` and database vendor and then reused with
-    `value` put wherever it is a parameter. A query of its own: inside a query that also
-    joins, PostgreSQL's planning of the lists grew with the joins (15-30 ms at 1M).
+    of their own, its SQL built once per `key` and database vendor (``core.built_once``) and
+    then reused with `value` put wherever it is a parameter. A query of its own: inside a query
+    that also joins, PostgreSQL's planning of the lists grew with the joins (15-30 ms at 1M).
 
     `build` must use `value` only as a query parameter (a filter's value) and nothing else
-    that changes between calls (today's date, settings): everything else in its SQL is kept.
+    that changes between calls (today's date, settings): everything else in its SQL is kept
+    (``built_once`` refuses a build that reads the clock).
     ``core/tests/test_jsonrows.py`` holds the case page's prepared read equal to a fresh one."""
     connection = connections[using]
-    names, sql, params, places = _PREPARED.get((key, connection.vendor)) or _prepare(
-        key, build, connection
+    names, sql, params, places = built_once(
+        ("jsonrows.prepared", key),
+        lambda: _prepare(key, build, connection),
+        using=using,
+        fingerprint=lambda built, _using: built[1:3],  # the SQL and its parameters
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value if i in places else p for i, p in enumerate(params)])
@@ -189,6 +191,7 @@ def prepared(
 def _prepare(
     key: str, build: Callable[[str], dict[str, Expression]], connection: Any
 ) -> tuple[list[str], str, tuple, frozenset[int]]:
+    """(names, SQL, params, the positions of the value in params)."""
     marker = f"<{key}: the value>"
     compiler = Query(None).get_compiler(connection=connection)
     names, columns, params = [], [], []
@@ -198,6 +201,4 @@ def _prepare(
         columns.append(f"{sql} AS {connection.ops.quote_name(name)}")
         params.extend(expression_params)
     places = frozenset(i for i, p in enumerate(params) if p == marker)
-    prepared = (names, "SELECT " + ", ".join(columns), tuple(params), places)
-    _PREPARED[(key, connection.vendor)] = prepared
-    return prepared
+    return names, "SELECT " + ", ".join(columns), tuple(params), places

@@ -8,7 +8,7 @@ import pytest
 from putright.complaints.factories import CategoryFactory
 from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus, Remedy
 from putright.complaints.tests.stories import acknowledged, compensation, received, responded
-from putright.core import jsonrows
+from putright.core import built_once, jsonrows
 from putright.people.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_a_prepared_read_puts_each_requests_value_in_and_reads_what_a_fresh_buil
     services.note_add(complaint=second, text="A note", actor=handler)
 
     def fresh(reference):
-        jsonrows._PREPARED.clear()
+        built_once.forget(("jsonrows.prepared", "test_case_page"))
         return jsonrows.prepared("test_case_page", _case_lists, reference)
 
     expected = fresh(second.reference)

@@ -230,7 +230,10 @@ def _prepare(key: str, build: Callable[[str], dict[str, Expression]], connection
         params.extend(expression_params)
     places = frozenset(i for i, p in enumerate(params) if p == marker)
     read = _Read(names, "SELECT " + ", ".join(columns), tuple(params), places)
-    if connection.vendor == "postgresql":
+    # (With psycopg's server-side binding the EXECUTE's own parameter would be refused.)
+    if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
         read = _server_prepared(read, marker, connection)
     _PREPARED[(key, connection.vendor)] = read
     return read

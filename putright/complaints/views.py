@@ -655,47 +655,50 @@ def _team_context(on: date, **read_once: Any) -> dict[str, Any]:
 @staff_may_read
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open work by stage, what is due and overdue, and timeliness this month and year."""
-    on = today()
-    week_end = on + timedelta(days=6 - on.weekday())
-    # Read once, shared by the figures and the team view: the open tally, and the stage
-    # responses since the earlier of the reporting year and the trend's first month.
-    read_once = {
-        "tally": open_tally(),
-        "responses": stage_days(
-            "responded_on",
-            "response_due",
-            since=min(reporting_year_start(on), team.trend_since(on)),
-            until=on,
-        ),
-    }
-    figures = dashboard_figures(today=on, week_end=week_end, **read_once)
-    follow_up_figures = follow_up_counts(today=on)
-    attention = needs_attention_counts(today=on)
-    return render(
-        request,
-        "complaints/dashboard.html",
-        {
-            "team": _team_context(on, **read_once),
-            "f": figures,
-            "follow_up_figures": follow_up_figures,
-            "attention": attention,
-            "follow_ups_url": reverse("complaints:follow_ups"),
-            "today": on,
-            "week_end": week_end,
-            "timeliness_rows": [
-                ("Acknowledged on time", n, figures.ack_month.get(n), figures.ack_year.get(n))
-                for n in (1, 2)
-            ]
-            + [
-                (
-                    "Responded on time",
-                    n,
-                    figures.response_month.get(n),
-                    figures.response_year.get(n),
-                )
-                for n in (1, 2)
-            ],
-            "queue_url": reverse("complaints:queue"),
-            "panels": hooks.dashboard_panels(request),
-        },
-    )
+    # One read of the landlord's calendar for the page (the figures, the team view and the
+    # hazard panel each read it otherwise).
+    with calendar_pinned():
+        on = today()
+        week_end = on + timedelta(days=6 - on.weekday())
+        # Read once, shared by the figures and the team view: the open tally, and the stage
+        # responses since the earlier of the reporting year and the trend's first month.
+        read_once = {
+            "tally": open_tally(),
+            "responses": stage_days(
+                "responded_on",
+                "response_due",
+                since=min(reporting_year_start(on), team.trend_since(on)),
+                until=on,
+            ),
+        }
+        figures = dashboard_figures(today=on, week_end=week_end, **read_once)
+        follow_up_figures = follow_up_counts(today=on)
+        attention = needs_attention_counts(today=on)
+        return render(
+            request,
+            "complaints/dashboard.html",
+            {
+                "team": _team_context(on, **read_once),
+                "f": figures,
+                "follow_up_figures": follow_up_figures,
+                "attention": attention,
+                "follow_ups_url": reverse("complaints:follow_ups"),
+                "today": on,
+                "week_end": week_end,
+                "timeliness_rows": [
+                    ("Acknowledged on time", n, figures.ack_month.get(n), figures.ack_year.get(n))
+                    for n in (1, 2)
+                ]
+                + [
+                    (
+                        "Responded on time",
+                        n,
+                        figures.response_month.get(n),
+                        figures.response_year.get(n),
+                    )
+                    for n in (1, 2)
+                ],
+                "queue_url": reverse("complaints:queue"),
+                "panels": hooks.dashboard_panels(request),
+            },
+        )

@@ -201,3 +201,15 @@ def test_the_dashboard_needs_the_same_queries_for_many_handlers_and_complaints(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/dashboard/").content.decode()
     assert len(table(page, "caseload")) == 10  # officer, Hamid and the eight
+
+
+def test_the_dashboard_reads_the_landlords_calendar_once(
+    client, monday, officer, handler, django_assert_max_num_queries
+):
+    """The figures, the team view and the hazard panel share one read of the closures."""
+    make(date(2026, 2, 2), handler=handler, next_due=TODAY)
+    client.force_login(officer)
+    with django_assert_max_num_queries(60) as page:
+        assert client.get("/dashboard/").status_code == 200
+    calendar_reads = [q for q in page.captured_queries if "complaints_nonworkingday" in q["sql"]]
+    assert len(calendar_reads) == 1

@@ -48,6 +48,12 @@ def _joined(options: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def select_options(context: template.Context, field: BoundField) -> SafeString:
+    return options_html(field, context)
+
+
+def options_html(field: BoundField, context: template.Context) -> SafeString:
+    """The tag's work (``web/tests/test_select_options.py`` holds it, on the application's
+    own pages, to the options Django's ``Select`` widget writes for the same field)."""
     widget = field.field.widget
     if not _builds_options_as_django_does(widget):
         return _joined(

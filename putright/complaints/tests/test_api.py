@@ -393,6 +393,21 @@ def test_a_create_answers_what_reading_the_complaint_back_gives_in_fewer_queries
     assert category.complaints.count() == 1
 
 
+def test_a_calendar_edit_is_seen_by_the_next_create(api, rosa, handler):
+    """The calendar is built once for the closures read and kept (complaints.calendar): a
+    closure added, then withdrawn, must move the very next create's deadlines each time."""
+    from putright.complaints.services import closures
+
+    def ack_due() -> str:
+        return receive(api, rosa, received_on="2026-03-02")["stages"][0]["ack_due"]
+
+    assert ack_due() == "2026-03-09"  # 5 working days after Monday 2 March (Code 6.2)
+    closure = closures.closure_add(day=date(2026, 3, 4), reason="Training day", actor=handler)
+    assert ack_due() == "2026-03-10"
+    closures.closure_remove(closure=closure, actor=handler)
+    assert ack_due() == "2026-03-09"
+
+
 def test_the_shared_document_writer_answers_what_a_fresh_serializer_gives(
     api, rosa, second_handler, officer
 ):

@@ -10,12 +10,17 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from putright.accounts.models import ApiToken, User
 from putright.accounts.services import token_digest
 from putright.core.clock import now
+from putright.core.jsonrows import prepared_first
 
 INVALID = "Invalid, expired or revoked token."
 # "Last used" is kept to the minute: a busy integration need not write on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
 # Where one request keeps the token it was authenticated with (the key and the answer).
 SEEN = "_putright_api_token"
+
+
+def _token_by_digest(digest: str) -> Any:
+    return ApiToken.objects.select_related("user").filter(digest=digest)[:1]
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -40,17 +45,15 @@ class ApiTokenAuthentication(BaseAuthentication):
         if seen is not None and seen[0] == key:
             return seen[1]
         moment = now()
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(
-                digest=token_digest(key),
-                revoked_at__isnull=True,
-                expires_at__gt=moment,
-                user__is_active=True,
-            )
-            .first()
-        )
-        if token is None:
+        # The digest is unique: one row or none, checked here rather than in SQL, so the
+        # statement is the same on every API request and is built once (jsonrows.prepared_first).
+        token = prepared_first("api_token", _token_by_digest, token_digest(key))
+        if (
+            token is None
+            or token.revoked_at is not None
+            or token.expires_at <= moment
+            or not token.user.is_active
+        ):
             raise exceptions.AuthenticationFailed(INVALID)
         if token.last_used_at is None or moment - token.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)

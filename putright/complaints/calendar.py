@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from threading import Lock
 from typing import Any
 
 from django.db.models import F
@@ -23,18 +24,54 @@ def landlord_history() -> CalendarHistory:
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
-    return _history(NonWorkingDay.objects.values_list(*_CLOSURE_FIELDS))
+    return _history(NonWorkingDay.objects.order_by().values_list(*_CLOSURE_FIELDS))  # sorted there
 
 
 _CLOSURE_FIELDS = ("day", "reason", "decided_on", "withdrawn_on")
 
 
+# The calendars built in this process, by the closures they were built from. Every caller
+# still reads the closures (one small query, or `closure_rows` inside another), so the rows
+# read are the one truth: the same rows find the calendar already built, with the bank-holiday
+# years and spans it has worked out (building them was a sixth of an API create's CPU), and
+# any change to a closure (added, withdrawn, its reason edited; in any process) is a new key,
+# so it is seen by the very next read. Bank holidays come from the `holidays` package, fixed
+# for the life of the process. A few are kept: a page reading one and an import another.
+_BUILT: dict[tuple[Closure, ...], CalendarHistory] = {}
+_BUILT_KEPT = 8
+_BUILDING = Lock()
+
+
+def _closure_order(closure: Closure) -> tuple[date, date, bool, date, str]:
+    return (
+        closure.day,
+        closure.decided_on,
+        closure.withdrawn_on is None,
+        closure.withdrawn_on or closure.day,
+        closure.reason,
+    )
+
+
 def _history(rows: Iterable[tuple[date, str, date, date | None]]) -> CalendarHistory:
     closures = tuple(
-        Closure(day=day, reason=reason, decided_on=decided_on, withdrawn_on=withdrawn_on)
-        for day, reason, decided_on, withdrawn_on in rows
+        sorted(
+            (
+                Closure(day=day, reason=reason, decided_on=decided_on, withdrawn_on=withdrawn_on)
+                for day, reason, decided_on, withdrawn_on in rows
+            ),
+            key=_closure_order,
+        )
     )
-    return CalendarHistory.england_and_wales(closures=closures)
+    history = _BUILT.get(closures)
+    if history is None:
+        with _BUILDING:
+            history = _BUILT.get(closures)
+            if history is None:
+                history = CalendarHistory.england_and_wales(closures=closures)
+                while len(_BUILT) >= _BUILT_KEPT:
+                    del _BUILT[next(iter(_BUILT))]  # the oldest
+                _BUILT[closures] = history
+    return history
 
 
 def closure_rows() -> JSONRows:

@@ -46,10 +46,12 @@ DOCUMENT_CLOCKS: ContextVar[dict[int, StageClocks]] = ContextVar("document_clock
 
 @functools.cache
 def shared(serializer_class: type[serializers.Serializer], *, many: bool = False) -> Any:
-    """One instance of an output serializer per process, for `to_representation` only. DRF
-    builds every field of a serializer (and of each nested one) again for each instance: a
-    third of a create's CPU went there. A shared instance builds them once, on first use; its
-    fields keep no per-call state (the clocks travel in DOCUMENT_CLOCKS, not in a context)."""
+    """One instance of a serializer per process, for `to_representation` (output) and
+    `run_validation` (input, `api._parse`) only, never `is_valid`/`save`/`.data`, which keep
+    the call's data on the instance. DRF builds every field of a serializer (and of each
+    nested one) again for each instance: a third of a create's CPU went there. A shared
+    instance builds them once, on first use; its fields keep no per-call state (the clocks
+    travel in DOCUMENT_CLOCKS, not in a context; input serializers have no context)."""
     return serializer_class(many=many)
 
 

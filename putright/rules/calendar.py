@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from threading import RLock
 from typing import Literal
 
 import holidays
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 _SATURDAY = 5
+_FILLING = RLock()
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,13 @@ class WorkingCalendar:
     def _closed_in_year(self, year: int) -> dict[date, ClosedDay]:
         closed = self._closed_by_year.get(year)
         if closed is None:
-            closed = self._build_year(year)
-            self._closed_by_year[year] = closed
+            # A calendar may be shared by threads (complaints.calendar keeps the ones built),
+            # and filling a year in adds to the bank holidays another thread may be reading.
+            with _FILLING:
+                closed = self._closed_by_year.get(year)
+                if closed is None:
+                    closed = self._build_year(year)
+                    self._closed_by_year[year] = closed
         return closed
 
     def _build_year(self, year: int) -> dict[date, ClosedDay]:

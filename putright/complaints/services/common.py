@@ -286,8 +286,13 @@ def resident_vulnerable_set(complaints: list[Complaint]) -> None:
     ``held.before_write``: the one complaint now live, an import's chunk in one query), so
     receiving writes each complaint once."""
     residents = {c.resident_id if c.resident_id is not None else c.resident.pk for c in complaints}
+    # Unordered: the model's ordering (by resident) would join the residents into the
+    # DISTINCT for nothing, and a set of ids has no order.
     vulnerable = set(
-        _active_vulnerabilities(residents).values_list("resident_id", flat=True).distinct()
+        _active_vulnerabilities(residents)
+        .order_by()
+        .values_list("resident_id", flat=True)
+        .distinct()
     )
     for c in complaints:
         c.resident_vulnerable = (c.resident_id or c.resident.pk) in vulnerable

@@ -81,6 +81,33 @@ def decisions(*outcomes: str) -> list[dict]:
     ]
 
 
+# A stage 1 taken through: the extension agreed on 2 March, and the response to both points.
+EXTENSION = {
+    "new_due": "2026-03-23",
+    "reason": "Waiting for the roofer's report",
+    "resident_informed_on": "2026-03-02",
+    "update_interval_days": 5,
+}
+RESPONSE = {
+    "summary": "We did not repair the roof in time.",
+    "decisions": decisions("upheld", "partly_upheld"),
+    "remedies": [
+        {"remedy_type": "apology", "description": "We apologise.", "due_on": "2026-03-02"},
+        {
+            "remedy_type": "financial",
+            "description": "Compensation for delay",
+            "due_on": "2026-03-16",
+            "amount": "150.00",
+            "band": "distress",
+        },
+    ],
+    "actions": [
+        {"description": "Treat the mould", "due_on": "2026-03-20", "owner_name": "Repairs team"}
+    ],
+    "learning": "Roof leaks need a follow-up inspection.",
+}
+
+
 def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_handler, officer):
     olivia = client_for(officer)
     created = receive(api, rosa)
@@ -95,39 +122,12 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
     assert doc["status"] == "stage1_open"
     assert doc["stages"][0]["response_due"] == "2026-03-16"  # 10 WD after 2 March (6.3)
 
-    doc = api.post(
-        f"/api/v1/complaints/{ref}/extend/",
-        {
-            "new_due": "2026-03-23",
-            "reason": "Waiting for the roofer's report",
-            "resident_informed_on": "2026-03-02",
-            "update_interval_days": 5,
-        },
-        format="json",
-    ).json()
+    doc = api.post(f"/api/v1/complaints/{ref}/extend/", EXTENSION, format="json").json()
     assert doc["stages"][0]["response_due_original"] == "2026-03-16"
     assert doc["stages"][0]["response_due"] == "2026-03-23"
     assert doc["stages"][0]["extensions"][0]["working_days"] == 5
 
-    response = {
-        "summary": "We did not repair the roof in time.",
-        "decisions": decisions("upheld", "partly_upheld"),
-        "remedies": [
-            {"remedy_type": "apology", "description": "We apologise.", "due_on": "2026-03-02"},
-            {
-                "remedy_type": "financial",
-                "description": "Compensation for delay",
-                "due_on": "2026-03-16",
-                "amount": "150.00",
-                "band": "distress",
-            },
-        ],
-        "actions": [
-            {"description": "Treat the mould", "due_on": "2026-03-20", "owner_name": "Repairs team"}
-        ],
-        "learning": "Roof leaks need a follow-up inspection.",
-    }
-    doc = respond(api, olivia, ref, response)
+    doc = respond(api, olivia, ref, RESPONSE)
     assert doc["status"] == "stage1_responded"
     assert doc["stages"][0]["response_deadline"]["status"] == "met"
     assert doc["stages"][0]["response"]["decisions"][1]["outcome"] == "partly_upheld"
@@ -151,7 +151,7 @@ def test_a_complaint_goes_through_both_stages_over_the_api(api, rosa, second_han
     assert doc["stages"][1]["response_due"] == "2026-03-30"  # 20 WD (6.14)
 
     final = {
-        **response,
+        **RESPONSE,
         "remedies": [],
         "actions": [],
         "no_remedy_reason": "Stage 1 remedies were fair.",
@@ -393,6 +393,21 @@ def test_a_create_answers_what_reading_the_complaint_back_gives_in_fewer_queries
     assert category.complaints.count() == 1
 
 
+def test_a_calendar_edit_is_seen_by_the_next_create(api, rosa, handler):
+    """The calendar is built once for the closures read and kept (complaints.calendar): a
+    closure added, then withdrawn, must move the very next create's deadlines each time."""
+    from putright.complaints.services import closures
+
+    def ack_due() -> str:
+        return receive(api, rosa, received_on="2026-03-02")["stages"][0]["ack_due"]
+
+    assert ack_due() == "2026-03-09"  # 5 working days after Monday 2 March (Code 6.2)
+    closure = closures.closure_add(day=date(2026, 3, 4), reason="Training day", actor=handler)
+    assert ack_due() == "2026-03-10"
+    closures.closure_remove(closure=closure, actor=handler)
+    assert ack_due() == "2026-03-09"
+
+
 def test_the_shared_document_writer_answers_what_a_fresh_serializer_gives(
     api, rosa, second_handler, officer
 ):
@@ -408,29 +423,12 @@ def test_the_shared_document_writer_answers_what_a_fresh_serializer_gives(
     received_only = receive(api, rosa)["reference"]
     drafted = receive(api, rosa)["reference"]
     api.post(f"/api/v1/complaints/{drafted}/acknowledge/", ACK, format="json")
-    extension = {
-        "new_due": "2026-03-23",
-        "reason": "Waiting for the roofer's report",
-        "resident_informed_on": "2026-03-02",
-        "update_interval_days": 5,
-    }
-    api.post(f"/api/v1/complaints/{drafted}/extend/", extension, format="json")
-    body = {
-        "summary": "We did not repair the roof in time.",
-        "decisions": decisions("upheld", "partly_upheld"),
-        "remedies": [
-            {"remedy_type": "apology", "description": "We apologise.", "due_on": "2026-03-02"}
-        ],
-        "actions": [
-            {"description": "Treat the mould", "due_on": "2026-03-20", "owner_name": "Repairs"}
-        ],
-        "learning": "Roof leaks need a follow-up inspection.",
-    }
-    answer = api.post(f"/api/v1/complaints/{drafted}/respond/", body, format="json")
+    api.post(f"/api/v1/complaints/{drafted}/extend/", EXTENSION, format="json")
+    answer = api.post(f"/api/v1/complaints/{drafted}/respond/", RESPONSE, format="json")
     assert answer.status_code == 202, answer.json()
     escalated = receive(api, rosa)["reference"]
     api.post(f"/api/v1/complaints/{escalated}/acknowledge/", ACK, format="json")
-    respond(api, client_for(officer), escalated, body)
+    respond(api, client_for(officer), escalated, RESPONSE)
     doc = api.post(f"/api/v1/complaints/{escalated}/escalate/", {}, format="json").json()
     assert [st["number"] for st in doc["stages"]] == [1, 2]
 

@@ -183,3 +183,28 @@ def test_on_postgresql_a_prepared_read_is_planned_once_and_then_runs_a_kept_plan
             "SELECT generic_plans FROM pg_prepared_statements WHERE name = %s", [statement]
         )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_a_prepared_first_gives_what_the_queryset_gives_for_each_value(
+    handler, second_handler, django_assert_num_queries
+):
+    """`prepared_first` builds its SQL with the first value it is asked for and then only
+    puts each value in: every value must get its own row, with its select_related row, as
+    the queryset itself gives it (the API token lookup, accounts.authentication)."""
+    from putright.accounts.models import ApiToken
+    from putright.accounts.services import api_token_create
+
+    def by_name(name):
+        return ApiToken.objects.select_related("user").filter(name=name)[:1]
+
+    for user in (handler, second_handler):
+        api_token_create(user=user, name=user.username, days=1, actor=user, two_step_verified=True)
+    built_once.forget(("jsonrows.prepared_first", "test_token"))
+    for name in (handler.username, second_handler.username, handler.username):
+        with django_assert_num_queries(1):
+            got = jsonrows.prepared_first("test_token", by_name, name)
+            user = got.user  # joined, not read again
+        expected = by_name(name).get()
+        assert fields_of([got, user]) == fields_of([expected, expected.user])
+        assert user.username == name
+    assert jsonrows.prepared_first("test_token", by_name, "nobody") is None

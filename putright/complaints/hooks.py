@@ -172,3 +172,22 @@ def other_references(complaint_ids: list[int]) -> dict[int, list[str]]:
         for complaint_id, refs in fn(complaint_ids).items():
             found.setdefault(complaint_id, []).extend(refs)
     return found
+
+
+# The same references of a complaint not written yet, from the rows linked to it in memory
+# (an import links the old reference to a complaint of its chunk before writing it), for its
+# first search row (``search.index_new_rows``): `fn(complaint)` returns [reference, ...]
+# without a query. The app registering `other_references` registers this beside it.
+LinkedReferences = Callable[[Any], list[str]]
+_linked_references: list[LinkedReferences] = []
+
+
+def register_linked_references(fn: LinkedReferences) -> LinkedReferences:
+    """Register `fn(complaint)` giving the other references linked to it in memory."""
+    if fn not in _linked_references:
+        _linked_references.append(fn)
+    return fn
+
+
+def linked_references(complaint: Any) -> list[str]:
+    return [ref for fn in list(_linked_references) for ref in fn(complaint)]

@@ -1,9 +1,9 @@
 """Search everything: every complaint, open or closed, by reference, old reference, resident
 name, address, postcode, email, phone or text.
 
-One search table row per complaint (``ComplaintSearch``), rebuilt by `reindex` — the one
-place that writes it, with `index_new` for a complaint just received (the same row, one
-INSERT). The services call it when a complaint, its resident or its home
+One search table row per complaint (``ComplaintSearch``), built by `_entry` alone: rebuilt
+from the record by `reindex`, and written first by `index_new_rows` for complaints just
+received (from the rows in memory, one INSERT). The services call it when a complaint, its resident or its home
 changes (receiving a complaint, merging residents, erasure, an import; residents' changes
 arrive through ``people.search.on_resident_change``); `reindex_all` rebuilds everything
 (``manage.py search_reindex``, the demo seed, the bench).
@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 
 from putright.complaints import hooks
@@ -124,13 +124,25 @@ def reindex(complaint_ids: Iterable[int]) -> int:
     return done
 
 
-def index_new(complaint: Complaint) -> None:
-    """The search row of a complaint received in this transaction, built as `reindex` builds
-    it (``_entry``) from the rows in memory, in one INSERT: no row can exist yet, and no other
-    system's reference (an import links those, and indexes its chunk with `reindex` once
-    written). Its resident, home and category are read here if not already in memory.
-    test_receive_search_row.py holds it equal to `reindex`'s row."""
-    ComplaintSearch.objects.bulk_create([_entry(complaint, [])])
+def index_new_rows(complaints: list[Complaint]) -> None:
+    """The search rows of complaints received in this transaction, built by `_entry` as
+    `reindex` builds them but from the rows in memory, in one INSERT (no row exists yet):
+    ``complaint_receive`` calls it through ``held.after_write``, so live it writes one row at
+    once, and an import writes its chunk's rows once the chunk is written, without reading
+    them back. Other references are those linked to the complaint in memory
+    (``hooks.linked_references``: an import links the old reference before writing its
+    chunk). Residents, homes and categories not in memory are read, one query each for all.
+    test_receive_search_row.py holds the row equal to `reindex`'s."""
+    prefetch_related_objects(complaints, "resident__home", "home", "category")
+    ComplaintSearch.objects.bulk_create([_entry(c, hooks.linked_references(c)) for c in complaints])
+
+
+def reference_linked(complaint: Complaint) -> None:
+    """Another app linked a reference to this complaint (an import, the old system's): its
+    row is rebuilt with it by `reindex` if written; a complaint not written yet (held in an
+    import's chunk) has no row, and `index_new_rows` builds it with the link when it is."""
+    if complaint.pk is not None:
+        reindex([complaint.pk])
 
 
 def reindex_for_residents(resident_ids: Iterable[int]) -> int:

@@ -768,8 +768,7 @@ def _create(plan: ComplaintPlan, batch, lookups, people: People, system, runner)
         import_event=event,
         last_event_id=_newest_event_id(complaint),
     )
-    # Now found by the old reference too.
-    held.after_write(complaint_search.reindex, [held.pk_of(complaint)])
+    complaint_search.reference_linked(complaint)  # now found by the old reference too
     return complaint
 
 

@@ -8,9 +8,10 @@ from putright.complaints.models.complaint import Complaint
 class ComplaintSearch(models.Model):
     """What "search everything" matches for one complaint, normalised.
 
-    Written only by ``complaints.search.reindex`` (from the services that change a complaint,
-    its resident or its home, the import and the demo; ``index_new`` is its one-INSERT form
-    for a complaint just received). The engine's word index over
+    Written only by ``complaints.search`` (``reindex``, from the services that change a
+    complaint, its resident or its home, the import and the demo; ``index_new_rows``, its
+    one-INSERT form for complaints just received, built by the same ``_entry``). The engine's
+    word index over
     ``document`` (SQLite FTS5 table, PostgreSQL GIN) is made by this app's migration.
     """
 

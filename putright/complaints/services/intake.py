@@ -213,10 +213,8 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
-    if held.current() is None:
-        search.index_new(complaint)  # one INSERT: nothing to replace yet
-    else:  # an import: its chunk's rows, once written, with the references it links
-        held.after_write(search.reindex, [held.pk_of(complaint)])
+    # Live: one INSERT now; an import: its chunk's rows once written, from memory.
+    held.after_write(search.index_new_rows, [complaint])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 

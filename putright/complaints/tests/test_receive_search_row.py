@@ -1,4 +1,4 @@
-"""A complaint just received gets its search row in one INSERT (`search.index_new`, from the
+"""A complaint just received gets its search row in one INSERT (`search.index_new_rows`, from the
 rows in memory), equal to the row `search.reindex` builds from the database."""
 
 import pytest

@@ -163,11 +163,24 @@ def test_the_chunked_import_leaves_the_same_database_as_the_row_by_row_path(monk
     slow, slow_report = imported(data, monkeypatch, **ROW_BY_ROW)
     # Written after every row (a chunk written part-way, as under load): the same database.
     often, _ = imported(data, monkeypatch, COMMIT_SECONDS=0)
+    # Small chunks, each written once: tenancies written by earlier chunks start earlier,
+    # several in one write (one grouped UPDATE ... CASE).
+    grouped: list[int] = []
+    real_update = held._update_grouped
+
+    def update_grouped(updates):
+        grouped.append(len({pk for model, pk, _ in updates if model.__name__ == "Tenancy"}))
+        real_update(updates)
+
+    with monkeypatch.context() as m:
+        m.setattr(held, "_update_grouped", update_grouped)
+        chunked, _ = imported(data, monkeypatch, CHUNK=40, COMMIT_SECONDS=3600)
+    assert max(grouped) >= 2, grouped
     assert fast_report.created > ROWS * 0.8
     assert fast_report.invalid == slow_report.invalid > 0
     assert [i.as_dict() for i in fast_report.issues] == [i.as_dict() for i in slow_report.issues]
     assert fast_report.outcomes == slow_report.outcomes
-    for bulk in (fast, often):
+    for bulk in (fast, often, chunked):
         for table in bulk:
             assert len(bulk[table]) == len(slow[table]), table
             for f, s in zip(bulk[table], slow[table], strict=True):
@@ -249,3 +262,39 @@ def test_a_chunk_of_rows_takes_a_bounded_number_of_queries(monkeypatch):
 
 # 46 for 50 rows and for 100 on SQLite (3 Dec 2026; row by row it was 3,246 for 50 rows).
 QUERIES_PER_CHUNK = 60
+
+
+@pytest.mark.usefixtures("services_refuse_some_rows")
+def test_held_rows_are_made_as_model_init_makes_them(monkeypatch):
+    """While holding, `held.create` makes each row without `Model.__init__` (`held._New`):
+    on every row the import of random histories holds, the same instance `model(**values)`
+    makes — its fields, defaults and related ids, the related rows cached (both ways for a
+    one-to-one), the database alias."""
+    importing.system_user()
+    compared: list[str] = []
+    real = held._New.make
+
+    def make(self, values):
+        by_init = self.model(**values)
+        fast = real(self, values)
+        assert type(fast) is type(by_init)
+        state, other = fast._state, by_init._state
+        assert (state.adding, state.db) == (other.adding, other.db), self.model
+        mine = {k: v for k, v in vars(fast).items() if k != "_state"}
+        theirs = {k: v for k, v in vars(by_init).items() if k != "_state"}
+        assert mine == theirs, self.model
+        assert state.fields_cache.keys() == other.fields_cache.keys(), self.model
+        for name, rel in state.fields_cache.items():
+            assert rel is other.fields_cache[name], (self.model, name)
+            field = self.model._meta.get_field(name)
+            if rel is not None and not field.remote_field.multiple:  # one-to-one
+                assert field.remote_field.get_cached_value(rel) is fast, (self.model, name)
+        compared.append(self.model.__name__)
+        return fast
+
+    monkeypatch.setattr(held._New, "make", make)
+    import_complaints(
+        data=csv_bytes(*random_history(120, SEED + 2)), file_name="made.csv", skip_invalid=True
+    )
+    assert len(compared) > 800
+    assert {"CaseEvent", "ImportedComplaint", "Tenancy"} <= set(compared), set(compared)

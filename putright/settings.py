@@ -113,9 +113,13 @@ _database_url = env_str("DATABASE_URL", "")
 # WAL lets the web process read while the task worker writes; IMMEDIATE takes the write lock
 # at BEGIN so concurrent writers wait (up to the busy timeout) instead of failing with
 # "database is locked" part-way through a transaction. Imports commit every few rows, so no
-# writer waits long (docs/architecture.md, "Concurrency").
+# writer waits long (docs/architecture.md, "Concurrency"). Reads go through a memory map of
+# the file (up to SQLITE_MMAP_MB; SQLite caps it at 2 GB) instead of a read() call a page: a
+# search inside a queue filter looks up 50,000 complaint rows at 1,000,000 complaints, and the
+# calls cost more than the lookups (issue 19, bench/README.md "branch search20").
 SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+    f"PRAGMA mmap_size={env_int('SQLITE_MMAP_MB', 2048, minimum=0) * 1024 * 1024};",
     "transaction_mode": "IMMEDIATE",
     "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
 }

@@ -146,7 +146,7 @@ def whole_words(table: str, terms: list[str]) -> dict[str, list[str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.term, w.word FROM unnest(%s::text[], %s::text[]) AS t(term, below) "  # noqa: S608
-            f"CROSS JOIN LATERAL (SELECT word FROM {table}_lexicon "
+            f"CROSS JOIN LATERAL (SELECT DISTINCT word FROM {table}_lexicon "
             "WHERE word >= t.term AND word < t.below ORDER BY word LIMIT %s) AS w",
             [plain, [_next_prefix(t) for t in plain], LEXICON_EXPANSION + 1],
         )
@@ -414,22 +414,44 @@ def create_lexicon(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     lexicon = f"{table}_lexicon"
-    # Filled before its key is made (one sorted build, not 3,000,000 inserts into an index).
+    # Filled before it is indexed (one sorted build, not 3,000,000 inserts into an index).
     schema_editor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     schema_editor.execute(f'CREATE TABLE {lexicon} (word text COLLATE "C" NOT NULL)')
     fill_lexicon(schema_editor.connection, table)
+    add_lexicon_keeping(schema_editor, table)
     for statement in (
-        f"ALTER TABLE {lexicon} ADD PRIMARY KEY (word)",
-        # Words added in sorted order, so that two writers adding the same new words wait
-        # for each other rather than deadlock.
-        f"CREATE FUNCTION {lexicon}_add() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608
-        f"INSERT INTO {lexicon} (word) SELECT DISTINCT w FROM added, "
-        "unnest(tsvector_to_array(added.words)) AS w ORDER BY w ON CONFLICT DO NOTHING; "
-        "RETURN NULL; END $$",
         f"CREATE TRIGGER {lexicon}_ai AFTER INSERT ON {table} REFERENCING NEW TABLE AS added "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {lexicon}_add()",
         f"CREATE TRIGGER {lexicon}_au AFTER UPDATE ON {table} REFERENCING NEW TABLE AS added "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {lexicon}_add()",
+    ):
+        schema_editor.execute(statement)
+
+
+def add_lexicon_keeping(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
+    """PostgreSQL: the lexicon's index and the function its triggers run, made so that no
+    writer ever waits for another's lexicon row (issue 19, search20).
+
+    A unique key on the word with ``INSERT ... ON CONFLICT DO NOTHING`` made a writer adding a
+    new word wait for the commit of another that had added it: two transactions adding words
+    to both lexicons (complaint and resident) in opposite orders, or to one lexicon in two
+    statements each, could deadlock (PostgreSQL fails one: a failed action for a member of
+    staff). So the word is indexed but not unique, and a word is added only if no committed row
+    holds it: two writers adding the same new word side by side may each add it (a duplicate,
+    read once by `whole_words`' DISTINCT and removed with the rest by `forget_words`), and
+    neither waits (``complaints/tests/test_search_lexicon.py``). Also turns an older lexicon
+    (keyed, ``ON CONFLICT``) into this one; nothing if it is already."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    lexicon = f"{table}_lexicon"
+    for statement in (
+        f"ALTER TABLE {lexicon} DROP CONSTRAINT IF EXISTS {lexicon}_pkey",
+        f"CREATE INDEX IF NOT EXISTS {lexicon}_word ON {lexicon} (word)",
+        f"CREATE OR REPLACE FUNCTION {lexicon}_add() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
+        f"BEGIN INSERT INTO {lexicon} (word) SELECT DISTINCT w FROM added, "
+        "unnest(tsvector_to_array(added.words)) AS w "
+        f"WHERE NOT EXISTS (SELECT FROM {lexicon} AS l WHERE l.word = w); "
+        "RETURN NULL; END $$",
     ):
         schema_editor.execute(statement)
 

@@ -6,6 +6,7 @@ import pytest
 
 from putright.complaints import services
 from putright.complaints.calendar import calendar_pinned, landlord_history
+from putright.complaints.models import NonWorkingDay
 from putright.complaints.tests.stories import acknowledged, received, stage_of
 from putright.core.errors import InvalidInput
 from putright.core.validation import DATE_IN_FUTURE
@@ -62,9 +63,13 @@ def test_definition_points_are_dated_today_by_default(complaint, handler):
     assert set(complaint.points.values_list("added_on", flat=True)) == {TODAY}
 
 
+@pytest.mark.django_db
 def test_a_pinned_calendar_is_read_once_for_a_whole_batch(django_assert_num_queries):
-    with calendar_pinned() as pinned, django_assert_num_queries(0):
-        assert landlord_history() is pinned
-        assert landlord_history() is pinned
-    with django_assert_num_queries(1):
-        assert landlord_history() is not pinned
+    with calendar_pinned() as pinned:
+        NonWorkingDay.objects.create(day=date(2026, 3, 4), reason="Training", decided_on=PAST)
+        with django_assert_num_queries(0):
+            assert landlord_history() is pinned
+            assert landlord_history() is pinned
+    assert pinned.closures == ()  # the closure added inside the batch is not in its calendar
+    with django_assert_num_queries(1):  # the pin gone, the closures are read again
+        assert [c.reason for c in landlord_history().closures] == ["Training"]

@@ -325,9 +325,9 @@ def _hashing_groups(grouped: QuerySet[Any]) -> list[dict[str, Any]]:
     """The grouped rows with PostgreSQL's sorts off for that one query, so it hashes the groups.
 
     A report's questions have a few hundred groups among 100,000 stages, but PostgreSQL
-    estimates nearly one a stage (its statistics cannot tell that the columns go together),
-    so it sorts the stages (on disk beyond `work_mem`) where a hash table of the groups would
-    do: about half the server's time of each question (bench/README.md, branch rep21).
+    estimates tens of thousands (its statistics cannot tell that the columns go together), so
+    it sorts the stages (on disk beyond `work_mem`) where a hash table of the groups would do:
+    a third to a half of the server's time of each question (bench/README.md, branch rep21).
     `SET LOCAL` lasts to the end of the transaction: inside the caller's, the setting it had
     is put back straight after the query; outside one, the query gets a transaction of its
     own and the setting ends with it. (A failed query leaves the caller's transaction to be

@@ -362,6 +362,7 @@ def main() -> None:
     del facts
     _timed("count the year's stages (stage_counts)", lambda: selectors.stage_counts(period, on=on))
     tsm = _timed("TSM return (CH01 + CH02)", lambda: reports.tsm_return(YEAR, on=on))
+    say(f"  digest {_digest(tsm)}")
     for figure in tsm.figures:
         say(
             f"  {figure.key:<24} {figure.numerator:>7} / {figure.denominator!s:>7} = {figure.display}"

@@ -87,6 +87,12 @@ class Tenancy(models.Model):
     class Meta:
         verbose_name_plural = "tenancies"
         ordering = ["-start_on"]
+        # A resident's tenure on a day, the latest tenancy started by then (the reports'
+        # tenure at receipt, reporting.selectors.stage_counts): one seek read backwards from
+        # the index alone, no sort of the resident's tenancies per stage.
+        indexes = [
+            models.Index(fields=["resident", "start_on", "id", "tenure"], name="tenancy_tenure_on")
+        ]
 
     def __str__(self) -> str:
         return f"{self.resident} – {self.home} ({self.get_tenure_display()})"

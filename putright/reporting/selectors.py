@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -311,11 +311,41 @@ def _first_of(year_month: int | None) -> date | None:
 
 def _grouped(stages: QuerySet[Any], attributes: tuple[str, ...]) -> list[dict[str, Any]]:
     """One row per distinct value of the attributes: how many, and their complaints ("1,5")."""
-    return list(
+    grouped = (
         stages.values(*attributes)
-        .annotate(n=Count("id"), ids=StringAgg(Cast("complaint_id", TextField()), Value(",")))
+        .annotate(n=Count("*"), ids=StringAgg(Cast("complaint_id", TextField()), Value(",")))
         .order_by()
     )
+    if connection.vendor != "postgresql":
+        return list(grouped)
+    return _hashing_groups(grouped)
+
+
+def _hashing_groups(grouped: QuerySet[Any]) -> list[dict[str, Any]]:
+    """The grouped rows with PostgreSQL's sorts off for that one query, so it hashes the groups.
+
+    A report's questions have a few hundred groups among 100,000 stages, but PostgreSQL
+    estimates tens of thousands (its statistics cannot tell that the columns go together), so
+    it sorts the stages (on disk beyond `work_mem`) where a hash table of the groups would do:
+    a third to a half of the server's time of each question (bench/README.md, branch rep21).
+    `SET LOCAL` lasts to the end of the transaction: inside the caller's, the setting it had
+    is put back straight after the query; outside one, the query gets a transaction of its
+    own and the setting ends with it. (A failed query leaves the caller's transaction to be
+    rolled back, which takes the setting back with it.)
+    """
+    outer = connection.in_atomic_block or not connection.get_autocommit()
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT was, set_config('enable_sort', 'off', true) FROM "
+                "(SELECT current_setting('enable_sort') AS was OFFSET 0) AS setting"
+            )
+            was = cursor.fetchone()[0]
+        rows = list(grouped)
+        if outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('enable_sort', %s, true)", [was])
+    return rows
 
 
 # What a report may ask of received stages besides stage, month, tenure and category.

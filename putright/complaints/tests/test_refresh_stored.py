@@ -49,8 +49,8 @@ def refresh(*args: str) -> str:
 @pytest.fixture
 def cases(open_complaint, handler, second_handler):
     """Rosa's complaint extended (an update owed) and Rosa vulnerable; Ali's answered by Hamid
-    with an apology and a roof repair Hannah owns, then escalated to stage 2 (no handler yet,
-    so the team chases the apology). All through the services."""
+    as an early resolution with an apology and a roof repair Hannah owns, then escalated to
+    stage 2 (no handler yet, so the team chases the apology). All through the services."""
     rosa = extended(open_complaint, actor=handler, new_due=date(2026, 3, 30))
     people_services.vulnerability_add(
         resident=rosa.resident,
@@ -65,7 +65,11 @@ def cases(open_complaint, handler, second_handler):
         handler=handler,
     )
     ali = responded(
-        ali, actor=handler, remedies=[apology()], actions=[roof_repair(owner=second_handler)]
+        ali,
+        actor=handler,
+        remedies=[apology()],
+        actions=[roof_repair(owner=second_handler)],
+        early_resolution=True,
     )
     ali = escalated(ali, actor=handler)
     rosa.refresh_from_db()
@@ -73,6 +77,8 @@ def cases(open_complaint, handler, second_handler):
     assert (rosa.resident_vulnerable, rosa.current_extended) == (True, True)
     assert rosa.update_due is not None
     assert stage_of(ali, 1).timeliness_stored
+    assert (stage_of(ali, 1).early_resolution, stage_of(ali, 1).outcome) == (True, "upheld")
+    assert stage_of(rosa, 1).extended
     assert ali.outstanding_actions.get().chased_by == second_handler
     assert ali.remedies.get().chased_by is None  # the team's until stage 2 has a handler
     return rosa, ali
@@ -108,7 +114,9 @@ BREAKS = {
     "timeliness_stored": (_ali_stage_one, {"timeliness_stored": False}),
     "stage extended": (_rosa_stage, {"extended": False}),
     "outcome": (_ali_stage_one, {"outcome": ""}),
-    "early_resolution": (_ali_stage_one, {"early_resolution": True}),
+    # Both ways: an early resolution's flag lost, and one set on a stage with no response.
+    "early_resolution": (_ali_stage_one, {"early_resolution": False}),
+    "early_resolution without a response": (_rosa_stage, {"early_resolution": True}),
     "remedy chased_by": (
         lambda cases: Remedy.objects.filter(complaint=cases[1]),
         {"chased_by_id": Subquery(User.objects.filter(username="hamid").values("pk")[:1])},

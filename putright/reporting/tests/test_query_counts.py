@@ -3,11 +3,15 @@
 Counting a period's stages is four queries (the stages whose stored timeliness is not the
 answer on the day, then those received, acknowledged and answered, counted in SQL), and seven more
 only when the first finds some (stage 1 handlers, refusals, outcomes, extensions, early
-resolutions, tenancies, closures for their facts), whatever the number of stages."""
+resolutions, tenancies, closures for their facts), whatever the number of stages. On
+PostgreSQL each grouped query (`grouped` below) comes with two statements more: the planner's
+sorts turned off before it and set back after it, inside the test's transaction
+(`selectors._hashing_groups`)."""
 
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from putright.complaints import services as complaint_services
@@ -15,18 +19,20 @@ from putright.complaints.models import OmbudsmanReferral
 from putright.reporting import services
 from putright.reporting.services import ImprovementInput
 
+# (page, its arguments, most queries, how many of them are grouped report questions)
 PAGES = [
-    ("reporting:index", {}, 4),
-    ("reporting:tsm", {"year": 2025}, 13),
-    ("reporting:figure", {"year": 2025, "key": "y2025-s1-received"}, 20),
-    ("reporting:homes", {}, 5),
-    ("reporting:self_assessments", {}, 5),
-    ("reporting:annual", {"year": 2025}, 30),
-    ("reporting:mrc", {"year": 2025, "number": 1}, 20),
-    ("reporting:themes", {"year": 2025, "number": 1}, 20),
-    ("reporting:learning", {}, 7),
-    ("reporting:ombudsman_cases", {}, 6),
+    ("reporting:index", {}, 4, 0),
+    ("reporting:tsm", {"year": 2025}, 13, 2),
+    ("reporting:figure", {"year": 2025, "key": "y2025-s1-received"}, 20, 2),
+    ("reporting:homes", {}, 5, 0),
+    ("reporting:self_assessments", {}, 5, 0),
+    ("reporting:annual", {"year": 2025}, 30, 4),
+    ("reporting:mrc", {"year": 2025, "number": 1}, 20, 4),
+    ("reporting:themes", {"year": 2025, "number": 1}, 20, 4),
+    ("reporting:learning", {}, 7, 0),
+    ("reporting:ombudsman_cases", {}, 6, 0),
 ]
+HASHING = 2 if connection.vendor == "postgresql" else 0  # statements a grouped query adds
 
 
 @pytest.fixture
@@ -63,12 +69,12 @@ def busy_year(year_2025, officer):
     return services.self_assessment_start(year=2025, actor=officer)
 
 
-@pytest.mark.parametrize(("name", "kwargs", "most"), PAGES)
+@pytest.mark.parametrize(("name", "kwargs", "most", "grouped"), PAGES)
 def test_report_pages_use_a_fixed_number_of_queries(
-    client, viewer, busy_year, django_assert_max_num_queries, name, kwargs, most
+    client, viewer, busy_year, django_assert_max_num_queries, name, kwargs, most, grouped
 ):
     client.force_login(viewer)
-    with django_assert_max_num_queries(most):
+    with django_assert_max_num_queries(most + HASHING * grouped):
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
 
 

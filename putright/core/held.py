@@ -322,7 +322,8 @@ class _Table:
                 value = field.pre_save(obj, True)
             else:
                 value = d.get(attname, _MISSING)
-                if type(value) is plain or (value is None and plain is not None):
+                # None as it is for dates too: their adapters return None for None.
+                if type(value) is plain or (value is None and (plain or adapt) is not None):
                     out.append(value)
                     continue
                 if value is _MISSING:

@@ -15,6 +15,7 @@ leaves nothing behind, as its savepoint would.
 """
 
 import functools
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -322,7 +323,8 @@ class _Table:
                 value = field.pre_save(obj, True)
             else:
                 value = d.get(attname, _MISSING)
-                if type(value) is plain or (value is None and plain is not None):
+                # None as it is for dates too: their adapters return None for None.
+                if type(value) is plain or (value is None and (plain or adapt) is not None):
                     out.append(value)
                     continue
                 if value is _MISSING:
@@ -412,14 +414,27 @@ def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
     table.insert(rows)
 
 
+# Python's cycle collector scans its youngest objects every 700 new ones (its default). While
+# holding, nearly every new object (the held rows, their cases, the rows' data) lives until the
+# chunk is written, so each scan found nothing to free and the survivors were scanned again in
+# the older generations: a fifth of an import's CPU (3.2 s of 15 for 10,000 rows). Scanning
+# every 10,000 cost 1.1 s, with peak memory 189 → 215 MB (bench/README.md, imp21).
+YOUNG_COLLECTION_EVERY = 10_000
+
+
 @contextmanager
 def holding() -> Iterator[Held]:
-    """Keep the services' new rows in memory until `flush` (the import's bulk path)."""
+    """Keep the services' new rows in memory until `flush` (the import's bulk path); the cycle
+    collector's youngest generation is scanned less often meanwhile (`YOUNG_COLLECTION_EVERY`),
+    and as before afterwards."""
     held = Held()
     token = _current.set(held)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION_EVERY), *thresholds[1:])
     try:
         yield held
     finally:
+        gc.set_threshold(*thresholds)
         _current.reset(token)
 
 
@@ -468,12 +483,25 @@ def create[M: models.Model](model: type[M], **values: Any) -> M:
         obj = model(**values)
         obj.save(force_insert=True)
         return obj
+    obj = _maker(model).make(values)
+    held.add(obj)
+    return obj
+
+
+def new[M: models.Model](model: type[M], **values: Any) -> M:
+    """`model(**values)`, a new row a service then writes (`save`, `bulk_create`); while
+    holding made by `_New`, like `create`'s (the complaint, its stages, points, decisions and
+    remedies: about seven instances a row of an import)."""
+    if _current.get() is None:
+        return model(**values)
+    return _maker(model).make(values)  # type: ignore[return-value]
+
+
+def _maker(model: type[models.Model]) -> "_New":
     maker = _makers.get(model)
     if maker is None:
         maker = _makers[model] = _New(model)
-    obj = maker.make(values)
-    held.add(obj)
-    return obj
+    return maker
 
 
 class _New:
@@ -483,13 +511,20 @@ class _New:
     puts it (its id, the cache both ways for a one-to-one, the database alias), the fields
     worked out once per model. Anything else — a signal receiver, a database router, a
     keyword that is not a field, a field with its own descriptor, a value of another type
-    for a relation — goes to `Model.__init__` itself.
-    test_held_writes.py holds the two equal on every row of random histories."""
+    for a relation — goes to `Model.__init__` itself. Constant defaults are put in with one
+    dict update; callable ones called per row.
+    test_fast_equals_row_by_row.py holds the two equal on every row of random histories,
+    test_held_writes.py the callable defaults."""
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        self.fields: list[tuple[str, str, Callable[[], Any], Any]] = []
         self.names: set[str] = set()
+        # Defaults the same object every time (no default, or a value, not a callable: what
+        # `Field._get_default` returns then) are put in at once; callable ones per row.
+        self.constants: dict[str, Any] = {}
+        self.callables: list[tuple[str, Callable[[], Any]]] = []
+        self.relations: dict[str, tuple[Any, str, str, Any]] = {}  # by name
+        self.relation_ids: dict[str, str] = {}  # a relation's attname → its name
         self.usable = not router.routers
         for f in model._meta.fields:
             if f.column is None or f.generated:
@@ -504,13 +539,23 @@ class _New:
                     and type(forward) in (ForwardManyToOneDescriptor, ForwardOneToOneDescriptor)
                     and not (f.primary_key and f.remote_field.parent_link)
                 )
-                rel = (f.remote_field.model, one, f, None if f.remote_field.multiple else f)
-                self.fields.append((f.name, f.attname, f.get_default, rel))
+                self.relations[f.name] = (
+                    f.remote_field.model,
+                    one,
+                    f.attname,
+                    None if f.remote_field.multiple else f,
+                )
+                self.relation_ids[f.attname] = f.name
+                default = f.get_default
                 self.names |= {f.name, f.attname}
             else:
                 self.usable &= type(descriptor) is DeferredAttribute and f.name == f.attname
-                self.fields.append((f.name, f.attname, f._get_default, None))
+                default = f._get_default
                 self.names.add(f.name)
+            if f.has_default() and callable(f.default):
+                self.callables.append((f.attname, default))
+            else:
+                self.constants[f.attname] = default()
 
     def make(self, values: dict[str, Any]) -> models.Model:
         model = self.model
@@ -519,28 +564,29 @@ class _New:
             or (pre_init.receivers and pre_init.has_listeners(model))
             or (post_init.receivers and post_init.has_listeners(model))
             or not self.names.issuperset(values)
+            # A relation given both as a row and as an id: as Model.__init__ does it.
+            or (
+                not self.relation_ids.keys().isdisjoint(values)
+                and any(self.relation_ids[k] in values for k in values if k in self.relation_ids)
+            )
         ):
             return model(**values)
         obj = model.__new__(model)
         state = obj._state = ModelState()
         d = obj.__dict__
+        d.update(self.constants)
+        for attname, default in self.callables:
+            if attname not in values and self.relation_ids.get(attname) not in values:
+                d[attname] = default()
         cache = state.fields_cache
-        for name, attname, default, rel in self.fields:
-            if rel is None:
-                value = values.get(attname, _MISSING)
-                d[attname] = default() if value is _MISSING else value
+        relations = self.relations
+        for name, value in values.items():
+            rel = relations.get(name)
+            if rel is None:  # a field's value, or a relation's id
+                d[name] = value
                 continue
-            value = values.get(name, _MISSING)
-            if value is _MISSING:
-                if attname in values:
-                    d[attname] = values[attname]
-                else:
-                    d[attname] = default()
-                continue
-            if attname in values:  # both given: as Model.__init__ does it
-                return model(**values)
             if value is None:
-                d[attname] = None
+                d[rel[2]] = None
             elif type(value) is not rel[0]:
                 setattr(obj, name, value)  # the descriptor checks it (and refuses)
                 continue
@@ -551,7 +597,7 @@ class _New:
                     value._state.db = state.db
                 elif value._state.db != state.db:
                     setattr(obj, name, value)  # the descriptor refuses the relation
-                d[attname] = getattr(value, rel[1])
+                d[rel[2]] = getattr(value, rel[1])
                 if rel[3] is not None:  # one-to-one: the other side knows this row
                     rel[3].remote_field.set_cached_value(value, obj)
             cache[name] = value

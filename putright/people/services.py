@@ -99,7 +99,7 @@ def resident_add(
         is_customer=is_customer,
     )
     # An import's held resident is indexed with its chunk, once written (core.held).
-    held.after_write(search.index_new, [held.pk_of(resident)])
+    held.after_write(search.index_new_rows, [resident])
     return resident
 
 

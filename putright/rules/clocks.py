@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from putright.rules.calendar import (
     CalendarHistory,
@@ -37,6 +38,11 @@ __all__ = [
 ]
 
 EXTENSION_NOT_LATER = "The new date must be later than the current due date."
+# Clocks worked out and kept, by every argument (the calendar history by identity: it does not
+# change once built). A stage's clocks are asked for again at each step of its lifecycle with
+# mostly the same dates (an import of history: about four times a row, a fifth of its work),
+# and the results are frozen, so the same Deadline can be handed out again.
+CLOCKS_KEPT = 8192
 DUE_NOT_WORKING_DAY = "The new date is not a working day: choose a weekday that is not closed."
 
 
@@ -162,6 +168,21 @@ def acknowledgement_deadline(
     stopped_on: date | None = None,
 ) -> Deadline:
     """Acknowledge, define and log: `limit` working days after the request (Code 6.2 / 6.11)."""
+    return _acknowledgement_deadline(
+        requested_on, limit, acknowledged_on, today, history, due_soon, stopped_on
+    )
+
+
+@lru_cache(maxsize=CLOCKS_KEPT)
+def _acknowledgement_deadline(
+    requested_on: date | None,
+    limit: int,
+    acknowledged_on: date | None,
+    today: date,
+    history: CalendarHistory,
+    due_soon: int,
+    stopped_on: date | None,
+) -> Deadline:
     if requested_on is None:
         return _not_started(limit, acknowledged_on, None)
     measured_on = _measured_on(today, stopped_on)
@@ -218,6 +239,31 @@ def response_deadline(
     extension (which was measured against it), the response, the clock stopping, or today.
     Each extension's cap is counted with the calendar as it stood the day it was agreed.
     """
+    return _response_deadline(
+        acknowledged_on,
+        limit,
+        cap,
+        tuple(extensions),
+        responded_on,
+        today,
+        history,
+        due_soon,
+        stopped_on,
+    )
+
+
+@lru_cache(maxsize=CLOCKS_KEPT)
+def _response_deadline(
+    acknowledged_on: date | None,
+    limit: int,
+    cap: int,
+    extensions: tuple[AgreedExtension, ...],
+    responded_on: date | None,
+    today: date,
+    history: CalendarHistory,
+    due_soon: int,
+    stopped_on: date | None,
+) -> Deadline:
     if acknowledged_on is None:
         return _not_started(limit, responded_on, cap)
     measured_on = _measured_on(today, stopped_on)

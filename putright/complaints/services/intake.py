@@ -165,7 +165,8 @@ def complaint_receive(
     delay = pass_on_delay(heard_on=received_on, logged_on=logged_on, calendar=cal)
     late_by = max(0, delay - profile.pass_on_working_days) if channel in PASSED_ON_CHANNELS else 0
 
-    complaint = Complaint(
+    complaint = held.new(
+        Complaint,
         profile_code=profile.code,
         resident=resident,
         **_home_of(home, resident),
@@ -183,7 +184,7 @@ def complaint_receive(
         linked_to=linked_to,
         logged_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    stage = Stage(complaint=complaint, number=1, requested_on=received_on)
+    stage = held.new(Stage, complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
     held.before_write(resident_vulnerable_set, [complaint])  # an import: once a chunk
     # Last before the INSERT: the year's counter row stays locked until the commit.
@@ -402,7 +403,8 @@ def add_definition_points(
     new = held.bulk_create(
         ComplaintPoint,
         [
-            ComplaintPoint(
+            held.new(
+                ComplaintPoint,
                 complaint=complaint,
                 number=start + i,
                 text=text,

@@ -571,7 +571,8 @@ def stage_respond(
     held.bulk_create(
         Decision,
         (
-            Decision(
+            held.new(
+                Decision,
                 response=response,
                 point=points[d.point],
                 outcome=d.outcome,
@@ -583,7 +584,8 @@ def stage_respond(
     held.bulk_create(
         Remedy,
         (
-            Remedy(
+            held.new(
+                Remedy,
                 complaint=complaint,
                 response=response,
                 remedy_type=r.remedy_type,
@@ -598,7 +600,8 @@ def stage_respond(
     held.bulk_create(
         OutstandingAction,
         (
-            OutstandingAction(
+            held.new(
+                OutstandingAction,
                 complaint=complaint,
                 response=response,
                 description=a.description.strip(),
@@ -688,7 +691,8 @@ def complaint_escalate(
     if answered and requested_on < answered:
         raise InvalidInput(ESCALATION_BEFORE_RESPONSE, field="requested_on")
     number = complaint.current_stage + 1
-    stage = Stage(
+    stage = held.new(
+        Stage,
         complaint=complaint,
         number=number,
         requested_on=requested_on,

@@ -565,10 +565,7 @@ class _New:
             or (post_init.receivers and post_init.has_listeners(model))
             or not self.names.issuperset(values)
             # A relation given both as a row and as an id: as Model.__init__ does it.
-            or (
-                not self.relation_ids.keys().isdisjoint(values)
-                and any(self.relation_ids[k] in values for k in values if k in self.relation_ids)
-            )
+            or any(self.relation_ids.get(k) in values for k in values)
         ):
             return model(**values)
         obj = model.__new__(model)

@@ -205,3 +205,17 @@ def test_while_holding_the_cycle_collector_scans_young_objects_less_often_then_a
     with pytest.raises(ComplaintError), held.holding():
         raise ComplaintError("refused")
     assert gc.get_threshold() == before
+
+
+def test_a_relation_given_both_as_a_row_and_as_an_id_is_made_as_model_init_makes_it():
+    """`held._New` hands a row whose relation is given twice (the row and another id) to
+    `Model.__init__`, whose answer (the id given last wins, the cached row dropped) it does
+    not copy."""
+    from putright.people.models import Tenancy
+
+    one, other = Resident(pk=1, full_name="Rosa"), Resident(pk=2, full_name="Ali")
+    values = {"resident": one, "resident_id": other.pk, "tenure": "secure"}
+    made = held._New(Tenancy).make(dict(values))
+    by_init = Tenancy(**values)
+    assert made.resident_id == by_init.resident_id == 2
+    assert made._state.fields_cache == by_init._state.fields_cache

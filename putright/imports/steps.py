@@ -14,7 +14,7 @@ from putright.complaints.services.stages import definition_points
 from putright.core import held
 from putright.imports.plans import ComplaintPlan, StagePlan
 from putright.people.models import Property, Resident, Tenancy
-from putright.people.services import resident_add
+from putright.people.services import resident_add, tenancy_start
 from putright.rules.profile import CodeProfile
 
 NOT_RECORDED = "Not recorded in the previous system."
@@ -173,14 +173,18 @@ class People:
         key = (_key(resident), _key(home), tenure)
         known = self.tenancies.get(key)
         if known is None:
-            if new or resident.pk is None or home.pk is None or resident.pk in self.tenancies_read:
-                tenancy = held.create(
-                    Tenancy, resident=resident, home=home, tenure=tenure, start_on=on
+            tenancy = None
+            # A resident and home both written before, whose tenancies were not all read this
+            # chunk, may hold it already.
+            written = not (new or resident.pk is None or home.pk is None)
+            if written and resident.pk not in self.tenancies_read:
+                tenancy = (
+                    Tenancy.objects.filter(resident=resident, home=home, tenure=tenure)
+                    .order_by("id")
+                    .first()
                 )
-            else:
-                tenancy, _ = Tenancy.objects.get_or_create(
-                    resident=resident, home=home, tenure=tenure, defaults={"start_on": on}
-                )
+            if tenancy is None:
+                tenancy = tenancy_start(resident=resident, home=home, tenure=tenure, start_on=on)
             known = [resident, home, _pk(tenancy), tenancy.start_on]
             self._remember(self.tenancies, key, known)
         if on < known[3]:

@@ -274,8 +274,9 @@ class ContactRestriction(models.Model):
 class ResidentSearch(models.Model):
     """What the resident finder matches for one resident, normalised (see people/search.py).
 
-    Written only by ``people.search.reindex``; the engine's word index over ``document``
-    (SQLite FTS5 table, PostgreSQL GIN) is made by this app's migration.
+    Written only by ``people/search.py`` (``reindex``, and ``index_new_rows`` for a new
+    resident); the engine's word index over ``document`` (SQLite FTS5 table, PostgreSQL GIN)
+    is made by this app's migration.
     """
 
     resident = models.OneToOneField(

@@ -1,9 +1,10 @@
 """The resident finder: anyone recorded, by name, address, postcode, email, phone or property
 (tenancy) reference, paged, newest record first.
 
-One search table row per resident (``ResidentSearch``), rebuilt by `reindex` — the one place
-that writes it — from the people services (adding a resident, merging residents) and from the
-apps above that change residents (imports, erasure, the demo seed). Apps that index a
+One search table row per resident (``ResidentSearch``), with every home they hold: written by
+`index_new_rows` when they are added and rebuilt by `reindex` — the one place that rewrites it —
+from the people services (a tenancy of another home, merging residents) and from the apps above
+that change residents (imports, erasure, the demo seed). Apps that index a
 resident's details elsewhere (the complaints app's "search everything") subscribe with
 `on_resident_change`, so they are rebuilt from the same call. A resident merged into another
 has no row: the finder offers the record kept.
@@ -109,7 +110,16 @@ def index_new_rows(residents: list[Resident]) -> None:
     received for them index themselves), so no listener is called. Homes not in memory are
     read, one query for all. test_resident_search_row.py holds the row equal to `reindex`'s."""
     prefetch_related_objects(residents, "home")
-    ResidentSearch.objects.bulk_create([_entry(r, ()) for r in residents])
+    # A row already there was written whole by `tenancies_changed`, which an import's chunk may
+    # run first (a resident added, then a tenancy of another home in the same chunk): kept.
+    ResidentSearch.objects.bulk_create([_entry(r, ()) for r in residents], ignore_conflicts=True)
+
+
+def tenancies_changed(resident_ids: Iterable[int]) -> int:
+    """A resident's tenancy of another home began (``people.services.tenancy_start``): their
+    row is rebuilt with it. Complaints' rows hold the homes each complaint was made about and
+    from, not tenancies, so no listener is called."""
+    return reindex(resident_ids, notify=False)
 
 
 def reindex_all(*, progress: Callable[[int], None] | None = None) -> int:

@@ -169,9 +169,27 @@ def resident_add_with_home(
         address_line_1=address_line_1, address_line_2=address_line_2, town=town, postcode=postcode
     )
     resident = resident_add(full_name=full_name, email=email, phone=phone, home=home, actor=actor)
-    Tenancy.objects.create(resident=resident, home=home, tenure=tenure, start_on=tenancy_from)
-    search.reindex([resident.pk])
+    tenancy_start(resident=resident, home=home, tenure=tenure, start_on=tenancy_from)
     return resident
+
+
+def tenancy_start(*, resident: Resident, home: Property, tenure: str, start_on: date) -> Tenancy:
+    """A resident's tenancy of a home from `start_on` (how they held it counts their complaints
+    by tenure in CH01): staff logging someone new, and an import for each home a resident
+    complained from. The resident finder finds them at every home they have a tenancy of, so a
+    home other than their own has their search row rebuilt once written
+    (`search.tenancies_changed`); their own home is in the row already."""
+    tenancy = held.create(Tenancy, resident=resident, home=home, tenure=tenure, start_on=start_on)
+    if not _their_home(resident, home):
+        held.after_write(search.tenancies_changed, [held.pk_of(resident)])
+    return tenancy
+
+
+def _their_home(resident: Resident, home: Property) -> bool:
+    if home.pk is not None:
+        return resident.home_id == home.pk
+    # Both held in an import's chunk, not written yet: the same instance or another home.
+    return Resident.home.is_cached(resident) and resident.home is home
 
 
 def _staff(actor: Any) -> Any:

@@ -95,7 +95,10 @@ def test_horizontal_bars_give_each_category_its_row_and_wrap_a_long_name():
     unit = first[0]["width"] / 30
     assert [b["width"] for b in first] == pytest.approx([30 * unit, 20 * unit, 10 * unit], rel=1e-3)
     assert [b["width"] for b in second] == pytest.approx([15 * unit, 0, 30 * unit], rel=1e-3)
-    assert [b["y"] for b in first] == sorted(b["y"] for b in first)  # first category on top
+    # The first category on top, and in each row this year's bar over last year's, as the
+    # legend reads.
+    assert [b["y"] for b in first] == sorted(b["y"] for b in first)
+    assert all(one["y"] < two["y"] for one, two in zip(first, second, strict=True))
     shown = texts(root)
     assert "Repairs" in shown
     assert "Rent" in shown

@@ -9,7 +9,7 @@ import os
 from putright.core.logging import logging_config
 from putright.env import env_choice, env_int, env_str
 
-# Each worker is a whole Django process (~150 MB with WeasyPrint and matplotlib loaded); past
+# Each worker is a whole Django process (~150 MB with WeasyPrint loaded); past
 # this many, a small server runs out of memory before it runs out of CPU. Set
 # PUTRIGHT_WEB_WORKERS to go higher.
 MAX_DEFAULT_WORKERS = 8
@@ -34,7 +34,7 @@ workers = env_int("PUTRIGHT_WEB_WORKERS", default_workers(available_cpus()), min
 worker_class = "sync"
 timeout = env_int("PUTRIGHT_WEB_TIMEOUT", 120, minimum=10)
 graceful_timeout = 30
-# Recycle workers now and then so a slow leak (matplotlib, fonts) cannot grow without bound.
+# Recycle workers now and then so a slow leak (WeasyPrint's fonts) cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
 # Requests from the reverse proxy (by default on this machine) may carry X-Forwarded-*; see the

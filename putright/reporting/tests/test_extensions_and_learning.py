@@ -6,12 +6,10 @@ import shutil
 import subprocess
 from datetime import date
 
-import matplotlib.colors
-import matplotlib.image
-import numpy as np
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
+from PIL import Image, ImageChops
 
 from putright.complaints import services as complaint_services
 from putright.complaints.tests.stories import acknowledged, received, responded, travel
@@ -163,18 +161,28 @@ def chart_blocks(pdf: bytes, tmp_path) -> list[tuple[int, bool]]:
         ["pdftoppm", "-r", "40", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")],  # noqa: S607
         check=True,
     )
-    colours = [np.array(matplotlib.colors.to_rgb(c)) for c in (charts.PRIMARY, charts.SECONDARY)]
+    colours = [charts.PRIMARY, charts.SECONDARY]
     blocks = []
-    for number, page in enumerate(sorted(tmp_path.glob("page-*.png")), start=1):
-        pixels = matplotlib.image.imread(page)[:, :, :3]
-        rows = [(np.abs(pixels - colour).max(axis=2) < 0.05).any(axis=1) for colour in colours]
-        coloured = np.flatnonzero(rows[0] | rows[1])
+    for number, path in enumerate(sorted(tmp_path.glob("page-*.png")), start=1):
+        page = Image.open(path).convert("RGB")
+        rows = [_rows_holding(page, colour) for colour in colours]
+        coloured = [y for y, (one, two) in enumerate(zip(*rows, strict=True)) if one or two]
+        if not coloured:
+            continue
         # A gap of more than 20 rows (half an inch) between coloured rows separates two charts.
-        for block in np.split(coloured, np.flatnonzero(np.diff(coloured) > 20) + 1):
-            if block.size:
-                span = slice(block[0], block[-1] + 1)
-                blocks.append((number, bool(rows[0][span].any() and rows[1][span].any())))
+        starts = [0] + [i for i in range(1, len(coloured)) if coloured[i] - coloured[i - 1] > 20]
+        for start, end in zip(starts, [*starts[1:], len(coloured)], strict=True):
+            span = range(coloured[start], coloured[end - 1] + 1)
+            blocks.append((number, any(rows[0][y] for y in span) and any(rows[1][y] for y in span)))
     return blocks
+
+
+def _rows_holding(page: Image.Image, colour: str) -> list[bool]:
+    """For each row of pixels, whether one is within 5% of `colour` in every channel."""
+    difference = ImageChops.difference(page, Image.new("RGB", page.size, colour))
+    nearest = ImageChops.lighter(ImageChops.lighter(*difference.split()[:2]), difference.split()[2])
+    close = nearest.point(lambda level: 255 if level < 0.05 * 255 else 0)
+    return [bool(y) for y in close.getprojection()[1]]
 
 
 def test_the_annual_report_pdf_embeds_its_charts(year_2025, viewer, client, tmp_path):

@@ -645,6 +645,7 @@ def complaint_search_sql(sql: Sql) -> tuple[dict[str, str], str]:
             "postcode": POSTCODE,
             "email": "lower(r.email)",
             "phone": PHONE,
+            "channel": "c.channel",
             "document": sql.words(doc),
         },
         "FROM complaints_complaint c JOIN people_resident r ON r.id = c.resident_id "

@@ -919,11 +919,12 @@ def check(n: int) -> None:
         want = search._entry(c, others.get(c.pk, []))
         got = stored[c.pk]
         assert set(got.document.split()) == set(want.document.split()), (c.pk, got.document)
-        assert (got.old_reference, got.postcode, got.email, got.phone) == (
+        assert (got.old_reference, got.postcode, got.email, got.phone, got.channel) == (
             want.old_reference,
             want.postcode,
             want.email,
             want.phone,
+            want.channel,
         ), c.pk
         assert set(words(got.document)) == set(got.document.split())
 

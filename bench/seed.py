@@ -645,6 +645,7 @@ def complaint_search_sql(sql: Sql) -> tuple[dict[str, str], str]:
             "postcode": POSTCODE,
             "email": "lower(r.email)",
             "phone": PHONE,
+            "channel": "c.channel",
             "document": sql.words(doc),
         },
         "FROM complaints_complaint c JOIN people_resident r ON r.id = c.resident_id "
@@ -918,11 +919,12 @@ def check(n: int) -> None:
         want = search._entry(c, others.get(c.pk, []))
         got = stored[c.pk]
         assert set(got.document.split()) == set(want.document.split()), (c.pk, got.document)
-        assert (got.old_reference, got.postcode, got.email, got.phone) == (
+        assert (got.old_reference, got.postcode, got.email, got.phone, got.channel) == (
             want.old_reference,
             want.postcode,
             want.email,
             want.phone,
+            want.channel,
         ), c.pk
         assert set(words(got.document)) == set(got.document.split())
 

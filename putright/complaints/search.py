@@ -102,6 +102,7 @@ def _entry(complaint: Complaint, others: list[str]) -> ComplaintSearch:
         postcode=normal_code(postcode_home.postcode)[:10] if postcode_home else "",
         email=normal_email(resident.email)[:254],
         phone=normal_phone(resident.phone)[:40],
+        channel=complaint.channel,
         document=fulltext.document(parts),
     )
 
@@ -215,18 +216,34 @@ def resolve(query: str) -> tuple[Kind, list[str]]:
     return kind, fulltext.query_words(query) if kind == Kind.WORDS else []
 
 
-def search(query: str, *, within: QuerySet[Complaint] | None = None) -> SearchHits:
-    """Every complaint matching `query`, newest first; `within` narrows (queue filters)."""
+def search(
+    query: str, *, within: QuerySet[Complaint] | None = None, channel: str = ""
+) -> SearchHits:
+    """Every complaint matching `query`, newest first; `within` narrows (queue filters), and
+    so does `channel` (the queue's channel filter, given apart: a word search checks it on the
+    search row, on PostgreSQL in the word index itself, rather than reading the complaint of
+    every match; at 1,000,000 complaints "Patel" matches 49,805, 9,961 of them by email)."""
     kind, terms = resolve(query)
     if kind == Kind.WORDS:
         if not terms:
             return SearchHits.nothing(kind)
+        if channel and fulltext.narrows_in_index():
+            where = {"channel": channel}
+            return SearchHits.of_words(kind, TABLE, ID_COLUMN, terms, within=within, where=where)
+        within = _by_channel(within, channel)
         return SearchHits.of_words(kind, TABLE, ID_COLUMN, terms, within=within)
+    within = _by_channel(within, channel)
     exact = _exact(kind, query)
     if within is None and exact is not None:
         return SearchHits.of_queryset(kind, exact)
     found = _within(kind, terms, query, within or Complaint.objects.all())
     return SearchHits.of_queryset(kind, found.order_by("-pk").values_list("pk", flat=True))
+
+
+def _by_channel(within: QuerySet[Complaint] | None, channel: str) -> QuerySet[Complaint] | None:
+    if not channel:
+        return within
+    return (within if within is not None else Complaint.objects.all()).filter(channel=channel)
 
 
 def matching(query: str, within: QuerySet[Complaint]) -> QuerySet[Complaint]:

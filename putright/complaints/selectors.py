@@ -290,11 +290,12 @@ def search_everything(*, filters: QueueFilters, today: date) -> SearchHits:
     other filters (not its scope: a search covers everyone's cases) narrow it when set.
 
     Page it with a Paginator and turn a page into rows with `work_queue_rows`."""
-    narrowing = replace(filters, scope=QueueScope.ALL, search="")
+    # The channel is given apart: the search row holds it (see `complaint_search.search`).
+    narrowing = replace(filters, scope=QueueScope.ALL, search="", channel="")
     within = None
     if narrowing != QueueFilters():
         within = _narrowed(Complaint.objects.all(), narrowing, today)
-    return complaint_search.search(filters.search, within=within)
+    return complaint_search.search(filters.search, within=within, channel=filters.channel)
 
 
 def work_queue_rows(ids: list[int]) -> list[Complaint]:

@@ -160,26 +160,45 @@ def whole_words(table: str, terms: list[str]) -> dict[str, list[str]]:
 
 
 def match_sql(
-    table: str, id_column: str, terms: list[str], *, whole: dict[str, list[str]] | None = None
+    table: str,
+    id_column: str,
+    terms: list[str],
+    *,
+    whole: dict[str, list[str]] | None = None,
+    where: dict[str, str] | None = None,
 ) -> tuple[str, list[str]]:
     """SQL selecting the ids (as ``id``) of rows whose document has every term, and its params.
 
     PostgreSQL: `whole` is `whole_words(table, terms)` when the caller has it already (it is
-    looked up here otherwise); a term that starts no word makes SQL that selects nothing."""
+    looked up here otherwise); a term that starts no word makes SQL that selects nothing.
+    `where` (PostgreSQL only, see `narrows_in_index`): columns of the search table itself and
+    the values they must equal, checked beside the words."""
     if connection.vendor == "postgresql":
         if whole is None:
             whole = whole_words(table, terms)
         if any(not found for found in whole.values()):
             return f"SELECT {id_column} AS id FROM {table} WHERE false", []  # noqa: S608
+        conditions = "".join(f" AND {column} = %s" for column in (where or {}))
         return (
             f"SELECT {id_column} AS id FROM {table} "  # noqa: S608
-            "WHERE words @@ to_tsquery('simple', %s)",
-            [_tsquery(terms, whole)],
+            f"WHERE words @@ to_tsquery('simple', %s){conditions}",
+            [_tsquery(terms, whole), *(where or {}).values()],
         )
+    if where:
+        raise ValueError("Only PostgreSQL narrows a word search by the search table's columns.")
     return (
         f"SELECT rowid AS id FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
         [_fts5_query(terms)],
     )
+
+
+def narrows_in_index() -> bool:
+    """Whether a word search can be narrowed by columns of the search table (`where`) in the
+    engine's word index: PostgreSQL, whose GIN index can hold such a column beside the words
+    (``btree_gin``), so that "Patel, received by email" is answered from the index and only
+    the rows that are both are read. SQLite's FTS5 index holds words only: it is narrowed by
+    a join (`within`), as before."""
+    return connection.vendor == "postgresql"
 
 
 def _narrowed(match: tuple[str, list], within: QuerySet | None) -> tuple[str, list]:
@@ -209,10 +228,12 @@ def count(
     cap: int | None = None,
     whole: dict[str, list[str]] | None = None,
     within: QuerySet | None = None,
+    where: dict[str, str] | None = None,
 ) -> int:
     """How many rows match, counted up to `cap` + 1 (beyond that, "more than `cap`")."""
     cap = COUNT_CAP if cap is None else cap
-    sql, params = _narrowed(match_sql(table, id_column, terms, whole=whole), within)
+    match = match_sql(table, id_column, terms, whole=whole, where=where)
+    sql, params = _narrowed(match, within)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM ({sql} LIMIT %s) AS m",  # noqa: S608
@@ -230,9 +251,11 @@ def page(
     limit: int,
     whole: dict[str, list[str]] | None = None,
     within: QuerySet | None = None,
+    where: dict[str, str] | None = None,
 ) -> list[int]:
     """One page of matching ids, newest (highest id) first."""
-    sql, params = _narrowed(match_sql(table, id_column, terms, whole=whole), within)
+    match = match_sql(table, id_column, terms, whole=whole, where=where)
+    sql, params = _narrowed(match, within)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT m.id FROM ({sql}) AS m ORDER BY m.id DESC LIMIT %s OFFSET %s",  # noqa: S608
@@ -301,17 +324,26 @@ class SearchHits:
         terms: list[str],
         *,
         within: QuerySet | None = None,
+        where: dict[str, str] | None = None,
     ) -> "SearchHits":
         """Rows whose document has every term, newest first, counted up to COUNT_CAP + 1;
-        with `within` (a queryset of the indexed model, e.g. a queue's filters), only its."""
+        with `within` (a queryset of the indexed model, e.g. a queue's filters), only its; with
+        `where` (PostgreSQL, `narrows_in_index`), only rows whose columns have these values."""
         whole = whole_words(table, terms)  # looked up once for the count and every page
         if any(not found for found in whole.values()):
             return cls.nothing(kind)
         return cls(
             kind=kind,
-            counter=lambda: count(table, id_column, terms, whole=whole, within=within),
+            counter=lambda: count(table, id_column, terms, whole=whole, within=within, where=where),
             pager=lambda offset, limit: page(
-                table, id_column, terms, offset=offset, limit=limit, whole=whole, within=within
+                table,
+                id_column,
+                terms,
+                offset=offset,
+                limit=limit,
+                whole=whole,
+                within=within,
+                where=where,
             ),
         )
 
@@ -382,10 +414,7 @@ def create_index(schema_editor: BaseDatabaseSchemaEditor, table: str, id_column:
             f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN "  # noqa: S608
             f"INSERT INTO {fts}({fts}, rowid, document) "
             f"VALUES ('delete', old.{id_column}, old.document); END",
-            f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN "  # noqa: S608
-            f"INSERT INTO {fts}({fts}, rowid, document) "
-            f"VALUES ('delete', old.{id_column}, old.document); "
-            f"INSERT INTO {fts}(rowid, document) VALUES (new.{id_column}, new.document); END",
+            sqlite_update_trigger(table, id_column),
         ):
             schema_editor.execute(statement)
     elif vendor == "postgresql":
@@ -395,6 +424,18 @@ def create_index(schema_editor: BaseDatabaseSchemaEditor, table: str, id_column:
             "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, document)) STORED"
         )
         schema_editor.execute(f"CREATE INDEX {table}_words ON {table} USING gin (words)")
+
+
+def sqlite_update_trigger(table: str, id_column: str) -> str:
+    """SQLite: the trigger keeping the FTS5 table in step when a search row is updated (a
+    migration filling a new column of every row sets it aside: it rewrites each row's words)."""
+    fts = f"{table}_fts"
+    return (
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN "  # noqa: S608
+        f"INSERT INTO {fts}({fts}, rowid, document) "
+        f"VALUES ('delete', old.{id_column}, old.document); "
+        f"INSERT INTO {fts}(rowid, document) VALUES (new.{id_column}, new.document); END"
+    )
 
 
 def drop_index(schema_editor: BaseDatabaseSchemaEditor, table: str, id_column: str) -> None:

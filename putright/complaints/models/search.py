@@ -24,6 +24,10 @@ class ComplaintSearch(models.Model):
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     email = models.CharField(max_length=254, blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True, db_index=True)
+    # The complaint's channel, fixed when it is received (nothing changes it after): a word
+    # search inside the queue's channel filter is then narrowed in the search table itself, on
+    # PostgreSQL in one index with the words (migration 0025), not a complaint row per match.
+    channel = models.CharField(max_length=20, blank=True)
     # The words: references, the resident's name and contact details, addresses, the text.
     document = models.TextField(blank=True)
 

@@ -204,6 +204,41 @@ def test_held_rows_are_written_as_bulk_create_would_write_them(monkeypatch):
     assert len(prepared["CaseEvent"]) > 400
 
 
+@pytest.mark.usefixtures("services_refuse_some_rows")
+def test_each_held_value_is_the_one_get_db_prep_save_makes(monkeypatch):
+    """`_Table.values` takes a value of its column's plain type as it is, sends a date or an
+    aware datetime straight to its adapter and gives the rest to the field: each value, its
+    type and on SQLite the JSON text itself, is what the field's `pre_save` /
+    `get_db_prep_save` makes of it (the clock stands still in these tests)."""
+    importing.system_user()
+    real = held._Table.values
+    checked: dict[str, int] = {}
+
+    def same(value):
+        # On PostgreSQL psycopg's wrappers compared by what they hold: Jsonb, and the Int2
+        # Django wraps a small integer in (an int, which the writer sends as it is).
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int, int(value)
+        return type(value), getattr(value, "obj", value)
+
+    def values(table, obj):
+        got = real(table, obj)
+        expected = [
+            field.get_db_prep_save(
+                field.pre_save(obj, True) if now else getattr(obj, attname), table.connection
+            )
+            for field, attname, _, now, _ in table.columns
+        ]
+        assert list(map(same, got)) == list(map(same, expected)), type(obj).__name__
+        checked[type(obj).__name__] = checked.get(type(obj).__name__, 0) + 1
+        return got
+
+    monkeypatch.setattr(held._Table, "values", values)
+    imported(csv_bytes(*random_history(120, SEED + 2)), monkeypatch)
+    assert checked["CaseEvent"] > 400
+    assert {"Complaint", "Stage", "Remedy", "Tenancy", "ImportedComplaint"} <= set(checked)
+
+
 def _insert_by_bulk_create(model, rows):
     """The reference writer: Django's `bulk_create`, ids of held rows in data filled in."""
     for obj in rows:

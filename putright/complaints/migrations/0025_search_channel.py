@@ -12,6 +12,7 @@ change). Times at 1,000,000 complaints: bench/README.md (srch22).
 
 from django.db import migrations, models
 
+from putright.complaints.tallies import AddFieldInPlace
 from putright.core import fulltext
 
 TABLE = "complaints_complaintsearch"
@@ -19,18 +20,6 @@ FILL = (
     f"UPDATE {TABLE} SET channel = (SELECT c.channel FROM complaints_complaint c "  # noqa: S608
     f"WHERE c.id = {TABLE}.complaint_id)"
 )
-
-
-def add_column(apps, schema_editor):
-    schema_editor.execute(
-        f"ALTER TABLE {TABLE} ADD COLUMN channel varchar(20) NOT NULL DEFAULT ''"
-    )
-    if schema_editor.connection.vendor == "postgresql":  # as Django leaves it (SQLite cannot)
-        schema_editor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN channel DROP DEFAULT")
-
-
-def drop_column(apps, schema_editor):
-    schema_editor.execute(f"ALTER TABLE {TABLE} DROP COLUMN channel")
 
 
 def fill(apps, schema_editor):
@@ -68,18 +57,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The column added in place: SQLite's AddField of a NOT NULL column remakes the table,
-        # which would drop the FTS5 triggers (and copy 1,000,000 rows); ADD COLUMN with a
-        # default does neither, on either engine.
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AddField(
-                    model_name="complaintsearch",
-                    name="channel",
-                    field=models.CharField(blank=True, max_length=20),
-                ),
-            ],
-            database_operations=[migrations.RunPython(add_column, drop_column)],
+        # In place (`AddFieldInPlace`): SQLite's AddField of a NOT NULL column remakes the
+        # table, which would drop the FTS5 triggers (and copy 1,000,000 rows).
+        AddFieldInPlace(
+            model_name="complaintsearch",
+            name="channel",
+            field=models.CharField(blank=True, max_length=20),
         ),
         migrations.RunPython(fill, words_index_alone),
     ]

@@ -165,20 +165,21 @@ def match_sql(
     terms: list[str],
     *,
     whole: dict[str, list[str]] | None = None,
-    where: dict[str, str] | None = None,
+    where: dict[str, object] | None = None,
 ) -> tuple[str, list[str]]:
     """SQL selecting the ids (as ``id``) of rows whose document has every term, and its params.
 
     PostgreSQL: `whole` is `whole_words(table, terms)` when the caller has it already (it is
     looked up here otherwise); a term that starts no word makes SQL that selects nothing.
     `where` (PostgreSQL only, see `narrows_in_index`): columns of the search table itself and
-    the values they must equal, checked beside the words."""
+    the values they must have, checked beside the words, each key a column (equal to the value)
+    or a column and ``__lt`` (below it), as in a Django lookup."""
     if connection.vendor == "postgresql":
         if whole is None:
             whole = whole_words(table, terms)
         if any(not found for found in whole.values()):
             return f"SELECT {id_column} AS id FROM {table} WHERE false", []  # noqa: S608
-        conditions = "".join(f" AND {column} = %s" for column in (where or {}))
+        conditions = "".join(f" AND {_condition(lookup)}" for lookup in (where or {}))
         return (
             f"SELECT {id_column} AS id FROM {table} "  # noqa: S608
             f"WHERE words @@ to_tsquery('simple', %s){conditions}",
@@ -190,6 +191,18 @@ def match_sql(
         f"SELECT rowid AS id FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
         [_fts5_query(terms)],
     )
+
+
+WHERE_OPERATORS = {"": "=", "lt": "<"}
+
+
+def _condition(lookup: str) -> str:
+    """``column`` -> "column = %s", ``column__lt`` -> "column < %s" (a name from the code,
+    never from input; anything else is refused)."""
+    column, _, operator = lookup.partition("__")
+    if operator not in WHERE_OPERATORS or not column.isidentifier():
+        raise ValueError(f"No condition for {lookup!r}.")
+    return f"{column} {WHERE_OPERATORS[operator]} %s"
 
 
 def narrows_in_index() -> bool:
@@ -228,7 +241,7 @@ def count(
     cap: int | None = None,
     whole: dict[str, list[str]] | None = None,
     within: QuerySet | None = None,
-    where: dict[str, str] | None = None,
+    where: dict[str, object] | None = None,
 ) -> int:
     """How many rows match, counted up to `cap` + 1 (beyond that, "more than `cap`")."""
     cap = COUNT_CAP if cap is None else cap
@@ -251,7 +264,7 @@ def page(
     limit: int,
     whole: dict[str, list[str]] | None = None,
     within: QuerySet | None = None,
-    where: dict[str, str] | None = None,
+    where: dict[str, object] | None = None,
 ) -> list[int]:
     """One page of matching ids, newest (highest id) first."""
     match = match_sql(table, id_column, terms, whole=whole, where=where)
@@ -324,7 +337,7 @@ class SearchHits:
         terms: list[str],
         *,
         within: QuerySet | None = None,
-        where: dict[str, str] | None = None,
+        where: dict[str, object] | None = None,
     ) -> "SearchHits":
         """Rows whose document has every term, newest first, counted up to COUNT_CAP + 1;
         with `within` (a queryset of the indexed model, e.g. a queue's filters), only its; with

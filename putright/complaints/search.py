@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 
@@ -233,6 +234,21 @@ HELD = (
     "current_extended",
     "resident_vulnerable",
 )
+
+
+def copies_astray() -> list[int]:
+    """PostgreSQL: the complaints whose search row's copies of the `HELD` columns differ from
+    the complaint's own row (none while the triggers keep them: the tests and the bench seed's
+    ``--check`` ask); [] on other engines, whose search rows hold no copies."""
+    if connection.vendor != "postgresql":
+        return []
+    differ = " OR ".join(f"s.{column} IS DISTINCT FROM c.{column}" for column in HELD)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id FROM {Complaint._meta.db_table} AS c JOIN {TABLE} AS s "  # noqa: S608
+            f"ON s.{ID_COLUMN} = c.id WHERE {differ} ORDER BY c.id"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def search(

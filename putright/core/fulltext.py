@@ -179,7 +179,7 @@ def match_sql(
             whole = whole_words(table, terms)
         if any(not found for found in whole.values()):
             return f"SELECT {id_column} AS id FROM {table} WHERE false", []  # noqa: S608
-        conditions = "".join(f" AND {_condition(lookup)}" for lookup in (where or {}))
+        conditions = "".join(f" AND {_condition(k, v)}" for k, v in (where or {}).items())
         return (
             f"SELECT {id_column} AS id FROM {table} "  # noqa: S608
             f"WHERE words @@ to_tsquery('simple', %s){conditions}",
@@ -196,12 +196,21 @@ def match_sql(
 WHERE_OPERATORS = {"": "=", "lt": "<"}
 
 
-def _condition(lookup: str) -> str:
+def _condition(lookup: str, value: object) -> str:
     """``column`` -> "column = %s", ``column__lt`` -> "column < %s" (a name from the code,
-    never from input; anything else is refused)."""
+    never from input; anything else is refused), written so that PostgreSQL can read it from
+    a GIN index of ``btree_gin``, whose operator classes hold no cross-type operators:
+    - a whole number is compared as a bigint (the search table's whole numbers are bigint; a
+      bound 2 is an integer, and "bigint = integer" is not in the index's operator class);
+    - a boolean is compared by ">=" or "<=" (PostgreSQL rewrites "flag = true" as "flag",
+      which no operator class holds; for true and false, ">= true" is "= true")."""
     column, _, operator = lookup.partition("__")
     if operator not in WHERE_OPERATORS or not column.isidentifier():
         raise ValueError(f"No condition for {lookup!r}.")
+    if isinstance(value, bool) and not operator:
+        return f"{column} {'>=' if value else '<='} %s"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{column} {WHERE_OPERATORS[operator]} %s::bigint"
     return f"{column} {WHERE_OPERATORS[operator]} %s"
 
 

@@ -29,7 +29,7 @@ from django.db import migrations
 TABLE = "complaints_complaintsearch"
 COLUMNS = {
     "status": "varchar(24)",
-    "current_stage": "smallint",
+    "current_stage": "bigint",  # every whole number bigint: `fulltext.match_sql`
     "handler_id": "bigint",
     "category_id": "bigint",
     "next_due": "date",

@@ -375,23 +375,40 @@ class SearchHits:
 
 def replace_rows(model, id_column: str, ids: list[int], entries: Iterable) -> None:
     """The one way a search table's rows are rewritten (its app's `reindex`): the rows of
-    `ids` deleted, `entries` written. On PostgreSQL, the words the deleted rows held and the
-    new ones do not are then taken out of the lexicon if no row holds them any more
-    (`forget_words`): a name or an email address erased from the record must not stay in it."""
+    `ids` made `entries`, those of `ids` without an entry deleted. On PostgreSQL, the words the
+    old rows held and the new ones do not are then taken out of the lexicon if no row holds
+    them any more (`forget_words`): a name or an email address erased from the record must not
+    stay in it.
+
+    PostgreSQL rewrites a row in place (``INSERT ... ON CONFLICT DO UPDATE`` of the model's
+    columns), never deletes and inserts it again: the complaint search row also holds the
+    database's copies of the complaint's queue columns (migration complaints 0026), which a
+    complaint moved meanwhile updates. The row is the one both writers lock, so the move
+    waits for this rewrite (or it for the move) and each writes its own columns; deleted and
+    inserted again, the move would find its row gone and the new row keep the old values
+    (``complaints/tests/test_search_columns_concurrency.py``)."""
     new = list(entries)
     table = model._meta.db_table
     if connection.vendor != "postgresql":
         model.objects.filter(**{f"{id_column}__in": ids}).delete()
         model.objects.bulk_create(new)
         return
-    with connection.cursor() as cursor:  # the ORM's delete, returning the words
+    kept_ids = [getattr(entry, id_column) for entry in new]
+    with connection.cursor() as cursor:  # the words they held, the rows locked in id order
         cursor.execute(
-            f"DELETE FROM {table} WHERE {id_column} = ANY(%s) "  # noqa: S608
-            "RETURNING tsvector_to_array(words)",
+            f"SELECT tsvector_to_array(words) FROM {table} WHERE {id_column} = ANY(%s) "  # noqa: S608
+            f"ORDER BY {id_column} FOR NO KEY UPDATE",
             [list(ids)],
         )
         old = {w for row in cursor.fetchall() for w in row[0]}
-    model.objects.bulk_create(new)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {id_column} = ANY(%s) AND NOT {id_column} = ANY(%s)",  # noqa: S608
+            [list(ids), kept_ids],
+        )
+    columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    model.objects.bulk_create(
+        new, update_conflicts=True, unique_fields=[id_column], update_fields=columns
+    )
     kept = {w for entry in new for w in entry.document.split()}
     forget_words(table, old - kept)
 

@@ -162,6 +162,25 @@ def test_postgresql_narrows_every_column_filter_on_the_search_row_alone(cases):
             assert "JOIN" not in sql, (filters, sql)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word index")
+def test_postgresql_reads_every_column_filter_in_the_word_index_not_the_rows(cases):
+    """Each condition in a form the index's operator classes take (``btree_gin`` has no
+    cross-type operators; PostgreSQL rewrites "flag = true" as "flag"): an index condition,
+    not a filter over every match's row (at 1,000,000 complaints 236-351 ms against 21-57)."""
+    _made, repairs, handler, _second = cases
+    for filters in _filters(repairs, handler):
+        hits = search_everything(filters=QueueFilters(search="leak", **filters), today=today())
+        with CaptureQueriesContext(connection) as queries:
+            hits.count()
+        (count_sql,) = [q["sql"] for q in queries.captured_queries]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {count_sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "complaints_complaintsearch_words" in plan, (filters, plan)
+        assert "Filter:" not in plan, (filters, plan)
+
+
 def _write_at_random(rng: random.Random, made: list[Complaint], handler, second_handler) -> str:
     """One write of a kind that moves a queue column, through a service or around them."""
     complaint = reload(rng.choice(made))

@@ -1,6 +1,6 @@
 """Queries for complaints: each owns its joins so pages and the API avoid N+1."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -255,27 +255,37 @@ def work_queue(*, user: Any, filters: QueueFilters, today: date) -> QuerySet[Com
     return qs.order_by("next_due", "id")
 
 
-def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> QuerySet[Complaint]:
+def _column_lookups(filters: QueueFilters, today: date) -> dict[str, object]:
+    """The filters on the complaint's own columns, as lookups: the queue applies them to the
+    complaint row, a search to the search row, which holds each (``complaints.search.HELD``)."""
+    lookups: dict[str, object] = {}
     if filters.stage:
-        qs = qs.filter(current_stage=filters.stage)
+        lookups["current_stage"] = filters.stage
     if filters.status:
-        qs = qs.filter(status=filters.status)
+        lookups["status"] = filters.status
     if filters.category_id:
-        qs = qs.filter(category_id=filters.category_id)
+        lookups["category_id"] = filters.category_id
     if filters.handler_id:
-        qs = qs.filter(handler_id=filters.handler_id)
+        lookups["handler_id"] = filters.handler_id
     if filters.channel:
-        qs = qs.filter(channel=filters.channel)
+        lookups["channel"] = filters.channel
     if filters.overdue:
-        qs = qs.filter(next_due__lt=today)
+        lookups["next_due__lt"] = today
     if filters.extended:
         # The current stage's fact stored on the complaint (``refresh_next_due``): a partial
         # index then holds the open complaints it is true of, in order.
-        qs = qs.filter(current_extended=True)
+        lookups["current_extended"] = True
     if filters.vulnerable:
         # The stored flag (kept by the services as vulnerabilities change), not an EXISTS
         # per row: a partial index then holds the open complaints of vulnerable residents.
-        qs = qs.filter(resident_vulnerable=True)
+        lookups["resident_vulnerable"] = True
+    return lookups
+
+
+def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> QuerySet[Complaint]:
+    lookups = _column_lookups(filters, today)
+    if lookups:
+        qs = qs.filter(**lookups)
     registered = {f.key: f for f in hooks.queue_filters()}
     for key, value in filters.extra:
         if key in registered and value:
@@ -290,12 +300,15 @@ def search_everything(*, filters: QueueFilters, today: date) -> SearchHits:
     other filters (not its scope: a search covers everyone's cases) narrow it when set.
 
     Page it with a Paginator and turn a page into rows with `work_queue_rows`."""
-    # The channel is given apart: the search row holds it (see `complaint_search.search`).
-    narrowing = replace(filters, scope=QueueScope.ALL, search="", channel="")
+    # The filters on the complaint's own columns are given apart: the search row holds them
+    # (see `complaint_search.search`); the others (registered filters, attention tabs) narrow
+    # by the complaint's row.
+    rest = QueueFilters(extra=filters.extra, attention=filters.attention)
     within = None
-    if narrowing != QueueFilters():
-        within = _narrowed(Complaint.objects.all(), narrowing, today)
-    return complaint_search.search(filters.search, within=within, channel=filters.channel)
+    if rest != QueueFilters():
+        within = _narrowed(Complaint.objects.all(), rest, today)
+    columns = _column_lookups(filters, today)
+    return complaint_search.search(filters.search, within=within, columns=columns)
 
 
 def work_queue_rows(ids: list[int]) -> list[Complaint]:

@@ -165,20 +165,21 @@ def match_sql(
     terms: list[str],
     *,
     whole: dict[str, list[str]] | None = None,
-    where: dict[str, str] | None = None,
+    where: dict[str, object] | None = None,
 ) -> tuple[str, list[str]]:
     """SQL selecting the ids (as ``id``) of rows whose document has every term, and its params.
 
     PostgreSQL: `whole` is `whole_words(table, terms)` when the caller has it already (it is
     looked up here otherwise); a term that starts no word makes SQL that selects nothing.
     `where` (PostgreSQL only, see `narrows_in_index`): columns of the search table itself and
-    the values they must equal, checked beside the words."""
+    the values they must have, checked beside the words, each key a column (equal to the value)
+    or a column and ``__lt`` (below it), as in a Django lookup."""
     if connection.vendor == "postgresql":
         if whole is None:
             whole = whole_words(table, terms)
         if any(not found for found in whole.values()):
             return f"SELECT {id_column} AS id FROM {table} WHERE false", []  # noqa: S608
-        conditions = "".join(f" AND {column} = %s" for column in (where or {}))
+        conditions = "".join(f" AND {_condition(k, v)}" for k, v in (where or {}).items())
         return (
             f"SELECT {id_column} AS id FROM {table} "  # noqa: S608
             f"WHERE words @@ to_tsquery('simple', %s){conditions}",
@@ -190,6 +191,27 @@ def match_sql(
         f"SELECT rowid AS id FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
         [_fts5_query(terms)],
     )
+
+
+WHERE_OPERATORS = {"": "=", "lt": "<"}
+
+
+def _condition(lookup: str, value: object) -> str:
+    """``column`` -> "column = %s", ``column__lt`` -> "column < %s" (a name from the code,
+    never from input; anything else is refused), written so that PostgreSQL can read it from
+    a GIN index of ``btree_gin``, whose operator classes hold no cross-type operators:
+    - a whole number is compared as a bigint (the search table's whole numbers are bigint; a
+      bound 2 is an integer, and "bigint = integer" is not in the index's operator class);
+    - a boolean is compared by ">=" or "<=" (PostgreSQL rewrites "flag = true" as "flag",
+      which no operator class holds; for true and false, ">= true" is "= true")."""
+    column, _, operator = lookup.partition("__")
+    if operator not in WHERE_OPERATORS or not column.isidentifier():
+        raise ValueError(f"No condition for {lookup!r}.")
+    if isinstance(value, bool) and not operator:
+        return f"{column} {'>=' if value else '<='} %s"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{column} {WHERE_OPERATORS[operator]} %s::bigint"
+    return f"{column} {WHERE_OPERATORS[operator]} %s"
 
 
 def narrows_in_index() -> bool:
@@ -228,7 +250,7 @@ def count(
     cap: int | None = None,
     whole: dict[str, list[str]] | None = None,
     within: QuerySet | None = None,
-    where: dict[str, str] | None = None,
+    where: dict[str, object] | None = None,
 ) -> int:
     """How many rows match, counted up to `cap` + 1 (beyond that, "more than `cap`")."""
     cap = COUNT_CAP if cap is None else cap
@@ -251,7 +273,7 @@ def page(
     limit: int,
     whole: dict[str, list[str]] | None = None,
     within: QuerySet | None = None,
-    where: dict[str, str] | None = None,
+    where: dict[str, object] | None = None,
 ) -> list[int]:
     """One page of matching ids, newest (highest id) first."""
     match = match_sql(table, id_column, terms, whole=whole, where=where)
@@ -324,7 +346,7 @@ class SearchHits:
         terms: list[str],
         *,
         within: QuerySet | None = None,
-        where: dict[str, str] | None = None,
+        where: dict[str, object] | None = None,
     ) -> "SearchHits":
         """Rows whose document has every term, newest first, counted up to COUNT_CAP + 1;
         with `within` (a queryset of the indexed model, e.g. a queue's filters), only its; with
@@ -353,23 +375,40 @@ class SearchHits:
 
 def replace_rows(model, id_column: str, ids: list[int], entries: Iterable) -> None:
     """The one way a search table's rows are rewritten (its app's `reindex`): the rows of
-    `ids` deleted, `entries` written. On PostgreSQL, the words the deleted rows held and the
-    new ones do not are then taken out of the lexicon if no row holds them any more
-    (`forget_words`): a name or an email address erased from the record must not stay in it."""
+    `ids` made `entries`, those of `ids` without an entry deleted. On PostgreSQL, the words the
+    old rows held and the new ones do not are then taken out of the lexicon if no row holds
+    them any more (`forget_words`): a name or an email address erased from the record must not
+    stay in it.
+
+    PostgreSQL rewrites a row in place (``INSERT ... ON CONFLICT DO UPDATE`` of the model's
+    columns), never deletes and inserts it again: the complaint search row also holds the
+    database's copies of the complaint's queue columns (migration complaints 0026), which a
+    complaint moved meanwhile updates. The row is the one both writers lock, so the move
+    waits for this rewrite (or it for the move) and each writes its own columns; deleted and
+    inserted again, the move would find its row gone and the new row keep the old values
+    (``complaints/tests/test_search_columns_concurrency.py``)."""
     new = list(entries)
     table = model._meta.db_table
     if connection.vendor != "postgresql":
         model.objects.filter(**{f"{id_column}__in": ids}).delete()
         model.objects.bulk_create(new)
         return
-    with connection.cursor() as cursor:  # the ORM's delete, returning the words
+    kept_ids = [getattr(entry, id_column) for entry in new]
+    with connection.cursor() as cursor:  # the words they held, the rows locked in id order
         cursor.execute(
-            f"DELETE FROM {table} WHERE {id_column} = ANY(%s) "  # noqa: S608
-            "RETURNING tsvector_to_array(words)",
+            f"SELECT tsvector_to_array(words) FROM {table} WHERE {id_column} = ANY(%s) "  # noqa: S608
+            f"ORDER BY {id_column} FOR NO KEY UPDATE",
             [list(ids)],
         )
         old = {w for row in cursor.fetchall() for w in row[0]}
-    model.objects.bulk_create(new)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {id_column} = ANY(%s) AND NOT {id_column} = ANY(%s)",  # noqa: S608
+            [list(ids), kept_ids],
+        )
+    columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    model.objects.bulk_create(
+        new, update_conflicts=True, unique_fields=[id_column], update_fields=columns
+    )
     kept = {w for entry in new for w in entry.document.split()}
     forget_words(table, old - kept)
 

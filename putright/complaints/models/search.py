@@ -28,6 +28,10 @@ class ComplaintSearch(models.Model):
     # search inside the queue's channel filter is then narrowed in the search table itself, on
     # PostgreSQL in one index with the words (migration 0025), not a complaint row per match.
     channel = models.CharField(max_length=20, blank=True)
+    # PostgreSQL also holds copies of the complaint's changing queue columns (status,
+    # current_stage, handler_id, category_id, next_due, current_extended,
+    # resident_vulnerable), kept by the database's triggers and in the word index, not
+    # fields here: nothing in Python writes them (migration 0026, ``search.HELD``).
     # The words: references, the resident's name and contact details, addresses, the text.
     document = models.TextField(blank=True)
 

@@ -70,7 +70,7 @@ def test_a_word_search_inside_the_channel_filter_finds_that_channels_complaints(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word index")
 def test_postgresql_counts_a_word_inside_the_channel_filter_from_the_search_table_alone(cases):
-    hits = search.search("leak", channel="email")
+    hits = search.search("leak", columns={"channel": "email"})
     with CaptureQueriesContext(connection) as queries:
         assert hits.count() == 2
         assert len(hits[0:25]) == 2

@@ -23,6 +23,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from putright.complaints import search as complaint_search
 from putright.complaints import services, tallies
 from putright.complaints.constants import Outcome
 from putright.complaints.models import Complaint, NonWorkingDay, Stage
@@ -229,6 +230,8 @@ def _check_dashboard(days: list[date]) -> None:
 
 
 def _check(start: date, monkeypatch) -> None:
+    # The search rows' copies of the queue's columns (PostgreSQL's triggers) follow every move.
+    assert complaint_search.copies_astray() == []
     span = Period(start - timedelta(days=60), today() + timedelta(days=30), "all")
     days = sorted({today(), start + (today() - start) // 2, start})
     _check_dashboard(days)

@@ -22,7 +22,6 @@ from django.db.models import (
     Q,
     QuerySet,
     StringAgg,
-    Subquery,
     Sum,
     TextField,
     Value,
@@ -47,6 +46,7 @@ from putright.complaints.models import (
     Response,
     Stage,
 )
+from putright.complaints.services.common import tenure_at_receipt
 from putright.people.models import Tenancy
 from putright.reporting.figures import (
     ExtensionFact,
@@ -395,13 +395,11 @@ def stage_counts(
             )
         )
     )
-    tenure = Subquery(
-        Tenancy.objects.filter(
-            resident_id=OuterRef("complaint__resident_id"),
-            start_on__lte=OuterRef("complaint__received_on"),
-        )
-        .order_by("-start_on", "-id")
-        .values("tenure")[:1]
+    # Stored on the complaint (`Complaint.tenure_at_receipt`); looked up, by the same rule,
+    # only for a complaint not written yet (loaded around the services, before the fill).
+    tenure = Coalesce(
+        F("complaint__tenure_at_receipt"),
+        tenure_at_receipt(OuterRef("complaint__resident_id"), OuterRef("complaint__received_on")),
     )
 
     def received_rows() -> list[Row]:

@@ -176,7 +176,8 @@ STORED_STAGE_FACTS = (
 def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
     """Write the stored timeliness and answer (`STORED_STAGE_FACTS`) of every stage that has
     none yet (rows from before the columns, or loaded around the services), from the one
-    clock as ``refresh_next_due`` does and from the stage's response and extensions.
+    clock as ``refresh_next_due`` does and from the stage's response and extensions; then the
+    tenure at receipt of every complaint that has none yet (`refresh_tenure_at_receipt`).
     Returns how many stages were written. Runs in batches; safe to run again."""
     from putright.complaints.calendar import landlord_history
     from putright.complaints.deadlines import stage_clocks
@@ -190,6 +191,8 @@ def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
             .order_by("pk")[:batch]
         )
         if not stages:
+            # Complaints loaded around the services: their tenure at receipt too.
+            refresh_tenure_at_receipt(Complaint.objects.filter(tenure_at_receipt__isnull=True))
             return done
         for stage in stages:
             complaint = stage.complaint
@@ -315,6 +318,52 @@ def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
 
 
 people_services.on_vulnerability_change(_residents_vulnerabilities_changed)
+
+
+def tenure_at_receipt(resident: Any, received_on: Any) -> Any:
+    """The resident's tenure on the day a complaint was received, as an SQL expression over an
+    outer row (`resident`, `received_on`: references to its columns): the tenure of the latest
+    tenancy started by then (the latest made, of those started the same day), NULL when none
+    had. The one rule: `refresh_tenure_at_receipt` stores it, and the reports look it up so
+    for a complaint not stored yet (`Complaint.tenure_at_receipt` null). A seek read backwards
+    from the index `tenancy_tenure_on` (bench/README.md, rep21)."""
+    from django.db.models import Subquery
+
+    from putright.people.models import Tenancy
+
+    return Subquery(
+        Tenancy.objects.filter(resident_id=resident, start_on__lte=received_on)
+        .order_by("-start_on", "-id")
+        .values("tenure")[:1]
+    )
+
+
+def refresh_tenure_at_receipt(complaints: Any) -> int:
+    """Write `Complaint.tenure_at_receipt` for these complaints (a queryset) from their
+    residents' tenancies now (`tenure_at_receipt`, "" when none had started). Its only writer:
+    at receipt (`intake.complaint_receive`, through ``held.after_write``: an import's chunk in
+    one UPDATE, once its tenancies are written too), whenever a resident's tenancies change
+    (``people.services.on_tenancy_change``) and for rows loaded around the services
+    (`timeliness_fill`)."""
+    from django.db.models import OuterRef, Value
+    from django.db.models.functions import Coalesce
+
+    return complaints.order_by().update(
+        tenure_at_receipt=Coalesce(
+            tenure_at_receipt(OuterRef("resident_id"), OuterRef("received_on")), Value("")
+        )
+    )
+
+
+def tenure_at_receipt_of(complaint_ids: list[int]) -> None:
+    refresh_tenure_at_receipt(Complaint.objects.filter(pk__in=complaint_ids))
+
+
+def _residents_tenancies_changed(resident_ids: list[int]) -> None:
+    refresh_tenure_at_receipt(Complaint.objects.filter(resident_id__in=resident_ids))
+
+
+people_services.on_tenancy_change(_residents_tenancies_changed)
 
 
 def follow_ups_chased_by(complaint: Complaint) -> None:

@@ -27,6 +27,7 @@ from putright.complaints.services.common import (
     record_event,
     refresh_next_due,
     resident_vulnerable_set,
+    tenure_at_receipt_of,
 )
 from putright.core import held
 from putright.core.clock import today
@@ -216,6 +217,8 @@ def complaint_receive(
     )
     # Live: one INSERT now; an import: its chunk's rows once written, from memory.
     held.after_write(search.index_new_rows, [complaint])
+    # Live: one UPDATE now; an import: one for the chunk, once its tenancies are written too.
+    held.after_write(tenure_at_receipt_of, [held.pk_of(complaint)])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 

@@ -147,9 +147,9 @@ class Complaint(models.Model):
     resident_vulnerable = models.BooleanField(default=False, editable=False)
     # The resident's tenure on the day the complaint was received (the latest tenancy started
     # by then; "" when none had): what TSM CH01 counts complaints by, stored so the reports do
-    # not look up a tenancy per stage (issue 19). Written only by
-    # `services.common.refresh_tenure_at_receipt`, at receipt and whenever the resident's
-    # tenancies change (`people.services.on_tenancy_change`); null until written (rows loaded
+    # not look up a tenancy per stage (issue 19). Written only by `services.common`: with the
+    # new row by `resident_facts_set`, and by `refresh_tenure_at_receipt` whenever the
+    # resident's tenancies change (`people.services.on_tenancy_change`); null until written (rows loaded
     # around the services: `manage.py stage_timeliness_fill` writes them, and the reports
     # look the tenancy up for those meanwhile).
     tenure_at_receipt = models.CharField(  # noqa: DJ001 (null: not written yet; "": no tenancy)

@@ -26,8 +26,7 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    resident_vulnerable_set,
-    tenure_at_receipt_of,
+    resident_facts_set,
 )
 from putright.core import held
 from putright.core.clock import today
@@ -187,7 +186,7 @@ def complaint_receive(
     )
     stage = held.new(Stage, complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
-    held.before_write(resident_vulnerable_set, [complaint])  # an import: once a chunk
+    held.before_write(resident_facts_set, [complaint])  # an import: once a chunk
     # Last before the INSERT: the year's counter row stays locked until the commit.
     complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
     held.save(complaint)  # live: one INSERT with the deadlines in it
@@ -217,8 +216,6 @@ def complaint_receive(
     )
     # Live: one INSERT now; an import: its chunk's rows once written, from memory.
     held.after_write(search.index_new_rows, [complaint])
-    # Live: one UPDATE now; an import: one for the chunk, once its tenancies are written too.
-    held.after_write(tenure_at_receipt_of, [held.pk_of(complaint)])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)
 
 

@@ -332,8 +332,12 @@ def main() -> None:
     say(
         f"database: {connection.vendor}; complaints {Complaint.objects.count():,}, stages {Stage.objects.count():,}"
     )
-    # Bulk-created stages have no stored timeliness: write it once, as after an upgrade.
-    if Stage.objects.filter(timeliness_stored=False).exists():
+    # Bulk-created stages have no stored timeliness (nor their complaints a tenure at
+    # receipt): write them once, as after an upgrade.
+    if (
+        Stage.objects.filter(timeliness_stored=False).exists()
+        or Complaint.objects.filter(tenure_at_receipt__isnull=True).exists()
+    ):
         _timed(
             "manage.py stage_timeliness_fill",
             lambda: call_command("stage_timeliness_fill", stdout=open(os.devnull, "w")),  # noqa: SIM115
@@ -396,6 +400,8 @@ def main() -> None:
     report = _timed("annual report data (two years)", lambda: reports.annual_report(YEAR, on=on))
     say(f"  digest {_digest(report)}")
     say(f"  measured: {[row.measured for row in assessment.rows.all() if row.measured]}")
+    # The quarter's themes page (`views.themes`) is this same data (`reports.mrc_pack`: its
+    # category by month, repeat complainants and hotspots), so this times it too.
     pack = _timed("MRC pack data (Q4)", lambda: reports.mrc_pack(YEAR, 4, on=on))
     say(f"  digest {_digest(pack)}")
     from putright.reporting import documents

@@ -14,7 +14,7 @@ from putright.complaints.services.stages import definition_points
 from putright.core import held
 from putright.imports.plans import ComplaintPlan, StagePlan
 from putright.people.models import Property, Resident, Tenancy
-from putright.people.services import resident_add, tenancy_start
+from putright.people.services import resident_add, tenancies_changed, tenancy_start
 from putright.rules.profile import CodeProfile
 
 NOT_RECORDED = "Not recorded in the previous system."
@@ -195,6 +195,8 @@ class People:
                 self.undo.append(lambda: setattr(tenancy, "start_on", was))
             else:
                 held.update(Tenancy, tenancy, start_on=on)
+                # Earlier complaints of theirs may now fall under it (their tenure at receipt).
+                held.after_write(tenancies_changed, [held.pk_of(resident)])
             self._remember(self.tenancies, key, [*known[:3], on])
 
     def _home(self, plan: ComplaintPlan) -> Property:

@@ -182,6 +182,9 @@ def tenancy_start(*, resident: Resident, home: Property, tenure: str, start_on: 
     tenancy = held.create(Tenancy, resident=resident, home=home, tenure=tenure, start_on=start_on)
     if not _their_home(resident, home):
         held.after_write(search.tenancies_changed, [held.pk_of(resident)])
+    # Their complaints' tenure at receipt may now be this one (an import: once the chunk is
+    # written, so a complaint received in the same chunk is counted under it too).
+    held.after_write(tenancies_changed, [held.pk_of(resident)])
     return tenancy
 
 
@@ -358,6 +361,25 @@ def vulnerabilities_changed(resident_ids: list[int]) -> None:
     """Tell the listeners these residents' vulnerabilities changed (every service that adds,
     ends, moves or removes a vulnerability calls this in its transaction)."""
     for fn in list(_vulnerability_listeners):
+        fn(list(resident_ids))
+
+
+# Told the ids of residents whose tenancies changed (started, moved to an earlier start by an
+# import, moved by a merge or its reversal): the complaints app keeps each complaint's tenure
+# at receipt (TSM CH01) from this.
+_tenancy_listeners: list[Callable[[list[int]], None]] = []
+
+
+def on_tenancy_change(fn: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
+    if fn not in _tenancy_listeners:
+        _tenancy_listeners.append(fn)
+    return fn
+
+
+def tenancies_changed(resident_ids: list[int]) -> None:
+    """Tell the listeners these residents' tenancies changed (every service that starts, moves
+    or re-dates a tenancy calls this in its transaction, or through ``held.after_write``)."""
+    for fn in list(_tenancy_listeners):
         fn(list(resident_ids))
 
 
@@ -548,6 +570,7 @@ def residents_merge(*, kept: Resident, merged: Resident, reason: str, actor: Any
     )
     search.reindex([kept.pk, merged.pk])  # and, through listeners, the moved complaints
     vulnerabilities_changed([kept.pk, merged.pk])
+    tenancies_changed([kept.pk, merged.pk])
     return merge
 
 
@@ -577,4 +600,5 @@ def residents_merge_reverse(*, merge: ResidentMerge, reason: str, actor: Any) ->
     merge.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     search.reindex([kept.pk, merged.pk])
     vulnerabilities_changed([kept.pk, merged.pk])
+    tenancies_changed([kept.pk, merged.pk])
     return merge

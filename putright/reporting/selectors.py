@@ -22,7 +22,6 @@ from django.db.models import (
     Q,
     QuerySet,
     StringAgg,
-    Subquery,
     Sum,
     TextField,
     Value,
@@ -47,6 +46,7 @@ from putright.complaints.models import (
     Response,
     Stage,
 )
+from putright.complaints.services.common import tenure_at_receipt
 from putright.people.models import Tenancy
 from putright.reporting.figures import (
     ExtensionFact,
@@ -395,13 +395,11 @@ def stage_counts(
             )
         )
     )
-    tenure = Subquery(
-        Tenancy.objects.filter(
-            resident_id=OuterRef("complaint__resident_id"),
-            start_on__lte=OuterRef("complaint__received_on"),
-        )
-        .order_by("-start_on", "-id")
-        .values("tenure")[:1]
+    # Stored on the complaint (`Complaint.tenure_at_receipt`); looked up, by the same rule,
+    # only for a complaint not written yet (loaded around the services, before the fill).
+    tenure = Coalesce(
+        F("complaint__tenure_at_receipt"),
+        tenure_at_receipt(OuterRef("complaint__resident_id"), OuterRef("complaint__received_on")),
     )
 
     def received_rows() -> list[Row]:
@@ -506,25 +504,36 @@ def stage_counts(
             )
         ]
 
-    def received_by(within: Period, stage: int, attributes: tuple[str, ...]) -> list[Any]:
+    @cache
+    def _received_by(within: Period, stage: int) -> list[Group]:
+        # Every attribute a report may ask (`_RECEIVED_BY`) in one question, whichever it
+        # asked first: the MRC pack's repeat complainants (by resident) and hotspots (by
+        # estate and block) then read one pass over the quarter's stages, not two. A
+        # resident's complaints mostly come from one home, so the groups are about as many
+        # as by resident alone.
         rows = _grouped(
             received.filter(number=stage, requested_on__range=(within.start, within.end))
             .annotate(month=_YearMonth("requested_on"))
-            .annotate(**{f"by_{name}": _RECEIVED_BY[name] for name in attributes}),
-            ("month", *(f"by_{name}" for name in attributes)),
+            .annotate(**{f"by_{name}": value for name, value in _RECEIVED_BY.items()}),
+            ("month", *(f"by_{name}" for name in _RECEIVED_BY)),
         )
-        groups = [
+        return [
             Group(
                 row["n"],
                 row["ids"],
                 stage=stage,
                 requested_on=_first_of(row["month"]),
                 excluded=False,
-                **{name: row[f"by_{name}"] for name in attributes},
+                **{name: row[f"by_{name}"] for name in _RECEIVED_BY},
             )
             for row in rows
         ]
-        return groups + received_in(others, within, stage)
+
+    def received_by(within: Period, stage: int, attributes: tuple[str, ...]) -> list[Any]:
+        unknown = set(attributes) - set(_RECEIVED_BY)
+        if unknown:
+            raise ValueError(f"Received stages are not counted by {sorted(unknown)}.")
+        return _received_by(within, stage) + received_in(others, within, stage)
 
     return StageCounts(
         received_by=received_by,

@@ -145,6 +145,16 @@ class Complaint(models.Model):
     # `services.common.refresh_resident_vulnerable`, which the people services call (through
     # `on_vulnerability_change`) whenever a resident's vulnerabilities change.
     resident_vulnerable = models.BooleanField(default=False, editable=False)
+    # The resident's tenure on the day the complaint was received (the latest tenancy started
+    # by then; "" when none had): what TSM CH01 counts complaints by, stored so the reports do
+    # not look up a tenancy per stage (issue 19). Written only by `services.common`: with the
+    # new row by `resident_facts_set`, and by `refresh_tenure_at_receipt` whenever the
+    # resident's tenancies change (`people.services.on_tenancy_change`); null until written (rows loaded
+    # around the services: `manage.py stage_timeliness_fill` writes them, and the reports
+    # look the tenancy up for those meanwhile).
+    tenure_at_receipt = models.CharField(  # noqa: DJ001 (null: not written yet; "": no tenancy)
+        max_length=16, null=True, blank=True, editable=False
+    )
     # The current stage's facts the queue's "extended" filter and "update due" tab read (issue
     # 19): its response deadline was extended (`Stage.is_extended`), and the day the resident
     # is next owed an update on it (`Stage.update_due`, null when none is owed). Written only

@@ -176,7 +176,8 @@ STORED_STAGE_FACTS = (
 def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
     """Write the stored timeliness and answer (`STORED_STAGE_FACTS`) of every stage that has
     none yet (rows from before the columns, or loaded around the services), from the one
-    clock as ``refresh_next_due`` does and from the stage's response and extensions.
+    clock as ``refresh_next_due`` does and from the stage's response and extensions; then the
+    tenure at receipt of every complaint that has none yet (`refresh_tenure_at_receipt`).
     Returns how many stages were written. Runs in batches; safe to run again."""
     from putright.complaints.calendar import landlord_history
     from putright.complaints.deadlines import stage_clocks
@@ -190,6 +191,8 @@ def timeliness_fill(*, batch: int = 2000, progress: Any = None) -> int:
             .order_by("pk")[:batch]
         )
         if not stages:
+            # Complaints loaded around the services: their tenure at receipt too.
+            refresh_tenure_at_receipt(Complaint.objects.filter(tenure_at_receipt__isnull=True))
             return done
         for stage in stages:
             complaint = stage.complaint
@@ -281,26 +284,45 @@ def _active_vulnerabilities(residents: Any) -> Any:
     return Vulnerability.objects.filter(resident=residents, active=True)
 
 
-def resident_vulnerable_set(complaints: list[Complaint]) -> None:
-    """The flag on new complaints about to be inserted (``intake.complaint_receive``, through
-    ``held.before_write``: the one complaint now live, an import's chunk in one query), so
-    receiving writes each complaint once."""
+def resident_facts_set(complaints: list[Complaint]) -> None:
+    """What new complaints about to be inserted store of their resident
+    (``intake.complaint_receive``, through ``held.before_write``: the one complaint now live,
+    an import's chunk in one query), so receiving writes each complaint once: whether the
+    resident has an active vulnerability now (`resident_vulnerable`) and their tenure on the
+    day of receipt (`tenure_at_receipt`: the rule of `tenure_at_receipt`, here over the
+    tenancies read with the flag). A tenancy held in the same import chunk is not written yet:
+    `tenancy_start` has its resident's complaints written again once it is
+    (`on_tenancy_change`)."""
+    from django.db.models import Exists, OuterRef
+
+    from putright.people.models import Resident
+
     residents = {c.resident_id if c.resident_id is not None else c.resident.pk for c in complaints}
-    # Unordered: the model's ordering (by resident) would join the residents into the
-    # DISTINCT for nothing, and a set of ids has no order.
-    vulnerable = set(
-        _active_vulnerabilities(residents)
+    vulnerable: set[int] = set()
+    tenancies: dict[int, list[tuple[Any, int, str]]] = {}
+    # One row per resident and tenancy (the tenancy's columns null when they have none).
+    for pk, is_vulnerable, start_on, tenancy_id, tenure in (
+        Resident.objects.filter(pk__in=residents)
         .order_by()
-        .values_list("resident_id", flat=True)
-        .distinct()
-    )
+        .annotate(vulnerable=Exists(_active_vulnerabilities(OuterRef("pk"))))
+        .values_list(
+            "pk", "vulnerable", "tenancies__start_on", "tenancies__id", "tenancies__tenure"
+        )
+    ):
+        if is_vulnerable:
+            vulnerable.add(pk)
+        if tenancy_id is not None:
+            tenancies.setdefault(pk, []).append((start_on, tenancy_id, tenure))
     for c in complaints:
-        c.resident_vulnerable = (c.resident_id or c.resident.pk) in vulnerable
+        resident = c.resident_id or c.resident.pk
+        c.resident_vulnerable = resident in vulnerable
+        started = sorted(t for t in tenancies.get(resident, ()) if t[0] <= c.received_on)
+        c.tenure_at_receipt = started[-1][2] if started else ""
 
 
 def refresh_resident_vulnerable(complaints: Any) -> int:
     """Write `Complaint.resident_vulnerable` for these complaints (a queryset): whether the
-    resident has an active vulnerability now. With `resident_vulnerable_set` at receipt, the
+    resident has an active vulnerability now. With `resident_facts_set` at receipt, the
     flag's only writer: every change to a resident's vulnerabilities
     (``people.services.on_vulnerability_change``) comes here."""
     from django.db.models import Exists, OuterRef
@@ -315,6 +337,49 @@ def _residents_vulnerabilities_changed(resident_ids: list[int]) -> None:
 
 
 people_services.on_vulnerability_change(_residents_vulnerabilities_changed)
+
+
+def tenure_at_receipt(resident: Any, received_on: Any) -> Any:
+    """The resident's tenure on the day a complaint was received, as an SQL expression over an
+    outer row (`resident`, `received_on`: references to its columns): the tenure of the latest
+    tenancy started by then (the latest made, of those started the same day), NULL when none
+    had. The rule: `refresh_tenure_at_receipt` stores it, and the reports look it up so for a
+    complaint not stored yet (`Complaint.tenure_at_receipt` null); `resident_facts_set` applies
+    the same rule in Python to the tenancies it reads at receipt (the random histories of
+    reporting/tests/test_fast_equals_slow.py hold both to a recount). A seek read backwards
+    from the index `tenancy_tenure_on` (bench/README.md, rep21)."""
+    from django.db.models import Subquery
+
+    from putright.people.models import Tenancy
+
+    return Subquery(
+        Tenancy.objects.filter(resident_id=resident, start_on__lte=received_on)
+        .order_by("-start_on", "-id")
+        .values("tenure")[:1]
+    )
+
+
+def refresh_tenure_at_receipt(complaints: Any) -> int:
+    """Write `Complaint.tenure_at_receipt` for these complaints (a queryset) from their
+    residents' tenancies now (`tenure_at_receipt`, "" when none had started). With
+    `resident_facts_set` at receipt (the new row, before its insert), its only writer: whenever
+    a resident's tenancies change (``people.services.on_tenancy_change``), for rows loaded
+    around the services (`timeliness_fill`) and by `refresh_stored`."""
+    from django.db.models import OuterRef, Value
+    from django.db.models.functions import Coalesce
+
+    return complaints.order_by().update(
+        tenure_at_receipt=Coalesce(
+            tenure_at_receipt(OuterRef("resident_id"), OuterRef("received_on")), Value("")
+        )
+    )
+
+
+def _residents_tenancies_changed(resident_ids: list[int]) -> None:
+    refresh_tenure_at_receipt(Complaint.objects.filter(resident_id__in=resident_ids))
+
+
+people_services.on_tenancy_change(_residents_tenancies_changed)
 
 
 def follow_ups_chased_by(complaint: Complaint) -> None:

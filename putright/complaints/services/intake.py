@@ -26,7 +26,7 @@ from putright.complaints.services.common import (
     profile_for,
     record_event,
     refresh_next_due,
-    resident_vulnerable_set,
+    resident_facts_set,
 )
 from putright.core import held
 from putright.core.clock import today
@@ -186,7 +186,7 @@ def complaint_receive(
     )
     stage = held.new(Stage, complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
-    held.before_write(resident_vulnerable_set, [complaint])  # an import: once a chunk
+    held.before_write(resident_facts_set, [complaint])  # an import: once a chunk
     # Last before the INSERT: the year's counter row stays locked until the commit.
     complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
     held.save(complaint)  # live: one INSERT with the deadlines in it

@@ -8,6 +8,7 @@ The values and their writers (``services.common``):
   ``CLOCK_FIELDS`` (``next_due``, ``current_extended``, ``update_due``): ``refresh_next_due``;
 - ``Stage.outcome`` and ``early_resolution`` (the response's): ``stored_answer``;
 - ``Complaint.resident_vulnerable``: ``refresh_resident_vulnerable``;
+- ``Complaint.tenure_at_receipt``: ``refresh_tenure_at_receipt``;
 - ``Remedy.chased_by`` and ``OutstandingAction.chased_by``: ``follow_ups_chased_by_of``.
 
 Complaints are taken in id order, a batch at a time, each batch in its own transaction with
@@ -30,6 +31,7 @@ from putright.complaints.services.common import (
     follow_ups_chased_by_of,
     refresh_next_due,
     refresh_resident_vulnerable,
+    refresh_tenure_at_receipt,
     stored_answer_of,
 )
 
@@ -73,6 +75,7 @@ def stored_refresh(
                 break
             _refresh_clocks(ids, done)
             _refresh_vulnerable(ids, done)
+            _refresh_tenure(ids, done)
             _refresh_chasers(ids, done)
         done.complaints += len(ids)
         done.last_id = ids[-1]
@@ -116,6 +119,14 @@ def _refresh_vulnerable(ids: list[int], done: Refreshed) -> None:
     refresh_resident_vulnerable(complaints)
     after = dict(complaints.values_list("pk", "resident_vulnerable"))
     done.count("vulnerable flags", sum(before[pk] != after[pk] for pk in after))
+
+
+def _refresh_tenure(ids: list[int], done: Refreshed) -> None:
+    complaints = Complaint.objects.filter(pk__in=ids)
+    before = dict(complaints.values_list("pk", "tenure_at_receipt"))
+    refresh_tenure_at_receipt(complaints)
+    after = dict(complaints.values_list("pk", "tenure_at_receipt"))
+    done.count("tenures at receipt", sum(before[pk] != after[pk] for pk in after))
 
 
 def _chasers(ids: list[int]) -> dict[tuple[str, int], Any]:

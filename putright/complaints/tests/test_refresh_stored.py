@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 def stored() -> dict[str, list[tuple]]:
     return {
         "complaints": list(
-            Complaint.objects.order_by("pk").values_list("pk", *CLOCK_FIELDS, "resident_vulnerable")
+            Complaint.objects.order_by("pk").values_list(
+                "pk", *CLOCK_FIELDS, "resident_vulnerable", "tenure_at_receipt"
+            )
         ),
         "stages": list(Stage.objects.order_by("pk").values_list("pk", *STAGE_FIELDS)),
         "remedies": list(Remedy.objects.order_by("pk").values_list("pk", "chased_by_id")),
@@ -75,6 +77,7 @@ def cases(open_complaint, handler, second_handler):
     rosa.refresh_from_db()
     # The values this test guards are really there to be broken.
     assert (rosa.resident_vulnerable, rosa.current_extended) == (True, True)
+    assert rosa.tenure_at_receipt == "lcra"
     assert rosa.update_due is not None
     assert stage_of(ali, 1).timeliness_stored
     assert (stage_of(ali, 1).early_resolution, stage_of(ali, 1).outcome) == (True, "upheld")
@@ -104,6 +107,8 @@ def _ali_stage_one(cases):
 
 BREAKS = {
     "resident_vulnerable": (_rosa, {"resident_vulnerable": False}),
+    "tenure_at_receipt": (_rosa, {"tenure_at_receipt": "leasehold"}),
+    "tenure_at_receipt not written": (_rosa, {"tenure_at_receipt": None}),
     "current_extended": (_rosa, {"current_extended": False}),
     "complaint update_due": (_rosa, {"update_due": None}),
     "next_due": (_rosa, {"next_due": date(2026, 12, 25)}),

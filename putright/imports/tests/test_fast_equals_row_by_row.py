@@ -118,6 +118,16 @@ def normalised() -> dict[str, list[Any]]:
     for name, (kept, counted) in tallies.recount().items():
         assert kept == counted, name
         out[f"tally {name}"] = sorted(kept)
+    # Each complaint's stored tenure at receipt, as its resident's tenancies say once every
+    # chunk is written (a complaint may come before its tenancy, or its tenancy's start move).
+    starts: dict[int, list[tuple]] = {}
+    for t in apps.get_model("people", "Tenancy").objects.all():
+        starts.setdefault(t.resident_id, []).append((t.start_on, t.pk, t.tenure))
+    for complaint in apps.get_model("complaints", "Complaint").objects.all():
+        held = sorted(
+            x for x in starts.get(complaint.resident_id, ()) if x[0] <= complaint.received_on
+        )
+        assert complaint.tenure_at_receipt == (held[-1][2] if held else ""), complaint.reference
     return out
 
 

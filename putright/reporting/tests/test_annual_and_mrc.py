@@ -3,6 +3,8 @@ hand-built year in conftest. Expected values are counted by hand from that table
 
 from datetime import date
 
+import pytest
+
 from putright.complaints import services as complaint_services
 from putright.reporting import reports, services
 from putright.reporting.constants import Finding
@@ -99,6 +101,18 @@ def test_the_mrc_pack_shows_the_quarter_beside_the_three_before(year_2025):
     # Q4 2024/25 (Jan-Mar 2025): H received on 31 March; nothing answered.
     assert last_quarter.received[1] == 1
     assert last_quarter.on_time[1] is None
+
+
+def test_received_stages_are_counted_only_by_resident_estate_and_block(year_2025):
+    """The one question behind repeat complainants and hotspots counts by those three; asking
+    for anything else is a mistake said plainly, not a figure counted without it."""
+    from putright.reporting import selectors
+
+    period = quarter(2025, 1)
+    counts = selectors.stage_counts(period, on=REPORT_DAY)
+    assert sum(g.n for g in counts.received_by(period, 1, ("estate", "block"))) == 4
+    with pytest.raises(ValueError, match="not counted by"):
+        counts.received_by(period, 1, ("handler_id",))
 
 
 def test_themes_show_categories_by_month_and_hotspots(year_2025):

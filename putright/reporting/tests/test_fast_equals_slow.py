@@ -41,8 +41,9 @@ from putright.complaints.tests.stories import (
 )
 from putright.core.clock import today
 from putright.core.errors import ComplaintError
+from putright.people import services as people_services
 from putright.people.factories import PropertyFactory, ResidentFactory, TenancyFactory
-from putright.people.models import Tenure
+from putright.people.models import Tenancy, Tenure
 from putright.reporting import reference, reports, selectors
 from putright.reporting.figures import (
     Period,
@@ -80,6 +81,9 @@ step = st.one_of(
     st.tuples(st.just("reinstate"), st.integers(0, 5)),
     st.tuples(st.just("close_day"), st.integers(-5, 25)),
     st.tuples(st.just("reopen_day"), st.integers(0, 5)),
+    # A new tenancy for a complaint's resident starting up to 10 days either side of its
+    # receipt (with another tenure: its tenure at receipt moves when it starts by then).
+    st.tuples(st.just("tenancy"), st.integers(0, 5), st.integers(-10, 10), st.integers(0, 3)),
 )
 
 
@@ -114,6 +118,14 @@ def _apply(item: tuple, complaints: list[Complaint], handler, second_handler) ->
     if not complaints:
         return
     complaint = reload(complaints[item[1] % len(complaints)])
+    if kind == "tenancy":
+        people_services.tenancy_start(
+            resident=complaint.resident,
+            home=complaint.resident.home,
+            tenure=tuple(Tenure)[item[3]],
+            start_on=complaint.received_on + timedelta(days=item[2]),
+        )
+        return
     stage = complaint.stages.get(number=complaint.current_stage)
     if kind == "advance":
         kind, item = _next_step(complaint, stage, item)
@@ -170,6 +182,24 @@ def _next_step(complaint: Complaint, stage: Stage, item: tuple) -> tuple[str, tu
     if stage.number == 1 and flag:
         return "escalate", ("escalate", index)
     return "close", ("close", index)
+
+
+def _tenures_stored() -> dict[int, str]:
+    return dict(Complaint.objects.values_list("pk", "tenure_at_receipt"))
+
+
+def _tenures_counted() -> dict[int, str]:
+    """Each complaint's tenure at receipt from the tenancies, in Python: the latest started by
+    the day it was received (the latest made of those starting the same day), else ""."""
+    counted = {}
+    for complaint in Complaint.objects.all():
+        held = sorted(
+            (t.start_on, t.pk, t.tenure)
+            for t in Tenancy.objects.filter(resident_id=complaint.resident_id)
+            if t.start_on <= complaint.received_on
+        )
+        counted[complaint.pk] = held[-1][2] if held else ""
+    return counted
 
 
 def _decisions(complaint: Complaint, outcome: str):
@@ -302,5 +332,8 @@ def test_reports_from_stored_timeliness_equal_a_recount(
                 _apply(item, complaints, handler, second_handler)
         # Every stage the services made has its timeliness stored: the fast path is in use.
         assert not Stage.objects.filter(timeliness_stored=False).exists()
+        # And every complaint's tenure at receipt, equal to the tenancies' say now.
+        assert _tenures_stored() == _tenures_counted()
+        assert not Complaint.objects.filter(tenure_at_receipt__isnull=True).exists()
         _check(start, monkeypatch)
         transaction.set_rollback(True)

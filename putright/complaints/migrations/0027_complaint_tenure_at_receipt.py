@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0025_search_channel"),
+        ("complaints", "0026_search_queue_columns"),
         ("people", "0008_tenancy_tenure_on"),
     ]
 

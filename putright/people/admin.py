@@ -1,7 +1,12 @@
-"""Django admin for homes, residents and tenancies: reference data staff keep up to date."""
+"""Django admin for homes, residents and tenancies: reference data staff keep up to date.
+
+A tenancy saved or deleted here goes around `services.tenancy_start`, so each of these tells
+`services.tenancies_edited` which residents' tenancies changed: their search row and their
+complaints' tenure at receipt (TSM CH01) are written again in the admin's transaction."""
 
 from django.contrib import admin
 
+from putright.people import services
 from putright.people.models import Property, Resident, Tenancy
 
 
@@ -27,6 +32,11 @@ class ResidentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("home",)
     inlines = (TenancyInline,)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Tenancy and formset.has_changed():
+            services.tenancies_edited([form.instance.pk])
+
 
 @admin.register(Tenancy)
 class TenancyAdmin(admin.ModelAdmin):
@@ -35,3 +45,19 @@ class TenancyAdmin(admin.ModelAdmin):
     search_fields = ("resident__full_name", "home__address_line_1", "home__postcode")
     list_select_related = ("resident", "home")
     autocomplete_fields = ("resident", "home")
+
+    def save_model(self, request, obj, form, change):
+        # A tenancy moved to another resident changes both residents' tenancies.
+        before = Tenancy.objects.filter(pk=obj.pk).values_list("resident_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        services.tenancies_edited([obj.resident_id, before])
+
+    def delete_model(self, request, obj):
+        resident_id = obj.resident_id
+        super().delete_model(request, obj)
+        services.tenancies_edited([resident_id])
+
+    def delete_queryset(self, request, queryset):
+        resident_ids = list(queryset.values_list("resident_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.tenancies_edited(resident_ids)

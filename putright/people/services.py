@@ -4,7 +4,7 @@ Each service validates, writes, and returns the row; errors are the complaints a
 errors so views and the API show them the same way.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -374,6 +374,19 @@ def on_tenancy_change(fn: Callable[[list[int]], None]) -> Callable[[list[int]], 
     if fn not in _tenancy_listeners:
         _tenancy_listeners.append(fn)
     return fn
+
+
+def tenancies_edited(resident_ids: Iterable[int | None]) -> None:
+    """Tenancies saved or deleted by hand (the admin, where staff keep reference data up to
+    date), not through `tenancy_start`: what is kept from a resident's tenancies is written
+    again in the same transaction: their search row (the resident finder finds them at every
+    home they hold) and their complaints' tenure at receipt (the listeners). Without it an
+    edited tenure would count in TSM CH01 under the old one until ``refresh_stored`` ran."""
+    ids = sorted({int(i) for i in resident_ids if i})
+    if not ids:
+        return
+    search.tenancies_changed(ids)
+    tenancies_changed(ids)
 
 
 def tenancies_changed(resident_ids: list[int]) -> None:

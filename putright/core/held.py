@@ -30,6 +30,7 @@ from django.db.models.fields.related_descriptors import (
     ForwardManyToOneDescriptor,
     ForwardOneToOneDescriptor,
 )
+from django.db.models.constants import OnConflict
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
@@ -227,9 +228,13 @@ class _Table:
     INSERT ... VALUES (...), (...) RETURNING per batch, its SQL built once per batch size.
     The values are exactly those `bulk_create` sends (each field's `get_db_prep_save`, its
     `pre_save` where it has one, related rows' ids); only Django's per-value SQL compiling
-    is skipped."""
+    is skipped. A table keyed by another table's row (a search row, keyed by its complaint
+    or resident: `keyed`) is written with its key given and nothing returned, and may skip
+    rows whose key is there already (`ignore_conflicts`, as `bulk_create`'s)."""
 
-    def __init__(self, model: type[models.Model], connection: Any) -> None:
+    def __init__(
+        self, model: type[models.Model], connection: Any, *, ignore_conflicts: bool = False
+    ) -> None:
         meta = model._meta
         self.connection = connection
         self.fields = [
@@ -263,8 +268,13 @@ class _Table:
             self.converters.append((col, fns))
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
-        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        insert = connection.ops.insert_statement(on_conflict=on_conflict)
+        self.head = f"{insert} {quote(meta.db_table)} ({columns}) "
         self.tail, self.tail_params = connection.ops.returning_columns(self.returning)
+        if ignore_conflicts:  # only a keyed table: nothing returned, so nothing to match up
+            suffix = connection.ops.on_conflict_suffix_sql(self.fields, on_conflict, None, None)
+            self.tail = f"{suffix} {self.tail}".strip()
         self.row_sql = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         # PostgreSQL: one array a column (UNNEST), as bulk_create sends many rows there, so
         # the client binds a few arrays rather than thousands of values.
@@ -291,12 +301,21 @@ class _Table:
     def usable(cls, model: type[models.Model], rows: list[models.Model]) -> bool:
         meta = model._meta
         return (
-            isinstance(meta.pk, models.AutoField)
+            (
+                (isinstance(meta.pk, models.AutoField) and all(obj.pk is None for obj in rows))
+                or (cls.keyed(model) and all(obj.pk is not None for obj in rows))
+            )
             and not meta.order_with_respect_to
             and not any(f.has_db_default() for f in meta.concrete_fields)
             and not any(p._meta.concrete_model is not meta.concrete_model for p in meta.all_parents)
-            and all(obj.pk is None for obj in rows)
         )
+
+    @staticmethod
+    def keyed(model: type[models.Model]) -> bool:
+        """A table whose key is another table's row (one-to-one, not a parent link): its
+        rows are written with their key given."""
+        pk = model._meta.pk
+        return isinstance(pk, models.OneToOneField) and not pk.remote_field.parent_link
 
     def values(self, obj: models.Model) -> list[Any]:
         """The row's values as bulk_create sends them; its related held rows' ids and ids in
@@ -387,6 +406,11 @@ class _Table:
                         params += [None] * (padding * len(self.fields))
                         params.append(len(objs))
                     cursor.execute(sql, [*params, *self.tail_params])
+                if not returning:  # a keyed table: its key was given
+                    for obj in objs:
+                        obj._state.adding = False
+                        obj._state.db = db
+                    continue
                 returned = self.connection.ops.fetch_returned_rows(cursor, self.tail_params)
                 for obj, values in zip(objs, returned, strict=True):
                     for field, value, (col, fns) in zip(returning, values, converters, strict=True):
@@ -397,21 +421,34 @@ class _Table:
                     obj._state.db = db
 
 
-_tables: dict[tuple[type[models.Model], str], _Table] = {}
+_tables: dict[tuple[type[models.Model], str, bool], _Table] = {}
 
 
-def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
+def _insert(
+    model: type[models.Model], rows: list[models.Model], *, ignore_conflicts: bool = False
+) -> None:
     """Insert a table's held rows (in order, ids set on them), as `bulk_create` would: the one
     way held rows are written. A row it cannot write (`_Table.usable`, a value that is an SQL
     expression) is a mistake in the service that held it: refused, never written another way."""
-    if not _Table.usable(model, rows):
+    if not _Table.usable(model, rows) or (ignore_conflicts and not _Table.keyed(model)):
         raise NotHeldable(f"{model._meta.label}: {NOT_HELDABLE}")
     connection = connections[router.db_for_write(model)]
-    key = (model, connection.alias)
+    key = (model, connection.alias, ignore_conflicts)
     table = _tables.get(key)
     if table is None or table.connection is not connection:
-        table = _tables[key] = _Table(model, connection)
+        table = _tables[key] = _Table(model, connection, ignore_conflicts=ignore_conflicts)
     table.insert(rows)
+
+
+def insert(
+    model: type[models.Model], rows: list[models.Model], *, ignore_conflicts: bool = False
+) -> None:
+    """Insert these new rows now, through the held rows' writer (`bulk_create`'s rows, without
+    its SQL compiler): for the rows a chunk's hooks build once it is written, such as the
+    search rows keyed by their complaint or resident (`ignore_conflicts`: a row whose key is
+    there already is kept, for a keyed table only)."""
+    if rows:
+        _insert(model, rows, ignore_conflicts=ignore_conflicts)
 
 
 # Python's cycle collector scans its youngest objects every 700 new ones (its default). While

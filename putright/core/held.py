@@ -601,8 +601,9 @@ class _New:
             or (pre_init.receivers and pre_init.has_listeners(model))
             or (post_init.receivers and post_init.has_listeners(model))
             or not self.names.issuperset(values)
-            # A relation given both as a row and as an id: as Model.__init__ does it.
-            or any(self.relation_ids.get(k) in values for k in values)
+            # A relation given both as a row and as an id: as Model.__init__ does it. (Ids
+            # given are few: found by one set operation, not a look-up per value.)
+            or any(self.relation_ids[k] in values for k in self.relation_ids.keys() & values)
         ):
             return model(**values)
         obj = model.__new__(model)

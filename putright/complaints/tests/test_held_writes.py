@@ -280,3 +280,29 @@ def test_a_keyed_row_already_there_is_kept_when_conflicts_are_ignored_and_refuse
     assert ResidentSearch.objects.get(resident=other).document == "added"
     with pytest.raises(IntegrityError), transaction.atomic():
         held.insert(ResidentSearch, [ResidentSearch(resident_id=resident.pk, document="again")])
+
+
+def test_a_written_chunks_rows_are_freed_at_once_not_left_to_the_cycle_collector():
+    """Once written, a complaint no longer carries what was decided beside it (its held
+    stages, points and record entries, which point back at it): the chunk's rows are freed
+    as soon as the import drops them, instead of piling up for the collector's full scans
+    (each of which reads every object alive)."""
+    import gc
+    import weakref
+
+    resident, officer = ResidentFactory(), accounts.officer()
+    gc.collect()
+    gc.disable()
+    try:
+        with calendar_pinned(), replaying_history(), held.holding() as writes:
+            with writes.row():
+                complaint = receive(resident, officer, date(2025, 4, 2))
+            stage = weakref.ref(held.held_rows(complaint)["stages"][1])
+            with held.released():
+                writes.flush()
+            written = weakref.ref(complaint)
+            del complaint
+        assert (written(), stage()) == (None, None)
+    finally:
+        gc.enable()
+    assert Stage.objects.count() == 1

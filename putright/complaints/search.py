@@ -133,8 +133,8 @@ def index_new_rows(complaints: list[Complaint]) -> None:
     them back. Other references are those linked to the complaint in memory
     (``hooks.linked_references``: an import links the old reference before writing its
     chunk). Residents, homes and categories not in memory are read, one query each for all.
-    Written by the held rows' writer (`held.insert`: no SQL compiler, a tenth of an import's
-    writing when it was `bulk_create`). test_receive_search_row.py holds the row equal to
+    Written by the held rows' writer (`held.insert`: no SQL compiler; a third of these rows'
+    cost when it was `bulk_create`). test_receive_search_row.py holds the row equal to
     `reindex`'s."""
     prefetch_related_objects(complaints, "resident__home", "home", "category")
     held.insert(ComplaintSearch, [_entry(c, hooks.linked_references(c)) for c in complaints])

@@ -207,7 +207,8 @@ def _resolved(items: list[Any]) -> list[Any]:
 
 
 NOT_HELDABLE = (
-    "held rows need an automatic id, no database default, no parent table and plain values "
+    "held rows need an automatic id (or, given, a key that is another table's row), no "
+    "database default, no parent table and plain values "
     "(not SQL expressions); write this row at once (held.released) or change the service"
 )
 

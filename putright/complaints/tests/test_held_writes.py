@@ -224,7 +224,7 @@ def test_a_relation_given_both_as_a_row_and_as_an_id_is_made_as_model_init_makes
 def test_a_chunks_search_rows_are_written_by_the_held_writer_not_the_sql_compiler(monkeypatch):
     """The search rows a chunk's complaints and new residents get once written (keyed by the
     complaint's or resident's id) go through the held rows' INSERT, as every held row does:
-    Django's INSERT compiler (a tenth of an import's writing when they went through it) is
+    Django's INSERT compiler (a third of these rows' cost when they went through it) is
     never asked, and the rows are there, one each, with their words (the engine's word
     index kept by its triggers finds them)."""
     from django.db.models.sql.compiler import SQLInsertCompiler

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models.base import ModelState
+from django.db.models.constants import OnConflict
 from django.db.models.fields.related_descriptors import (
     ForeignKeyDeferredAttribute,
     ForwardManyToOneDescriptor,
@@ -149,9 +150,21 @@ class Held:
         for fn, items in self.kept_after.items():
             fn(_resolved(items))
         written = len(self.kept)
+        for obj in self.kept:
+            _forget_held(obj)
         self.kept, self.kept_after, self.updates, self._seen = [], defaultdict(list), [], set()
         self.kept_before = defaultdict(list)
         return written
+
+
+def _forget_held(obj: models.Model) -> None:
+    """A written row no longer needs what the services decided beside it (`held_rows`, a held
+    stage's extensions): dropped, so the chunk's rows, which point at each other through
+    them, are freed as soon as the import lets go of them rather than left for the cycle
+    collector's full scans (each scan reads every object alive: a few tenths of a second)."""
+    d = obj.__dict__
+    d.pop("_held_rows", None)
+    d.pop("_prefetched_objects_cache", None)
 
 
 UPDATE_BATCH = 200  # rows a grouped UPDATE sets (two parameters each, and the id list)
@@ -194,7 +207,8 @@ def _resolved(items: list[Any]) -> list[Any]:
 
 
 NOT_HELDABLE = (
-    "held rows need an automatic id, no database default, no parent table and plain values "
+    "held rows need an automatic id (or, given, a key that is another table's row), no "
+    "database default, no parent table and plain values "
     "(not SQL expressions); write this row at once (held.released) or change the service"
 )
 
@@ -227,9 +241,13 @@ class _Table:
     INSERT ... VALUES (...), (...) RETURNING per batch, its SQL built once per batch size.
     The values are exactly those `bulk_create` sends (each field's `get_db_prep_save`, its
     `pre_save` where it has one, related rows' ids); only Django's per-value SQL compiling
-    is skipped."""
+    is skipped. A table keyed by another table's row (a search row, keyed by its complaint
+    or resident: `keyed`) is written with its key given and nothing returned, and may skip
+    rows whose key is there already (`ignore_conflicts`, as `bulk_create`'s)."""
 
-    def __init__(self, model: type[models.Model], connection: Any) -> None:
+    def __init__(
+        self, model: type[models.Model], connection: Any, *, ignore_conflicts: bool = False
+    ) -> None:
         meta = model._meta
         self.connection = connection
         self.fields = [
@@ -263,8 +281,13 @@ class _Table:
             self.converters.append((col, fns))
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
-        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        insert = connection.ops.insert_statement(on_conflict=on_conflict)
+        self.head = f"{insert} {quote(meta.db_table)} ({columns}) "
         self.tail, self.tail_params = connection.ops.returning_columns(self.returning)
+        if ignore_conflicts:  # only a keyed table: nothing returned, so nothing to match up
+            suffix = connection.ops.on_conflict_suffix_sql(self.fields, on_conflict, None, None)
+            self.tail = f"{suffix} {self.tail}".strip()
         self.row_sql = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         # PostgreSQL: one array a column (UNNEST), as bulk_create sends many rows there, so
         # the client binds a few arrays rather than thousands of values.
@@ -291,12 +314,21 @@ class _Table:
     def usable(cls, model: type[models.Model], rows: list[models.Model]) -> bool:
         meta = model._meta
         return (
-            isinstance(meta.pk, models.AutoField)
+            (
+                (isinstance(meta.pk, models.AutoField) and all(obj.pk is None for obj in rows))
+                or (cls.keyed(model) and all(obj.pk is not None for obj in rows))
+            )
             and not meta.order_with_respect_to
             and not any(f.has_db_default() for f in meta.concrete_fields)
             and not any(p._meta.concrete_model is not meta.concrete_model for p in meta.all_parents)
-            and all(obj.pk is None for obj in rows)
         )
+
+    @staticmethod
+    def keyed(model: type[models.Model]) -> bool:
+        """A table whose key is another table's row (one-to-one, not a parent link): its
+        rows are written with their key given."""
+        pk = model._meta.pk
+        return isinstance(pk, models.OneToOneField) and not pk.remote_field.parent_link
 
     def values(self, obj: models.Model) -> list[Any]:
         """The row's values as bulk_create sends them; its related held rows' ids and ids in
@@ -387,6 +419,11 @@ class _Table:
                         params += [None] * (padding * len(self.fields))
                         params.append(len(objs))
                     cursor.execute(sql, [*params, *self.tail_params])
+                if not returning:  # a keyed table: its key was given
+                    for obj in objs:
+                        obj._state.adding = False
+                        obj._state.db = db
+                    continue
                 returned = self.connection.ops.fetch_returned_rows(cursor, self.tail_params)
                 for obj, values in zip(objs, returned, strict=True):
                     for field, value, (col, fns) in zip(returning, values, converters, strict=True):
@@ -397,21 +434,34 @@ class _Table:
                     obj._state.db = db
 
 
-_tables: dict[tuple[type[models.Model], str], _Table] = {}
+_tables: dict[tuple[type[models.Model], str, bool], _Table] = {}
 
 
-def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
+def _insert(
+    model: type[models.Model], rows: list[models.Model], *, ignore_conflicts: bool = False
+) -> None:
     """Insert a table's held rows (in order, ids set on them), as `bulk_create` would: the one
     way held rows are written. A row it cannot write (`_Table.usable`, a value that is an SQL
     expression) is a mistake in the service that held it: refused, never written another way."""
-    if not _Table.usable(model, rows):
+    if not _Table.usable(model, rows) or (ignore_conflicts and not _Table.keyed(model)):
         raise NotHeldable(f"{model._meta.label}: {NOT_HELDABLE}")
     connection = connections[router.db_for_write(model)]
-    key = (model, connection.alias)
+    key = (model, connection.alias, ignore_conflicts)
     table = _tables.get(key)
     if table is None or table.connection is not connection:
-        table = _tables[key] = _Table(model, connection)
+        table = _tables[key] = _Table(model, connection, ignore_conflicts=ignore_conflicts)
     table.insert(rows)
+
+
+def insert(
+    model: type[models.Model], rows: list[models.Model], *, ignore_conflicts: bool = False
+) -> None:
+    """Insert these new rows now, through the held rows' writer (`bulk_create`'s rows, without
+    its SQL compiler): for the rows a chunk's hooks build once it is written, such as the
+    search rows keyed by their complaint or resident (`ignore_conflicts`: a row whose key is
+    there already is kept, for a keyed table only)."""
+    if rows:
+        _insert(model, rows, ignore_conflicts=ignore_conflicts)
 
 
 # Python's cycle collector scans its youngest objects every 700 new ones (its default). While
@@ -564,8 +614,9 @@ class _New:
             or (pre_init.receivers and pre_init.has_listeners(model))
             or (post_init.receivers and post_init.has_listeners(model))
             or not self.names.issuperset(values)
-            # A relation given both as a row and as an id: as Model.__init__ does it.
-            or any(self.relation_ids.get(k) in values for k in values)
+            # A relation given both as a row and as an id: as Model.__init__ does it. (Ids
+            # given are few: found by one set operation, not a look-up per value.)
+            or any(self.relation_ids[k] in values for k in self.relation_ids.keys() & values)
         ):
             return model(**values)
         obj = model.__new__(model)

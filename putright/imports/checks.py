@@ -4,6 +4,7 @@ Each row becomes a ComplaintPlan (typed values and the lifecycle steps to replay
 of issues in plain words, each naming the row and the column.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -109,7 +110,14 @@ def _choices(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _key(text: str) -> str:
-    return " ".join(str(text).lower().replace("_", " ").replace("-", " ").split())
+    return _key_of(str(text))
+
+
+# Kept: a file's choice columns hold a handful of distinct values (channels, tenures,
+# decisions, categories), looked up about five times a row, twice (checked, then planned).
+@functools.lru_cache(maxsize=4096)
+def _key_of(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 
 
 @dataclass

@@ -108,9 +108,11 @@ class People:
         # written): none kept from them, so memory stays flat and `written` stays cheap.
         self.tenancies.clear()
         if known:
-            for t in Tenancy.objects.filter(resident_id__in=known).order_by("id"):
-                key = (("pk", t.resident_id), ("pk", t.home_id), t.tenure)
-                self.tenancies.setdefault(key, [None, None, t.pk, t.start_on])
+            columns = ("resident_id", "home_id", "tenure", "pk", "start_on")
+            tenancies = Tenancy.objects.filter(resident_id__in=known).order_by("id")
+            for resident_id, home_id, tenure, pk, start_on in tenancies.values_list(*columns):
+                key = (("pk", resident_id), ("pk", home_id), tenure)
+                self.tenancies.setdefault(key, [None, None, pk, start_on])
 
     def mark(self) -> int:
         return len(self.undo)

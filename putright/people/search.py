@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from putright.core import fulltext
+from putright.core import fulltext, held
 from putright.core.fulltext import (
     SearchHits,
     is_email,
@@ -112,7 +112,7 @@ def index_new_rows(residents: list[Resident]) -> None:
     prefetch_related_objects(residents, "home")
     # A row already there was written whole by `tenancies_changed`, which an import's chunk may
     # run first (a resident added, then a tenancy of another home in the same chunk): kept.
-    ResidentSearch.objects.bulk_create([_entry(r, ()) for r in residents], ignore_conflicts=True)
+    held.insert(ResidentSearch, [_entry(r, ()) for r in residents], ignore_conflicts=True)
 
 
 def tenancies_changed(resident_ids: Iterable[int]) -> int:

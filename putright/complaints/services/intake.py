@@ -149,7 +149,7 @@ def complaint_receive(
     logged_on: date | None = None,
 ) -> ReceiveResult:
     """Log a complaint from any channel; the clock starts the day anyone received it."""
-    if channel not in Channel.values:
+    if channel not in Channel:
         raise InvalidInput(UNKNOWN_CHANNEL, field="channel")
     description = require_text(description, "description")
     require_past_or_today(received_on, "received_on")

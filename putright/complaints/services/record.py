@@ -196,7 +196,7 @@ def ombudsman_outcome_record(
     lock_complaint(referral.complaint)
     if referral.pk is not None:
         referral.refresh_from_db()
-    if outcome not in ReferralOutcome.values or outcome == ReferralOutcome.PENDING:
+    if outcome not in ReferralOutcome or outcome == ReferralOutcome.PENDING:
         raise InvalidInput(UNKNOWN_OUTCOME, field="outcome")
     require_past_or_today(outcome_on, "outcome_on")
     if (refusal := outcome_date_refusal(referral, outcome_on)) is not None:
@@ -318,9 +318,9 @@ def correspondence_add(
     """Keep a piece of correspondence, in or out, with its attachments (Code 5.12)."""
     lock_complaint(complaint)
     guard(complaint, Action.ADD_NOTE)
-    if direction not in Direction.values:
+    if direction not in Direction:
         raise InvalidInput(UNKNOWN_DIRECTION, field="direction")
-    if channel not in Channel.values:
+    if channel not in Channel:
         raise InvalidInput(UNKNOWN_CHANNEL, field="channel")
     counterpart = require_text(counterpart, "counterpart", COUNTERPART_REQUIRED)
     files = files or []

@@ -420,7 +420,7 @@ def _validate_decisions(
         if d.point in seen:
             raise InvalidInput(DUPLICATE_DECISION, field=f"decisions[{i}].point")
         seen.add(d.point)
-        if d.outcome not in Outcome.values:
+        if d.outcome not in Outcome:
             raise InvalidInput(UNKNOWN_OUTCOME, field=f"decisions[{i}].outcome")
         require_text(d.reasons, f"decisions[{i}].reasons", DECISION_NEEDS_REASONS)
     missing = sorted(set(points) - seen)
@@ -730,7 +730,7 @@ def _conflict_refusals(
     conflict: str, detail: str, override_reason: str, actor: Any
 ) -> list[InvalidInput | RuleBroken]:
     """Code 5.8c: a declared conflict blocks the assignment unless an officer overrides it."""
-    if conflict not in Conflict.values:
+    if conflict not in Conflict:
         return [InvalidInput(CONFLICT_NOT_DECLARED, field="conflict", provision="5.8")]
     if conflict == Conflict.NONE:
         if override_reason.strip():

@@ -212,6 +212,8 @@ def test_held_rows_are_written_as_bulk_create_would_write_them(monkeypatch):
         compiled, _ = imported(data, monkeypatch)
     assert prepared == compiled
     assert len(prepared["CaseEvent"]) > 400
+    assert len(prepared["ComplaintSearch"]) == len(prepared["Complaint"])
+    assert len(prepared["ResidentSearch"]) == len(prepared["Resident"])
 
 
 @pytest.mark.usefixtures("services_refuse_some_rows")
@@ -249,8 +251,9 @@ def test_each_held_value_is_the_one_get_db_prep_save_makes(monkeypatch):
     assert {"Complaint", "Stage", "Remedy", "Tenancy", "ImportedComplaint"} <= set(checked)
 
 
-def _insert_by_bulk_create(model, rows):
-    """The reference writer: Django's `bulk_create`, ids of held rows in data filled in."""
+def _insert_by_bulk_create(model, rows, *, ignore_conflicts=False):
+    """The reference writer: Django's `bulk_create`, ids of held rows in data filled in (and
+    the search rows keyed by their complaint or resident, `held.insert`)."""
     for obj in rows:
         for name, value in list(vars(obj).items()):
             if isinstance(value, held.PkOf):
@@ -261,7 +264,7 @@ def _insert_by_bulk_create(model, rows):
                     name,
                     {k: v.obj.pk if isinstance(v, held.PkOf) else v for k, v in value.items()},
                 )
-    model.objects.bulk_create(rows)
+    model.objects.bulk_create(rows, ignore_conflicts=ignore_conflicts)
 
 
 def test_the_import_asks_the_day_once_not_at_every_step(monkeypatch):

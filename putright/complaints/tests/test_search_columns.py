@@ -260,6 +260,7 @@ def test_a_copy_written_by_hand_is_put_right(cases):
     """The copies are the database's: a search row written with other values (a reindex, an
     UPDATE by hand) takes its complaint's."""
     made, *_ = cases
+    assert search.copies_astray() == []  # as inserted: so only the UPDATE below can move them
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE complaints_complaintsearch SET status = 'closed', current_stage = 9, "

@@ -74,8 +74,12 @@ def stored_refresh(
             if not ids:
                 break
             _refresh_clocks(ids, done)
-            _refresh_vulnerable(ids, done)
-            _refresh_tenure(ids, done)
+            _refresh_column(
+                ids, done, "resident_vulnerable", refresh_resident_vulnerable, "vulnerable flags"
+            )
+            _refresh_column(
+                ids, done, "tenure_at_receipt", refresh_tenure_at_receipt, "tenures at receipt"
+            )
             _refresh_chasers(ids, done)
         done.complaints += len(ids)
         done.last_id = ids[-1]
@@ -113,20 +117,15 @@ def _refresh_clocks(ids: list[int], done: Refreshed) -> None:
     done.count("complaint clocks (next due, extended, update due)", len(moved_complaints))
 
 
-def _refresh_vulnerable(ids: list[int], done: Refreshed) -> None:
+def _refresh_column(
+    ids: list[int], done: Refreshed, column: str, writer: Callable[[Any], int], what: str
+) -> None:
+    """A complaint column one writer sets over a queryset: written again, the changed counted."""
     complaints = Complaint.objects.filter(pk__in=ids)
-    before = dict(complaints.values_list("pk", "resident_vulnerable"))
-    refresh_resident_vulnerable(complaints)
-    after = dict(complaints.values_list("pk", "resident_vulnerable"))
-    done.count("vulnerable flags", sum(before[pk] != after[pk] for pk in after))
-
-
-def _refresh_tenure(ids: list[int], done: Refreshed) -> None:
-    complaints = Complaint.objects.filter(pk__in=ids)
-    before = dict(complaints.values_list("pk", "tenure_at_receipt"))
-    refresh_tenure_at_receipt(complaints)
-    after = dict(complaints.values_list("pk", "tenure_at_receipt"))
-    done.count("tenures at receipt", sum(before[pk] != after[pk] for pk in after))
+    before = dict(complaints.values_list("pk", column))
+    writer(complaints)
+    after = dict(complaints.values_list("pk", column))
+    done.count(what, sum(before[pk] != after[pk] for pk in after))
 
 
 def _chasers(ids: list[int]) -> dict[tuple[str, int], Any]:

@@ -286,6 +286,14 @@ def _narrowed(qs: QuerySet[Complaint], filters: QueueFilters, today: date) -> Qu
     lookups = _column_lookups(filters, today)
     if lookups:
         qs = qs.filter(**lookups)
+    return _narrowed_otherwise(qs, filters, today)
+
+
+def _narrowed_otherwise(
+    qs: QuerySet[Complaint], filters: QueueFilters, today: date
+) -> QuerySet[Complaint]:
+    """The filters that are not lookups on the complaint's own columns (`_column_lookups`):
+    other apps' registered filters and the attention tabs."""
     registered = {f.key: f for f in hooks.queue_filters()}
     for key, value in filters.extra:
         if key in registered and value:
@@ -300,13 +308,11 @@ def search_everything(*, filters: QueueFilters, today: date) -> SearchHits:
     other filters (not its scope: a search covers everyone's cases) narrow it when set.
 
     Page it with a Paginator and turn a page into rows with `work_queue_rows`."""
-    # The filters on the complaint's own columns are given apart: the search row holds them
-    # (see `complaint_search.search`); the others (registered filters, attention tabs) narrow
-    # by the complaint's row.
-    rest = QueueFilters(extra=filters.extra, attention=filters.attention)
-    within = None
-    if rest != QueueFilters():
-        within = _narrowed(Complaint.objects.all(), rest, today)
+    # The same filters as the queue's `_narrowed`, split: those on the complaint's own columns
+    # are given apart, since the search row holds them (see `complaint_search.search`); the
+    # others narrow by the complaint's row.
+    rest = _narrowed_otherwise(Complaint.objects.all(), filters, today)
+    within = rest if rest.query.has_filters() else None
     columns = _column_lookups(filters, today)
     return complaint_search.search(filters.search, within=within, columns=columns)
 

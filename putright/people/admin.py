@@ -48,7 +48,9 @@ class TenancyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # A tenancy moved to another resident changes both residents' tenancies.
-        before = Tenancy.objects.filter(pk=obj.pk).values_list("resident_id", flat=True).first()
+        before = None
+        if change:
+            before = Tenancy.objects.filter(pk=obj.pk).values_list("resident_id", flat=True).first()
         super().save_model(request, obj, form, change)
         services.tenancies_edited([obj.resident_id, before])
 

@@ -123,3 +123,17 @@ def test_a_tenancy_edited_in_the_residents_inline_moves_the_tenure_at_receipt(
     assert response.status_code == 302, response.context and response.context["errors"]
     assert Tenancy.objects.get(pk=tenancy.pk).tenure == "lcho"
     assert _stored(complaint) == "lcho"
+
+
+def test_a_tenancy_added_in_the_admin_is_the_tenure_at_receipt_of_earlier_complaints(
+    admin_client, monday, handler
+):
+    sam = ResidentFactory()
+    complaint = received(resident=sam, actor=handler, on=monday - timedelta(days=7))
+    assert _stored(complaint) == ""
+    response = admin_client.post(
+        "/admin/people/tenancy/add/",
+        {"resident": sam.pk, "home": sam.home_id, "tenure": "lcho", "start_on": "2019-04-01"},
+    )
+    assert response.status_code == 302, response.content
+    assert _stored(complaint) == "lcho"

@@ -6,7 +6,7 @@ change or delete, for anyone, superusers included. The record (CaseEvent, Corres
 Attachment) is append-only in any case (Code 5.12).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from putright.complaints.models import (
@@ -71,7 +71,14 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
     is recorded and counts only for deadlines still open then; removing one withdraws it (the
     row stays, so results settled while it stood keep it)."""
 
-    list_display = ("day", "reason", "decided_on", "withdrawn_on", "decided_after_the_day")
+    list_display = (
+        "day",
+        "reason",
+        "decided_on",
+        "withdrawn_on",
+        "decided_after_the_day",
+        "deadlines_moved",
+    )
     fields = ("day", "reason")
     list_filter = ("withdrawn_on",)
     date_hierarchy = "day"
@@ -81,12 +88,38 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # remove and add again, so the deadlines move with it
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("recounts")
+
     def save_model(self, request, obj, form, change):
         closure = closures.closure_add(day=obj.day, reason=obj.reason, actor=request.user)
         obj.pk = closure.pk
+        self._say_how_far(request, closure)
 
     def delete_model(self, request, obj):
         closures.closure_remove(closure=obj, actor=request.user)
+        self._say_how_far(request, obj)
+
+    def _say_how_far(self, request, closure):
+        recount = closure.recounts.order_by("-id").first()
+        if recount is not None and recount.finished_at is None:
+            self.message_user(
+                request,
+                f"{recount.moved} open case(s) have had their deadlines moved so far; the rest "
+                "are being moved in the background (each case's record will say so). This "
+                "list shows the progress.",
+                messages.WARNING,
+            )
+
+    @admin.display(description="Open deadlines moved")
+    def deadlines_moved(self, obj):
+        recounts = list(obj.recounts.all())
+        if not recounts:
+            return "-"
+        latest = max(recounts, key=lambda r: r.pk)
+        if latest.finished_at is None:
+            return f"{latest.moved} so far (in progress)"
+        return f"{latest.moved}"
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.withdrawn_on is None

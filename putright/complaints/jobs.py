@@ -4,9 +4,10 @@ from datetime import time
 
 from putright.complaints import tallies
 from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus
+from putright.complaints.services.closures import recount_resume_stale
 from putright.complaints.services.exceptional import exceptional_apply
 from putright.complaints.services.followups import followups_daily_review
-from putright.core.clock import today
+from putright.core.clock import now, today
 from putright.core.scheduler import DailyAt, Every, register_job
 
 FOLLOW_UP_REVIEW_TIME = time(7, 30)  # before the team starts, UK time
@@ -59,3 +60,15 @@ def apply_exceptional_circumstances() -> str:
 )
 def compact_tallies() -> str:
     return f"{tallies.compact()} tally row(s) folded away."
+
+
+@register_job(
+    "complaints.recount_deadlines",
+    period=Every(5),
+    description=(
+        "Finish moving the open deadlines of a closure added or removed if its recount has "
+        "made no progress for five minutes (the worker was stopped part-way)."
+    ),
+)
+def resume_deadline_recounts() -> str:
+    return f"{recount_resume_stale(now=now())} case(s) moved."

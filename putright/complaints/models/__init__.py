@@ -5,7 +5,12 @@ from putright.complaints.models.complaint import (
     ComplaintPoint,
     ReferenceCounter,
 )
-from putright.complaints.models.decisions import Exclusion, NonWorkingDay, OmbudsmanReferral
+from putright.complaints.models.decisions import (
+    DeadlineRecount,
+    Exclusion,
+    NonWorkingDay,
+    OmbudsmanReferral,
+)
 from putright.complaints.models.exceptional import ExceptionalPeriod, ExceptionalStatus
 from putright.complaints.models.record import Attachment, CaseEvent, Correspondence
 from putright.complaints.models.response import (
@@ -30,6 +35,7 @@ __all__ = [
     "ComplaintSearch",
     "Conflict",
     "Correspondence",
+    "DeadlineRecount",
     "Decision",
     "ExceptionalPeriod",
     "ExceptionalStatus",

@@ -79,3 +79,35 @@ class NonWorkingDay(models.Model):
     def decided_after_the_day(self) -> bool:
         """Recorded after the day itself: it cannot change any result settled before then."""
         return self.decided_on > self.day
+
+
+class DeadlineRecount(models.Model):
+    """A closure added or removed, and how far the open deadlines it can move have been moved.
+
+    A closure can move every open deadline (260,000 at a million complaints: minutes of work),
+    so the recount is done in short transactions after the closure is saved, from where the
+    last one stopped (``after_stage``), by the task queued on commit and, should the worker be
+    stopped, by the scheduler's job (``services.closures``). ``on`` is the day the change was
+    made: results settled that day count with it, however late the recount reaches them."""
+
+    closure = models.ForeignKey(
+        NonWorkingDay, on_delete=models.CASCADE, null=True, related_name="recounts"
+    )
+    why = models.CharField(max_length=300)
+    on = models.DateField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    after_stage = models.BigIntegerField(
+        default=0, help_text="Stages up to this id have been recounted."
+    )
+    moved = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    progressed_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.why

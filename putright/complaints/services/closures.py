@@ -9,22 +9,35 @@ deadline it moves is an event on that case.
 A closure for a day already past is accepted (an emergency closure is often recorded the next
 morning) and shown as "decided after the day": it moves open deadlines that span it and nothing
 that had settled by the day it was recorded.
+
+Moving the open deadlines is a recount (``DeadlineRecount``): its first batch in the closure's
+own transaction, the rest in short transactions after it (``recount_run``, the task queued on
+commit; ``recount_resume_stale``, the scheduler's safety net), so a closure at a million
+complaints is saved at once and its moves follow within minutes.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from putright.complaints import tallies
-from putright.complaints.models import NonWorkingDay, Stage
+from putright.complaints.models import (
+    CaseEvent,
+    DeadlineRecount,
+    Extension,
+    NonWorkingDay,
+    Stage,
+)
 from putright.complaints.services.common import (
     CLOCK_FIELDS,
     lock_stage,
     record_event,
     refresh_next_due,
 )
+from putright.core import locks
 from putright.core.clock import today
 from putright.core.errors import InvalidInput
 from putright.rules.workflow import OPEN_STATES
@@ -48,7 +61,9 @@ def closure_add(*, day: date, reason: str, actor: Any) -> NonWorkingDay:
     ):
         raise InvalidInput(CLOSURE_EXISTS, field="day")
     closure = NonWorkingDay.objects.create(day=day, reason=reason, decided_on=today())
-    deadlines_recount(actor=actor, why=f"Closure added: {day:%-d %B %Y} ({reason})")
+    deadlines_recount(
+        actor=actor, why=f"Closure added: {day:%-d %B %Y} ({reason})", closure=closure
+    )
     return closure
 
 
@@ -62,24 +77,85 @@ def closure_remove(*, closure: NonWorkingDay, actor: Any) -> NonWorkingDay:
     closure.withdrawn_on = today()
     closure.save(update_fields=["withdrawn_on"])
     deadlines_recount(
-        actor=actor, why=f"Closure removed: {closure.day:%-d %B %Y} ({closure.reason})"
+        actor=actor,
+        why=f"Closure removed: {closure.day:%-d %B %Y} ({closure.reason})",
+        closure=closure,
     )
     return closure
 
 
-@transaction.atomic
-def deadlines_recount(*, actor: Any, why: str) -> int:
-    """Rewrite, from the one clock, the stored deadlines of every stage a closure decided today
+# Stages recounted in one transaction: each is locked (its complaint row) until the commit, so
+# a batch holds a few hundred cases (on SQLite, the write lock) for well under a second.
+RECOUNT_BATCH = 200
+# A recount whose last batch is older than this is taken to have lost its worker.
+RECOUNT_STALE_AFTER = timedelta(minutes=5)
+SUMMARY_LENGTH = CaseEvent._meta.get_field("summary").max_length
+
+
+def deadlines_recount(
+    *, actor: Any, why: str, closure: NonWorkingDay | None = None
+) -> DeadlineRecount:
+    """Move, from the one clock, the stored deadlines of every stage a closure decided today
     can reach: open, unanswered current stages, and steps settled today (a closure recorded
     this morning counts for a response sent this afternoon, as the clock counts it).
 
     Results settled before today cannot move (the clock counts them with the calendar of their
     day); an extended date was agreed with the resident and stays. Each moved case gets one
-    event. Returns how many moved.
+    event. The first batch is moved now, in the caller's transaction; the rest (a big
+    installation's) after the commit, by the task (``recount_run``), so saving a closure never
+    holds every open case at once. Returns the recount, with how many moved so far.
     """
-    on = today()
+    recount = DeadlineRecount.objects.create(why=why, on=today(), actor=actor, closure=closure)
+    if not _recount_batch(recount.pk):
+        transaction.on_commit(_queue_recount, robust=True)
+    recount.refresh_from_db()
+    return recount
+
+
+def _queue_recount() -> None:
+    from putright.complaints.tasks import recount_deadlines
+
+    recount_deadlines.enqueue()
+
+
+def recount_run() -> int:
+    """Carry every unfinished recount to its end, oldest first, a batch a transaction.
+    Safe to run twice at once or again after a kill: each batch locks its recount and starts
+    where the last committed one stopped, and a stage already right moves nothing. Returns
+    how many cases moved."""
     moved = 0
-    stages = (
+    while pending := DeadlineRecount.objects.filter(finished_at__isnull=True).first():
+        before = pending.moved
+        _recount_batch(pending.pk)
+        moved += DeadlineRecount.objects.get(pk=pending.pk).moved - before
+        locks.let_others_write()
+    return moved
+
+
+def recount_resume_stale(*, now: datetime) -> int:
+    """The scheduler's safety net: finish recounts no worker has moved on for a while (the
+    worker was stopped mid-way, or the queued task was lost). Returns how many cases moved."""
+    stale = DeadlineRecount.objects.filter(
+        finished_at__isnull=True, progressed_at__lt=now - RECOUNT_STALE_AFTER
+    )
+    return recount_run() if stale.exists() else 0
+
+
+@transaction.atomic
+def _recount_batch(recount_id: int) -> bool:
+    """Recount the next batch of one recount's stages; True once it has finished."""
+    recount = DeadlineRecount.objects.select_for_update().get(pk=recount_id)
+    if recount.finished_at is not None:
+        return True
+    on = recount.on
+    # Every change still being recounted is in the calendar the clock reads now, so a case
+    # moved now may be moved by any of them: the record names them all.
+    why = _summary(
+        DeadlineRecount.objects.filter(finished_at__isnull=True)
+        .order_by("id")
+        .values_list("why", flat=True)
+    )
+    listed = list(
         Stage.objects.select_related("complaint")
         .filter(
             Q(
@@ -90,15 +166,15 @@ def deadlines_recount(*, actor: Any, why: str) -> int:
             | Q(acknowledged_on=on)
             | Q(responded_on=on)
             | Q(complaint__closed_on=on)
-            | Q(extensions__agreed_on=on)
+            | Q(id__in=Extension.objects.filter(agreed_on=on).values("stage_id")),
+            id__gt=recount.after_stage,
         )
-        .distinct()
-        .order_by("id")
+        .order_by("id")[:RECOUNT_BATCH]
     )
-    for listed in stages:
+    for candidate in listed:
         # Re-read under the complaint's lock: a stage acknowledged or answered since the list
         # was read is counted by the one clock from what it now holds.
-        stage = lock_stage(listed)
+        stage = lock_stage(candidate)
         complaint = stage.complaint
         changes = refresh_next_due(complaint, stage)
         if not changes:
@@ -108,10 +184,21 @@ def deadlines_recount(*, actor: Any, why: str) -> int:
             complaint,
             "stage.deadline_moved",
             why,
-            actor=actor,
+            actor=recount.actor,
             stage=stage.number,
             data={k: {"from": old, "to": new} for k, (old, new) in changes.items()},
         )
-        moved += 1
-    tallies.fold_after_bulk(moved)
-    return moved
+        recount.moved += 1
+    if listed:
+        recount.after_stage = listed[-1].pk
+    if len(listed) < RECOUNT_BATCH:
+        recount.finished_at = timezone.now()
+        tallies.fold_after_bulk(recount.moved)
+    recount.save(update_fields=["after_stage", "moved", "finished_at", "progressed_at"])
+    return recount.finished_at is not None
+
+
+def _summary(whys: Any) -> str:
+    """The record's one line for the changes a move may come from (a summary holds 300)."""
+    text = "; ".join(whys)
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"

@@ -194,8 +194,8 @@ def test_a_closure_folds_the_deadlines_it_moved_before_it_returns(monday, handle
         received(resident=ResidentFactory(), actor=handler, on=today())
     tallies.compact()
 
-    moved = closures.deadlines_recount(actor=handler, why="test")  # nothing to move: no fold
-    assert moved == 0
+    recount = closures.deadlines_recount(actor=handler, why="test")  # nothing to move: no fold
+    assert recount.moved == 0
     closures.closure_add(day=today() + timedelta(days=2), reason="Training", actor=handler)
 
     assert unfolded() == 0

@@ -33,7 +33,7 @@ from putright.complaints.models import (
 )
 from putright.complaints.services.common import (
     CLOCK_FIELDS,
-    lock_stage,
+    lock_stages,
     record_event,
     refresh_next_due,
 )
@@ -156,8 +156,7 @@ def _recount_batch(recount_id: int) -> bool:
         .values_list("why", flat=True)
     )
     listed = list(
-        Stage.objects.select_related("complaint")
-        .filter(
+        Stage.objects.filter(
             Q(
                 complaint__status__in=[s.value for s in OPEN_STATES],
                 responded_on__isnull=True,
@@ -169,12 +168,12 @@ def _recount_batch(recount_id: int) -> bool:
             | Q(id__in=Extension.objects.filter(agreed_on=on).values("stage_id")),
             id__gt=recount.after_stage,
         )
-        .order_by("id")[:RECOUNT_BATCH]
+        .order_by("id")
+        .values_list("id", flat=True)[:RECOUNT_BATCH]
     )
-    for candidate in listed:
-        # Re-read under the complaint's lock: a stage acknowledged or answered since the list
-        # was read is counted by the one clock from what it now holds.
-        stage = lock_stage(candidate)
+    # Read again under the complaints' locks: a stage acknowledged or answered since the list
+    # was read is counted by the one clock from what it now holds.
+    for stage in lock_stages(listed):
         complaint = stage.complaint
         changes = refresh_next_due(complaint, stage)
         if not changes:
@@ -190,7 +189,7 @@ def _recount_batch(recount_id: int) -> bool:
         )
         recount.moved += 1
     if listed:
-        recount.after_stage = listed[-1].pk
+        recount.after_stage = listed[-1]
     if len(listed) < RECOUNT_BATCH:
         recount.finished_at = timezone.now()
         tallies.fold_after_bulk(recount.moved)

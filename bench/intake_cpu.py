@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the scratch database")
     parser.add_argument("--profile", choices=["tottime", "cumulative"], default=None)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--dump", metavar="FILE", help="with --profile: write the stats there")
     args = parser.parse_args()
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/putright-bench-intake-cpu.sqlite3")
     seed.seeded(args.complaints, scratch, reuse=args.keep, log=lambda *a, **k: None)
@@ -134,6 +135,8 @@ def main() -> int:
             print("   ", sql[:300])
     if profiler:
         stats = pstats.Stats(profiler)
+        if args.dump:
+            stats.dump_stats(args.dump)
         # Unlike CPU time on a shared machine, the work counted does not move with the load.
         print(f"{stats.total_calls / args.creates:,.0f} Python function calls a create", flush=True)
         stats.sort_stats(args.profile).print_stats(args.top)

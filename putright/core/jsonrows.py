@@ -21,7 +21,9 @@ connection), so the server stops planning it after its first executions: plannin
 page's lists took 10-35 ms of the server's time a page at 1,000,000 complaints, running them
 under 1 ms.
 ``prepared_first(key, build, value)`` does the same for a fixed-shape lookup of model rows
-(the API token with its user, on every API request): the first instance the queryset gives.
+(the API token with its user, on every API request; a new complaint's resident with their
+home): the first instance the queryset gives. ``prepared_values`` gives every row of a
+``values_list`` (a new complaint's resident facts).
 """
 
 import itertools
@@ -306,7 +308,7 @@ class _BuiltCompiler(SQLCompiler):
 
 
 class _BuiltQuery(Query):
-    built: tuple[_Built, str]
+    built: tuple[_Built, str | int]
 
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
@@ -315,27 +317,30 @@ class _BuiltQuery(Query):
         return _BuiltCompiler(self, connection, using, elide_empty)
 
 
-def prepared_first(
-    key: str, build: Callable[[str], models.QuerySet], value: str, using: str = "default"
-) -> Any:
-    """The first instance `build(value)` gives (its ``select_related`` rows attached, as the
-    ORM makes them), or None; the queryset built and compiled once per `key` and database
-    vendor, then each call only puts `value` in, as `prepared` does. `build` must use `value`
-    only as a query parameter and nothing else that changes between calls, and must not
-    annotate or prefetch. ``core/tests/test_jsonrows.py`` holds it equal to the queryset."""
+def _built_queryset(
+    key: str,
+    build: Callable[[Any], models.QuerySet],
+    value: str | int,
+    using: str,
+    kind: str,
+) -> models.QuerySet:
+    """`build(value)` compiled once per `key` (and `kind`) and database vendor, as a queryset
+    whose compiler answers with that SQL, `value` put in wherever it is a parameter."""
     connection = connections[using]
 
     def compile_once() -> tuple[models.QuerySet, _Built]:
-        marker = _marker(key)
+        marker = _marker_for(key, value)
         queryset = build(marker)
-        if queryset._prefetch_related_lookups or queryset.query.annotations:
-            raise ValueError(f"{key}: prepared_first takes no prefetches or annotations")
+        if queryset._prefetch_related_lookups:
+            raise ValueError(f"{key}: a prepared read takes no prefetches")
+        if kind == "first" and queryset.query.annotations:
+            raise ValueError(f"{key}: prepared_first takes no annotations")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         return queryset, _Built(compiler, sql, tuple(params), marker)
 
     queryset, built = built_once(
-        ("jsonrows.prepared_first", key),
+        (f"jsonrows.prepared_{kind}", key),
         compile_once,
         using=using,
         fingerprint=lambda entry, _using: (entry[1].sql, entry[1].params),
@@ -343,4 +348,34 @@ def prepared_first(
     chained = queryset.using(using)
     chained.query.__class__ = _BuiltQuery
     chained.query.built = (built, value)  # type: ignore[attr-defined]
-    return next(iter(chained), None)
+    return chained
+
+
+# An id cannot be marked by text: compiling a filter turns its value into the column's type
+# (int("<marker>") fails). A number no build holds as a constant marks it instead.
+_ID_MARKER = -7_318_264_905_113_527_071
+
+
+def _marker_for(key: str, value: str | int) -> str | int:
+    return _ID_MARKER if isinstance(value, int) else _marker(key)
+
+
+def prepared_first(
+    key: str, build: Callable[[Any], models.QuerySet], value: str | int, using: str = "default"
+) -> Any:
+    """The first instance `build(value)` gives (its ``select_related`` rows attached, as the
+    ORM makes them), or None; the queryset built and compiled once per `key` and database
+    vendor, then each call only puts `value` (a text, or an id) in, as `prepared` does.
+    `build` must use `value` only as a query parameter and nothing else that changes between
+    calls, and must not annotate or prefetch. ``core/tests/test_jsonrows.py`` holds it equal
+    to the queryset."""
+    return next(iter(_built_queryset(key, build, value, using, "first")), None)
+
+
+def prepared_values(
+    key: str, build: Callable[[Any], models.QuerySet], value: str | int, using: str = "default"
+) -> list[Any]:
+    """Every row `build(value)` gives (a ``values_list`` queryset: tuples), its SQL built once,
+    as `prepared_first` does; annotations (an ``Exists``) are allowed. ``core/tests/
+    test_jsonrows.py`` holds it equal to the queryset."""
+    return list(_built_queryset(key, build, value, using, "values"))

@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from putright.core.built_once import built_once
+from putright.core.jsonrows import run_statement
 from putright.core.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -148,21 +149,16 @@ def _claim(user_id: int, key: str, path: str, fingerprint: str) -> int | None:
     values = (key, user_id, path, fingerprint, 0, "", "", timezone.now())
     fields = [IdempotentRequest._meta.get_field(name) for name in _CLAIMED]
     params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(statements.claim, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    rows = run_statement("idempotency_claim", statements.claim, params, using=connection.alias)
+    return rows[0][0] if rows else None
 
 
 def _keep_answer(record_id: int, response: HttpResponse) -> None:
     """Store the answer on the key's row, in the request's transaction."""
     connection, statements = _statements_here()
     body = response.content.decode(response.charset or "utf-8")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            statements.answer,
-            [response.status_code, response.get("Content-Type", ""), body, record_id],
-        )
+    params = [response.status_code, response.get("Content-Type", ""), body, record_id]
+    run_statement("idempotency_answer", statements.answer, params, using=connection.alias)
 
 
 class IdempotencyKeyMiddleware:

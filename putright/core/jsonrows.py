@@ -28,6 +28,7 @@ home): the first instance the queryset gives. ``prepared_values`` gives every ro
 
 import itertools
 import json
+import re
 import uuid
 import weakref
 from collections.abc import Callable
@@ -278,12 +279,16 @@ def _server_prepared(read: _Read, marker: str, connection: Any) -> _Read:
 
 class _Built:
     """What compiling a queryset once gave: its SQL and parameters (the value's places marked)
-    and what the ORM reads back from the compiler to make instances of the rows."""
+    and what the ORM reads back from the compiler to make instances of the rows; on
+    PostgreSQL also the prepared statement it runs as (as `prepared`'s reads do)."""
 
-    def __init__(self, compiler: SQLCompiler, sql: str, params: tuple, marker: str) -> None:
+    def __init__(
+        self, compiler: SQLCompiler, sql: str, params: tuple, marker: str | int, key: str
+    ) -> None:
         self.sql = sql
         self.params = params
         self.places = frozenset(i for i, p in enumerate(params) if p == marker)
+        self.statement, self.prepare = _statement_of(compiler.connection, sql, params, marker, key)
         self.select = compiler.select
         self.klass_info = compiler.klass_info
         self.annotation_col_map = compiler.annotation_col_map
@@ -303,8 +308,71 @@ class _BuiltCompiler(SQLCompiler):
         self.annotation_col_map = built.annotation_col_map
         self.col_count = built.col_count
         self.has_extra_select = built.has_extra_select
+        if built.statement:
+            self.connection.ensure_connection()
+            on_server = _ON_SERVER.setdefault(self.connection.connection, set())
+            if built.statement not in on_server:
+                self.connection.connection.execute(built.prepare)
+                on_server.add(built.statement)
+            return f"EXECUTE {built.statement}(%s)", (value,)
         params = tuple(value if i in built.places else p for i, p in enumerate(built.params))
         return built.sql, params
+
+
+_STATEMENTS: dict[str, str] = {}  # name -> SQL, for `run_statement`
+
+
+def run_statement(name: str, sql: str, params: list[Any], using: str = "default") -> list[tuple]:
+    """Run a fixed statement (`sql`, with a %s for each of `params`) and give its rows (none
+    for a statement that returns none). On PostgreSQL it runs as ``EXECUTE`` of a statement
+    prepared once per connection, as `prepared`'s reads do: parsing and planning one of a
+    create's few fixed INSERTs and UPDATEs took the server longer than running it. `name`
+    stands for this one `sql` for the life of the process."""
+    if _STATEMENTS.setdefault(name, sql) != sql:
+        raise ValueError(f"{name}: already the name of another statement")
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if _server_prepares(connection):
+            statement = f"putright_{name}"
+            on_server = _ON_SERVER.setdefault(connection.connection, set())
+            if statement not in on_server:
+                numbered = sql % tuple(f"${i}" for i in range(1, len(params) + 1))
+                connection.connection.execute(f"PREPARE {statement} AS {numbered}")
+                on_server.add(statement)
+            places = ", ".join(["%s"] * len(params))
+            cursor.execute(f"EXECUTE {statement}({places})", params)
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _server_prepares(connection: Any) -> bool:
+    """PostgreSQL with psycopg's client-side binding (Django's default): PREPARE is ours."""
+    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    )
+
+
+def _statement_of(
+    connection: Any, sql: str, params: tuple, marker: str | int, key: str
+) -> tuple[str, str]:
+    """PostgreSQL: (name, PREPARE) for a compiled read with the value as its one parameter
+    and the others (constants) written in by psycopg, so the server parses and plans it once
+    per connection rather than on every request; ("", "") elsewhere, or when the value is
+    not found exactly where the marker was."""
+    if not _server_prepares(connection):
+        return "", ""
+    import psycopg
+
+    connection.ensure_connection()
+    writer = psycopg.ClientCursor(connection.connection)
+    text = writer.mogrify(sql, params)
+    literal = writer.mogrify("%s", (marker,))
+    if text.count(literal) != sum(1 for p in params if p == marker):
+        return "", ""
+    # Named after the read, so a statement log (or a test) still tells the reads apart.
+    statement = f"putright_{re.sub(r'\W', '_', key)}_{next(_STATEMENT_NUMBERS)}"
+    return statement, f"PREPARE {statement} AS {text.replace(literal, '$1')}"
 
 
 class _BuiltQuery(Query):
@@ -337,7 +405,7 @@ def _built_queryset(
             raise ValueError(f"{key}: prepared_first takes no annotations")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        return queryset, _Built(compiler, sql, tuple(params), marker)
+        return queryset, _Built(compiler, sql, tuple(params), marker, key)
 
     queryset, built = built_once(
         (f"jsonrows.prepared_{kind}", key),

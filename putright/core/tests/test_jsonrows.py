@@ -223,9 +223,11 @@ def test_a_prepared_first_by_id_gives_each_id_its_own_row(django_assert_num_quer
     residents = ResidentFactory.create_batch(3)
     built_once.forget(("jsonrows.prepared_first", "test_resident"))
     for resident in (*residents, residents[0]):
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(1) as counted:
             got = jsonrows.prepared_first("test_resident", by_id, resident.pk)
             home = got.home  # joined, not read again
+        if connection.vendor == "postgresql":  # parsed and planned once per connection
+            assert counted.captured_queries[0]["sql"].startswith("EXECUTE putright_test_resident_")
         expected = by_id(resident.pk).get()
         assert fields_of([got, home]) == fields_of([expected, expected.home])
         assert got.pk == resident.pk
@@ -270,3 +272,24 @@ def test_prepared_values_give_what_the_values_queryset_gives_for_each_id(
         assert got == list(facts(resident.pk))
         assert got[0][:2] == (resident.pk, resident == residents[1])
     assert jsonrows.prepared_values("test_facts", facts, residents[-1].pk + 1000) == []
+
+
+def test_a_fixed_statement_runs_with_each_calls_values_and_gives_its_rows(
+    handler, django_assert_num_queries
+):
+    """`run_statement` (a create's reference counter and Idempotency-Key row): each call's
+    values, the rows it returns; on PostgreSQL as a statement prepared once per connection;
+    a name stands for one statement only."""
+    from putright.core.models import IdempotentRequest
+
+    IdempotentRequest.objects.create(user_id=handler.pk, key="k", path="/p/", request_hash="h")
+    table = connection.ops.quote_name(IdempotentRequest._meta.db_table)
+    sql = f"UPDATE {table} SET status = status + %s WHERE key = %s RETURNING status"  # noqa: S608
+    for step, total in ((200, 200), (1, 201)):
+        with django_assert_num_queries(1) as counted:
+            assert jsonrows.run_statement("test_bump", sql, [step, "k"]) == [(total,)]
+        if connection.vendor == "postgresql":
+            assert counted.captured_queries[0]["sql"].startswith("EXECUTE putright_test_bump(")
+    assert jsonrows.run_statement("test_bump", sql, [1, "none"]) == []
+    with pytest.raises(ValueError, match="test_bump: already the name of another statement"):
+        jsonrows.run_statement("test_bump", sql.replace("+", "-"), [1, "k"])

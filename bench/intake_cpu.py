@@ -41,6 +41,18 @@ DESCRIPTION = (
 )
 
 
+def backend_cpu(connection) -> float:
+    """PostgreSQL: CPU seconds (user + system) so far of this connection's server process
+    (on this machine); 0 for SQLite, whose work is in this process."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--complaints", type=int, default=5000)
@@ -49,6 +61,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the scratch database")
     parser.add_argument("--profile", choices=["tottime", "cumulative"], default=None)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--dump", metavar="FILE", help="with --profile: write the stats there")
     args = parser.parse_args()
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/putright-bench-intake-cpu.sqlite3")
     seed.seeded(args.complaints, scratch, reuse=args.keep, log=lambda *a, **k: None)
@@ -107,6 +120,7 @@ def main() -> int:
     with connection.execute_wrapper(note):
         create(args.warm_up)
     profiler = cProfile.Profile() if args.profile else None
+    backend_before = backend_cpu(connection)
     cpu = []
     for i in range(args.warm_up + 1, args.warm_up + 1 + args.creates):
         if profiler:
@@ -116,6 +130,7 @@ def main() -> int:
         cpu.append((time.process_time() - start) * 1000)
         if profiler:
             profiler.disable()
+    backend = (backend_cpu(connection) - backend_before) * 1000 / args.creates
     made = Complaint.objects.count() - before
     assert made == args.warm_up + 1 + args.creates, made
     p50 = statistics.median(cpu)
@@ -126,7 +141,9 @@ def main() -> int:
         f"{engine}: {args.creates} creates after {args.warm_up} warm-up, {before:,} complaints "
         f"before; CPU a create p50 {p50:.1f} / p95 {p95:.1f} / mean {mean:.1f} ms; "
         f"{len(queries)} queries a create; on two idle cores ~{2000 / mean:.0f} a second "
-        f"(this process's CPU only); load {os.getloadavg()[0]:.1f}",
+        f"(this process's CPU only)"
+        + (f"; PostgreSQL backend CPU a create {backend:.1f} ms" if backend else "")
+        + f"; load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     if os.environ.get("INTAKE_CPU_SQL"):
@@ -134,6 +151,8 @@ def main() -> int:
             print("   ", sql[:300])
     if profiler:
         stats = pstats.Stats(profiler)
+        if args.dump:
+            stats.dump_stats(args.dump)
         # Unlike CPU time on a shared machine, the work counted does not move with the load.
         print(f"{stats.total_calls / args.creates:,.0f} Python function calls a create", flush=True)
         stats.sort_stats(args.profile).print_stats(args.top)

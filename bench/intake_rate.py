@@ -130,8 +130,10 @@ def prepare(residents: int) -> tuple[str, list[int]]:
     return key, ids
 
 
-def fire(job: dict) -> list[tuple[int, float, str, str]]:
-    """One client: its share of POSTs, one at a time; (status, seconds, reference, detail)."""
+def fire(job: dict) -> tuple[list[tuple[int, float, str, str]], float]:
+    """One client: its share of POSTs, one at a time; (status, seconds, reference, detail)
+    each, and the CPU seconds (user + system) this client process spent sending them."""
+    cpu_started = _own_cpu()
     conn = http.client.HTTPConnection("127.0.0.1", job["port"], timeout=120)
     headers = {
         "Host": "127.0.0.1",
@@ -176,7 +178,12 @@ def fire(job: dict) -> list[tuple[int, float, str, str]]:
             status, data = _post(conn, f"{PATH}{reference}/acknowledge/", ack, {**headers, **extra})
             results.append((-status, 0.0, reference, "" if status == 200 else data[:300].decode()))
     conn.close()
-    return results
+    return results, _own_cpu() - cpu_started
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _post(conn: http.client.HTTPConnection, path: str, body: str, headers: dict) -> tuple:
@@ -307,6 +314,41 @@ def tree_cpu(root: int) -> float:
     return total / ticks
 
 
+def machine_ticks() -> dict[str, int]:
+    """The whole machine's CPU time so far, by kind (/proc/stat's first line, in ticks)."""
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    values = Path("/proc/stat").read_text().splitlines()[0].split()[1:9]
+    return dict(zip(names, (int(v) for v in values), strict=True))
+
+
+def machine_shares(before: dict[str, int], after: dict[str, int]) -> str:
+    """Where the machine's CPU went between two readings: user (nice included), kernel
+    (system, irq, softirq), idle (iowait included), as shares of all of it."""
+    spent = {k: after[k] - before[k] for k in before}
+    total = sum(spent.values()) or 1
+    user = spent["user"] + spent["nice"]
+    kernel = spent["system"] + spent["irq"] + spent["softirq"]
+    idle = spent["idle"] + spent["iowait"]
+    return f"user {user / total:.0%} / kernel {kernel / total:.0%} / idle {idle / total:.0%}"
+
+
+def server_parts(root: int) -> dict[str, float]:
+    """CPU seconds so far of each process the supervisor started (and its children), by the
+    Procfile's command: gunicorn (arbiter and workers) and the task worker."""
+    parts = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if int(fields[1]) == root:
+                name = "gunicorn" if any(b"gunicorn" in c for c in command) else "task worker"
+                parts[name] = parts.get(name, 0.0) + tree_cpu(int(entry.name))
+    return parts
+
+
 def database_cpu(label: str) -> float:
     """PostgreSQL: CPU seconds of the backends serving this database (0 for SQLite, whose
     work is inside the server's processes)."""
@@ -405,11 +447,16 @@ def main() -> int:
             offset += count
         context = multiprocessing.get_context("spawn")
         with context.Pool(args.clients) as pool:
-            cpu_before = tree_cpu(server.pid)
+            cpu_before, parts_before = tree_cpu(server.pid), server_parts(server.pid)
+            ticks_before = machine_ticks()
             started = time.perf_counter()
-            results = [r for part in pool.map(fire, jobs) for r in part]
+            fired = pool.map(fire, jobs)
             took = time.perf_counter() - started
+            ticks_after = machine_ticks()
             server_cpu = tree_cpu(server.pid) - cpu_before
+            parts = {k: v - parts_before.get(k, 0.0) for k, v in server_parts(server.pid).items()}
+            results = [r for part, _ in fired for r in part]
+            client_cpu = sum(cpu for _, cpu in fired)
             db_cpu = database_cpu(label)  # backends live on (DATABASE_CONN_MAX_AGE)
         load_after = load_average()
         drain_started = time.perf_counter()
@@ -454,6 +501,19 @@ def main() -> int:
                 f"{server_cpu * 1000 / len(creates):.1f} ms"
                 + (f" + PostgreSQL {db_cpu * 1000 / len(creates):.1f} ms" if db_cpu else ""),
             ),
+            (
+                "  of which gunicorn / task worker",
+                " / ".join(
+                    f"{parts.get(k, 0.0) * 1000 / len(creates):.1f}"
+                    for k in ("gunicorn", "task worker")
+                )
+                + " ms",
+            ),
+            (
+                "client CPU a request (the load generator)",
+                f"{client_cpu * 1000 / len(results):.1f} ms",
+            ),
+            ("machine CPU while firing", machine_shares(ticks_before, ticks_after)),
             (
                 "CPU ceiling on 2 idle cores (server CPU)",
                 f"{2 * len(creates) / (server_cpu + db_cpu):.0f} a second",

@@ -33,6 +33,7 @@ from putright.complaints.models import (
     Stage,
 )
 from putright.complaints.selectors import KNOWN_RESPONSE_DRAFTS
+from putright.core.jsonrows import prepared_first
 from putright.people.models import Property, Resident
 from putright.rules.clocks import Deadline
 from putright.rules.workflow import STATE_LABELS, State
@@ -412,9 +413,33 @@ class CategorySerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- input
 
 
+def _resident_with_home(pk: Any) -> Any:
+    return Resident.objects.select_related("home").filter(pk=pk)[:1]
+
+
+class ResidentWithHomeField(serializers.PrimaryKeyRelatedField):
+    """A resident by id, with their home: DRF's field and its errors, the read built once per
+    process (core.jsonrows.prepared_first) rather than a queryset compiled on every create."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Resident.objects.select_related("home"), **kwargs)
+
+    def to_internal_value(self, data: Any) -> Resident:
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            pk = int(data)  # as the ORM reads an id (a number, or its digits)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        resident = prepared_first("resident_with_home", _resident_with_home, pk)
+        if resident is None:
+            self.fail("does_not_exist", pk_value=data)
+        return resident
+
+
 class ReceiveIn(serializers.Serializer):
     # With the home: the new complaint's home and search row are made from it (no more reads).
-    resident = serializers.PrimaryKeyRelatedField(queryset=Resident.objects.select_related("home"))
+    resident = ResidentWithHomeField()
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_on = serializers.DateField()
     description = serializers.CharField()

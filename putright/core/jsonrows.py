@@ -21,11 +21,14 @@ connection), so the server stops planning it after its first executions: plannin
 page's lists took 10-35 ms of the server's time a page at 1,000,000 complaints, running them
 under 1 ms.
 ``prepared_first(key, build, value)`` does the same for a fixed-shape lookup of model rows
-(the API token with its user, on every API request): the first instance the queryset gives.
+(the API token with its user, on every API request; a new complaint's resident with their
+home): the first instance the queryset gives. ``prepared_values`` gives every row of a
+``values_list`` (a new complaint's resident facts).
 """
 
 import itertools
 import json
+import re
 import uuid
 import weakref
 from collections.abc import Callable
@@ -276,12 +279,16 @@ def _server_prepared(read: _Read, marker: str, connection: Any) -> _Read:
 
 class _Built:
     """What compiling a queryset once gave: its SQL and parameters (the value's places marked)
-    and what the ORM reads back from the compiler to make instances of the rows."""
+    and what the ORM reads back from the compiler to make instances of the rows; on
+    PostgreSQL also the prepared statement it runs as (as `prepared`'s reads do)."""
 
-    def __init__(self, compiler: SQLCompiler, sql: str, params: tuple, marker: str) -> None:
+    def __init__(
+        self, compiler: SQLCompiler, sql: str, params: tuple, marker: str | int, key: str
+    ) -> None:
         self.sql = sql
         self.params = params
         self.places = frozenset(i for i, p in enumerate(params) if p == marker)
+        self.statement, self.prepare = _statement_of(compiler.connection, sql, params, marker, key)
         self.select = compiler.select
         self.klass_info = compiler.klass_info
         self.annotation_col_map = compiler.annotation_col_map
@@ -301,12 +308,75 @@ class _BuiltCompiler(SQLCompiler):
         self.annotation_col_map = built.annotation_col_map
         self.col_count = built.col_count
         self.has_extra_select = built.has_extra_select
+        if built.statement:
+            self.connection.ensure_connection()
+            on_server = _ON_SERVER.setdefault(self.connection.connection, set())
+            if built.statement not in on_server:
+                self.connection.connection.execute(built.prepare)
+                on_server.add(built.statement)
+            return f"EXECUTE {built.statement}(%s)", (value,)
         params = tuple(value if i in built.places else p for i, p in enumerate(built.params))
         return built.sql, params
 
 
+_STATEMENTS: dict[str, str] = {}  # name -> SQL, for `run_statement`
+
+
+def run_statement(name: str, sql: str, params: list[Any], using: str = "default") -> list[tuple]:
+    """Run a fixed statement (`sql`, with a %s for each of `params`) and give its rows (none
+    for a statement that returns none). On PostgreSQL it runs as ``EXECUTE`` of a statement
+    prepared once per connection, as `prepared`'s reads do: parsing and planning one of a
+    create's few fixed INSERTs and UPDATEs took the server longer than running it. `name`
+    stands for this one `sql` for the life of the process."""
+    if _STATEMENTS.setdefault(name, sql) != sql:
+        raise ValueError(f"{name}: already the name of another statement")
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if _server_prepares(connection):
+            statement = f"putright_{name}"
+            on_server = _ON_SERVER.setdefault(connection.connection, set())
+            if statement not in on_server:
+                numbered = sql % tuple(f"${i}" for i in range(1, len(params) + 1))
+                connection.connection.execute(f"PREPARE {statement} AS {numbered}")
+                on_server.add(statement)
+            places = ", ".join(["%s"] * len(params))
+            cursor.execute(f"EXECUTE {statement}({places})", params)
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _server_prepares(connection: Any) -> bool:
+    """PostgreSQL with psycopg's client-side binding (Django's default): PREPARE is ours."""
+    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    )
+
+
+def _statement_of(
+    connection: Any, sql: str, params: tuple, marker: str | int, key: str
+) -> tuple[str, str]:
+    """PostgreSQL: (name, PREPARE) for a compiled read with the value as its one parameter
+    and the others (constants) written in by psycopg, so the server parses and plans it once
+    per connection rather than on every request; ("", "") elsewhere, or when the value is
+    not found exactly where the marker was."""
+    if not _server_prepares(connection):
+        return "", ""
+    import psycopg
+
+    connection.ensure_connection()
+    writer = psycopg.ClientCursor(connection.connection)
+    text = writer.mogrify(sql, params)
+    literal = writer.mogrify("%s", (marker,))
+    if text.count(literal) != sum(1 for p in params if p == marker):
+        return "", ""
+    # Named after the read, so a statement log (or a test) still tells the reads apart.
+    statement = f"putright_{re.sub(r'\W', '_', key)}_{next(_STATEMENT_NUMBERS)}"
+    return statement, f"PREPARE {statement} AS {text.replace(literal, '$1')}"
+
+
 class _BuiltQuery(Query):
-    built: tuple[_Built, str]
+    built: tuple[_Built, str | int]
 
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
@@ -315,27 +385,30 @@ class _BuiltQuery(Query):
         return _BuiltCompiler(self, connection, using, elide_empty)
 
 
-def prepared_first(
-    key: str, build: Callable[[str], models.QuerySet], value: str, using: str = "default"
-) -> Any:
-    """The first instance `build(value)` gives (its ``select_related`` rows attached, as the
-    ORM makes them), or None; the queryset built and compiled once per `key` and database
-    vendor, then each call only puts `value` in, as `prepared` does. `build` must use `value`
-    only as a query parameter and nothing else that changes between calls, and must not
-    annotate or prefetch. ``core/tests/test_jsonrows.py`` holds it equal to the queryset."""
+def _built_queryset(
+    key: str,
+    build: Callable[[Any], models.QuerySet],
+    value: str | int,
+    using: str,
+    kind: str,
+) -> models.QuerySet:
+    """`build(value)` compiled once per `key` (and `kind`) and database vendor, as a queryset
+    whose compiler answers with that SQL, `value` put in wherever it is a parameter."""
     connection = connections[using]
 
     def compile_once() -> tuple[models.QuerySet, _Built]:
-        marker = _marker(key)
+        marker = _marker_for(key, value)
         queryset = build(marker)
-        if queryset._prefetch_related_lookups or queryset.query.annotations:
-            raise ValueError(f"{key}: prepared_first takes no prefetches or annotations")
+        if queryset._prefetch_related_lookups:
+            raise ValueError(f"{key}: a prepared read takes no prefetches")
+        if kind == "first" and queryset.query.annotations:
+            raise ValueError(f"{key}: prepared_first takes no annotations")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        return queryset, _Built(compiler, sql, tuple(params), marker)
+        return queryset, _Built(compiler, sql, tuple(params), marker, key)
 
     queryset, built = built_once(
-        ("jsonrows.prepared_first", key),
+        (f"jsonrows.prepared_{kind}", key),
         compile_once,
         using=using,
         fingerprint=lambda entry, _using: (entry[1].sql, entry[1].params),
@@ -343,4 +416,34 @@ def prepared_first(
     chained = queryset.using(using)
     chained.query.__class__ = _BuiltQuery
     chained.query.built = (built, value)  # type: ignore[attr-defined]
-    return next(iter(chained), None)
+    return chained
+
+
+# An id cannot be marked by text: compiling a filter turns its value into the column's type
+# (int("<marker>") fails). A number no build holds as a constant marks it instead.
+_ID_MARKER = -7_318_264_905_113_527_071
+
+
+def _marker_for(key: str, value: str | int) -> str | int:
+    return _ID_MARKER if isinstance(value, int) else _marker(key)
+
+
+def prepared_first(
+    key: str, build: Callable[[Any], models.QuerySet], value: str | int, using: str = "default"
+) -> Any:
+    """The first instance `build(value)` gives (its ``select_related`` rows attached, as the
+    ORM makes them), or None; the queryset built and compiled once per `key` and database
+    vendor, then each call only puts `value` (a text, or an id) in, as `prepared` does.
+    `build` must use `value` only as a query parameter and nothing else that changes between
+    calls, and must not annotate or prefetch. ``core/tests/test_jsonrows.py`` holds it equal
+    to the queryset."""
+    return next(iter(_built_queryset(key, build, value, using, "first")), None)
+
+
+def prepared_values(
+    key: str, build: Callable[[Any], models.QuerySet], value: str | int, using: str = "default"
+) -> list[Any]:
+    """Every row `build(value)` gives (a ``values_list`` queryset: tuples), its SQL built once,
+    as `prepared_first` does; annotations (an ``Exists``) are allowed. ``core/tests/
+    test_jsonrows.py`` holds it equal to the queryset."""
+    return list(_built_queryset(key, build, value, using, "values"))

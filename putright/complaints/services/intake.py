@@ -31,6 +31,7 @@ from putright.complaints.services.common import (
 from putright.core import held
 from putright.core.clock import today
 from putright.core.errors import InvalidInput, RuleBroken
+from putright.core.jsonrows import run_statement
 from putright.core.profile import profile_code as code_in_force
 from putright.core.validation import DATE_IN_FUTURE, require_past_or_today, require_text
 from putright.people.models import Property, Resident
@@ -83,13 +84,9 @@ def _reserve_references(year: int, count: int) -> int:
 
 def _increment(year: int, count: int) -> int | None:
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + %s WHERE year = %s RETURNING last",  # noqa: S608
-            [count, year],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    sql = f"UPDATE {table} SET last = last + %s WHERE year = %s RETURNING last"  # noqa: S608
+    rows = run_statement("reference_counter", sql, [count, year])
+    return rows[0][0] if rows else None
 
 
 def _reference(year: int, number: int) -> str:

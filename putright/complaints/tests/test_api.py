@@ -393,6 +393,30 @@ def test_a_create_answers_what_reading_the_complaint_back_gives_in_fewer_queries
     assert category.complaints.count() == 1
 
 
+def test_a_resident_that_is_not_there_or_not_an_id_is_a_400_naming_the_field(api, rosa):
+    """The resident is read by SQL built once (serializers.ResidentWithHomeField), with DRF's
+    own errors: an unknown id, text or a true/false is refused, nothing received; an id as
+    digits is read as the ORM reads it; each id gets its own resident and home."""
+    from putright.people.factories import ResidentFactory
+
+    bad = {
+        rosa.pk + 1000: f'Invalid pk "{rosa.pk + 1000}" - object does not exist.',
+        "rosa": "Incorrect type. Expected pk value, received str.",
+        True: "Incorrect type. Expected pk value, received bool.",
+        "": "This field may not be null.",
+    }
+    for resident, message in bad.items():
+        body = {"resident": resident, "channel": "phone", "received_on": "2026-02-27"}
+        response = api.post("/api/v1/complaints/", {**body, "description": "Mould"}, format="json")
+        assert response.status_code == 400, resident
+        assert response.json()["fields"]["resident"] == [message]
+    assert not Complaint.objects.exists()
+    other = ResidentFactory()
+    assert receive(api, rosa, resident=str(other.pk))["resident"]["id"] == other.pk
+    assert receive(api, rosa)["resident"]["id"] == rosa.pk
+    assert Complaint.objects.get(resident=other).home_id == other.home_id
+
+
 def test_a_calendar_edit_is_seen_by_the_next_create(api, rosa, handler):
     """The calendar is built once for the closures read and kept (complaints.calendar): a
     closure added, then withdrawn, must move the very next create's deadlines each time."""

@@ -208,3 +208,88 @@ def test_a_prepared_first_gives_what_the_queryset_gives_for_each_value(
         assert fields_of([got, user]) == fields_of([expected, expected.user])
         assert user.username == name
     assert jsonrows.prepared_first("test_token", by_name, "nobody") is None
+
+
+def test_a_prepared_first_by_id_gives_each_id_its_own_row(django_assert_num_queries):
+    """An id marks its place in the SQL built once by a number (the ORM makes a filter's
+    value an int while compiling, so a text marker cannot stand in for it): each id asked for
+    afterwards gets its own row, with its select_related row (a new complaint's resident and
+    their home, complaints.serializers.ResidentWithHomeField)."""
+    from putright.people.models import Resident
+
+    def by_id(pk):
+        return Resident.objects.select_related("home").filter(pk=pk)[:1]
+
+    residents = ResidentFactory.create_batch(3)
+    built_once.forget(("jsonrows.prepared_first", "test_resident"))
+    for resident in (*residents, residents[0]):
+        with django_assert_num_queries(1) as counted:
+            got = jsonrows.prepared_first("test_resident", by_id, resident.pk)
+            home = got.home  # joined, not read again
+        if connection.vendor == "postgresql":  # parsed and planned once per connection
+            assert counted.captured_queries[0]["sql"].startswith("EXECUTE putright_test_resident_")
+        expected = by_id(resident.pk).get()
+        assert fields_of([got, home]) == fields_of([expected, expected.home])
+        assert got.pk == resident.pk
+    assert jsonrows.prepared_first("test_resident", by_id, residents[-1].pk + 1000) is None
+
+
+def test_prepared_values_give_what_the_values_queryset_gives_for_each_id(
+    handler, django_assert_num_queries
+):
+    """`prepared_values` reads a values_list queryset, an annotation included, built once:
+    each id gets exactly the rows the queryset gives it (the vulnerable flag and tenancies
+    of a new complaint's resident, complaints.services.common.resident_facts_set)."""
+    from django.db.models import Exists, OuterRef
+
+    from putright.people.models import Resident, Vulnerability
+    from putright.people.services import vulnerability_add
+
+    def facts(pk):
+        return (
+            Resident.objects.filter(pk__in={pk})
+            .order_by("tenancies__id")
+            .annotate(
+                vulnerable=Exists(
+                    Vulnerability.objects.filter(resident=OuterRef("pk"), active=True)
+                )
+            )
+            .values_list("pk", "vulnerable", "tenancies__tenure")
+        )
+
+    residents = ResidentFactory.create_batch(3)
+    vulnerability_add(
+        resident=residents[1],
+        description="Hard of hearing",
+        consent_given=True,
+        actor=handler,
+        review_on=date(2099, 1, 1),
+    )
+    built_once.forget(("jsonrows.prepared_values", "test_facts"))
+    for resident in (*residents, residents[0]):
+        with django_assert_num_queries(1):
+            got = jsonrows.prepared_values("test_facts", facts, resident.pk)
+        assert got == list(facts(resident.pk))
+        assert got[0][:2] == (resident.pk, resident == residents[1])
+    assert jsonrows.prepared_values("test_facts", facts, residents[-1].pk + 1000) == []
+
+
+def test_a_fixed_statement_runs_with_each_calls_values_and_gives_its_rows(
+    handler, django_assert_num_queries
+):
+    """`run_statement` (a create's reference counter and Idempotency-Key row): each call's
+    values, the rows it returns; on PostgreSQL as a statement prepared once per connection;
+    a name stands for one statement only."""
+    from putright.core.models import IdempotentRequest
+
+    IdempotentRequest.objects.create(user_id=handler.pk, key="k", path="/p/", request_hash="h")
+    table = connection.ops.quote_name(IdempotentRequest._meta.db_table)
+    sql = f"UPDATE {table} SET status = status + %s WHERE key = %s RETURNING status"  # noqa: S608
+    for step, total in ((200, 200), (1, 201)):
+        with django_assert_num_queries(1) as counted:
+            assert jsonrows.run_statement("test_bump", sql, [step, "k"]) == [(total,)]
+        if connection.vendor == "postgresql":
+            assert counted.captured_queries[0]["sql"].startswith("EXECUTE putright_test_bump(")
+    assert jsonrows.run_statement("test_bump", sql, [1, "none"]) == []
+    with pytest.raises(ValueError, match="test_bump: already the name of another statement"):
+        jsonrows.run_statement("test_bump", sql.replace("+", "-"), [1, "k"])

@@ -90,7 +90,10 @@ def target(database_url: str = "") -> Target:
     config = ConnectionHandler().configure_settings(
         {DEFAULT_DB_ALIAS: dj_database_url.parse(database_url)}
     )[DEFAULT_DB_ALIAS]
-    backend = load_backend(config["ENGINE"])
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":  # writers queue as PutRight's own do
+        engine = settings.SQLITE_ENGINE
+    backend = load_backend(engine)
     return Target(backend.DatabaseWrapper(config, alias="putright_backup"), is_default=False)
 
 

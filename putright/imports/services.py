@@ -89,12 +89,6 @@ COMMIT_SECONDS = 0.5
 # the import again. Time spent deciding the next rows counts (`_WriteTurns`): the bulk path
 # decides a chunk without the lock for longer than this, so it seldom sleeps at all.
 SQLITE_PAUSE_SECONDS = 0.12
-# SQLite's page cache for the import's connection while it runs (KiB; the default is 2 MB).
-# A chunk of 500 complaints changes pages all over the tables' indexes, tens of MB at
-# 100,000 complaints: in 2 MB they spill part-way through the transaction and are read and
-# written again (bench/README.md, "Import rate", imp24). Memory is bounded by it, not by the
-# file; the connection goes back to its own size afterwards.
-SQLITE_IMPORT_CACHE_KIB = 128 * 1024
 OUTCOMES_KEPT = 5000  # complaints listed on the results page; the counts cover every row
 PROGRESS_EVERY = 1000  # rows between progress lines on the command line
 # Fields that describe the complaint rather than a dated step: a correction updates them.
@@ -214,7 +208,7 @@ def import_complaints(
         if report.issues and not skip_invalid:
             raise ImportRefused(report)
         # The services' "today" is the day the file was checked against, looked up once.
-        with today_pinned(lookups.today), _sqlite_import_cache():
+        with today_pinned(lookups.today):
             if not dry_run:
                 _import_all(table, lookups, report, actor, progress, batch)
                 return report
@@ -230,24 +224,6 @@ def import_complaints(
 
 class _DryRunDone(Exception):
     pass
-
-
-@contextmanager
-def _sqlite_import_cache() -> Iterator[None]:
-    """On SQLite, the import's connection keeps a chunk's changed pages in memory
-    (SQLITE_IMPORT_CACHE_KIB), then goes back to its own cache size."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def import_queue(

@@ -192,33 +192,3 @@ def test_on_sqlite_the_lock_is_left_free_a_pause_after_each_commit_counting_the_
         assert clock.slept == [pytest.approx(pause - DECIDING_A_ROW), pytest.approx(pause)]
     else:
         assert clock.slept == [pytest.approx(pause)] * 4
-
-
-def _sqlite_cache_size() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        return cursor.fetchone()[0]
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
-def test_on_sqlite_the_import_keeps_a_larger_page_cache_and_gives_it_back_even_when_killed(
-    monkeypatch,
-):
-    """A chunk's changed pages stay in memory instead of spilling part-way (imp24); the
-    connection, kept by the worker for other jobs, goes back to its own size."""
-    before = _sqlite_cache_size()
-    during = []
-    real = importing._create
-
-    def watched(plan, *args, **kwargs):
-        during.append(_sqlite_cache_size())
-        if plan.legacy_reference == "OLD-5":
-            raise WorkerKilled
-        return real(plan, *args, **kwargs)
-
-    monkeypatch.setattr(importing, "_create", watched)
-    with pytest.raises(WorkerKilled):
-        import_run_queued(batch=queued(*SEVEN))
-
-    assert set(during) == {-importing.SQLITE_IMPORT_CACHE_KIB} != {before}
-    assert _sqlite_cache_size() == before

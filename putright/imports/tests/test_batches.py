@@ -1,6 +1,9 @@
 """Imports commit a few rows at a time: progress is kept, and a killed import resumes."""
 
+import time
+
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from putright.complaints.models import Complaint
@@ -116,3 +119,76 @@ def test_the_import_page_shows_rows_done_of_the_total_while_it_runs(monkeypatch,
     client.force_login(officer)
     page = client.get(reverse("imports:batch", args=[batch.pk]))
     assert "4 of 7 rows done" in page.content.decode()
+
+
+class _Clock:
+    """The import's clock, where time passes only when it sleeps or a row is decided."""
+
+    def __init__(self) -> None:
+        self.now, self.slept = 0.0, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    process_time = staticmethod(time.process_time)
+
+
+DECIDING_A_ROW = 0.1  # seconds, in the fake clock: two rows take longer than the pause
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_the_lock_is_left_free_a_pause_after_each_commit_counting_the_deciding(
+    monkeypatch, path
+):
+    """A writer waiting for SQLite's lock gets it between the import's transactions: each
+    begins at least SQLITE_PAUSE_SECONDS after the last commit. Only the rest of the pause is
+    slept: in bulk, deciding the next chunk (without the lock) takes longer, so the import
+    sleeps only the rest after a chunk of one row and before the tallies' fold; row by row,
+    rows are decided inside the transaction, so it sleeps the whole pause each time."""
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)
+    clock = _Clock()
+    monkeypatch.setattr(importing, "clock", clock)
+    real = importing._create
+
+    def deciding(*args, **kwargs):
+        clock.now += DECIDING_A_ROW
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "_create", deciding)
+    importing.system_user()  # made beforehand: its own transaction is not the import's
+    batch = queued(*SEVEN)
+    begun, committed = [], []
+    after_begin = False
+
+    def watch(execute, sql, params, many, context):
+        nonlocal after_begin
+        if sql.startswith("BEGIN"):
+            begun.append(clock.now)
+            after_begin = True
+        elif after_begin:  # inside the transaction just begun
+            after_begin = False
+            transaction.on_commit(lambda: committed.append(clock.now))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        import_run_queued(batch=batch)
+
+    assert ImportedComplaint.objects.count() == 7
+    if connection.vendor != "sqlite":  # PostgreSQL's writers do not wait for one lock
+        assert clock.slept == []
+        return
+    # Rows 2-3, 4-5, 6-7 and 8 (in chunks or commits of two rows), then the fold.
+    assert len(begun) == len(committed) == 5
+    pause = importing.SQLITE_PAUSE_SECONDS
+    gaps = [b - c for c, b in zip(committed, begun[1:], strict=False)]
+    assert all(gap >= pause - 1e-9 for gap in gaps), gaps
+    if path == "bulk":  # the one-row chunk's rest, then the whole pause before the fold
+        assert clock.slept == [pytest.approx(pause - DECIDING_A_ROW), pytest.approx(pause)]
+    else:
+        assert clock.slept == [pytest.approx(pause)] * 4

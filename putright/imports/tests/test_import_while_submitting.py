@@ -16,8 +16,10 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[3]
 # Enough rows that the import is still running while submissions come in: the bulk import
-# writes 300 rows in about a second on an idle machine, before the first submission.
-ROWS = 2000
+# writes 300 rows in about a second on an idle machine, before the first submission. Since
+# the pause after a commit counts the deciding (imp24), 2,000 rows took 2.3 s and left time
+# for only 4 submissions a quarter of a second apart.
+ROWS = 4000
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single write lock")

@@ -40,6 +40,7 @@ from putright.complaints.services.common import record_event
 from putright.core import held
 from putright.core.clock import today_pinned
 from putright.core.errors import ComplaintError
+from putright.core.locks import SQLITE_PAUSE_SECONDS
 from putright.core.profile import current_profile
 from putright.imports.checks import (
     DUPLICATE_REFERENCE,
@@ -84,11 +85,11 @@ BULK = True
 # it does not write ever smaller chunks.)
 COMMIT_ROWS = 50
 COMMIT_SECONDS = 0.5
-# After each commit on SQLite the import leaves the write lock free at least this long, longer
-# than SQLite's longest busy-wait step (100 ms), so a waiting writer gets the lock instead of
-# the import again. Time spent deciding the next rows counts (`_WriteTurns`): the bulk path
-# decides a chunk without the lock for longer than this, so it seldom sleeps at all.
-SQLITE_PAUSE_SECONDS = 0.12
+# After each commit on SQLite the import leaves the write lock free at least
+# SQLITE_PAUSE_SECONDS (core.locks: the one pause of every long run of short transactions, a
+# closure's recount too), so a waiting writer gets the lock instead of the import again. Time
+# spent deciding the next rows counts (`_WriteTurns`): the bulk path decides a chunk without
+# the lock for longer than this, so it seldom sleeps at all.
 OUTCOMES_KEPT = 5000  # complaints listed on the results page; the counts cover every row
 PROGRESS_EVERY = 1000  # rows between progress lines on the command line
 # Fields that describe the complaint rather than a dated step: a correction updates them.

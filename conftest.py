@@ -19,13 +19,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
         "database": {**settings.TASKS["default"]},
     }
-    # pytest-django names each xdist worker's test database after the engine: only Django's
-    # own SQLite engine is left in memory, and PutRight's (core/sqlite) would get a file name
-    # in a folder that does not exist. Say it outright: in memory, one per worker process.
-    default = settings.DATABASES["default"]
-    if default["ENGINE"] == settings.SQLITE_ENGINE:
-        test = default.setdefault("TEST", {})
-        test["NAME"] = test.get("NAME") or ":memory:"
     # Every query build kept for reuse is checked not to read the clock (core.built_once).
     settings.CHECK_BUILT_ONCE = True
     # Hashing with PBKDF2 costs ~0.3 s per user; tests do not need it.

@@ -90,10 +90,7 @@ def target(database_url: str = "") -> Target:
     config = ConnectionHandler().configure_settings(
         {DEFAULT_DB_ALIAS: dj_database_url.parse(database_url)}
     )[DEFAULT_DB_ALIAS]
-    engine = config["ENGINE"]
-    if engine == "django.db.backends.sqlite3":  # writers queue as PutRight's own do
-        engine = settings.SQLITE_ENGINE
-    backend = load_backend(engine)
+    backend = load_backend(config["ENGINE"])
     return Target(backend.DatabaseWrapper(config, alias="putright_backup"), is_default=False)
 
 

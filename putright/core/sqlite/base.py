@@ -6,10 +6,8 @@ waits in SQLite's busy handler, which sleeps with back-off (1, 2, 5, 10 ... up t
 sleep) and does not wake when the lock is freed: with five web workers and the task worker
 writing, 42 % of an idle machine stood idle while requests slept (bench/README.md,
 "intake24"). Here each transaction first takes an exclusive `flock` on a file beside the
-database (``<name>-writers``). Free, that is one system call. Taken, the process waits in the
-kernel (no polling: a 1 ms poll cost each waiter 3 % of a core), in `flock` itself with an
-alarm for the timeout in a main thread (a web or task worker), in a helper thread otherwise,
-and the transaction starts as soon as the last one commits. It waits no longer than the busy timeout (``timeout``,
+database (``<name>-writers``), trying again every millisecond, so the next writer starts within
+about a millisecond of the commit. It waits no longer than the busy timeout (``timeout``,
 ``SQLITE_BUSY_TIMEOUT_SECONDS``) and then fails as SQLite would, "database is locked".
 
 Writes outside a transaction (autocommit) and readers do not take it: WAL readers never wait
@@ -20,17 +18,19 @@ system's, so a process that dies holding it gives it back.
 
 import fcntl
 import os
-import signal
-import threading
+import time
 
 from django.db.backends.sqlite3 import base
 from django.db.utils import OperationalError
 
+RETRY_SECONDS = 0.001
 DEFAULT_TIMEOUT_SECONDS = 5  # sqlite3's own default busy timeout
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    _writers_fd: int | None = None  # open, and locked, while a transaction runs
+    _writers_fd: int | None = None
+    _writers_pid: int | None = None
+    _writers_held = False
 
     def _start_transaction_under_autocommit(self) -> None:
         self._writers_take()
@@ -63,84 +63,37 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _in_transaction(self) -> bool:
         return self.connection is not None and self.connection.in_transaction
 
+    def _writers_file(self) -> int | None:
+        if self.is_in_memory_db():
+            return None
+        if self._writers_fd is None or self._writers_pid != os.getpid():
+            # Opened in this process: a descriptor inherited across a fork would share the
+            # parent's lock instead of queueing behind it.
+            path = f"{self.settings_dict['NAME']}-writers"
+            self._writers_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._writers_pid = os.getpid()
+        return self._writers_fd
+
     def _writers_take(self) -> None:
-        if self._writers_fd is not None or self.is_in_memory_db():
+        fd = self._writers_file()
+        if fd is None or self._writers_held:
             return
-        # A descriptor of its own for each transaction: a lock is the open file's, so nothing
-        # else (an abandoned wait, a forked process) can hold or free this one.
-        path = f"{self.settings_dict['NAME']}-writers"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            timeout = self.settings_dict.get("OPTIONS", {}).get("timeout", DEFAULT_TIMEOUT_SECONDS)
-            if not _wait_for(fd, timeout):  # the waiting thread closes fd if it gets it late
-                raise OperationalError(
-                    f"database is locked (another writer held it for {timeout} s)"
-                ) from None
-        except BaseException:
-            os.close(fd)
-            raise
-        self._writers_fd = fd
+        timeout = self.settings_dict.get("OPTIONS", {}).get("timeout", DEFAULT_TIMEOUT_SECONDS)
+        give_up = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= give_up:
+                    raise OperationalError(
+                        f"database is locked (another writer held it for {timeout} s)"
+                    ) from None
+                time.sleep(RETRY_SECONDS)
+            else:
+                self._writers_held = True
+                return
 
     def _writers_give(self) -> None:
-        fd, self._writers_fd = self._writers_fd, None
-        if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-
-
-def _wait_for(fd: int, timeout: float) -> bool:
-    if threading.current_thread() is threading.main_thread():
-        return _wait_here(fd, timeout)
-    return _wait_beside(fd, timeout)
-
-
-class _TimedOut(Exception):
-    pass
-
-
-def _timed_out(signum: int, frame: object) -> None:
-    raise _TimedOut
-
-
-def _wait_here(fd: int, timeout: float) -> bool:
-    """In the main thread (a web or task worker): block in `flock` itself, woken by an alarm
-    at the timeout (the one thread that may set one)."""
-    before = signal.signal(signal.SIGALRM, _timed_out)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except _TimedOut:
-        os.close(fd)
-        return False
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, before)
-    return True
-
-
-def _wait_beside(fd: int, timeout: float) -> bool:
-    """Wait up to `timeout` seconds for `fd`'s lock, blocked in the kernel by a helper thread
-    (a blocking `flock` cannot time out); True once held. After the timeout the thread, should
-    it get the lock later, gives it back and closes `fd` itself."""
-    got, mutex = threading.Event(), threading.Lock()
-    abandoned = False
-
-    def wait() -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        with mutex:
-            if abandoned:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
-            else:
-                got.set()
-
-    threading.Thread(target=wait, name="sqlite-writers-wait", daemon=True).start()
-    if got.wait(timeout):
-        return True
-    with mutex:
-        if got.is_set():
-            return True
-        abandoned = True
-    return False
+        if self._writers_held and self._writers_pid == os.getpid():
+            fcntl.flock(self._writers_fd, fcntl.LOCK_UN)
+        self._writers_held = False

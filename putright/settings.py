@@ -117,9 +117,6 @@ _database_url = env_str("DATABASE_URL", "")
 # the file (up to SQLITE_MMAP_MB; SQLite caps it at 2 GB) instead of a read() call a page: a
 # search inside a queue filter looks up 50,000 complaint rows at 1,000,000 complaints, and the
 # calls cost more than the lookups (issue 19, bench/README.md "branch search20").
-# Django's SQLite backend with a queue for writers: the next transaction starts within a
-# millisecond of a commit instead of sleeping in SQLite's busy handler (putright/core/sqlite).
-SQLITE_ENGINE = "putright.core.sqlite"
 SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
     f"PRAGMA mmap_size={env_int('SQLITE_MMAP_MB', 2048, minimum=0) * 1024 * 1024};",
@@ -141,7 +138,6 @@ if _database_url:
         _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
         _pg_options["options"] = f"-c jit=off {_pg_options.get('options', '')}".strip()
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
         DATABASES["default"]["OPTIONS"] = {
             **SQLITE_OPTIONS,
             **DATABASES["default"].get("OPTIONS", {}),
@@ -149,7 +145,7 @@ if _database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": SQLITE_ENGINE,
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
         }

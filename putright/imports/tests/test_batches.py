@@ -192,3 +192,76 @@ def test_on_sqlite_the_lock_is_left_free_a_pause_after_each_commit_counting_the_
         assert clock.slept == [pytest.approx(pause - DECIDING_A_ROW), pytest.approx(pause)]
     else:
         assert clock.slept == [pytest.approx(pause)] * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_commit_asks_for_a_checkpoint_beside_the_import(monkeypatch):
+    """On a SQLite file the log is copied into the database by a thread beside the import,
+    asked after each of its commits (`_checkpoints_beside`); here the ask is counted."""
+    from contextlib import contextmanager
+
+    monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    monkeypatch.setattr(importing, "SQLITE_PAUSE_SECONDS", 0)
+    asked = []
+
+    @contextmanager
+    def counting(db):
+        yield lambda: asked.append(db.in_atomic_block)
+
+    monkeypatch.setattr(importing, "_checkpoints_beside", counting)
+    import_run_queued(batch=queued(*SEVEN))
+
+    assert ImportedComplaint.objects.count() == 7
+    assert len(asked) >= 4  # rows 2-3, 4-5, 6-7 and 8, then the fold
+    assert not any(asked)  # each after its commit, never inside a transaction
+
+
+def test_on_a_sqlite_file_checkpoints_run_beside_and_the_setting_is_given_back(
+    tmp_path, django_db_blocker, path
+):
+    import sqlite3
+
+    from django.conf import settings
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    if path != "bulk":
+        pytest.skip("one database, not an import path")
+    name = str(tmp_path / "import.sqlite3")
+    db = DatabaseWrapper(
+        {**settings.DATABASES["default"], "NAME": name, "OPTIONS": settings.SQLITE_OPTIONS},
+        alias="checkpoints",
+    )
+
+    def in_the_database_file() -> int:
+        """Rows copied into the database itself (the log ignored)."""
+        reader = sqlite3.connect(f"file:{name}?immutable=1", uri=True)
+        try:
+            return reader.execute("SELECT count(*) FROM t").fetchone()[0]
+        except sqlite3.OperationalError:  # the table itself is still only in the log
+            return 0
+        finally:
+            reader.close()
+
+    try:
+        with django_db_blocker.unblock():
+            with db.cursor() as cursor:
+                cursor.execute("PRAGMA wal_autocheckpoint")
+                before = cursor.fetchone()[0]
+            with importing._checkpoints_beside(db) as checkpoint:
+                with db.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_autocheckpoint")
+                    assert cursor.fetchone()[0] == 0
+                    cursor.execute("CREATE TABLE t (n INTEGER)")
+                    cursor.executemany("INSERT INTO t VALUES (%s)", [(n,) for n in range(5000)])
+                assert in_the_database_file() == 0  # the import's commits copy nothing over
+                checkpoint()
+                give_up = time.monotonic() + 5
+                while in_the_database_file() < 5000 and time.monotonic() < give_up:
+                    time.sleep(0.01)
+                assert in_the_database_file() == 5000
+            with db.cursor() as cursor:
+                cursor.execute("PRAGMA wal_autocheckpoint")
+                assert cursor.fetchone()[0] == before
+    finally:
+        db.close()

@@ -63,7 +63,7 @@ def main() -> None:
             walls, cpus = [], []
             for _ in range(args.batches):
                 wall, cpu = time.perf_counter(), time.process_time()
-                done = closures._recount_batch(recount.pk)
+                done, _moved = closures._recount_batch(recount.pk)
                 walls.append(time.perf_counter() - wall)
                 cpus.append(time.process_time() - cpu)
                 if done:

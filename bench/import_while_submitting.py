@@ -48,6 +48,7 @@ def main() -> int:
     import setup_import_bench  # noqa: F401 - creates the categories and handlers it refers to
 
     from putright.complaints import services
+    from putright.core import locks
     from putright.imports import services as importing
     from putright.imports.columns import COLUMN_NAMES
     from putright.imports.synthetic import rows as synthetic_rows
@@ -63,7 +64,7 @@ def main() -> int:
         importing.BULK = False
         importing.COMMIT_ROWS = 10**9
         importing.COMMIT_SECONDS = 10**9
-        importing.SQLITE_PAUSE_SECONDS = 0
+        locks.SQLITE_PAUSE_SECONDS = 0
     resident = Resident.objects.create(full_name="Bench Resident", email="bench@example.org")
     connection.close()
 

@@ -41,7 +41,7 @@ from putright.complaints.services.common import record_event
 from putright.core import held
 from putright.core.clock import today_pinned
 from putright.core.errors import ComplaintError
-from putright.core.locks import SQLITE_PAUSE_SECONDS
+from putright.core.locks import WriteTurns
 from putright.core.profile import current_profile
 from putright.imports.checks import (
     DUPLICATE_REFERENCE,
@@ -89,7 +89,7 @@ COMMIT_SECONDS = 0.5
 # After each commit on SQLite the import leaves the write lock free at least
 # SQLITE_PAUSE_SECONDS (core.locks: the one pause of every long run of short transactions, a
 # closure's recount too), so a waiting writer gets the lock instead of the import again. Time
-# spent deciding the next rows counts (`_WriteTurns`): the bulk path decides a chunk without
+# spent deciding the next rows counts (`core.locks.WriteTurns`): the bulk path decides a chunk without
 # the lock for longer than this, so it seldom sleeps at all.
 # How long the import's checkpoint thread waits for SQLite's lock on a busy database.
 CHECKPOINT_TIMEOUT_SECONDS = 5
@@ -486,7 +486,7 @@ class _Run:
     runner: Any
     progress: Callable | None
     people: People = field(default_factory=People)
-    turns: "_WriteTurns" = field(default_factory=lambda: _WriteTurns())
+    turns: WriteTurns = field(default_factory=WriteTurns)
     saved: "_Saved" = field(default_factory=lambda: _Saved())
     done: int = 0
 
@@ -678,34 +678,6 @@ def _resume(report: ImportReport, batch: ImportBatch) -> None:
     report.unchanged, report.invalid = batch.unchanged, batch.invalid
     report.issues = [Issue(**i) for i in batch.issues]
     report.outcomes = list(batch.outcomes)
-
-
-class _WriteTurns:
-    """The import's write transactions on SQLite, each begun at least SQLITE_PAUSE_SECONDS
-    after the import's last commit, so a waiting writer (a web request) gets its turn. Only
-    the rest of the pause is slept: time spent deciding since the commit, without the lock,
-    already gave others their turn (it used to sleep the whole pause after every commit:
-    200 commits, 24 s of 100,000 rows)."""
-
-    def __init__(self) -> None:
-        self.committed_at: float | None = None
-        self.after_commit: Callable[[], None] | None = None
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if (
-            self.committed_at is not None
-            and connection.vendor == "sqlite"
-            and not connection.in_atomic_block
-        ):
-            rest = SQLITE_PAUSE_SECONDS - (clock.monotonic() - self.committed_at)
-            if rest > 0:
-                clock.sleep(rest)
-        with transaction.atomic():
-            yield
-        self.committed_at = clock.monotonic()
-        if self.after_commit is not None and not connection.in_atomic_block:
-            self.after_commit()
 
 
 class _Checkpointer:
@@ -959,9 +931,7 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
     return "updated", complaint
 
 
-def _import_correspondence(
-    table: Table, runner: Any, *, skip: set[int], turns: "_WriteTurns"
-) -> int:
+def _import_correspondence(table: Table, runner: Any, *, skip: set[int], turns: WriteTurns) -> int:
     channels = {_key(c): code for code, label in Channel.choices for c in (code, label)}
     count = 0
     rows = (raw for raw in table.correspondence() if raw.number not in skip)

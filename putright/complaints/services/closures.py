@@ -106,7 +106,8 @@ def deadlines_recount(
     holds every open case at once. Returns the recount, with how many moved so far.
     """
     recount = DeadlineRecount.objects.create(why=why, on=today(), actor=actor, closure=closure)
-    if not _recount_batch(recount.pk):
+    finished, _moved = _recount_batch(recount.pk)
+    if not finished:
         transaction.on_commit(_queue_recount, robust=True)
     recount.refresh_from_db()
     return recount
@@ -123,12 +124,10 @@ def recount_run() -> int:
     Safe to run twice at once or again after a kill: each batch locks its recount and starts
     where the last committed one stopped, and a stage already right moves nothing. Returns
     how many cases moved."""
-    moved = 0
+    moved, turns = 0, locks.WriteTurns()
     while pending := DeadlineRecount.objects.filter(finished_at__isnull=True).first():
-        before = pending.moved
-        _recount_batch(pending.pk)
-        moved += DeadlineRecount.objects.get(pk=pending.pk).moved - before
-        locks.let_others_write()
+        with turns.transaction():
+            moved += _recount_batch(pending.pk)[1]
     return moved
 
 
@@ -142,11 +141,13 @@ def recount_resume_stale(*, now: datetime) -> int:
 
 
 @transaction.atomic
-def _recount_batch(recount_id: int) -> bool:
-    """Recount the next batch of one recount's stages; True once it has finished."""
+def _recount_batch(recount_id: int) -> tuple[bool, int]:
+    """Recount the next batch of one recount's stages: whether it has finished, and how many
+    cases this batch moved."""
     recount = DeadlineRecount.objects.select_for_update().get(pk=recount_id)
     if recount.finished_at is not None:
-        return True
+        return True, 0
+    moved_before = recount.moved
     on = recount.on
     # Every change still being recounted is in the calendar the clock reads now, so a case
     # moved now may be moved by any of them: the record names them all.
@@ -194,7 +195,7 @@ def _recount_batch(recount_id: int) -> bool:
         recount.finished_at = timezone.now()
         tallies.fold_after_bulk(recount.moved)
     recount.save(update_fields=["after_stage", "moved", "finished_at", "progressed_at"])
-    return recount.finished_at is not None
+    return recount.finished_at is not None, recount.moved - moved_before
 
 
 def _summary(whys: Any) -> str:

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from putright.complaints.models import Complaint
+from putright.core import locks
 from putright.imports import services as importing
 from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.services import import_run_queued
@@ -154,6 +155,7 @@ def test_on_sqlite_the_lock_is_left_free_a_pause_after_each_commit_counting_the_
     monkeypatch.setattr(importing, "COMMIT_SECONDS", 60)
     clock = _Clock()
     monkeypatch.setattr(importing, "clock", clock)
+    monkeypatch.setattr(locks, "clock", clock)  # the write turns' pause
     real = importing._create
 
     def deciding(*args, **kwargs):
@@ -185,7 +187,7 @@ def test_on_sqlite_the_lock_is_left_free_a_pause_after_each_commit_counting_the_
         return
     # Rows 2-3, 4-5, 6-7 and 8 (in chunks or commits of two rows), then the fold.
     assert len(begun) == len(committed) == 5
-    pause = importing.SQLITE_PAUSE_SECONDS
+    pause = locks.SQLITE_PAUSE_SECONDS
     gaps = [b - c for c, b in zip(committed, begun[1:], strict=False)]
     assert all(gap >= pause - 1e-9 for gap in gaps), gaps
     if path == "bulk":  # the one-row chunk's rest, then the whole pause before the fold
@@ -202,7 +204,7 @@ def test_each_commit_asks_for_a_checkpoint_beside_the_import(monkeypatch):
 
     monkeypatch.setattr(importing, "COMMIT_ROWS", 2)
     monkeypatch.setattr(importing, "CHUNK", 2)
-    monkeypatch.setattr(importing, "SQLITE_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(locks, "SQLITE_PAUSE_SECONDS", 0)
     asked = []
 
     @contextmanager

@@ -10,8 +10,9 @@ Seeds a scratch database with --complaints complaints (bench/seed.py, the benche
 --creates `POST /api/v1/complaints/` through Django's test client — the whole middleware stack
 and the view, as the production server runs them, less the WSGI server — each with its own
 Idempotency-Key. It prints the CPU a create (`time.process_time` of this process: p50 / p95 /
-mean, after --warm-up creates), the queries a create, and what that CPU would allow on two
-idle cores; on PostgreSQL the server's side is not in it (see bench/intake_rate.py for the
+mean, after --warm-up creates), how much of it ran inside a transaction (on SQLite the
+database's one write lock: what bounds the rate of concurrent creates), the queries a create,
+and what that CPU would allow on two idle cores; on PostgreSQL the server's side is not in it (see bench/intake_rate.py for the
 whole server). It checks each answer is a 201 with a new reference. `--profile KEY` runs the
 creates under cProfile and prints the top functions sorted by KEY (tottime or cumulative).
 """
@@ -119,15 +120,31 @@ def main() -> int:
 
     with connection.execute_wrapper(note):
         create(args.warm_up)
+    inside = [0.0]  # CPU inside transactions, this create (BEGIN to COMMIT / ROLLBACK)
+    began = [0.0]
+    set_autocommit = connection.set_autocommit
+
+    def timed_autocommit(autocommit, *a, **k):
+        if not autocommit:
+            began[0] = time.process_time()
+        result = set_autocommit(autocommit, *a, **k)
+        if autocommit:
+            inside[0] += time.process_time() - began[0]
+        return result
+
+    connection.set_autocommit = timed_autocommit
+    locked = []
     profiler = cProfile.Profile() if args.profile else None
     backend_before = backend_cpu(connection)
     cpu = []
     for i in range(args.warm_up + 1, args.warm_up + 1 + args.creates):
         if profiler:
             profiler.enable()
+        inside[0] = 0.0
         start = time.process_time()
         create(i)
         cpu.append((time.process_time() - start) * 1000)
+        locked.append(inside[0] * 1000)
         if profiler:
             profiler.disable()
     backend = (backend_cpu(connection) - backend_before) * 1000 / args.creates
@@ -140,6 +157,9 @@ def main() -> int:
     print(
         f"{engine}: {args.creates} creates after {args.warm_up} warm-up, {before:,} complaints "
         f"before; CPU a create p50 {p50:.1f} / p95 {p95:.1f} / mean {mean:.1f} ms; "
+        f"inside its transaction p50 {statistics.median(locked):.1f} / mean "
+        f"{statistics.fmean(locked):.1f} ms (SQLite's lock: ~{1000 / statistics.fmean(locked):.0f}"
+        " a second at most); "
         f"{len(queries)} queries a create; on two idle cores ~{2000 / mean:.0f} a second "
         f"(this process's CPU only)"
         + (f"; PostgreSQL backend CPU a create {backend:.1f} ms" if backend else "")

@@ -6,6 +6,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -33,6 +34,7 @@ from putright.complaints.models import (
     Remedy,
     ResponseDraft,
 )
+from putright.core import idempotency
 from putright.core.errors import ComplaintError, InvalidInput
 from putright.core.hardening import NulRefusingJSONParser
 from putright.core.permissions import Action, HasAction
@@ -185,10 +187,16 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._document(self._complaint(reference))
 
     @extend_schema(request=s.ReceiveIn, responses={201: s.ComplaintSerializer, **ERRORS})
-    def create(self, request: Request) -> Response:
-        """Receive a complaint from any channel, with the date it was actually received."""
+    @idempotency.checks_first
+    def create(self, request: Request) -> HttpResponse:
+        """Receive a complaint from any channel, with the date it was actually received.
+
+        The input is checked and the calendar read before a keyed request's transaction
+        opens: on SQLite only the writing holds the database's one write lock."""
         data = _parse(s.ReceiveIn, request)
         with calendar_pinned():  # read once for the deadlines and the answer's clocks
+            if refused := idempotency.claim_before_writing(request):
+                return refused  # a retry: the first answer (or a 422 for a different request)
             result = services.complaint_receive(actor=request.user, **data)
             received = selectors.complaint_detail_received(result.complaint, result.stage)
             return self._document(received, status.HTTP_201_CREATED, reread=False)

@@ -11,6 +11,7 @@ are deleted by the scheduler's `core.prune_idempotency_keys` job every hour).
 import contextlib
 import hashlib
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -161,6 +162,95 @@ def _keep_answer(record_id: int, response: HttpResponse) -> None:
     run_statement("idempotency_answer", statements.answer, params, using=connection.alias)
 
 
+class _Keyed:
+    """A keyed POST's one transaction: opened, with the key claimed, when the view is ready to
+    write (`claim_before_writing`), or before the view runs if it does not say it checks
+    first, or after it answered if it wrote nothing (a 400 is kept and replayed too)."""
+
+    def __init__(self, user_id: int, key: str, path: str, fingerprint: str) -> None:
+        self.user_id, self.key, self.path, self.fingerprint = user_id, key, path, fingerprint
+        self.atomic: transaction.Atomic | None = None
+        self.claimed: int | None = None
+        self.refusal: HttpResponse | None = None  # the earlier answer, or 422
+
+    def begin(self) -> HttpResponse | None:
+        """Open the transaction and claim the key, once; the answer to give instead of acting
+        (the first request's, replayed, or a 422), or None to act."""
+        if self.atomic is not None:
+            return self.refusal
+        # Durable: inside a transaction the view opened first (which would commit its writes
+        # before the answer is kept) this raises RuntimeError instead of nesting.
+        atomic = transaction.atomic(durable=True)
+        atomic.__enter__()
+        self.atomic = atomic
+        user_id, key, path, fingerprint = self.user_id, self.key, self.path, self.fingerprint
+        claimed = _claim(user_id, key, path, fingerprint)
+        if claimed is None:
+            earlier = IdempotentRequest.objects.get(user_id=user_id, key=key)
+            if earlier.created_at < timezone.now() - KEPT_FOR:
+                # Expired, and the hourly job has not deleted it yet: the key acts afresh
+                # (unless a concurrent reuse claimed it first: its answer is replayed).
+                IdempotentRequest.objects.filter(pk=earlier.pk).delete()
+                claimed = _claim(user_id, key, path, fingerprint)
+                if claimed is None:
+                    earlier = IdempotentRequest.objects.get(user_id=user_id, key=key)
+        if claimed is None:
+            if earlier.request_hash != fingerprint or earlier.path != path:
+                self.refusal = _error(422, KEY_REUSED)
+            else:
+                self.refusal = _replay(earlier)
+        self.claimed = claimed
+        return self.refusal
+
+    def end(self, response: HttpResponse) -> HttpResponse:
+        """Keep the answer with what the request wrote, and commit; or keep nothing."""
+        refusal = self.begin()  # the view wrote nothing: the key is claimed now
+        atomic, self.atomic = self.atomic, None  # exited once, here, whatever happens
+        if atomic is None:  # pragma: no cover - begin() either opened it or raised
+            raise RuntimeError("the keyed request's transaction is not open")
+        if refusal is not None:
+            transaction.set_rollback(True)  # nothing the view did is kept
+            response = refusal
+        elif (
+            self.claimed is None  # the claim itself failed: the response is the 500
+            or response.status_code >= 500
+            or getattr(response, "streaming", False)
+        ):
+            # Nothing is kept, the key included: the client may retry and act afresh.
+            transaction.set_rollback(True)
+        else:
+            _keep_answer(self.claimed, response)
+        atomic.__exit__(None, None, None)  # commit (or roll back, as set)
+        return response
+
+
+CHECKS_FIRST = "_idempotency_checks_first"
+
+
+def checks_first(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view handler that parses and checks its input first and then calls
+    `claim_before_writing` before it writes anything: a keyed POST's transaction (on SQLite,
+    the database's one write lock) then opens only for the writing, not the checking."""
+    setattr(handler, CHECKS_FIRST, True)
+    return handler
+
+
+def claim_before_writing(request: HttpRequest) -> HttpResponse | None:
+    """Called by a `checks_first` handler once its input is checked, outside any transaction:
+    opens the keyed request's transaction and claims the key. Returns the answer to give
+    instead of acting (a retry's first answer, or a 422), or None: go on and write. A request
+    without a key: nothing to do."""
+    keyed: _Keyed | None = getattr(request, "_idempotency", None)  # DRF's Request passes it on
+    return keyed.begin() if keyed is not None else None
+
+
+def _checks_first(view_func: Callable[..., Any], method: str) -> bool:
+    cls = getattr(view_func, "cls", None)  # DRF's views and viewsets
+    name = (getattr(view_func, "actions", None) or {}).get(method.lower(), method.lower())
+    handler = getattr(cls, name, None) if cls is not None else None
+    return bool(getattr(handler, CHECKS_FIRST, False))
+
+
 class IdempotencyKeyMiddleware:
     """Honours `Idempotency-Key` on POSTs to the API (every endpoint, whichever app owns it)."""
 
@@ -176,30 +266,25 @@ class IdempotencyKeyMiddleware:
         user = _api_user(request)
         if user is None:
             return self.get_response(request)  # refused by the view's own checks
-        fingerprint = request_hash(request)
-        path = request.path[:300]
-        with transaction.atomic():
-            claimed = _claim(user.pk, key, path, fingerprint)
-            if claimed is None:
-                earlier = IdempotentRequest.objects.get(user_id=user.pk, key=key)
-                if earlier.created_at < timezone.now() - KEPT_FOR:
-                    # Expired, and the hourly job has not deleted it yet: the key acts afresh
-                    # (unless a concurrent reuse claimed it first: its answer is replayed).
-                    IdempotentRequest.objects.filter(pk=earlier.pk).delete()
-                    claimed = _claim(user.pk, key, path, fingerprint)
-                    if claimed is None:
-                        earlier = IdempotentRequest.objects.get(user_id=user.pk, key=key)
-            if claimed is None:
-                if earlier.request_hash != fingerprint or earlier.path != path:
-                    return _error(422, KEY_REUSED)
-                return _replay(earlier)
+        keyed = _Keyed(user.pk, key, request.path[:300], request_hash(request))
+        request._idempotency = keyed  # type: ignore[attr-defined]
+        try:
             response = self.get_response(request)
-            if response.status_code >= 500 or getattr(response, "streaming", False):
-                # Nothing is kept, the key included: the client may retry and act afresh.
-                transaction.set_rollback(True)
-                return response
-            _keep_answer(claimed, response)
-        return response
+            return keyed.end(response)
+        except BaseException:
+            if keyed.atomic is not None:
+                keyed.atomic.__exit__(*sys.exc_info())  # roll back
+            raise
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        """A keyed POST to a view that does not check first: the transaction opens (and the
+        key is claimed) before the view runs, so everything it writes is in it."""
+        keyed: _Keyed | None = getattr(request, "_idempotency", None)
+        if keyed is None or _checks_first(view_func, request.method or ""):
+            return None
+        return keyed.begin()
 
 
 def prune_expired(*, now: datetime | None = None) -> int:

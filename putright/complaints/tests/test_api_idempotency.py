@@ -171,3 +171,62 @@ def test_a_keyed_create_looks_the_token_up_once_and_leaves_old_answers_to_the_jo
     (claim,) = [i for i, q in enumerate(sql) if q.startswith(claims)]
     assert not sql[claim + 1].startswith("RELEASE SAVEPOINT"), sql[claim + 1]
     assert IdempotentRequest.objects.filter(key="stale").exists()
+
+
+@pytest.mark.django_db
+def test_a_keyed_create_checks_its_input_before_its_transaction_opens(handler, rosa):
+    """On SQLite the transaction is the database's one write lock: the resident's read and the
+    calendar's come before it (and the key's claim), so the lock covers only the writing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = client_for(handler)
+    create(api, rosa, "warm-up")
+    with CaptureQueriesContext(connection) as queries:
+        assert create(api, rosa, "key-2").status_code == 201
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    claims = ('INSERT INTO "core_idempotentrequest"', "EXECUTE putright_idempotency_claim(")
+    (claim,) = [i for i, q in enumerate(sql) if q.startswith(claims)]
+    before = sql[:claim]
+    assert [q for q in before if '"people_resident"' in q or "putright_resident" in q], sql
+    assert [q for q in before if '"complaints_nonworkingday"' in q], sql
+    assert not [q for q in before if q.startswith(("INSERT", "UPDATE", "DELETE"))], before
+
+
+@pytest.mark.django_db
+def test_a_retry_whose_input_no_longer_checks_gets_the_first_answer(handler, rosa):
+    """The key is claimed after the input is checked, or, when the check fails, after the
+    answer: either way a key already used replays its first answer, and a 400 is kept."""
+    from putright.complaints.models import Category
+
+    Category.objects.create(code="repairs-x", name="Repairs (x)", active=True)
+    api = client_for(handler)
+    first = create(api, rosa, "key-1", category="repairs-x")
+    Category.objects.filter(code="repairs-x").update(active=False)  # the body no longer checks
+
+    retry = create(api, rosa, "key-1", category="repairs-x")
+    refused = create(api, rosa, "key-2", category="repairs-x")
+    refused_again = create(api, rosa, "key-2", category="repairs-x", description="Else.")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json() == first.json()
+    assert retry[REPLAYED_HEADER] == "true"
+    assert refused.status_code == 400
+    assert REPLAYED_HEADER not in refused
+    assert refused.json()["field"] == "category"
+    assert refused_again.status_code == 422
+    again = create(api, rosa, "key-2", category="repairs-x")
+    assert (again.json(), again[REPLAYED_HEADER]) == (refused.json(), "true")
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_inside_the_views_own_transaction_is_refused(handler):
+    """Nested, the view's transaction would commit its writes without the kept answer."""
+    from django.db import transaction
+
+    from putright.core.idempotency import _Keyed
+
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
+        _Keyed(handler.pk, "key-1", "/api/v1/complaints/", "x").begin()

@@ -8,6 +8,7 @@ Attachment) is append-only in any case (Code 5.12).
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils import timezone
 
 from putright.complaints.models import (
     CaseEvent,
@@ -118,7 +119,8 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
             return "-"
         latest = max(recounts, key=lambda r: r.pk)
         if latest.finished_at is None:
-            return f"{latest.moved} so far (in progress)"
+            started = timezone.localtime(latest.started_at)
+            return f"{latest.moved} so far (in progress since {started:%d %b %H:%M})"
         return f"{latest.moved}"
 
     def has_delete_permission(self, request, obj=None):

@@ -202,7 +202,7 @@ def test_the_admin_shows_a_recount_in_progress(client, handler, batches_of_two):
     )
 
     assert "the rest are being moved in the background" in response.content.decode()
-    assert "2 so far (in progress)" in response.content.decode()
+    assert "2 so far (in progress since 02 Mar 10:00)" in response.content.decode()
     closures.recount_run()
     listing = client.get("/admin/complaints/nonworkingday/").content.decode()
     assert "in progress" not in listing

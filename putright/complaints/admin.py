@@ -72,13 +72,14 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
     is recorded and counts only for deadlines still open then; removing one withdraws it (the
     row stays, so results settled while it stood keep it)."""
 
+    # The recount's progress next to the reason: last, it was off the side of a 1280-wide screen.
     list_display = (
         "day",
         "reason",
+        "deadlines_moved",
         "decided_on",
         "withdrawn_on",
         "decided_after_the_day",
-        "deadlines_moved",
     )
     fields = ("day", "reason")
     list_filter = ("withdrawn_on",)

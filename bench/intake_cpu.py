@@ -63,6 +63,12 @@ def main() -> int:
     parser.add_argument("--profile", choices=["tottime", "cumulative"], default=None)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--dump", metavar="FILE", help="with --profile: write the stats there")
+    parser.add_argument(
+        "--counter-span",
+        action="store_true",
+        help="also the wall time a create holds the year's reference counter (from its UPDATE "
+        "to the end of the request, the commit in it) beside the create's whole wall time",
+    )
     args = parser.parse_args()
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/putright-bench-intake-cpu.sqlite3")
     seed.seeded(args.complaints, scratch, reuse=args.keep, log=lambda *a, **k: None)
@@ -137,9 +143,34 @@ def main() -> int:
     profiler = cProfile.Profile() if args.profile else None
     backend_before = backend_cpu(connection)
     cpu = []
+    # (counter held, whole create) in wall ms, and the same in this process's CPU ms
+    spans: list[tuple[float, float, float, float]] = []
+    counter_taken: list[tuple[float, float]] = []
+
+    def note_counter(execute, sql, params, many, context):
+        if "referencecounter" in sql or "reference_counter" in sql:
+            counter_taken.append((time.perf_counter(), time.process_time()))
+        return execute(sql, params, many, context)
+
     for i in range(args.warm_up + 1, args.warm_up + 1 + args.creates):
         if profiler:
             profiler.enable()
+        if args.counter_span:
+            counter_taken.clear()
+            wall, start = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(note_counter):
+                create(i)
+            end, end_cpu = time.perf_counter(), time.process_time()
+            (taken, taken_cpu), *_ = counter_taken
+            spans.append(
+                (
+                    (end - taken) * 1000,
+                    (end - wall) * 1000,
+                    (end_cpu - taken_cpu) * 1000,
+                    (end_cpu - start) * 1000,
+                )
+            )
+            continue
         inside[0] = 0.0
         start = time.process_time()
         create(i)
@@ -147,6 +178,20 @@ def main() -> int:
         locked.append(inside[0] * 1000)
         if profiler:
             profiler.disable()
+    if spans:
+        held_for, whole, held_cpu, whole_cpu = (
+            statistics.median(s[k] for s in spans) for k in range(4)
+        )
+        print(
+            f"{connection.vendor}: {args.creates} creates, p50s: wall time a create "
+            f"{whole:.2f} ms, of which the year's reference counter is held (its UPDATE to the "
+            f"request's end, the commit in it) {held_for:.2f} ms ({100 * held_for / whole:.0f} %)"
+            f"; this process's CPU a create {whole_cpu:.2f} ms, of which with the counter held "
+            f"{held_cpu:.2f} ms ({100 * held_cpu / whole_cpu:.0f} %); one holder at a time "
+            f"allows at most ~{1000 / held_for:.0f} a second; load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        return 0
     backend = (backend_cpu(connection) - backend_before) * 1000 / args.creates
     made = Complaint.objects.count() - before
     assert made == args.warm_up + 1 + args.creates, made

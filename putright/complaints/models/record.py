@@ -6,6 +6,7 @@ from django.db import models
 
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.models.complaint import Complaint
+from putright.core import held
 
 RECORD_IS_APPEND_ONLY = "The case record is append-only: record a correction as a new event."
 
@@ -26,6 +27,7 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
+    @held.plain_save_for_new_rows
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError(RECORD_IS_APPEND_ONLY)

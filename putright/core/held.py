@@ -443,7 +443,8 @@ def _arrays_cursor(connection: Any) -> Iterator[Any]:
     server-side binding), for the UNNEST INSERTs' column arrays. Django's cursors bind on the
     client (its default): psycopg then writes every value of every array into the SQL text as
     a quoted literal, a Python call or more per value, and the server parses that text back
-    again: a fifth of a PostgreSQL import's CPU (bench/README.md, "Import rate", imp25).
+    again. In binary (`%b`) a 500-row statement took a third of the client's CPU and a quarter
+    of the wall time; the import 7-16 % less CPU (bench/README.md, "Import rate", imp25).
     Wrapped like Django's own cursors, so its statements are counted and logged the same.
     Elsewhere None (SQLite binds apart anyway; UNNEST is PostgreSQL's alone)."""
     if connection.vendor != "postgresql":
@@ -465,8 +466,9 @@ _QMARK_TEXTS_KEPT = 512
 def _rows_cursor(connection: Any) -> Any:
     """The cursor the held rows' VALUES INSERTs go through. On SQLite, Django's own cursor
     except that each INSERT text is turned into sqlite3's placeholders once, not at every
-    execution: Django's regular expression over a 500-row INSERT's text was 4 % of a SQLite
-    import's CPU (bench/README.md, "Import rate", imp25). Elsewhere Django's own cursor."""
+    execution: Django's regular expression over the multi-row INSERTs' texts was 3 % of a
+    SQLite import's CPU (bench/README.md, "Import rate", imp25). Elsewhere Django's own
+    cursor."""
     if connection.vendor != "sqlite":
         return connection.cursor()
     connection.ensure_connection()

@@ -407,7 +407,11 @@ class _Table:
         db = self.connection.alias
         returning = self.returning
         converters = self.converters
-        with _rows_cursor(self.connection) as cursor, _arrays_cursor(self.connection) as arrays:
+        bulk = self.unnest and len(rows) > 1  # a live row: no second cursor to open
+        with (
+            _rows_cursor(self.connection) as cursor,
+            _arrays_cursor(self.connection, wanted=bulk) as arrays,
+        ):
             for start in range(0, len(rows), self.batch):
                 objs = rows[start : start + self.batch]
                 batch = prepared[start : start + self.batch]
@@ -439,7 +443,7 @@ class _Table:
 
 
 @contextmanager
-def _arrays_cursor(connection: Any) -> Iterator[Any]:
+def _arrays_cursor(connection: Any, *, wanted: bool = True) -> Iterator[Any]:
     """PostgreSQL: a cursor that sends its parameters apart from the SQL (psycopg's
     server-side binding), for the UNNEST INSERTs' column arrays. Django's cursors bind on the
     client (its default): psycopg then writes every value of every array into the SQL text as
@@ -447,8 +451,8 @@ def _arrays_cursor(connection: Any) -> Iterator[Any]:
     again. In binary (`%b`) a 500-row statement took a third of the client's CPU and a quarter
     of the wall time; the import 7-16 % less CPU (bench/README.md, "Import rate", imp25).
     Wrapped like Django's own cursors, so its statements are counted and logged the same.
-    Elsewhere None (SQLite binds apart anyway; UNNEST is PostgreSQL's alone)."""
-    if connection.vendor != "postgresql":
+    Elsewhere, or not `wanted`, None (SQLite binds apart anyway; UNNEST is PostgreSQL's alone)."""
+    if connection.vendor != "postgresql" or not wanted:
         yield None
         return
     from django.db.backends.postgresql.base import ServerBindingCursor

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from putright.complaints import services
@@ -138,6 +138,25 @@ def test_the_year_s_counter_is_taken_once_the_complaint_its_stage_and_entry_are_
     assert reload(complaint).reference == complaint.reference == "CMP-2026-000002"
     row = ComplaintSearch.objects.get(complaint=complaint)
     assert row.document.startswith("cmp 2026 000002 ")  # the number, not the one before it
+
+
+def test_a_complaint_rolled_back_after_it_was_numbered_leaves_no_gap(resident, handler):
+    """The number is taken in the complaint's own transaction, however late in it."""
+    receive(resident, handler)
+
+    def fails_after_the_complaint_is_written():
+        with transaction.atomic():
+            assert receive(resident, handler).complaint.reference == "CMP-2026-000002"
+            raise RuntimeError("the request failed after the complaint was written")
+
+    with pytest.raises(RuntimeError):
+        fails_after_the_complaint_is_written()
+
+    assert receive(resident, handler).complaint.reference == "CMP-2026-000002"
+    assert list(Complaint.objects.values_list("reference", flat=True).order_by("pk")) == [
+        "CMP-2026-000001",
+        "CMP-2026-000002",
+    ]
 
 
 def test_a_complaint_opens_at_stage_one_with_acknowledgement_due_in_five_working_days(

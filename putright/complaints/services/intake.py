@@ -1,5 +1,6 @@
 """Receiving complaints, refusing them with evidence, and adding points (Code 1-2, 6.8)."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -93,12 +94,26 @@ def _reference(year: int, number: int) -> str:
     return f"CMP-{year}-{number:06d}"
 
 
-def _next_reference(year: int) -> str:
-    """The next reference of the year; an import's held complaints are numbered when written
-    (`_number_held_complaints`), in the order they were received by the import."""
-    if held.current() is not None:
-        return ""
-    return _reference(year, _reserve_references(year, 1))
+def _unnumbered() -> str:
+    """What a live complaint's reference is from its INSERT until `_number_now` numbers it,
+    in the same transaction: unique (the column is), never a reference's shape, and never
+    seen by anyone else (it is replaced before the commit)."""
+    return "~" + uuid.uuid4().hex[:19]
+
+
+def _number_now(complaint: Complaint) -> None:
+    """Number a live complaint already written, last of its rows but the search row (which
+    holds the reference): the year's counter row stays locked from here until the commit,
+    so every other create of the year waits for it, and the less of the transaction is left
+    after it, the more creates a second (PostgreSQL: the waiters were most of the idle
+    time; bench/README.md, held25). Taken in the complaint's transaction, so a rolled-back
+    complaint still leaves no gap."""
+    complaint.reference = _reference(
+        complaint.received_on.year, _reserve_references(complaint.received_on.year, 1)
+    )
+    table = connection.ops.quote_name(Complaint._meta.db_table)
+    sql = f"UPDATE {table} SET reference = %s WHERE id = %s"  # noqa: S608 - names from the model
+    run_statement("complaint_numbered", sql, [complaint.reference, complaint.pk])
 
 
 @held.before_insert("complaints.Complaint")
@@ -184,8 +199,10 @@ def complaint_receive(
     stage = held.new(Stage, complaint=complaint, number=1, requested_on=received_on)
     refresh_next_due(complaint, stage)  # the deadlines, before anything is written
     held.before_write(resident_facts_set, [complaint])  # an import: once a chunk
-    # Last before the INSERT: the year's counter row stays locked until the commit.
-    complaint.reference = _next_reference(received_on.year)  # "" while held: numbered on write
+    # Numbered once its rows are written (`_number_now`); an import's held complaints are
+    # numbered as they are written (`_number_held_complaints`), in the order received.
+    live = held.current() is None
+    complaint.reference = _unnumbered() if live else ""
     held.save(complaint)  # live: one INSERT with the deadlines in it
     hold_stage(stage)
     record_event(
@@ -211,6 +228,8 @@ def complaint_receive(
             "linked_to": linked_to.reference if linked_to else None,
         },
     )
+    if live:
+        _number_now(complaint)
     # Live: one INSERT now; an import: its chunk's rows once written, from memory.
     held.after_write(search.index_new_rows, [complaint])
     return ReceiveResult(complaint=complaint, passed_on_late_by=late_by, stage=stage)

@@ -383,7 +383,7 @@ def test_a_create_answers_what_reading_the_complaint_back_gives_in_fewer_queries
         "channel": "contractor",
     }
     for resident, extra in ((with_home, full), (bare, {})):
-        with django_assert_max_num_queries(12) as counted:
+        with django_assert_max_num_queries(13) as counted:
             created = receive(api, resident, **extra)
         sql = [q["sql"] for q in counted.captured_queries]
         assert not [q for q in sql if '"letters_responsedraft"' in q or "_extension" in q]

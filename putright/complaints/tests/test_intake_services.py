@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from putright.complaints import services
 from putright.complaints.constants import Channel
-from putright.complaints.models import Complaint, Exclusion
+from putright.complaints.models import Complaint, ComplaintSearch, Exclusion
 from putright.complaints.services.intake import (
     AWARE_BEFORE_ISSUE,
     DISCRETION_NOT_CONSIDERED,
@@ -84,22 +86,77 @@ def test_references_count_up_within_the_year_received(resident, handler):
 def test_receiving_writes_the_complaint_once_in_a_fixed_few_queries(
     resident, handler, django_assert_max_num_queries
 ):
-    """One statement for the reference (UPDATE ... RETURNING), the deadlines worked out before
-    the insert (no second write of next_due), the home taken by id (no read of it); the
-    resident's vulnerable flag read once and written with the insert."""
+    """One statement for the reference (UPDATE ... RETURNING) and one to put it in, the
+    deadlines worked out before the insert (no second write of next_due), the home taken by
+    id (no read of it); the resident's vulnerable flag read once and written with the
+    insert."""
     receive(resident, handler)  # the year's counter row exists from here on
 
-    with django_assert_max_num_queries(13) as queries:
+    with django_assert_max_num_queries(14) as queries:
         complaint = receive(resident, handler).complaint
 
     sql = [q["sql"] for q in queries.captured_queries]
-    # (On PostgreSQL it runs as its prepared statement: core.jsonrows.run_statement.)
+    # (On PostgreSQL they run as prepared statements: core.jsonrows.run_statement.)
     counter = ('"complaints_referencecounter"', "EXECUTE putright_reference_counter(")
     assert sum(any(c in q for c in counter) for q in sql) == 1
-    assert not any(q.startswith('UPDATE "complaints_complaint"') for q in sql)
+    updates = [q for q in sql if q.startswith('UPDATE "complaints_complaint"')]
+    numbered = ('UPDATE "complaints_complaint" SET reference = ', "EXECUTE putright_complaint_")
+    assert sum(q.startswith(numbered) for q in sql) == 1
+    assert updates in ([], [next(q for q in sql if q.startswith(numbered))])
     assert complaint.reference == "CMP-2026-000002"
     assert reload(complaint).next_due == stage_of(complaint).ack_due
     assert reload(complaint).home_id == resident.home_id
+
+
+def test_the_year_s_counter_is_taken_once_the_complaint_its_stage_and_entry_are_written(
+    resident, handler
+):
+    """The counter row stays locked from its number to the commit, every other create of the
+    year waiting for it: so it is taken after the complaint's rows are written, and only the
+    number put in and the search row (which holds the reference) follow it."""
+    receive(resident, handler)  # the year's counter row exists from here on
+
+    with CaptureQueriesContext(connection) as queries:
+        complaint = receive(resident, handler).complaint
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    counter = next(
+        i
+        for i, q in enumerate(sql)
+        if '"complaints_referencecounter"' in q or "EXECUTE putright_reference_counter(" in q
+    )
+    for table in ("complaint", "stage", "caseevent"):
+        insert = f'INSERT INTO "complaints_{table}" '
+        assert max(i for i, q in enumerate(sql) if q.startswith(insert)) < counter, table
+    numbered, *rest = sql[counter + 1 :]
+    assert numbered.startswith(
+        ('UPDATE "complaints_complaint" SET reference = ', "EXECUTE putright_complaint_numbered(")
+    )
+    assert [q.split(" (")[0] for q in rest if not q.startswith("RELEASE SAVEPOINT")] == [
+        'INSERT INTO "complaints_complaintsearch"'
+    ]
+    assert reload(complaint).reference == complaint.reference == "CMP-2026-000002"
+    row = ComplaintSearch.objects.get(complaint=complaint)
+    assert row.document.startswith("cmp 2026 000002 ")  # the number, not the one before it
+
+
+def test_a_complaint_rolled_back_after_it_was_numbered_leaves_no_gap(resident, handler):
+    """The number is taken in the complaint's own transaction, however late in it."""
+    receive(resident, handler)
+
+    def fails_after_the_complaint_is_written():
+        with transaction.atomic():
+            assert receive(resident, handler).complaint.reference == "CMP-2026-000002"
+            raise RuntimeError("the request failed after the complaint was written")
+
+    with pytest.raises(RuntimeError):
+        fails_after_the_complaint_is_written()
+
+    assert receive(resident, handler).complaint.reference == "CMP-2026-000002"
+    assert list(Complaint.objects.values_list("reference", flat=True).order_by("pk")) == [
+        "CMP-2026-000001",
+        "CMP-2026-000002",
+    ]
 
 
 def test_a_complaint_opens_at_stage_one_with_acknowledgement_due_in_five_working_days(

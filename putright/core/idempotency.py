@@ -11,7 +11,6 @@ are deleted by the scheduler's `core.prune_idempotency_keys` job every hour).
 import contextlib
 import hashlib
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -167,22 +166,24 @@ class _Keyed:
     write (`claim_before_writing`), or before the view runs if it does not say it checks
     first, or after it answered if it wrote nothing (a 400 is kept and replayed too)."""
 
-    def __init__(self, user_id: int, key: str, path: str, fingerprint: str) -> None:
+    def __init__(
+        self, user_id: int, key: str, path: str, fingerprint: str, stack: contextlib.ExitStack
+    ) -> None:
         self.user_id, self.key, self.path, self.fingerprint = user_id, key, path, fingerprint
-        self.atomic: transaction.Atomic | None = None
+        self.stack = stack  # the middleware's: it exits the transaction, whatever happens
+        self.opened = False
         self.claimed: int | None = None
         self.refusal: HttpResponse | None = None  # the earlier answer, or 422
 
     def begin(self) -> HttpResponse | None:
         """Open the transaction and claim the key, once; the answer to give instead of acting
         (the first request's, replayed, or a 422), or None to act."""
-        if self.atomic is not None:
+        if self.opened:
             return self.refusal
         # Durable: inside a transaction the view opened first (which would commit its writes
         # before the answer is kept) this raises RuntimeError instead of nesting.
-        atomic = transaction.atomic(durable=True)
-        atomic.__enter__()
-        self.atomic = atomic
+        self.stack.enter_context(transaction.atomic(durable=True))
+        self.opened = True
         user_id, key, path, fingerprint = self.user_id, self.key, self.path, self.fingerprint
         claimed = _claim(user_id, key, path, fingerprint)
         if claimed is None:
@@ -203,11 +204,9 @@ class _Keyed:
         return self.refusal
 
     def end(self, response: HttpResponse) -> HttpResponse:
-        """Keep the answer with what the request wrote, and commit; or keep nothing."""
+        """Keep the answer with what the request wrote (committed as the middleware's stack
+        exits), or keep nothing."""
         refusal = self.begin()  # the view wrote nothing: the key is claimed now
-        atomic, self.atomic = self.atomic, None  # exited once, here, whatever happens
-        if atomic is None:  # pragma: no cover - begin() either opened it or raised
-            raise RuntimeError("the keyed request's transaction is not open")
         if refusal is not None:
             transaction.set_rollback(True)  # nothing the view did is kept
             response = refusal
@@ -220,7 +219,6 @@ class _Keyed:
             transaction.set_rollback(True)
         else:
             _keep_answer(self.claimed, response)
-        atomic.__exit__(None, None, None)  # commit (or roll back, as set)
         return response
 
 
@@ -266,15 +264,10 @@ class IdempotencyKeyMiddleware:
         user = _api_user(request)
         if user is None:
             return self.get_response(request)  # refused by the view's own checks
-        keyed = _Keyed(user.pk, key, request.path[:300], request_hash(request))
-        request._idempotency = keyed  # type: ignore[attr-defined]
-        try:
-            response = self.get_response(request)
-            return keyed.end(response)
-        except BaseException:
-            if keyed.atomic is not None:
-                keyed.atomic.__exit__(*sys.exc_info())  # roll back
-            raise
+        with contextlib.ExitStack() as stack:  # commits, or rolls back on an exception
+            keyed = _Keyed(user.pk, key, request.path[:300], request_hash(request), stack)
+            request._idempotency = keyed  # type: ignore[attr-defined]
+            return keyed.end(self.get_response(request))
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any

@@ -224,9 +224,15 @@ def test_a_retry_whose_input_no_longer_checks_gets_the_first_answer(handler, ros
 @pytest.mark.django_db
 def test_a_claim_inside_the_views_own_transaction_is_refused(handler):
     """Nested, the view's transaction would commit its writes without the kept answer."""
+    import contextlib
+
     from django.db import transaction
 
     from putright.core.idempotency import _Keyed
 
-    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
-        _Keyed(handler.pk, "key-1", "/api/v1/complaints/", "x").begin()
+    with (
+        transaction.atomic(),
+        contextlib.ExitStack() as stack,
+        pytest.raises(RuntimeError, match="durable"),
+    ):
+        _Keyed(handler.pk, "key-1", "/api/v1/complaints/", "x", stack).begin()

@@ -126,6 +126,11 @@ class Held:
         else:
             self.kept_before[key] += objs
 
+    def written_items(self, fn: Callable) -> list[Any]:
+        """What the chunk keeps for `after_write(fn, ...)` that is known before it is written
+        (not a held row's id, `pk_of`): rows written before, which others can see and lock."""
+        return [i for i in self.kept_after.get(fn, ()) if not isinstance(i, PkOf)]
+
     def update(self, model: type[models.Model], pk: Any, fields: dict[str, Any]) -> None:
         (self._row_updates if self._row is not None else self.updates).append((model, pk, fields))
 

@@ -66,6 +66,7 @@ from putright.imports.parser import (
     open_table,
 )
 from putright.imports.steps import STEP_COLUMNS, People, apply_step
+from putright.people.services import residents_facts_changing, tenancies_changed
 
 logger = logging.getLogger(__name__)
 
@@ -631,6 +632,9 @@ def _write_held(writes: held.Held, created: list, rows_done: int, run: _Run) -> 
     if not len(writes) and rows_done <= batch.rows_done:
         return
     with held.released(), run.turns.transaction():
+        # Residents written before whose tenancies the chunk starts or moves, held for that
+        # change before the chunk numbers its complaints (people.services).
+        residents_facts_changing(writes.written_items(tenancies_changed))
         writes.flush()
         for plan, complaint in created:
             _outcome(run.report, plan, complaint, "created")

@@ -9,12 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 
 from putright.core import held
 from putright.core.clock import now, today
 from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.core.fulltext import is_postcode, normal_code, words
+from putright.core.jsonrows import run_statement
 from putright.core.validation import require_text
 from putright.people import search
 from putright.people.models import (
@@ -346,6 +347,48 @@ def adjustment_add(
     )
 
 
+# A new complaint stores two facts about its resident as they are when it is written (its
+# "vulnerable resident" flag and the tenure at receipt); every change to those facts writes
+# them again on the resident's complaints (the listeners below). On PostgreSQL the two run side
+# by side, each reading under READ COMMITTED: a change committed between a new complaint's read
+# and its commit would find no complaint to write again, and the new one would keep the old
+# fact (a vulnerable resident missing from the queue's filter). So each side holds the
+# resident's row: a reader FOR SHARE (readers never wait for each other), a change FOR NO KEY
+# UPDATE (waits for readers, and they for it; the key-share locks of rows that point at the
+# resident, taken by their inserts, wait for neither), each from its own statement before it
+# reads, so what it reads next is seen after the other side commits. Rows locked in id order:
+# two changes of several residents (a merge) never wait for each other in a circle. SQLite
+# runs one write transaction at a time (BEGIN IMMEDIATE): nothing to hold.
+_HOLD_FOR_READING = "SELECT 1 FROM people_resident WHERE id = ANY(%s) ORDER BY id FOR SHARE"
+_HOLD_FOR_CHANGE = "SELECT 1 FROM people_resident WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE"
+
+
+def _hold_residents(resident_ids: Iterable[int], name: str, sql: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    ids = sorted({int(pk) for pk in resident_ids if pk is not None})
+    if ids:
+        run_statement(name, sql, [ids])  # prepared once a connection: one on every create
+
+
+def residents_facts_changing(resident_ids: Iterable[int]) -> None:
+    """Call in the transaction that changes these residents' vulnerabilities or tenancies,
+    before the complaints' facts are written again (the listeners): a new complaint's read of
+    them waits for it, or it for the new complaint. Called by the two `..._changed` below; an
+    import's chunk calls it first, before it takes the year's reference counter, as a live
+    create holds its resident before the counter (a chunk holding the counter, then waiting for
+    a create's resident while the create waits for the counter, would be a circle)."""
+    _hold_residents(resident_ids, "residents_held_for_change", _HOLD_FOR_CHANGE)
+
+
+def residents_facts_read(resident_ids: Iterable[int]) -> None:
+    """Call before reading these residents' vulnerabilities and tenancies to store what they
+    say on new complaints (``complaints.services.common.resident_facts_set``), in the
+    transaction that writes them: a change to those facts waits for it to commit, then writes
+    them again on the new complaints too, or it waits for the change and reads it."""
+    _hold_residents(resident_ids, "residents_held_for_reading", _HOLD_FOR_READING)
+
+
 # Told the ids of residents whose vulnerabilities changed (added, ended, moved by a merge,
 # erased): the complaints app keeps its queue's "vulnerable resident" flag from this.
 _vulnerability_listeners: list[Callable[[list[int]], None]] = []
@@ -360,6 +403,7 @@ def on_vulnerability_change(fn: Callable[[list[int]], None]) -> Callable[[list[i
 def vulnerabilities_changed(resident_ids: list[int]) -> None:
     """Tell the listeners these residents' vulnerabilities changed (every service that adds,
     ends, moves or removes a vulnerability calls this in its transaction)."""
+    residents_facts_changing(resident_ids)
     for fn in list(_vulnerability_listeners):
         fn(list(resident_ids))
 
@@ -392,6 +436,7 @@ def tenancies_edited(resident_ids: Iterable[int | None]) -> None:
 def tenancies_changed(resident_ids: list[int]) -> None:
     """Tell the listeners these residents' tenancies changed (every service that starts, moves
     or re-dates a tenancy calls this in its transaction, or through ``held.after_write``)."""
+    residents_facts_changing(resident_ids)
     for fn in list(_tenancy_listeners):
         fn(list(resident_ids))
 

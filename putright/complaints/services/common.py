@@ -332,6 +332,7 @@ def resident_facts_set(complaints: list[Complaint]) -> None:
     (`on_tenancy_change`). One resident (every live create) is read by SQL built once per
     process (core.jsonrows.prepared_values): compiling it was a tenth of a create's CPU."""
     residents = {c.resident_id if c.resident_id is not None else c.resident.pk for c in complaints}
+    people_services.residents_facts_read(residents)
     only = next(iter(residents)) if len(residents) == 1 else None
     if isinstance(only, int):
         rows = prepared_values("resident_facts", _one_resident_facts, only)

@@ -2,6 +2,7 @@
 the rows in memory), equal to the row `search.reindex` builds from the database."""
 
 import pytest
+from django.db import connection
 from django.forms.models import model_to_dict
 
 from putright.people import search
@@ -45,7 +46,8 @@ def test_a_tenancy_of_another_home_is_in_the_search_row_and_of_their_own_adds_no
 ):
     """`tenancy_start`: the finder finds a resident at every home they hold; their own home is
     in the row already, so starting its tenancy writes the tenancy and no search row (the
-    second query is their complaints' tenure at receipt, `on_tenancy_change`)."""
+    second query is their complaints' tenure at receipt, `on_tenancy_change`; on PostgreSQL
+    the resident is held for that first, `residents_facts_changing`)."""
     from datetime import date
 
     from putright.people.services import tenancy_start
@@ -53,7 +55,7 @@ def test_a_tenancy_of_another_home_is_in_the_search_row_and_of_their_own_adds_no
     own = PropertyFactory(address_line_1="12 Mill Lane", postcode="EX1 2AB")
     other = PropertyFactory(address_line_1="9 Quay Street", postcode="OT3 9ZZ")
     resident = resident_add(actor=handler, full_name="Rosa Bell", home=own)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + (connection.vendor == "postgresql")):
         tenancy_start(resident=resident, home=own, tenure="lcra", start_on=date(2024, 1, 1))
     assert search.find("Quay Street")[0:5] == []
     tenancy_start(resident=resident, home=other, tenure="lcra", start_on=date(2025, 1, 1))

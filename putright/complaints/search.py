@@ -34,7 +34,7 @@ from putright.core.fulltext import (
     normal_email,
     normal_phone,
 )
-from putright.people.search import on_resident_change
+from putright.people.search import on_home_change, on_resident_change
 
 TABLE = ComplaintSearch._meta.db_table
 ID_COLUMN = "complaint_id"
@@ -311,3 +311,4 @@ def _within(
 
 # A resident's name, contact details or home changed: their complaints are found by them.
 on_resident_change(reindex_for_residents)
+on_home_change(reindex_for_homes)

@@ -1,8 +1,11 @@
 """Django admin for homes, residents and tenancies: reference data staff keep up to date.
 
-A tenancy saved or deleted here goes around `services.tenancy_start`, so each of these tells
-`services.tenancies_edited` which residents' tenancies changed: their search row and their
-complaints' tenure at receipt (TSM CH01) are written again in the admin's transaction."""
+Saving here goes around the people services, so each save tells them what changed, and what
+is kept from it is written again in the admin's transaction: a tenancy
+(`services.tenancies_edited`: the residents' search rows and their complaints' tenure at
+receipt, TSM CH01), a resident (`services.residents_edited`: their search row and their
+complaints'), a home (`services.homes_edited`: the rows of everyone there and of the
+complaints about it)."""
 
 from django.contrib import admin
 
@@ -22,6 +25,11 @@ class PropertyAdmin(admin.ModelAdmin):
     list_filter = ("high_rise", "estate", "town")
     search_fields = ("uprn", "address_line_1", "postcode", "block", "estate")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # a new home is in no one's search row yet
+            services.homes_edited([obj.pk])
+
 
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
@@ -31,6 +39,10 @@ class ResidentAdmin(admin.ModelAdmin):
     list_select_related = ("home",)
     autocomplete_fields = ("home",)
     inlines = (TenancyInline,)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.residents_edited([obj.pk])
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -49,6 +49,18 @@ def on_resident_change(fn: ResidentListener) -> ResidentListener:
     return fn
 
 
+HomeListener = Callable[[list[int]], object]
+_home_listeners: list[HomeListener] = []
+
+
+def on_home_change(fn: HomeListener) -> HomeListener:
+    """Register `fn(home_ids)`, called whenever homes' addresses changed (`homes_changed`):
+    what another app indexes of a home (the complaints about it)."""
+    if fn not in _home_listeners:
+        _home_listeners.append(fn)
+    return fn
+
+
 def _entry(resident: Resident, tenancies: Iterable[Tenancy]) -> ResidentSearch:
     parts = [resident.full_name, resident.email, resident.phone, normal_phone(resident.phone)]
     homes = [resident.home] if resident.home else []
@@ -120,6 +132,19 @@ def tenancies_changed(resident_ids: Iterable[int]) -> int:
     row is rebuilt with it. Complaints' rows hold the homes each complaint was made about and
     from, not tenancies, so no listener is called."""
     return reindex(resident_ids, notify=False)
+
+
+def homes_changed(home_ids: Iterable[int]) -> int:
+    """Homes' addresses changed: the rows of residents who live there or hold a tenancy of
+    one (their rows hold the address), and what the listeners index of the homes (their own
+    complaints' rows follow from that: ``complaints.search.reindex_for_homes``)."""
+    ids = sorted({int(i) for i in home_ids})
+    living = Resident.objects.filter(home_id__in=ids).values_list("pk", flat=True)
+    holding = Tenancy.objects.filter(home_id__in=ids).values_list("resident_id", flat=True)
+    done = reindex({*living, *holding}, notify=False)
+    for fn in list(_home_listeners):
+        fn(ids)
+    return done
 
 
 def reindex_all(*, progress: Callable[[int], None] | None = None) -> int:

@@ -433,6 +433,24 @@ def tenancies_edited(resident_ids: Iterable[int | None]) -> None:
     tenancies_changed(ids)
 
 
+def residents_edited(resident_ids: Iterable[int | None]) -> None:
+    """Residents saved by hand (the admin, where staff correct a name, contact details or
+    home), not through a service: their search row and, through its listeners, their
+    complaints' rows are written again in the same transaction, so both finders find them
+    by what they are now."""
+    ids = sorted({int(i) for i in resident_ids if i})
+    if ids:
+        search.reindex(ids)
+
+
+def homes_edited(home_ids: Iterable[int | None]) -> None:
+    """Homes saved by hand (the admin: an address or postcode corrected): the search rows of
+    the residents there and of the complaints about them, in the same transaction."""
+    ids = sorted({int(i) for i in home_ids if i})
+    if ids:
+        search.homes_changed(ids)
+
+
 def tenancies_changed(resident_ids: list[int]) -> None:
     """Tell the listeners these residents' tenancies changed (every service that starts, moves
     or re-dates a tenancy calls this in its transaction, or through ``held.after_write``)."""

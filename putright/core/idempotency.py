@@ -11,11 +11,13 @@ are deleted by the scheduler's `core.prune_idempotency_keys` job every hour).
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection as default_connection
 from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -24,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from putright.core.built_once import built_once
-from putright.core.jsonrows import run_statement
+from putright.core.jsonrows import run_statement, statement_run
 from putright.core.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -37,6 +39,17 @@ KEY_REUSED = (
     "new request, and the same key only to retry the same one."
 )
 KEY_TOO_LONG = f"The Idempotency-Key must be at most {MAX_KEY_LENGTH} characters."
+WROTE_BEFORE_CLAIM = (
+    "A checks_first handler wrote (or locked rows) before claim_before_writing: the write "
+    "would be kept outside the key's transaction, and a retry would act twice. Claim first."
+)
+# A statement that writes or locks rows (the only kinds a check must not run): its first word,
+# or a row lock at its end.
+_WRITES = re.compile(
+    r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|CREATE|ALTER|DROP)\b"
+    r"|\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b",
+    re.IGNORECASE,
+)
 
 
 def _error(status: int, detail: str) -> JsonResponse:
@@ -174,12 +187,22 @@ class _Keyed:
         self.opened = False
         self.claimed: int | None = None
         self.refusal: HttpResponse | None = None  # the earlier answer, or 422
+        self.checking = contextlib.ExitStack()  # the guard while a checks_first view checks
+
+    def check_first(self) -> None:
+        """Until the key is claimed, refuse any statement that writes or locks rows, with
+        `WROTE_BEFORE_CLAIM`, before it runs: a `checks_first` handler that wrote first would
+        keep the write outside the key's transaction (the order its docstring asks for is
+        checked, not trusted). Reads run as they are."""
+        self.stack.enter_context(self.checking)  # let go at the end, whatever happens
+        self.checking.enter_context(default_connection.execute_wrapper(_refuse_writes))
 
     def begin(self) -> HttpResponse | None:
         """Open the transaction and claim the key, once; the answer to give instead of acting
         (the first request's, replayed, or a 422), or None to act."""
         if self.opened:
             return self.refusal
+        self.checking.close()
         # Durable: inside a transaction the view opened first (which would commit its writes
         # before the answer is kept) this raises RuntimeError instead of nesting.
         self.stack.enter_context(transaction.atomic(durable=True))
@@ -222,13 +245,20 @@ class _Keyed:
         return response
 
 
+def _refuse_writes(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+    if _WRITES.search(statement_run(sql)):
+        raise RuntimeError(WROTE_BEFORE_CLAIM)
+    return execute(sql, params, many, context)
+
+
 CHECKS_FIRST = "_idempotency_checks_first"
 
 
 def checks_first(handler: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view handler that parses and checks its input first and then calls
     `claim_before_writing` before it writes anything: a keyed POST's transaction (on SQLite,
-    the database's one write lock) then opens only for the writing, not the checking."""
+    the database's one write lock) then opens only for the writing, not the checking. A
+    statement that writes or locks rows before the claim is refused (`_Keyed.check_first`)."""
     setattr(handler, CHECKS_FIRST, True)
     return handler
 
@@ -275,7 +305,10 @@ class IdempotencyKeyMiddleware:
         """A keyed POST to a view that does not check first: the transaction opens (and the
         key is claimed) before the view runs, so everything it writes is in it."""
         keyed: _Keyed | None = getattr(request, "_idempotency", None)
-        if keyed is None or _checks_first(view_func, request.method or ""):
+        if keyed is None:
+            return None
+        if _checks_first(view_func, request.method or ""):
+            keyed.check_first()
             return None
         return keyed.begin()
 

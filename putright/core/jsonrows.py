@@ -322,6 +322,18 @@ class _BuiltCompiler(SQLCompiler):
 _STATEMENTS: dict[str, str] = {}  # name -> SQL, for `run_statement`
 
 
+def statement_run(sql: str) -> str:
+    """The statement a query's text runs: the SQL behind a `run_statement` ``EXECUTE`` (as
+    logged and as an execute wrapper sees it), else the text itself."""
+    match = _EXECUTED.match(sql)
+    if match is None:
+        return sql
+    return _STATEMENTS.get(match.group(1), sql)
+
+
+_EXECUTED = re.compile(r"\s*EXECUTE\s+putright_(\w+)\s*\(")
+
+
 def run_statement(name: str, sql: str, params: list[Any], using: str = "default") -> list[tuple]:
     """Run a fixed statement (`sql`, with a %s for each of `params`) and give its rows (none
     for a statement that returns none). On PostgreSQL it runs as ``EXECUTE`` of a statement

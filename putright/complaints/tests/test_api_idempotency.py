@@ -237,3 +237,50 @@ def test_a_claim_inside_the_views_own_transaction_is_refused(handler):
         pytest.raises(RuntimeError, match="durable"),
     ):
         _Keyed(handler.pk, "key-1", "/api/v1/complaints/", "x", stack).begin()
+
+
+def _category_written(*_args):
+    from putright.complaints.models import Category
+
+    Category.objects.create(code="written-early", name="Written early")
+
+
+def _counter_taken(*_args):
+    from putright.complaints.services import intake
+
+    intake._reserve_references(2026, 1)  # the year's row is there: one fixed UPDATE (EXECUTE)
+
+
+# Not inside the test's own transaction: as served, the view's statements before the claim run
+# in autocommit (a refused one inside the test's transaction would mark it for rollback).
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", [_category_written, _counter_taken])
+def test_a_checks_first_handler_that_writes_before_it_claims_is_stopped_before_the_write(
+    handler, rosa, monkeypatch, write
+):
+    """Its write would be kept outside the key's transaction (a retry would act twice): the
+    order `checks_first` asks for is checked, not trusted, for the ORM's statements and the
+    fixed ones (`run_statement`) alike. Without a key there is no claim and no check."""
+    from putright.complaints import api as complaints_api
+    from putright.complaints.models import Category, ReferenceCounter
+
+    parse = complaints_api._parse
+
+    def parse_then_write(*args, **kwargs):
+        data = parse(*args, **kwargs)
+        write()
+        return data
+
+    monkeypatch.setattr(complaints_api, "_parse", parse_then_write)
+    ReferenceCounter.objects.create(year=2026)
+    api = client_for(handler)
+
+    with pytest.raises(RuntimeError, match="claim_before_writing"):
+        create(api, rosa, "key-1")
+
+    assert not Category.objects.filter(code="written-early").exists()
+    assert not ReferenceCounter.objects.filter(last__gt=0).exists()
+    assert not Complaint.objects.exists()
+    assert not IdempotentRequest.objects.exists()
+    monkeypatch.setattr(complaints_api, "_parse", parse)
+    assert create(api, rosa, "key-1").status_code == 201  # the key was never taken

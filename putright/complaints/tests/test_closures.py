@@ -203,6 +203,13 @@ def test_the_admin_shows_a_recount_in_progress(client, handler, batches_of_two):
 
     assert "the rest are being moved in the background" in response.content.decode()
     assert "2 so far (in progress since 02 Mar 10:00)" in response.content.decode()
+    # Its start, not its latest batch: a recount that stalled is seen by how long it has run.
+    recount = DeadlineRecount.objects.get()
+    DeadlineRecount.objects.filter(pk=recount.pk).update(
+        progressed_at=recount.started_at + timedelta(hours=3)
+    )
+    listing = client.get("/admin/complaints/nonworkingday/").content.decode()
+    assert "2 so far (in progress since 02 Mar 10:00)" in listing
     closures.recount_run()
     listing = client.get("/admin/complaints/nonworkingday/").content.decode()
     assert "in progress" not in listing

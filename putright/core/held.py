@@ -546,6 +546,32 @@ def insert(
 YOUNG_COLLECTION_EVERY = 10_000
 
 
+# A full scan of every object alive every this many chunks of a bulk import (`collected_by_chunk`).
+FULL_COLLECTION_EVERY = 20
+
+
+@contextmanager
+def collected_by_chunk() -> Iterator[Callable[[], None]]:
+    """Python's cycle collector run once a chunk instead of by its counts, for a bulk import:
+    the young objects (what the chunk left alive, and its cycles) after each chunk, and every
+    object every `FULL_COLLECTION_EVERY` chunks; as before afterwards. Yields what to call
+    when a chunk is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    done = 0
+
+    def chunk_done() -> None:
+        nonlocal done
+        done += 1
+        gc.collect(2 if done % FULL_COLLECTION_EVERY == 0 else 1)
+
+    try:
+        yield chunk_done
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @contextmanager
 def holding() -> Iterator[Held]:
     """Keep the services' new rows in memory until `flush` (the import's bulk path); the cycle
@@ -709,6 +735,8 @@ class _New:
         self.callables: list[tuple[str, Callable[[], Any]]] = []
         self.relations: dict[str, tuple[Any, str, str, Any]] = {}  # by name
         self.relation_ids: dict[str, str] = {}  # a relation's attname → its name
+        # By the names of the keyword arguments given: `_defaults_called`'s answer.
+        self.by_names: dict[tuple[str, ...], list[tuple[str, Callable]] | None] = {}
         self.usable = not router.routers
         for f in model._meta.fields:
             if f.column is None or f.generated:
@@ -741,25 +769,44 @@ class _New:
             else:
                 self.constants[f.attname] = default()
 
+    def _defaults_called(self, keys: tuple[str, ...]) -> list[tuple[str, Callable]] | None:
+        """For keyword arguments with these names: the callable defaults to call (those of
+        the fields not given), or None when `Model.__init__` must make the row (a name that
+        is not a field; a relation given both as a row and as an id: as `Model.__init__`
+        does it). Worked out once per set of names: a service makes its rows with the same
+        names every time, and this test per row was a twentieth of deciding."""
+        given = set(keys)
+        if not self.names.issuperset(given) or any(
+            name in given for attname, name in self.relation_ids.items() if attname in given
+        ):
+            return None
+        return [
+            (attname, default)
+            for attname, default in self.callables
+            if attname not in given and self.relation_ids.get(attname) not in given
+        ]
+
     def make(self, values: dict[str, Any]) -> models.Model:
         model = self.model
+        keys = tuple(values)
+        called = self.by_names.get(keys, _MISSING)
+        if called is _MISSING:
+            called = self._defaults_called(keys)
+            if len(self.by_names) < _NAMES_KEPT:
+                self.by_names[keys] = called
         if (
-            not self.usable
+            called is None
+            or not self.usable
             or (pre_init.receivers and pre_init.has_listeners(model))
             or (post_init.receivers and post_init.has_listeners(model))
-            or not self.names.issuperset(values)
-            # A relation given both as a row and as an id: as Model.__init__ does it. (Ids
-            # given are few: found by one set operation, not a look-up per value.)
-            or any(self.relation_ids[k] in values for k in self.relation_ids.keys() & values)
         ):
             return model(**values)
         obj = model.__new__(model)
         state = obj._state = ModelState()
         d = obj.__dict__
         d.update(self.constants)
-        for attname, default in self.callables:
-            if attname not in values and self.relation_ids.get(attname) not in values:
-                d[attname] = default()
+        for attname, default in called:
+            d[attname] = default()
         cache = state.fields_cache
         relations = self.relations
         for name, value in values.items():
@@ -787,6 +834,7 @@ class _New:
 
 
 _makers: dict[type[models.Model], _New] = {}
+_NAMES_KEPT = 64  # sets of keyword names a model's `_New` keeps answers for
 
 
 def bulk_create[M: models.Model](model: type[M], objs: Iterable[M]) -> list[M]:

@@ -565,49 +565,58 @@ def _import_chunks_in_bulk(run: _Run) -> None:
     batch's progress (so a killed import resumes at the next chunk). Deciding reads nothing
     from the database, so no write lock is held while it runs. A correction to a complaint
     imported before goes through the services row by row, in its turn."""
+    with held.collected_by_chunk() as chunk_done:
+        for chunk, plans, by_row, existing in _planned_chunks(run):
+            _import_chunk(run, chunk, plans, by_row, existing)
+            chunk_done()  # the chunk's rows, written, are no longer referenced here
+
+
+def _import_chunk(
+    run: _Run, chunk: list[RawRow], plans: list[ComplaintPlan], by_row: dict, existing: dict
+) -> None:
+    """One chunk decided and written; its rows are let go of when it returns."""
     batch, report = run.batch, run.report
-    for chunk, plans, by_row, existing in _planned_chunks(run):
-        with held.holding() as writes:
-            created: list[tuple[ComplaintPlan, Complaint]] = []
-            started = clock.process_time()
-            for raw in chunk:
-                plan = by_row.get(raw.number)
-                if plan is None:
-                    continue
-                mapping = existing.get(plan.legacy_reference)
-                if mapping is None:
-                    complaint = _decide_new(plan, run)
-                    if complaint is not None:
-                        created.append((plan, complaint))
-                elif mapping.values == plan.values:
-                    report.unchanged += 1
-                else:  # a correction: what is held is written first, keeping the rows' order
-                    _write_held(writes, created, raw.number - 1, run)
-                    created = []
-                    with held.released(), transaction.atomic():
-                        _import_one(
-                            plan,
-                            mapping,
-                            batch,
-                            report,
-                            run.lookups,
-                            run.people,
-                            run.system,
-                            run.runner,
-                            chunk_plans=plans,
-                        )
-                        batch.rows_done = raw.number
-                        _save_progress(batch, report, run.saved)
-                    started = clock.process_time()
-                run.one_done()
-                # Written at least every COMMIT_SECONDS of deciding (the process's CPU time:
-                # on a busy machine, wall-clock time would write ever smaller chunks, each
-                # with the same fixed cost): writing takes about as much CPU, so SQLite's
-                # write lock is held for about that much of the import's work at a time.
-                if created and clock.process_time() - started >= COMMIT_SECONDS:
-                    _write_held(writes, created, raw.number, run)
-                    created, started = [], clock.process_time()
-            _write_held(writes, created, chunk[-1].number, run)
+    with held.holding() as writes:
+        created: list[tuple[ComplaintPlan, Complaint]] = []
+        started = clock.process_time()
+        for raw in chunk:
+            plan = by_row.get(raw.number)
+            if plan is None:
+                continue
+            mapping = existing.get(plan.legacy_reference)
+            if mapping is None:
+                complaint = _decide_new(plan, run)
+                if complaint is not None:
+                    created.append((plan, complaint))
+            elif mapping.values == plan.values:
+                report.unchanged += 1
+            else:  # a correction: what is held is written first, keeping the rows' order
+                _write_held(writes, created, raw.number - 1, run)
+                created = []
+                with held.released(), transaction.atomic():
+                    _import_one(
+                        plan,
+                        mapping,
+                        batch,
+                        report,
+                        run.lookups,
+                        run.people,
+                        run.system,
+                        run.runner,
+                        chunk_plans=plans,
+                    )
+                    batch.rows_done = raw.number
+                    _save_progress(batch, report, run.saved)
+                started = clock.process_time()
+            run.one_done()
+            # Written at least every COMMIT_SECONDS of deciding (the process's CPU time:
+            # on a busy machine, wall-clock time would write ever smaller chunks, each
+            # with the same fixed cost): writing takes about as much CPU, so SQLite's
+            # write lock is held for about that much of the import's work at a time.
+            if created and clock.process_time() - started >= COMMIT_SECONDS:
+                _write_held(writes, created, raw.number, run)
+                created, started = [], clock.process_time()
+        _write_held(writes, created, chunk[-1].number, run)
 
 
 def _decide_new(plan: ComplaintPlan, run: _Run) -> Complaint | None:

@@ -207,6 +207,44 @@ def test_while_holding_the_cycle_collector_scans_young_objects_less_often_then_a
     assert gc.get_threshold() == before
 
 
+def test_a_bulk_import_runs_the_cycle_collector_once_a_chunk_then_as_before():
+    """Inside `collected_by_chunk` the collector runs when a chunk is done, not by its counts
+    in the middle of the chunk's work: the young objects then (a chunk's cycles freed), every
+    object every `FULL_COLLECTION_EVERY` chunks; enabled again afterwards, even after an
+    error."""
+    import gc
+    import weakref
+
+    class Cycle:
+        me: object = None
+
+    generations: list[int] = []
+
+    def started(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(started)
+    try:
+        with held.collected_by_chunk() as chunk_done:
+            assert not gc.isenabled()
+            cycle = Cycle()
+            cycle.me = cycle
+            freed = weakref.ref(cycle)
+            del cycle
+            for _ in range(held.FULL_COLLECTION_EVERY):
+                chunk_done()
+                assert freed() is None
+        assert generations == [1] * (held.FULL_COLLECTION_EVERY - 1) + [2]
+        assert gc.isenabled()
+        with pytest.raises(ComplaintError), held.collected_by_chunk():
+            raise ComplaintError("refused")
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(started)
+
+
 def test_a_relation_given_both_as_a_row_and_as_an_id_is_made_as_model_init_makes_it():
     """`held._New` hands a row whose relation is given twice (the row and another id) to
     `Model.__init__`, whose answer (the id given last wins, the cached row dropped) it does
@@ -219,6 +257,31 @@ def test_a_relation_given_both_as_a_row_and_as_an_id_is_made_as_model_init_makes
     by_init = Tenancy(**values)
     assert made.resident_id == by_init.resident_id == 2
     assert made._state.fields_cache == by_init._state.fields_cache
+
+
+def test_a_makers_answer_is_kept_by_the_names_given_not_by_the_model():
+    """`held._New` works out once per set of keyword names whether it may make the row itself
+    and which callable defaults to call: a row made after another of the same model with
+    other names (a relation given twice, a name that is no field, a callable's field given or
+    not) is still made as `Model.__init__` makes it."""
+    from putright.imports.models import ImportedComplaint
+    from putright.people.models import Tenancy
+
+    one, other = Resident(pk=1, full_name="Rosa"), Resident(pk=2, full_name="Ali")
+    maker = held._New(Tenancy)
+    assert maker.make({"resident": one, "tenure": "secure"})._state.fields_cache == {
+        "resident": one
+    }
+    twice = {"resident": one, "resident_id": other.pk, "tenure": "secure"}
+    made, by_init = maker.make(dict(twice)), Tenancy(**twice)
+    assert made.resident_id == by_init.resident_id == 2
+    assert made._state.fields_cache == by_init._state.fields_cache == {}
+    with pytest.raises(TypeError):
+        maker.make({"resident": one, "not_a_field": 1})
+    imported = held._New(ImportedComplaint)
+    assert imported.make({"legacy_reference": "OLD-1", "values": {"a": "1"}}).steps == []
+    assert imported.make({"legacy_reference": "OLD-2", "steps": ["x"]}).values == {}
+    assert imported.make({"legacy_reference": "OLD-3", "steps": ["y"]}).values == {}
 
 
 def test_a_chunks_search_rows_are_written_by_the_held_writer_not_the_sql_compiler(monkeypatch):

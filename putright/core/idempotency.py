@@ -256,9 +256,9 @@ def checks_first(handler: Callable[..., Any]) -> Callable[..., Any]:
 def claim_before_writing(request: HttpRequest) -> HttpResponse | None:
     """Called by a `checks_first` handler once its input is checked, outside any transaction:
     opens the keyed request's transaction and claims the key; the services the handler then
-    calls run in it with no savepoint of their own (`held.without_savepoints`). Returns the answer to give
-    instead of acting (a retry's first answer, or a 422), or None: go on and write. A request
-    without a key: nothing to do."""
+    calls run in it with no savepoint of their own (`held.without_savepoints`). Returns the
+    answer to give instead of acting (a retry's first answer, or a 422), or None: go on and
+    write. A request without a key: nothing to do."""
     keyed: _Keyed | None = getattr(request, "_idempotency", None)  # DRF's Request passes it on
     return keyed.begin(writing=True) if keyed is not None else None
 

@@ -4,6 +4,7 @@ PUTRIGHT_BIND (default 127.0.0.1:$PORT, PORT default 8000), PUTRIGHT_WEB_WORKERS
 2 x CPUs + 1, at most MAX_DEFAULT_WORKERS), PUTRIGHT_WEB_TIMEOUT, PUTRIGHT_LOG_FORMAT.
 """
 
+import gc
 import os
 
 from putright.core.logging import logging_config
@@ -37,6 +38,21 @@ graceful_timeout = 30
 # Recycle workers now and then so a slow leak (WeasyPrint's fonts) cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# PutRight is loaded once, in the master (putright/wsgi.py, which also imports what a first
+# request would), and every worker is forked from it. A worker loading its own copy spent about
+# 0.9 s of CPU starting and 0.6 s more on its first request, again after each recycling: about
+# 0.7 ms of every request (issue 19, bench/README.md "intake26"). A code change needs a restart
+# of the server (`make serve`'s supervisor, systemd), not a HUP, which reloads only workers.
+preload_app = True
+
+
+def when_ready(server: object) -> None:
+    """Before the first fork: the loaded application's objects are left out of the cycle
+    collector's scans, so a worker's collections neither walk them nor write to (and so copy)
+    the master's memory pages they sit in."""
+    gc.freeze()
+
+
 # Requests from the reverse proxy (by default on this machine) may carry X-Forwarded-*; see the
 # README's "Running in production" and FORWARDED_ALLOW_IPS.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

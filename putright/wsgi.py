@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "putright.settings")
 
 application = get_wsgi_application()
 
-from putright.production import refuse_insecure_settings  # noqa: E402  (needs settings)
+from putright.production import refuse_insecure_settings, warm_up  # noqa: E402  (needs settings)
 
 refuse_insecure_settings()
+warm_up()

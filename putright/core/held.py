@@ -888,15 +888,43 @@ def before_write(fn: Callable[[list[Any]], Any], objs: list[models.Model]) -> No
         held.before(fn, objs)
 
 
+_savepoint_free: ContextVar[bool] = ContextVar("held_savepoint_free", default=False)
+
+
+@contextmanager
+def without_savepoints() -> Iterator[None]:
+    """A service called inside runs in the caller's open transaction with no savepoint of its
+    own (the services it calls keep theirs), and an error in it marks that whole transaction
+    for rollback (`transaction.set_rollback`) instead of undoing only the service's writes.
+    Only for a caller that then starts again in a new transaction whatever failed
+    (core.idempotency, for a keyed create): there the savepoint was two statements a create,
+    one of them with the year's reference counter held (bench/README.md, intake26)."""
+    token = _savepoint_free.set(True)
+    try:
+        yield
+    finally:
+        _savepoint_free.reset(token)
+
+
 def service[F: Callable](fn: F) -> F:
     """`transaction.atomic` for a service, except while holding: nothing is written then, so
-    there is nothing to roll back (and no savepoint to pay for)."""
+    there is nothing to roll back (and no savepoint to pay for); and inside
+    `without_savepoints`, the caller's transaction, doomed whole by an error."""
     atomic = transaction.atomic(fn)
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         if _current.get() is not None:
             return fn(*args, **kwargs)
+        if _savepoint_free.get():
+            token = _savepoint_free.set(False)
+            try:
+                return fn(*args, **kwargs)
+            except BaseException:
+                transaction.set_rollback(True)
+                raise
+            finally:
+                _savepoint_free.reset(token)
         return atomic(*args, **kwargs)
 
     return run  # type: ignore[return-value]

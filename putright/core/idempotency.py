@@ -25,6 +25,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from putright.core import held
 from putright.core.built_once import built_once
 from putright.core.jsonrows import run_statement, statement_run
 from putright.core.models import IdempotentRequest
@@ -185,6 +186,7 @@ class _Keyed:
         self.user_id, self.key, self.path, self.fingerprint = user_id, key, path, fingerprint
         self.stack = stack  # the middleware's: it exits the transaction, whatever happens
         self.opened = False
+        self.transaction = contextlib.ExitStack()  # the keyed transaction, once opened
         self.claimed: int | None = None
         self.refusal: HttpResponse | None = None  # the earlier answer, or 422
         self.checking = contextlib.ExitStack()  # the guard while a checks_first view checks
@@ -197,15 +199,18 @@ class _Keyed:
         self.stack.enter_context(self.checking)  # let go at the end, whatever happens
         self.checking.enter_context(default_connection.execute_wrapper(_refuse_writes))
 
-    def begin(self) -> HttpResponse | None:
+    def begin(self, *, writing: bool = False) -> HttpResponse | None:
         """Open the transaction and claim the key, once; the answer to give instead of acting
-        (the first request's, replayed, or a 422), or None to act."""
+        (the first request's, replayed, or a 422), or None to act. `writing`: the view writes
+        next (`claim_before_writing`), and its services need no savepoint of their own: if
+        one fails, `end` starts again and keeps only the answer."""
         if self.opened:
             return self.refusal
         self.checking.close()
+        self.transaction = self.stack.enter_context(contextlib.ExitStack())
         # Durable: inside a transaction the view opened first (which would commit its writes
         # before the answer is kept) this raises RuntimeError instead of nesting.
-        self.stack.enter_context(transaction.atomic(durable=True))
+        self.transaction.enter_context(transaction.atomic(durable=True))
         self.opened = True
         user_id, key, path, fingerprint = self.user_id, self.key, self.path, self.fingerprint
         claimed = _claim(user_id, key, path, fingerprint)
@@ -224,12 +229,27 @@ class _Keyed:
             else:
                 self.refusal = _replay(earlier)
         self.claimed = claimed
+        if writing and self.refusal is None:
+            self.transaction.enter_context(held.without_savepoints())
         return self.refusal
 
     def end(self, response: HttpResponse) -> HttpResponse:
         """Keep the answer with what the request wrote (committed as the middleware's stack
         exits), or keep nothing."""
         refusal = self.begin()  # the view wrote nothing: the key is claimed now
+        if (
+            refusal is None
+            and self.claimed is not None
+            and response.status_code < 500
+            and transaction.get_rollback()
+        ):
+            # A service refused part-way, with no savepoint (`held.without_savepoints`): none
+            # of what the request wrote is kept, and its answer is kept with the key, claimed
+            # again in a transaction of its own (a concurrent retry may have claimed it first:
+            # its answer is replayed).
+            self.transaction.close()  # rolls back
+            self.opened = False
+            refusal = self.begin()
         if refusal is not None:
             transaction.set_rollback(True)  # nothing the view did is kept
             response = refusal
@@ -265,11 +285,12 @@ def checks_first(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 def claim_before_writing(request: HttpRequest) -> HttpResponse | None:
     """Called by a `checks_first` handler once its input is checked, outside any transaction:
-    opens the keyed request's transaction and claims the key. Returns the answer to give
-    instead of acting (a retry's first answer, or a 422), or None: go on and write. A request
-    without a key: nothing to do."""
+    opens the keyed request's transaction and claims the key; the services the handler then
+    calls run in it with no savepoint of their own (`held.without_savepoints`). Returns the
+    answer to give instead of acting (a retry's first answer, or a 422), or None: go on and
+    write. A request without a key: nothing to do."""
     keyed: _Keyed | None = getattr(request, "_idempotency", None)  # DRF's Request passes it on
-    return keyed.begin() if keyed is not None else None
+    return keyed.begin(writing=True) if keyed is not None else None
 
 
 def _checks_first(view_func: Callable[..., Any], method: str) -> bool:

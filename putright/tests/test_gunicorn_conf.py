@@ -34,3 +34,11 @@ def test_the_worker_count_and_log_format_come_from_the_environment(monkeypatch):
     assert formatter == {"()": "putright.core.logging.JsonFormatter"}
     assert conf.logconfig_dict["loggers"]["gunicorn.access"]["handlers"] == ["console"]
     _conf(monkeypatch)
+
+
+def test_workers_are_forked_from_the_application_loaded_once(monkeypatch):
+    # A worker loading PutRight itself spent ~1.5 s of CPU before its first answer, again
+    # after every recycling (max_requests): bench/README.md, intake26.
+    conf = _conf(monkeypatch)
+    assert conf.preload_app is True
+    assert conf.max_requests > 0  # recycling stays: a recycled worker is a fork, not a load

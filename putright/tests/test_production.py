@@ -1,5 +1,9 @@
 """A production server refuses to start with a missing or unsafe setting, naming it."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -103,3 +107,40 @@ def test_postgresql_sessions_run_without_jit_compilation():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+WARM_UP_PROBE = """
+import sys
+import django
+django.setup()
+from django.db import connections
+from putright.production import warm_up
+before = set(sys.modules)
+warm_up()
+print(sorted({"putright.urls", "putright.complaints.api", "putright.reporting.views",
+              "holidays.countries.united_kingdom"} & (set(sys.modules) - before)))
+print(connections["default"].connection is None)
+"""
+
+
+def test_warming_up_loads_what_a_first_request_would_without_touching_the_database():
+    # gunicorn forks every worker from the master that ran warm_up (preload_app): what it
+    # imports is paid once, not in each worker's first request, and a database connection
+    # opened there would be shared by every worker.
+    probe = subprocess.run(  # noqa: S603  (this interpreter, our own code)
+        [sys.executable, "-c", WARM_UP_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "putright.settings"},
+    )
+    imported, no_connection = probe.stdout.splitlines()[-2:]
+    assert imported == str(
+        [
+            "holidays.countries.united_kingdom",
+            "putright.complaints.api",
+            "putright.reporting.views",
+            "putright.urls",
+        ]
+    )
+    assert no_connection == "True"

@@ -126,6 +126,32 @@ def test_a_server_error_keeps_nothing_so_the_retry_acts(handler, rosa, monkeypat
     assert Complaint.objects.count() == 1  # the failed attempt's complaint was rolled back
 
 
+@pytest.mark.django_db
+def test_a_create_refused_after_it_began_writing_keeps_only_its_answer(handler, rosa, monkeypatch):
+    """The keyed create's service runs with no savepoint of its own (held.without_savepoints):
+    refused part-way, with its complaint and stage already written, none of its rows are kept,
+    and its 400 is kept with the key and replayed to a retry."""
+    from putright.complaints.models import Stage
+    from putright.complaints.services import intake
+    from putright.core.errors import InvalidInput
+
+    def refuses(*args, **kwargs):
+        assert Complaint.objects.count() == 1  # written, in the request's transaction
+        raise InvalidInput("Refused after writing.", field="description")
+
+    monkeypatch.setattr(intake, "record_event", refuses)
+    api = client_for(handler)
+
+    refused = create(api, rosa, "key-1")
+    retry = create(api, rosa, "key-1")
+
+    assert (refused.status_code, retry.status_code) == (400, 400)
+    assert refused.json()["detail"] == "Refused after writing."
+    assert (retry.json(), retry[REPLAYED_HEADER]) == (refused.json(), "true")
+    assert (Complaint.objects.count(), Stage.objects.count()) == (0, 0)
+    assert IdempotentRequest.objects.get(key="key-1").status == 400
+
+
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_same_key_sent_twice_at_the_same_instant_acts_once(handler, rosa):
@@ -157,10 +183,13 @@ def test_a_keyed_create_looks_the_token_up_once_and_leaves_old_answers_to_the_jo
     )
 
     held = connection.vendor == "postgresql"  # the resident, people.services.residents_facts_read
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(16 + held):
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(14 + held):
         assert create(api, rosa, "key-2").status_code == 201
 
     sql = [q["sql"] for q in queries.captured_queries]
+    # The service runs in the keyed transaction itself, with no savepoint of its own: the one
+    # here is the keyed transaction's, opened inside the test's transaction.
+    assert sum(q.startswith("SAVEPOINT") for q in sql) == 1, sql
     # (On PostgreSQL the lookup runs as its prepared statement: core.jsonrows.prepared_first.)
     assert (
         sum('FROM "accounts_apitoken"' in q or "EXECUTE putright_api_token_" in q for q in sql) == 1

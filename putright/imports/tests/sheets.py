@@ -46,6 +46,13 @@ def row(**changes: Any) -> dict[str, str]:
     return out
 
 
+def received_only(**changes: Any) -> dict[str, str]:
+    """ROW received and nothing since (stage 1 open: no acknowledgement, response, decision,
+    remedy or closure), with some values changed."""
+    blank = {"s1_acknowledged_on", "s1_responded_on", "s1_decision", "s1_remedies", "closed_on"}
+    return row(**dict.fromkeys(blank, ""), **changes)
+
+
 def csv_bytes(*rows: dict[str, str], columns: tuple[str, ...] = COLUMN_NAMES) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")

@@ -13,7 +13,7 @@ from putright.core.errors import RuleBroken
 from putright.imports import services as importing
 from putright.imports.models import ImportBatch, ImportedComplaint
 from putright.imports.services import ImportRefused, import_complaints
-from putright.imports.tests.sheets import csv_bytes, dump, row, xlsx_bytes
+from putright.imports.tests.sheets import csv_bytes, dump, received_only, row, xlsx_bytes
 from putright.people.models import Resident, Tenancy, Tenure
 from putright.rules.workflow import State
 
@@ -71,15 +71,7 @@ def test_a_row_becomes_a_complaint_with_each_step_at_its_real_date(officer, hand
 def test_residents_are_matched_by_their_old_id_with_their_tenure():
     run(
         row(),
-        row(
-            legacy_reference="OLD-1002",
-            received_on="2025-05-01",
-            s1_acknowledged_on="",
-            s1_responded_on="",
-            s1_decision="",
-            s1_remedies="",
-            closed_on="",
-        ),
+        received_only(legacy_reference="OLD-1002", received_on="2025-05-01"),
     )
     assert Resident.objects.count() == 1
     rosa = Resident.objects.get()
@@ -93,15 +85,7 @@ def test_residents_are_matched_by_their_old_id_with_their_tenure():
 def test_a_tenancy_starts_no_later_than_the_residents_earliest_complaint():
     run(
         row(),
-        row(
-            legacy_reference="OLD-0999",
-            received_on="2025-01-06",
-            s1_acknowledged_on="",
-            s1_responded_on="",
-            s1_decision="",
-            s1_remedies="",
-            closed_on="",
-        ),
+        received_only(legacy_reference="OLD-0999", received_on="2025-01-06"),
     )
     assert Tenancy.objects.get().start_on == date(2025, 1, 6)
 
@@ -500,15 +484,7 @@ def test_a_chunk_holds_the_residents_whose_tenancies_it_moves_before_it_numbers_
     residents whose tenancies it starts or moves before it numbers anything."""
     run(row())
     rosa = Resident.objects.get()
-    earlier = row(
-        legacy_reference="OLD-0999",
-        received_on="2025-01-06",
-        s1_acknowledged_on="",
-        s1_responded_on="",
-        s1_decision="",
-        s1_remedies="",
-        closed_on="",
-    )
+    earlier = received_only(legacy_reference="OLD-0999", received_on="2025-01-06")
 
     with CaptureQueriesContext(connection) as queries:
         run(row(), earlier)

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from putright.complaints.models import Complaint
 from putright.complaints.tests.stories import received
 from putright.imports.services import import_complaints
-from putright.imports.tests.sheets import csv_bytes, row
+from putright.imports.tests.sheets import csv_bytes, received_only
 from putright.people.factories import ResidentFactory
 from putright.people.models import Resident, Tenancy
 
@@ -25,14 +25,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="SQLite runs one write transaction at a time"
     ),
 ]
-
-OPEN = {
-    "s1_acknowledged_on": "",
-    "s1_responded_on": "",
-    "s1_decision": "",
-    "s1_remedies": "",
-    "closed_on": "",
-}
 
 
 def _waiting_for_locks() -> int:
@@ -51,13 +43,13 @@ def _until(condition, seconds: float = 10) -> None:
 
 
 def test_an_import_moving_a_tenancy_and_a_create_for_the_same_resident_wait_in_turn(handler):
-    first = row(legacy_reference="OLD-2001", received_on="2026-02-16", **OPEN)
+    first = received_only(legacy_reference="OLD-2001", received_on="2026-02-16")
     import_complaints(data=csv_bytes(first), file_name="first.csv")
     rosa = Resident.objects.get()
     sam = ResidentFactory()
     # Received before her tenancy's start: the chunk moves the tenancy's start (a change of
     # her facts, after the chunk's complaints are numbered).
-    earlier = row(legacy_reference="OLD-2000", received_on="2026-02-02", **OPEN)
+    earlier = received_only(legacy_reference="OLD-2000", received_on="2026-02-02")
     errors: list[BaseException] = []
     results: dict[str, object] = {}
     holding, release = threading.Event(), threading.Event()

@@ -322,6 +322,9 @@ class _BuiltCompiler(SQLCompiler):
 _STATEMENTS: dict[str, str] = {}  # name -> SQL, for `run_statement`
 
 
+_EXECUTED = re.compile(r"\s*EXECUTE\s+putright_(\w+)\s*\(")  # a `run_statement`, as run
+
+
 def statement_run(sql: str) -> str:
     """The statement a query's text runs: the SQL behind a `run_statement` ``EXECUTE`` (as
     logged and as an execute wrapper sees it), else the text itself."""
@@ -329,9 +332,6 @@ def statement_run(sql: str) -> str:
     if match is None:
         return sql
     return _STATEMENTS.get(match.group(1), sql)
-
-
-_EXECUTED = re.compile(r"\s*EXECUTE\s+putright_(\w+)\s*\(")
 
 
 def run_statement(name: str, sql: str, params: list[Any], using: str = "default") -> list[tuple]:

@@ -363,11 +363,15 @@ _HOLD_FOR_READING = "SELECT 1 FROM people_resident WHERE id = ANY(%s) ORDER BY i
 _HOLD_FOR_CHANGE = "SELECT 1 FROM people_resident WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE"
 
 
+def _ids(values: Iterable[int | None]) -> list[int]:
+    """Row ids given (some None: a row not written, or no row), once each, in order."""
+    return sorted({int(i) for i in values if i})
+
+
 def _hold_residents(resident_ids: Iterable[int], name: str, sql: str) -> None:
     if connection.vendor != "postgresql":
         return
-    ids = sorted({int(pk) for pk in resident_ids if pk is not None})
-    if ids:
+    if ids := _ids(resident_ids):
         run_statement(name, sql, [ids])  # prepared once a connection: one on every create
 
 
@@ -426,7 +430,7 @@ def tenancies_edited(resident_ids: Iterable[int | None]) -> None:
     again in the same transaction: their search row (the resident finder finds them at every
     home they hold) and their complaints' tenure at receipt (the listeners). Without it an
     edited tenure would count in TSM CH01 under the old one until ``refresh_stored`` ran."""
-    ids = sorted({int(i) for i in resident_ids if i})
+    ids = _ids(resident_ids)
     if not ids:
         return
     search.tenancies_changed(ids)
@@ -438,16 +442,14 @@ def residents_edited(resident_ids: Iterable[int | None]) -> None:
     home), not through a service: their search row and, through its listeners, their
     complaints' rows are written again in the same transaction, so both finders find them
     by what they are now."""
-    ids = sorted({int(i) for i in resident_ids if i})
-    if ids:
+    if ids := _ids(resident_ids):
         search.reindex(ids)
 
 
 def homes_edited(home_ids: Iterable[int | None]) -> None:
     """Homes saved by hand (the admin: an address or postcode corrected): the search rows of
     the residents there and of the complaints about them, in the same transaction."""
-    ids = sorted({int(i) for i in home_ids if i})
-    if ids:
+    if ids := _ids(home_ids):
         search.homes_changed(ids)
 
 

@@ -400,11 +400,13 @@ def refresh_tenure_at_receipt(complaints: Any) -> int:
     from django.db.models import OuterRef, Value
     from django.db.models.functions import Coalesce
 
-    return complaints.order_by().update(
-        tenure_at_receipt=Coalesce(
-            tenure_at_receipt(OuterRef("resident_id"), OuterRef("received_on")), Value("")
-        )
+    stored = Coalesce(
+        tenure_at_receipt(OuterRef("resident_id"), OuterRef("received_on")), Value("")
     )
+    # Only the rows it changes: an UPDATE writes a new version of every row it matches, each
+    # with an entry in every index the column is in, whether the value moved or not (an
+    # import's chunk refreshes every complaint of the residents whose tenancies it moves).
+    return complaints.order_by().exclude(tenure_at_receipt=stored).update(tenure_at_receipt=stored)
 
 
 def _residents_tenancies_changed(resident_ids: list[int]) -> None:

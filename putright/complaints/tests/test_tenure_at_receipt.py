@@ -75,3 +75,24 @@ def test_a_complaint_not_written_yet_is_looked_up_by_the_reports_and_written_by_
     timeliness_fill()
     assert [_stored(c) for c in complaints] == ["lcra", "lcho"]
     assert tenures() == {"lcra": 1, "lcho": 1}
+
+
+def test_a_refresh_writes_only_the_complaints_whose_tenure_moves(monday, handler):
+    """`refresh_tenure_at_receipt` rewrites no row whose stored tenure is already right: an
+    UPDATE writes a new version of every row it matches, with an entry in each of the
+    complaint's indexes, and an import's chunk refreshes every complaint of each resident
+    whose tenancy it moves. A row not written yet (null) and a row that is wrong are
+    written; it answers how many."""
+    from putright.complaints.services.common import refresh_tenure_at_receipt
+
+    rosa = ResidentFactory()
+    TenancyFactory(resident=rosa, home=rosa.home, tenure="lcra", start_on=date(2019, 4, 1))
+    right, wrong, unwritten = (
+        received(resident=rosa, actor=handler, on=monday - timedelta(days=d)) for d in (9, 8, 7)
+    )
+    Complaint.objects.filter(pk=wrong.pk).update(tenure_at_receipt="lcho")
+    Complaint.objects.filter(pk=unwritten.pk).update(tenure_at_receipt=None)
+    theirs = Complaint.objects.filter(resident=rosa)
+    assert refresh_tenure_at_receipt(theirs) == 2
+    assert [_stored(c) for c in (right, wrong, unwritten)] == ["lcra"] * 3
+    assert refresh_tenure_at_receipt(theirs) == 0

@@ -120,6 +120,7 @@ class Held:
             self.kept_after[fn] += items
 
     def before(self, fn: Callable, objs: list[models.Model]) -> None:
+        """Call `fn(objs)` when the chunk is written, before any of its rows is."""
         key = (type(objs[0]), fn)
         if self._row is not None:
             self._row_before.append((key, objs))
@@ -142,6 +143,8 @@ class Held:
             tables.setdefault(type(obj), []).append(obj)
         rank = {label: i for i, label in enumerate(WRITE_ORDER)}
         order = sorted(tables, key=lambda m: rank.get(m._meta.label, len(rank)))
+        # What each table needs before anything is written (numbering references): the
+        # writes below then need no answer from the database (`_written_together`).
         for model in order:
             rows = tables[model]
             hook = _before_insert.get(model._meta.label)
@@ -150,10 +153,12 @@ class Held:
             for (of, fn), objs in self.kept_before.items():
                 if of is model:
                     fn(objs)
-            _insert(model, rows)
-        _update_grouped(self.updates)
-        for fn, items in self.kept_after.items():
-            fn(_resolved(items))
+        with _written_together(order, tables) as insert:
+            for model in order:
+                insert(model, tables[model])
+            _update_grouped(self.updates)
+            for fn, items in self.kept_after.items():
+                fn(_resolved(items))
         written = len(self.kept)
         for obj in self.kept:
             _forget_held(obj)
@@ -236,6 +241,9 @@ _AS_IS: dict[type[models.Field], type] = {
     models.PositiveBigIntegerField: int,
     models.PositiveSmallIntegerField: int,
     models.BooleanField: bool,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
 }
 _MISSING = object()
 
@@ -251,14 +259,19 @@ class _Table:
     rows whose key is there already (`ignore_conflicts`, as `bulk_create`'s)."""
 
     def __init__(
-        self, model: type[models.Model], connection: Any, *, ignore_conflicts: bool = False
+        self,
+        model: type[models.Model],
+        connection: Any,
+        *,
+        ignore_conflicts: bool = False,
+        with_ids: bool = False,
     ) -> None:
         meta = model._meta
         self.connection = connection
         self.fields = [
             f
             for f in meta.concrete_fields
-            if not f.generated and not isinstance(f, models.AutoField)
+            if not f.generated and (with_ids or not isinstance(f, models.AutoField))
         ]
         self.columns = []
         for f in self.fields:
@@ -278,7 +291,8 @@ class _Table:
         self.relations = [
             (f, f.name, f.attname, f.target_field.attname) for f in self.fields if f.is_relation
         ]
-        self.returning = list(meta.db_returning_fields)
+        # Ids given (`with_ids`, taken from the sequence first: `_ids_taken`): nothing returned.
+        self.returning = [] if with_ids else list(meta.db_returning_fields)
         self.converters = []  # as the compiler applies them to returned values
         for f in self.returning:
             col = f.get_col(meta.db_table)
@@ -317,12 +331,18 @@ class _Table:
         self._sql: dict[tuple[int, bool], str] = {}
 
     @classmethod
-    def usable(cls, model: type[models.Model], rows: list[models.Model]) -> bool:
+    def usable(
+        cls, model: type[models.Model], rows: list[models.Model], *, with_ids: bool = False
+    ) -> bool:
         meta = model._meta
+        automatic = isinstance(meta.pk, models.AutoField)
         return (
             (
-                (isinstance(meta.pk, models.AutoField) and all(obj.pk is None for obj in rows))
-                or (cls.keyed(model) and all(obj.pk is not None for obj in rows))
+                (automatic and not with_ids and all(obj.pk is None for obj in rows))
+                or (
+                    (cls.keyed(model) or (automatic and with_ids))
+                    and all(obj.pk is not None for obj in rows)
+                )
             )
             and not meta.order_with_respect_to
             and not any(f.has_db_default() for f in meta.concrete_fields)
@@ -508,23 +528,151 @@ _tables: dict[tuple[type[models.Model], str, bool], _Table] = {}
 
 
 def _insert(
-    model: type[models.Model], rows: list[models.Model], *, ignore_conflicts: bool = False
+    model: type[models.Model],
+    rows: list[models.Model],
+    *,
+    ignore_conflicts: bool = False,
+    with_ids: bool = False,
 ) -> None:
     """Insert a table's held rows (in order, ids set on them), as `bulk_create` would: the one
     way held rows are written. A row it cannot write (`_Table.usable`, a value that is an SQL
-    expression) is a mistake in the service that held it: refused, never written another way."""
-    if not _Table.usable(model, rows) or (ignore_conflicts and not _Table.keyed(model)):
+    expression) is a mistake in the service that held it: refused, never written another way.
+    `with_ids`: their ids are set already (`_ids_taken`) and written with them."""
+    if not _Table.usable(model, rows, with_ids=with_ids) or (
+        ignore_conflicts and not _Table.keyed(model)
+    ):
         raise NotHeldable(f"{model._meta.label}: {NOT_HELDABLE}")
-    _table(model, ignore_conflicts=ignore_conflicts).insert(rows)
+    _table(model, ignore_conflicts=ignore_conflicts, with_ids=with_ids).insert(rows)
 
 
-def _table(model: type[models.Model], *, ignore_conflicts: bool = False) -> _Table:
+def _table(
+    model: type[models.Model], *, ignore_conflicts: bool = False, with_ids: bool = False
+) -> _Table:
     connection = connections[router.db_for_write(model)]
-    key = (model, connection.alias, ignore_conflicts)
+    key = (model, connection.alias, ignore_conflicts, with_ids)
     table = _tables.get(key)
     if table is None or table.connection is not connection:
-        table = _tables[key] = _Table(model, connection, ignore_conflicts=ignore_conflicts)
+        table = _tables[key] = _Table(
+            model, connection, ignore_conflicts=ignore_conflicts, with_ids=with_ids
+        )
     return table
+
+
+# PostgreSQL: a chunk's writes sent one after another without waiting for each answer
+# (psycopg's pipeline mode), so the server writes one table while the import makes the next
+# table's values ready, instead of each waiting for the other (bench/README.md, imp27).
+# False: each statement waits for its answer, as before.
+PIPELINED = True
+
+
+@contextmanager
+def _written_together(
+    order: list[type[models.Model]], tables: dict[type[models.Model], list[models.Model]]
+) -> Iterator[Callable[[type[models.Model], list[models.Model]], None]]:
+    """Write a chunk's tables (yields how to insert one; the block also runs the chunk's
+    updates and `after_write` hooks). On PostgreSQL (`PIPELINED`), when every table is on
+    one connection: the new rows' ids are taken from their sequences first (`_ids_taken`),
+    so no INSERT needs another's answer, and the statements go in one pipeline; its errors
+    are raised when it ends, as Django's. The foreign keys (deferred to the commit, as Django
+    makes them) are checked as the writing goes, each time every row the rows written since
+    the last check point at is in (`_checked_when_complete`): the server checks them while
+    the import makes the next table ready, instead of all at the commit while it waits.
+    Anything in the block that reads (a row not in memory) waits for what was sent before
+    it, so still reads the chunk's own rows. Elsewhere each table is inserted as before."""
+    connection = {_table(model).connection for model in order}
+    db = next(iter(connection)) if len(connection) == 1 else None
+    if not PIPELINED or db is None or db.vendor != "postgresql":
+        yield _insert
+        return
+    automatic = [m for m in order if isinstance(m._meta.pk, models.AutoField)]
+    _ids_taken(db, [(m, tables[m]) for m in automatic])
+    given = set(automatic)
+    checks = _checked_when_complete(db, order, tables)
+    db.ensure_connection()
+
+    def insert(model: type[models.Model], rows: list[models.Model]) -> None:
+        _insert(model, rows, with_ids=model in given)
+        checks(model)
+
+    with db.wrap_database_errors, db.connection.pipeline():
+        yield insert
+
+
+def _ids_taken(db: Any, tables: list[tuple[type[models.Model], list[models.Model]]]) -> None:
+    """Set each new row's id from its table's sequence, in the rows' order, for all the tables
+    in one statement (PostgreSQL): the ids `RETURNING` would have given, known before any
+    row is sent."""
+    wanted = [(model, rows) for model, rows in tables if rows]
+    if not wanted:
+        return
+    parts, params = [], []
+    for model, rows in wanted:
+        parts.append("ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))")
+        params += [_sequence(db, model), len(rows)]
+    with db.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        taken = cursor.fetchone()
+    for (model, rows), ids in zip(wanted, taken, strict=True):
+        attname = model._meta.pk.attname
+        for obj, pk in zip(rows, ids, strict=True):
+            obj.__dict__[attname] = pk
+
+
+_sequences: dict[tuple[str, type[models.Model]], str] = {}
+
+
+def _sequence(db: Any, model: type[models.Model]) -> str:
+    key = (db.alias, model)
+    name = _sequences.get(key)
+    if name is None:
+        meta = model._meta
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            name = _sequences[key] = cursor.fetchone()[0]
+    return name
+
+
+# Rows sent unchecked before their foreign keys are checked in the pipeline (two statements a
+# check: `_checked_when_complete`).
+CHECK_EVERY_ROWS = 500
+
+
+def _checked_when_complete(
+    db: Any, order: list[type[models.Model]], tables: dict[type[models.Model], list[models.Model]]
+) -> Callable[[type[models.Model]], None]:
+    """After a table is sent: once `CHECK_EVERY_ROWS` rows or more wait unchecked, and every
+    row they point at is written by now (a row of a table the chunk writes later is not),
+    ask the server to check those foreign keys now (`SET CONSTRAINTS ALL IMMEDIATE`, which
+    checks what waited for the commit) and to defer them again. A check the rows are not
+    ready for waits, as before, for a later one or for the commit, so no row is refused that
+    the commit would accept."""
+    writing = set(order)
+    points_at = {
+        model: {
+            f.related_model._meta.concrete_model
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is not None
+        }
+        & writing
+        for model in order
+    }
+    sent: set[type[models.Model]] = set()
+    unchecked: set[type[models.Model]] = set()
+    waiting = 0
+
+    def sent_one(model: type[models.Model]) -> None:
+        nonlocal waiting
+        sent.add(model)
+        unchecked.add(model)
+        waiting += len(tables[model])
+        if waiting >= CHECK_EVERY_ROWS and all(points_at[m] <= sent for m in unchecked):
+            with db.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            unchecked.clear()
+            waiting = 0
+
+    return sent_one
 
 
 def insert(

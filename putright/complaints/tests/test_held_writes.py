@@ -426,3 +426,116 @@ def test_a_held_insert_text_is_turned_into_sqlite_placeholders_once_not_at_every
     written = [sql for sql in statements if sql.startswith("INSERT")]
     assert written
     assert not [q for q in converted if q.startswith("INSERT")], converted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline")
+def test_on_postgresql_a_chunk_is_sent_in_one_pipeline_with_its_ids_taken_first():
+    """The chunk's new rows get their ids from their sequences in one statement before any
+    is sent, so no INSERT waits for another's answer (none asks for one back: no RETURNING),
+    and every INSERT goes through psycopg's pipeline: the server writes one table while the
+    import makes the next one ready. The rows are written with those ids, in the held order."""
+    resident, officer = ResidentFactory(), accounts.officer()
+    piped: list[tuple[str, bool]] = []
+
+    def watch(execute, sql, params, many, context):
+        piped.append((sql, connection.connection._pipeline is not None))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        made, statements = _three_held_complaints(resident, officer)
+    taken = [i for i, (s, _) in enumerate(piped) if "nextval" in s]
+    # (The year's reference counter, made once a year by the numbering before anything is
+    # sent, needs its answer: not a held row.)
+    inserts = [
+        (i, s, p)
+        for i, (s, p) in enumerate(piped)
+        if s.startswith("INSERT") and "referencecounter" not in s
+    ]
+    assert len(taken) == 1, statements
+    assert taken[0] < inserts[0][0]
+    assert inserts
+    assert all(p for _, _, p in inserts), [s[:60] for _, s, p in inserts if not p]
+    assert not any("RETURNING" in s for _, s, _ in inserts)
+    ids = [c.pk for c in made]
+    assert None not in ids
+    assert ids == sorted(ids)
+    assert list(
+        Complaint.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "received_on")
+    ) == [(pk, date(2025, 4, day)) for pk, day in zip(ids, (2, 3, 4), strict=True)]
+    assert Stage.objects.filter(complaint__in=made).count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline")
+@pytest.mark.parametrize("broken", ["a row twice", "a row pointing nowhere"])
+def test_a_row_the_database_refuses_in_the_pipeline_is_django_s_error_and_nothing_is_written(
+    broken,
+):
+    """A refusal inside the pipeline (a unique key twice; a foreign key to no row, found by a
+    check sent in the pipeline or at the commit) reaches the import as Django's
+    IntegrityError, the chunk's rows are all rolled back and the connection goes on."""
+    from django.db import IntegrityError, transaction
+
+    from putright.imports.models import ImportedResident
+    from putright.people.models import Tenancy
+
+    officer = accounts.officer()
+    resident = ResidentFactory()
+    home = Property.objects.create(address_line_1="1 Pipe Lane", town="X", postcode="E1 1AA")
+    with calendar_pinned(), replaying_history(), held.holding() as writes:
+        with writes.row():
+            receive(resident, officer, date(2025, 4, 2))
+        with writes.row():
+            if broken == "a row twice":
+                for _ in range(2):
+                    held.create(ImportedResident, legacy_id="R1", resident=resident)
+            else:
+                held.create(
+                    Tenancy, resident_id=resident.pk, home_id=home.pk + 10_000, tenure="general"
+                )
+        with held.released(), pytest.raises(IntegrityError), transaction.atomic():
+            writes.flush()
+    assert Complaint.objects.count() == 0
+    assert ImportedResident.objects.count() == Tenancy.objects.count() == 0
+    assert Resident.objects.filter(pk=resident.pk).exists()
+
+
+def test_foreign_keys_are_checked_in_the_pipeline_only_once_what_they_point_at_is_sent():
+    """`_checked_when_complete`: a check (two statements) is sent once enough rows wait and
+    every row they point at has been sent; a table pointing at one the chunk sends later
+    (a stage before its complaint, here) waits for it, so nothing is refused that the commit
+    would accept."""
+
+    class Cursor:
+        def __init__(self, sent):
+            self.sent = sent
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql):
+            self.sent.append(sql)
+
+    class Db:
+        def __init__(self):
+            self.sent = []
+
+        def cursor(self):
+            return Cursor(self.sent)
+
+    many = [object()] * held.CHECK_EVERY_ROWS
+    db = Db()
+    check = held._checked_when_complete(
+        db, [Stage, Complaint, CaseEvent], {Stage: many, Complaint: [object()], CaseEvent: many}
+    )
+    check(Stage)  # points at Complaint, not sent yet: no check
+    assert db.sent == []
+    check(Complaint)
+    assert db.sent == ["SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"]
+    check(CaseEvent)
+    assert len(db.sent) == 4
+    few = held._checked_when_complete(db, [Complaint], {Complaint: [object()]})
+    few(Complaint)  # one row waiting: not worth a check before the commit's
+    assert len(db.sent) == 4

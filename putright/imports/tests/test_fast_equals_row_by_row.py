@@ -251,9 +251,10 @@ def test_each_held_value_is_the_one_get_db_prep_save_makes(monkeypatch):
     assert {"Complaint", "Stage", "Remedy", "Tenancy", "ImportedComplaint"} <= set(checked)
 
 
-def _insert_by_bulk_create(model, rows, *, ignore_conflicts=False):
+def _insert_by_bulk_create(model, rows, *, ignore_conflicts=False, with_ids=False):
     """The reference writer: Django's `bulk_create`, ids of held rows in data filled in (and
-    the search rows keyed by their complaint or resident, `held.insert`)."""
+    the search rows keyed by their complaint or resident, `held.insert`; on PostgreSQL the
+    ids are taken first, `with_ids`, and bulk_create writes them as given)."""
     for obj in rows:
         for name, value in list(vars(obj).items()):
             if isinstance(value, held.PkOf):

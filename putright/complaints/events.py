@@ -12,10 +12,11 @@ from contextvars import ContextVar
 from django.db import transaction
 
 from putright.complaints.models import CaseEvent
+from putright.core.listeners import Listeners
 
 Listener = Callable[[CaseEvent], None]
-_listeners: list[tuple[str, Listener]] = []
-_recorders: list[tuple[str, Listener]] = []
+_listeners: Listeners[tuple[str, Listener]] = Listeners()
+_recorders: Listeners[tuple[str, Listener]] = Listeners()
 _replaying: ContextVar[bool] = ContextVar("replaying_history", default=False)
 
 
@@ -23,8 +24,7 @@ def subscribe(prefix: str) -> Callable[[Listener], Listener]:
     """Register `fn` for events whose code starts with `prefix` ("" for all)."""
 
     def register(fn: Listener) -> Listener:
-        if (prefix, fn) not in _listeners:
-            _listeners.append((prefix, fn))
+        _listeners.add((prefix, fn))
         return fn
 
     return register
@@ -38,8 +38,7 @@ def record_with(prefix: str) -> Callable[[Listener], Listener]:
     """
 
     def register(fn: Listener) -> Listener:
-        if (prefix, fn) not in _recorders:
-            _recorders.append((prefix, fn))
+        _recorders.add((prefix, fn))
         return fn
 
     return register
@@ -66,10 +65,10 @@ def publish(event: CaseEvent) -> None:
     """Call the listeners for `event` after the surrounding transaction commits."""
     if _replaying.get():
         return
-    for prefix, fn in list(_recorders):
+    for prefix, fn in _recorders:
         if event.code.startswith(prefix):
             fn(event)
-    for prefix, fn in list(_listeners):
+    for prefix, fn in _listeners:
         if event.code.startswith(prefix):
             transaction.on_commit(lambda fn=fn: _run(fn, event), robust=True)
 

@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from putright.complaints.events import is_replaying
+from putright.core.listeners import Listeners
 
 if TYPE_CHECKING:
     from putright.hazards.models import HazardStep
 
 Listener = Callable[["HazardStep"], None]
-_listeners: list[tuple[str, Listener]] = []
+_listeners: Listeners[tuple[str, Listener]] = Listeners()
 
 
 def subscribe(code: str) -> Callable[[Listener], Listener]:
     """Register `fn(step)` for steps of unlinked reports whose code is `code`."""
 
     def register(fn: Listener) -> Listener:
-        if (code, fn) not in _listeners:
-            _listeners.append((code, fn))
+        _listeners.add((code, fn))
         return fn
 
     return register
@@ -36,6 +36,6 @@ def publish(code: str, step: "HazardStep") -> None:
     """Call the listeners for `code` after the surrounding transaction commits."""
     if is_replaying():
         return
-    for wanted, fn in list(_listeners):
+    for wanted, fn in _listeners:
         if wanted == code:
             transaction.on_commit(lambda fn=fn: fn(step), robust=True)

@@ -25,6 +25,7 @@ from putright.core.fulltext import (
     normal_email,
     normal_phone,
 )
+from putright.core.listeners import Listeners
 from putright.people.models import Resident, ResidentSearch, Tenancy
 
 TABLE = ResidentSearch._meta.db_table
@@ -32,7 +33,7 @@ ID_COLUMN = "resident_id"
 BATCH = 2000
 
 ResidentListener = Callable[[list[int]], object]
-_listeners: list[ResidentListener] = []
+_listeners: Listeners[ResidentListener] = Listeners()
 
 
 class Kind(StrEnum):
@@ -44,21 +45,17 @@ class Kind(StrEnum):
 
 def on_resident_change(fn: ResidentListener) -> ResidentListener:
     """Register `fn(resident_ids)`, called whenever residents' search rows are rebuilt."""
-    if fn not in _listeners:
-        _listeners.append(fn)
-    return fn
+    return _listeners.add(fn)
 
 
 HomeListener = Callable[[list[int]], object]
-_home_listeners: list[HomeListener] = []
+_home_listeners: Listeners[HomeListener] = Listeners()
 
 
 def on_home_change(fn: HomeListener) -> HomeListener:
     """Register `fn(home_ids)`, called whenever homes' addresses changed (`homes_changed`):
     what another app indexes of a home (the complaints about it)."""
-    if fn not in _home_listeners:
-        _home_listeners.append(fn)
-    return fn
+    return _home_listeners.add(fn)
 
 
 def _entry(resident: Resident, tenancies: Iterable[Tenancy]) -> ResidentSearch:
@@ -107,7 +104,7 @@ def reindex(resident_ids: Iterable[int], *, notify: bool = True) -> int:
         )
         done += len(residents)
         if notify:
-            for fn in list(_listeners):
+            for fn in _listeners:
                 fn(chunk)
     return done
 
@@ -142,7 +139,7 @@ def homes_changed(home_ids: Iterable[int]) -> int:
     living = Resident.objects.filter(home_id__in=ids).values_list("pk", flat=True)
     holding = Tenancy.objects.filter(home_id__in=ids).values_list("resident_id", flat=True)
     done = reindex({*living, *holding}, notify=False)
-    for fn in list(_home_listeners):
+    for fn in _home_listeners:
         fn(ids)
     return done
 

@@ -16,6 +16,7 @@ from putright.core.clock import now, today
 from putright.core.errors import AlreadyDone, InvalidInput, RuleBroken
 from putright.core.fulltext import is_postcode, normal_code, words
 from putright.core.jsonrows import run_statement
+from putright.core.listeners import Listeners
 from putright.core.validation import require_text
 from putright.people import search
 from putright.people.models import (
@@ -395,33 +396,29 @@ def residents_facts_read(resident_ids: Iterable[int]) -> None:
 
 # Told the ids of residents whose vulnerabilities changed (added, ended, moved by a merge,
 # erased): the complaints app keeps its queue's "vulnerable resident" flag from this.
-_vulnerability_listeners: list[Callable[[list[int]], None]] = []
+_vulnerability_listeners: Listeners[Callable[[list[int]], None]] = Listeners()
 
 
 def on_vulnerability_change(fn: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
-    if fn not in _vulnerability_listeners:
-        _vulnerability_listeners.append(fn)
-    return fn
+    return _vulnerability_listeners.add(fn)
 
 
 def vulnerabilities_changed(resident_ids: list[int]) -> None:
     """Tell the listeners these residents' vulnerabilities changed (every service that adds,
     ends, moves or removes a vulnerability calls this in its transaction)."""
     residents_facts_changing(resident_ids)
-    for fn in list(_vulnerability_listeners):
+    for fn in _vulnerability_listeners:
         fn(list(resident_ids))
 
 
 # Told the ids of residents whose tenancies changed (started, moved to an earlier start by an
 # import, moved by a merge or its reversal): the complaints app keeps each complaint's tenure
 # at receipt (TSM CH01) from this.
-_tenancy_listeners: list[Callable[[list[int]], None]] = []
+_tenancy_listeners: Listeners[Callable[[list[int]], None]] = Listeners()
 
 
 def on_tenancy_change(fn: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
-    if fn not in _tenancy_listeners:
-        _tenancy_listeners.append(fn)
-    return fn
+    return _tenancy_listeners.add(fn)
 
 
 def tenancies_edited(resident_ids: Iterable[int | None]) -> None:
@@ -457,7 +454,7 @@ def tenancies_changed(resident_ids: list[int]) -> None:
     """Tell the listeners these residents' tenancies changed (every service that starts, moves
     or re-dates a tenancy calls this in its transaction, or through ``held.after_write``)."""
     residents_facts_changing(resident_ids)
-    for fn in list(_tenancy_listeners):
+    for fn in _tenancy_listeners:
         fn(list(resident_ids))
 
 

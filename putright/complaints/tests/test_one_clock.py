@@ -6,6 +6,7 @@ days later: 3-6 Mar (4), 9-13 Mar (9), Mon 16 Mar (10). The cap is 10 working da
 that: 17-20 Mar (4), 23-27 Mar (9), Mon 30 Mar (10).
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -82,6 +83,39 @@ def test_the_reported_disagreement_is_gone_stored_shown_api_and_extend_agree(
     # One day further, Tue 31 Mar, is 11 working days: beyond the cap without a good reason.
     with pytest.raises(RuleBroken, match="This extension is 11 working days"):
         _extend(open_complaint, handler, date(2026, 3, 31))
+
+
+def test_the_extend_form_shows_the_cap_of_an_extension_agreed_today_not_of_the_last_one(
+    client, open_complaint, handler, time_machine
+):
+    # Each extension's cap is counted with the calendar as it stood the day it was agreed
+    # (Code 6.4), so the cap the form offers depends on the day it is asked.
+    form = reverse(
+        "complaints:action", kwargs={"reference": open_complaint.reference, "action": "extend"}
+    )
+
+    def cap_offered() -> str:
+        page = client.get(form).content.decode()
+        [cap] = re.findall(r"no later than <strong>([^<]+)</strong>", page)
+        return cap
+
+    # Wed 4 Mar: extended to Fri 20 Mar, against a cap of Mon 30 Mar.
+    travel(time_machine, date(2026, 3, 4))
+    _extend(open_complaint, handler, date(2026, 3, 20))
+    client.force_login(handler)
+    assert cap_offered() == "30 March 2026"
+    # Thu 5 Mar: a closure for Tue 24 Mar is recorded. The extension agreed yesterday keeps
+    # its cap (30 Mar, as the case record and the API have it), but one agreed today counts
+    # the closure: 17-20 (4), 23 and 25-27 (8), 30-31 Mar (10) = Tue 31 Mar.
+    travel(time_machine, date(2026, 3, 5))
+    closures.closure_add(day=date(2026, 3, 24), reason="Staff training day", actor=handler)
+    client.force_login(handler)  # a day later: signed in again
+    api = client.get(f"/api/v1/complaints/{open_complaint.reference}/").json()
+    assert api["stages"][0]["response_deadline"]["cap_due"] == "2026-03-30"
+    assert cap_offered() == "31 March 2026"
+    # The date offered is the one the service then applies: within the cap, at 10 days.
+    extension = _extend(open_complaint, handler, date(2026, 3, 31))
+    assert (extension.working_days, extension.beyond_cap) == (10, False)
 
 
 def test_a_closure_recorded_before_the_first_extension_moves_the_original_date_on_the_record(

@@ -302,7 +302,8 @@ def _active_vulnerabilities(residents: Any) -> Any:
 
 def _resident_facts(residents: Any) -> Any:
     """One row per resident and tenancy (the tenancy's columns null when they have none):
-    id, whether they have an active vulnerability now, the tenancy's start, id and tenure."""
+    id, whether they have an active vulnerability now, the tenancy's start, id and tenure,
+    then what their search rows are built from (`RESIDENT_AS_NOW`)."""
     from django.db.models import Exists, OuterRef
 
     from putright.people.models import Resident
@@ -312,9 +313,21 @@ def _resident_facts(residents: Any) -> Any:
         .order_by()
         .annotate(vulnerable=Exists(_active_vulnerabilities(OuterRef("pk"))))
         .values_list(
-            "pk", "vulnerable", "tenancies__start_on", "tenancies__id", "tenancies__tenure"
+            "pk",
+            "vulnerable",
+            "tenancies__start_on",
+            "tenancies__id",
+            "tenancies__tenure",
+            *RESIDENT_AS_NOW,
         )
     )
+
+
+# What a new complaint's search row takes from its resident (complaints.search._entry), read
+# again with the facts: a resident read before a correction to them committed (the API's
+# lookup, then the admin's rename) is brought up to date before the row is built, as the
+# correction's own reindex could not see the complaint.
+RESIDENT_AS_NOW = ("full_name", "email", "phone", "home_id")
 
 
 def _one_resident_facts(pk: Any) -> Any:
@@ -340,16 +353,31 @@ def resident_facts_set(complaints: list[Complaint]) -> None:
         rows = _resident_facts(residents)
     vulnerable: set[int] = set()
     tenancies: dict[int, list[tuple[Any, int, str]]] = {}
-    for pk, is_vulnerable, start_on, tenancy_id, tenure in rows:
+    now: dict[int, tuple[Any, ...]] = {}
+    for pk, is_vulnerable, start_on, tenancy_id, tenure, *as_now in rows:
         if is_vulnerable:
             vulnerable.add(pk)
         if tenancy_id is not None:
             tenancies.setdefault(pk, []).append((start_on, tenancy_id, tenure))
+        now[pk] = as_now
     for c in complaints:
         resident = c.resident_id or c.resident.pk
         c.resident_vulnerable = resident in vulnerable
         started = sorted(t for t in tenancies.get(resident, ()) if t[0] <= c.received_on)
         c.tenure_at_receipt = started[-1][2] if started else ""
+        if Complaint.resident.is_cached(c) and resident in now:
+            _resident_as_now(c.resident, now[resident])
+
+
+def _resident_as_now(resident: Any, values: tuple[Any, ...]) -> None:
+    """Bring a resident read earlier up to date with `values` (`RESIDENT_AS_NOW`, as read
+    now); their home is read again if it changed."""
+    d = resident.__dict__
+    for name, value in zip(RESIDENT_AS_NOW, values, strict=True):
+        if d.get(name) != value:
+            d[name] = value
+            if name == "home_id":
+                resident._state.fields_cache.pop("home", None)
 
 
 def refresh_resident_vulnerable(complaints: Any) -> int:

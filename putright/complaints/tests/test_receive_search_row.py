@@ -47,3 +47,24 @@ def test_a_new_complaints_search_row_is_the_row_reindex_builds(monday, handler):
         assert search.reindex([complaint.pk]) == 1
         assert written == _row(complaint.pk), extra
         assert written["document"]  # not an empty row that merely matches another empty one
+
+
+def test_a_resident_corrected_after_being_read_is_found_as_corrected_on_a_new_complaint(handler):
+    """The API reads the resident, then a correction to them commits (the admin's rename and
+    new home, which reindexes their complaints: none has this one yet), then the complaint is
+    written: its search row is built from the resident as they are now, read again with the
+    facts it stores (no extra query), not from the copy read before. (The complaint's own home
+    stays the one it was received about, as read: a home is the complaint's record.)"""
+    from putright.people import services as people_services
+
+    rosa = Resident.objects.create(
+        full_name="Rosa Bellweather", home=PropertyFactory(address_line_1="4 Oldacre Lane")
+    )
+    stale = Resident.objects.select_related("home").get(pk=rosa.pk)  # read with their home
+    moved_to = PropertyFactory(address_line_1="9 Quennell Row")
+    Resident.objects.filter(pk=rosa.pk).update(full_name="Rosa Tarrant", home=moved_to)
+    people_services.residents_edited([rosa.pk])
+    complaint = received(resident=stale, actor=handler)
+    assert search.search("Tarrant")[:10] == [complaint.pk]
+    assert search.search("Quennell")[:10] == [complaint.pk]
+    assert search.search("Bellweather")[:10] == []

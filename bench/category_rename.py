@@ -10,7 +10,9 @@ with the most complaints as the admin does (``category_save``: the reindex's fir
 the rename's transaction), then runs up to --batches more batches as the task does
 (``_reindex_batch``), timing each (wall and this process's CPU; on PostgreSQL the server's
 time is in the wall only) and counting its statements, and prints the estimate for the whole
-category. Everything is rolled back at the end: the database is left as it was.
+category. `--whole` also times what a rename cost before: every row of the category written
+in one transaction, as the admin's request would (``search.reindex``). Everything is rolled
+back at the end: the database is left as it was.
 """
 
 import argparse
@@ -32,6 +34,7 @@ class _RolledBack(Exception):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batches", type=int, default=30)
+    parser.add_argument("--whole", action="store_true", help="time it in one transaction too")
     args = parser.parse_args()
 
     import django
@@ -42,7 +45,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from putright.accounts.models import User
-    from putright.complaints.models import Category, CategoryReindex
+    from putright.complaints import search
+    from putright.complaints.models import Category, CategoryReindex, Complaint
     from putright.complaints.services import categories
 
     actor = User.objects.filter(is_superuser=True).first() or User.objects.first()
@@ -77,6 +81,21 @@ def main() -> None:
                 f"{statistics.median(cpus):.3f} s CPU, {statistics.median(statements):.0f} "
                 f"statements; about {batches:,} batches for the category: about "
                 f"{batches * statistics.median(walls) / 60:.1f} min of work"
+            )
+            raise _RolledBack
+    except _RolledBack:
+        print("rolled back")
+    if not args.whole:
+        return
+    try:
+        with transaction.atomic():
+            Category.objects.filter(pk=category.pk).update(name=f"{category.name} (whole)")
+            ids = Complaint.objects.filter(category=category).values_list("pk", flat=True)
+            wall, cpu = time.perf_counter(), time.process_time()
+            written = search.reindex(ids)
+            print(
+                f"in one transaction: {written:,} rows, {time.perf_counter() - wall:.1f} s wall, "
+                f"{time.process_time() - cpu:.1f} s CPU"
             )
             raise _RolledBack
     except _RolledBack:

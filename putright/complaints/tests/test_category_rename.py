@@ -169,20 +169,18 @@ def test_a_complaint_moved_to_another_category_meanwhile_ends_with_the_category_
     assert CategoryReindex.objects.get().reindexed == 4  # the one moved out is not reached
 
 
-def test_a_batch_asks_the_same_statements_however_many_rows_it_writes(brickwork, handler):
+def test_a_batch_asks_the_same_statements_however_many_rows_it_writes(
+    brickwork, handler, monkeypatch
+):
     """A batch is a fixed number of statements, not a few for each complaint (at 200 a batch,
     100,000 complaints are 500 batches)."""
     _five_filed_under(brickwork, handler)
     counts = []
     for size in (1, 5):
-        categories.REINDEX_BATCH, was = size, categories.REINDEX_BATCH
-        try:
-            CategoryReindex.objects.all().delete()
-            reindex = CategoryReindex.objects.create(category=brickwork, name="Brickwork")
-            with CaptureQueriesContext(connection) as queries:
-                categories._reindex_batch(reindex.pk)
-        finally:
-            categories.REINDEX_BATCH = was
+        monkeypatch.setattr(categories, "REINDEX_BATCH", size)
+        reindex = CategoryReindex.objects.create(category=brickwork, name="Brickwork")
+        with CaptureQueriesContext(connection) as queries:
+            categories._reindex_batch(reindex.pk)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
 

@@ -8,7 +8,6 @@ Attachment) is append-only in any case (Code 5.12).
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils import timezone
 
 from putright.complaints.models import (
     CaseEvent,
@@ -26,7 +25,8 @@ from putright.complaints.models import (
     ResponseDraft,
     Stage,
 )
-from putright.complaints.services import closures
+from putright.complaints.services import categories, closures
+from putright.core import batched
 from putright.rules.profile import get_profile
 
 
@@ -60,10 +60,36 @@ class ReadOnlyTabular(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "review_team", "active")
+    """Saved through ``categories.category_save``: a renamed category's complaints are found
+    by its new name once their search rows are written again, a batch at a time after the
+    save (this list shows how far)."""
+
+    list_display = ("name", "code", "review_team", "active", "search_rows_written")
     list_filter = ("active", "review_team")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("reindexes")
+
+    def save_model(self, request, obj, form, change):
+        reindex = categories.category_save(category=obj, actor=request.user)
+        if reindex is not None and reindex.finished_at is None:
+            self.message_user(
+                request,
+                f"{reindex.reindexed} complaint(s) are found by the new name so far; the rest "
+                "are being brought up to date in the background (until then search finds them "
+                "by the old name). This list shows the progress.",
+                messages.WARNING,
+            )
+
+    @admin.display(description="Complaints' search rows with the name")
+    def search_rows_written(self, obj):
+        reindexes = list(obj.reindexes.all())
+        if not reindexes:
+            return "-"
+        latest = max(reindexes, key=lambda r: r.pk)
+        return batched.progress(latest, latest.reindexed)
 
 
 @admin.register(NonWorkingDay)
@@ -119,10 +145,7 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
         if not recounts:
             return "-"
         latest = max(recounts, key=lambda r: r.pk)
-        if latest.finished_at is None:
-            started = timezone.localtime(latest.started_at)
-            return f"{latest.moved} so far (in progress since {started:%d %b %H:%M})"
-        return f"{latest.moved}"
+        return batched.progress(latest, latest.moved)
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.withdrawn_on is None

@@ -4,6 +4,7 @@ from datetime import time
 
 from putright.complaints import tallies
 from putright.complaints.models import ExceptionalPeriod, ExceptionalStatus
+from putright.complaints.services.categories import reindex_resume_stale
 from putright.complaints.services.closures import recount_resume_stale
 from putright.complaints.services.exceptional import exceptional_apply
 from putright.complaints.services.followups import followups_daily_review
@@ -72,3 +73,15 @@ def compact_tallies() -> str:
 )
 def resume_deadline_recounts() -> str:
     return f"{recount_resume_stale(now=now())} case(s) moved."
+
+
+@register_job(
+    "complaints.reindex_categories",
+    period=Every(5),
+    description=(
+        "Finish writing the search rows of a renamed category's complaints if it has made no "
+        "progress for five minutes (the worker was stopped part-way)."
+    ),
+)
+def resume_category_reindexes() -> str:
+    return f"{reindex_resume_stale(now=now())} search row(s) written."

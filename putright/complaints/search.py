@@ -68,6 +68,10 @@ def kind_of(query: str) -> Kind:
 
 # --- keeping the search table ------------------------------------------------------------------
 
+# What a complaint's category gives its row (`_entry`): a category saved with any of these
+# changed has its complaints' rows written again (``services.categories.category_save``).
+CATEGORY_FIELDS = ("name",)
+
 
 def _entry(complaint: Complaint, others: list[str]) -> ComplaintSearch:
     resident = complaint.resident
@@ -93,7 +97,7 @@ def _entry(complaint: Complaint, others: list[str]) -> ComplaintSearch:
         resident.phone,
         normal_phone(resident.phone),
         *address_parts,
-        complaint.category.name if complaint.category else "",
+        *(str(getattr(complaint.category, f)) for f in CATEGORY_FIELDS if complaint.category),
         complaint.description,
         complaint.outcome_wanted,
     ]

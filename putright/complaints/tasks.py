@@ -10,3 +10,12 @@ def recount_deadlines() -> int:
     from putright.complaints.services.closures import recount_run
 
     return recount_run()
+
+
+@task()
+def reindex_categories() -> int:
+    """Write again the search rows of the complaints of a renamed category still to be written
+    (``services.categories.reindex_run``); returns how many."""
+    from putright.complaints.services.categories import reindex_run
+
+    return reindex_run()

@@ -155,3 +155,19 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+
+class BatchedRun(models.Model):
+    """Work one change sets off that is too big for its transaction (a closure's deadline
+    recount, a renamed category's search rows): the first batch in the change's own
+    transaction, the rest after the commit, a short transaction a batch, each continuing from
+    where the last committed one stopped (``core.batched``). Abstract: each kind keeps its own
+    table with its own cursor and count."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    progressed_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]

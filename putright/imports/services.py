@@ -37,6 +37,7 @@ from putright.complaints.calendar import calendar_pinned
 from putright.complaints.constants import Channel, Direction
 from putright.complaints.events import replaying_history
 from putright.complaints.models import CaseEvent, Complaint, Correspondence
+from putright.complaints.services.categories import category_hold
 from putright.complaints.services.common import record_event
 from putright.core import held
 from putright.core.clock import today_pinned
@@ -898,6 +899,8 @@ def _correct(plan: ComplaintPlan, mapping: ImportedComplaint, batch, lookups, sy
     if in_place:
         complaint.refresh_from_db()
         if "category" in in_place:
+            # A rename of the category in flight is seen by the row rebuilt below.
+            category_hold(plan.category.pk if plan.category else None)
             complaint.category = plan.category
         if "description" in in_place:
             complaint.description = plan.description

@@ -20,7 +20,7 @@ from putright.complaints.models.response import (
     Response,
     ResponseDraft,
 )
-from putright.complaints.models.search import ComplaintSearch
+from putright.complaints.models.search import CategoryReindex, ComplaintSearch
 from putright.complaints.models.stage import Conflict, Extension, Stage
 from putright.complaints.models.tally import ComplaintDayTally, OpenTallyRow, StageDayTally
 
@@ -28,6 +28,7 @@ __all__ = [
     "Attachment",
     "CaseEvent",
     "Category",
+    "CategoryReindex",
     "CompensationBand",
     "Complaint",
     "ComplaintDayTally",

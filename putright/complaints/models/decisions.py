@@ -6,6 +6,7 @@ from django.db import models
 from putright.complaints.constants import ReferralOutcome
 from putright.complaints.models.complaint import Complaint
 from putright.core.clock import today
+from putright.core.models import BatchedRun
 
 
 class Exclusion(models.Model):
@@ -81,7 +82,7 @@ class NonWorkingDay(models.Model):
         return self.decided_on > self.day
 
 
-class DeadlineRecount(models.Model):
+class DeadlineRecount(BatchedRun):
     """A closure added or removed, and how far the open deadlines it can move have been moved.
 
     A closure can move every open deadline (260,000 at a million complaints: minutes of work),
@@ -102,12 +103,9 @@ class DeadlineRecount(models.Model):
         default=0, help_text="Stages up to this id have been recounted."
     )
     moved = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    progressed_at = models.DateTimeField(auto_now=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(BatchedRun.Meta):
+        pass
 
     def __str__(self) -> str:
         return self.why

@@ -1,8 +1,10 @@
 """The search table: one row per complaint, the words it is found by (see complaints/search.py)."""
 
+from django.conf import settings
 from django.db import models
 
-from putright.complaints.models.complaint import Complaint
+from putright.complaints.models.complaint import Category, Complaint
+from putright.core.models import BatchedRun
 
 
 class ComplaintSearch(models.Model):
@@ -41,3 +43,36 @@ class ComplaintSearch(models.Model):
 
     def __str__(self) -> str:
         return f"search entry for complaint {self.complaint_id}"
+
+
+class CategoryReindex(BatchedRun):
+    """A category's name changed, and how far its complaints' search rows have been written
+    again with it.
+
+    A category can hold 100,000 complaints at a million: written in the admin's request, that
+    outran the web worker's timeout (and on SQLite held every writer out), so the rows are
+    written in short transactions after the rename is saved, from the complaint after
+    ``after_complaint``, by the task queued on commit and, should the worker be stopped, by
+    the scheduler's job (``services.categories``). A row is rebuilt from the record as it is
+    when its batch runs, so a later rename *overtakes* this one (it starts again from the first
+    complaint with the newer name) and a complaint moved to another category meanwhile is
+    written by its move."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="reindexes")
+    name = models.CharField(max_length=100, help_text="The name the category was given.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    after_complaint = models.BigIntegerField(
+        default=0, help_text="Complaints up to this id have their search rows written again."
+    )
+    reindexed = models.PositiveIntegerField(default=0)
+    overtaken = models.BooleanField(
+        default=False, help_text="A later rename of the category started again from the first."
+    )
+
+    class Meta(BatchedRun.Meta):
+        verbose_name = "category search reindex"
+
+    def __str__(self) -> str:
+        return f"{self.category_id} renamed {self.name}"

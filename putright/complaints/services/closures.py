@@ -16,7 +16,7 @@ commit; ``recount_resume_stale``, the scheduler's safety net), so a closure at a
 complaints is saved at once and its moves follow within minutes.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -37,7 +37,7 @@ from putright.complaints.services.common import (
     record_event,
     refresh_next_due,
 )
-from putright.core import locks
+from putright.core import batched
 from putright.core.clock import today
 from putright.core.errors import InvalidInput
 from putright.rules.workflow import OPEN_STATES
@@ -88,7 +88,7 @@ def closure_remove(*, closure: NonWorkingDay, actor: Any) -> NonWorkingDay:
 # a batch holds a few hundred cases (on SQLite, the write lock) for well under a second.
 RECOUNT_BATCH = 200
 # A recount whose last batch is older than this is taken to have lost its worker.
-RECOUNT_STALE_AFTER = timedelta(minutes=5)
+RECOUNT_STALE_AFTER = batched.STALE_AFTER
 SUMMARY_LENGTH = CaseEvent._meta.get_field("summary").max_length
 
 
@@ -123,21 +123,16 @@ def recount_run() -> int:
     """Carry every unfinished recount to its end, oldest first, a batch a transaction.
     Safe to run twice at once or again after a kill: each batch locks its recount and starts
     where the last committed one stopped, and a stage already right moves nothing. Returns
-    how many cases moved."""
-    moved, turns = 0, locks.WriteTurns()
-    while pending := DeadlineRecount.objects.filter(finished_at__isnull=True).first():
-        with turns.transaction():
-            moved += _recount_batch(pending.pk)[1]
-    return moved
+    how many cases moved (``core.batched``)."""
+    return batched.run_all(DeadlineRecount, _recount_batch)
 
 
 def recount_resume_stale(*, now: datetime) -> int:
     """The scheduler's safety net: finish recounts no worker has moved on for a while (the
     worker was stopped mid-way, or the queued task was lost). Returns how many cases moved."""
-    stale = DeadlineRecount.objects.filter(
-        finished_at__isnull=True, progressed_at__lt=now - RECOUNT_STALE_AFTER
+    return batched.resume_stale(
+        DeadlineRecount, now=now, run=recount_run, after=RECOUNT_STALE_AFTER
     )
-    return recount_run() if stale.exists() else 0
 
 
 @transaction.atomic

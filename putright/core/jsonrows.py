@@ -334,12 +334,17 @@ def statement_run(sql: str) -> str:
     return _STATEMENTS.get(match.group(1), sql)
 
 
-def run_statement(name: str, sql: str, params: list[Any], using: str = "default") -> list[tuple]:
+def run_statement(
+    name: str, sql: str, params: list[Any], using: str = "default", *, rows: bool = True
+) -> list[tuple]:
     """Run a fixed statement (`sql`, with a %s for each of `params`) and give its rows (none
     for a statement that returns none). On PostgreSQL it runs as ``EXECUTE`` of a statement
     prepared once per connection, as `prepared`'s reads do: parsing and planning one of a
     create's few fixed INSERTs and UPDATEs took the server longer than running it. `name`
-    stands for this one `sql` for the life of the process."""
+    stands for this one `sql` for the life of the process. Inside psycopg's pipeline (an
+    import's chunk being written, core.held) a statement's answer is not there until what was
+    sent before it is done: it is waited for, unless the caller wants no rows (`rows=False`:
+    a lock taken in turn, nothing read)."""
     if _STATEMENTS.setdefault(name, sql) != sql:
         raise ValueError(f"{name}: already the name of another statement")
     connection = connections[using]
@@ -355,7 +360,15 @@ def run_statement(name: str, sql: str, params: list[Any], using: str = "default"
             cursor.execute(f"EXECUTE {statement}({places})", params)
         else:
             cursor.execute(sql, params)
+        if rows and cursor.description is None and _in_pipeline(connection):
+            with connection.connection.pipeline():  # entered, it waits for what was sent
+                pass
         return cursor.fetchall() if cursor.description else []
+
+
+def _in_pipeline(connection: Any) -> bool:
+    """PostgreSQL, in psycopg's pipeline mode: a statement's answer comes later."""
+    return connection.vendor == "postgresql" and connection.connection.pgconn.pipeline_status != 0
 
 
 def _server_prepares(connection: Any) -> bool:

@@ -94,8 +94,11 @@ class People:
         self.residents.clear()
         self.homes.clear()
         wanted = {p.resident.legacy_id for p in plans}
+        # With their homes: a new complaint's search row is built from its resident's home
+        # (complaints.search.index_new_rows), which would otherwise be read while the chunk is
+        # written, and on PostgreSQL wait there for every INSERT sent before it (core.held).
         for link in ImportedResident.objects.filter(legacy_id__in=wanted).select_related(
-            "resident"
+            "resident__home"
         ):
             self.residents[link.legacy_id] = link.resident
         refs = {p.resident.property_ref for p in plans if p.resident.property_ref}

@@ -373,7 +373,9 @@ def _hold_residents(resident_ids: Iterable[int], name: str, sql: str) -> None:
     if connection.vendor != "postgresql":
         return
     if ids := _ids(resident_ids):
-        run_statement(name, sql, [ids])  # prepared once a connection: one on every create
+        # Prepared once a connection (one on every create); a lock, nothing read: in an
+        # import's pipeline (core.held) it is taken in turn without waiting for its answer.
+        run_statement(name, sql, [ids], rows=False)
 
 
 def residents_facts_changing(resident_ids: Iterable[int]) -> None:

@@ -293,3 +293,20 @@ def test_a_fixed_statement_runs_with_each_calls_values_and_gives_its_rows(
     assert jsonrows.run_statement("test_bump", sql, [1, "none"]) == []
     with pytest.raises(ValueError, match="test_bump: already the name of another statement"):
         jsonrows.run_statement("test_bump", sql.replace("+", "-"), [1, "k"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline")
+def test_a_fixed_statement_in_a_pipeline_gives_its_rows_once_they_come(handler):
+    """Inside psycopg's pipeline (an import's chunk being written) a statement's answer is not
+    there when it is sent: `run_statement` waits for the rows it is asked for, where it used to
+    find no description and give none; asked for none (a lock), it does not wait."""
+    from putright.core.models import IdempotentRequest
+
+    IdempotentRequest.objects.create(user_id=handler.pk, key="p", path="/p/", request_hash="h")
+    table = connection.ops.quote_name(IdempotentRequest._meta.db_table)
+    sql = f"UPDATE {table} SET status = status + %s WHERE key = %s RETURNING status"  # noqa: S608
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        assert jsonrows.run_statement("test_piped", sql, [5, "p"]) == [(5,)]
+        assert jsonrows.run_statement("test_piped", sql, [1, "p"], rows=False) == []
+    assert IdempotentRequest.objects.get(key="p").status == 6

@@ -7,7 +7,8 @@
 It writes N synthetic rows (putright.imports.synthetic, seed 7) to a CSV file, imports it
 from the file (streamed, as the command does) and prints wall time, CPU time (the machine is
 shared: CPU time compares runs better than wall time), queries a row, peak memory and the load
-average, against the goal of 1,000 rows a second. --profile FILE also writes a cProfile dump.
+average, against the goal of 1,000 rows a second. --profile FILE also writes a cProfile dump;
+--serial-writes sends a chunk's statements one answer at a time (PostgreSQL), to compare.
 """
 
 import argparse
@@ -45,6 +46,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument(
+        "--serial-writes",
+        action="store_true",
+        help="PostgreSQL: each statement waits for its answer (core.held.PIPELINED off), to compare",
+    )
     args = parser.parse_args()
     fresh_database(os.environ["DATABASE_URL"])
 
@@ -54,7 +60,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from putright.core import held
     from putright.imports.services import import_complaints
+
+    held.PIPELINED = not args.serial_writes
     from putright.imports.synthetic import write_csv
 
     call_command("migrate", verbosity=0)

@@ -135,9 +135,11 @@ class Held:
     def update(self, model: type[models.Model], pk: Any, fields: dict[str, Any]) -> None:
         (self._row_updates if self._row is not None else self.updates).append((model, pk, fields))
 
-    def flush(self) -> int:
+    def flush(self, meanwhile: Callable[[], None] | None = None) -> int:
         """Write every kept row (one INSERT per table and batch), then the deferred updates and
-        index rebuilds; returns how many rows were inserted. Call inside a transaction."""
+        index rebuilds; returns how many rows were inserted. Call inside a transaction.
+        `meanwhile`: work that needs nothing of the database, done once everything is sent
+        (on PostgreSQL while the server finishes writing it: `_written_together`)."""
         tables: dict[type[models.Model], list[models.Model]] = {}
         for obj in self.kept:
             tables.setdefault(type(obj), []).append(obj)
@@ -153,7 +155,7 @@ class Held:
             for (of, fn), objs in self.kept_before.items():
                 if of is model:
                     fn(objs)
-        with _written_together(order, tables) as insert:
+        with _written_together(order, tables, meanwhile) as insert:
             for model in order:
                 insert(model, tables[model])
             _update_grouped(self.updates)
@@ -567,7 +569,9 @@ PIPELINED = True
 
 @contextmanager
 def _written_together(
-    order: list[type[models.Model]], tables: dict[type[models.Model], list[models.Model]]
+    order: list[type[models.Model]],
+    tables: dict[type[models.Model], list[models.Model]],
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Callable[[type[models.Model], list[models.Model]], None]]:
     """Write a chunk's tables (yields how to insert one; the block also runs the chunk's
     updates and `after_write` hooks). On PostgreSQL (`PIPELINED`), when every table is on
@@ -578,11 +582,16 @@ def _written_together(
     the last check point at is in (`_checked_when_complete`): the server checks them while
     the import makes the next table ready, instead of all at the commit while it waits.
     Anything in the block that reads (a row not in memory) waits for what was sent before
-    it, so still reads the chunk's own rows. Elsewhere each table is inserted as before."""
+    it, so still reads the chunk's own rows. Once the block has sent everything, the last
+    check goes too (what the commit would check) and `meanwhile` runs while the server works
+    through it all; only then is the pipeline's answer awaited. Elsewhere each table is
+    inserted as before, and `meanwhile` runs after the block."""
     connection = {_table(model).connection for model in order}
     db = next(iter(connection)) if len(connection) == 1 else None
     if not PIPELINED or db is None or db.vendor != "postgresql":
         yield _insert
+        if meanwhile is not None:
+            meanwhile()
         return
     automatic = [m for m in order if isinstance(m._meta.pk, models.AutoField)]
     _ids_taken(db, [(m, tables[m]) for m in automatic])
@@ -596,6 +605,9 @@ def _written_together(
 
     with db.wrap_database_errors, db.connection.pipeline():
         yield insert
+        checks(None)
+        if meanwhile is not None:
+            meanwhile()
 
 
 def _ids_taken(db: Any, tables: list[tuple[type[models.Model], list[models.Model]]]) -> None:
@@ -639,13 +651,14 @@ CHECK_EVERY_ROWS = 500
 
 def _checked_when_complete(
     db: Any, order: list[type[models.Model]], tables: dict[type[models.Model], list[models.Model]]
-) -> Callable[[type[models.Model]], None]:
+) -> Callable[[type[models.Model] | None], None]:
     """After a table is sent: once `CHECK_EVERY_ROWS` rows or more wait unchecked, and every
     row they point at is written by now (a row of a table the chunk writes later is not),
     ask the server to check those foreign keys now (`SET CONSTRAINTS ALL IMMEDIATE`, which
     checks what waited for the commit) and to defer them again. A check the rows are not
     ready for waits, as before, for a later one or for the commit, so no row is refused that
-    the commit would accept."""
+    the commit would accept. None: everything is sent, so what waits is checked now (what
+    the commit would check, the rows written by the chunk's hooks too)."""
     writing = set(order)
     points_at = {
         model: {
@@ -660,12 +673,15 @@ def _checked_when_complete(
     unchecked: set[type[models.Model]] = set()
     waiting = 0
 
-    def sent_one(model: type[models.Model]) -> None:
+    def sent_one(model: type[models.Model] | None) -> None:
         nonlocal waiting
-        sent.add(model)
-        unchecked.add(model)
-        waiting += len(tables[model])
-        if waiting >= CHECK_EVERY_ROWS and all(points_at[m] <= sent for m in unchecked):
+        if model is not None:
+            sent.add(model)
+            unchecked.add(model)
+            waiting += len(tables[model])
+        if model is None or (
+            waiting >= CHECK_EVERY_ROWS and all(points_at[m] <= sent for m in unchecked)
+        ):
             with db.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")

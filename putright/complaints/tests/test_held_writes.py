@@ -539,3 +539,37 @@ def test_foreign_keys_are_checked_in_the_pipeline_only_once_what_they_point_at_i
     few = held._checked_when_complete(db, [Complaint], {Complaint: [object()]})
     few(Complaint)  # one row waiting: not worth a check before the commit's
     assert len(db.sent) == 4
+
+
+def test_work_meanwhile_runs_once_everything_is_sent_while_postgresql_writes_it():
+    """`Held.flush(meanwhile=...)` (the import checks its next chunk then): called once, after
+    every row and the chunk's hooks are sent; on PostgreSQL inside the pipeline, after the
+    last foreign-key check went too, so the server writes and checks while the import works,
+    and only then is its answer awaited. Elsewhere after the writes."""
+    resident, officer = ResidentFactory(), accounts.officer()
+    seen: list[str] = []
+    called: list[tuple[int, bool]] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    def meanwhile():
+        piped = connection.vendor == "postgresql" and connection.connection._pipeline is not None
+        called.append((len(seen), piped))
+
+    with calendar_pinned(), replaying_history(), held.holding() as writes:
+        with writes.row():
+            made = receive(resident, officer, date(2025, 4, 2))
+        with held.released(), connection.execute_wrapper(watch):
+            writes.flush(meanwhile=meanwhile)
+    assert len(called) == 1
+    sent_before, piped = called[0]
+    assert any("complaints_complaintsearch" in s for s in seen[:sent_before])
+    if connection.vendor == "postgresql":
+        assert piped
+        assert seen[sent_before - 2 : sent_before] == [
+            "SET CONSTRAINTS ALL IMMEDIATE",
+            "SET CONSTRAINTS ALL DEFERRED",
+        ]
+    assert ComplaintSearch.objects.filter(complaint=made).count() == 1

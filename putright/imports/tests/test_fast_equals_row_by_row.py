@@ -430,3 +430,89 @@ def test_a_known_residents_new_home_before_a_new_resident_in_one_chunk_finds_bot
     assert all("quay" in d for d in documents), documents
     assert "high" in documents[0]  # the earlier resident's first home
     assert "high" in documents[1]  # the newcomer's first home
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_postgresql_s_statistics_are_taken_again_each_time_the_import_doubles_the_complaints(
+    monkeypatch,
+):
+    """Into a new database PostgreSQL knew nothing of the tables' sizes and read them whole for
+    each chunk, each chunk slower than the last: the tables an import grows are analysed once
+    it has added `ANALYZE_FROM` complaints, then each time it has doubled them (chunks of 20
+    here: after 20 complaints, then 40 and 80; at 100 not yet 160), one statement for all."""
+    monkeypatch.setattr(importing, "ANALYZE_FROM", 20)
+    monkeypatch.setattr(importing, "CHUNK", 20)
+    factories.officer()
+    analysed: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("ANALYZE"):
+            analysed.append(sql)
+        return execute(sql, params, many, context)
+
+    history = list(rows(100, random.Random(SEED)))  # noqa: S311 - seeded: every row valid
+    with connection.execute_wrapper(watch):
+        report = import_complaints(data=csv_bytes(*history), file_name="h.csv")
+    assert report.created == 100, report.issues[:3]
+    assert len(analysed) == 3, analysed
+    assert '"complaints_complaint"' in analysed[0]
+    assert '"people_resident"' in analysed[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'complaints_complaint'")
+        assert cursor.fetchone()[0] >= 80
+
+
+def test_the_next_chunk_is_checked_while_the_chunk_before_is_written(monkeypatch):
+    """The bulk path checks a chunk's rows again as it plans them (no database; every row was
+    checked once before anything was written) while the chunk before is being written
+    (``held.Held.flush``'s `meanwhile`: on PostgreSQL while the server works through what was
+    sent), not after; the first chunk before anything is written."""
+    monkeypatch.setattr(importing, "CHUNK", 20)
+    factories.officer()
+    flushing = False
+    real_flush, real_check = held.Held.flush, importing.check_row
+    checked_while_writing: dict[int, bool] = {}
+
+    def flush(self, meanwhile=None):
+        nonlocal flushing
+        flushing = True
+        try:
+            return real_flush(self, meanwhile=meanwhile)
+        finally:
+            flushing = False
+
+    def check_row(raw, lookups):
+        checked_while_writing[raw.number] = flushing  # the last time: as the chunk is planned
+        return real_check(raw, lookups)
+
+    monkeypatch.setattr(held.Held, "flush", flush)
+    monkeypatch.setattr(importing, "check_row", check_row)
+    history = list(rows(60, random.Random(SEED)))  # noqa: S311 - seeded: every row valid
+    report = import_complaints(data=csv_bytes(*history), file_name="h.csv")
+    assert report.created == 60
+    rows_of = sorted(checked_while_writing)  # the file's rows by number (the header is row 1)
+    assert [checked_while_writing[n] for n in rows_of[:20]] == [False] * 20
+    assert [checked_while_writing[n] for n in rows_of[20:]] == [True] * 40
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline")
+def test_nothing_written_in_a_chunk_s_pipeline_waits_for_an_answer(monkeypatch):
+    """While a chunk's statements go through psycopg's pipeline (core.held), a read would
+    wait there for everything sent before it, the import idle while the server writes: none
+    is made. The residents met again are read with their homes when the chunk is planned
+    (their complaints' search rows hold the address), and the residents held again before a
+    tenancy moves are locked without waiting for the answer."""
+    monkeypatch.setattr(importing, "CHUNK", 100)
+    factories.officer()
+    waited: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        if connection.connection._pipeline is not None and sql.startswith(("SELECT", "WITH")):
+            waited.append(sql[:120])
+        return execute(sql, params, many, context)
+
+    history = list(rows(400, random.Random(SEED)))  # noqa: S311 - seeded: residents met again
+    with connection.execute_wrapper(watch):
+        report = import_complaints(data=csv_bytes(*history), file_name="h.csv")
+    assert report.created == 400
+    assert waited == []

@@ -145,8 +145,9 @@ class Held:
             tables.setdefault(type(obj), []).append(obj)
         rank = {label: i for i, label in enumerate(WRITE_ORDER)}
         order = sorted(tables, key=lambda m: rank.get(m._meta.label, len(rank)))
-        # What each table needs before anything is written (numbering references): the
-        # writes below then need no answer from the database (`_written_together`).
+        # What each table needs read before anything is written (numbering references, the
+        # `before_write` calls: rows written before the chunk): the writes below then need no
+        # answer from the database (`_written_together`).
         for model in order:
             rows = tables[model]
             hook = _before_insert.get(model._meta.label)
@@ -1041,10 +1042,13 @@ def after_write(fn: Callable[[list[Any]], Any], items: list[Any]) -> None:
 
 def before_write(fn: Callable[[list[Any]], Any], objs: list[models.Model]) -> None:
     """Call `fn(objs)` on new rows of one table now, just before the service writes them, or,
-    while holding, once for the chunk's held rows just before they are inserted (the rows
-    they point at are written by then: their ids are known). For a value the rows store
-    that is read from the database (one query a chunk instead of one a row): the service
-    calls it the same way live and held."""
+    while holding, once for the chunk's held rows before any row of the chunk is sent (with
+    the reference numbering: on PostgreSQL a read in the pipeline would wait there for every
+    INSERT sent before it). It reads what was written before the chunk; rows the chunk itself
+    holds are not written yet, and have no id yet, so a value that depends on them is written
+    again once they are (a new tenancy's `after_write`, as `resident_facts_set` says). For a
+    value the rows store that is read from the database (one query a chunk instead of one a
+    row): the service calls it the same way live and held."""
     held = _current.get()
     if held is None:
         fn(objs)

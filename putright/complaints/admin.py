@@ -85,11 +85,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description="Complaints' search rows with the name")
     def search_rows_written(self, obj):
-        reindexes = list(obj.reindexes.all())
-        if not reindexes:
-            return "-"
-        latest = max(reindexes, key=lambda r: r.pk)
-        return batched.progress(latest, latest.reindexed)
+        return batched.progress_of_latest(list(obj.reindexes.all()), lambda r: r.reindexed)
 
 
 @admin.register(NonWorkingDay)
@@ -141,11 +137,7 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
 
     @admin.display(description="Open deadlines moved")
     def deadlines_moved(self, obj):
-        recounts = list(obj.recounts.all())
-        if not recounts:
-            return "-"
-        latest = max(recounts, key=lambda r: r.pk)
-        return batched.progress(latest, latest.moved)
+        return batched.progress_of_latest(list(obj.recounts.all()), lambda r: r.moved)
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.withdrawn_on is None

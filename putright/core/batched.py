@@ -13,6 +13,7 @@ carrying the same run wait for each other at the run's lock. The closures' deadl
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from putright.core import locks
@@ -22,6 +23,24 @@ from putright.core.models import BatchedRun
 STALE_AFTER = timedelta(minutes=5)
 
 Batch = Callable[[int], tuple[bool, int]]
+
+
+def started[R: BatchedRun](run: R, batch: Batch, queue: Callable[[], None]) -> R:
+    """A run just made, in its maker's transaction: its first batch done now, and if that was
+    not all, `queue` (its task) called once the transaction commits. The run, as it stands."""
+    finished, _done = batch(run.pk)
+    if not finished:
+        transaction.on_commit(queue, robust=True)
+    run.refresh_from_db()
+    return run
+
+
+def progress_of_latest(runs: list[BatchedRun], done: Callable[[BatchedRun], int]) -> str:
+    """The admin's column for the newest of an object's runs (prefetched), or "-"."""
+    if not runs:
+        return "-"
+    latest = max(runs, key=lambda r: r.pk)
+    return progress(latest, done(latest))
 
 
 def run_all(model: type[BatchedRun], batch: Batch) -> int:

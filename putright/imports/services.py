@@ -492,6 +492,22 @@ class _Run:
     saved: "_Saved" = field(default_factory=lambda: _Saved())
     done: int = 0
 
+    def replay(
+        self, plan: ComplaintPlan, mapping: ImportedComplaint | None, chunk_plans: list
+    ) -> None:
+        """One row through the services at once (new, or a correction of `mapping`)."""
+        _import_one(
+            plan,
+            mapping,
+            self.batch,
+            self.report,
+            self.lookups,
+            self.people,
+            self.system,
+            self.runner,
+            chunk_plans=chunk_plans,
+        )
+
     def one_done(self) -> None:
         self.done += 1
         if self.progress and self.done % PROGRESS_EVERY == 0:
@@ -568,17 +584,7 @@ def _import_rows_one_by_one(run: _Run) -> None:
                 while True:
                     plan = by_row.get(raw.number)
                     if plan is not None:
-                        _import_one(
-                            plan,
-                            existing.get(plan.legacy_reference),
-                            batch,
-                            report,
-                            run.lookups,
-                            run.people,
-                            run.system,
-                            run.runner,
-                            chunk_plans=plans,
-                        )
+                        run.replay(plan, existing.get(plan.legacy_reference), plans)
                         run.one_done()
                     count += 1
                     if count >= COMMIT_ROWS or clock.monotonic() - started >= COMMIT_SECONDS:
@@ -681,17 +687,7 @@ def _import_chunk(
                 _write_held(writes, created, raw.number - 1, run)
                 created = []
                 with held.released(), transaction.atomic():
-                    _import_one(
-                        plan,
-                        mapping,
-                        batch,
-                        report,
-                        run.lookups,
-                        run.people,
-                        run.system,
-                        run.runner,
-                        chunk_plans=plans,
-                    )
+                    run.replay(plan, mapping, plans)
                     batch.rows_done = raw.number
                     _save_progress(batch, report, run.saved)
                 started = clock.process_time()

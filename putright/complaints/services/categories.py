@@ -76,11 +76,7 @@ def _reindex_start(*, category: Category, actor: Any) -> CategoryReindex:
         finished_at=timezone.now(), overtaken=True
     )
     reindex = CategoryReindex.objects.create(category=category, name=category.name, actor=actor)
-    finished, _done = _reindex_batch(reindex.pk)
-    if not finished:
-        transaction.on_commit(_queue_reindex, robust=True)
-    reindex.refresh_from_db()
-    return reindex
+    return batched.started(reindex, _reindex_batch, _queue_reindex)
 
 
 def _queue_reindex() -> None:

@@ -106,11 +106,7 @@ def deadlines_recount(
     holds every open case at once. Returns the recount, with how many moved so far.
     """
     recount = DeadlineRecount.objects.create(why=why, on=today(), actor=actor, closure=closure)
-    finished, _moved = _recount_batch(recount.pk)
-    if not finished:
-        transaction.on_commit(_queue_recount, robust=True)
-    recount.refresh_from_db()
-    return recount
+    return batched.started(recount, _recount_batch, _queue_recount)
 
 
 def _queue_recount() -> None:
